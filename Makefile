@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` (the whole system on an embedded AWS) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SERVICES := cooperacao plantao distribuicao pagamentos
+export PYTHONPATH := infra:.
+
+.PHONY: run test unit integration e2e lint package bench fire deploy clean
+
+$(STAMP): requirements-dev.txt shared/pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 não encontrado ($(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## run: the four services on localhost against an embedded AWS (moto), with demo data. Ctrl-C stops.
+run: $(STAMP)
+	$(PY) -m devstack run
+
+## test: unit (sockets forbidden), integration (moto), contract and end-to-end tests.
+test: $(STAMP)
+	$(PY) -m pytest
+
+unit: $(STAMP)
+	$(PY) -m pytest tests/unit
+
+integration: $(STAMP)
+	$(PY) -m pytest tests/integration tests/contract
+
+e2e: $(STAMP)
+	$(PY) -m pytest tests/e2e
+
+## lint: cfn-lint on every template.
+lint: $(STAMP)
+	$(VENV)/bin/cfn-lint infra/template.yaml infra/identity.yaml
+
+## package: `chalice package` of every service into out/<service>, checking the artifact imports.
+package: $(STAMP)
+	for s in $(SERVICES); do PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash infra/package.sh $$s out/$$s || exit 1; done
+
+## bench: start the local stack and print figures as ratios to a bare DynamoDB call.
+bench: $(STAMP)
+	$(PY) -m bench
+
+## fire: run a schedule now on the running local stack, e.g. `make fire SERVICE=plantao HANDLER=sweep_outbox`.
+fire: $(STAMP)
+	$(PY) -m devstack fire $(SERVICE) $(HANDLER)
+
+## deploy: a real AWS account (needs credentials; never run in CI). See README "Deploy".
+deploy: $(STAMP)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" bash infra/deploy.sh
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

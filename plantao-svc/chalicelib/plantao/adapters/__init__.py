@@ -1,0 +1,1 @@
+"""PynamoDB repositories, the event publisher and other AWS adapters of plantao-svc."""

@@ -1,0 +1,1 @@
+"""courtlib: the back office's own library, installed into every service's Lambda artifact."""

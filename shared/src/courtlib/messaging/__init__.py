@@ -1,0 +1,1 @@
+"""Events between services: contracts, transactional outbox, relay to SQS, idempotent consumers, DLQ."""

@@ -1,0 +1,93 @@
+"""Idempotent consumption of the service's inbound FIFO queue.
+
+Each SQS record is parsed into an :class:`Envelope` and its typed payload, and applied by the
+handler registered for its type inside a :class:`UnitOfWork` that also records the event as
+applied — so a redelivered message changes nothing even if Powertools' idempotency record was lost.
+Powertools idempotency short-cuts redeliveries; Powertools batch processing reports partial
+failures (FIFO: the failed record and the rest of its group are retried, then go to the DLQ).
+A message that cannot be parsed or has no handler fails too: it is never dropped silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+
+from courtlib.messaging.contracts import Envelope, Payload, parse_event
+from courtlib.messaging.outbox import AlreadyApplied, UnitOfWork
+from courtlib.observability import logger
+from courtlib.settings import ServiceSettings
+
+EventHandler = Callable[[Payload, Envelope, UnitOfWork], None]
+IDEMPOTENCY_TTL = timedelta(days=7)
+
+
+class NoHandler(LookupError):
+    pass
+
+
+def idempotency_layer(settings: ServiceSettings, name: str) -> DynamoDBPersistenceLayer:
+    """Powertools idempotency records in the service's own table (pk static per use, sk = key hash)."""
+    import boto3
+
+    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.endpoint_url)
+    return DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
+                                    static_pk_value=f"IDEMPOTENCIA#{name}", boto3_client=client)
+
+
+class EventConsumer:
+    def __init__(self, settings: ServiceSettings, handlers: dict[str, EventHandler],
+                 persistence: BasePersistenceLayer | None = None) -> None:
+        self._settings = settings
+        self._handlers = handlers
+        self._config = IdempotencyConfig(event_key_jmespath="id",
+                                         expires_after_seconds=int(IDEMPOTENCY_TTL.total_seconds()))
+        self._persistence = persistence
+        self._apply_once: Callable[..., Any] | None = None
+
+    def handle_sqs(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        """Lambda handler body for the inbound queue: returns the partial batch failures."""
+        if context is not None:
+            self._config.register_lambda_context(context)
+        processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+        return process_partial_response(event=event, record_handler=self._record,
+                                        processor=processor, context=context)
+
+    def _record(self, record: SQSRecord) -> None:
+        envelope = Envelope.model_validate_json(record.body)
+        logger.append_keys(correlation_id=envelope.correlationid)
+        self._idempotent()(envelope=envelope.model_dump(mode="json"))
+
+    def _idempotent(self) -> Callable[..., Any]:
+        if self._apply_once is None:
+            persistence = self._persistence or idempotency_layer(self._settings, "eventos")
+            self._apply_once = idempotent_function(data_keyword_argument="envelope", config=self._config,
+                                                   persistence_store=persistence)(self._apply)
+        return self._apply_once
+
+    def _apply(self, envelope: dict[str, Any]) -> dict[str, str]:
+        event = Envelope.model_validate(envelope)
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            raise NoHandler(f"{self._settings.service} não trata eventos do tipo {event.type}")
+        payload = parse_event(event)
+        uow = UnitOfWork(self._settings)
+        handler(payload, event, uow)
+        uow.applies(event)
+        try:
+            uow.commit()
+        except AlreadyApplied:
+            logger.info("evento já aplicado", extra={"event_id": event.id, "event_type": event.type})
+            return {"resultado": "ja_aplicado"}
+        logger.info("evento aplicado", extra={"event_id": event.id, "event_type": event.type})
+        return {"resultado": "aplicado"}

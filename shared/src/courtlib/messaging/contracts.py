@@ -1,0 +1,130 @@
+"""The event catalogue: one CloudEvents 1.0 envelope and a typed payload per event type.
+
+Every event that crosses a service boundary is declared here, once: its type, the payload model,
+the producing service, the consuming services and the FIFO message group that orders it. Producers
+build envelopes with :func:`new_event`; consumers parse them with :func:`parse_event`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SPECVERSION = "1.0"
+TYPE_PREFIX = "br.jus.tribunal"
+
+
+class Envelope(BaseModel):
+    """CloudEvents 1.0 attributes plus the tribunal and the correlation id (extension attributes)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    source: str
+    type: str
+    subject: str | None = None
+    time: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    specversion: Literal["1.0"] = SPECVERSION
+    datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: str | None = None
+    tribunal: str
+    correlationid: str
+    data: dict[str, Any]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- payloads -------------------------------------------------------------------------------
+
+CalendarKind = Literal["feriado_municipal", "ponto_facultativo", "sem_expediente"]
+
+
+class CalendarDayRegistered(Payload):
+    """CAL-01/03: a day the tribunal declared non-working (municipal holiday, ponto facultativo…)."""
+
+    data: date
+    tipo: CalendarKind
+    municipio: str | None = None
+    descricao: str
+    decretado_em: date
+
+
+class CalendarDayRemoved(Payload):
+    data: date
+    tipo: CalendarKind
+    municipio: str | None = None
+
+
+# --- catalogue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    type: str
+    payload: type[Payload]
+    producer: str
+    consumers: tuple[str, ...]
+    group: Callable[[Any], str]
+    description: str
+
+
+def _spec(name: str, payload: type[Payload], producer: str, consumers: tuple[str, ...],
+          group: Callable[[Any], str], description: str) -> EventSpec:
+    return EventSpec(f"{TYPE_PREFIX}.{name}.v1", payload, producer, consumers, group, description)
+
+
+CATALOGUE: dict[str, EventSpec] = {
+    spec.type: spec
+    for spec in (
+        _spec("calendario.dia-registrado", CalendarDayRegistered, "plantao",
+              ("cooperacao", "distribuicao", "pagamentos"), lambda p: f"calendario-{p.data.year}",
+              "Dia sem expediente registrado pela administração (CAL-01, CAL-03)."),
+        _spec("calendario.dia-removido", CalendarDayRemoved, "plantao",
+              ("cooperacao", "distribuicao", "pagamentos"), lambda p: f"calendario-{p.data.year}",
+              "Registro de dia sem expediente desfeito."),
+    )
+}
+
+_BY_PAYLOAD: dict[type[Payload], EventSpec] = {spec.payload: spec for spec in CATALOGUE.values()}
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def spec_for_payload(payload: Payload) -> EventSpec:
+    return _BY_PAYLOAD[type(payload)]
+
+
+def new_event(payload: Payload, *, tribunal: str, correlation_id: str, subject: str | None = None) -> Envelope:
+    """The envelope for ``payload``, typed and sourced from the catalogue."""
+    spec = spec_for_payload(payload)
+    return Envelope(
+        source=f"/{tribunal.lower()}/{spec.producer}",
+        type=spec.type,
+        subject=subject,
+        tribunal=tribunal,
+        correlationid=correlation_id,
+        data=payload.model_dump(mode="json"),
+    )
+
+
+def parse_event(envelope: Envelope) -> Payload:
+    """The typed payload of ``envelope``; an unknown type or a bad payload raises (→ retry, then DLQ)."""
+    spec = CATALOGUE.get(envelope.type)
+    if spec is None:
+        raise UnknownEventType(envelope.type)
+    return spec.payload.model_validate(envelope.data)
+
+
+def message_group(envelope: Envelope) -> str:
+    """FIFO MessageGroupId: events of one group are delivered in order, groups in parallel."""
+    spec = CATALOGUE[envelope.type]
+    return spec.group(parse_event(envelope))

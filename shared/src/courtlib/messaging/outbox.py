@@ -1,0 +1,145 @@
+"""Transactional outbox (and inbox): a state change and its events are one DynamoDB transaction.
+
+A :class:`UnitOfWork` collects the items a use case writes, the events it emits (outbox items in
+the same table) and, for a consumer, the id of the event it applies (an inbox marker written only
+if absent). ``commit()`` sends them as one TransactWriteItems: either all happen or none does, and
+an event applied twice is refused by the marker's condition (:class:`AlreadyApplied`). The table's
+stream carries each new outbox item to :mod:`courtlib.messaging.relay`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from courtlib.messaging.contracts import CATALOGUE, Envelope, message_group
+from courtlib.persistence import TableItem, bind
+from courtlib.settings import ServiceSettings
+
+OUTBOX_PREFIX = "OUTBOX#"
+PENDING = "OUTBOX#PENDENTE"
+MAX_TRANSACTION_ITEMS = 100  # AWS limit (moto accepts more: never learn limits from moto)
+OUTBOX_RETENTION = timedelta(days=7)
+INBOX_RETENTION = timedelta(days=30)
+
+
+class OutboxItem(TableItem):
+    """An event waiting to be relayed; ``gsi1pk`` is set only while pending (sparse index for the sweeper)."""
+
+    event_type = UnicodeAttribute()
+    envelope = UnicodeAttribute()
+    message_group = UnicodeAttribute()
+    destinations = ListAttribute(of=UnicodeAttribute)
+    created_at = UTCDateTimeAttribute()
+    relayed_at = UTCDateTimeAttribute(null=True)
+
+    def to_envelope(self) -> Envelope:
+        return Envelope.model_validate_json(self.envelope)
+
+
+class InboxItem(TableItem):
+    """Marks an event as applied by this service."""
+
+    event_type = UnicodeAttribute()
+    applied_at = UTCDateTimeAttribute()
+
+
+class AlreadyApplied(Exception):
+    """The event was applied before: nothing was written."""
+
+
+class TransactionTooLarge(ValueError):
+    pass
+
+
+def outbox_item(model: type[OutboxItem], envelope: Envelope, now: datetime) -> OutboxItem:
+    spec = CATALOGUE[envelope.type]
+    return model(
+        pk=f"{OUTBOX_PREFIX}{envelope.id}",
+        sk="EVENTO",
+        gsi1pk=PENDING,
+        gsi1sk=f"{now.isoformat()}#{envelope.id}",
+        expiration=int((now + OUTBOX_RETENTION).timestamp()),
+        event_type=envelope.type,
+        envelope=envelope.model_dump_json(),
+        message_group=message_group(envelope),
+        destinations=list(spec.consumers),
+        created_at=now,
+    )
+
+
+class UnitOfWork:
+    """Collects writes for one transaction in ``settings``' table. Use once: build, then ``commit()``."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._settings = settings
+        self._outbox = bind(OutboxItem, settings)
+        self._inbox = bind(InboxItem, settings)
+        self._ops: list[tuple[str, Model, Any]] = []
+        self._inbox_index: int | None = None
+        self.events: list[Envelope] = []
+
+    def save(self, item: Model, condition: Condition | None = None) -> None:
+        self._ops.append(("save", item, condition))
+
+    def delete(self, item: Model, condition: Condition | None = None) -> None:
+        self._ops.append(("delete", item, condition))
+
+    def update(self, item: Model, actions: list[Any], condition: Condition | None = None) -> None:
+        self._ops.append(("update", item, (actions, condition)))
+
+    def condition_check(self, model: type[Model], hash_key: str, range_key: str, condition: Condition) -> None:
+        self._ops.append(("check", model, (hash_key, range_key, condition)))
+
+    def emit(self, envelope: Envelope) -> None:
+        self.events.append(envelope)
+
+    def applies(self, envelope: Envelope) -> None:
+        """This transaction applies ``envelope``: it fails with :class:`AlreadyApplied` if it was applied before."""
+        now = datetime.now(timezone.utc)
+        marker = self._inbox(
+            pk=f"INBOX#{envelope.id}", sk="APLICADO", event_type=envelope.type, applied_at=now,
+            expiration=int((now + INBOX_RETENTION).timestamp()),
+        )
+        self._inbox_index = len(self._ops)
+        self._ops.append(("save", marker, self._inbox.pk.does_not_exist()))
+
+    def commit(self) -> None:
+        now = datetime.now(timezone.utc)
+        for envelope in self.events:
+            item = outbox_item(self._outbox, envelope, now)
+            self._ops.append(("save", item, self._outbox.pk.does_not_exist()))
+        if not self._ops:
+            return
+        if len(self._ops) > MAX_TRANSACTION_ITEMS:
+            raise TransactionTooLarge(f"{len(self._ops)} itens numa transação (máximo {MAX_TRANSACTION_ITEMS})")
+        connection = Connection(region=self._settings.region, host=self._settings.endpoint_url)
+        try:
+            with TransactWrite(connection=connection) as transaction:
+                for op, item, extra in self._ops:
+                    if op == "save":
+                        transaction.save(item, condition=extra)
+                    elif op == "delete":
+                        transaction.delete(item, condition=extra)
+                    elif op == "update":
+                        actions, condition = extra
+                        transaction.update(item, actions=actions, condition=condition)
+                    else:
+                        hash_key, range_key, condition = extra
+                        transaction.condition_check(item, hash_key, range_key, condition=condition)
+        except TransactWriteError as error:
+            if self._inbox_index is not None and _failed_at(error, self._inbox_index):
+                raise AlreadyApplied() from error
+            raise
+
+
+def _failed_at(error: TransactWriteError, index: int) -> bool:
+    reasons = error.cancellation_reasons or []
+    return index < len(reasons) and reasons[index] is not None and reasons[index].code == "ConditionalCheckFailed"

@@ -1,0 +1,45 @@
+"""Publishes envelopes to the consuming services' FIFO queues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any
+
+from courtlib.messaging.contracts import Envelope
+from courtlib.settings import ServiceSettings
+
+
+class UnroutableEvent(RuntimeError):
+    """No queue is configured for a consumer: the event stays in the outbox for a later retry."""
+
+
+class SqsPublisher:
+    def __init__(self, settings: ServiceSettings, client: Any | None = None) -> None:
+        self._settings = settings
+        if client is not None:
+            self.__dict__["_sqs"] = client
+
+    @cached_property
+    def _sqs(self) -> Any:
+        import boto3  # imported on first use: handlers that never publish skip its cost
+
+        return boto3.client("sqs", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url)
+
+    def publish(self, envelope: Envelope, group: str, destinations: Iterable[str]) -> None:
+        """Send ``envelope`` to every destination; the event id is the FIFO deduplication id."""
+        urls = self._settings.peer_queue_urls
+        for service in destinations:
+            url = urls.get(service)
+            if not url:
+                raise UnroutableEvent(f"sem fila configurada para o serviço {service!r}")
+            self._sqs.send_message(
+                QueueUrl=url,
+                MessageBody=envelope.model_dump_json(),
+                MessageGroupId=group,
+                MessageDeduplicationId=envelope.id,
+                MessageAttributes={
+                    "type": {"DataType": "String", "StringValue": envelope.type},
+                    "correlationid": {"DataType": "String", "StringValue": envelope.correlationid},
+                },
+            )

@@ -1,0 +1,93 @@
+"""PynamoDB on the single-table design every service shares.
+
+Each service owns one table (``pk``/``sk``, GSIs ``gsi1``/``gsi2``, TTL ``expiration``, a stream).
+Models are declared once, unbound, and bound to a service's table with :func:`bind`, which returns
+a subclass whose ``Meta`` carries the table name, region and endpoint from that service's settings.
+Four services can therefore use the same shared models (outbox, calendar…) in one process.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from courtlib.settings import ServiceSettings
+
+M = TypeVar("M", bound=Model)
+
+
+class Gsi1(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class TableItem(Model):
+    """Base of every item: generic keys, two optional (sparse) index keys and an optional TTL."""
+
+    class Meta:
+        table_name = "unbound"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    expiration = NumberAttribute(null=True)
+    by_gsi1 = Gsi1()
+    by_gsi2 = Gsi2()
+
+
+class VersionedItem(TableItem):
+    """An item two writers can race on: every save is conditional on the version read (optimistic lock)."""
+
+    version = VersionAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102 - stamps the change time
+        self.updated_at = datetime.now(timezone.utc)
+        return super().save(*args, **kwargs)
+
+
+_bound: dict[tuple[type[Model], str, str | None], type[Model]] = {}
+
+
+def bind(model: type[M], settings: ServiceSettings) -> type[M]:
+    """The subclass of ``model`` stored in ``settings``' table (cached, so one class per table)."""
+    key = (model, settings.table_name, settings.endpoint_url)
+    if key not in _bound:
+        meta_attrs: dict[str, Any] = {"table_name": settings.table_name, "region": settings.region}
+        if settings.endpoint_url:
+            meta_attrs["host"] = settings.endpoint_url
+        meta = type("Meta", (), meta_attrs)
+        bound = type(model.__name__, (model,), {"Meta": meta, "__module__": model.__module__})
+        for index_name in ("by_gsi1", "by_gsi2"):
+            index = getattr(model, index_name, None)
+            if index is not None:
+                # Indexes keep a reference to their model; give the bound class its own.
+                fresh = type(index)()
+                setattr(bound, index_name, fresh)
+                fresh._model = bound  # type: ignore[attr-defined]
+        _bound[key] = bound
+    return _bound[key]  # type: ignore[return-value]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,29 @@
+"""Repository-wide test set-up: fake AWS credentials, and sockets forbidden in unit tests."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", "sa-east-1")
+os.environ.setdefault("AWS_REGION", "sa-east-1")
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/tests/unit/" in str(item.fspath):
+            item.add_marker(pytest.mark.disable_socket)
+
+
+@pytest.fixture(autouse=True)
+def _no_sockets_in_unit_tests(request):
+    if request.node.get_closest_marker("disable_socket"):
+        from pytest_socket import disable_socket, enable_socket
+
+        disable_socket()
+        yield
+        enable_socket()
+    else:
+        yield
