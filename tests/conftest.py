@@ -9,6 +9,8 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "sa-east-1")
 os.environ.setdefault("AWS_REGION", "sa-east-1")
 os.environ.pop("AWS_ENDPOINT_URL", None)
+# botocore ≥1.40 sends DynamoDB Streams calls to account-based hosts that moto's in-process mock does not route.
+os.environ.setdefault("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
 
 
 def pytest_collection_modifyitems(config, items):

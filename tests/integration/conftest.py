@@ -1,0 +1,57 @@
+"""Integration tests run against moto in-process, with the resources of infra/template.yaml.
+
+The same template the local stack and a real deploy use is deployed once per session through
+moto's CloudFormation; its outputs become the services' environment (as in the local stack).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from courtlib.settings import ServiceSettings, env_from_outputs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def deploy_template(stage: str = "local") -> dict[str, str]:
+    cloudformation = boto3.client("cloudformation", region_name="sa-east-1")
+    cloudformation.create_stack(
+        StackName=f"tribunal-{stage}",
+        TemplateBody=Path(os.environ.get("TEMPLATE_OVERRIDE", ROOT / "infra" / "template.yaml")).read_text(),
+        Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage},
+                    {"ParameterKey": "QueueVisibilityTimeout", "ParameterValue": "0"}],
+    )
+    stack = cloudformation.describe_stacks(StackName=f"tribunal-{stage}")["Stacks"][0]
+    return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
+
+
+@pytest.fixture(scope="session")
+def aws_stack():
+    """moto for the whole session, with the template deployed and the environment set from its outputs."""
+    saved = dict(os.environ)
+    with mock_aws():
+        outputs = deploy_template()
+        os.environ.update(env_from_outputs(outputs))
+        yield outputs
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def settings_of(aws_stack):
+    """``settings_of("plantao")``: that service's settings as its Lambda would read them."""
+
+    def build(service: str) -> ServiceSettings:
+        module = importlib.import_module(f"chalicelib.{service}.settings")
+        settings_class = next(value for name, value in vars(module).items()
+                              if name.endswith("Settings") and value is not ServiceSettings)
+        return settings_class()
+
+
+    return build
