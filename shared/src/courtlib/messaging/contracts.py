@@ -43,7 +43,7 @@ class Payload(BaseModel):
 
 # --- payloads -------------------------------------------------------------------------------
 
-CalendarKind = Literal["feriado_municipal", "ponto_facultativo", "sem_expediente"]
+CalendarKind = Literal["feriado_municipal", "feriado_tribunal", "ponto_facultativo", "sem_expediente"]
 
 
 class CalendarDayRegistered(Payload):
