@@ -1,0 +1,130 @@
+"""``Idempotency-Key`` for routes that create things, on Powertools idempotency.
+
+The header is optional (a browser form may not send it) but honoured: with a key, the first 2xx
+response (status, body, a few headers) is stored for 24 h under (service, method, path, principal,
+key) and replayed to a retry with the same body and query; the same key with another body is
+refused (422 ``IDEMPOTENCIA``), and a retry while the first is still running gets 409
+``IDEMPOTENCIA_EM_ANDAMENTO``. A refused request (problem, non-2xx) stores nothing, so it can be
+corrected and sent again with the same key.
+
+Give the route set a persistence layer of its own: Powertools configures a layer once (key and
+validation expressions), so sharing it with the event consumer would mix configurations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from chalice import Response
+
+from courtlib.http.problems import IDEMPOTENCY, IDEMPOTENCY_IN_PROGRESS, ProblemError
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer, DynamoDBPersistenceLayer
+
+    from courtlib.settings import ServiceSettings
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+TTL = timedelta(hours=24)
+STATIC_PK = "IDEMPOTENCIA#http"
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+_REPLAYED_HEADERS = ("Content-Type", "Location")
+
+
+def http_idempotency_layer(settings: ServiceSettings) -> DynamoDBPersistenceLayer:
+    """The Powertools persistence layer for HTTP idempotency in the service's table."""
+    import boto3
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.endpoint_url)
+    return DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
+                                    static_pk_value=STATIC_PK, expiry_attr="expiration", boto3_client=client)
+
+
+def idempotency_key_from(headers: Any) -> str | None:
+    raw = headers.get(HEADER.lower()) or headers.get(HEADER)
+    if raw is None:
+        return None
+    key = raw.strip()
+    if not _KEY.match(key):
+        raise ProblemError(400, IDEMPOTENCY, "O cabeçalho Idempotency-Key deve ter de 1 a 255 caracteres visíveis.",
+                           field=HEADER)
+    return key
+
+
+class _NotStored(Exception):
+    """Carries a non-2xx response out of the idempotent call, so Powertools deletes its record."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerprint: Any,
+                   produce: Callable[[], Response], lambda_context: Any = None) -> Response:
+    """``produce()`` once per (scope, key); later calls with the same ``fingerprint`` replay its response."""
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+    from aws_lambda_powertools.utilities.idempotency.base import IdempotencyHandler
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
+    config = IdempotencyConfig(event_key_jmespath="chave", payload_validation_jmespath="corpo",
+                               raise_on_no_idempotency_key=True, hash_function="sha256",
+                               expires_after_seconds=int(TTL.total_seconds()))
+    if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
+        config.register_lambda_context(lambda_context)  # an in-progress record then expires with the invocation
+    payload = {"chave": f"{scope}#{key}", "corpo": _hash(fingerprint)}
+
+    def call(**_: Any) -> dict[str, Any]:
+        response = produce()
+        if not 200 <= response.status_code < 300:
+            raise _NotStored(response)
+        return _stored(response)
+
+    handler = IdempotencyHandler(function=call, function_payload=payload, config=config, persistence_store=store,
+                                 key_prefix="http", function_args=(), function_kwargs={})
+    try:
+        result = handler.handle()
+    except _NotStored as refused:
+        return refused.response
+    except IdempotencyValidationError as error:
+        raise ProblemError(422, IDEMPOTENCY, "Esta chave de idempotência já foi usada com outro conteúdo. "
+                           "Use uma nova chave para uma nova requisição.", field=HEADER) from error
+    except IdempotencyAlreadyInProgressError as error:
+        raise ProblemError(409, IDEMPOTENCY_IN_PROGRESS, "Uma requisição com esta chave de idempotência ainda "
+                           "está em processamento; tente novamente em instantes.", field=HEADER,
+                           headers={"Retry-After": "1"}) from error
+    if isinstance(result, _Fresh):  # this call produced it
+        return result.response
+    return _replayed(result)
+
+
+def _hash(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def _stored(response: Response) -> Any:
+    # Powertools stores what the function returns and hands the same object back to this call;
+    # a subclass marks "produced now" apart from the dict of a replay.
+    body = response.body.decode("utf-8") if isinstance(response.body, bytes) else response.body
+    headers = {name: value for name, value in response.headers.items() if name in _REPLAYED_HEADERS}
+    return _Fresh(response, {"status": response.status_code, "body": body, "headers": headers})
+
+
+class _Fresh(dict):  # type: ignore[type-arg]
+    def __init__(self, response: Response, data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self.response = response
+
+
+def _replayed(stored: dict[str, Any]) -> Response:
+    headers = {**stored.get("headers", {}), REPLAYED_HEADER: "true"}
+    return Response(body=stored.get("body") or "", headers=headers, status_code=int(stored["status"]))

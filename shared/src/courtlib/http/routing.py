@@ -1,0 +1,178 @@
+"""Route declarations: every route says who may call it, what it takes and what it returns.
+
+A :class:`RouteSet` is declared at module level (no AWS, no settings at import) and turned into a
+Chalice blueprint by the composition root with the runtime pieces (authorizer, dependencies,
+idempotency store, partner keys, settings). The same declarations produce the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from chalice import Blueprint, CORSConfig
+from pydantic import BaseModel
+
+from courtlib.auth.principal import ROLES
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
+    from chalice.app import Authorizer
+
+    from courtlib.auth.partners import PartnerKeyStore
+    from courtlib.settings import ServiceSettings
+
+F = TypeVar("F", bound=Callable[..., Any])
+Access = Literal["roles", "public", "partner"]
+
+_PATH_PARAM = re.compile(r"{(\w+)}")
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id",
+                      "X-Parceiro-Id", "X-Parceiro-Data", "X-Parceiro-Assinatura")
+CORS_EXPOSE_HEADERS = ("X-Correlation-Id", "Idempotent-Replayed", "Retry-After", "Location")
+CORS_MAX_AGE = 600
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """One declared route (one or more methods on one path template)."""
+
+    path: str
+    methods: tuple[str, ...]
+    handler: Callable[..., Any]
+    name: str
+    roles: frozenset[str]
+    public: bool
+    partner: bool
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: Any
+    status: int
+    idempotent: bool
+    summary: str | None
+    description: str | None
+    tags: tuple[str, ...]
+    path_params: tuple[str, ...]
+    path_args: tuple[str, ...]
+    """Path parameters also passed to the handler as keyword arguments (those it declares)."""
+
+    @property
+    def access(self) -> Access:
+        return "public" if self.public else "partner" if self.partner else "roles"
+
+
+class RouteSet:
+    """Routes of one service area: ``routes = RouteSet(service="plantao", title="Plantão judiciário")``."""
+
+    def __init__(self, service: str, title: str | None = None, *, tag: str | None = None) -> None:
+        self.service = service
+        self.title = title or service
+        self.tag = tag or self.title
+        self.routes: list[RouteSpec] = []
+
+    def route(self, path: str, *, methods: Iterable[str] = ("GET",), roles: Iterable[str] | None = None,
+              public: bool = False, partner: bool = False, body: type[BaseModel] | None = None,
+              query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
+              idempotent: bool = False, summary: str | None = None, description: str | None = None,
+              tags: Iterable[str] | None = None, name: str | None = None) -> Callable[[F], F]:
+        """Declares a route; the handler is called as ``handler(ctx, body=…, query=…, <path params it names>)``.
+
+        Exactly one of ``roles`` (Cognito groups, any of), ``public=True`` or ``partner=True``.
+        """
+        methods_ = tuple(dict.fromkeys(m.upper() for m in methods))
+        if isinstance(roles, str):
+            raise TypeError(f"{path}: roles= must be a set of group names, not a string")
+        roles_ = frozenset(roles) if roles is not None else frozenset()
+        _check_access(path, roles_ if roles is not None else None, public, partner)
+        unknown = roles_ - ROLES
+        if unknown:
+            raise TypeError(f"{path}: unknown roles {sorted(unknown)} (known: {sorted(ROLES)})")
+        if not path.startswith("/"):
+            raise TypeError(f"route path must start with '/': {path!r}")
+        for label, model in (("body", body), ("query", query)):
+            if model is not None and not (isinstance(model, type) and issubclass(model, BaseModel)):
+                raise TypeError(f"{path}: {label}= must be a pydantic model class, got {model!r}")
+        if body is not None and not set(methods_) <= _BODY_METHODS:
+            raise TypeError(f"{path}: a body is only for {sorted(_BODY_METHODS)}, not {methods_}")
+        if idempotent and not set(methods_) <= _WRITE_METHODS:
+            raise TypeError(f"{path}: idempotent=True is for {sorted(_WRITE_METHODS)} routes")
+
+        def register(handler: F) -> F:
+            params = inspect.signature(handler).parameters
+            takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+            for needed, model in (("body", body), ("query", query)):
+                if model is not None and needed not in params and not takes_any:
+                    raise TypeError(f"{handler.__name__} must accept a '{needed}' argument")
+            path_params = tuple(_PATH_PARAM.findall(path))
+            spec = RouteSpec(
+                path=path, methods=methods_, handler=handler, name=name or handler.__name__, roles=roles_,
+                public=public, partner=partner, body=body, query=query, response=response, status=status,
+                idempotent=idempotent, summary=summary, description=description or inspect.getdoc(handler),
+                tags=tuple(tags) if tags is not None else (self.tag,), path_params=path_params,
+                path_args=tuple(p for p in path_params if takes_any or p in params),
+            )
+            for existing in self.routes:
+                if existing.path == path and set(existing.methods) & set(methods_):
+                    raise ValueError(f"duplicate route {methods_} {path}")
+            self.routes.append(spec)
+            return handler
+
+        return register
+
+    def blueprint(self, *, authorizer: Authorizer | None = None, deps: Any = None,
+                  idempotency_store: BasePersistenceLayer | None = None, partner_keys: PartnerKeyStore | None = None,
+                  settings: ServiceSettings | None = None, cors_origin: str | None = None,
+                  pagination_secret: str | None = None,
+                  token_verifier: Callable[[str], Mapping[str, Any]] | None = None) -> Blueprint:
+        """A Chalice blueprint serving these routes with the given runtime pieces.
+
+        ``cors_origin`` and ``pagination_secret`` default to ``settings``' values. ``token_verifier``
+        (optional) verifies the bearer token itself instead of trusting the gateway's claims — for a
+        local stack, where ``chalice local`` decodes tokens without checking their signature.
+        """
+        from courtlib.http.dispatch import Dispatcher
+
+        missing = []
+        if authorizer is None and token_verifier is None:
+            missing += [f"{s.path} needs an authorizer" for s in self.routes if s.access == "roles"]
+        if partner_keys is None:
+            missing += [f"{s.path} needs partner_keys" for s in self.routes if s.partner]
+        if idempotency_store is None:
+            missing += [f"{s.path} needs an idempotency_store" for s in self.routes if s.idempotent]
+        if missing:
+            raise ValueError("; ".join(missing))
+        origin = cors_origin or (settings.cors_origin if settings is not None else "*")
+        secret = pagination_secret or (settings.pagination_secret if settings is not None else None)
+        if secret is None:
+            raise ValueError("pass settings= or pagination_secret=")
+        cors = CORSConfig(allow_origin=origin, allow_headers=list(CORS_ALLOW_HEADERS),
+                          expose_headers=list(CORS_EXPOSE_HEADERS), max_age=CORS_MAX_AGE)
+        blueprint = Blueprint(f"courtlib.http.{self.service}")
+        for spec in self.routes:
+            dispatcher = Dispatcher(spec, blueprint, service=self.service, deps=deps, cursor_secret=secret,
+                                    idempotency_store=idempotency_store, partner_keys=partner_keys,
+                                    token_verifier=token_verifier)
+            route_authorizer = authorizer if spec.access == "roles" else None
+            blueprint.route(spec.path, methods=list(spec.methods), authorizer=route_authorizer, cors=cors,
+                            name=spec.name)(dispatcher)
+        return blueprint
+
+    def openapi(self, **kwargs: Any) -> dict[str, Any]:
+        """The OpenAPI 3.1 document of this set alone (see :func:`courtlib.http.openapi.openapi_document`)."""
+        from courtlib.http.openapi import openapi_document
+
+        kwargs.setdefault("title", self.title)
+        return openapi_document(self, **kwargs)
+
+
+def _check_access(path: str, roles: frozenset[str] | None, public: bool, partner: bool) -> None:
+    given = [label for label, on in (("roles", roles is not None), ("public", public), ("partner", partner)) if on]
+    if len(given) != 1:
+        raise TypeError(f"{path}: declare exactly one of roles=, public=True, partner=True (got {given or 'none'})")
+    if roles is not None and not roles:
+        raise TypeError(f"{path}: roles= must be a non-empty set of group names")

@@ -1,0 +1,159 @@
+"""Request bodies and query strings validated by pydantic models, errors translated to Portuguese.
+
+Unknown members are refused (``extra="forbid"`` is applied at validation time, to nested models
+too), whatever the model's own configuration says: a typo in a field name must not be ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from courtlib.http.problems import INVALID_BODY, VALIDATION, ProblemError
+
+MAX_REPORTED_ERRORS = 50
+
+_MESSAGES: dict[str, str] = {
+    "missing": "campo obrigatório",
+    "extra_forbidden": "campo não permitido",
+    "string_type": "deve ser um texto",
+    "string_too_short": "deve ter no mínimo {min_length} caractere(s)",
+    "string_too_long": "deve ter no máximo {max_length} caractere(s)",
+    "string_pattern_mismatch": "formato inválido",
+    "int_type": "deve ser um número inteiro",
+    "int_parsing": "deve ser um número inteiro",
+    "int_from_float": "deve ser um número inteiro",
+    "float_type": "deve ser um número",
+    "float_parsing": "deve ser um número",
+    "decimal_type": "deve ser um número decimal",
+    "decimal_parsing": "deve ser um número decimal",
+    "decimal_max_digits": "deve ter no máximo {max_digits} dígito(s)",
+    "decimal_max_places": "deve ter no máximo {decimal_places} casa(s) decimal(is)",
+    "decimal_whole_digits": "deve ter no máximo {whole_digits} dígito(s) antes da vírgula",
+    "finite_number": "deve ser um número finito",
+    "bool_type": "deve ser verdadeiro ou falso",
+    "bool_parsing": "deve ser verdadeiro ou falso",
+    "date_type": "deve ser uma data no formato AAAA-MM-DD",
+    "date_parsing": "deve ser uma data no formato AAAA-MM-DD",
+    "date_from_datetime_parsing": "deve ser uma data no formato AAAA-MM-DD",
+    "date_from_datetime_inexact": "deve ser uma data no formato AAAA-MM-DD, sem horário",
+    "date_past": "deve ser uma data no passado",
+    "date_future": "deve ser uma data no futuro",
+    "datetime_type": "deve ser data e hora no formato ISO 8601 (AAAA-MM-DDTHH:MM:SS)",
+    "datetime_parsing": "deve ser data e hora no formato ISO 8601 (AAAA-MM-DDTHH:MM:SS)",
+    "datetime_from_date_parsing": "deve ser data e hora no formato ISO 8601 (AAAA-MM-DDTHH:MM:SS)",
+    "timezone_aware": "deve informar o fuso horário",
+    "time_type": "deve ser um horário no formato HH:MM",
+    "time_parsing": "deve ser um horário no formato HH:MM",
+    "time_delta_type": "deve ser uma duração",
+    "time_delta_parsing": "deve ser uma duração",
+    "literal_error": "deve ser um destes valores: {expected}",
+    "enum": "deve ser um destes valores: {expected}",
+    "greater_than": "deve ser maior que {gt}",
+    "greater_than_equal": "deve ser maior ou igual a {ge}",
+    "less_than": "deve ser menor que {lt}",
+    "less_than_equal": "deve ser menor ou igual a {le}",
+    "multiple_of": "deve ser múltiplo de {multiple_of}",
+    "too_short": "deve ter no mínimo {min_length} item(ns)",
+    "too_long": "deve ter no máximo {max_length} item(ns)",
+    "list_type": "deve ser uma lista",
+    "tuple_type": "deve ser uma lista",
+    "set_type": "deve ser uma lista sem repetições",
+    "dict_type": "deve ser um objeto",
+    "model_type": "deve ser um objeto",
+    "model_attributes_type": "deve ser um objeto",
+    "uuid_type": "deve ser um UUID",
+    "uuid_parsing": "deve ser um UUID",
+    "url_type": "deve ser uma URL",
+    "url_parsing": "deve ser uma URL válida",
+    "url_scheme": "deve ser uma URL com esquema permitido",
+    "none_required": "deve ser nulo",
+    "union_tag_invalid": "tipo não reconhecido",
+    "union_tag_not_found": "tipo não informado",
+}
+
+
+def translate(error: Mapping[str, Any]) -> str:
+    """Portuguese message for one pydantic error (custom validators keep their own message)."""
+    kind = error.get("type", "")
+    ctx = dict(error.get("ctx") or {})
+    if kind in ("value_error", "assertion_error") and ctx.get("error") is not None:
+        return str(ctx["error"])
+    if "expected" in ctx:
+        ctx["expected"] = str(ctx["expected"]).replace(" or ", " ou ")
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return "valor inválido"
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def location(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def validation_problem(error: ValidationError, *, prefix: tuple[str, ...] = ()) -> ProblemError:
+    errors = [{"field": location((*prefix, *item["loc"])), "detail": translate(item)}
+              for item in error.errors(include_url=False)[:MAX_REPORTED_ERRORS]]
+    first = errors[0] if errors else {"field": None, "detail": "valor inválido"}
+    return ProblemError(422, VALIDATION, f"{first['field']}: {first['detail']}" if first["field"] else first["detail"],
+                        field=first["field"], errors=errors)
+
+
+def body_text(raw: bytes | str | None) -> str:
+    """The body as UTF-8 text (400 ``CORPO_INVALIDO`` if it is not)."""
+    if isinstance(raw, str):
+        return raw
+    try:
+        return (raw or b"").decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProblemError(400, INVALID_BODY, "O corpo da requisição deve estar em UTF-8.") from error
+
+
+def parse_json_object(text: str) -> dict[str, Any]:
+    """The body as a JSON object, else 400 ``CORPO_INVALIDO``."""
+    if not text.strip():
+        raise ProblemError(400, INVALID_BODY, "O corpo da requisição é obrigatório e deve ser um objeto JSON.")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise ProblemError(400, INVALID_BODY, "O corpo da requisição não é um JSON válido.") from error
+    if not isinstance(data, dict):
+        raise ProblemError(400, INVALID_BODY, "O corpo da requisição deve ser um objeto JSON.")
+    return data
+
+
+def validate_body(model: type[BaseModel], text: str) -> BaseModel:
+    """Parses in JSON mode (exact decimals, ISO dates) with unknown fields refused."""
+    try:
+        return model.model_validate_json(text, extra="forbid")
+    except ValidationError as error:
+        raise validation_problem(error) from error
+
+
+def validate_query(model: type[BaseModel], params: Mapping[str, list[str]]) -> BaseModel:
+    """Query parameters (each a list of values) against ``model``; list-typed fields take every value."""
+    data: dict[str, Any] = {}
+    fields = model.model_fields
+    aliases = {info.alias or name: name for name, info in fields.items()}
+    for name, values in params.items():
+        field_name = aliases.get(name, name)
+        info = fields.get(field_name)
+        data[name] = values if info is not None and _is_sequence(info.annotation) else values[-1]
+    try:
+        return model.model_validate(data, extra="forbid")
+    except ValidationError as error:
+        raise validation_problem(error) from error
+
+
+def _is_sequence(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (list, set, frozenset, tuple):
+        return True
+    return any(_is_sequence(arg) for arg in typing.get_args(annotation)) if origin is not None else False

@@ -1,0 +1,56 @@
+"""Partner keys stored in the service table (``PARCEIRO#<id>`` / ``CHAVE``) and used to verify signatures."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from courtlib.auth.partners import SignatureError, TablePartnerKeyStore, sign_request, verify
+from courtlib.settings import ServiceSettings
+
+
+def create_table(name: str) -> None:
+    boto3.client("dynamodb", region_name="sa-east-1").create_table(
+        TableName=name, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in ("pk", "sk")],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+    )
+
+
+@pytest.fixture
+def store():
+    with mock_aws():
+        create_table("tribunal-local-cooperacao")
+        clock = [0.0]
+        store = TablePartnerKeyStore(ServiceSettings(service="cooperacao", table_name="tribunal-local-cooperacao"),
+                                     cache_seconds=60, clock=lambda: clock[0])
+        yield store, clock
+
+
+def test_registered_key_verifies_a_signed_request(store):
+    keys, _ = store
+    item = keys.register("TJSC", "Tribunal de Justiça de Santa Catarina")
+    assert (item.pk, item.sk) == ("PARCEIRO#TJSC", "CHAVE")
+    headers = sign_request("TJSC", item.secret, "POST", "/precatorias", body=b"{}")
+    assert verify(keys, method="POST", path="/precatorias", query=None, headers=headers, body=b"{}") == "TJSC"
+
+
+def test_unknown_and_inactive_partners_have_no_secret(store):
+    keys, clock = store
+    assert keys.secret_for("TJXX") is None
+    keys.register("TJRJ", "TJRJ", secret="s", active=False)
+    assert keys.secret_for("TJRJ") is None
+    with pytest.raises(SignatureError):
+        verify(keys, method="GET", path="/p", query=None, headers=sign_request("TJRJ", "s", "GET", "/p"), body=b"")
+
+
+def test_lookups_are_cached_for_a_while(store):
+    keys, clock = store
+    keys.register("TJSC", "TJSC", secret="v1")
+    assert keys.secret_for("TJSC") == "v1"
+    other = TablePartnerKeyStore(ServiceSettings(service="cooperacao", table_name="tribunal-local-cooperacao"))
+    other.register("TJSC", "TJSC", secret="v2")
+    assert keys.secret_for("TJSC") == "v1"
+    clock[0] = 61.0
+    assert keys.secret_for("TJSC") == "v2"
