@@ -23,7 +23,7 @@ def deploy_template(stage: str = "local") -> dict[str, str]:
     cloudformation = boto3.client("cloudformation", region_name="sa-east-1")
     cloudformation.create_stack(
         StackName=f"tribunal-{stage}",
-        TemplateBody=Path(os.environ.get("TEMPLATE_OVERRIDE", ROOT / "infra" / "template.yaml")).read_text(),
+        TemplateBody=(ROOT / "infra" / "template.yaml").read_text(),
         Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage},
                     {"ParameterKey": "QueueVisibilityTimeout", "ParameterValue": "0"}],
     )

@@ -81,6 +81,11 @@ class CalendarRepository:
         self._clock = clock
         self._cache: dict[int, tuple[float, tuple[CalendarEntry, ...]]] = {}
 
+    @property
+    def model(self) -> type[CalendarEntryItem]:
+        """The item class bound to this service's table (for writes inside a unit of work)."""
+        return self._model
+
     def put(self, entry: CalendarEntry) -> None:
         """Create or replace the entry with the same day, kind and municipality (idempotent)."""
         to_item(self._model, entry).save()

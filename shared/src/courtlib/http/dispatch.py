@@ -41,7 +41,8 @@ class Dispatcher:
     """The Chalice view function of one :class:`RouteSpec` (path parameters arrive as keywords)."""
 
     def __init__(self, spec: RouteSpec, blueprint: Blueprint, *, service: str, deps: Any, cursor_secret: str,
-                 idempotency_store: BasePersistenceLayer | None, partner_keys: PartnerKeyStore | None,
+                 idempotency_store: BasePersistenceLayer | Callable[[], BasePersistenceLayer] | None,
+                 partner_keys: PartnerKeyStore | None,
                  token_verifier: Callable[[str], Mapping[str, Any]] | None) -> None:
         self.spec = spec
         self._blueprint = blueprint
@@ -103,6 +104,8 @@ class Dispatcher:
         key = idempotency_key_from(request.headers) if spec.idempotent else None
         if key is None or self._idempotency_store is None:
             return produce()
+        if callable(self._idempotency_store):  # a factory: the store (and its boto3 client) is built on first use
+            self._idempotency_store = self._idempotency_store()
         return run_idempotent(
             self._idempotency_store, key=key, produce=produce, lambda_context=self._lambda_context(),
             scope=f"{self._service}#{request.method}#{path}#{principal.id}",

@@ -125,7 +125,8 @@ class RouteSet:
         return register
 
     def blueprint(self, *, authorizer: Authorizer | None = None, deps: Any = None,
-                  idempotency_store: BasePersistenceLayer | None = None, partner_keys: PartnerKeyStore | None = None,
+                  idempotency_store: BasePersistenceLayer | Callable[[], BasePersistenceLayer] | None = None,
+                  partner_keys: PartnerKeyStore | None = None,
                   settings: ServiceSettings | None = None, cors_origin: str | None = None,
                   pagination_secret: str | None = None,
                   token_verifier: Callable[[str], Mapping[str, Any]] | None = None) -> Blueprint:

@@ -103,6 +103,10 @@ def spec_for_payload(payload: Payload) -> EventSpec:
     return _BY_PAYLOAD[type(payload)]
 
 
+def event_type_of(payload_class: type[Payload]) -> str:
+    return _BY_PAYLOAD[payload_class].type
+
+
 def new_event(payload: Payload, *, tribunal: str, correlation_id: str, subject: str | None = None) -> Envelope:
     """The envelope for ``payload``, typed and sourced from the catalogue."""
     spec = spec_for_payload(payload)

@@ -9,6 +9,7 @@ stream carries each new outbox item to :mod:`courtlib.messaging.relay`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -55,6 +56,14 @@ class AlreadyApplied(Exception):
     """The event was applied before: nothing was written."""
 
 
+class ConditionFailed(Exception):
+    """A condition the use case put on one of its writes did not hold: nothing was written."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"condição da operação {index} não atendida")
+        self.index = index
+
+
 class TransactionTooLarge(ValueError):
     pass
 
@@ -84,6 +93,7 @@ class UnitOfWork:
         self._inbox = bind(InboxItem, settings)
         self._ops: list[tuple[str, Model, Any]] = []
         self._inbox_index: int | None = None
+        self._after_commit: list[Callable[[], None]] = []
         self.events: list[Envelope] = []
 
     def save(self, item: Model, condition: Condition | None = None) -> None:
@@ -100,6 +110,10 @@ class UnitOfWork:
 
     def emit(self, envelope: Envelope) -> None:
         self.events.append(envelope)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Runs ``callback`` once the transaction is written (e.g. to drop a cache)."""
+        self._after_commit.append(callback)
 
     def applies(self, envelope: Envelope) -> None:
         """This transaction applies ``envelope``: it fails with :class:`AlreadyApplied` if it was applied before."""
@@ -135,11 +149,17 @@ class UnitOfWork:
                         hash_key, range_key, condition = extra
                         transaction.condition_check(item, hash_key, range_key, condition=condition)
         except TransactWriteError as error:
-            if self._inbox_index is not None and _failed_at(error, self._inbox_index):
+            failed = _failed_conditions(error)
+            if self._inbox_index is not None and self._inbox_index in failed:
                 raise AlreadyApplied() from error
+            if failed:
+                raise ConditionFailed(failed[0]) from error
             raise
+        for callback in self._after_commit:
+            callback()
 
 
-def _failed_at(error: TransactWriteError, index: int) -> bool:
+def _failed_conditions(error: TransactWriteError) -> list[int]:
     reasons = error.cancellation_reasons or []
-    return index < len(reasons) and reasons[index] is not None and reasons[index].code == "ConditionalCheckFailed"
+    return [index for index, reason in enumerate(reasons)
+            if reason is not None and reason.code == "ConditionalCheckFailed"]

@@ -1,0 +1,209 @@
+"""The court calendar over HTTP and over events (CAL-01..03).
+
+The owner service (plantao-svc) mounts :data:`calendar_admin_routes`: ``admin`` registers and
+removes the tribunal's own days, and each change is emitted as an event in the same transaction.
+Every service mounts :data:`calendar_read_routes` (the calendar is public information) and keeps its
+copy current with :func:`calendar_event_handlers`. Handlers reach the service's pieces through
+``ctx.deps`` (a :class:`courtlib.service.ServiceDeps`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field, model_validator
+
+from courtlib.calendar import CalendarEntry, EntryKind
+from courtlib.calendar_store import CalendarRepository, calendar_keys, to_item
+from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.messaging.contracts import (
+    CalendarDayRegistered,
+    CalendarDayRemoved,
+    CalendarKind,
+    Envelope,
+    event_type_of,
+    new_event,
+)
+from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+
+if TYPE_CHECKING:
+    from courtlib.messaging.consumer import EventHandler
+
+MAX_RANGE_DAYS = 366
+
+calendar_read_routes = RouteSet(service="calendario", title="Calendário", tag="Calendário")
+calendar_admin_routes = RouteSet(service="calendario", title="Calendário (administração)", tag="Calendário")
+
+
+class DiaIn(BaseModel):
+    data: date
+    tipo: CalendarKind
+    municipio: str | None = Field(None, description="Código IBGE ou nome; vazio para todo o tribunal")
+    descricao: str = Field(min_length=3, max_length=200)
+    decretado_em: date | None = Field(None, description="Data do ato; por padrão, hoje (CAL-03)")
+
+    @model_validator(mode="after")
+    def _municipal_needs_place(self) -> DiaIn:
+        if self.tipo == "feriado_municipal" and not self.municipio:
+            raise ValueError("feriado municipal exige o município")
+        return self
+
+
+class DiaOut(BaseModel):
+    data: date
+    tipo: CalendarKind
+    municipio: str | None
+    descricao: str
+    decretado_em: date | None
+
+
+class DiasDoAno(BaseModel):
+    ano: int
+    itens: list[DiaOut]
+
+
+class AnoQuery(BaseModel):
+    ano: int = Field(ge=2000, le=2100)
+    municipio: str | None = None
+
+
+class PeriodoQuery(BaseModel):
+    inicio: date
+    fim: date
+    municipio: str | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> PeriodoQuery:
+        if self.fim < self.inicio:
+            raise ValueError("fim anterior ao início")
+        if (self.fim - self.inicio).days >= MAX_RANGE_DAYS:
+            raise ValueError(f"período maior que {MAX_RANGE_DAYS} dias")
+        return self
+
+
+class MunicipioQuery(BaseModel):
+    municipio: str | None = None
+
+
+class DiaSemExpediente(BaseModel):
+    data: date
+    motivo: str
+
+
+class DiasUteis(BaseModel):
+    inicio: date
+    fim: date
+    municipio: str | None
+    dias_uteis: int
+    dias_sem_expediente: list[DiaSemExpediente]
+
+
+class SituacaoDoDia(BaseModel):
+    data: date
+    municipio: str | None
+    dia_util: bool
+    motivo: str | None
+
+
+def _out(entry: CalendarEntry) -> DiaOut:
+    return DiaOut(data=entry.day, tipo=entry.kind.value, municipio=entry.municipality,
+                  descricao=entry.description, decretado_em=entry.decreed_on)
+
+
+def _years(start: date, end: date) -> range:
+    return range(start.year, end.year + 1)
+
+
+@calendar_read_routes.route("/calendario/dias", methods=["GET"], public=True, query=AnoQuery,
+                            response=DiasDoAno, summary="Dias sem expediente registrados pelo tribunal num ano")
+def list_days(ctx: RequestContext, query: AnoQuery) -> DiasDoAno:
+    entries = ctx.deps.calendar.entries_for_year(query.ano)
+    if query.municipio:
+        entries = [e for e in entries if e.municipality is None or e.applies_to(query.municipio, None)]
+    return DiasDoAno(ano=query.ano, itens=[_out(e) for e in entries])
+
+
+@calendar_read_routes.route("/calendario/dias-uteis", methods=["GET"], public=True, query=PeriodoQuery,
+                            response=DiasUteis, summary="Conta os dias úteis de um período (CAL-01, CAL-02)")
+def count_dias_uteis(ctx: RequestContext, query: PeriodoQuery) -> DiasUteis:
+    calendar = ctx.deps.calendar.calendar_for(ctx.deps.config, _years(query.inicio, query.fim))
+    closed = [DiaSemExpediente(data=day, motivo=calendar.reason_not_dia_util(day, query.municipio) or "")
+              for day in calendar.non_working_days(query.inicio, query.fim, query.municipio)]
+    return DiasUteis(inicio=query.inicio, fim=query.fim, municipio=query.municipio,
+                     dias_uteis=calendar.dias_uteis_between(query.inicio, query.fim, query.municipio),
+                     dias_sem_expediente=closed)
+
+
+@calendar_read_routes.route("/calendario/situacao/{data}", methods=["GET"], public=True, query=MunicipioQuery,
+                            response=SituacaoDoDia, summary="Diz se um dia é útil e, se não for, por quê")
+def day_status(ctx: RequestContext, query: MunicipioQuery, data: str) -> SituacaoDoDia:
+    day = _parse_day(data)
+    calendar = ctx.deps.calendar.calendar_for(ctx.deps.config, [day.year])
+    reason = calendar.reason_not_dia_util(day, query.municipio)
+    return SituacaoDoDia(data=day, municipio=query.municipio, dia_util=reason is None, motivo=reason)
+
+
+@calendar_admin_routes.route("/calendario/dias", methods=["POST"], roles={"admin"}, body=DiaIn, response=DiaOut,
+                             status=201, idempotent=True,
+                             summary="Registra feriado municipal, ponto facultativo ou dia sem expediente")
+def register_day(ctx: RequestContext, body: DiaIn) -> DiaOut:
+    entry = CalendarEntry(day=body.data, kind=EntryKind(body.tipo), municipality=body.municipio,
+                          description=body.descricao,
+                          decreed_on=body.decretado_em or datetime.now(ctx.deps.config.tz).date())
+    settings = ctx.deps.settings
+    uow = UnitOfWork(settings)
+    uow.save(to_item(ctx.deps.calendar.model, entry))
+    uow.emit(new_event(CalendarDayRegistered(data=entry.day, tipo=body.tipo, municipio=entry.municipality,
+                                             descricao=entry.description, decretado_em=entry.decreed_on),
+                       tribunal=settings.tribunal, correlation_id=ctx.correlation_id, subject=entry.day.isoformat()))
+    uow.commit()
+    ctx.deps.calendar.clear_cache()
+    return _out(entry)
+
+
+@calendar_admin_routes.route("/calendario/dias/{data}/{tipo}", methods=["DELETE"], roles={"admin"},
+                             query=MunicipioQuery, status=204, summary="Desfaz o registro de um dia")
+def remove_day(ctx: RequestContext, query: MunicipioQuery, data: str, tipo: str) -> None:
+    day = _parse_day(data)
+    if tipo not in {kind.value for kind in EntryKind}:
+        raise ProblemError.unprocessable("VALIDACAO", f"tipo desconhecido: {tipo}", field="tipo")
+    settings = ctx.deps.settings
+    model = ctx.deps.calendar.model
+    pk, sk = calendar_keys(day, tipo, query.municipio)
+    uow = UnitOfWork(settings)
+    uow.delete(model(pk=pk, sk=sk), condition=model.pk.exists())
+    uow.emit(new_event(CalendarDayRemoved(data=day, tipo=tipo, municipio=query.municipio),  # type: ignore[arg-type]
+                       tribunal=settings.tribunal, correlation_id=ctx.correlation_id, subject=day.isoformat()))
+    try:
+        uow.commit()
+    except ConditionFailed:
+        raise ProblemError.not_found("Não há registro desse dia no calendário.") from None
+    ctx.deps.calendar.clear_cache()
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ProblemError.unprocessable("VALIDACAO", "data inválida: use AAAA-MM-DD", field="data") from None
+
+
+def calendar_event_handlers(calendar: CalendarRepository) -> dict[str, EventHandler]:
+    """Applies the owner's calendar events to this service's copy (inside the consumer's transaction)."""
+    def registered(payload: CalendarDayRegistered, envelope: Envelope, uow: UnitOfWork) -> None:
+        entry = CalendarEntry(day=payload.data, kind=EntryKind(payload.tipo), municipality=payload.municipio,
+                              description=payload.descricao, decreed_on=payload.decretado_em)
+        item = to_item(calendar.model, entry)
+        item.event_id = envelope.id
+        item.recorded_at = datetime.now(timezone.utc)
+        uow.save(item)
+        uow.after_commit(calendar.clear_cache)
+
+    def removed(payload: CalendarDayRemoved, envelope: Envelope, uow: UnitOfWork) -> None:
+        pk, sk = calendar_keys(payload.data, payload.tipo, payload.municipio)
+        uow.delete(calendar.model(pk=pk, sk=sk))
+        uow.after_commit(calendar.clear_cache)
+
+    return {event_type_of(CalendarDayRegistered): registered,  # type: ignore[dict-item]
+            event_type_of(CalendarDayRemoved): removed}

@@ -1,0 +1,169 @@
+"""What every service declares alike: event plumbing handlers, operational routes, HTTP wiring.
+
+``messaging_blueprint`` declares the three Lambda handlers every app has — ``consume_events`` (its
+inbound queue), ``relay_outbox`` (its table's stream) and ``sweep_outbox`` (a schedule) — so their
+wiring lives in one place. ``http_blueprints`` turns a service's route sets, plus ``ops_routes``
+(``/health``, ``/openapi.json``, dead-letter queue administration), into blueprints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from dataclasses import dataclass, field
+
+from chalice import Blueprint, Response
+from chalice.app import Authorizer
+from pydantic import BaseModel, Field
+
+from courtlib.auth.partners import TablePartnerKeyStore
+from courtlib.calendar_store import CalendarRepository
+from courtlib.config import TribunalConfig, tribunal_config_from_env
+from courtlib.http import RequestContext, RouteSet, http_idempotency_layer, openapi_document
+from courtlib.messaging.consumer import EventConsumer, EventHandler
+from courtlib.messaging.dlq import DeadLetters
+from courtlib.messaging.relay import OutboxRelay
+from courtlib.settings import ServiceSettings
+
+
+@dataclass
+class ServiceDeps:
+    """What the shared routes need from a service; a service's own deps extend it."""
+
+    settings: ServiceSettings
+    config: TribunalConfig = field(default_factory=tribunal_config_from_env)
+    calendar: CalendarRepository = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.calendar is None:
+            self.calendar = CalendarRepository(self.settings)
+
+
+def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: Authorizer,
+                    title: str) -> list[Blueprint]:
+    """Blueprints for ``route_sets`` plus the operational routes, with the service's runtime pieces."""
+    settings = deps.settings
+    ops = ops_routes(settings, openapi=lambda: openapi_document(*route_sets, ops, title=title))
+    idempotency = cache(lambda: http_idempotency_layer(settings))  # built on first use, shared by all routes
+    partner_keys = TablePartnerKeyStore(settings)
+    return [routes.blueprint(authorizer=authorizer, deps=deps, settings=settings, idempotency_store=idempotency,
+                             partner_keys=partner_keys)
+            for routes in (*route_sets, ops)]
+
+
+def lambda_handlers(app: Any) -> dict[str, Any]:
+    """The app's queue, stream and schedule handlers by name, for ``app.py`` to export.
+
+    ``chalice package`` points each such Lambda at ``<blueprint module>.<function name>``; the
+    handlers are declared on blueprints named ``app`` and exported as attributes of ``app.py``.
+    """
+    return {source.name: app.handler_map[source.name] for source in app.event_sources}
+
+
+def messaging_blueprint(settings: ServiceSettings, handlers: dict[str, EventHandler]) -> Blueprint:
+    blueprint = Blueprint("app")  # see lambda_handlers
+    consumer = EventConsumer(settings, handlers)
+    relay = OutboxRelay(settings)
+
+    @blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)
+    def consume_events(event: Any) -> dict[str, Any]:
+        return consumer.handle_sqs(event.to_dict(), event.context)
+
+    @blueprint.on_dynamodb_record(stream_arn=settings.stream_arn, batch_size=100)
+    def relay_outbox(event: Any) -> dict[str, Any]:
+        return relay.handle_stream(event.to_dict(), event.context)
+
+    @blueprint.schedule("rate(5 minutes)")
+    def sweep_outbox(event: Any) -> dict[str, int]:
+        return {"publicados": relay.sweep()}
+
+    return blueprint
+
+
+class HealthCheck(BaseModel):
+    status: str
+    servico: str
+    verificacoes: dict[str, str]
+
+
+class DeadLetter(BaseModel):
+    id_mensagem: str
+    tipo: str | None
+    grupo: str | None
+    tentativas: int
+    enviada_em: str | None
+    corpo: str
+
+
+class DeadLetterList(BaseModel):
+    total_aproximado: int
+    itens: list[DeadLetter]
+
+
+class RedriveRequest(BaseModel):
+    limite: int = Field(100, ge=1, le=1000, description="Quantas mensagens devolver à fila de origem")
+
+
+class RedriveResult(BaseModel):
+    reprocessadas: int
+
+
+class DlqQuery(BaseModel):
+    limite: int = Field(10, ge=1, le=10)
+
+
+def ops_routes(settings: ServiceSettings, openapi: Callable[[], dict[str, Any]]) -> RouteSet:
+    routes = RouteSet(service=settings.service, title="Operação")
+    dead_letters = DeadLetters(settings)
+
+    @routes.route("/health", methods=["GET"], public=True, response=HealthCheck, summary="Verifica tabela e fila")
+    def health(ctx: RequestContext) -> Response | HealthCheck:
+        checks = _checks(settings)
+        healthy = all(value == "ok" for value in checks.values())
+        body = HealthCheck(status="ok" if healthy else "falha", servico=settings.service, verificacoes=checks)
+        if healthy:
+            return body
+        return Response(body=body.model_dump(), status_code=503, headers={"Content-Type": "application/json"})
+
+    @routes.route("/openapi.json", methods=["GET"], public=True, summary="Documento OpenAPI 3.1 do serviço")
+    def openapi_document(ctx: RequestContext) -> dict[str, Any]:
+        return openapi()
+
+    @routes.route("/admin/dlq", methods=["GET"], roles={"admin"}, query=DlqQuery, response=DeadLetterList,
+                  summary="Lista mensagens na fila de mensagens mortas (sem removê-las)")
+    def list_dead_letters(ctx: RequestContext, query: DlqQuery) -> DeadLetterList:
+        items = [DeadLetter(**item) for item in dead_letters.peek(query.limite)]
+        return DeadLetterList(total_aproximado=dead_letters.count(), itens=items)
+
+    @routes.route("/admin/dlq/reprocessar", methods=["POST"], roles={"admin"}, body=RedriveRequest,
+                  response=RedriveResult, summary="Devolve mensagens mortas à fila de origem")
+    def redrive_dead_letters(ctx: RequestContext, body: RedriveRequest) -> RedriveResult:
+        return RedriveResult(reprocessadas=dead_letters.redrive(body.limite))
+
+    return routes
+
+
+@cache
+def _client(name: str, region: str, endpoint_url: str | None) -> Any:
+    import boto3
+
+    return boto3.client(name, region_name=region, endpoint_url=endpoint_url)
+
+
+def _checks(settings: ServiceSettings) -> dict[str, str]:
+    checks: dict[str, str] = {}
+    dynamodb = _client("dynamodb", settings.region, settings.endpoint_url)
+    sqs = _client("sqs", settings.region, settings.endpoint_url)
+    try:
+        status = dynamodb.describe_table(TableName=settings.table_name)["Table"]["TableStatus"]
+        checks["tabela"] = "ok" if status == "ACTIVE" else status.lower()
+    except Exception as error:  # noqa: BLE001 - a health check reports, never raises
+        checks["tabela"] = type(error).__name__
+    try:
+        sqs.get_queue_attributes(QueueUrl=settings.queue_url, AttributeNames=["QueueArn"])
+        checks["fila"] = "ok"
+    except Exception as error:  # noqa: BLE001
+        checks["fila"] = type(error).__name__
+    return checks
