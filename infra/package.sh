@@ -63,7 +63,7 @@ fi
 # ---- vendor courtlib, package, clean up
 vendor="$svc_dir/vendor"
 scratch=$(mktemp -d)
-cleanup() { rm -rf "$vendor" "$scratch"; }
+cleanup() { rm -rf "$vendor" "$scratch" "$svc_dir/.chalice/deployments"; }  # deployments/: chalice's wheel cache, 23 MB
 trap cleanup EXIT
 rm -rf "$vendor" "$outdir/sam.json" "$outdir/deployment.zip"
 
