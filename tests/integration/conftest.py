@@ -55,3 +55,28 @@ def settings_of(aws_stack):
 
 
     return build
+
+
+@pytest.fixture(scope="session")
+def service_app(aws_stack):
+    """``service_app("plantao")``: the real Chalice app, imported with the stack's environment."""
+    from devstack.apps import load_app
+
+    return load_app
+
+
+@pytest.fixture
+def client_of(service_app):
+    """``client_of("plantao")``: a ``chalice.test.Client`` on that service's app."""
+    from chalice.test import Client
+
+    clients: list[Client] = []
+
+    def build(service: str) -> Client:
+        client = Client(service_app(service))
+        clients.append(client)
+        return client
+
+    yield build
+    for client in clients:
+        client.__exit__(None, None, None)
