@@ -29,3 +29,6 @@ def _no_sockets_in_unit_tests(request):
         enable_socket()
     else:
         yield
+
+
+pytest_plugins = ["tests.aws_fixtures"]

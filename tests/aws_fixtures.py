@@ -1,4 +1,4 @@
-"""Integration tests run against moto in-process, with the resources of infra/template.yaml.
+"""AWS fixtures for integration and contract tests: moto in-process, with the resources of infra/template.yaml.
 
 The same template the local stack and a real deploy use is deployed once per session through
 moto's CloudFormation; its outputs become the services' environment (as in the local stack).
@@ -16,7 +16,7 @@ from moto import mock_aws
 
 from courtlib.settings import ServiceSettings, env_from_outputs
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def deploy_template(stage: str = "local") -> dict[str, str]:
