@@ -80,3 +80,24 @@ def client_of(service_app):
     yield build
     for client in clients:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def scratch_table(aws_stack):
+    """Settings of a fresh, empty table shaped like the services' (from the template), deleted afterwards."""
+    import uuid
+
+    from devstack.templates import load_template
+
+    properties = dict(load_template(ROOT / "infra" / "template.yaml")["Resources"]["PlantaoTable"]["Properties"])
+    name = f"tribunal-teste-{uuid.uuid4().hex[:8]}"
+    client = boto3.client("dynamodb", region_name="sa-east-1")
+    client.create_table(
+        TableName=name, BillingMode=properties["BillingMode"], KeySchema=properties["KeySchema"],
+        AttributeDefinitions=properties["AttributeDefinitions"],
+        GlobalSecondaryIndexes=properties["GlobalSecondaryIndexes"],
+        StreamSpecification={"StreamEnabled": True, **properties["StreamSpecification"]},
+    )
+    client.update_time_to_live(TableName=name, TimeToLiveSpecification=properties["TimeToLiveSpecification"])
+    yield ServiceSettings(service="plantao", table_name=name)
+    client.delete_table(TableName=name)

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from courtlib.auth.partners import SignatureError, TablePartnerKeyStore, sign_request, verify
-from courtlib.settings import ServiceSettings
-
-
-def create_table(name: str) -> None:
-    boto3.client("dynamodb", region_name="sa-east-1").create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in ("pk", "sk")],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-    )
 
 
 @pytest.fixture
-def store():
-    with mock_aws():
-        create_table("tribunal-local-cooperacao")
-        clock = [0.0]
-        store = TablePartnerKeyStore(ServiceSettings(service="cooperacao", table_name="tribunal-local-cooperacao"),
-                                     cache_seconds=60, clock=lambda: clock[0])
-        yield store, clock
+def store(scratch_table):
+    clock = [0.0]
+    store = TablePartnerKeyStore(scratch_table, cache_seconds=60, clock=lambda: clock[0])
+    return store, clock
 
 
 def test_registered_key_verifies_a_signed_request(store):
@@ -45,11 +31,11 @@ def test_unknown_and_inactive_partners_have_no_secret(store):
         verify(keys, method="GET", path="/p", query=None, headers=sign_request("TJRJ", "s", "GET", "/p"), body=b"")
 
 
-def test_lookups_are_cached_for_a_while(store):
+def test_lookups_are_cached_for_a_while(store, scratch_table):
     keys, clock = store
     keys.register("TJSC", "TJSC", secret="v1")
     assert keys.secret_for("TJSC") == "v1"
-    other = TablePartnerKeyStore(ServiceSettings(service="cooperacao", table_name="tribunal-local-cooperacao"))
+    other = TablePartnerKeyStore(scratch_table)
     other.register("TJSC", "TJSC", secret="v2")
     assert keys.secret_for("TJSC") == "v1"
     clock[0] = 61.0

@@ -2,54 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from courtlib.calendar import CalendarEntry, CourtCalendar, EntryKind, OutsideCalendarError, Recesso
 from courtlib.calendar_store import CalendarEntryItem, CalendarRepository, calendar_keys
 from courtlib.config import load_tribunal_config
-from courtlib.settings import ServiceSettings
 
 CUIABA = "5103403"
 VARZEA_GRANDE = "5108402"
 REGION = "sa-east-1"
 
 
-def _create_table(name: str) -> None:
-    """A table of the conventions' shape: pk/sk, gsi1 and gsi2 (ALL), stream, TTL ``expiration``."""
-    client = boto3.client("dynamodb", region_name=REGION)
-    keys = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in keys],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": index,
-                "KeySchema": [{"AttributeName": f"{index}pk", "KeyType": "HASH"},
-                              {"AttributeName": f"{index}sk", "KeyType": "RANGE"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-            for index in ("gsi1", "gsi2")
-        ],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
-    client.update_time_to_live(TableName=name,
-                               TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"})
-
-
 @pytest.fixture
-def table_settings():
-    with mock_aws():
-        name = f"tribunal-test-calendario-{uuid.uuid4().hex[:8]}"
-        _create_table(name)
-        yield ServiceSettings(service="plantao", table_name=name)
-        boto3.client("dynamodb", region_name=REGION).delete_table(TableName=name)
+def table_settings(scratch_table):
+    return scratch_table
 
 
 class Clock:

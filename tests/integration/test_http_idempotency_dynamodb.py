@@ -9,71 +9,45 @@ import boto3
 import pytest
 from chalice import Chalice, CognitoUserPoolAuthorizer
 from chalice.test import Client
-from moto import mock_aws
 from pydantic import BaseModel
 
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer
 from courtlib.http.testing import bearer
-from courtlib.settings import ServiceSettings
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:chalice.local")
-
-TABLE = "tribunal-local-plantao"
-
-
-def create_table(name: str) -> None:
-    """The four services' table shape: pk/sk, gsi1, gsi2, stream, TTL on ``expiration``."""
-    client = boto3.client("dynamodb", region_name="sa-east-1")
-    keys = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
-    client.create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key in keys],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        GlobalSecondaryIndexes=[
-            {"IndexName": index, "Projection": {"ProjectionType": "ALL"},
-             "KeySchema": [{"AttributeName": f"{index}pk", "KeyType": "HASH"},
-                           {"AttributeName": f"{index}sk", "KeyType": "RANGE"}]}
-            for index in ("gsi1", "gsi2")
-        ],
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-    )
-    client.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"})
-
 
 class DiaIn(BaseModel):
     data: str
 
 
 @pytest.fixture
-def harness():
-    with mock_aws():
-        create_table(TABLE)
-        settings = ServiceSettings(service="plantao", table_name=TABLE)
-        calls: list[str] = []
-        routes = RouteSet(service="plantao")
+def harness(scratch_table):
+    settings = scratch_table
+    calls: list[str] = []
+    routes = RouteSet(service="plantao")
 
-        @routes.route("/calendario/dias", methods=["POST"], roles={"admin"}, body=DiaIn, idempotent=True, status=201)
-        def register_day(ctx: RequestContext, body: DiaIn) -> dict:
-            calls.append(body.data)
-            if body.data == "recusar":
-                raise ProblemError(422, "CAL-01", "Data recusada.")
-            return {"id": len(calls), "data": body.data}
+    @routes.route("/calendario/dias", methods=["POST"], roles={"admin"}, body=DiaIn, idempotent=True, status=201)
+    def register_day(ctx: RequestContext, body: DiaIn) -> dict:
+        calls.append(body.data)
+        if body.data == "recusar":
+            raise ProblemError(422, "CAL-01", "Data recusada.")
+        return {"id": len(calls), "data": body.data}
 
-        app = Chalice(app_name="plantao")
-        app.register_blueprint(routes.blueprint(
-            authorizer=CognitoUserPoolAuthorizer("usuarios", provider_arns=[settings.user_pool_arn]),
-            idempotency_store=http_idempotency_layer(settings), settings=settings))
-        client = Client(app).http
+    app = Chalice(app_name="plantao")
+    app.register_blueprint(routes.blueprint(
+        authorizer=CognitoUserPoolAuthorizer("usuarios", provider_arns=[settings.user_pool_arn]),
+        idempotency_store=http_idempotency_layer(settings), settings=settings))
+    client = Client(app).http
 
-        def post(data: str, key: str = "k-1"):
-            headers = {**bearer("ana", "admin"), "Content-Type": "application/json", "Idempotency-Key": key}
-            return client.post("/calendario/dias", body=json.dumps({"data": data}).encode(), headers=headers)
+    def post(data: str, key: str = "k-1"):
+        headers = {**bearer("ana", "admin"), "Content-Type": "application/json", "Idempotency-Key": key}
+        return client.post("/calendario/dias", body=json.dumps({"data": data}).encode(), headers=headers)
 
-        yield post, calls, boto3.client("dynamodb", region_name="sa-east-1")
+    yield post, calls, boto3.client("dynamodb", region_name="sa-east-1"), settings.table_name
 
 
 def test_replay_conflict_and_stored_record(harness):
-    post, calls, dynamodb = harness
+    post, calls, dynamodb, harness_table = harness
     first = post("2026-12-08")
     replay = post("2026-12-08")
     assert first.status_code == replay.status_code == 201
@@ -86,7 +60,7 @@ def test_replay_conflict_and_stored_record(harness):
     assert json.loads(conflict.body)["code"] == "IDEMPOTENCIA"
     assert calls == ["2026-12-08"]
 
-    items = dynamodb.query(TableName=TABLE, KeyConditionExpression="pk = :pk",
+    items = dynamodb.query(TableName=harness_table, KeyConditionExpression="pk = :pk",
                            ExpressionAttributeValues={":pk": {"S": "IDEMPOTENCIA#http"}})["Items"]
     assert len(items) == 1
     item = items[0]
@@ -98,14 +72,14 @@ def test_replay_conflict_and_stored_record(harness):
 
 
 def test_refused_request_leaves_no_record(harness):
-    post, calls, dynamodb = harness
+    post, calls, dynamodb, harness_table = harness
     assert post("recusar", key="k-2").status_code == 422
-    items = dynamodb.scan(TableName=TABLE)["Items"]
+    items = dynamodb.scan(TableName=harness_table)["Items"]
     assert items == []
 
 
 def test_another_key_runs_again(harness):
-    post, calls, _ = harness
+    post, calls, _, _ = harness
     post("2026-12-08", key="a")
     post("2026-12-08", key="b")
     assert len(calls) == 2

@@ -1,0 +1,151 @@
+"""``python -m devstack [run|fire|status]`` (with ``infra`` on PYTHONPATH; ``make run`` / ``make fire``).
+
+- ``run`` (default): the whole system on localhost against moto, with demo users and data; Ctrl-C stops.
+- ``fire <service> <handler>``: runs a schedule now on the running stack (through its control endpoint).
+- ``status``: what the running stack serves, its schedules and its queues.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+log = logging.getLogger("devstack")
+CONTROL = os.environ.get("DEVSTACK_CONTROL", "http://127.0.0.1:8000")
+
+
+def _setup_logging() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _token_variable(username: str) -> str:
+    return "TOKEN_" + "".join(c if c.isalnum() else "_" for c in username).upper()
+
+
+def _banner(stack: Any) -> str:
+    from devstack.demo import DEMO_PASSWORD
+
+    lines = [f"pronto em {stack.startup_seconds:.1f} s", "", "Serviços:"]
+    lines += [f"  {service:<13} {url}" for service, url in stack.urls.items()] or ["  (nenhum app.py encontrado)"]
+    lines += ["", f"Controle:       {stack.control_url}   (GET / estado e filas; GET /tokens tokens novos;"
+                  " POST /agendamentos/<serviço>/<handler>)",
+              f"AWS (moto):     {stack.endpoint}", "",
+              f"Usuários de demonstração (senha {DEMO_PASSWORD}; o token de ID vale 1 h):"]
+    for user in stack.users:
+        lines += [f"  {user.username:<15} {', '.join(user.groups)}", f"    {stack.tokens[user.username]}"]
+    lines += ["", "Para usar os tokens no shell:"]
+    lines += [f"export {_token_variable(u.username)}={stack.tokens[u.username]}" for u in stack.users]
+    schedules = sorted(stack.schedules)
+    example = schedules[0][:2] if schedules else ("plantao", "sweep_outbox")
+    lines += ["", "Exemplo: curl -H \"Authorization: Bearer $TOKEN_ADMIN_TI\" "
+                  f"{next(iter(stack.urls.values()), 'http://127.0.0.1:8002')}/health",
+              f"Disparar um agendamento agora: make fire SERVICE={example[0]} HANDLER={example[1]}"
+              f"  (ou: python -m devstack fire {example[0]} {example[1]})",
+              "", "Ctrl-C para parar"]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    began = time.monotonic()
+    _setup_logging()
+    from devstack.stack import LocalStack
+
+    stopping = threading.Event()
+
+    def request_stop(signum: int, frame: Any) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stack = LocalStack(moto_port=args.moto_port, control_port=args.control_port, seed=not args.no_seed,
+                       ports=dict(args.port or []))
+    try:
+        stack.start()
+    except OSError as error:
+        log.error("não foi possível subir a pilha local: %s", error.strerror or error)
+        return 1
+    stack.startup_seconds = time.monotonic() - began  # including imports: what `make run` feels like
+    log.info(_banner(stack))
+    try:
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        log.info("parando...")
+        stack.stop()
+    log.info("parado")
+    return 0
+
+
+def _call(method: str, path: str, control: str) -> tuple[int, Any]:
+    request = urllib.request.Request(control.rstrip("/") + path, method=method, data=b"" if method == "POST" else None)
+    try:
+        with urllib.request.urlopen(request, timeout=900) as response:  # noqa: S310 - localhost
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+    except urllib.error.URLError as error:
+        raise SystemExit(f"a pilha local não está rodando em {control} ({error.reason}); rode `make run`") from None
+
+
+def fire(args: argparse.Namespace) -> int:
+    status, body = _call("POST", f"/agendamentos/{args.service}/{args.handler}", args.control)
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    return 0 if status == 200 else 1
+
+
+def status(args: argparse.Namespace) -> int:
+    code, body = _call("GET", "/", args.control)
+    sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    return 0 if code == 200 else 1
+
+
+def _service_port(text: str) -> tuple[str, int]:
+    service, _, port = text.partition("=")
+    if not port.isdigit():
+        raise argparse.ArgumentTypeError(f"esperado SERVIÇO=PORTA, recebido {text!r}")
+    return service, int(port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("run", "fire", "status", "-h", "--help"):
+        argv.insert(0, "run")  # `run` is the default command, options included
+    parser = argparse.ArgumentParser(prog="python -m devstack", description="A pilha local: moto, os quatro "
+                                     "serviços, filas, streams e agendamentos (make run / make fire).")
+    commands = parser.add_subparsers(dest="command")
+    run_parser = commands.add_parser("run", help="sobe a pilha local (padrão)")
+    fire_parser = commands.add_parser("fire", help="dispara um agendamento agora")
+    fire_parser.add_argument("service")
+    fire_parser.add_argument("handler")
+    status_parser = commands.add_parser("status", help="estado da pilha local")
+    run_parser.add_argument("--moto-port", type=int, default=4566, help="porta do moto (0 = qualquer livre)")
+    run_parser.add_argument("--control-port", type=int, default=8000, help="porta do endpoint de controle")
+    run_parser.add_argument("--no-seed", action="store_true", help="sem dados de demonstração")
+    run_parser.add_argument("--port", action="append", type=_service_port, metavar="SERVIÇO=PORTA",
+                            help="porta HTTP de um serviço (padrão 8001-8004; 0 = qualquer livre)")
+    for sub in (fire_parser, status_parser):
+        sub.add_argument("--control", default=CONTROL, help="URL do endpoint de controle")
+    args = parser.parse_args(argv)
+    if args.command == "fire":
+        return fire(args)
+    if args.command == "status":
+        return status(args)
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""The embedded AWS: moto's server in this process, the infra template deployed into it, identity applied.
+
+``infra/template.yaml`` is deployed with moto's CloudFormation, so tables and queues come from the
+one template. ``infra/identity.yaml`` declares what moto's CloudFormation cannot create (Cognito
+user pool, groups and client; the SES identity): its resources are created by API here and its
+``Outputs`` evaluated like CloudFormation would.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+
+from devstack.templates import Resolver, Unresolved, load_template
+
+REGION = "sa-east-1"
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+log = logging.getLogger("devstack")
+
+
+@dataclass
+class Aws:
+    """Clients for one endpoint; boto3 clients are thread-safe, the pool is sized for the pollers."""
+
+    endpoint: str
+    region: str = REGION
+    _session: Any = field(default=None, repr=False)
+    _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def client(self, name: str) -> Any:
+        if name not in self._clients:
+            if self._session is None:
+                self._session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                                      region_name=self.region)
+            self._clients[name] = self._session.client(
+                name, endpoint_url=self.endpoint,
+                config=BotoConfig(max_pool_connections=32, retries={"max_attempts": 2, "mode": "standard"}))
+        return self._clients[name]
+
+    def close(self) -> None:
+        """Closes the clients' connections (each keeps a moto server thread alive otherwise)."""
+        for name, client in list(self._clients.items()):
+            if hasattr(client, "close"):
+                client.close()
+        self._clients.clear()
+
+    @property
+    def account(self) -> str:
+        if "_account" not in self._clients:
+            self._clients["_account"] = self.client("sts").get_caller_identity()["Account"]
+        return self._clients["_account"]
+
+
+class MotoServer:
+    """moto's ThreadedMotoServer on 127.0.0.1 (``port=0``: an ephemeral port, for tests)."""
+
+    def __init__(self, port: int = 4566) -> None:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # otherwise every request is logged
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self._port = port
+        self.endpoint = ""
+
+    def start(self) -> str:
+        if self._port:
+            _ensure_free(self._port)  # ThreadedMotoServer.start() would wait forever on a port in use
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        return self.endpoint
+
+    def stop(self) -> None:
+        if self.endpoint:
+            self._server.stop()
+            self.endpoint = ""
+
+
+def _ensure_free(port: int) -> None:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise OSError(error.errno, f"porta {port} em uso (outra pilha local rodando?)") from None
+
+
+def aws_environment(endpoint: str, region: str = REGION) -> dict[str, str]:
+    """What every local process needs to reach the embedded AWS with fake credentials."""
+    return {"AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": region, "AWS_REGION": region, **FAKE_CREDENTIALS}
+
+
+def deploy_stack(aws: Aws, template_path: Path, stack_name: str, parameters: Mapping[str, str],
+                 timeout: float = 60.0) -> dict[str, str]:
+    """Creates the stack from the template (only the parameters it declares) and returns its outputs."""
+    declared = load_template(template_path).get("Parameters") or {}
+    cloudformation = aws.client("cloudformation")
+    cloudformation.create_stack(
+        StackName=stack_name, TemplateBody=template_path.read_text(encoding="utf-8"),
+        Parameters=[{"ParameterKey": k, "ParameterValue": str(v)} for k, v in parameters.items() if k in declared],
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+        status = stack["StackStatus"]
+        if status == "CREATE_COMPLETE":
+            return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        if status.endswith(("FAILED", "ROLLBACK_COMPLETE")) or time.monotonic() > deadline:
+            events = cloudformation.describe_stack_events(StackName=stack_name)["StackEvents"]
+            reasons = [f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason')}" for e in events
+                       if e.get("ResourceStatusReason")]
+            raise RuntimeError(f"stack {stack_name} not created ({status}): {reasons}")
+        time.sleep(0.05)
+
+
+def _api_params(client: Any, operation: str, properties: Mapping[str, Any]) -> dict[str, Any]:
+    """The template properties the API operation accepts (CloudFormation and API mostly share names)."""
+    members = client.meta.service_model.operation_model(operation).input_shape.members
+    return {key: value for key, value in properties.items() if key in members}
+
+
+# Real Cognito puts every readable standard attribute in the ID token when a client declares no
+# ReadAttributes; moto puts none. These keep `email`/`name` in local tokens, as in AWS.
+_DEFAULT_READ_ATTRIBUTES = ["email", "email_verified", "name"]
+
+
+def _create_user_pool(aws: Aws, props: dict[str, Any]) -> dict[str, Any]:
+    cognito = aws.client("cognito-idp")
+    params = _api_params(cognito, "CreateUserPool", props)
+    params["PoolName"] = props["UserPoolName"]
+    pool = cognito.create_user_pool(**params)["UserPool"]
+    provider = f"cognito-idp.{aws.region}.amazonaws.com/{pool['Id']}"
+    return {"Ref": pool["Id"], "Arn": pool["Arn"], "UserPoolId": pool["Id"], "ProviderName": provider,
+            "ProviderURL": f"https://{provider}"}
+
+
+def _create_group(aws: Aws, props: dict[str, Any]) -> dict[str, Any]:
+    cognito = aws.client("cognito-idp")
+    cognito.create_group(**_api_params(cognito, "CreateGroup", props))
+    return {"Ref": props["GroupName"]}
+
+
+def _create_client(aws: Aws, props: dict[str, Any]) -> dict[str, Any]:
+    cognito = aws.client("cognito-idp")
+    params = _api_params(cognito, "CreateUserPoolClient", props)
+    params.setdefault("ReadAttributes", _DEFAULT_READ_ATTRIBUTES)
+    client = cognito.create_user_pool_client(**params)["UserPoolClient"]
+    return {"Ref": client["ClientId"], "ClientId": client["ClientId"], "Name": client["ClientName"],
+            "ClientSecret": client.get("ClientSecret", "")}
+
+
+def _create_domain(aws: Aws, props: dict[str, Any]) -> dict[str, Any]:
+    cognito = aws.client("cognito-idp")
+    cognito.create_user_pool_domain(**_api_params(cognito, "CreateUserPoolDomain", props))
+    return {"Ref": props["Domain"]}
+
+
+def _create_email_identity(aws: Aws, props: dict[str, Any]) -> dict[str, Any]:
+    sesv2 = aws.client("sesv2")
+    sesv2.create_email_identity(EmailIdentity=props["EmailIdentity"])
+    return {"Ref": props["EmailIdentity"]}
+
+
+_CREATORS = {
+    "AWS::Cognito::UserPool": _create_user_pool,
+    "AWS::Cognito::UserPoolGroup": _create_group,
+    "AWS::Cognito::UserPoolClient": _create_client,
+    "AWS::Cognito::UserPoolDomain": _create_domain,
+    "AWS::SES::EmailIdentity": _create_email_identity,
+}
+
+
+def apply_identity(aws: Aws, template_path: Path, parameters: Mapping[str, str]) -> dict[str, str]:
+    """Creates identity.yaml's resources by API (in dependency order) and returns its outputs."""
+    template = load_template(template_path)
+    resolver = Resolver(template, {k: v for k, v in parameters.items()
+                                   if k in (template.get("Parameters") or {})}, aws.region, aws.account)
+    pending = {name: spec for name, spec in (template.get("Resources") or {}).items()
+               if "Condition" not in spec or resolver.condition(spec["Condition"])}
+    while pending:
+        progressed = False
+        for name, spec in list(pending.items()):
+            creator = _CREATORS.get(spec["Type"])
+            if creator is None:
+                log.warning("identity: %s (%s) is not created locally", name, spec["Type"])
+                resolver.resources[name] = {"Ref": name}
+            else:
+                try:
+                    properties = resolver.resolve(spec.get("Properties") or {})
+                except Unresolved:
+                    continue
+                resolver.resources[name] = creator(aws, properties)
+            del pending[name]
+            progressed = True
+        if not progressed:
+            raise RuntimeError(f"identity: circular or unknown references in {sorted(pending)}")
+    outputs: dict[str, str] = {}
+    for name, spec in (template.get("Outputs") or {}).items():
+        if "Condition" in spec and not resolver.condition(spec["Condition"]):
+            continue
+        outputs[name] = str(resolver.resolve(spec["Value"]))
+    return outputs
+
+
+def forget_shard_iterator(account: str, region: str, iterator: str | None) -> None:
+    """Drops a consumed stream iterator from moto's memory.
+
+    moto keeps every shard iterator it hands out forever (one per GetRecords call); a poller calling
+    GetRecords a few times a second would grow the process by ~100 MB an hour. The moto server runs
+    in this process, so the consumed iterator is removed from its backend directly.
+    """
+    if not iterator:
+        return
+    try:
+        from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+        dynamodbstreams_backends[account][region].shard_iterators.pop(iterator, None)
+    except Exception:  # noqa: BLE001 - an optimisation only
+        log.debug("could not forget shard iterator", exc_info=True)
+
+
+def set_environment(values: Mapping[str, str]) -> None:
+    os.environ.update({key: str(value) for key, value in values.items()})

@@ -1,0 +1,97 @@
+"""Demo users and demo data of the local stack: the one list of who can sign in locally, and what exists.
+
+``seed`` runs ``SEED_STEPS`` in order, each a call to a service's HTTP API as the admin demo user:
+``(service, method, path, body)``. A step succeeds with any 2xx, or with 409 when what it creates
+already exists. Every step carries an ``Idempotency-Key`` derived from the step itself, so running
+the seeding twice (or retrying a step) creates nothing twice. Steps for a service that is not
+running are skipped. Seeding goes through the public API on purpose: demo data obeys the same
+rules and emits the same events as data entered by a person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+log = logging.getLogger("devstack")
+
+DEMO_PASSWORD = "Tribunal#Demo2026"
+ADMIN = "admin.ti"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str  # the matrícula
+    name: str
+    groups: tuple[str, ...]
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@exemplo.jus.br"
+
+
+USERS: tuple[DemoUser, ...] = (
+    DemoUser("admin.ti", "Administração de TI", ("admin",)),
+    DemoUser("presidente", "Presidente do Tribunal", ("presidencia",)),
+    DemoUser("corregedor", "Corregedor Regional", ("corregedoria",)),
+    DemoUser("gestor.vara1", "Gestor da 1ª Vara", ("gestor",)),
+    DemoUser("servidor.ana", "Ana Servidora", ("servidor",)),
+    DemoUser("servidor.bruno", "Bruno Servidor", ("servidor",)),
+    DemoUser("nucleo.coop", "Núcleo de Cooperação", ("nucleo_cooperacao",)),
+    DemoUser("distribuidor", "Setor de Distribuição", ("distribuicao",)),
+    DemoUser("dimag.folha", "DIMAG — Folha de Pagamento", ("dimag",)),
+)
+
+
+@dataclass(frozen=True)
+class SeedStep:
+    service: str
+    method: str
+    path: str
+    body: Mapping[str, Any] | None = None
+
+    @property
+    def idempotency_key(self) -> str:
+        text = json.dumps([self.service, self.method, self.path, self.body], sort_keys=True, default=str)
+        return "demo-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+SEED_STEPS: list[SeedStep] = []
+
+
+class SeedError(RuntimeError):
+    pass
+
+
+def seed(base_urls: Mapping[str, str], tokens: Mapping[str, str], steps: Sequence[SeedStep] | None = None,
+         timeout: float = 10.0) -> int:
+    """Runs the steps in order as the admin user; returns how many ran. Raises :class:`SeedError` on failure."""
+    ran = 0
+    for step in SEED_STEPS if steps is None else steps:
+        base = base_urls.get(step.service)
+        if base is None:
+            log.warning("dados de demonstração: %s não está rodando, passo %s %s ignorado",
+                        step.service, step.method, step.path)
+            continue
+        data = None if step.body is None else json.dumps(step.body).encode("utf-8")
+        request = urllib.request.Request(base.rstrip("/") + step.path, data=data, method=step.method, headers={
+            "Authorization": f"Bearer {tokens[ADMIN]}", "Content-Type": "application/json",
+            "Idempotency-Key": step.idempotency_key,
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - localhost only
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+            if status != 409:
+                detail = error.read().decode("utf-8", "replace")
+                raise SeedError(f"{step.service} {step.method} {step.path} -> {status}: {detail}") from None
+        log.debug("seed %s %s %s -> %s", step.service, step.method, step.path, status)
+        ran += 1
+    return ran

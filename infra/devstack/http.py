@@ -1,0 +1,165 @@
+"""HTTP on localhost: each app through chalice's local gateway (tokens verified), and the control endpoint.
+
+Each app is served by chalice's ``LocalDevServer`` with its threaded HTTP server (a slow request
+does not block the others) and a request handler that (a) reuses one gateway per app whose
+authorizer verifies Cognito tokens (``devstack.auth``) and (b) logs nothing per request.
+``create_local_server`` is not used as is: it takes no handler class, and it re-parents one shared
+class (``CustomLocalChalice``) for every app — a second call for the same app object (a second
+``LocalStack`` in a test session) raises TypeError. The same thread-local ``current_request`` is
+given here with a subclass per app.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from chalice.app import Chalice
+from chalice.config import Config
+from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGateway
+
+from devstack.auth import TokenVerifier, VerifyingAuthorizer
+
+log = logging.getLogger("devstack")
+
+
+class VerifyingGateway(LocalGateway):
+    def __init__(self, app_object: Chalice, config: Config, verifier: TokenVerifier) -> None:
+        super().__init__(app_object, config)
+        self._authorizer = VerifyingAuthorizer(app_object, verifier)
+
+
+class _QuietRequestHandler(ChaliceRequestHandler):
+    def __init__(self, request: Any, client_address: Any, server: Any, app_object: Chalice, config: Config,
+                 gateway: LocalGateway) -> None:
+        self.local_gateway = gateway  # what ChaliceRequestHandler.__init__ would build on every request
+        BaseHTTPRequestHandler.__init__(self, request, client_address, server)  # type: ignore[arg-type]
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
+        pass
+
+
+def _as_local_chalice(app: Chalice) -> None:
+    """``current_request`` per thread (what create_local_server does), idempotent, one subclass per app."""
+    if not isinstance(app, LocalChalice):
+        app.__class__ = type(f"Local{type(app).__name__}", (LocalChalice, type(app)), {})
+
+
+@dataclass
+class ServedApp:
+    service: str
+    server: LocalDevServer
+    thread: threading.Thread
+
+    @property
+    def port(self) -> int:
+        return self.server.server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def serve_app(service: str, app: Chalice, config: Config, verifier: TokenVerifier, port: int = 0,
+              host: str = "127.0.0.1") -> ServedApp:
+    _as_local_chalice(app)
+    gateway = VerifyingGateway(app, config, verifier)
+
+    def handler(*args: Any, **kwargs: Any) -> _QuietRequestHandler:
+        return _QuietRequestHandler(*args, gateway=gateway, **kwargs)
+
+    try:
+        server = LocalDevServer(app, config, host, port, handler_cls=handler)
+    except OSError as error:
+        raise OSError(error.errno, f"porta {port} ({service}) em uso: {error.strerror}") from None
+    thread = threading.Thread(target=server.server.serve_forever, kwargs={"poll_interval": 0.2},
+                              name=f"http:{service}", daemon=True)
+    thread.start()
+    return ServedApp(service, server, thread)
+
+
+# ---------------------------------------------------------------- control endpoint
+
+_FIRE = re.compile(r"^/agendamentos/([^/]+)/([^/]+)/?$")
+
+
+class ControlServer:
+    """``GET /`` the state of the stack; ``POST /agendamentos/<service>/<handler>`` fires a schedule now."""
+
+    def __init__(self, describe: Callable[[], dict[str, Any]], fire: Callable[[str, str], Any],
+                 tokens: Callable[[], dict[str, str]], port: int = 8000, host: str = "127.0.0.1") -> None:
+        control = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                path = self.path.split("?", 1)[0].rstrip("/")
+                if path == "":
+                    self._send(200, control.describe())
+                elif path == "/tokens":
+                    self._send(200, control.tokens())
+                else:
+                    self._send(404, {"erro": f"rota desconhecida: {self.path}"})
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                if length:
+                    self.rfile.read(length)
+                match = _FIRE.match(self.path.split("?", 1)[0])
+                if not match:
+                    self._send(404, {"erro": f"rota desconhecida: {self.path}"})
+                    return
+                try:
+                    result = control.fire(match.group(1), match.group(2))
+                except KeyError as error:
+                    self._send(404, {"erro": str(error.args[0] if error.args else error)})
+                except Exception as error:  # noqa: BLE001 - reported to the caller
+                    log.exception("agendamento %s/%s falhou", match.group(1), match.group(2))
+                    self._send(500, {"erro": f"{type(error).__name__}: {error}"})
+                else:
+                    self._send(200, {"servico": match.group(1), "handler": match.group(2), "resultado": result})
+
+            def _send(self, status: int, body: Any) -> None:
+                data = json.dumps(body, default=str, ensure_ascii=False, indent=2).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.describe, self.fire, self.tokens = describe, fire, tokens
+        try:
+            self.server = ThreadingHTTPServer((host, port), Handler)
+        except OSError as error:
+            raise OSError(error.errno, f"porta {port} (controle) em uso: {error.strerror}") from None
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2},
+                                       name="control", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)

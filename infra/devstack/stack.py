@@ -1,0 +1,295 @@
+"""``LocalStack``: moto + infra + the apps over HTTP + their queues, streams and schedules, in this process.
+
+Used by ``python -m devstack run`` and by tests::
+
+    with LocalStack(ports=EPHEMERAL, moto_port=0, control_port=0, parameters={"Stage": "e2e"}) as stack:
+        requests.post(stack.urls["plantao"] + "/calendario/dias", json=...,
+                      headers={"Authorization": stack.tokens["admin.ti"]})
+        assert stack.wait_for_idle(10)   # events relayed and consumed
+
+The environment (AWS endpoint and fake credentials, the template's outputs as variables) is set
+for this process on start and restored on stop. moto's server shares its state with any
+``mock_aws`` active in the same process: a test stack should use its own ``Stage`` so its
+resource names cannot collide with those of a ``mock_aws`` fixture.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from chalice.app import Chalice
+
+from devstack import demo
+
+log = logging.getLogger("devstack")
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES: tuple[str, ...] = ("cooperacao", "plantao", "distribuicao", "pagamentos")
+DEFAULT_PORTS: dict[str, int] = {"cooperacao": 8001, "plantao": 8002, "distribuicao": 8003, "pagamentos": 8004}
+EPHEMERAL: dict[str, int] = {service: 0 for service in SERVICES}
+DEFAULT_PARAMETERS = {"Stage": "local", "QueueVisibilityTimeout": "5"}
+
+
+class LocalStack:
+    """The whole system on localhost.
+
+    ``apps``: ``{service: Chalice app or a function returning one}`` to serve (default: every
+    ``<service>-svc/app.py`` that exists). A function is called once the environment is set, which
+    an app that reads its settings on import needs.
+    ``ports``: HTTP port per service (0 = ephemeral). ``template``/``identity``: the infra templates.
+    ``users``: demo users to create (``demo.USERS``). ``seed``: run ``demo.seed`` after start.
+    """
+
+    def __init__(self, *, apps: Mapping[str, Chalice | Callable[[], Chalice]] | None = None,
+                 services: Iterable[str] | None = None, ports: Mapping[str, int] | None = None,
+                 moto_port: int = 4566, control_port: int = 8000, template: Path | None = None,
+                 identity: Path | None = None, stack_name: str | None = None,
+                 parameters: Mapping[str, str] | None = None, users: Iterable[demo.DemoUser] = demo.USERS,
+                 tribunal: str = "TRE-MT", seed: bool = True, project_dirs: Mapping[str, Path] | None = None,
+                 ) -> None:
+        self._apps_given = dict(apps) if apps is not None else None
+        self._services = tuple(services) if services is not None else SERVICES
+        self._ports = {**DEFAULT_PORTS, **(ports or {})}
+        self._moto_port, self._control_port = moto_port, control_port
+        self.template = template or ROOT / "infra" / "template.yaml"
+        self.identity = identity or ROOT / "infra" / "identity.yaml"
+        self.parameters = {**DEFAULT_PARAMETERS, **(parameters or {})}
+        self.stage = self.parameters["Stage"]
+        self.stack_name = stack_name or f"tribunal-{self.stage}"
+        self.users = tuple(users)
+        self.tribunal = tribunal
+        self._seed = seed
+        self._project_dirs = dict(project_dirs or {})
+
+        self.endpoint = ""
+        self.outputs: dict[str, str] = {}
+        self.apps: dict[str, Chalice] = {}
+        self.urls: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}
+        self.control_url = ""
+        self.startup_seconds = 0.0
+        self._stop = threading.Event()
+        self._saved_environ: dict[str, str] | None = None
+        self._moto: Any = None
+        self._aws: Any = None
+        self._servers: list[Any] = []
+        self._sources: Any = None
+        self._scheduler: Any = None
+        self._control: Any = None
+        self.verifier: Any = None  # devstack.auth.TokenVerifier of the user pool, once started
+
+    # ------------------------------------------------------------ lifecycle
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    def start(self) -> LocalStack:
+        began = time.monotonic()
+        self._saved_environ = dict(os.environ)
+        try:
+            self._start_aws()
+            self._start_apps()
+            if self._seed and self.urls:
+                demo.seed(self.urls, self.tokens)
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.monotonic() - began
+        return self
+
+    def _start_aws(self) -> None:
+        from courtlib.settings import env_from_outputs
+        from devstack import auth
+        from devstack.aws import Aws, MotoServer, apply_identity, aws_environment, deploy_stack, set_environment
+
+        self._moto = MotoServer(self._moto_port)
+        self.endpoint = self._moto.start()
+        set_environment(aws_environment(self.endpoint))
+        self._aws = Aws(self.endpoint)
+        self.outputs = deploy_stack(self._aws, self.template, self.stack_name, self.parameters)
+        self.outputs.update(apply_identity(self._aws, self.identity, self.parameters))
+        set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal})
+        self.verifier = auth.TokenVerifier(self.endpoint, self.outputs["UserPoolId"],
+                                            self.outputs["UserPoolClientId"], self._aws.region)
+        self.tokens = auth.issue_demo_tokens(self._aws.client("cognito-idp"), self.outputs["UserPoolId"],
+                                             self.outputs["UserPoolClientId"], self.users)
+
+    def _app_sources(self) -> dict[str, Chalice | Callable[[], Chalice]]:
+        if self._apps_given is not None:
+            return self._apps_given
+        from devstack.apps import has_app, load_app, service_dir
+
+        sources: dict[str, Chalice | Callable[[], Chalice]] = {}
+        for service in self._services:
+            if not has_app(service):
+                log.warning("%s-svc/app.py não existe ainda: serviço ignorado", service)
+                continue
+            sources[service] = functools.partial(load_app, service)
+            self._project_dirs.setdefault(service, service_dir(service))
+        return sources
+
+    def _start_apps(self) -> None:
+        from devstack.apps import chalice_config
+        from devstack.aws import forget_shard_iterator
+        from devstack.events import Scheduler, wire
+        from devstack.http import ControlServer, serve_app
+
+        sources = self._app_sources()
+        configs = {service: chalice_config(self._project_dirs.get(service), self.stage) for service in sources}
+        _apply_stage_environment(configs)  # before the imports: an app reads its settings when imported
+        self.apps = {service: app if isinstance(app, Chalice) else app() for service, app in sources.items()}
+        account, region = self._aws.account, self._aws.region
+        for service, app in self.apps.items():
+            served = serve_app(service, app, configs[service], self.verifier, self._ports.get(service, 0))
+            self._servers.append(served)
+            self.urls[service] = served.url
+        self._sources = wire(self.apps, self._aws.client("sqs"), self._aws.client("dynamodbstreams"), self._stop,
+                             account=account, region=region, stage=self.stage,
+                             limits={s: (c.lambda_timeout, c.lambda_memory_size) for s, c in configs.items()},
+                             forget_iterator=lambda it: forget_shard_iterator(account, region, it))
+        for poller in self._sources.pollers:
+            poller.start()
+        self._scheduler = Scheduler(list(self._sources.schedules.values()), self._stop)
+        self._scheduler.start()
+        self._control = ControlServer(self.describe, self.fire, self.fresh_tokens, self._control_port)
+        self._control.start()
+        self.control_url = self._control.url
+
+    def stop(self) -> None:
+        """Stops pollers, scheduler, servers and moto (bounded waits) and restores the environment."""
+        self._stop.set()
+        if self._control is not None:
+            self._control.stop()
+            self._control = None
+        for served in self._servers:
+            served.stop()
+        self._servers.clear()
+        threads = list(self._sources.pollers) if self._sources is not None else []
+        if self._scheduler is not None:
+            threads.append(self._scheduler)
+        deadline = time.monotonic() + 5
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        for thread in threads:
+            if thread.is_alive():
+                log.warning("%s não terminou a tempo", thread.name)
+        self._sources = self._scheduler = None
+        if self._aws is not None:
+            self._aws.close()
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        if self._saved_environ is not None:
+            os.environ.clear()
+            os.environ.update(self._saved_environ)
+            self._saved_environ = None
+
+    # ------------------------------------------------------------ operations
+
+    @property
+    def schedules(self) -> list[tuple[str, str, str]]:
+        """``(service, handler, expression)`` of every schedule the apps declare."""
+        entries = self._sources.schedules.values() if self._sources else []
+        return [(e.target.service, e.target.name, e.expression) for e in entries]
+
+    def fire(self, service: str, handler: str) -> Any:
+        """Runs a schedule now (as EventBridge would) and returns the handler's result."""
+        if self._sources is None or (service, handler) not in self._sources.schedules:
+            known = sorted(f"{s}/{h}" for s, h in (self._sources.schedules if self._sources else {}))
+            raise KeyError(f"agendamento desconhecido: {service}/{handler} (conhecidos: {', '.join(known)})")
+        return self._sources.schedules[(service, handler)].fire()
+
+    def fresh_tokens(self) -> dict[str, str]:
+        """New ID tokens for the demo users (those printed at start expire after an hour)."""
+        from devstack.auth import id_token
+
+        cognito = self._aws.client("cognito-idp")
+        return {user.username: id_token(cognito, self.outputs["UserPoolId"], self.outputs["UserPoolClientId"],
+                                        user.username) for user in self.users}
+
+    def queue_counts(self) -> list[dict[str, Any]]:
+        """Each queue the apps consume, with its message counts and its DLQ's."""
+        import json
+
+        sqs = self._aws.client("sqs")
+        rows = []
+        for service, queues in (self._sources.queues if self._sources else {}).items():
+            for queue in queues:
+                attrs = sqs.get_queue_attributes(QueueUrl=queue["url"], AttributeNames=["All"])["Attributes"]
+                row: dict[str, Any] = {"servico": service, "fila": queue["name"], "handler": queue["handler"],
+                                       **_counts(attrs)}
+                if "RedrivePolicy" in attrs:
+                    dlq_name = json.loads(attrs["RedrivePolicy"])["deadLetterTargetArn"].rsplit(":", 1)[-1]
+                    dlq_url = sqs.get_queue_url(QueueName=dlq_name)["QueueUrl"]
+                    dlq = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
+                    row["dlq"] = {"fila": dlq_name, **_counts(dlq)}
+                rows.append(row)
+        return rows
+
+    def describe(self) -> dict[str, Any]:
+        schedules = self._sources.schedules.values() if self._sources else []
+        return {
+            "aws": self.endpoint,
+            "servicos": {service: {"url": url, "porta": int(url.rsplit(":", 1)[1])}
+                         for service, url in self.urls.items()},
+            "agendamentos": [{"servico": s.target.service, "handler": s.target.name, "expressao": s.expression,
+                              "proxima_execucao": s.next_at.isoformat() if s.next_at else None,
+                              "disparar": f"POST {self.control_url}/agendamentos/{s.target.service}/{s.target.name}"}
+                             for s in schedules],
+            "filas": self.queue_counts(),
+            "usuarios": [{"matricula": u.username, "papeis": list(u.groups)} for u in self.users],
+        }
+
+    def wait_for_idle(self, timeout: float = 10.0) -> bool:
+        """Waits until every queue is empty, every stream poller caught up and nothing runs; False on timeout."""
+        deadline = time.monotonic() + timeout
+        pollers = list(self._sources.pollers) if self._sources else []
+        while time.monotonic() < deadline:
+            mark = time.monotonic()
+            while time.monotonic() < deadline and not all(p.quiet_since(mark) for p in pollers):
+                time.sleep(0.02)
+            queues_empty = all(_pending(row) == 0 for row in self.queue_counts())
+            if queues_empty and all(p.quiet_since(mark) for p in pollers) and not (
+                    self._scheduler is not None and self._scheduler.busy):
+                return True
+            time.sleep(0.05)
+        return False
+
+
+def _apply_stage_environment(configs: Mapping[str, Any]) -> None:
+    """The stages' ``environment_variables`` (.chalice/config.json) that are not already set.
+
+    One process holds every app, so a variable the apps set to different values (such as
+    POWERTOOLS_SERVICE_NAME) is left out rather than set to one app's value for all.
+    """
+    values: dict[str, set[str]] = {}
+    for config in configs.values():
+        for key, value in (config.environment_variables or {}).items():
+            values.setdefault(key, set()).add(str(value))
+    for key, options in values.items():
+        if key not in os.environ and len(options) == 1:
+            os.environ[key] = options.pop()
+        elif len(options) > 1:
+            log.debug("variável %s difere entre os apps (%s): não definida", key, sorted(options))
+
+
+def _counts(attributes: Mapping[str, str]) -> dict[str, int]:
+    return {"visiveis": int(attributes.get("ApproximateNumberOfMessages", 0)),
+            "em_processamento": int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0)),
+            "atrasadas": int(attributes.get("ApproximateNumberOfMessagesDelayed", 0))}
+
+
+def _pending(row: Mapping[str, Any]) -> int:
+    return row["visiveis"] + row["em_processamento"] + row["atrasadas"]
