@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("devstack")
@@ -44,15 +45,13 @@ def _banner(stack: Any) -> str:
     lines += ["", f"Controle:       {stack.control_url}   (GET / estado e filas; GET /tokens tokens novos;"
                   " POST /agendamentos/<serviço>/<handler>)",
               f"AWS (moto):     {stack.endpoint}", "",
-              f"Usuários de demonstração (senha {DEMO_PASSWORD}; o token de ID vale 1 h):"]
-    for user in stack.users:
-        lines += [f"  {user.username:<15} {', '.join(user.groups)}", f"    {stack.tokens[user.username]}"]
-    lines += ["", "Para usar os tokens no shell:"]
-    lines += [f"export {_token_variable(u.username)}={stack.tokens[u.username]}" for u in stack.users]
+              f"Usuários de demonstração (senha {DEMO_PASSWORD}; o token de ID vale 1 h; cole no shell):"]
+    lines += [f"export {_token_variable(u.username)}={stack.tokens[u.username]}  # {', '.join(u.groups)}"
+              for u in stack.users]
     schedules = sorted(stack.schedules)
     example = schedules[0][:2] if schedules else ("plantao", "sweep_outbox")
-    lines += ["", "Exemplo: curl -H \"Authorization: Bearer $TOKEN_ADMIN_TI\" "
-                  f"{next(iter(stack.urls.values()), 'http://127.0.0.1:8002')}/health",
+    admin_url = stack.urls.get("pagamentos", "http://127.0.0.1:8004")
+    lines += ["", f"Exemplo: curl -H \"Authorization: Bearer $TOKEN_ADMIN_TI\" {admin_url}/admin/dlq",
               f"Disparar um agendamento agora: make fire SERVICE={example[0]} HANDLER={example[1]}"
               f"  (ou: python -m devstack fire {example[0]} {example[1]})",
               "", "Ctrl-C para parar"]
@@ -62,7 +61,7 @@ def _banner(stack: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     began = time.monotonic()
     _setup_logging()
-    from devstack.stack import LocalStack
+    from devstack.stack import DEFAULT_PARAMETERS, LocalStack
 
     stopping = threading.Event()
 
@@ -71,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    parameters = {**DEFAULT_PARAMETERS, **dict(args.parameter or [])}
     stack = LocalStack(moto_port=args.moto_port, control_port=args.control_port, seed=not args.no_seed,
-                       ports=dict(args.port or []))
+                       ports=dict(args.port or []), parameters=parameters)
     try:
         stack.start()
     except OSError as error:
@@ -80,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     stack.startup_seconds = time.monotonic() - began  # including imports: what `make run` feels like
     log.info(_banner(stack))
+    if args.ready_file:
+        _write_ready_file(Path(args.ready_file), stack)
     try:
         while not stopping.wait(0.5):
             pass
@@ -88,6 +90,22 @@ def run(args: argparse.Namespace) -> int:
         stack.stop()
     log.info("parado")
     return 0
+
+
+def _write_ready_file(path: Path, stack: Any) -> None:
+    """What a program driving the stack needs (end-to-end tests): written whole, once ready."""
+    ready = {"urls": stack.urls, "control_url": stack.control_url, "endpoint": stack.endpoint,
+             "tokens": stack.tokens, "outputs": stack.outputs}
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(ready, ensure_ascii=False))
+    partial.replace(path)
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    key, _, value = text.partition("=")
+    if not key or not value:
+        raise argparse.ArgumentTypeError(f"esperado CHAVE=VALOR, recebido {text!r}")
+    return key, value
 
 
 def _call(method: str, path: str, control: str) -> tuple[int, Any]:
@@ -137,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--no-seed", action="store_true", help="sem dados de demonstração")
     run_parser.add_argument("--port", action="append", type=_service_port, metavar="SERVIÇO=PORTA",
                             help="porta HTTP de um serviço (padrão 8001-8004; 0 = qualquer livre)")
+    run_parser.add_argument("--parameter", action="append", type=_parameter, metavar="CHAVE=VALOR",
+                            help="parâmetro do infra/template.yaml (ex.: QueueVisibilityTimeout=1)")
+    run_parser.add_argument("--ready-file", help="escreve URLs e tokens em JSON neste arquivo quando pronta")
     for sub in (fire_parser, status_parser):
         sub.add_argument("--control", default=CONTROL, help="URL do endpoint de controle")
     args = parser.parse_args(argv)

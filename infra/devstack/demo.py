@@ -62,7 +62,30 @@ class SeedStep:
         return "demo-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-SEED_STEPS: list[SeedStep] = []
+CUIABA, VARZEA_GRANDE = "5103403", "5108402"  # IBGE codes
+
+
+def _day(date: str, kind: str, description: str, decreed_on: str, municipality: str | None = None) -> SeedStep:
+    body = {"data": date, "tipo": kind, "descricao": description, "decretado_em": decreed_on}
+    if municipality:
+        body["municipio"] = municipality
+    return SeedStep("plantao", "POST", "/calendario/dias", body)
+
+
+# The tribunal's own calendar (CAL-01): national and state holidays come from the `holidays` library.
+SEED_STEPS: list[SeedStep] = [
+    _day("2026-04-08", "feriado_municipal", "Aniversário de Cuiabá", "2025-12-01", CUIABA),
+    _day("2027-04-08", "feriado_municipal", "Aniversário de Cuiabá", "2026-11-20", CUIABA),
+    _day("2026-05-15", "feriado_municipal", "Aniversário de Várzea Grande", "2025-12-01", VARZEA_GRANDE),
+    _day("2027-05-15", "feriado_municipal", "Aniversário de Várzea Grande", "2026-11-20", VARZEA_GRANDE),
+    _day("2026-02-16", "ponto_facultativo", "Carnaval", "2026-01-15"),
+    _day("2026-02-17", "ponto_facultativo", "Carnaval", "2026-01-15"),
+    _day("2026-06-04", "ponto_facultativo", "Corpus Christi", "2026-05-10"),
+    _day("2026-10-28", "ponto_facultativo", "Dia do Servidor Público", "2026-10-01"),
+    _day("2027-02-08", "ponto_facultativo", "Carnaval", "2026-11-20"),
+    _day("2027-02-09", "ponto_facultativo", "Carnaval", "2026-11-20"),
+    _day("2027-05-27", "ponto_facultativo", "Corpus Christi", "2026-11-20"),
+]
 
 
 class SeedError(RuntimeError):

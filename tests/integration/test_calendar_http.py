@@ -141,3 +141,20 @@ def test_dlq_admin_requires_admin(client_of):
     listed = client.http.get("/admin/dlq", headers=ADMIN)
     assert listed.status_code == 200
     assert "total_aproximado" in listed.json_body
+
+
+def test_partner_keys_are_administered_by_admin(client_of):
+    from courtlib.auth.partners import sign_request
+
+    client = client_of("distribuicao")
+    headers = {"Content-Type": "application/json", **ADMIN}
+    created = client.http.post("/admin/parceiros", body=json.dumps({"id": "TJSC", "nome": "Tribunal de Justiça de SC"}),
+                               headers=headers)
+    assert created.status_code == 201 and len(created.json_body["segredo"]) >= 32
+    assert client.http.post("/admin/parceiros", body=json.dumps({"id": "tjsc", "nome": "x"}),
+                            headers=headers).status_code == 422
+    assert client.http.post("/admin/parceiros", body=json.dumps({"id": "TJRS", "nome": "TJRS"}),
+                            headers={"Content-Type": "application/json", **SERVANT}).status_code == 403
+    assert sign_request("TJSC", created.json_body["segredo"], "GET", "/x")["X-Parceiro-Id"] == "TJSC"
+    assert client.http.delete("/admin/parceiros/TJSC", headers=ADMIN).status_code == 204
+    assert client.http.delete("/admin/parceiros/TJXX", headers=ADMIN).status_code == 404

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.calendar_store import CalendarRepository
 from courtlib.config import TribunalConfig, tribunal_config_from_env
-from courtlib.http import RequestContext, RouteSet, http_idempotency_layer, openapi_document
+from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
 from courtlib.messaging.consumer import EventConsumer, EventHandler
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.relay import OutboxRelay
@@ -45,9 +45,9 @@ def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: A
                     title: str) -> list[Blueprint]:
     """Blueprints for ``route_sets`` plus the operational routes, with the service's runtime pieces."""
     settings = deps.settings
-    ops = ops_routes(settings, openapi=lambda: openapi_document(*route_sets, ops, title=title))
-    idempotency = cache(lambda: http_idempotency_layer(settings))  # built on first use, shared by all routes
     partner_keys = TablePartnerKeyStore(settings)
+    ops = ops_routes(settings, partner_keys, openapi=lambda: openapi_document(*route_sets, ops, title=title))
+    idempotency = cache(lambda: http_idempotency_layer(settings))  # built on first use, shared by all routes
     return [routes.blueprint(authorizer=authorizer, deps=deps, settings=settings, idempotency_store=idempotency,
                              partner_keys=partner_keys)
             for routes in (*route_sets, ops)]
@@ -114,7 +114,20 @@ class DlqQuery(BaseModel):
     limite: int = Field(10, ge=1, le=10)
 
 
-def ops_routes(settings: ServiceSettings, openapi: Callable[[], dict[str, Any]]) -> RouteSet:
+class ParceiroIn(BaseModel):
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9-]{1,19}$", description="Sigla do tribunal parceiro, ex.: TJSC")
+    nome: str = Field(min_length=3, max_length=200)
+
+
+class ParceiroOut(BaseModel):
+    id: str
+    nome: str
+    ativo: bool
+    segredo: str | None = Field(None, description="Chave de assinatura: mostrada só na criação")
+
+
+def ops_routes(settings: ServiceSettings, partner_keys: TablePartnerKeyStore,
+               openapi: Callable[[], dict[str, Any]]) -> RouteSet:
     routes = RouteSet(service=settings.service, title="Operação")
     dead_letters = DeadLetters(settings)
 
@@ -141,6 +154,18 @@ def ops_routes(settings: ServiceSettings, openapi: Callable[[], dict[str, Any]])
                   response=RedriveResult, summary="Devolve mensagens mortas à fila de origem")
     def redrive_dead_letters(ctx: RequestContext, body: RedriveRequest) -> RedriveResult:
         return RedriveResult(reprocessadas=dead_letters.redrive(body.limite))
+
+    @routes.route("/admin/parceiros", methods=["POST"], roles={"admin"}, body=ParceiroIn, response=ParceiroOut,
+                  status=201, idempotent=True, summary="Cadastra (ou troca a chave de) um tribunal parceiro")
+    def register_partner(ctx: RequestContext, body: ParceiroIn) -> ParceiroOut:
+        item = partner_keys.register(body.id, body.nome)
+        return ParceiroOut(id=body.id, nome=body.nome, ativo=True, segredo=item.secret)
+
+    @routes.route("/admin/parceiros/{parceiro}", methods=["DELETE"], roles={"admin"}, status=204,
+                  summary="Revoga a chave de um tribunal parceiro")
+    def revoke_partner(ctx: RequestContext, parceiro: str) -> None:
+        if not partner_keys.deactivate(parceiro):
+            raise ProblemError.not_found("Tribunal parceiro não cadastrado.")
 
     return routes
 

@@ -60,3 +60,13 @@ class TablePartnerKeyStore:
         item.save()
         self._cache.pop(partner_id, None)
         return item
+
+    def deactivate(self, partner_id: str) -> bool:
+        """Revokes the partner's key (kept for the record); False when there is no such partner."""
+        try:
+            item = self._model.get(f"{PARTNER_PREFIX}{partner_id}", KEY_SK)
+        except self._model.DoesNotExist:
+            return False
+        item.update(actions=[self._model.active.set(False)])
+        self._cache.pop(partner_id, None)
+        return True
