@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -134,9 +135,8 @@ class UnitOfWork:
             return
         if len(self._ops) > MAX_TRANSACTION_ITEMS:
             raise TransactionTooLarge(f"{len(self._ops)} itens numa transação (máximo {MAX_TRANSACTION_ITEMS})")
-        connection = Connection(region=self._settings.region, host=self._settings.endpoint_url)
         try:
-            with TransactWrite(connection=connection) as transaction:
+            with TransactWrite(connection=_connection(self._settings.region, self._settings.endpoint_url)) as transaction:
                 for op, item, extra in self._ops:
                     if op == "save":
                         transaction.save(item, condition=extra)
@@ -157,6 +157,12 @@ class UnitOfWork:
             raise
         for callback in self._after_commit:
             callback()
+
+
+@cache
+def _connection(region: str, host: str | None) -> Connection:
+    """One connection (one botocore client: creating one costs ~50 ms) per endpoint, shared by all transactions."""
+    return Connection(region=region, host=host)
 
 
 def _failed_conditions(error: TransactWriteError) -> list[int]:
