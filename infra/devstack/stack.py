@@ -120,7 +120,8 @@ class LocalStack:
         self._aws = Aws(self.endpoint)
         self.outputs = deploy_stack(self._aws, self.template, self.stack_name, self.parameters)
         self.outputs.update(apply_identity(self._aws, self.identity, self.parameters))
-        set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal})
+        set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal,
+                         "POWERTOOLS_METRICS_DISABLED": "true"})  # EMF is for CloudWatch
         self.verifier = auth.TokenVerifier(self.endpoint, self.outputs["UserPoolId"],
                                             self.outputs["UserPoolClientId"], self._aws.region)
         self.tokens = auth.issue_demo_tokens(self._aws.client("cognito-idp"), self.outputs["UserPoolId"],

@@ -30,3 +30,16 @@ def metrics() -> "Metrics":
     from aws_lambda_powertools import Metrics
 
     return Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "TribunalBackOffice"))
+
+
+def count(name: str, value: int = 1) -> None:
+    """Adds to a CloudWatch metric (EMF), published when the handler ends (:func:`flush`)."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def flush() -> None:
+    """Publishes the metrics counted during this invocation (a Lambda handler calls it on its way out)."""
+    if metrics().metric_set:
+        metrics().flush_metrics()

@@ -25,6 +25,7 @@ from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempoten
 from courtlib.messaging.consumer import EventConsumer, EventHandler
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.relay import OutboxRelay
+from courtlib.observability import flush as flush_metrics
 from courtlib.settings import ServiceSettings
 
 
@@ -69,15 +70,24 @@ def messaging_blueprint(settings: ServiceSettings, handlers: dict[str, EventHand
 
     @blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)
     def consume_events(event: Any) -> dict[str, Any]:
-        return consumer.handle_sqs(event.to_dict(), event.context)
+        try:
+            return consumer.handle_sqs(event.to_dict(), event.context)
+        finally:
+            flush_metrics()
 
     @blueprint.on_dynamodb_record(stream_arn=settings.stream_arn, batch_size=100)
     def relay_outbox(event: Any) -> dict[str, Any]:
-        return relay.handle_stream(event.to_dict(), event.context)
+        try:
+            return relay.handle_stream(event.to_dict(), event.context)
+        finally:
+            flush_metrics()
 
     @blueprint.schedule("rate(5 minutes)")
     def sweep_outbox(event: Any) -> dict[str, int]:
-        return {"publicados": relay.sweep()}
+        try:
+            return {"publicados": relay.sweep()}
+        finally:
+            flush_metrics()
 
     return blueprint
 

@@ -25,7 +25,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 
 from courtlib.messaging.contracts import Envelope, Payload, parse_event
 from courtlib.messaging.outbox import AlreadyApplied, UnitOfWork
-from courtlib.observability import logger
+from courtlib.observability import count, logger
 from courtlib.settings import ServiceSettings
 
 EventHandler = Callable[[Payload, Envelope, UnitOfWork], None]
@@ -60,8 +60,11 @@ class EventConsumer:
         if context is not None:
             self._config.register_lambda_context(context)
         processor = SqsFifoPartialProcessor(skip_group_on_error=True)
-        return process_partial_response(event=event, record_handler=self._record,
-                                        processor=processor, context=context)
+        response = process_partial_response(event=event, record_handler=self._record,
+                                            processor=processor, context=context)
+        if response["batchItemFailures"]:
+            count("EventosComFalha", len(response["batchItemFailures"]))
+        return response
 
     def _record(self, record: SQSRecord) -> None:
         envelope = Envelope.model_validate_json(record.body)
@@ -88,6 +91,8 @@ class EventConsumer:
             uow.commit()
         except AlreadyApplied:
             logger.info("evento já aplicado", extra={"event_id": event.id, "event_type": event.type})
+            count("EventosRepetidos")
             return {"resultado": "ja_aplicado"}
         logger.info("evento aplicado", extra={"event_id": event.id, "event_type": event.type})
+        count("EventosAplicados")
         return {"resultado": "aplicado"}

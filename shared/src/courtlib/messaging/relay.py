@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from courtlib.messaging.outbox import OUTBOX_PREFIX, PENDING, OutboxItem
 from courtlib.messaging.publisher import SqsPublisher
-from courtlib.observability import logger
+from courtlib.observability import count, logger
 from courtlib.persistence import bind
 from courtlib.settings import ServiceSettings
 
@@ -39,6 +39,7 @@ class OutboxRelay:
         self._publisher.publish(envelope, item.message_group, item.destinations)
         item.update(actions=[self._outbox.gsi1pk.remove(), self._outbox.gsi1sk.remove(),
                              self._outbox.relayed_at.set(datetime.now(timezone.utc))])
+        count("EventosPublicados")
         logger.info("evento publicado", extra={"event_id": envelope.id, "event_type": envelope.type,
                                                "destinations": item.destinations,
                                                "correlation_id": envelope.correlationid})

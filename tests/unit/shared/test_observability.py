@@ -1,0 +1,19 @@
+"""Metrics are published in CloudWatch's embedded metric format when a handler flushes them."""
+
+import json
+
+from courtlib import observability
+
+
+def test_counted_metrics_are_flushed_as_emf(capsys, monkeypatch):
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    observability.count("EventosAplicados", 2)
+    observability.flush()
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["EventosAplicados"] == [2.0] or line["EventosAplicados"] == 2.0
+    assert line["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "TribunalBackOffice"
+
+
+def test_flush_without_metrics_prints_nothing(capsys):
+    observability.flush()
+    assert capsys.readouterr().out == ""
