@@ -17,7 +17,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
 
 if TYPE_CHECKING:
     from courtlib.config import TribunalConfig
@@ -172,6 +171,8 @@ class NonWorkingReason:
 @lru_cache(maxsize=512)
 def library_holidays(uf: str, year: int) -> dict[date, tuple[ReasonKind, str]]:
     """National and state holidays of ``uf`` in ``year`` from the ``holidays`` library, in Portuguese."""
+    import holidays  # on first use: ~20 ms of a cold start that most invocations never need
+
     national = holidays.country_holidays("BR", years=year, language="pt_BR")
     with_state = holidays.country_holidays("BR", subdiv=uf, years=year, language="pt_BR")
     result: dict[date, tuple[ReasonKind, str]] = {}

@@ -7,15 +7,18 @@ Query per year reads a year's entries in date order and a second put of the same
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 from collections.abc import Callable, Iterable
 from datetime import date
 
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
 from courtlib.calendar import CalendarEntry, CourtCalendar, EntryKind, Recesso, municipality_key
-from courtlib.config import TribunalConfig
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from courtlib.config import TribunalConfig
 
 PK_PREFIX = "CALENDARIO#"
 ALL_MUNICIPALITIES = "*"

@@ -9,10 +9,10 @@ wiring lives in one place. ``http_blueprints`` turns a service's route sets, plu
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from typing import Any
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from chalice import Blueprint, Response
 from chalice.app import Authorizer
@@ -20,7 +20,6 @@ from pydantic import BaseModel, Field
 
 from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.calendar_store import CalendarRepository
-from courtlib.config import TribunalConfig, tribunal_config_from_env
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
 from courtlib.messaging.consumer import EventConsumer, EventHandler
 from courtlib.messaging.dlq import DeadLetters
@@ -28,18 +27,27 @@ from courtlib.messaging.relay import OutboxRelay
 from courtlib.observability import flush as flush_metrics
 from courtlib.settings import ServiceSettings
 
+if TYPE_CHECKING:
+    from courtlib.config import TribunalConfig
+
 
 @dataclass
 class ServiceDeps:
     """What the shared routes need from a service; a service's own deps extend it."""
 
     settings: ServiceSettings
-    config: TribunalConfig = field(default_factory=tribunal_config_from_env)
     calendar: CalendarRepository = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.calendar is None:
             self.calendar = CalendarRepository(self.settings)
+
+    @cached_property
+    def config(self) -> TribunalConfig:
+        """The tribunal's configuration (read on first use: a bad override fails the first request that needs it)."""
+        from courtlib.config import tribunal_config_from_env
+
+        return tribunal_config_from_env()
 
 
 def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: Authorizer,
