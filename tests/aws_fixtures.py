@@ -51,7 +51,7 @@ def settings_of(aws_stack):
         module = importlib.import_module(f"chalicelib.{service}.settings")
         settings_class = next(value for name, value in vars(module).items()
                               if name.endswith("Settings") and value is not ServiceSettings)
-        return settings_class()
+        return settings_class.from_env()
 
 
     return build

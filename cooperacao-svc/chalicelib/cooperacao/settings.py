@@ -1,18 +1,17 @@
 """Typed settings of cooperacao-svc, read from COOPERACAO_* variables (and the shared ones) on first use."""
 
 from functools import cache
-
-from pydantic_settings import SettingsConfigDict
+from typing import ClassVar
 
 from courtlib.settings import ServiceSettings
 
 
 class CooperacaoSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="COOPERACAO_", frozen=True, extra="ignore")
+    ENV_PREFIX: ClassVar[str] = "COOPERACAO_"
 
     service: str = "cooperacao"
 
 
 @cache
 def get_settings() -> CooperacaoSettings:
-    return CooperacaoSettings()  # type: ignore[call-arg]  # table_name comes from the environment
+    return CooperacaoSettings.from_env()  # type: ignore[return-value]

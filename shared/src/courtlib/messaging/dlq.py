@@ -25,12 +25,8 @@ class DeadLetters:
         return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
     def peek(self, limit: int = 10) -> list[dict[str, Any]]:
-        """Messages in the DLQ, left there (made visible again at once)."""
-        messages = self._receive(limit)
-        for message in messages:
-            self._sqs.change_message_visibility(QueueUrl=self._settings.dlq_url,
-                                                ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
-        return [_describe(message) for message in messages]
+        """Messages in the DLQ, left there (received with no visibility timeout)."""
+        return [_describe(message) for message in self._receive(limit, visibility_timeout=0)]
 
     def redrive(self, limit: int = 100) -> int:
         """Moves up to ``limit`` messages back to the source queue; returns how many moved."""
@@ -53,9 +49,9 @@ class DeadLetters:
                 moved += 1
         return moved
 
-    def _receive(self, limit: int) -> list[dict[str, Any]]:
+    def _receive(self, limit: int, visibility_timeout: int = 30) -> list[dict[str, Any]]:
         response = self._sqs.receive_message(QueueUrl=self._settings.dlq_url, MaxNumberOfMessages=max(1, min(limit, 10)),
-                                             VisibilityTimeout=30, AttributeNames=["All"],
+                                             VisibilityTimeout=visibility_timeout, AttributeNames=["All"],
                                              MessageAttributeNames=["All"], WaitTimeSeconds=0)
         return response.get("Messages", [])
 
