@@ -1,0 +1,55 @@
+"""``make bench``: header, import times (section 1), HTTP reads (section 2). Exit 0 even when a goal is missed."""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import sys
+import time
+from datetime import datetime
+from importlib import metadata
+from zoneinfo import ZoneInfo
+
+from bench import http_reads, imports
+
+PACKAGES = ("boto3", "botocore", "pynamodb", "aws-lambda-powertools", "chalice", "moto", "pydantic")
+
+
+def emit(line: str = "") -> None:
+    """The figures are this tool's output: straight to stdout, flushed line by line."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def header() -> None:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    emit(f"Benchmark tribunal-backoffice — {datetime.now(ZoneInfo('America/Sao_Paulo')):%Y-%m-%d %H:%M %Z}")
+    emit(f"Python {platform.python_version()} ({platform.python_implementation()}) em {platform.platform()}; "
+         f"{cores} núcleo(s) disponível(is) de {os.cpu_count()}")
+    emit("Versões: " + ", ".join(f"{p} {_version(p)}" for p in PACKAGES))
+    emit("Cada tempo aparece em ms e como razão a uma referência medida nesta mesma execução.")
+    emit("")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    began = time.monotonic()
+    header()
+    imports.run(emit)
+    emit("")
+    reads_ok = http_reads.run(emit)
+    emit("")
+    emit(f"Duração total: {time.monotonic() - began:.1f} s")
+    return 0 if reads_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

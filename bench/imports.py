@@ -1,0 +1,175 @@
+"""Import time of each service's ``app`` module vs the bare stack every app needs, in fresh processes.
+
+Each measurement is one child interpreter that times ``import …`` with ``time.perf_counter`` after its
+own start-up, so interpreter start is not counted. Children run interleaved (base, apps, base, apps…)
+so that a noisy moment weighs on every target alike; one discarded run per target first fills the
+bytecode caches.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.stats import figure, format_ratio, median, ratio
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES: tuple[str, ...] = ("cooperacao", "plantao", "distribuicao", "pagamentos")
+GOAL = 1.1
+RUNS = 7
+CHILD_TIMEOUT_S = 30.0
+SECTION_BUDGET_S = 60.0  # if exceeded, fewer runs are made (and said)
+
+BASELINE_IMPORTS = (
+    "import boto3\n"
+    "import pynamodb.models\n"
+    "from aws_lambda_powertools import Logger, Tracer, Metrics\n"
+    "from aws_lambda_powertools.utilities.batch import BatchProcessor\n"
+    "from aws_lambda_powertools.utilities.idempotency import idempotent_function\n"
+    "from aws_lambda_powertools.utilities.parser import parse\n"
+)
+APP_IMPORT = "import app\n"
+
+_CHILD = """\
+import sys, time
+{path_setup}t0 = time.perf_counter()
+{imports}t1 = time.perf_counter()
+sys.stdout.write(repr((t1 - t0) * 1000.0))
+"""
+
+_IMPORTTIME_LINE = re.compile(r"^import time:\s+(\d+)\s*\|\s*(\d+)\s*\|( *)(\S+)\s*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    imports: str
+    cwd: Path
+    env: dict[str, str]
+    path: Path | None = None  # put first on the child's sys.path
+
+    def code(self) -> str:
+        setup = f"sys.path.insert(0, {str(self.path)!r})\n" if self.path else ""
+        return _CHILD.format(path_setup=setup, imports=self.imports)
+
+
+@dataclass(frozen=True)
+class ImportEntry:
+    module: str
+    self_us: int
+    cumulative_us: int
+    depth: int
+
+
+def parse_importtime(stderr: str) -> list[ImportEntry]:
+    """The entries of ``python -X importtime`` output (other lines ignored)."""
+    entries = []
+    for line in stderr.splitlines():
+        match = _IMPORTTIME_LINE.match(line)
+        if match:
+            entries.append(ImportEntry(module=match.group(4), self_us=int(match.group(1)),
+                                       cumulative_us=int(match.group(2)), depth=len(match.group(3)) // 2))
+    return entries
+
+
+def base_env() -> dict[str, str]:
+    """The parent's environment without AWS/Python-path settings, plus region and fake credentials."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "POWERTOOLS_", "PYTHON")) and not k.endswith(("_TABLE_NAME", "_QUEUE_NAME"))}
+    env.update(AWS_DEFAULT_REGION="sa-east-1", AWS_REGION="sa-east-1", AWS_ACCESS_KEY_ID="testing",
+               AWS_SECRET_ACCESS_KEY="testing", PYTHONHASHSEED="0")
+    return env
+
+
+def service_env(service: str) -> dict[str, str]:
+    prefix = service.upper()
+    return {**base_env(),
+            f"{prefix}_TABLE_NAME": f"tribunal-bench-{service}",
+            f"{prefix}_QUEUE_NAME": f"tribunal-bench-{service}-eventos.fifo",
+            f"{prefix}_STREAM_ARN": (f"arn:aws:dynamodb:sa-east-1:123456789012:table/tribunal-bench-{service}"
+                                     "/stream/2026-01-01T00:00:00.000"),
+            "POWERTOOLS_SERVICE_NAME": service}
+
+
+def targets(root: Path = ROOT) -> tuple[Target, list[Target]]:
+    baseline = Target("base (boto3+pynamodb+powertools)", BASELINE_IMPORTS, root, base_env())
+    apps = [Target(service, APP_IMPORT, root / f"{service}-svc", service_env(service), root / f"{service}-svc")
+            for service in SERVICES if (root / f"{service}-svc" / "app.py").is_file()]
+    return baseline, apps
+
+
+def run_child(target: Target, importtime: bool = False) -> tuple[float, str]:
+    """(milliseconds spent importing, the child's stderr)."""
+    args = [sys.executable, *(["-X", "importtime"] if importtime else []), "-c", target.code()]
+    done = subprocess.run(args, cwd=target.cwd, env=target.env, capture_output=True, text=True,
+                          timeout=CHILD_TIMEOUT_S, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{target.name}: o processo filho falhou ({done.returncode}):\n{done.stderr[-2000:]}")
+    return float(done.stdout.strip()), done.stderr
+
+
+def run(emit: Callable[[str], None]) -> None:
+    baseline, apps = targets()
+    everyone = [baseline, *apps]
+    emit(f"1. Tempo de import (processo novo, mediana de {RUNS}; meta: app ≤{format_ratio(GOAL)} a base)")
+    deadline = time.monotonic() + SECTION_BUDGET_S
+    for target in everyone:  # warm-up: bytecode caches, page cache
+        run_child(target)
+    samples: dict[str, list[float]] = {t.name: [] for t in everyone}
+    for _ in range(RUNS):
+        if time.monotonic() > deadline:
+            emit(f"   (orçamento de {SECTION_BUDGET_S:.0f} s esgotado: {len(samples[baseline.name])} rodadas)")
+            break
+        for target in everyone:
+            samples[target.name].append(run_child(target)[0])
+    base_ms = median(samples[baseline.name])
+    emit(f"   {baseline.name:<31} {base_ms:8.2f} ms  (1.00×, a referência desta seção)")
+    medians = {t.name: median(samples[t.name]) for t in apps}
+    for target in apps:
+        emit("   " + figure(f"{target.name}-svc `import app`", medians[target.name], base_ms, GOAL, width=31))
+    if not apps:
+        emit("   nenhum <svc>-svc/app.py encontrado")
+        return
+    slowest = max(apps, key=lambda t: medians[t.name])
+    _explain(emit, slowest, baseline, base_ms, medians[slowest.name])
+
+
+def _slowest_per_module(entries: Iterable[ImportEntry]) -> list[ImportEntry]:
+    """One entry per module (a package's ``__init__`` can be logged twice when a submodule re-enters it)."""
+    kept: dict[str, ImportEntry] = {}
+    for entry in entries:
+        if entry.module not in kept or entry.cumulative_us > kept[entry.module].cumulative_us:
+            kept[entry.module] = entry
+    return list(kept.values())
+
+
+def _explain(emit: Callable[[str], None], app: Target, baseline: Target, base_ms: float, app_ms: float) -> None:
+    """The modules to look at first in the slowest app, from one ``-X importtime`` child of each."""
+    _, app_err = run_child(app, importtime=True)
+    _, base_err = run_child(baseline, importtime=True)
+    entries = _slowest_per_module(e for e in parse_importtime(app_err) if e.module != "app")
+    base_packages = {e.module.split(".")[0] for e in parse_importtime(base_err)}
+    emit("")
+    emit(f"   {app.name}-svc (o mais lento; +{app_ms - base_ms:.0f} ms sobre a base, {ratio(app_ms, base_ms):.2f}×) "
+         "— top 10 por tempo cumulativo (-X importtime, que infla os tempos):")
+    for e in sorted(entries, key=lambda e: e.cumulative_us, reverse=True)[:10]:
+        emit(f"     {e.cumulative_us / 1000:7.1f} ms cum  {e.self_us / 1000:6.1f} ms próprio  {e.module}")
+    extra: dict[str, int] = {}
+    for e in entries:
+        top = e.module.split(".")[0]
+        if top not in base_packages and top not in {"chalicelib", "courtlib", "app"}:
+            extra[top] = max(extra.get(top, 0), e.cumulative_us)
+    emit("   pacotes que a base não importa (maior tempo cumulativo de cada um; inclui a stdlib):")
+    for top, us in sorted(extra.items(), key=lambda kv: kv[1], reverse=True)[:10]:
+        emit(f"     {us / 1000:7.1f} ms  {top}")
+    own = sorted((e for e in entries if e.module.split(".")[0] in {"chalicelib", "courtlib"}),
+                 key=lambda e: e.self_us, reverse=True)[:5]
+    emit("   código do projeto com maior tempo próprio (corpo do módulo, sem os imports):")
+    for e in own:
+        emit(f"     {e.self_us / 1000:7.1f} ms  {e.module}")
