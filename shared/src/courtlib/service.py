@@ -9,7 +9,7 @@ wiring lives in one place. ``http_blueprints`` turns a service's route sets, plu
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, cached_property
+from functools import cache, cached_property, wraps
 from typing import TYPE_CHECKING, Any
 
 from dataclasses import dataclass
@@ -71,31 +71,38 @@ def lambda_handlers(app: Any) -> dict[str, Any]:
     return {source.name: app.handler_map[source.name] for source in app.event_sources}
 
 
+def _flushing_metrics(handler: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Publishes the metrics a handler counted when it returns or fails."""
+
+    @wraps(handler)
+    def wrapper(event: Any) -> Any:
+        try:
+            return handler(event)
+        finally:
+            flush_metrics()
+
+    return wrapper
+
+
 def messaging_blueprint(settings: ServiceSettings, handlers: dict[str, EventHandler]) -> Blueprint:
     blueprint = Blueprint("app")  # see lambda_handlers
     consumer = EventConsumer(settings, handlers)
     relay = OutboxRelay(settings)
 
     @blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)
+    @_flushing_metrics
     def consume_events(event: Any) -> dict[str, Any]:
-        try:
-            return consumer.handle_sqs(event.to_dict(), event.context)
-        finally:
-            flush_metrics()
+        return consumer.handle_sqs(event.to_dict(), event.context)
 
     @blueprint.on_dynamodb_record(stream_arn=settings.stream_arn, batch_size=100)
+    @_flushing_metrics
     def relay_outbox(event: Any) -> dict[str, Any]:
-        try:
-            return relay.handle_stream(event.to_dict(), event.context)
-        finally:
-            flush_metrics()
+        return relay.handle_stream(event.to_dict(), event.context)
 
     @blueprint.schedule("rate(5 minutes)")
+    @_flushing_metrics
     def sweep_outbox(event: Any) -> dict[str, int]:
-        try:
-            return {"publicados": relay.sweep()}
-        finally:
-            flush_metrics()
+        return {"publicados": relay.sweep()}
 
     return blueprint
 
