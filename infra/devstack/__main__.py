@@ -63,10 +63,12 @@ def run(args: argparse.Namespace) -> int:
     _setup_logging()
     from devstack.stack import DEFAULT_PARAMETERS, LocalStack
 
-    stopping = threading.Event()
+    # A plain flag: a signal handler that sets a threading.Event can deadlock with the main thread
+    # waiting on that same Event (both take its lock, and the handler runs on the main thread).
+    stopping: list[int] = []
 
     def request_stop(signum: int, frame: Any) -> None:
-        stopping.set()
+        stopping.append(signum)
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
@@ -83,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
     if args.ready_file:
         _write_ready_file(Path(args.ready_file), stack)
     try:
-        while not stopping.wait(0.5):
-            pass
+        while not stopping:
+            time.sleep(0.2)
     finally:
         log.info("parando...")
         stack.stop()
