@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from courtlib.messaging.contracts import CATALOGUE, CalendarDayRegistered, CalendarDayRemoved, Payload, new_event
+from courtlib.messaging.contracts import (
+    CATALOGUE,
+    CalendarDayRegistered,
+    CalendarDayRemoved,
+    MagistrateAbsenceRegistered,
+    Payload,
+    new_event,
+)
 from tests.integration.lambda_events import sqs_event
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -20,6 +27,8 @@ EXAMPLES: dict[type[Payload], dict] = {
     CalendarDayRegistered: {"data": "2027-09-08", "tipo": "feriado_municipal", "municipio": "5103403",
                             "descricao": "Feriado de contrato", "decretado_em": "2027-01-02"},
     CalendarDayRemoved: {"data": "2027-09-08", "tipo": "feriado_municipal", "municipio": "5103403"},
+    MagistrateAbsenceRegistered: {"orgao": "PLENO", "magistrado": "des.silva", "nome": "Des. Maria Silva",
+                                  "inicio": "2027-03-02", "fim": "2027-03-20", "motivo": "férias"},
 }
 
 

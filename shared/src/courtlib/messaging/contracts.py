@@ -62,6 +62,17 @@ class CalendarDayRemoved(Payload):
     municipio: str | None = None
 
 
+class MagistrateAbsenceRegistered(Payload):
+    """A member of an órgão julgador is away (DIST-06); pagamentos-svc counts those away for PAG-03."""
+
+    orgao: str
+    magistrado: str
+    nome: str
+    inicio: date
+    fim: date | None = None
+    motivo: str
+
+
 # --- catalogue ------------------------------------------------------------------------------
 
 
@@ -89,6 +100,9 @@ CATALOGUE: dict[str, EventSpec] = {
         _spec("calendario.dia-removido", CalendarDayRemoved, "plantao",
               ("cooperacao", "distribuicao", "pagamentos"), lambda p: f"calendario-{p.data.year}",
               "Registro de dia sem expediente desfeito."),
+        _spec("distribuicao.ausencia-registrada", MagistrateAbsenceRegistered, "distribuicao", ("pagamentos",),
+              lambda p: f"ausencias-{p.magistrado}",
+              "Afastamento de membro de órgão julgador (DIST-06), base da cumulação de desembargadores (PAG-03)."),
     )
 }
 
