@@ -226,3 +226,35 @@ class _ForgetfulPersistence:
                 return None
 
         return Forgetful()
+
+
+def test_already_applied_is_recognised_whatever_the_order_of_operations(settings_of):
+    """PynamoDB sends puts before updates: the inbox marker's failure must still read as 'applied before'."""
+    pagamentos = settings_of("pagamentos")
+    model = bind(Counter, pagamentos)
+    model(pk="ORDEM", sk="x", total=0).save()
+    event = new_event(_payload(16), tribunal="TRE-MT", correlation_id="c-order")
+    for attempt in range(2):
+        uow = UnitOfWork(pagamentos)
+        uow.update(model(pk="ORDEM", sk="x"), actions=[model.total.add(1)])
+        uow.applies(event)
+        if attempt == 0:
+            uow.commit()
+        else:
+            with pytest.raises(AlreadyApplied):
+                uow.commit()
+    assert model.get("ORDEM", "x").total == 1
+
+
+def test_a_failed_condition_names_the_operation_in_call_order(settings_of):
+    from courtlib.messaging.outbox import ConditionFailed
+
+    plantao = settings_of("plantao")
+    model = bind(Counter, plantao)
+    model(pk="COND", sk="x", total=5).save()
+    uow = UnitOfWork(plantao)
+    uow.update(model(pk="COND", sk="x"), actions=[model.total.add(1)], condition=model.total == 5)
+    uow.save(model(pk="COND", sk="y", total=1), condition=model.pk.exists())  # fails: no such item
+    with pytest.raises(ConditionFailed) as failure:
+        uow.commit()
+    assert failure.value.index == 1

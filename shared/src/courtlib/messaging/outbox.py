@@ -149,7 +149,7 @@ class UnitOfWork:
                         hash_key, range_key, condition = extra
                         transaction.condition_check(item, hash_key, range_key, condition=condition)
         except TransactWriteError as error:
-            failed = _failed_conditions(error)
+            failed = self._failed_operations(error)
             if self._inbox_index is not None and self._inbox_index in failed:
                 raise AlreadyApplied() from error
             if failed:
@@ -158,6 +158,13 @@ class UnitOfWork:
         for callback in self._after_commit:
             callback()
 
+    def _failed_operations(self, error: TransactWriteError) -> list[int]:
+        """Indexes, in call order, of the operations whose condition failed."""
+        sent = sorted(range(len(self._ops)), key=lambda index: (_SEND_ORDER[self._ops[index][0]], index))
+        reasons = error.cancellation_reasons or []
+        return sorted(sent[position] for position, reason in enumerate(reasons)
+                      if reason is not None and reason.code == "ConditionalCheckFailed" and position < len(sent))
+
 
 @cache
 def _connection(region: str, host: str | None) -> Connection:
@@ -165,7 +172,5 @@ def _connection(region: str, host: str | None) -> Connection:
     return Connection(region=region, host=host)
 
 
-def _failed_conditions(error: TransactWriteError) -> list[int]:
-    reasons = error.cancellation_reasons or []
-    return [index for index, reason in enumerate(reasons)
-            if reason is not None and reason.code == "ConditionalCheckFailed"]
+# PynamoDB sends condition checks first, then deletes, puts and updates, whatever the call order.
+_SEND_ORDER = {"check": 0, "delete": 1, "save": 2, "update": 3}
