@@ -3,10 +3,11 @@
 from chalice import Chalice, CognitoUserPoolAuthorizer
 
 from chalicelib.distribuicao import api, consumers
+from chalicelib.distribuicao.deps import DistribuicaoDeps
 from chalicelib.distribuicao.settings import get_settings
-from courtlib.service import ServiceDeps, http_blueprints, lambda_handlers
+from courtlib.service import http_blueprints, lambda_handlers
 
-deps = ServiceDeps(get_settings())
+deps = DistribuicaoDeps(get_settings())
 app = Chalice(app_name="distribuicao")
 authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[deps.settings.user_pool_arn])
 for blueprint in http_blueprints(deps, api.ROUTE_SETS, authorizer, title=api.TITLE):

@@ -1,0 +1,483 @@
+"""PynamoDB storage of distribuicao-svc in the service's single table.
+
+| item | pk | sk | notes |
+|---|---|---|---|
+| órgão (name, classes) | ``ORGAO#<id>`` | ``ORGAO`` | reference data |
+| log head + counters | ``ORGAO#<id>`` | ``CABECA`` | ``seq``, ``head_hash``, ``counters`` (JSON), ``version`` |
+| seat | ``ORGAO#<id>`` | ``CADEIRA#<seat>`` | JSON in ``data`` |
+| judge (+ absences) | ``ORGAO#<id>`` | ``JUIZ#<judge>`` | JSON in ``data`` |
+| draw record | ``LOG#<log id>`` | ``<seq, 10 digits>`` | the chained record (JSON) and the private case details |
+| case | ``PROCESSO#<20 digits>`` | ``DISTRIBUICAO`` | current assignment; gsi1 ``ORGAO#<id>#PROCESSOS`` / number |
+| numbering counter | ``NUMERACAO#<origin>#<year>`` | ``CONTADOR`` | ``last`` (conditional ADD) |
+| daily seed | ``SEMENTE#<day>`` | ``SEMENTE`` | seed + commitment; gsi1 ``SEMENTES`` / day |
+
+Everything a distribution reads is the órgão partition (one consistent Query); everything it writes is one
+TransactWriteItems: the case row (``attribute_not_exists``: a case is never distributed twice), the record
+(``attribute_not_exists``) and the head, conditioned on the ``seq`` and ``version`` read. ``version`` also
+moves on every change of reference data, so a draw never commits on judges it did not see.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
+from chalicelib.distribuicao.domain.cnj import (
+    MAX_SEQUENTIAL,
+    CnjError,
+    CnjNumber,
+    CnjPart,
+    NumberingCounter,
+    allocate_number,
+    parse_cnj,
+)
+from chalicelib.distribuicao.domain.draw import AssignedCase, CaseData, Decision, OrgaoState
+from chalicelib.distribuicao.domain.equality import Counters
+from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role, Seat
+from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, DrawRecord, LogHead
+from courtlib.messaging.contracts import Envelope
+from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+from courtlib.persistence import TableItem, bind
+from courtlib.settings import ServiceSettings
+
+ORGAO_PREFIX = "ORGAO#"
+LOG_PREFIX = "LOG#"
+CASE_PREFIX = "PROCESSO#"
+NUMBERING_PREFIX = "NUMERACAO#"
+SK_META = "ORGAO"
+SK_HEAD = "CABECA"
+SK_SEAT = "CADEIRA#"
+SK_JUDGE = "JUIZ#"
+SK_CASE = "DISTRIBUICAO"
+SK_COUNTER = "CONTADOR"
+SEQ_WIDTH = 10
+
+
+# --- items ----------------------------------------------------------------------------------
+
+
+class OrgaoItem(TableItem):
+    """Any item of an órgão's partition; ``kind`` says which (orgao, cabeca, cadeira, juiz)."""
+
+    kind = UnicodeAttribute()
+    data = UnicodeAttribute(null=True)
+    seq = NumberAttribute(null=True)
+    head_hash = UnicodeAttribute(null=True)
+    counters = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+
+
+class DrawRecordItem(TableItem):
+    """One record of a log: ``record`` is :meth:`DrawRecord.to_dict` (body + hash); ``details`` stays private."""
+
+    record = UnicodeAttribute()
+    details = UnicodeAttribute(null=True)
+    case_number = UnicodeAttribute()
+    recorded_at = UnicodeAttribute()
+
+
+class CaseItem(TableItem):
+    """A distributed case: where it is now and the seqs of every record about it."""
+
+    number = UnicodeAttribute()
+    orgao = UnicodeAttribute()
+    classe = UnicodeAttribute()
+    secret = BooleanAttribute(default=False)
+    urgent = BooleanAttribute(default=False)
+    needs_revisor = BooleanAttribute(default=False)
+    details = UnicodeAttribute()
+    seat = UnicodeAttribute()
+    relator = UnicodeAttribute(null=True)
+    relator_name = UnicodeAttribute(null=True)
+    revisor = UnicodeAttribute(null=True)
+    revisor_name = UnicodeAttribute(null=True)
+    acting = UnicodeAttribute(null=True)
+    rule = UnicodeAttribute()
+    mode = UnicodeAttribute()
+    current_seq = NumberAttribute()
+    seqs = ListAttribute(of=NumberAttribute)
+    pending = BooleanAttribute(default=True)
+    home_seat = UnicodeAttribute(null=True)
+    revisor_has_visto = BooleanAttribute(default=False)
+    voided_acts_of = ListAttribute(of=UnicodeAttribute, null=True)
+    distributed_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class NumberingItem(TableItem):
+    last = NumberAttribute(default=0)
+
+
+# --- what is read -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredOrgao:
+    """The órgão partition as read: the domain state plus what only storage knows."""
+
+    state: OrgaoState
+    name: str
+    classes: tuple[str, ...]
+    version: int
+    desembargadores: frozenset[str]
+    sort_keys: frozenset[str]
+
+    @property
+    def id(self) -> str:
+        return self.state.orgao.id
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    number: CnjNumber
+    orgao: str
+    case: CaseData
+    details: CaseDetails
+    seat: str
+    relator: str | None
+    relator_name: str | None
+    revisor: str | None
+    revisor_name: str | None
+    acting: str | None
+    rule: str
+    mode: str
+    current_seq: int
+    seqs: tuple[int, ...]
+    pending: bool
+    home_seat: str | None
+    revisor_has_visto: bool
+    voided_acts_of: tuple[str, ...]
+    distributed_at: str
+
+    def assigned(self) -> AssignedCase:
+        return AssignedCase(
+            case=self.case, seat_id=self.seat, relator_id=self.relator or "", revisor_id=self.revisor,
+            pending=self.pending, home_seat_id=self.home_seat, revisor_has_visto=self.revisor_has_visto,
+        )
+
+
+class CaseAlreadyDistributed(Exception):
+    """The case row exists: the case was distributed before (nothing was written)."""
+
+
+class HeadMoved(Exception):
+    """Another write changed the órgão (or the case) since it was read: re-read and decide again."""
+
+
+# --- (de)serialisation of the reference data -------------------------------------------------
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def judge_to_dict(judge: Judge, desembargador: bool = False) -> dict[str, Any]:
+    return {
+        "id": judge.id, "nome": judge.name, "antiguidade": judge.seniority, "cadeira": judge.seat,
+        "papel": judge.role.value, "presidente": judge.president, "desembargador": desembargador,
+        "inicio_mandato": _iso(judge.mandate_start), "fim_mandato": _iso(judge.mandate_end),
+        "ausencias": [{"inicio": a.start.isoformat(), "fim": _iso(a.end), "motivo": a.reason} for a in judge.absences],
+    }
+
+
+def judge_from_dict(data: Mapping[str, Any]) -> Judge:
+    return Judge(
+        id=data["id"], name=data["nome"], seniority=int(data["antiguidade"]), seat=data["cadeira"],
+        role=Role(data["papel"]), president=bool(data["presidente"]),
+        mandate_start=_day(data.get("inicio_mandato")), mandate_end=_day(data.get("fim_mandato")),
+        absences=tuple(Absence(date.fromisoformat(a["inicio"]), _day(a.get("fim")), a.get("motivo") or "afastamento")
+                       for a in data.get("ausencias", [])),
+    )
+
+
+def seat_to_dict(seat: Seat) -> dict[str, Any]:
+    return {"id": seat.id, "rotulo": seat.label, "vaga_desde": _iso(seat.vacant_since)}
+
+
+def seat_from_dict(data: Mapping[str, Any]) -> Seat:
+    return Seat(data["id"], data.get("rotulo") or "", _day(data.get("vaga_desde")))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def seq_key(seq: int) -> str:
+    return f"{seq:0{SEQ_WIDTH}d}"
+
+
+def orgao_pk(orgao_id: str) -> str:
+    return f"{ORGAO_PREFIX}{orgao_id}"
+
+
+def case_pk(number: CnjNumber) -> str:
+    return f"{CASE_PREFIX}{number.digits}"
+
+
+# --- the repository ---------------------------------------------------------------------------
+
+
+class DistribuicaoRepository:
+    """Reads and writes of distribuicao-svc; every write that changes an órgão goes through a UnitOfWork."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.orgao_model = bind(OrgaoItem, settings)
+        self.record_model = bind(DrawRecordItem, settings)
+        self.case_model = bind(CaseItem, settings)
+        self.numbering_model = bind(NumberingItem, settings)
+
+    @property
+    def models(self) -> tuple[type[TableItem], ...]:
+        return (self.orgao_model, self.record_model, self.case_model, self.numbering_model)
+
+    # órgão -------------------------------------------------------------------------------------
+
+    def load_orgao(self, orgao_id: str) -> StoredOrgao | None:
+        """The whole órgão partition in one consistent Query (None if the órgão is not registered)."""
+        meta: dict[str, Any] | None = None
+        head: OrgaoItem | None = None
+        seats: list[Seat] = []
+        judges: list[Judge] = []
+        desembargadores: set[str] = set()
+        keys: set[str] = set()
+        for item in self.orgao_model.query(orgao_pk(orgao_id), consistent_read=True):
+            keys.add(item.sk)
+            if item.kind == "orgao":
+                meta = json.loads(item.data or "{}")
+            elif item.kind == "cabeca":
+                head = item
+            elif item.kind == "cadeira":
+                seats.append(seat_from_dict(json.loads(item.data or "{}")))
+            elif item.kind == "juiz":
+                data = json.loads(item.data or "{}")
+                judges.append(judge_from_dict(data))
+                if data.get("desembargador"):
+                    desembargadores.add(data["id"])
+        if meta is None or head is None:
+            return None
+        orgao = Orgao(orgao_id, tuple(sorted(seats, key=lambda s: s.id)), tuple(sorted(judges, key=lambda j: j.id)))
+        state = OrgaoState(
+            orgao=orgao,
+            counters=Counters(json.loads(head.counters or "{}")),
+            head=LogHead(int(head.seq or 0), head.head_hash or GENESIS_HASH),
+        )
+        return StoredOrgao(state=state, name=meta.get("nome", ""), classes=tuple(meta.get("classes", [])),
+                           version=int(head.version or 0), desembargadores=frozenset(desembargadores),
+                           sort_keys=frozenset(keys))
+
+    def replace_orgao(self, orgao: Orgao, *, name: str, classes: Sequence[str], desembargadores: Iterable[str],
+                      existing: StoredOrgao | None) -> None:
+        """Writes the órgão's reference data (removing seats and judges no longer listed); counts and log stay.
+
+        Raises :class:`HeadMoved` when the órgão changed since ``existing`` was read.
+        """
+        model = self.orgao_model
+        pk = orgao_pk(orgao.id)
+        now = datetime.now(timezone.utc)
+        desembargadores = set(desembargadores)
+        uow = UnitOfWork(self.settings)
+        uow.save(model(pk=pk, sk=SK_META, kind="orgao", data=_dumps({"nome": name, "classes": list(classes)}),
+                       updated_at=now))
+        wanted = {SK_META, SK_HEAD}
+        for seat in orgao.seats:
+            sk = f"{SK_SEAT}{seat.id}"
+            wanted.add(sk)
+            uow.save(model(pk=pk, sk=sk, kind="cadeira", data=_dumps(seat_to_dict(seat)), updated_at=now))
+        for judge in orgao.judges:
+            sk = f"{SK_JUDGE}{judge.id}"
+            wanted.add(sk)
+            uow.save(model(pk=pk, sk=sk, kind="juiz", data=_dumps(judge_to_dict(judge, judge.id in desembargadores)),
+                           updated_at=now))
+        if existing is None:
+            uow.save(model(pk=pk, sk=SK_HEAD, kind="cabeca", seq=0, head_hash=GENESIS_HASH, counters="{}", version=1,
+                           updated_at=now), condition=model.pk.does_not_exist())
+        else:
+            for sk in sorted(existing.sort_keys - wanted):
+                uow.delete(model(pk=pk, sk=sk))
+            self._bump_head(uow, pk, existing.version, now)
+        self._commit(uow)
+
+    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = ()) -> None:
+        """Replaces one judge (e.g. with a new absence) and moves the órgão's version; events in the same
+        transaction."""
+        model = self.orgao_model
+        pk = orgao_pk(stored.id)
+        now = datetime.now(timezone.utc)
+        uow = UnitOfWork(self.settings)
+        data = judge_to_dict(judge, judge.id in stored.desembargadores)
+        uow.save(model(pk=pk, sk=f"{SK_JUDGE}{judge.id}", kind="juiz", data=_dumps(data), updated_at=now))
+        self._bump_head(uow, pk, stored.version, now)
+        for event in events:
+            uow.emit(event)
+        self._commit(uow)
+
+    def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime) -> None:
+        model = self.orgao_model
+        uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
+                   actions=[model.version.add(1), model.updated_at.set(now)],
+                   condition=model.version == version)
+
+    @staticmethod
+    def _commit(uow: UnitOfWork) -> None:
+        try:
+            uow.commit()
+        except ConditionFailed as error:
+            raise HeadMoved() from error
+        except TransactWriteError as error:
+            raise _conflict_or(error) from error
+
+    # decisions -----------------------------------------------------------------------------------
+
+    def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
+                        previous: StoredCase | None = None, events: Iterable[Envelope] = ()) -> StoredCase:
+        """Persists ``decision`` in ONE TransactWriteItems: case row, record, head and counters (+ events).
+
+        A new case (``previous`` None) is written only if absent (:class:`CaseAlreadyDistributed`); a
+        redistribution only if the case row still points to the record that was read. The head must still
+        be the one read (:class:`HeadMoved` otherwise: re-read and decide again).
+        """
+        if decision.expected_head != stored.state.head:
+            raise HeadMoved()
+        record = decision.record
+        now = datetime.now(timezone.utc)
+        row = self._case_row(stored.id, decision, case, previous)
+        uow = UnitOfWork(self.settings)
+        # PynamoDB sends puts in the order given and after deletes/condition checks (none here): the case
+        # row is operation 0 of the transaction, so a failure there says "the case changed", not "the head".
+        if previous is None:
+            uow.save(self._case_item(row), condition=self.case_model.pk.does_not_exist())
+        else:
+            uow.save(self._case_item(row), condition=self.case_model.current_seq == previous.current_seq)
+        uow.save(self.record_model(
+            pk=f"{LOG_PREFIX}{record.log}", sk=seq_key(record.seq), record=_dumps(record.to_dict()),
+            details=None if decision.details is None else _dumps(decision.details.to_dict()),
+            case_number=record.case_number, recorded_at=record.recorded_at,
+        ), condition=self.record_model.pk.does_not_exist())
+        model = self.orgao_model
+        counters = stored.state.counters.apply(decision.deltas)
+        head = decision.new_head
+        uow.update(
+            model(pk=orgao_pk(stored.id), sk=SK_HEAD, kind="cabeca"),
+            actions=[model.seq.set(head.seq), model.head_hash.set(head.hash),
+                     model.counters.set(_dumps(counters.as_dict())), model.version.add(1), model.updated_at.set(now)],
+            condition=(model.seq == stored.state.head.seq) & (model.version == stored.version),
+        )
+        for event in events:
+            uow.emit(event)
+        try:
+            uow.commit()
+        except ConditionFailed as error:
+            if error.index == 0 and previous is None:
+                raise CaseAlreadyDistributed() from error
+            raise HeadMoved() from error
+        except TransactWriteError as error:
+            raise _conflict_or(error) from error
+        return row
+
+    def _case_row(self, orgao_id: str, decision: Decision, case: CaseData, previous: StoredCase | None) -> StoredCase:
+        record = decision.record
+        result = record.result
+        details = decision.details if decision.details is not None else (previous.details if previous else None)
+        if details is None:
+            raise ValueError("a decision on a new case carries its details")
+        assigned = decision.assigned(case, previous=None if previous is None else previous.assigned())
+        voided = tuple(previous.voided_acts_of) if previous else ()
+        if decision.voids_acts_of:
+            voided = (*voided, decision.voids_acts_of)
+        return StoredCase(
+            number=case.number, orgao=orgao_id, case=case, details=details, seat=decision.unit,
+            relator=result.relator, relator_name=result.relator_name, revisor=result.revisor,
+            revisor_name=result.revisor_name, acting=decision.acting_id, rule=record.rule, mode=record.mode,
+            current_seq=record.seq, seqs=(*(previous.seqs if previous else ()), record.seq), pending=True,
+            home_seat=assigned.home_seat_id, revisor_has_visto=assigned.revisor_has_visto, voided_acts_of=voided,
+            distributed_at=previous.distributed_at if previous else record.recorded_at,
+        )
+
+    def _case_item(self, row: StoredCase) -> CaseItem:
+        return self.case_model(
+            pk=case_pk(row.number), sk=SK_CASE, gsi1pk=f"{ORGAO_PREFIX}{row.orgao}#PROCESSOS", gsi1sk=str(row.number),
+            number=str(row.number), orgao=row.orgao, classe=row.case.classe, secret=row.case.secret,
+            urgent=row.case.urgent, needs_revisor=row.case.needs_revisor, details=_dumps(row.details.to_dict()),
+            seat=row.seat, relator=row.relator, relator_name=row.relator_name, revisor=row.revisor,
+            revisor_name=row.revisor_name, acting=row.acting, rule=row.rule, mode=row.mode,
+            current_seq=row.current_seq, seqs=list(row.seqs), pending=row.pending, home_seat=row.home_seat,
+            revisor_has_visto=row.revisor_has_visto, voided_acts_of=list(row.voided_acts_of) or None,
+            distributed_at=row.distributed_at, updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+
+    # cases and records -----------------------------------------------------------------------------
+
+    def get_case(self, number: CnjNumber) -> StoredCase | None:
+        try:
+            item = self.case_model.get(case_pk(number), SK_CASE, consistent_read=True)
+        except self.case_model.DoesNotExist:
+            return None
+        details = CaseDetails.from_dict(json.loads(item.details))
+        case = CaseData(
+            number=parse_cnj(item.number), classe=item.classe, secret=bool(item.secret), urgent=bool(item.urgent),
+            needs_revisor=bool(item.needs_revisor), parties=details.parties, lawyers=details.lawyers,
+            subjects=details.subjects,
+        )
+        return StoredCase(
+            number=case.number, orgao=item.orgao, case=case, details=details, seat=item.seat, relator=item.relator,
+            relator_name=item.relator_name, revisor=item.revisor, revisor_name=item.revisor_name, acting=item.acting,
+            rule=item.rule, mode=item.mode, current_seq=int(item.current_seq), seqs=tuple(int(s) for s in item.seqs),
+            pending=bool(item.pending), home_seat=item.home_seat, revisor_has_visto=bool(item.revisor_has_visto),
+            voided_acts_of=tuple(item.voided_acts_of or ()), distributed_at=item.distributed_at,
+        )
+
+    def records(self, log_id: str, seqs: Iterable[int] | None = None) -> list[tuple[DrawRecord, CaseDetails | None]]:
+        """Records of ``log_id`` in seq order (all of them, or only ``seqs``), each with its private details."""
+        model = self.record_model
+        pk = f"{LOG_PREFIX}{log_id}"
+        if seqs is None:
+            items = list(model.query(pk, consistent_read=True))
+        else:
+            items = list(model.batch_get([(pk, seq_key(s)) for s in sorted(set(seqs))]))
+        out = []
+        for item in sorted(items, key=lambda i: i.sk):
+            record = DrawRecord.from_dict(json.loads(item.record))
+            details = None if item.details is None else CaseDetails.from_dict(json.loads(item.details))
+            out.append((record, details))
+        return out
+
+    # numbering (DIST-01) -----------------------------------------------------------------------------
+
+    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int) -> CnjNumber:
+        """The next NNNNNNN of (origin, year): one atomic conditional ADD, so no number is ever given twice."""
+        model = self.numbering_model
+        item = model(pk=f"{NUMBERING_PREFIX}{origin:04d}#{year}", sk=SK_COUNTER)
+        try:
+            item.update(actions=[model.last.add(1)],
+                        condition=model.last.does_not_exist() | (model.last < MAX_SEQUENTIAL))
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                raise CnjError(CnjPart.SEQUENCIAL, f"a origem {origin:04d} esgotou a numeração de {year} "
+                               f"({MAX_SEQUENTIAL} processos)") from error
+            raise
+        counter = NumberingCounter(origin=origin, year=year, last=int(item.last) - 1)
+        number, _ = allocate_number(counter, segment=segment, tribunal=tribunal)
+        return number
+
+
+def _conflict_or(error: TransactWriteError) -> Exception:
+    """DynamoDB cancels a transaction that meets another one on the same item (``TransactionConflict``), which
+    the unit of work re-raises as is: that is a concurrent write like a failed condition — retry."""
+    codes = {reason.code for reason in (error.cancellation_reasons or []) if reason is not None}
+    return HeadMoved() if "TransactionConflict" in codes else error
+
+
+def with_absence(judge: Judge, absence: Absence) -> Judge:
+    return replace(judge, absences=(*judge.absences, absence))

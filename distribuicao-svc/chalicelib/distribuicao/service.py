@@ -1,0 +1,376 @@
+"""Use cases of distribuicao-svc: read the órgão, let the pure domain decide, write it in one transaction.
+
+A distribution costs one consistent Query (the órgão partition) and one TransactWriteItems, plus a
+seed read the first time a container sees a day. When another draw (or an edit of the órgão) commits
+in between, the transaction is refused as a whole and the use case reads again and decides again,
+up to ``max_attempts`` times with jittered exponential back-off; then :class:`Busy` (nothing written).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from chalicelib.distribuicao.adapters.dynamodb import (
+    CaseAlreadyDistributed,
+    DistribuicaoRepository,
+    HeadMoved,
+    StoredCase,
+    StoredOrgao,
+    with_absence,
+)
+from chalicelib.distribuicao.adapters.events import desembargador_absence_event
+from chalicelib.distribuicao.adapters.seeds import PublishedSeed, SeedStore
+from chalicelib.distribuicao.domain.cnj import CnjNumber
+from chalicelib.distribuicao.domain.draw import (
+    CaseData,
+    Decision,
+    DistributionRequest,
+    PreventionKind,
+    RedistributionReason,
+    RelatedCase,
+    distribute,
+    manual_draw,
+    redistribute,
+)
+from chalicelib.distribuicao.domain.errors import StateError
+from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role
+from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord, public_export
+from courtlib.config import DistribuicaoConfig
+from courtlib.settings import ServiceSettings
+
+TZ = ZoneInfo("America/Sao_Paulo")
+MAX_ATTEMPTS = 6  # the first try and 5 retries
+BACKOFF_BASE_SECONDS = 0.01
+BACKOFF_CAP_SECONDS = 1.0
+
+T = TypeVar("T")
+
+
+# --- errors the HTTP layer turns into problems ------------------------------------------------
+
+
+class NotFound(LookupError):
+    def __init__(self, detail: str, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class Invalid(ValueError):
+    """A request that names something the órgão does not have (class, judge, seat)."""
+
+    def __init__(self, detail: str, field: str | None = None, code: str = "VALIDACAO") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.code = code
+
+
+class Conflict(RuntimeError):
+    """The request was decided on a state that another request changed (nothing was written)."""
+
+
+class Busy(RuntimeError):
+    """Too many concurrent writes on the same órgão: nothing was written; the client may retry."""
+
+
+# --- commands and results -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelatedRef:
+    """The case that may make a judge prevento (DIST-03); relator/seat only for cases older than this system."""
+
+    number: CnjNumber
+    kind: PreventionKind
+    acordao_writer: str | None = None
+    relator: str | None = None
+    seat: str | None = None
+    pending: bool | None = None
+
+
+@dataclass(frozen=True)
+class DistributionCommand:
+    orgao: str
+    case: CaseData
+    related: RelatedRef | None = None
+    excluded: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ManualDrawCommand:
+    distribution: DistributionCommand
+    seat: str
+    witnesses: tuple[str, ...]
+    ata: str
+    authorized_by: str
+    held_at: datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A case's distribution: the row as stored, the record that placed it there, and whether it is new."""
+
+    case: StoredCase
+    record: DrawRecord | None
+    created: bool
+
+
+@dataclass(frozen=True)
+class OrgaoSpec:
+    orgao: Orgao
+    name: str
+    classes: tuple[str, ...]
+    desembargadores: frozenset[str]
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+class DistribuicaoService:
+    def __init__(self, repository: DistribuicaoRepository, seeds: SeedStore, *, clock: Callable[[], datetime],
+                 config: DistribuicaoConfig, settings: ServiceSettings, max_attempts: int = MAX_ATTEMPTS,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.repository = repository
+        self.seeds = seeds
+        self.clock = clock
+        self.config = config
+        self.settings = settings
+        self.max_attempts = max_attempts
+        self.sleep = sleep
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(TZ)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    # reference data ------------------------------------------------------------------------------
+
+    def get_orgao(self, orgao_id: str) -> StoredOrgao:
+        stored = self.repository.load_orgao(orgao_id)
+        if stored is None:
+            raise NotFound(f"Órgão julgador {orgao_id} não cadastrado.", field="orgao")
+        return stored
+
+    def put_orgao(self, spec: OrgaoSpec) -> tuple[StoredOrgao, bool]:
+        """Creates or replaces an órgão's reference data; answers the stored órgão and whether it is new."""
+        _check_mandates(spec.orgao)
+
+        def attempt() -> tuple[StoredOrgao, bool]:
+            existing = self.repository.load_orgao(spec.orgao.id)
+            self.repository.replace_orgao(spec.orgao, name=spec.name, classes=spec.classes,
+                                          desembargadores=spec.desembargadores, existing=existing)
+            return self.get_orgao(spec.orgao.id), existing is None
+
+        return self._retrying(attempt)
+
+    def register_absence(self, orgao_id: str, judge_id: str, absence: Absence,
+                         correlation_id: str) -> tuple[Judge, bool]:
+        """Adds an absence to a judge (DIST-06); a desembargador's absence is published for PAG-03 in the same
+        transaction. Answers the judge and whether an event was emitted."""
+
+        def attempt() -> tuple[Judge, bool]:
+            stored = self.get_orgao(orgao_id)
+            if not stored.state.orgao.has_judge(judge_id):
+                raise NotFound(f"Juiz {judge_id} não compõe o órgão {orgao_id}.", field="juiz")
+            judge = with_absence(stored.state.orgao.judge(judge_id), absence)
+            events = []
+            if judge_id in stored.desembargadores:
+                events.append(desembargador_absence_event(orgao_id=orgao_id, judge=judge, absence=absence,
+                                                          tribunal=self.settings.tribunal,
+                                                          correlation_id=correlation_id))
+            self.repository.save_judge(stored, judge, events)
+            return judge, bool(events)
+
+        return self._retrying(attempt)
+
+    # distribution (DIST-02, 03, 05, 07, 11) --------------------------------------------------------
+
+    def distribute(self, command: DistributionCommand) -> Outcome:
+        related = self._related(command)
+
+        def attempt() -> Outcome:
+            stored = self._stored_for(command)
+            now = self.now()
+            seed = self.seeds.seed_for(now.date())
+            request = DistributionRequest(command.case, related=self._related_case(related),
+                                          excluded_judges=dict(command.excluded))
+            decision = distribute(stored.state, request, seed=seed, now=now, config=self.config)
+            return self._commit_new(stored, decision, command.case)
+
+        return self._retrying(attempt)
+
+    def manual_draw(self, command: ManualDrawCommand) -> Outcome:
+        """DIST-09: a draw made by hand (two witnesses, ata) recorded and counted like any other."""
+        base = command.distribution
+        if base.related is not None:
+            raise Invalid("processo com prevenção não é sorteado: registre-o como distribuição por prevenção",
+                          field="processo_relacionado", code="DIST-09")
+
+        def attempt() -> Outcome:
+            stored = self._stored_for(base)
+            if command.seat not in stored.state.orgao.seat_ids:
+                raise Invalid(f"cadeira {command.seat} não existe no órgão {base.orgao}", field="cadeira")
+            decision = manual_draw(
+                stored.state, DistributionRequest(base.case, excluded_judges=dict(base.excluded)),
+                chosen_seat=command.seat, witnesses=command.witnesses, ata=command.ata,
+                authorized_by=command.authorized_by, held_at=command.held_at, now=self.now(), config=self.config,
+            )
+            return self._commit_new(stored, decision, base.case)
+
+        return self._retrying(attempt)
+
+    def redistribute(self, number: CnjNumber, reason: RedistributionReason,
+                     excluded: Mapping[str, str] | None = None) -> Outcome:
+        """DIST-04: new draw without the relator; both seats compensated; the impeded judge's acts void.
+
+        The request is about the relator it found: if another redistribution moves the case meanwhile, it is
+        refused (:class:`Conflict`) instead of being applied to the new relator."""
+        first = self.case(number)
+        reads = iter([first])
+
+        def attempt() -> Outcome:
+            previous = next(reads, None) or self.case(number)
+            if previous.current_seq != first.current_seq:
+                raise Conflict(f"o processo {number} foi redistribuído por outra requisição (agora com "
+                               f"{previous.relator}); confira antes de pedir outra redistribuição")
+            stored = self.get_orgao(previous.orgao)
+            _check_judges(stored, excluded or {})
+            now = self.now()
+            decision = redistribute(stored.state, previous.assigned(), reason, seed=self.seeds.seed_for(now.date()),
+                                    now=now, config=self.config, excluded_judges=excluded)
+            row = self.repository.commit_decision(stored, decision, previous.case, previous=previous)
+            return Outcome(row, decision.record, True)
+
+        return self._retrying(attempt)
+
+    def _commit_new(self, stored: StoredOrgao, decision: Decision, case: CaseData) -> Outcome:
+        try:
+            row = self.repository.commit_decision(stored, decision, case)
+        except CaseAlreadyDistributed:
+            row = self.case(case.number)
+            current = self.repository.records(row.orgao, [row.current_seq])
+            return Outcome(row, current[0][0] if current else None, False)
+        return Outcome(row, decision.record, True)
+
+    def _stored_for(self, command: DistributionCommand) -> StoredOrgao:
+        stored = self.get_orgao(command.orgao)
+        if stored.classes and command.case.classe not in stored.classes:
+            raise Invalid(f"classe {command.case.classe} não é distribuída no órgão {command.orgao} "
+                          f"(classes: {', '.join(stored.classes)})", field="classe")
+        _check_judges(stored, command.excluded)
+        return stored
+
+    def _related(self, command: DistributionCommand) -> RelatedRef | None:
+        """Completes the related case from its row (read once, before the attempts)."""
+        ref = command.related
+        if ref is None:
+            return None
+        if ref.relator is not None and ref.seat is not None:
+            return ref
+        row = self.repository.get_case(ref.number)
+        if row is None or row.relator is None:
+            raise Invalid(f"o processo relacionado {ref.number} não foi distribuído por este sistema: informe o "
+                          "relator e a cadeira dele", field="processo_relacionado.numero", code="DIST-03")
+        pending = row.pending if ref.pending is None else ref.pending
+        return RelatedRef(ref.number, ref.kind, ref.acordao_writer, row.relator, row.seat, pending)
+
+    @staticmethod
+    def _related_case(ref: RelatedRef | None) -> RelatedCase | None:
+        if ref is None:
+            return None
+        assert ref.relator is not None and ref.seat is not None
+        return RelatedCase(ref.number, ref.kind, ref.relator, ref.seat,
+                           pending=True if ref.pending is None else ref.pending, acordao_writer_id=ref.acordao_writer)
+
+    # numbering (DIST-01) ----------------------------------------------------------------------------
+
+    def next_number(self, origin: int, year: int | None = None) -> CnjNumber:
+        return self.repository.next_number(origin, year or self.today().year, segment=self.config.cnj_segmento,
+                                           tribunal=self.config.cnj_tribunal)
+
+    # reading -------------------------------------------------------------------------------------
+
+    def case(self, number: CnjNumber) -> StoredCase:
+        row = self.repository.get_case(number)
+        if row is None:
+            raise NotFound(f"Processo {number} não distribuído.", field="numero")
+        return row
+
+    def proof(self, number: CnjNumber) -> tuple[StoredCase, list[tuple[DrawRecord, CaseDetails | None]],
+                                                list[PublishedSeed], date]:
+        """The records of a case, the seeds of their days (revealed by the caller only for past days) and today."""
+        row = self.case(number)
+        pairs = self.repository.records(row.orgao, row.seqs)
+        days = sorted({date.fromisoformat(r.seed_day) for r, _ in pairs if r.seed_day})
+        published = [p for p in self.seeds.published(days[0], days[-1]) if p.day in days] if days else []
+        return row, pairs, published, self.today()
+
+    def export(self, log_id: str) -> dict[str, Any]:
+        """The public export of a log (DIST-11) that ``scripts/verify_draws.py`` checks; seeds of past days only."""
+        pairs = self.repository.records(log_id)
+        if not pairs and self.repository.load_orgao(log_id) is None:
+            raise NotFound(f"Não há log de distribuição {log_id}.", field="log")
+        now = self.now()
+        today = now.date()
+        days = sorted({date.fromisoformat(r.seed_day) for r, _ in pairs if r.seed_day})
+        published = self.seeds.published(days[0] if days else today, today + timedelta(days=1))
+        return public_export(
+            tribunal=self.settings.tribunal, log_id=log_id, records=[r for r, _ in pairs],
+            details={r.seq: d for r, d in pairs if d is not None},
+            seeds=[p.as_seed() for p in published if p.day < today],
+            commitments={p.day: p.commitment for p in published}, today=today, generated_at=now,
+            min_witnesses=self.config.testemunhas_sorteio_manual,
+        )
+
+    def commitments(self, start: date | None, end: date | None) -> tuple[list[PublishedSeed], date]:
+        """Commitments of ``start..end`` (default: the last 30 days to tomorrow); today's and tomorrow's seeds
+        are created first, so a day's commitment is public before its first draw."""
+        today = self.today()
+        tomorrow = today + timedelta(days=1)
+        self.seeds.ensure([today, tomorrow])
+        start = start or today - timedelta(days=30)
+        return self.seeds.published(start, end or tomorrow), today
+
+    # retry loop ----------------------------------------------------------------------------------
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """Runs ``attempt`` until it does not meet a concurrent write; the pause after a conflict is random
+        (full jitter) and grows with the attempt and with how long the failed attempt took, so that
+        contenders spread out in proportion to the store's latency."""
+        for number in range(self.max_attempts):
+            started = time.monotonic()
+            try:
+                return attempt()
+            except HeadMoved:
+                if number + 1 < self.max_attempts:
+                    scale = max(BACKOFF_BASE_SECONDS, time.monotonic() - started)
+                    self.sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, scale * 2 ** (number + 1))))
+        raise Busy(f"o órgão recebeu outras alterações ao mesmo tempo ({self.max_attempts} tentativas)")
+
+
+def _check_judges(stored: StoredOrgao, judges: Mapping[str, str] | Sequence[str]) -> None:
+    unknown = sorted(j for j in judges if not stored.state.orgao.has_judge(j))
+    if unknown:
+        raise Invalid(f"juiz(es) que não compõem o órgão {stored.id}: {', '.join(unknown)}", field="excluidos")
+
+
+def _check_mandates(orgao: Orgao) -> None:
+    """Two titulars (or two substitutes) of one seat with overlapping mandates cannot be stored."""
+    by_post: dict[tuple[str, Role], list[Judge]] = {}
+    for judge in orgao.judges:
+        by_post.setdefault((judge.seat, judge.role), []).append(judge)
+    for (seat, role), judges in by_post.items():
+        ordered = sorted(judges, key=lambda j: j.mandate_start or date.min)
+        for before, after in zip(ordered, ordered[1:], strict=False):
+            end = before.mandate_end or date.max
+            start = after.mandate_start or date.min
+            if start <= end:
+                raise StateError(f"cadeira {seat}: mandatos de {role.value} sobrepostos ({before.id} e {after.id})")

@@ -1,0 +1,173 @@
+"""Concurrent distributions in one órgão (DIST-02, DIST-11) and DynamoDB round trips per draw, on moto.
+
+moto executes a TransactWriteItems as Python code without a lock (it even snapshots and restores the
+whole table around it), so two threads could interleave inside one "atomic" request — something DynamoDB
+never does. The ``atomic_moto`` fixture serialises moto's DynamoDB requests, as the real service
+serialises its transactions; the use cases' reads, decisions and conditional writes still interleave
+freely between requests, which is the concurrency under test.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
+from chalicelib.distribuicao.adapters.seeds import SeedStore
+from chalicelib.distribuicao.domain.cnj import CnjNumber
+from chalicelib.distribuicao.domain.draw import CaseData
+from chalicelib.distribuicao.domain.equality import class_spread
+from chalicelib.distribuicao.domain.judges import Judge, Orgao, Role, Seat
+from chalicelib.distribuicao.domain.log import verify_chain
+from chalicelib.distribuicao.service import Busy, DistribuicaoService, DistributionCommand, OrgaoSpec
+from chalicelib.distribuicao.settings import DistribuicaoSettings
+from courtlib.config import DistribuicaoConfig
+from courtlib.messaging.outbox import _connection
+
+ROOT = Path(__file__).resolve().parents[2]
+TZ = ZoneInfo("America/Sao_Paulo")
+CLASSES = ("RE", "HC", "PC", "AIME")
+ELIGIBLE = tuple(f"C{n}" for n in range(2, 8))
+THREADS = 8
+PER_THREAD = 25
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch):
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock = threading.RLock()
+    original = DynamoHandler.call_action
+    operations: Counter = Counter()
+
+    def call_action(self):
+        with lock:
+            operations[self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]] += 1
+            return original(self)
+
+    monkeypatch.setattr(DynamoHandler, "call_action", call_action)
+    return operations
+
+
+@pytest.fixture
+def table_name(aws_stack):
+    """A fresh table shaped like the services' (keys, GSIs) but without a stream: moto copies a table's whole
+    stream history inside every transaction, which would make this test's time grow quadratically."""
+    import uuid
+
+    import boto3
+
+    from devstack.templates import load_template
+
+    properties = load_template(ROOT / "infra" / "template.yaml")["Resources"]["DistribuicaoTable"]["Properties"]
+    name = f"tribunal-teste-dist-{uuid.uuid4().hex[:8]}"
+    client = boto3.client("dynamodb", region_name="sa-east-1")
+    client.create_table(TableName=name, BillingMode=properties["BillingMode"], KeySchema=properties["KeySchema"],
+                        AttributeDefinitions=properties["AttributeDefinitions"],
+                        GlobalSecondaryIndexes=properties["GlobalSecondaryIndexes"])
+    yield name
+    client.delete_table(TableName=name)
+
+
+@pytest.fixture
+def service(table_name):
+    settings = DistribuicaoSettings(table_name=table_name)
+    svc = DistribuicaoService(DistribuicaoRepository(settings), SeedStore(settings), clock=lambda: datetime.now(TZ),
+                              config=DistribuicaoConfig(), settings=settings)
+    judges = [Judge(f"J{n}", f"Juiz {n}", n, f"C{n}", Role.TITULAR, president=(n == 1)) for n in range(1, 8)]
+    orgao = Orgao("PLENO", tuple(Seat(f"C{n}") for n in range(1, 8)), tuple(judges))
+    svc.put_orgao(OrgaoSpec(orgao, "Pleno", CLASSES, frozenset()))
+    svc.seeds.seed_for(svc.today())  # warm seed cache
+    for client in clients(svc):  # botocore clients are created lazily: create them before the threads
+        assert client is not None
+    return svc
+
+
+def clients(svc: DistribuicaoService) -> list:
+    models = (*svc.repository.models, svc.seeds.model)
+    return [m._get_connection().connection.client for m in models] + [
+        _connection(svc.settings.region, svc.settings.endpoint_url).client]
+
+
+def case(seq: int, classe: str) -> CaseData:
+    return CaseData(CnjNumber.build(seq, 2026, 6, 11, 7), classe, parties=(f"Parte {seq}",))
+
+
+def test_dist_02_concurrent_draws_keep_the_invariant_and_lose_no_count(service, atomic_moto):
+    """8 threads × 25 distributions in the same órgão: each case once, every count kept, classes within 1."""
+    busy = Counter()
+
+    def worker(thread: int) -> list[str]:
+        seats = []
+        for i in range(PER_THREAD):
+            seq = thread * PER_THREAD + i + 1
+            command = DistributionCommand("PLENO", case(seq, CLASSES[seq % len(CLASSES)]))
+            while True:
+                try:
+                    outcome = service.distribute(command)
+                    break
+                except Busy:  # a client honouring the 503's Retry-After
+                    busy[thread] += 1
+            assert outcome.created
+            seats.append(outcome.case.seat)
+        return seats
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        assigned = [seat for seats in pool.map(worker, range(THREADS)) for seat in seats]
+
+    total = THREADS * PER_THREAD
+    assert len(assigned) == total and "C1" not in assigned, "the President is never drawn"
+    stored = service.repository.load_orgao("PLENO")
+    counters = stored.state.counters
+    assert stored.state.head.seq == total
+    assert sum(counters.total(seat) for seat in ELIGIBLE) == total, "no count lost"
+    for classe in CLASSES:
+        assert class_spread(counters, ELIGIBLE, classe) <= 1, classe
+    assert max(counters.total(s) for s in ELIGIBLE) - min(counters.total(s) for s in ELIGIBLE) <= 2
+    records = [record for record, _ in service.repository.records("PLENO")]
+    assert [r.seq for r in records] == list(range(1, total + 1))
+    assert verify_chain(records) == []
+    numbers = Counter(r.case_number for r in records)
+    assert len(numbers) == total and set(numbers.values()) == {1}, "every case drawn exactly once"
+    for seq in (1, total // 2, total):
+        row = service.repository.get_case(case(seq, "RE").number)
+        assert row is not None and len(row.seqs) == 1
+    attempts = atomic_moto["TransactWriteItems"]
+    print(f"\n{total} draws by {THREADS} threads: {attempts} transactions ({attempts / total:.2f} per draw), "
+          f"{sum(busy.values())} answered Busy (503) after {service.max_attempts} attempts and retried by the client")
+    assert sum(busy.values()) <= total // 4, "the retry loop absorbs most conflicts"
+
+
+def test_dist_02_at_most_two_round_trips_per_draw_with_a_warm_seed(service):
+    """One Query of the órgão partition and one TransactWriteItems per draw (seed cached)."""
+    calls: list[str] = []
+
+    def count(model, **_):
+        calls.append(model.name)
+
+    hooked = clients(service)
+    for client in hooked:
+        client.meta.events.register("before-call.dynamodb.*", count)
+    try:
+        draws = 20
+        for seq in range(1, draws + 1):
+            assert service.distribute(DistributionCommand("PLENO", case(1000 + seq, "RE"))).created
+    finally:
+        for client in hooked:
+            client.meta.events.unregister("before-call.dynamodb.*", count)
+    assert len(calls) <= 2 * draws, Counter(calls)
+    assert Counter(calls) == {"Query": draws, "TransactWriteItems": draws}
+    print(f"\nround trips per draw: {len(calls) / draws:.2f} ({dict(Counter(calls))})")
+
+
+def test_dist_01_concurrent_numbering_never_gives_a_number_twice(service, atomic_moto):
+    with ThreadPoolExecutor(THREADS) as pool:
+        numbers = list(pool.map(lambda _: service.next_number(123, 2026), range(80)))
+    assert sorted(n.sequential for n in numbers) == list(range(1, 81))
+    assert {(n.segment, n.tribunal, n.origin, n.year) for n in numbers} == {(6, 11, 123, 2026)}
