@@ -72,6 +72,26 @@ def _day(date: str, kind: str, description: str, decreed_on: str, municipality: 
     return SeedStep("plantao", "POST", "/calendario/dias", body)
 
 
+_PLENO_MEMBERS = [  # (seat, id, name, seniority, president, desembargador)
+    ("C1", "des.presidente", "Des. Presidente Carlos Almeida", 1, True, True),
+    ("C2", "des.corregedora", "Des.ª Corregedora Lúcia Ferraz", 2, False, True),
+    ("C3", "jd.paulo", "Juiz Paulo Henrique Costa", 3, False, False),
+    ("C4", "jd.marina", "Juíza Marina Duarte", 4, False, False),
+    ("C5", "jf.ricardo", "Juiz Federal Ricardo Tavares", 5, False, False),
+    ("C6", "jur.helena", "Jurista Helena Prado", 6, False, False),
+    ("C7", "jur.otavio", "Jurista Otávio Nunes", 7, False, False),
+]
+
+# The Pleno of the electoral court (DIST-02): seven seats, the President's never drawn.
+PLENO = SeedStep("distribuicao", "PUT", "/orgaos/PLENO", {
+    "nome": "Pleno do Tribunal Regional Eleitoral",
+    "classes": ["RE", "HC", "MS", "PC", "AIJE", "RCED", "ED", "AgR"],
+    "cadeiras": [{"id": seat, "rotulo": f"Cadeira {seat[1:]}"} for seat, *_ in _PLENO_MEMBERS],
+    "juizes": [{"id": judge, "nome": name, "antiguidade": rank, "cadeira": seat, "presidente": president,
+                "desembargador": desembargador}
+               for seat, judge, name, rank, president, desembargador in _PLENO_MEMBERS],
+})
+
 # The tribunal's own calendar (CAL-01): national and state holidays come from the `holidays` library.
 SEED_STEPS: list[SeedStep] = [
     _day("2026-04-08", "feriado_municipal", "Aniversário de Cuiabá", "2025-12-01", CUIABA),
@@ -85,6 +105,7 @@ SEED_STEPS: list[SeedStep] = [
     _day("2027-02-08", "ponto_facultativo", "Carnaval", "2026-11-20"),
     _day("2027-02-09", "ponto_facultativo", "Carnaval", "2026-11-20"),
     _day("2027-05-27", "ponto_facultativo", "Corpus Christi", "2026-11-20"),
+    PLENO,
 ]
 
 
