@@ -1,0 +1,251 @@
+"""PynamoDB storage of cartas precatórias (DIST-10) in distribuicao-svc's table.
+
+| item | pk | sk | notes |
+|---|---|---|---|
+| zones + counters + log head of a municipality | ``ZONAS#<municipio>`` | ``CABECA`` | ``data`` (zones JSON), ``seq``, ``head_hash``, ``counters``, ``version`` |
+| election day | ``ELEICOES`` | ``<YYYY-MM-DD>`` | ``data``: zone ids designated for propaganda |
+| draw record | ``LOG#ZONAS-<municipio>`` | ``<seq>`` | same :class:`DrawRecordItem` as the órgãos' logs (exported/verified alike) |
+| carta | ``PRECATORIA#<parceiro>#<id_origem>`` | ``PRECATORIA`` | gsi1 ``PARCEIRO#<parceiro>#PRECATORIAS`` / received-at; gsi2 ``PRECATORIA#<20 digits>`` |
+
+A carta costs one consistent GetItem (the municipality's head) and one TransactWriteItems: the carta row
+(``attribute_not_exists``: one (partner, id_origem) is distributed once), the record and the head
+conditioned on the ``seq`` and ``version`` read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.distribuicao.adapters.dynamodb import (
+    LOG_PREFIX,
+    DrawRecordItem,
+    HeadMoved,
+    OrgaoItem,
+    _conflict_or,
+    _dumps,
+    seq_key,
+)
+from chalicelib.distribuicao.domain.draw import Decision
+from chalicelib.distribuicao.domain.equality import Counters
+from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, LogHead
+from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState
+from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+from courtlib.persistence import TableItem, bind
+from courtlib.settings import ServiceSettings
+
+ZONES_PREFIX = "ZONAS#"
+ELECTIONS_PK = "ELEICOES"
+CARTA_PREFIX = "PRECATORIA#"
+SK_HEAD = "CABECA"
+SK_CARTA = "PRECATORIA"
+
+
+def log_id_of(municipality: str) -> str:
+    """The verifiable log of a municipality's zones (``/sorteios/exportacao?log=ZONAS-<municipio>``)."""
+    return f"ZONAS-{municipality}"
+
+
+def zone_id(number: int) -> str:
+    return f"ZE{number:03d}"
+
+
+class CartaItem(TableItem):
+    partner = UnicodeAttribute()
+    origin_id = UnicodeAttribute()
+    number = UnicodeAttribute()
+    municipality = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    secret = BooleanAttribute(default=False)
+    details = UnicodeAttribute()
+    zone = UnicodeAttribute()
+    distributor = UnicodeAttribute()
+    log_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    rule = UnicodeAttribute()
+    mode = UnicodeAttribute()
+    record_hash = UnicodeAttribute()
+    received_at = UnicodeAttribute()
+
+
+@dataclass(frozen=True)
+class StoredZones:
+    state: ZoneState
+    version: int
+
+
+@dataclass(frozen=True)
+class StoredCarta:
+    partner: str
+    origin_id: str
+    number: str
+    municipality: str
+    kind: str
+    secret: bool
+    details: CaseDetails
+    zone: str
+    distributor: str
+    log_id: str
+    seq: int
+    rule: str
+    mode: str
+    record_hash: str
+    received_at: str
+
+
+class CartaExists(Exception):
+    """The partner already sent a carta with this id_origem (nothing was written)."""
+
+
+def _zone_to_dict(zone: Zone) -> dict[str, Any]:
+    return {"id": zone.id, "numero": zone.number, "municipios": sorted(zone.municipalities),
+            "instalada_em": None if zone.installed_on is None else zone.installed_on.isoformat()}
+
+
+def _zone_from_dict(data: dict[str, Any]) -> Zone:
+    installed = data.get("instalada_em")
+    return Zone(data["id"], int(data["numero"]), frozenset(data["municipios"]),
+                None if installed is None else date.fromisoformat(installed))
+
+
+class PrecatoriaRepository:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.head_model = bind(OrgaoItem, settings)
+        self.record_model = bind(DrawRecordItem, settings)
+        self.carta_model = bind(CartaItem, settings)
+
+    # zones and elections ---------------------------------------------------------------------------
+
+    def load_zones(self, municipality: str) -> StoredZones | None:
+        try:
+            item = self.head_model.get(f"{ZONES_PREFIX}{municipality}", SK_HEAD, consistent_read=True)
+        except self.head_model.DoesNotExist:
+            return None
+        zones = tuple(_zone_from_dict(z) for z in json.loads(item.data or "[]"))
+        state = ZoneState(log_id=log_id_of(municipality), municipality=municipality, zones=zones,
+                          counters=Counters(json.loads(item.counters or "{}")),
+                          head=LogHead(int(item.seq or 0), item.head_hash or GENESIS_HASH))
+        return StoredZones(state, int(item.version or 0))
+
+    def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None) -> None:
+        """Replaces the zones of a municipality (counts and log stay); :class:`HeadMoved` on a concurrent change."""
+        model = self.head_model
+        now = datetime.now(timezone.utc)
+        data = _dumps([_zone_to_dict(z) for z in zones])
+        uow = UnitOfWork(self.settings)
+        if existing is None:
+            uow.save(model(pk=f"{ZONES_PREFIX}{municipality}", sk=SK_HEAD, kind="zonas", data=data, seq=0,
+                           head_hash=GENESIS_HASH, counters="{}", version=1, updated_at=now),
+                     condition=model.pk.does_not_exist())
+        else:
+            uow.update(model(pk=f"{ZONES_PREFIX}{municipality}", sk=SK_HEAD, kind="zonas"),
+                       actions=[model.data.set(data), model.version.add(1), model.updated_at.set(now)],
+                       condition=model.version == existing.version)
+        self._commit(uow)
+
+    def save_election(self, election: Election) -> None:
+        self.head_model(pk=ELECTIONS_PK, sk=election.day.isoformat(), kind="eleicao",
+                        data=_dumps(sorted(election.propaganda_zones)), updated_at=datetime.now(timezone.utc)).save()
+
+    def elections(self) -> list[Election]:
+        return [Election(date.fromisoformat(item.sk), frozenset(json.loads(item.data or "[]")))
+                for item in self.head_model.query(ELECTIONS_PK, consistent_read=True)]
+
+    # cartas ----------------------------------------------------------------------------------------
+
+    def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str,
+                     kind: str, secret: bool) -> StoredCarta:
+        if decision.expected_head != stored.state.head:
+            raise HeadMoved()
+        record = decision.record
+        assert decision.details is not None
+        now = datetime.now(timezone.utc)
+        carta = StoredCarta(
+            partner=partner, origin_id=origin_id, number=record.case_number, municipality=stored.state.municipality,
+            kind=kind, secret=secret, details=decision.details, zone=decision.unit,
+            distributor=record.distributor or "", log_id=record.log, seq=record.seq,
+            rule=record.rule, mode=record.mode, record_hash=record.hash, received_at=record.recorded_at,
+        )
+        uow = UnitOfWork(self.settings)
+        uow.save(self._carta_item(carta), condition=self.carta_model.pk.does_not_exist())
+        uow.save(self.record_model(
+            pk=f"{LOG_PREFIX}{record.log}", sk=seq_key(record.seq), record=_dumps(record.to_dict()),
+            details=_dumps(decision.details.to_dict()), case_number=record.case_number,
+            recorded_at=record.recorded_at,
+        ), condition=self.record_model.pk.does_not_exist())
+        model = self.head_model
+        counters = stored.state.counters.apply(decision.deltas)
+        head = decision.new_head
+        uow.update(
+            model(pk=f"{ZONES_PREFIX}{stored.state.municipality}", sk=SK_HEAD, kind="zonas"),
+            actions=[model.seq.set(head.seq), model.head_hash.set(head.hash),
+                     model.counters.set(_dumps(counters.as_dict())), model.version.add(1), model.updated_at.set(now)],
+            condition=(model.seq == stored.state.head.seq) & (model.version == stored.version),
+        )
+        try:
+            uow.commit()
+        except ConditionFailed as error:
+            if error.index == 0:
+                raise CartaExists() from error
+            raise HeadMoved() from error
+        except TransactWriteError as error:
+            raise _conflict_or(error) from error
+        return carta
+
+    def get_carta(self, partner: str, origin_id: str) -> StoredCarta | None:
+        try:
+            item = self.carta_model.get(_carta_pk(partner, origin_id), SK_CARTA, consistent_read=True)
+        except self.carta_model.DoesNotExist:
+            return None
+        return _carta_from_item(item)
+
+    def list_cartas(self, partner: str, limit: int, start: dict[str, Any] | None
+                    ) -> tuple[list[StoredCarta], dict[str, Any] | None]:
+        result = self.carta_model.by_gsi1.query(f"PARCEIRO#{partner}#PRECATORIAS", limit=limit,
+                                                last_evaluated_key=start)
+        items = [_carta_from_item(i) for i in result]
+        return items, result.last_evaluated_key
+
+    def cartas_by_number(self, digits: str) -> list[StoredCarta]:
+        return [_carta_from_item(i) for i in self.carta_model.by_gsi2.query(f"{CARTA_PREFIX}{digits}")]
+
+    def _carta_item(self, carta: StoredCarta) -> CartaItem:
+        digits = "".join(c for c in carta.number if c.isdigit())
+        return self.carta_model(
+            pk=_carta_pk(carta.partner, carta.origin_id), sk=SK_CARTA,
+            gsi1pk=f"PARCEIRO#{carta.partner}#PRECATORIAS", gsi1sk=f"{carta.received_at}#{carta.origin_id}",
+            gsi2pk=f"{CARTA_PREFIX}{digits}", gsi2sk=f"{carta.received_at}#{carta.partner}#{carta.origin_id}",
+            partner=carta.partner, origin_id=carta.origin_id, number=carta.number, municipality=carta.municipality,
+            kind=carta.kind, secret=carta.secret, details=_dumps(carta.details.to_dict()), zone=carta.zone,
+            distributor=carta.distributor, log_id=carta.log_id, seq=carta.seq, rule=carta.rule, mode=carta.mode,
+            record_hash=carta.record_hash, received_at=carta.received_at,
+        )
+
+    @staticmethod
+    def _commit(uow: UnitOfWork) -> None:
+        try:
+            uow.commit()
+        except ConditionFailed as error:
+            raise HeadMoved() from error
+        except TransactWriteError as error:
+            raise _conflict_or(error) from error
+
+
+def _carta_pk(partner: str, origin_id: str) -> str:
+    return f"{CARTA_PREFIX}{partner}#{origin_id}"
+
+
+def _carta_from_item(item: CartaItem) -> StoredCarta:
+    return StoredCarta(
+        partner=item.partner, origin_id=item.origin_id, number=item.number, municipality=item.municipality,
+        kind=item.kind, secret=bool(item.secret), details=CaseDetails.from_dict(json.loads(item.details)),
+        zone=item.zone, distributor=item.distributor, log_id=item.log_id, seq=int(item.seq), rule=item.rule,
+        mode=item.mode, record_hash=item.record_hash, received_at=item.received_at,
+    )
