@@ -1,4 +1,4 @@
-"""``make bench``: header, import times (section 1), HTTP reads (section 2). Exit 0 even when a goal is missed."""
+"""``make bench``: header, import times (section 1), HTTP reads (section 2), draws (section 3, same stack). Exit 0 even when a goal is missed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import datetime
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
-from bench import http_reads, imports
+from bench import draws, http_reads, imports
 
 PACKAGES = ("boto3", "botocore", "pynamodb", "aws-lambda-powertools", "chalice", "moto", "pydantic")
 
@@ -45,7 +45,7 @@ def main() -> int:
     header()
     imports.run(emit)
     emit("")
-    reads_ok = http_reads.run(emit)
+    reads_ok = http_reads.run(emit, then=lambda stack, base, counter: draws.run(emit, stack, base, counter))
     emit("")
     emit(f"Duração total: {time.monotonic() - began:.1f} s")
     return 0 if reads_ok else 1

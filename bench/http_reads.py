@@ -236,8 +236,10 @@ def _report_read(emit: Callable[[str], None], read: Read, result: ReadResult, ba
          f" ({result.requests} requisições)")
 
 
-def run(emit: Callable[[str], None]) -> bool:
-    """Prints section 2; False if a read failed (a harness or app error, not a missed goal)."""
+def run(emit: Callable[[str], None],
+        then: Callable[[Any, Summary, AwsCallCounter], bool] | None = None) -> bool:
+    """Prints section 2, then runs ``then(stack, base, counter)`` on the same stack (section 3); False if a read
+    (or ``then``) failed — a harness or app error, not a missed goal."""
     import requests
 
     from devstack.stack import EPHEMERAL, LocalStack
@@ -278,4 +280,11 @@ def run(emit: Callable[[str], None]) -> bool:
             emit(f"   ATENÇÃO: o HTTP local soma {spread} ms a cada leitura, quase "
                  "constante: sintoma de Nagle + ACK atrasado (≈40 ms) num servidor que escreve cabeçalho e corpo "
                  "em dois send() sem TCP_NODELAY. Não é custo dos apps.")
+        if then is not None:
+            emit("")
+            try:
+                ok = then(stack, base, counter) and ok
+            except Exception as error:  # noqa: BLE001 - reported; the stack still stops
+                emit(f"   ERRO {type(error).__name__}: {error}")
+                ok = False
     return ok

@@ -1,10 +1,48 @@
 """Queue, stream and schedule handlers of distribuicao-svc."""
 
+from typing import Any
+
 from chalice import Blueprint
 
+from chalicelib.distribuicao import schedules
+from chalicelib.distribuicao.adapters.edital import EditalStore
 from courtlib.calendar_api import calendar_event_handlers
-from courtlib.service import ServiceDeps, messaging_blueprint
+from courtlib.service import messaging_blueprint
+from courtlib.observability import flush as flush_metrics
+
+# EventBridge crons are in UTC. 02:00 UTC is 23:00 in America/Sao_Paulo (UTC-3, no DST since 2019) of the
+# previous day: tomorrow's commitment is public an hour before its day starts.
+SEEDS_CRON = "cron(0 2 * * ? *)"
+# 03:30 UTC = 00:30 BRT: absences are judged on the new local day.
+ABSENCES_CRON = "cron(30 3 * * ? *)"
+# 1st and 16th at 04:00 UTC = 01:00 BRT: the fortnight (1–15 or 16–end) closed an hour ago.
+EDITAL_CRON = "cron(0 4 1,16 * ? *)"
 
 
-def blueprint(deps: ServiceDeps) -> Blueprint:
-    return messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
+def blueprint(deps: Any) -> Blueprint:
+    """``messaging_blueprint``'s three handlers plus the schedules (one Blueprint named "app")."""
+    bp = messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
+    editais = EditalStore(deps.settings)
+
+    @bp.schedule(SEEDS_CRON)
+    def publish_seed_commitments(event: Any) -> dict[str, Any]:
+        try:
+            return schedules.publish_seed_commitments(deps.service)
+        finally:
+            flush_metrics()
+
+    @bp.schedule(ABSENCES_CRON)
+    def apply_absence_rules(event: Any) -> dict[str, Any]:
+        try:
+            return schedules.apply_absence_rules(deps.service)
+        finally:
+            flush_metrics()
+
+    @bp.schedule(EDITAL_CRON)
+    def publish_edital(event: Any) -> dict[str, Any]:
+        try:
+            return schedules.publish_edital(deps.service, editais)
+        finally:
+            flush_metrics()
+
+    return bp

@@ -51,6 +51,7 @@ LOG_PREFIX = "LOG#"
 CASE_PREFIX = "PROCESSO#"
 NUMBERING_PREFIX = "NUMERACAO#"
 SK_META = "ORGAO"
+ORGAOS_INDEX_PK = "ORGAOS"  # gsi1 of every órgão's meta item: the schedules list órgãos by Query
 SK_HEAD = "CABECA"
 SK_SEAT = "CADEIRA#"
 SK_JUDGE = "JUIZ#"
@@ -289,7 +290,7 @@ class DistribuicaoRepository:
         desembargadores = set(desembargadores)
         uow = UnitOfWork(self.settings)
         uow.save(model(pk=pk, sk=SK_META, kind="orgao", data=_dumps({"nome": name, "classes": list(classes)}),
-                       updated_at=now))
+                       gsi1pk=ORGAOS_INDEX_PK, gsi1sk=orgao.id, updated_at=now))
         wanted = {SK_META, SK_HEAD}
         for seat in orgao.seats:
             sk = f"{SK_SEAT}{seat.id}"
@@ -419,11 +420,25 @@ class DistribuicaoRepository:
 
     # cases and records -----------------------------------------------------------------------------
 
+    def orgao_ids(self) -> list[str]:
+        """Ids of every registered órgão (one gsi1 Query; órgãos saved before the index existed need a re-save)."""
+        return sorted(item.gsi1sk for item in self.orgao_model.by_gsi1.query(ORGAOS_INDEX_PK))
+
+    def pending_cases(self, orgao_id: str) -> list[StoredCase]:
+        """The órgão's pending cases (gsi1 ``ORGAO#<id>#PROCESSOS``, eventually consistent)."""
+        items = self.case_model.by_gsi1.query(f"{ORGAO_PREFIX}{orgao_id}#PROCESSOS",
+                                              filter_condition=self.case_model.pending == True)  # noqa: E712
+        return [self._stored_case(item) for item in items]
+
     def get_case(self, number: CnjNumber) -> StoredCase | None:
         try:
             item = self.case_model.get(case_pk(number), SK_CASE, consistent_read=True)
         except self.case_model.DoesNotExist:
             return None
+        return self._stored_case(item)
+
+    @staticmethod
+    def _stored_case(item: CaseItem) -> StoredCase:
         details = CaseDetails.from_dict(json.loads(item.details))
         case = CaseData(
             number=parse_cnj(item.number), classe=item.classe, secret=bool(item.secret), urgent=bool(item.urgent),

@@ -1,0 +1,166 @@
+"""Section 3: draws (POST /distribuicoes) on the local stack of section 2, as ratios to its bare GetItem p50.
+
+(a) one client, sequential draws; (b) DynamoDB round trips per draw (request threads only); (c) eight
+clients in the same órgão, then the equality invariant (per class, drawable seats differ by at most 1).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from bench.http_reads import HTTP_TIMEOUT_S, AwsCallCounter, describe_calls, stdout_handlers_to_devnull
+from bench.stats import Summary, figure
+
+SERVICE = "distribuicao"
+USER = "distribuidor"
+SEQUENTIAL = 300
+CLIENTS, PER_CLIENT = 8, 40
+PHASE_BUDGET_S = 60.0
+GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 2.0, 100.0
+GOAL_P50, GOAL_P99 = 10.0, 25.0  # ratios to the bare GetItem p50 (informative)
+CLASSES = ("AIME", "HC", "PC", "RE")
+CLIENT_RETRIES = 3  # a 503 (Busy) is retried by the client this many times
+
+_numbers = itertools.count(1)
+
+
+def _number() -> str:
+    from chalicelib.distribuicao.domain.cnj import CnjNumber
+
+    return str(CnjNumber.build(next(_numbers), 2026, 6, 11, 1))
+
+
+def _orgao_body() -> dict[str, Any]:
+    judges = [{"id": f"J{n}", "nome": f"Juiz {n}", "antiguidade": n, "cadeira": f"C{n}", "presidente": n == 1}
+              for n in range(1, 8)]
+    return {"nome": "Pleno (bench)", "classes": list(CLASSES), "cadeiras": [{"id": f"C{n}"} for n in range(1, 8)],
+            "juizes": judges}
+
+
+def _draw_body(orgao: str, n: int) -> dict[str, Any]:
+    return {"numero_processo": _number(), "orgao": orgao, "classe": CLASSES[n % len(CLASSES)],
+            "partes": ["Recorrente A", "Recorrido B"], "advogados": ["Adv. C OAB/MT 1"], "assuntos": ["Bench"]}
+
+
+def _session(token: str) -> Any:
+    import requests
+
+    http = requests.Session()
+    http.trust_env = False  # localhost only
+    http.headers.update({"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    return http
+
+
+def _violations(state: dict[str, Any]) -> list[str]:
+    drawable = [s for s in state["cadeiras"] if s.get("sorteavel")]
+    out = []
+    for classe in CLASSES:
+        counts = {s["id"]: s["contagens"].get(classe, 0) for s in drawable}
+        if counts and max(counts.values()) - min(counts.values()) > 1:
+            out.append(f"{classe}: {counts}")
+    return out
+
+
+def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
+    """Prints section 3; False on a harness or app error (not on a missed goal)."""
+    emit(f"3. Distribuições (POST /distribuicoes, {SERVICE}-svc, usuário {USER}; "
+         "base = p50 do GetItem da seção 2)")
+    url = stack.urls[SERVICE]
+    token = stack.tokens[USER]
+    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
+    with stdout_handlers_to_devnull(), _session(token) as http:
+        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
+        if made.status_code not in (200, 201):
+            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+            return False
+        http.get(f"{url}/sorteios/compromissos", timeout=HTTP_TIMEOUT_S)  # creates today's seed
+        first = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, 0), timeout=HTTP_TIMEOUT_S)
+        if first.status_code != 201:
+            emit(f"   ERRO no primeiro sorteio: HTTP {first.status_code} {first.text[:300]}")
+            return False
+
+        # (a) + (b): one client
+        samples: list[float] = []
+        mark = counter.mark()
+        deadline = time.monotonic() + PHASE_BUDGET_S
+        began = time.perf_counter()
+        for n in range(SEQUENTIAL):
+            if time.monotonic() > deadline:
+                break
+            t0 = time.perf_counter()
+            response = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, n + 1), timeout=HTTP_TIMEOUT_S)
+            samples.append((time.perf_counter() - t0) * 1000.0)
+            if response.status_code != 201:
+                emit(f"   ERRO: HTTP {response.status_code} {response.text[:300]}")
+                return False
+        elapsed = time.perf_counter() - began
+        calls = counter.request_calls_since(mark)
+        seq = Summary.of(samples)
+        rate = seq.n / elapsed
+        budget = " (orçamento esgotado)" if seq.n < SEQUENTIAL else ""
+        emit(f"   (a) 1 cliente, {seq.n} sorteios em sequência{budget}: "
+             f"{rate:.0f} sorteios/s  meta ≥{GOAL_RATE:.0f}  {'OK' if rate >= GOAL_RATE else 'ABAIXO DA META'}")
+        emit("     " + figure("p50", seq.p50, base.p50, GOAL_P50, width=4))
+        emit("     " + figure("p99", seq.p99, base.p50, GOAL_P99, width=4))
+        dynamo = Counter({k: v for k, v in calls.items() if k.startswith("DynamoDB")})
+        trips = sum(dynamo.values()) / max(seq.n, 1)
+        emit(f"   (b) idas ao DynamoDB por sorteio: {trips:.2f}  meta ≤{GOAL_TRIPS:.0f}  "
+             f"{'OK' if trips <= GOAL_TRIPS else 'ACIMA DA META'}")
+        emit(f"     detalhe: {describe_calls(calls, per=max(seq.n, 1))}")
+
+    # (c): eight clients in the same órgão
+    results: Counter[str] = Counter()
+    lock = threading.Lock()
+    deadline = time.monotonic() + PHASE_BUDGET_S
+    ids = itertools.count(10_000)
+
+    def client() -> None:
+        with _session(token) as own:
+            for _ in range(PER_CLIENT):
+                if time.monotonic() > deadline:
+                    with lock:
+                        results["não feitos (tempo)"] += 1
+                    continue
+                body = _draw_body(orgao, next(ids))
+                for attempt in range(CLIENT_RETRIES + 1):
+                    try:
+                        status = own.post(f"{url}/distribuicoes", json=body, timeout=HTTP_TIMEOUT_S).status_code
+                    except Exception:  # noqa: BLE001 - counted
+                        status = -1
+                    with lock:
+                        results[f"HTTP {status}"] += 1
+                    if status != 503:
+                        break
+                    with lock:
+                        results["novas tentativas do cliente"] += attempt < CLIENT_RETRIES
+
+    mark = counter.mark()
+    with stdout_handlers_to_devnull():
+        threads = [threading.Thread(target=client, name=f"bench-client-{i}") for i in range(CLIENTS)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(PHASE_BUDGET_S + HTTP_TIMEOUT_S * (CLIENT_RETRIES + 1))
+        elapsed = time.perf_counter() - began
+    calls = counter.request_calls_since(mark)
+    ok_draws = results["HTTP 201"]
+    transacts = calls.get("DynamoDB TransactWriteItems", 0)
+    rate = ok_draws / elapsed
+    emit(f"   (c) {CLIENTS} clientes × {PER_CLIENT} no mesmo órgão: {ok_draws} sorteios em {elapsed:.1f} s = "
+         f"{rate:.0f} sorteios/s  meta ≥{GOAL_CONCURRENT_RATE:.0f}  "
+         f"{'OK' if rate >= GOAL_CONCURRENT_RATE else 'ABAIXO DA META'}")
+    emit(f"     respostas: {', '.join(f'{k} ×{v}' for k, v in sorted(results.items()))}")
+    emit(f"     transações recusadas e refeitas no servidor (HeadMoved): {max(transacts - ok_draws, 0)}")
+    with _session(token) as http:
+        state = http.get(f"{url}/orgaos/{orgao}", timeout=HTTP_TIMEOUT_S).json()
+    violations = _violations(state)
+    emit("     invariante (por classe, cadeiras sorteáveis diferem ≤1): "
+         + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
+    return not violations and results.get("HTTP -1", 0) == 0

@@ -1,0 +1,98 @@
+"""Daily and fortnightly use cases of distribuicao-svc (DIST-06, DIST-08, DIST-11), run by the schedules.
+
+Each returns a small JSON-ready summary. They read by Query only (órgãos through gsi1 ``ORGAOS``, cases
+through gsi1 ``ORGAO#<id>#PROCESSOS``, logs by partition) and write through the same repository path as
+the HTTP use cases (``commit_decision`` in one transaction, retried on :class:`HeadMoved`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from chalicelib.distribuicao.adapters.edital import EditalStore, render_edital_json, render_edital_pdf
+from chalicelib.distribuicao.domain.draw import PlannedAction, execute, plan_absences
+from chalicelib.distribuicao.domain.errors import DistribuicaoError
+from chalicelib.distribuicao.domain.log import EditalRow, edital_period, edital_rows
+from chalicelib.distribuicao.service import TZ, Busy, DistribuicaoService
+from courtlib.observability import logger
+
+
+def publish_seed_commitments(service: DistribuicaoService) -> dict[str, Any]:
+    """DIST-11: today's and tomorrow's seeds exist, so their commitments are public before their first draw."""
+    today = service.today()
+    days = [today, today + timedelta(days=1)]
+    service.seeds.ensure(days)
+    return {"dias": [d.isoformat() for d in days]}
+
+
+def apply_absence_rules(service: DistribuicaoService) -> dict[str, Any]:
+    """DIST-06 for every órgão: 15-day redistribution, urgent cases to the revisor/next in seniority, return to
+    the seat, succession (which covers the 30-day end-of-mandate rule through the seat statuses)."""
+    repository = service.repository
+    today = service.today()
+    applied: dict[str, int] = {}
+    skipped = failed = 0
+    for orgao_id in repository.orgao_ids():
+        stored = repository.load_orgao(orgao_id)
+        if stored is None:
+            continue
+        cases = [c.assigned() for c in repository.pending_cases(orgao_id)]
+        for action in plan_absences(stored.state, cases, on=today, config=service.config):
+            try:
+                done = _apply(service, action)
+            except (DistribuicaoError, Busy) as error:  # one case must not stop the others: tomorrow retries it
+                logger.warning("DIST-06 não aplicada", extra={
+                    "orgao": orgao_id, "processo": str(action.case.case.number), "acao": action.kind.value,
+                    "erro": str(error)})
+                failed += 1
+                continue
+            if done:
+                applied[action.kind.value] = applied.get(action.kind.value, 0) + 1
+            else:
+                skipped += 1
+    return {"dia": today.isoformat(), "acoes": applied, "ignoradas": skipped, "falhas": failed}
+
+
+def _apply(service: DistribuicaoService, action: PlannedAction) -> bool:
+    """One planned action on fresh reads; False when the case moved since it was planned (left for tomorrow)."""
+    planned = action.case
+
+    def attempt() -> bool:
+        previous = service.repository.get_case(planned.case.number)
+        if previous is None or not previous.pending or previous.seat != planned.seat_id \
+                or (previous.relator or "") != planned.relator_id:
+            return False
+        stored = service.get_orgao(previous.orgao)
+        now = service.now()
+        fresh = PlannedAction(action.kind, previous.assigned(), action.target_seat, action.explanation)
+        decision = execute(stored.state, fresh, seed=service.seeds.seed_for(now.date()), now=now,
+                           config=service.config)
+        service.repository.commit_decision(stored, decision, previous.case, previous=previous)
+        return True
+
+    return service._retrying(attempt)
+
+
+def previous_period(today: date, periodicity: str) -> tuple[date, date]:
+    """The period that ended before ``today`` (on the 1st and the 16th: the fortnight just closed)."""
+    return edital_period(today - timedelta(days=1), periodicity)
+
+
+def publish_edital(service: DistribuicaoService, store: EditalStore) -> dict[str, Any]:
+    """DIST-08: the edital of the period just closed, every órgão's log, as JSON and PDF in the bucket.
+
+    ``generated_at`` is the period's closing moment (00:00 of the next day), not the wall clock: the same
+    log gives the same bytes, so running twice stores nothing new.
+    """
+    start, end = previous_period(service.today(), service.config.edital_periodicidade)
+    rows: list[EditalRow] = []
+    for orgao_id in service.repository.orgao_ids():
+        pairs = service.repository.records(orgao_id)
+        details = {r.seq: d for r, d in pairs if d is not None}
+        rows.extend(edital_rows([r for r, _ in pairs], details, start, end))
+    generated_at = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=TZ)
+    kwargs = {"tribunal": service.settings.tribunal, "start": start, "end": end, "generated_at": generated_at}
+    stored = store.put(start, end, render_edital_json(rows, **kwargs), render_edital_pdf(rows, **kwargs))
+    return {"inicio": start.isoformat(), "fim": end.isoformat(),
+            "total": sum(1 for r in rows if r.case_number), **stored}
