@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class MotoServer:
     def start(self) -> str:
         if self._port:
             _ensure_free(self._port)  # ThreadedMotoServer.start() would wait forever on a port in use
+        serialise_dynamodb()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
@@ -82,6 +84,28 @@ class MotoServer:
         if self.endpoint:
             self._server.stop()
             self.endpoint = ""
+
+
+def serialise_dynamodb() -> None:
+    """One DynamoDB request at a time inside moto, as atomic as DynamoDB's own transactions.
+
+    moto runs TransactWriteItems as plain Python without a lock (it snapshots and restores the whole
+    table around it), so concurrent requests can interleave inside one "atomic" transaction, lose
+    writes or fail with "dictionary changed size during iteration". Idempotent.
+    """
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.call_action, "_serialised", False):
+        return
+    lock = threading.RLock()
+    original = DynamoHandler.call_action
+
+    def call_action(self: Any) -> Any:
+        with lock:
+            return original(self)
+
+    call_action._serialised = True  # type: ignore[attr-defined]
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
 
 
 def _ensure_free(port: int) -> None:
