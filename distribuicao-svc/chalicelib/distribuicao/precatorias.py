@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.distribuicao.adapters.dynamodb import HeadMoved
 from chalicelib.distribuicao.adapters.precatorias import (
     CartaExists,
     PrecatoriaRepository,

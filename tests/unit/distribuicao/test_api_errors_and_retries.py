@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
-from chalicelib.distribuicao.adapters.dynamodb import HeadMoved, _conflict_or
+from chalicelib.distribuicao.adapters.dynamodb import HeadMoved, conflict_or
 from chalicelib.distribuicao.api import problems
 from chalicelib.distribuicao.domain.cnj import parse_cnj
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError
@@ -71,9 +71,9 @@ def _cancelled(*codes: str | None) -> TransactWriteError:
 
 
 def test_dynamodb_transaction_conflict_is_a_concurrent_write():
-    assert isinstance(_conflict_or(_cancelled(None, "TransactionConflict")), HeadMoved)
+    assert isinstance(conflict_or(_cancelled(None, "TransactionConflict")), HeadMoved)
     other = _cancelled("ValidationError")
-    assert _conflict_or(other) is other
+    assert conflict_or(other) is other
 
 
 def _problem(error: Exception, code: str = "DIST-02") -> ProblemError:

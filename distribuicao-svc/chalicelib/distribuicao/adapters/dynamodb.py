@@ -337,7 +337,7 @@ class DistribuicaoRepository:
         except ConditionFailed as error:
             raise HeadMoved() from error
         except TransactWriteError as error:
-            raise _conflict_or(error) from error
+            raise conflict_or(error) from error
 
     # decisions -----------------------------------------------------------------------------------
 
@@ -351,7 +351,6 @@ class DistribuicaoRepository:
         """
         if decision.expected_head != stored.state.head:
             raise HeadMoved()
-        record = decision.record
         now = datetime.now(timezone.utc)
         row = self._case_row(stored.id, decision, case, previous)
         uow = UnitOfWork(self.settings)
@@ -361,20 +360,9 @@ class DistribuicaoRepository:
             uow.save(self._case_item(row), condition=self.case_model.pk.does_not_exist())
         else:
             uow.save(self._case_item(row), condition=self.case_model.current_seq == previous.current_seq)
-        uow.save(self.record_model(
-            pk=f"{LOG_PREFIX}{record.log}", sk=seq_key(record.seq), record=_dumps(record.to_dict()),
-            details=None if decision.details is None else _dumps(decision.details.to_dict()),
-            case_number=record.case_number, recorded_at=record.recorded_at,
-        ), condition=self.record_model.pk.does_not_exist())
-        model = self.orgao_model
-        counters = stored.state.counters.apply(decision.deltas)
-        head = decision.new_head
-        uow.update(
-            model(pk=orgao_pk(stored.id), sk=SK_HEAD, kind="cabeca"),
-            actions=[model.seq.set(head.seq), model.head_hash.set(head.hash),
-                     model.counters.set(_dumps(counters.as_dict())), model.version.add(1), model.updated_at.set(now)],
-            condition=(model.seq == stored.state.head.seq) & (model.version == stored.version),
-        )
+        stage_draw(uow, self.record_model, self.orgao_model, head_pk=orgao_pk(stored.id), kind="cabeca",
+                   decision=decision, counters=stored.state.counters, read_seq=stored.state.head.seq,
+                   read_version=stored.version, now=now)
         for event in events:
             uow.emit(event)
         try:
@@ -384,7 +372,7 @@ class DistribuicaoRepository:
                 raise CaseAlreadyDistributed() from error
             raise HeadMoved() from error
         except TransactWriteError as error:
-            raise _conflict_or(error) from error
+            raise conflict_or(error) from error
         return row
 
     def _case_row(self, orgao_id: str, decision: Decision, case: CaseData, previous: StoredCase | None) -> StoredCase:
@@ -487,7 +475,28 @@ class DistribuicaoRepository:
         return number
 
 
-def _conflict_or(error: TransactWriteError) -> Exception:
+def stage_draw(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: type[OrgaoItem], *, head_pk: str,
+               kind: str, decision: Decision, counters: Counters, read_seq: int, read_version: int,
+               now: datetime) -> None:
+    """Adds a draw to ``uow``: its chained record (only if absent) and the log head with the counters after it
+    (only if seq and version are still those read) — the write shared by órgãos and precatória zones."""
+    record = decision.record
+    uow.save(record_model(
+        pk=f"{LOG_PREFIX}{record.log}", sk=seq_key(record.seq), record=_dumps(record.to_dict()),
+        details=None if decision.details is None else _dumps(decision.details.to_dict()),
+        case_number=record.case_number, recorded_at=record.recorded_at,
+    ), condition=record_model.pk.does_not_exist())
+    head = decision.new_head
+    uow.update(
+        head_model(pk=head_pk, sk=SK_HEAD, kind=kind),
+        actions=[head_model.seq.set(head.seq), head_model.head_hash.set(head.hash),
+                 head_model.counters.set(_dumps(counters.apply(decision.deltas).as_dict())),
+                 head_model.version.add(1), head_model.updated_at.set(now)],
+        condition=(head_model.seq == read_seq) & (head_model.version == read_version),
+    )
+
+
+def conflict_or(error: TransactWriteError) -> Exception:
     """DynamoDB cancels a transaction that meets another one on the same item (``TransactionConflict``), which
     the unit of work re-raises as is: that is a concurrent write like a failed condition — retry."""
     codes = {reason.code for reason in (error.cancellation_reasons or []) if reason is not None}

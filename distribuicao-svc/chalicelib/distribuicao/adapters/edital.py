@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib.distribuicao.domain.log import SEGREDO, EditalRow
+from chalicelib.distribuicao.domain.log import EditalRow
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")

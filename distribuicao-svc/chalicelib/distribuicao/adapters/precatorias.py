@@ -24,13 +24,12 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.distribuicao.adapters.dynamodb import (
-    LOG_PREFIX,
     DrawRecordItem,
     HeadMoved,
     OrgaoItem,
-    _conflict_or,
     _dumps,
-    seq_key,
+    conflict_or,
+    stage_draw,
 )
 from chalicelib.distribuicao.domain.draw import Decision
 from chalicelib.distribuicao.domain.equality import Counters
@@ -175,20 +174,9 @@ class PrecatoriaRepository:
         )
         uow = UnitOfWork(self.settings)
         uow.save(self._carta_item(carta), condition=self.carta_model.pk.does_not_exist())
-        uow.save(self.record_model(
-            pk=f"{LOG_PREFIX}{record.log}", sk=seq_key(record.seq), record=_dumps(record.to_dict()),
-            details=_dumps(decision.details.to_dict()), case_number=record.case_number,
-            recorded_at=record.recorded_at,
-        ), condition=self.record_model.pk.does_not_exist())
-        model = self.head_model
-        counters = stored.state.counters.apply(decision.deltas)
-        head = decision.new_head
-        uow.update(
-            model(pk=f"{ZONES_PREFIX}{stored.state.municipality}", sk=SK_HEAD, kind="zonas"),
-            actions=[model.seq.set(head.seq), model.head_hash.set(head.hash),
-                     model.counters.set(_dumps(counters.as_dict())), model.version.add(1), model.updated_at.set(now)],
-            condition=(model.seq == stored.state.head.seq) & (model.version == stored.version),
-        )
+        stage_draw(uow, self.record_model, self.head_model, head_pk=f"{ZONES_PREFIX}{stored.state.municipality}",
+                   kind="zonas", decision=decision, counters=stored.state.counters,
+                   read_seq=stored.state.head.seq, read_version=stored.version, now=now)
         try:
             uow.commit()
         except ConditionFailed as error:
@@ -196,7 +184,7 @@ class PrecatoriaRepository:
                 raise CartaExists() from error
             raise HeadMoved() from error
         except TransactWriteError as error:
-            raise _conflict_or(error) from error
+            raise conflict_or(error) from error
         return carta
 
     def get_carta(self, partner: str, origin_id: str) -> StoredCarta | None:
@@ -235,7 +223,7 @@ class PrecatoriaRepository:
         except ConditionFailed as error:
             raise HeadMoved() from error
         except TransactWriteError as error:
-            raise _conflict_or(error) from error
+            raise conflict_or(error) from error
 
 
 def _carta_pk(partner: str, origin_id: str) -> str:
