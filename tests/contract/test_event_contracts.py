@@ -15,6 +15,9 @@ from courtlib.messaging.contracts import (
     CATALOGUE,
     CalendarDayRegistered,
     CalendarDayRemoved,
+    CompensationUsed,
+    CooperationBonusAssessed,
+    DutyServed,
     MagistrateAbsenceRegistered,
     Payload,
     new_event,
@@ -29,6 +32,17 @@ EXAMPLES: dict[type[Payload], dict] = {
     CalendarDayRemoved: {"data": "2027-09-08", "tipo": "feriado_municipal", "municipio": "5103403"},
     MagistrateAbsenceRegistered: {"orgao": "PLENO", "magistrado": "des.silva", "nome": "Des. Maria Silva",
                                   "inicio": "2027-03-02", "fim": "2027-03-20", "motivo": "férias"},
+    DutyServed: {"plantao_id": "2027-02-ESTADUAL-R1-2027-02-06", "escala_id": "2027-02-ESTADUAL",
+                 "tipo": "estadual", "magistrado": "jd.paulo", "nome": "Juiz Paulo Henrique Costa",
+                 "data": "2027-02-06", "inicio": "2027-02-06T11:00:00-03:00", "fim": "2027-02-06T18:00:00-03:00",
+                 "dia_util": False, "dias_credito": 2},
+    CompensationUsed: {"compensacao_id": "cmp-0001", "magistrado": "jd.paulo", "nome": "Juiz Paulo Henrique Costa",
+                       "juizo": "1VC-CBA", "substituto": "jd.marina", "substituto_nome": "Juíza Marina Duarte",
+                       "juizo_substituto": "2VC-CBA", "dias": ["2027-03-03", "2027-03-04"],
+                       "aprovado_em": "2027-02-20T14:00:00-03:00", "aprovado_por": "presidente"},
+    CooperationBonusAssessed: {"apuracao_id": "servidor.ana-2027-02-r1", "servidor": "servidor.ana",
+                               "nome": "Ana Servidora", "competencia": "2027-02", "natureza": "apuracao",
+                               "revisao": 1, "minutos": 2400, "valor_hora": "45.00", "valor": "1800.00"},
 }
 
 

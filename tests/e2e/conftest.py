@@ -28,7 +28,7 @@ def stack(tmp_path_factory):
                "--parameter", "QueueVisibilityTimeout=1", "--ready-file", str(ready_file)]
     for service in ("cooperacao", "plantao", "distribuicao", "pagamentos"):
         command += ["--port", f"{service}=0"]
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'infra'}{os.pathsep}{ROOT}"}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT / 'shared' / 'src', ROOT / 'infra', ROOT))}
     env.pop("AWS_ENDPOINT_URL", None)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + START_TIMEOUT

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,6 +74,63 @@ class MagistrateAbsenceRegistered(Payload):
     motivo: str
 
 
+DutyKind = Literal["estadual", "municipal", "noturno", "segundo_grau", "eleitoral"]
+
+
+class DutyServed(Payload):
+    """PLAN-07: a magistrate served a plantão (one per magistrate and shift, once the shift is over).
+
+    ``dia_util`` is the shift's day as the producer's calendar saw it (CAL-01/02); a shift on a
+    non-working day credits compensation days in plantao-svc (``dias_credito``).
+    """
+
+    plantao_id: str
+    escala_id: str
+    tipo: DutyKind
+    magistrado: str
+    nome: str
+    data: date
+    inicio: datetime
+    fim: datetime
+    dia_util: bool
+    dias_credito: int = Field(ge=0)
+
+
+class CompensationUsed(Payload):
+    """PLAN-08: a magistrate is away on compensation days; the titular judge who substitutes holds
+    two juízos on those days — a cumulação for pagamentos-svc (PAG-02, which counts only dias úteis)."""
+
+    compensacao_id: str
+    magistrado: str
+    nome: str
+    juizo: str
+    substituto: str
+    substituto_nome: str
+    juizo_substituto: str
+    dias: list[date] = Field(min_length=1)
+    aprovado_em: datetime
+    aprovado_por: str
+
+
+class CooperationBonusAssessed(Payload):
+    """COOP-11 → PAG-08: a servant's cooperation hours of a month and the gratificação they earn.
+
+    ``natureza="apuracao"`` is the month's close; a later correction is an ``"ajuste"`` whose
+    ``minutos`` and ``valor`` are the differences to what was already published (may be negative).
+    ``apuracao_id`` is unique per servant, month and revision.
+    """
+
+    apuracao_id: str
+    servidor: str
+    nome: str
+    competencia: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    natureza: Literal["apuracao", "ajuste"]
+    revisao: int = Field(ge=1)
+    minutos: int
+    valor_hora: Decimal
+    valor: Decimal
+
+
 # --- catalogue ------------------------------------------------------------------------------
 
 
@@ -103,6 +161,15 @@ CATALOGUE: dict[str, EventSpec] = {
         _spec("distribuicao.ausencia-registrada", MagistrateAbsenceRegistered, "distribuicao", ("pagamentos",),
               lambda p: f"ausencias-{p.magistrado}",
               "Afastamento de membro de órgão julgador (DIST-06), base da cumulação de desembargadores (PAG-03)."),
+        _spec("plantao.plantao-realizado", DutyServed, "plantao", ("pagamentos",),
+              lambda p: f"plantoes-{p.magistrado}",
+              "Plantão cumprido por um magistrado (PLAN-07); em dia não útil gera crédito de compensação."),
+        _spec("plantao.compensacao-usada", CompensationUsed, "plantao", ("pagamentos",),
+              lambda p: f"cumulacao-{p.substituto}",
+              "Folga compensatória deferida (PLAN-08): o juiz titular substituto acumula os juízos (PAG-02)."),
+        _spec("cooperacao.gratificacao-apurada", CooperationBonusAssessed, "cooperacao", ("pagamentos",),
+              lambda p: f"gratificacao-{p.servidor}",
+              "Gratificação de cooperação do mês por servidor (COOP-11), ou ajuste posterior (PAG-08, PAG-10)."),
     )
 }
 
