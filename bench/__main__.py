@@ -1,4 +1,5 @@
-"""``make bench``: header, import times (section 1), HTTP reads (section 2), draws (section 3, same stack). Exit 0 even when a goal is missed."""
+"""``make bench``: header, import times (section 1), HTTP reads (section 2), draws (section 3, same stack),
+draws on DynamoDB Local (section 4). Exit 0 even when a goal is missed; 1 when a section could not measure."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
-from bench import draws, http_reads, imports
+from bench import draws, draws_dynamodb_local, http_reads, imports
 
 PACKAGES = ("boto3", "botocore", "pynamodb", "aws-lambda-powertools", "chalice", "moto", "pydantic")
 
@@ -47,8 +48,10 @@ def main() -> int:
     emit("")
     reads_ok = http_reads.run(emit, then=lambda stack, base, counter: draws.run(emit, stack, base, counter))
     emit("")
+    local_ok = draws_dynamodb_local.run(emit)
+    emit("")
     emit(f"Duração total: {time.monotonic() - began:.1f} s")
-    return 0 if reads_ok else 1
+    return 0 if reads_ok and local_ok else 1
 
 
 if __name__ == "__main__":

@@ -84,6 +84,12 @@ class AwsCallCounter:
         with self._lock:
             return len(self._calls)
 
+    def calls_since(self, mark: int) -> Counter[str]:
+        """``{"DynamoDB Query": n, …}`` made on any thread after ``mark``."""
+        with self._lock:
+            calls = self._calls[mark:]
+        return Counter(f"{service} {operation}" for _, service, operation in calls)
+
     def request_calls_since(self, mark: int) -> Counter[str]:
         """``{"DynamoDB Query": n, …}`` made on HTTP request threads after ``mark``."""
         with self._lock:

@@ -128,3 +128,32 @@ def test_dist_08_edital_store_needs_the_bucket(settings_of):
     settings = settings_of("distribuicao").model_copy(update={"documents_bucket": ""})
     with pytest.raises(RuntimeError, match="DOCUMENTS_BUCKET"):
         EditalStore(settings).get_json(START, END)
+
+
+def test_dist_08_the_public_finds_each_published_edital_over_http(store, documents, client_of):
+    """GET /editais (anonymous) lists the year's periods with links; GET /editais/{inicio} finds one."""
+    import requests
+
+    store.put(START, END, *documents)
+    http = client_of("distribuicao").http
+
+    listed = http.get("/editais?ano=2031")
+    assert listed.status_code == 200
+    body = listed.json_body
+    assert body["ano"] == 2031
+    first = next(item for item in body["itens"] if item["inicio"] == "2031-03-01")
+    assert first["fim"] == "2031-03-15"
+    assert requests.get(first["pdf_url"], timeout=5).content == documents[1]
+    assert requests.get(first["json_url"], timeout=5).content == documents[0]
+    assert [i["inicio"] for i in body["itens"]] == sorted(i["inicio"] for i in body["itens"])
+
+    one = http.get("/editais/2031-03-01")
+    assert one.status_code == 200 and one.json_body["fim"] == "2031-03-15"
+
+    missing = http.get("/editais/2031-03-02")
+    assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
+    assert missing.json_body["field"] == "inicio" and "02/03/2031" in missing.json_body["detail"]
+    bad = http.get("/editais/2031-13-01")
+    assert bad.status_code == 422 and bad.json_body["field"] == "inicio"
+    assert http.get("/editais?ano=1999").status_code in (400, 422)
+    assert http.get("/editais?ano=2040").json_body == {"ano": 2040, "itens": []}

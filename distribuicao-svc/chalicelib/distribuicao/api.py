@@ -17,6 +17,7 @@ from chalice import Response
 from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
 from chalicelib.distribuicao.adapters.dynamodb import StoredCase, StoredOrgao
+from chalicelib.distribuicao.api_editais import routes as edital_routes
 from chalicelib.distribuicao.api_precatorias import routes as precatoria_routes
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import CaseData, PreventionKind, RedistributionReason
@@ -46,7 +47,7 @@ from courtlib.messaging.outbox import TransactionTooLarge
 
 TITLE = "distribuicao-svc — Distribuição de processos"
 routes = RouteSet(service="distribuicao", title="Distribuição de processos", tag="Distribuição")
-ROUTE_SETS: list[RouteSet] = [routes, precatoria_routes, calendar_read_routes]
+ROUTE_SETS: list[RouteSet] = [routes, precatoria_routes, edital_routes, calendar_read_routes]
 
 REFERENCE_ROLES = {"distribuicao", "admin"}
 STAFF_ROLES = set(ROLES)

@@ -5,7 +5,6 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.distribuicao import schedules
-from chalicelib.distribuicao.adapters.edital import EditalStore
 from courtlib.calendar_api import calendar_event_handlers
 from courtlib.service import messaging_blueprint
 from courtlib.observability import flush as flush_metrics
@@ -22,7 +21,6 @@ EDITAL_CRON = "cron(0 4 1,16 * ? *)"
 def blueprint(deps: Any) -> Blueprint:
     """``messaging_blueprint``'s three handlers plus the schedules (one Blueprint named "app")."""
     bp = messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
-    editais = EditalStore(deps.settings)
 
     @bp.schedule(SEEDS_CRON)
     def publish_seed_commitments(event: Any) -> dict[str, Any]:
@@ -41,7 +39,7 @@ def blueprint(deps: Any) -> Blueprint:
     @bp.schedule(EDITAL_CRON)
     def publish_edital(event: Any) -> dict[str, Any]:
         try:
-            return schedules.publish_edital(deps.service, editais)
+            return schedules.publish_edital(deps.service, deps.editais)
         finally:
             flush_metrics()
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
+from chalicelib.distribuicao.adapters.edital import EditalStore
 from chalicelib.distribuicao.adapters.seeds import SeedStore
 from chalicelib.distribuicao.service import DistribuicaoService
 from courtlib.service import ServiceDeps
@@ -27,6 +28,7 @@ def wall_clock() -> datetime:
 class DistribuicaoDeps(ServiceDeps):
     repository: DistribuicaoRepository = None  # type: ignore[assignment]
     seeds: SeedStore = None  # type: ignore[assignment]
+    editais: EditalStore = None  # type: ignore[assignment]
     clock: Callable[[], datetime] = field(default=wall_clock)
 
     def __post_init__(self) -> None:
@@ -35,6 +37,8 @@ class DistribuicaoDeps(ServiceDeps):
             self.repository = DistribuicaoRepository(self.settings)
         if self.seeds is None:
             self.seeds = SeedStore(self.settings)
+        if self.editais is None:
+            self.editais = EditalStore(self.settings)
 
     @property
     def service(self) -> DistribuicaoService:

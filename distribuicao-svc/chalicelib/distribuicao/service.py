@@ -45,7 +45,7 @@ from courtlib.config import DistribuicaoConfig
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")
-MAX_ATTEMPTS = 6  # the first try and 5 retries
+MAX_ATTEMPTS = 10  # the first try and 9 retries: eight clients in one órgão rarely exhaust them
 BACKOFF_BASE_SECONDS = 0.01
 BACKOFF_CAP_SECONDS = 1.0
 

@@ -392,6 +392,18 @@ class EditalStore:
     def get_pdf(self, start: date, end: date) -> bytes | None:
         return self._get(edital_keys(start, end)[1])
 
+    def published(self, year: int) -> list[tuple[date, date]]:
+        """The periods of ``year`` whose edital is in the bucket, oldest first (S3 listing, no table read)."""
+        periods = []
+        paginator = self._s3.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=f"{KEY_PREFIX}/{year:04d}/"):
+            for item in page.get("Contents", []):
+                stem, _, extension = item["Key"].rpartition("/")[2].partition(".")
+                if extension == "json":
+                    start, _, end = stem.partition("_")
+                    periods.append((date.fromisoformat(start), date.fromisoformat(end)))
+        return sorted(periods)
+
     def presigned_get(self, key: str, expires: int = 3600) -> str:
         """A link that downloads ``key`` for ``expires`` seconds (the bucket itself is never public)."""
         return self._s3.generate_presigned_url(

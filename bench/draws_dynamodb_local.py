@@ -1,0 +1,166 @@
+"""Section 4: draws of distribuicao-svc's use case (service layer, no HTTP) on DynamoDB Local.
+
+moto copies the whole table inside every TransactWriteItems, so section 3 measures moto, not the
+service. Here the same use case runs against AWS's DynamoDB Local: (a) one client in sequence,
+(b) DynamoDB round trips per draw, (c) eight threads in the same órgão — the eight Lambda instances
+that concurrent requests would get — then the equality invariant. The base is a bare GetItem on the
+same DynamoDB Local, timed in this section.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from bench.draws import CLASSES, CLIENTS, GOAL_CONCURRENT_RATE, GOAL_P50, GOAL_P99, GOAL_RATE, GOAL_TRIPS, _orgao_body
+from bench.dynamodb_local import Unavailable, client, create_service_table, dynamodb_local
+from bench.http_reads import AwsCallCounter, describe_calls
+from bench.stats import Summary, figure
+
+SEQUENTIAL = 600
+PER_CLIENT = 150
+PHASE_BUDGET_S = 60.0
+BASE_SAMPLES = 300
+
+_numbers = itertools.count(500_000)
+
+
+def _command(orgao: str, n: int) -> Any:
+    from chalicelib.distribuicao.domain.cnj import CnjNumber
+    from chalicelib.distribuicao.domain.draw import CaseData
+    from chalicelib.distribuicao.service import DistributionCommand
+
+    number = CnjNumber.build(next(_numbers), 2026, 6, 11, 1)
+    case = CaseData(number, CLASSES[n % len(CLASSES)], parties=("Recorrente A", "Recorrido B"),
+                    lawyers=("Adv. C OAB/MT 1",), subjects=("Bench",))
+    return DistributionCommand(orgao, case)
+
+
+def _violations(service: Any, orgao: str) -> list[str]:
+    counters = service.get_orgao(orgao).state.counters
+    drawable = [f"C{n}" for n in range(2, 8)]  # _orgao_body: seven seats, the President (J1) in C1
+    out = []
+    for classe in CLASSES:
+        counts = {seat: counters.count(seat, classe) for seat in drawable}
+        if counts and max(counts.values()) - min(counts.values()) > 1:
+            out.append(f"{classe}: {counts}")
+    return out
+
+
+def _base(endpoint: str, table: str) -> Summary:
+    dynamodb = client(endpoint)
+    key = {"pk": {"S": "BENCH"}, "sk": {"S": "BASE"}}
+    dynamodb.put_item(TableName=table, Item={**key, "valor": {"S": "x"}})
+    samples = []
+    for _ in range(BASE_SAMPLES):
+        t0 = time.perf_counter()
+        dynamodb.get_item(TableName=table, Key=key)
+        samples.append((time.perf_counter() - t0) * 1000.0)
+    return Summary.of(samples)
+
+
+def run(emit: Callable[[str], None]) -> bool:
+    """Prints section 4; False on a harness or service error (not on a missed goal, nor without Java)."""
+    emit("4. Sorteios no DynamoDB Local (caso de uso DistribuicaoService.distribute, sem HTTP; "
+         "base = p50 do GetItem no mesmo DynamoDB Local)")
+    try:
+        with dynamodb_local() as endpoint:
+            return _measure(emit, endpoint)
+    except Unavailable as missing:
+        emit(f"   seção pulada: {missing}")
+        return True
+
+
+def _measure(emit: Callable[[str], None], endpoint: str) -> bool:
+    from chalicelib.distribuicao.api import OrgaoIn
+    from chalicelib.distribuicao.deps import DistribuicaoDeps
+    from chalicelib.distribuicao.settings import DistribuicaoSettings
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    table = f"tribunal-bench-distribuicao-{uuid.uuid4().hex[:6]}"
+    create_service_table(endpoint, table)
+    settings = DistribuicaoSettings(service="distribuicao", table_name=table, endpoint_url=endpoint)
+    deps = DistribuicaoDeps(settings)
+    service = deps.service
+    orgao = "BENCH"
+    service.put_orgao(OrgaoIn.model_validate(_orgao_body()).spec(orgao))
+    service.commitments(None, None)  # today's seed exists before the first draw, as in production
+    service.distribute(_command(orgao, 0))  # warms the connection and the code paths
+    base = _base(endpoint, table)
+    emit(f"   {'base: DynamoDB Local GetItem (boto3 direto)':<44} p50 {base.p50:6.2f} ms   p99 {base.p99:6.2f} ms")
+
+    with AwsCallCounter() as counter:
+        # (a) + (b)
+        samples: list[float] = []
+        mark = counter.mark()
+        deadline = time.monotonic() + PHASE_BUDGET_S
+        began = time.perf_counter()
+        for n in range(SEQUENTIAL):
+            if time.monotonic() > deadline:
+                break
+            t0 = time.perf_counter()
+            service.distribute(_command(orgao, n + 1))
+            samples.append((time.perf_counter() - t0) * 1000.0)
+        elapsed = time.perf_counter() - began
+        calls = counter.calls_since(mark)
+        seq = Summary.of(samples)
+        rate = seq.n / elapsed
+        emit(f"   (a) 1 cliente, {seq.n} sorteios em sequência: {rate:.0f} sorteios/s  meta ≥{GOAL_RATE:.0f}  "
+             f"{'OK' if rate >= GOAL_RATE else 'ABAIXO DA META'}")
+        emit("     " + figure("p50", seq.p50, base.p50, GOAL_P50, width=4))
+        emit("     " + figure("p99", seq.p99, base.p50, GOAL_P99, width=4))
+        trips = sum(v for k, v in calls.items() if k.startswith("DynamoDB")) / max(seq.n, 1)
+        emit(f"   (b) idas ao DynamoDB por sorteio: {trips:.2f}  meta ≤{GOAL_TRIPS:.0f}  "
+             f"{'OK' if trips <= GOAL_TRIPS else 'ACIMA DA META'}")
+        emit(f"     detalhe: {describe_calls(calls, per=max(seq.n, 1))}")
+
+        # (c)
+        results: Counter[str] = Counter()
+        lock = threading.Lock()
+        deadline = time.monotonic() + PHASE_BUDGET_S
+        ids = itertools.count(100_000)
+
+        def worker() -> None:
+            own = DistribuicaoDeps(settings).service  # one Lambda instance each
+            for _ in range(PER_CLIENT):
+                if time.monotonic() > deadline:
+                    outcome = "não feitos (tempo)"
+                else:
+                    try:
+                        own.distribute(_command(orgao, next(ids)))
+                        outcome = "sorteados"
+                    except Exception as error:  # noqa: BLE001 - counted and reported
+                        outcome = type(error).__name__
+                with lock:
+                    results[outcome] += 1
+
+        mark = counter.mark()
+        threads = [threading.Thread(target=worker, name=f"bench-worker-{i}") for i in range(CLIENTS)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(PHASE_BUDGET_S * 2)
+        elapsed = time.perf_counter() - began
+        calls = counter.calls_since(mark)
+    done = results["sorteados"]
+    rate = done / elapsed
+    transacts = calls.get("DynamoDB TransactWriteItems", 0)
+    emit(f"   (c) {CLIENTS} clientes × {PER_CLIENT} no mesmo órgão: {done} sorteios em {elapsed:.1f} s = "
+         f"{rate:.0f} sorteios/s  meta ≥{GOAL_CONCURRENT_RATE:.0f}  "
+         f"{'OK' if rate >= GOAL_CONCURRENT_RATE else 'ABAIXO DA META'}")
+    emit(f"     resultados: {', '.join(f'{k} ×{v}' for k, v in sorted(results.items()))}")
+    emit(f"     transações recusadas por escrita concorrente e refeitas: {max(transacts - done, 0)}; "
+         f"idas ao DynamoDB por sorteio: {sum(v for k, v in calls.items() if k.startswith('DynamoDB')) / max(done, 1):.2f}")
+    violations = _violations(service, orgao)
+    emit("     invariante (por classe, cadeiras sorteáveis diferem ≤1): "
+         + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
+    client(endpoint).delete_table(TableName=table)
+    return not violations and set(results) <= {"sorteados", "não feitos (tempo)"}
