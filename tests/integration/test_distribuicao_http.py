@@ -470,3 +470,16 @@ def test_idempotency_key_replays_the_first_answer(client):
     again = post(client, "/distribuicoes", body, headers=headers)
     assert first.status_code == again.status_code == 201
     assert again.headers.get("Idempotent-Replayed") == "true" and again.json_body == first.json_body
+
+
+def test_bulk_import_refused_for_one_orgao_writes_none(client):
+    """A refused request writes nothing: the second órgão's overlapping titulars refuse the whole import."""
+    ids = [f"ZONA-{uuid.uuid4().hex[:6]}" for _ in range(2)]
+    bad = orgao_body()
+    bad["juizes"].append({"id": "J9", "nome": "Juiz 9", "antiguidade": 9, "cadeira": "C4"})
+    response = post(client, "/orgaos/importacao", {"orgaos": [{"id": ids[0], **orgao_body()}, {"id": ids[1], **bad}]},
+                    headers=ADMIN)
+    assert response.status_code == 422 and response.json_body["field"].startswith("orgaos.1")
+    assert "sobrepostos" in response.json_body["detail"]
+    for orgao in ids:
+        assert client.http.get(f"/orgaos/{orgao}", headers=DISTRIBUTOR).status_code == 404

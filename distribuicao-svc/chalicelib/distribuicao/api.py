@@ -414,11 +414,20 @@ def import_orgaos(ctx: RequestContext, body: ImportacaoIn) -> ImportacaoOut:
     ids = [o.id for o in body.orgaos]
     if len(set(ids)) != len(ids):
         raise ProblemError.unprocessable("VALIDACAO", "órgão repetido na importação", field="orgaos")
-    done: list[ImportadoOut] = []
-    for index, item in enumerate(body.orgaos):
+    specs: list[OrgaoSpec] = []
+    for index, item in enumerate(body.orgaos):  # every órgão is checked before the first is written
         try:
             with problems("VALIDACAO"):
-                stored, created = ctx.deps.service.put_orgao(item.spec(item.id))
+                specs.append(item.spec(item.id))
+                ctx.deps.service.check_orgao(specs[-1])
+        except ProblemError as error:
+            error.field = f"orgaos.{index}" + (f".{error.field}" if error.field else "")
+            raise
+    done: list[ImportadoOut] = []
+    for index, (item, spec) in enumerate(zip(body.orgaos, specs, strict=True)):
+        try:
+            with problems("VALIDACAO"):
+                stored, created = ctx.deps.service.put_orgao(spec)
         except ProblemError as error:
             error.extra.setdefault("importados", [d.model_dump() for d in done])
             error.field = f"orgaos.{index}" + (f".{error.field}" if error.field else "")

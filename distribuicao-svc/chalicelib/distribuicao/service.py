@@ -159,9 +159,14 @@ class DistribuicaoService:
             raise NotFound(f"Órgão julgador {orgao_id} não cadastrado.", field="orgao")
         return stored
 
+    @staticmethod
+    def check_orgao(spec: OrgaoSpec) -> None:
+        """Refuses reference data that cannot be stored (before anything is written)."""
+        _check_mandates(spec.orgao)
+
     def put_orgao(self, spec: OrgaoSpec) -> tuple[StoredOrgao, bool]:
         """Creates or replaces an órgão's reference data; answers the stored órgão and whether it is new."""
-        _check_mandates(spec.orgao)
+        self.check_orgao(spec)
 
         def attempt() -> tuple[StoredOrgao, bool]:
             existing = self.repository.load_orgao(spec.orgao.id)
