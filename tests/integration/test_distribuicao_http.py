@@ -483,3 +483,23 @@ def test_bulk_import_refused_for_one_orgao_writes_none(client):
     assert "sobrepostos" in response.json_body["detail"]
     for orgao in ids:
         assert client.http.get(f"/orgaos/{orgao}", headers=DISTRIBUTOR).status_code == 404
+
+
+def test_bulk_import_from_a_csv_spreadsheet(client):
+    """The same import as text/csv (one line per judge, semicolons); a malformed line is a 400 naming it."""
+    orgao = f"ZONA-{uuid.uuid4().hex[:6]}"
+    lines = ["orgao;nome_orgao;classes;cadeira;juiz;nome;antiguidade;presidente"]
+    lines += [f"{orgao};Zona (CSV);RE HC;C{n};J{n};Juiz {n};{n};{'sim' if n == 1 else 'não'}" for n in range(1, 5)]
+    headers = {"Content-Type": "text/csv; charset=utf-8", **ADMIN}
+    response = client.http.post("/orgaos/importacao", body="\n".join(lines).encode("utf-8"), headers=headers)
+    assert response.status_code == 200, response.body
+    assert response.json_body["importados"] == [{"id": orgao, "criado": True, "versao": 1}]
+    state = orgao_state(client, orgao)
+    assert state["nome"] == "Zona (CSV)" and len(state["cadeiras"]) == 4
+
+    other = f"ZONA-{uuid.uuid4().hex[:6]}"
+    broken = "\n".join([lines[0], f"{other};Zona;RE;C1;J1;Juiz 1;primeiro;sim"])
+    refused = client.http.post("/orgaos/importacao", body=broken.encode("utf-8"), headers=headers)
+    assert refused.status_code == 400 and refused.json_body["code"] == "CSV_INVALIDO"
+    assert refused.json_body["field"] == "linha 2" and "primeiro" in refused.json_body["detail"]
+    assert client.http.get(f"/orgaos/{other}", headers=DISTRIBUTOR).status_code == 404

@@ -29,6 +29,7 @@ from chalicelib.distribuicao.domain.errors import (
 )
 from chalicelib.distribuicao.domain.judges import Absence, Exclusion, Judge, Orgao, Role, Seat, describe_exclusion
 from chalicelib.distribuicao.domain.log import SEGREDO, CaseDetails, DrawRecord
+from chalicelib.distribuicao.orgaos_csv import orgaos_from_csv
 from chalicelib.distribuicao.service import (
     Busy,
     Conflict,
@@ -409,7 +410,9 @@ def put_orgao(ctx: RequestContext, body: OrgaoIn, orgao: str) -> Response:
 
 
 @routes.route("/orgaos/importacao", methods=["POST"], roles=REFERENCE_ROLES, body=ImportacaoIn, response=ImportacaoOut,
-              summary="Importa vários órgãos julgadores de uma vez (cada um substituído por inteiro)")
+              csv=orgaos_from_csv,
+              summary="Importa vários órgãos julgadores de uma vez, em JSON ou CSV (uma linha por juiz); cada um "
+                      "substituído por inteiro, e nada é gravado se algum for recusado")
 def import_orgaos(ctx: RequestContext, body: ImportacaoIn) -> ImportacaoOut:
     ids = [o.id for o in body.orgaos]
     if len(set(ids)) != len(ids):

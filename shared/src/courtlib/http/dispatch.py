@@ -6,6 +6,7 @@ errors) and a generic 500 problem for anything unexpected (logged with its stack
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from courtlib.http.context import RequestContext
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
 from courtlib.http.correlation import correlation_id_from
 from courtlib.http.idempotency import idempotency_key_from, run_idempotent
+from courtlib.http.csvbody import CsvError, is_csv
 from courtlib.http.problems import ProblemError
 from courtlib.http.responses import problem_response, to_response
 from courtlib.http.validation import body_text, parse_json_object, validate_body, validate_query
@@ -35,6 +37,13 @@ _CHALICE_CODES = {400: "REQUISICAO_INVALIDA", 401: p.NOT_AUTHENTICATED, 403: p.F
                   409: p.CONFLICT, 422: p.VALIDATION}
 _BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="tribunal"'}
 _PARTNER_CHALLENGE = {"WWW-Authenticate": 'HMAC-SHA256 realm="parceiros"'}
+
+
+def _csv_as_json(convert: Callable[[str], dict[str, Any]], text: str) -> str:
+    try:
+        return json.dumps(convert(text), default=str)
+    except CsvError as error:
+        raise error.problem() from None
 
 
 class Dispatcher:
@@ -90,6 +99,8 @@ class Dispatcher:
         parsed_body: dict[str, Any] | None = None
         if spec.body is not None:
             text = body_text(request.raw_body)
+            if spec.csv is not None and is_csv(request.headers.get("content-type")):
+                text = _csv_as_json(spec.csv, text)
             parsed_body = parse_json_object(text)
             kwargs["body"] = validate_body(spec.body, text)
         ctx = RequestContext(

@@ -161,7 +161,11 @@ def _operation(spec: RouteSpec, method: str, index: int, refs: dict[Any, Any], s
         operation["description"] = description
     if (index, "body") in refs:
         body_schema = refs[(index, "body")]
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body_schema}}}
+        content: dict[str, Any] = {"application/json": {"schema": body_schema}}
+        if spec.csv is not None:
+            content["text/csv"] = {"schema": {"type": "string", "description": "Planilha CSV (vírgula ou ponto e "
+                                                                               "vírgula), uma linha por registro"}}
+        operation["requestBody"] = {"required": True, "content": content}
     operation["responses"] = _responses(spec, refs.get((index, "response")))
     return operation
 

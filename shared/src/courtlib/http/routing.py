@@ -60,6 +60,8 @@ class RouteSpec:
     path_params: tuple[str, ...]
     path_args: tuple[str, ...]
     """Path parameters also passed to the handler as keyword arguments (those it declares)."""
+    csv: Callable[[str], dict[str, Any]] | None = None
+    """Turns a ``text/csv`` body into the JSON-shaped body (see :mod:`courtlib.http.csvbody`)."""
 
     @property
     def access(self) -> Access:
@@ -79,7 +81,8 @@ class RouteSet:
               public: bool = False, partner: bool = False, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               idempotent: bool = False, summary: str | None = None, description: str | None = None,
-              tags: Iterable[str] | None = None, name: str | None = None) -> Callable[[F], F]:
+              tags: Iterable[str] | None = None, name: str | None = None,
+              csv: Callable[[str], dict[str, Any]] | None = None) -> Callable[[F], F]:
         """Declares a route; the handler is called as ``handler(ctx, body=…, query=…, <path params it names>)``.
 
         Exactly one of ``roles`` (Cognito groups, any of), ``public=True`` or ``partner=True``.
@@ -99,6 +102,8 @@ class RouteSet:
                 raise TypeError(f"{path}: {label}= must be a pydantic model class, got {model!r}")
         if body is not None and not set(methods_) <= _BODY_METHODS:
             raise TypeError(f"{path}: a body is only for {sorted(_BODY_METHODS)}, not {methods_}")
+        if csv is not None and body is None:
+            raise TypeError(f"{path}: csv= converts a CSV body into body=, which is missing")
         if idempotent and not set(methods_) <= _WRITE_METHODS:
             raise TypeError(f"{path}: idempotent=True is for {sorted(_WRITE_METHODS)} routes")
 
@@ -114,7 +119,7 @@ class RouteSet:
                 public=public, partner=partner, body=body, query=query, response=response, status=status,
                 idempotent=idempotent, summary=summary, description=description or inspect.getdoc(handler),
                 tags=tuple(tags) if tags is not None else (self.tag,), path_params=path_params,
-                path_args=tuple(p for p in path_params if takes_any or p in params),
+                path_args=tuple(p for p in path_params if takes_any or p in params), csv=csv,
             )
             for existing in self.routes:
                 if existing.path == path and set(existing.methods) & set(methods_):
@@ -159,8 +164,9 @@ class RouteSet:
                                     idempotency_store=idempotency_store, partner_keys=partner_keys,
                                     token_verifier=token_verifier)
             route_authorizer = authorizer if spec.access == "roles" else None
+            content_types = ["application/json", "text/csv"] if spec.csv else ["application/json"]
             blueprint.route(spec.path, methods=list(spec.methods), authorizer=route_authorizer, cors=cors,
-                            name=spec.name)(dispatcher)
+                            name=spec.name, content_types=content_types)(dispatcher)
         return blueprint
 
     def openapi(self, **kwargs: Any) -> dict[str, Any]:
