@@ -178,4 +178,3 @@ def _concurrent(emit: Callable[[str], None], label: str, where: str, settings: A
          + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
     # Busy is the service's own answer (503: the client repeats the request); anything else is a failure.
     return not violations and set(results) <= {"sorteados", "não feitos (tempo)", "Busy"}
-    return not violations and set(results) <= {"sorteados", "não feitos (tempo)"}
