@@ -152,3 +152,15 @@ def test_dist_08_edital_on_the_16th_covers_the_first_fortnight(run, app_deps, mo
     monkeypatch.setattr(app_deps, "clock", lambda: datetime(2026, 2, 16, 1, 0, tzinfo=TZ))
     summary = run("publish_edital")
     assert (summary["inicio"], summary["fim"]) == ("2026-02-01", "2026-02-15")
+
+
+@pytest.mark.parametrize(("today", "period"), [
+    (datetime(2026, 11, 25, 15, 0, tzinfo=TZ), ("2026-11-01", "2026-11-15")),  # a manual run mid-fortnight
+    (datetime(2026, 11, 16, 0, 5, tzinfo=TZ), ("2026-11-01", "2026-11-15")),
+    (datetime(2026, 12, 1, 0, 5, tzinfo=TZ), ("2026-11-16", "2026-11-30")),
+    (datetime(2026, 12, 15, 23, 0, tzinfo=TZ), ("2026-11-16", "2026-11-30")),  # 15/12 is still open
+])
+def test_dist_08_edital_never_covers_a_period_still_open(run, app_deps, monkeypatch, today, period):
+    monkeypatch.setattr(app_deps, "clock", lambda: today)
+    summary = run("publish_edital")
+    assert (summary["inicio"], summary["fim"]) == period

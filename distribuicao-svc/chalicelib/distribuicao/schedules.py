@@ -75,8 +75,12 @@ def _apply(service: DistribuicaoService, action: PlannedAction) -> bool:
 
 
 def previous_period(today: date, periodicity: str) -> tuple[date, date]:
-    """The period that ended before ``today`` (on the 1st and the 16th: the fortnight just closed)."""
-    return edital_period(today - timedelta(days=1), periodicity)
+    """The last period that ended before ``today``: on the 1st and the 16th the fortnight just closed, and
+    on any other day (a manual run) the one before the current — never a period still open."""
+    start, end = edital_period(today - timedelta(days=1), periodicity)
+    if end >= today:
+        start, end = edital_period(start - timedelta(days=1), periodicity)
+    return start, end
 
 
 def publish_edital(service: DistribuicaoService, store: EditalStore) -> dict[str, Any]:
