@@ -503,3 +503,20 @@ def test_bulk_import_from_a_csv_spreadsheet(client):
     assert refused.status_code == 400 and refused.json_body["code"] == "CSV_INVALIDO"
     assert refused.json_body["field"] == "linha 2" and "primeiro" in refused.json_body["detail"]
     assert client.http.get(f"/orgaos/{other}", headers=DISTRIBUTOR).status_code == 404
+
+
+def test_dist_02_the_orgao_shows_its_equality_audit(client):
+    """GET /orgaos/{orgao} reports per-class and overall spreads of the drawable seats, and the limits."""
+    orgao = new_orgao(client)
+    for n in range(9):
+        assert distribute(client, orgao, classe="RE" if n % 3 else "HC").status_code == 201
+    state = orgao_state(client, orgao)
+    audit = state["igualdade"]
+    drawable = [s for s in state["cadeiras"] if s["sorteavel"]]
+    for classe in ("RE", "HC"):
+        counts = [s["contagens"].get(classe, 0) for s in drawable]
+        assert audit["diferenca_por_classe"][classe] == max(counts) - min(counts) <= 1
+    totals = [s["total"] for s in drawable]
+    assert audit["diferenca_total"] == max(totals) - min(totals)
+    assert audit["maximo_por_classe"] == 1 and audit["maximo_total_configurado"] == 2
+    assert audit["limite_teorico_total"] == 1 and audit["alertas"] == []

@@ -21,6 +21,7 @@ from chalicelib.distribuicao.api_editais import routes as edital_routes
 from chalicelib.distribuicao.api_precatorias import routes as precatoria_routes
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import CaseData, PreventionKind, RedistributionReason
+from chalicelib.distribuicao.domain.equality import equality_report
 from chalicelib.distribuicao.domain.errors import (
     DistribuicaoError,
     ManualDrawError,
@@ -167,6 +168,17 @@ class CabecaOut(BaseModel):
     hash: str
 
 
+class IgualdadeOut(BaseModel):
+    """DIST-02 audit of the seats drawable today: spreads per class and overall, against the configured limits."""
+
+    diferenca_por_classe: dict[str, int]
+    diferenca_total: int
+    maximo_por_classe: int
+    maximo_total_configurado: int
+    limite_teorico_total: int = Field(description="⌈k/2⌉ para k classes em uso: o pior caso da regra por classe")
+    alertas: list[str]
+
+
 class OrgaoOut(BaseModel):
     id: str
     nome: str
@@ -175,6 +187,7 @@ class OrgaoOut(BaseModel):
     cadeiras: list[CadeiraOut]
     juizes: list[JuizOut]
     log: CabecaOut
+    igualdade: IgualdadeOut
     versao: int
 
 
@@ -634,5 +647,10 @@ def _orgao_out(ctx: RequestContext, stored: StoredOrgao) -> OrgaoOut:
                       inicio_mandato=j.mandate_start, fim_mandato=j.mandate_end,
                       ausencias=[_absence_out(a) for a in j.absences])
               for j in sorted(state.orgao.judges, key=lambda j: j.seniority_key)]
+    report = equality_report(state.counters, [seat.id for seat in seats if seat.sorteavel], ctx.deps.config.distribuicao)
+    igualdade = IgualdadeOut(diferenca_por_classe=report.per_class, diferenca_total=report.overall,
+                             maximo_por_classe=report.max_per_class, maximo_total_configurado=report.max_overall,
+                             limite_teorico_total=report.bound_overall, alertas=report.problems())
     return OrgaoOut(id=stored.id, nome=stored.name, classes=list(stored.classes), situacao_em=today, cadeiras=seats,
-                    juizes=judges, log=CabecaOut(seq=state.head.seq, hash=state.head.hash), versao=stored.version)
+                    juizes=judges, log=CabecaOut(seq=state.head.seq, hash=state.head.hash), igualdade=igualdade,
+                    versao=stored.version)
