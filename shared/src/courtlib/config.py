@@ -208,7 +208,7 @@ class PagamentosConfig(_Frozen):
     # anterior"; o calendário da DIMAG fixa a data — aqui configuração).
     dia_execucao_mensal: int = Field(5, ge=1, le=28)
     # PAG-02..09: tabelas de vencimentos com vigência; vale, em cada dia, a última com vigência <= o dia.
-    tabelas: tuple[TabelaPagamentos, ...] = ()
+    tabelas: tuple[TabelaPagamentos, ...] = (TabelaPagamentos(),)
 
     @field_validator("tabelas")
     @classmethod
