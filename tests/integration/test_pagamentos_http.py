@@ -259,3 +259,35 @@ def test_pag_01_schedule_runs_the_previous_month_on_the_configured_day(service_a
         assert result["executado"] is True and result["competencia"] == "2036-03"
     finally:
         deps.clock = saved
+
+
+def test_pag_10_a_memo_signed_during_a_run_keeps_what_was_signed(client, deps, monkeypatch):
+    """The President signs while a run rebuilds the draft: the run's new generation never becomes current.
+    Signed: 5 days × 39 753.22/30 × 1/3 = 5 × 441.7024… = 2 208.512 → 2 208.51. The 3 days added later are
+    paid in April as an adjustment: March recomputed = 8 × 441.7024… = 3 533.619 → 3 533.62; minus 2 208.51
+    = 1 325.11."""
+    pid = f"jz.t{suffix()}"
+    judge(client, pid)
+    memo_name = "2037-03-cumulacao_juizes"
+    for start, end, juizo in (("2037-03-01", "2037-03-05", "A"), ("2037-03-20", "2037-03-22", "B")):
+        if juizo == "B":
+            run(client, "2037-03")
+        assert send(client, "post", "/designacoes", {"tipo": "cumulacao", "pessoa": pid, "juizo": f"{juizo}-{pid}",
+                                                     "inicio": start, "fim": end}).status_code == 201
+    original = deps.repository.write_generation
+
+    def racing(memo_id, category, generation, lines):
+        if memo_id == memo_name:
+            deps.service.sign(memo_id, "presidente")
+        return original(memo_id, category, generation, lines)
+
+    monkeypatch.setattr(deps.repository, "write_generation", racing)
+    result = run(client, "2037-03")
+    monkeypatch.setattr(deps.repository, "write_generation", original)
+    assert result["memorandos"]["cumulacao_juizes"]["resultado"].startswith("conflito")
+    signed = memo(client, memo_name)
+    assert signed["status"] == "assinado" and [l["valor"] for l in lines_of(signed, pid)] == ["2208.51"]
+    assert {g for g, _ in deps.repository.all_lines(memo_name)} == {signed["geracao"]}  # no orphan left
+    run(client, "2037-04")
+    april = memo(client, "2037-04-cumulacao_juizes")
+    assert [(l["valor"], l["ajuste"]) for l in lines_of(april, pid)] == [("1325.11", True)]

@@ -328,6 +328,12 @@ def post_send(ctx: RequestContext, memorando: str) -> dict[str, Any]:
         return service.memo_document(service.send(memorando, ctx.principal.username or ""))
 
 
+@routes.route("/plantoes", methods=["GET"], roles=READ_ROLES, query=CompetenciaQuery,
+              summary="Plantões cumpridos no mês, como plantao-svc os publicou (registro; sem pagamento próprio)")
+def list_duties(ctx: RequestContext, query: CompetenciaQuery) -> dict[str, Any]:
+    return {"competencia": query.competencia, "itens": ctx.deps.repository.facts_of_kind(query.competencia, "PLANTAO")}
+
+
 # --- parked events ---------------------------------------------------------------------------------
 
 

@@ -357,15 +357,11 @@ class PagamentosService:
             return {"id": the_id, "resultado": f"mantido ({header.status})", "total": header.total}
         if header is not None and header.hash == digest:
             return {"id": the_id, "resultado": "inalterado", "total": header.total}
-        old_generation = 0
-        old_lines: list[Line] = []
         if header is None:
             header = self.repository.new_header(the_id, month, category)
-        else:
-            old_generation = header.geracao
-            stored = self.repository.memo(the_id)
-            old_lines = stored.lines if stored else []
-        generation = old_generation + 1
+        # lines of the current generation, and orphans of a run that stopped before its header flipped
+        stored = self.repository.all_lines(the_id)
+        generation = max([header.geracao, *(g for g, _ in stored)]) + 1
         self.repository.write_generation(the_id, category, generation, lines)
         header.geracao, header.total, header.linhas, header.hash = generation, str(total(lines)), len(lines), digest
         header.gerado_em = now
@@ -373,9 +369,9 @@ class PagamentosService:
             header.save()
         except PutError:
             # signed (or rebuilt) meanwhile: this generation never became current
-            self.repository.delete_generation(the_id, generation, lines)
+            self.repository.delete_lines(the_id, [(generation, line) for line in lines])
             return {"id": the_id, "resultado": "conflito: memorando alterado durante a execução"}
-        self.repository.delete_generation(the_id, old_generation, old_lines)
+        self.repository.delete_lines(the_id, stored)
         return {"id": the_id, "resultado": "gerado", "total": str(total(lines)), "linhas": len(lines)}
 
     # -- memos ---------------------------------------------------------------------------------------

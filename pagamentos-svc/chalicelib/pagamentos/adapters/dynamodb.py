@@ -134,6 +134,9 @@ class PagamentosRepository:
             out.setdefault(item.tipo, []).append(item.data)
         return out
 
+    def facts_of_kind(self, month: Month | str, kind: str) -> list[dict[str, Any]]:
+        return [item.data for item in self.records.query(f"COMP#{month}", self.records.sk.startswith(f"{kind}#"))]
+
     def designations_of(self, person_id: str) -> list[dict[str, Any]]:
         return [item.data for item in self.records.by_gsi1.query(f"DESIGNACOES#{person_id}")]
 
@@ -181,16 +184,17 @@ class PagamentosRepository:
 
     # -- memos ------------------------------------------------------------------------------------
 
+    def all_lines(self, memo_id: str) -> list[tuple[int, Line]]:
+        """(generation, line) of every line stored under the memo (the current generation and any orphan)."""
+        return [(item.geracao, item.line)
+                for item in self.line_items.query(f"MEMO#{memo_id}", self.line_items.sk.startswith("LINHA#"))]
+
     def memo(self, memo_id: str) -> StoredMemo | None:
-        header, lines = None, []
-        raw: list[LineItem] = []
-        for item in self.line_items.query(f"MEMO#{memo_id}", self.line_items.sk.startswith("LINHA#")):
-            raw.append(item)
         try:
             header = self.memos.get(f"MEMO#{memo_id}", "CABECALHO")
         except DoesNotExist:
             return None
-        lines = [item.line for item in raw if item.geracao == header.geracao]
+        lines = [line for generation, line in self.all_lines(memo_id) if generation == header.geracao]
         return StoredMemo(header, lines)
 
     def memo_headers_of_month(self, month: Month | str) -> dict[str, MemoItem]:
@@ -213,9 +217,9 @@ class PagamentosRepository:
                     gsi1sk=f"{memo_id}#{generation:06d}#{line.chave}",
                     memo=memo_id, geracao=generation, dados=_json(codec.line_to(line))))
 
-    def delete_generation(self, memo_id: str, generation: int, lines: Iterable[Line]) -> None:
+    def delete_lines(self, memo_id: str, lines: Iterable[tuple[int, Line]]) -> None:
         with self.line_items.batch_write() as batch:
-            for line in lines:
+            for generation, line in lines:
                 batch.delete(self.line_items(pk=f"MEMO#{memo_id}", sk=f"LINHA#{generation:06d}#{line.chave}"))
 
     def new_header(self, memo_id: str, month: Month, category: str) -> MemoItem:
