@@ -291,3 +291,19 @@ def test_pag_10_a_memo_signed_during_a_run_keeps_what_was_signed(client, deps, m
     run(client, "2037-04")
     april = memo(client, "2037-04-cumulacao_juizes")
     assert [(l["valor"], l["ajuste"]) for l in lines_of(april, pid)] == [("1325.11", True)]
+
+
+def test_pag_05_vacation_after_six_months_of_full_substitution_over_http(client):
+    """Juiz inicial (35 877.28) in full substitution in especial (39 753.22) 1/1..29/6/2038 = 31+28+31+30+31+29
+    = 180 days; vacation 3/8..1/9/2038: August has 29 of its days → (39 753.22 − 35 877.28)/30 × 29 =
+    129.198 × 29 = 3 746.742 → 3 746.74; the terço (PAG-09) of the 30 days: 35 877.28/3 = 11 959.09."""
+    pid = f"jz.t{suffix()}"
+    judge(client, pid, entrancia="inicial", juizo=f"VU-{pid}", municipio="5103007")
+    assert send(client, "post", "/designacoes", {"tipo": "substituicao", "pessoa": pid, "juizo": f"1VC-{pid}",
+                                                 "entrancia_destino": "especial", "plena": True,
+                                                 "inicio": "2038-01-01", "fim": "2038-06-29"}).status_code == 201
+    assert send(client, "post", "/ferias", {"pessoa": pid, "inicio": "2038-08-03", "fim": "2038-09-01"}
+                ).status_code == 201
+    run(client, "2038-08")
+    assert [l["valor"] for l in lines_of(memo(client, "2038-08-diferenca_entrancia"), pid)] == ["3746.74"]
+    assert [l["valor"] for l in lines_of(memo(client, "2038-08-ferias"), pid)] == ["11959.09"]

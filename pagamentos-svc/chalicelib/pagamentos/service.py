@@ -20,7 +20,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.pagamentos.adapters import codec
 from chalicelib.pagamentos.adapters.documents import MemoDocumentStore, render_memo_pdf
-from chalicelib.pagamentos.adapters.dynamodb import MemoItem, PagamentosRepository, StoredMemo
+from chalicelib.pagamentos.adapters.dynamodb import FULL_SUBSTITUTIONS, MemoItem, PagamentosRepository, StoredMemo
 from chalicelib.pagamentos.domain.memos import (
     CLOSED,
     DRAFT,
@@ -148,6 +148,8 @@ class PagamentosService:
         uow = UnitOfWork(self.settings)
         master = repo.record(f"DESIGNACAO#{d.id}", "DESIGNACAO", "DESIGNACAO", body,
                              gsi1=(f"DESIGNACOES#{d.pessoa}", f"{d.periodo.inicio.isoformat()}#{d.id}"))
+        if d.kind == "substituicao" and d.plena:
+            master.gsi2pk, master.gsi2sk = FULL_SUBSTITUTIONS, f"{d.pessoa}#{d.periodo.inicio.isoformat()}#{d.id}"
         uow.save(master, model.pk.does_not_exist())
         version = int(guard or "0")
         guard_item = repo.record(f"JUIZO#{d.juizo}", f"GUARDA#{d.kind}", "GUARDA", {"v": 0})
@@ -292,13 +294,12 @@ class PagamentosService:
             absences=[Absence(a.magistrado, date.fromisoformat(a.inicio), date.fromisoformat(a.fim) if a.fim else None,
                               a.motivo) for a in self.absences.overlapping(month.first, month.last)],
         )
-        # PAG-05: the history of full substitutions of judges on vacation this month (one Query each)
-        for pessoa in sorted({v.pessoa for v in data.vacations}):
-            person = people.get(pessoa)
-            if person is not None and person.cargo == "juiz":
-                data.full_substitutions[pessoa] = [
-                    codec.designation_from(d) for d in self.repository.designations_of(pessoa)
-                    if d["tipo"] == "substituicao" and d.get("plena")]
+        # PAG-05: the full substitutions of the judges on vacation this month (one Query for all)
+        on_vacation = {v.pessoa for v in data.vacations if v.pessoa in people and people[v.pessoa].cargo == "juiz"}
+        if on_vacation:
+            for d in self.repository.full_substitutions():
+                if d["pessoa"] in on_vacation:
+                    data.full_substitutions.setdefault(d["pessoa"], []).append(codec.designation_from(d))
         return data
 
     @property
@@ -314,14 +315,14 @@ class PagamentosService:
         in this month's draft (PAG-10). Running it twice writes nothing the second time."""
         now = self.clock()
         people = self.repository.people()
-        headers = {c: self.repository.memo_headers_of_category(c) for c in CATEGORIES}
+        headers = HeaderCache(self.repository)
         computed = self.rules_for(month).build(self.load_month(month, people))
         extra: dict[str, list[Line]] = defaultdict(list)
         checked = []
         for origin in self.repository.pending_months():
             if origin >= str(month):
                 continue
-            closed = [c for c in CATEGORIES if origin in headers[c] and headers[c][origin].status in CLOSED]
+            closed = [c for c, h in headers.of(origin).items() if h.status in CLOSED]
             if not closed:
                 continue
             origin_month = Month.parse(origin)
@@ -341,12 +342,12 @@ class PagamentosService:
         result: dict[str, Any] = {}
         for category in CATEGORIES:
             result[category] = self._store(month, category, computed[category] + extra[category],
-                                           headers[category].get(str(month)), now)
+                                           headers.of(str(month)).get(category), now)
         return {"competencia": str(month), "memorandos": result, "competencias_revistas": checked}
 
-    def _closed_generation(self, headers: dict[str, dict[str, MemoItem]], memo: str, generation: int) -> bool:
+    def _closed_generation(self, headers: HeaderCache, memo: str, generation: int) -> bool:
         month, category = split_memo_id(memo)
-        header = headers[category].get(str(month))
+        header = headers.of(str(month)).get(category)
         return header is not None and header.status in CLOSED and header.geracao == generation
 
     def _store(self, month: Month, category: str, lines: list[Line], header: MemoItem | None,
@@ -462,6 +463,19 @@ class PagamentosService:
                   "total": headers[c].total if c in headers else "0.00"} for c in CATEGORIES]
         return {"competencia": str(month), "memorandos": memos,
                 "total_geral": str(sum((Decimal(m["total"]) for m in memos), Decimal("0.00")))}
+
+
+class HeaderCache:
+    """Memo headers by month, read once per run (one Query of gsi1 ``MEMOS#<month>`` per month needed)."""
+
+    def __init__(self, repository: PagamentosRepository) -> None:
+        self._repository = repository
+        self._months: dict[str, dict[str, MemoItem]] = {}
+
+    def of(self, month: str) -> dict[str, MemoItem]:
+        if month not in self._months:
+            self._months[month] = self._repository.memo_headers_of_month(month)
+        return self._months[month]
 
 
 def new_id() -> str:

@@ -3,12 +3,12 @@
 | item | pk | sk | gsi1 | gsi2 |
 |---|---|---|---|---|
 | person | ``PESSOA#<id>`` | ``CADASTRO`` | ``PESSOAS`` / id | — |
-| designation | ``DESIGNACAO#<id>`` | ``DESIGNACAO`` | ``DESIGNACOES#<pessoa>`` / inicio#id | — |
+| designation | ``DESIGNACAO#<id>`` | ``DESIGNACAO`` | ``DESIGNACOES#<pessoa>`` / inicio#id | ``SUBSTITUICOES_PLENAS`` / pessoa#inicio (full substitutions only) |
 | fact of a month (copy per month) | ``COMP#<AAAA-MM>`` | ``<TIPO>#<id>`` | — | — |
 | juízo guard + index | ``JUIZO#<juizo>`` | ``GUARDA#<tipo>`` / ``<tipo>#<inicio>#<id>`` | — | — |
 | month with late facts | ``PENDENCIAS`` | ``<AAAA-MM>`` | — | — |
 | parked event | ``ESTACIONADO#<event id>`` | ``EVENTO`` | ``ESTACIONADOS`` / time#id | — |
-| memo header | ``MEMO#<id>`` | ``CABECALHO`` | ``MEMOS#<AAAA-MM>`` / categoria | ``MEMOS#<categoria>`` / mês |
+| memo header | ``MEMO#<id>`` | ``CABECALHO`` | ``MEMOS#<AAAA-MM>`` / categoria | — |
 | memo line | ``MEMO#<id>`` | ``LINHA#<geração>#<chave>`` | ``ORIGEM#<categoria>#<mês>`` / memo#geração#chave | — |
 """
 
@@ -31,6 +31,7 @@ from courtlib.settings import ServiceSettings
 PEOPLE = "PESSOAS"
 PENDING = "PENDENCIAS"
 PARKED = "ESTACIONADOS"
+FULL_SUBSTITUTIONS = "SUBSTITUICOES_PLENAS"
 FACT_KINDS = ("DESIG", "FERIAS", "RENUNCIA", "SESSAO", "COMPENSACAO", "COOP", "PLANTAO")
 
 
@@ -137,6 +138,10 @@ class PagamentosRepository:
     def facts_of_kind(self, month: Month | str, kind: str) -> list[dict[str, Any]]:
         return [item.data for item in self.records.query(f"COMP#{month}", self.records.sk.startswith(f"{kind}#"))]
 
+    def full_substitutions(self) -> list[dict[str, Any]]:
+        """PAG-05: every full substitution (sparse gsi2 ``SUBSTITUICOES_PLENAS``): one Query for all judges."""
+        return [item.data for item in self.records.by_gsi2.query(FULL_SUBSTITUTIONS)]
+
     def designations_of(self, person_id: str) -> list[dict[str, Any]]:
         return [item.data for item in self.records.by_gsi1.query(f"DESIGNACOES#{person_id}")]
 
@@ -200,9 +205,6 @@ class PagamentosRepository:
     def memo_headers_of_month(self, month: Month | str) -> dict[str, MemoItem]:
         return {item.categoria: item for item in self.memos.by_gsi1.query(f"MEMOS#{month}")}
 
-    def memo_headers_of_category(self, category: str) -> dict[str, MemoItem]:
-        return {item.competencia: item for item in self.memos.by_gsi2.query(f"MEMOS#{category}")}
-
     def lines_from(self, category: str, origin: Month | str) -> list[tuple[str, int, Line]]:
         """(memo id, generation, line) of every stored line that refers to ``origin`` (any memo, any generation)."""
         return [(item.memo, item.geracao, item.line)
@@ -224,7 +226,7 @@ class PagamentosRepository:
 
     def new_header(self, memo_id: str, month: Month, category: str) -> MemoItem:
         return self.memos(pk=f"MEMO#{memo_id}", sk="CABECALHO", gsi1pk=f"MEMOS#{month}", gsi1sk=category,
-                          gsi2pk=f"MEMOS#{category}", gsi2sk=str(month), competencia=str(month),
+                          competencia=str(month),
                           categoria=category, status="rascunho", geracao=0, total="0.00", linhas=0, hash="")
 
     def batch_save(self, items: Iterable[Any]) -> None:
