@@ -212,6 +212,8 @@ def test_pag_10_lifecycle_and_a_late_event_becomes_an_adjustment(client, service
     adjustments = {(l["pessoa"], l["valor"], l["competencia_origem"]) for l in april["linhas"] if l["ajuste"]}
     assert {(ana, "-90.00", "2034-03"), (bia, "450.00", "2034-03")} <= adjustments
     assert len([l for l in april["linhas"] if l["pessoa"] in (ana, bia)]) == 2
+    run(client, "2034-05")  # April is still a draft: the adjustment stays there, May does not repeat it
+    assert [l for l in memo(client, "2034-05-gratificacao_cooperacao")["linhas"] if l["pessoa"] in (ana, bia)] == []
     assert send(client, "post", "/memorandos/2034-04-gratificacao_cooperacao/assinatura",
                 auth=PRESIDENCY).status_code == 200
     run(client, "2034-05")

@@ -329,6 +329,9 @@ class PagamentosService:
             rebuilt = self.rules_for(origin_month).build(self.load_month(origin_month, people))
             settled = True
             for category in closed:
+                if self._earlier_draft(headers, origin_month, month, category):
+                    settled = False  # that draft's own run carries the adjustment: never two drafts with it
+                    continue
                 paid_lines = [line for memo, generation, line in self.repository.lines_from(category, origin)
                               if self._closed_generation(headers, memo, generation)]
                 names = {line.chave_origem: (line.pessoa, line.nome) for line in paid_lines}
@@ -344,6 +347,17 @@ class PagamentosService:
             result[category] = self._store(month, category, computed[category] + extra[category],
                                            headers.of(str(month)).get(category), now)
         return {"competencia": str(month), "memorandos": result, "competencias_revistas": checked}
+
+    def _earlier_draft(self, headers: HeaderCache, origin: Month, month: Month, category: str) -> bool:
+        """Whether a memo of ``category`` between ``origin`` and ``month`` (exclusive) is still open: an
+        adjustment goes to the first open memo after its origin only, so two drafts never both carry it."""
+        current = origin.next()
+        while current < month:
+            header = headers.of(str(current)).get(category)
+            if header is None or header.status not in CLOSED:
+                return True
+            current = current.next()
+        return False
 
     def _closed_generation(self, headers: HeaderCache, memo: str, generation: int) -> bool:
         month, category = split_memo_id(memo)
