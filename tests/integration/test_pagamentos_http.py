@@ -172,6 +172,10 @@ def test_refusals_write_nothing(client):
     assert len(listed) == 1
     assert send(client, "post", "/execucoes", {"competencia": "2033-01"}, SERVANT).status_code == 403
     assert send(client, "post", "/execucoes", {"competencia": "2033-01"}, PRESIDENCY).status_code == 403
+    assert send(client, "post", "/memorandos/2033-01-ferias/assinatura", auth=DIMAG).status_code == 403
+    assert send(client, "get", "/memorandos/2033-01-nada").status_code == 404
+    openapi = json.loads(client.http.get("/openapi.json").body)
+    assert {"/designacoes", "/execucoes", "/memorandos/{memorando}/pdf", "/estacionados"} <= set(openapi["paths"])
 
 
 def test_pag_10_lifecycle_and_a_late_event_becomes_an_adjustment(client, service_app, deps):
