@@ -148,8 +148,7 @@ class PagamentosService:
         uow = UnitOfWork(self.settings)
         master = repo.record(f"DESIGNACAO#{d.id}", "DESIGNACAO", "DESIGNACAO", body,
                              gsi1=(f"DESIGNACOES#{d.pessoa}", f"{d.periodo.inicio.isoformat()}#{d.id}"))
-        if d.kind == "substituicao" and d.plena:
-            master.gsi2pk, master.gsi2sk = FULL_SUBSTITUTIONS, f"{d.pessoa}#{d.periodo.inicio.isoformat()}#{d.id}"
+
         uow.save(master, model.pk.does_not_exist())
         version = int(guard or "0")
         guard_item = repo.record(f"JUIZO#{d.juizo}", f"GUARDA#{d.kind}", "GUARDA", {"v": 0})
@@ -158,6 +157,9 @@ class PagamentosService:
         uow.save(repo.record(f"JUIZO#{d.juizo}", f"{d.kind}#{d.periodo.inicio.isoformat()}#{d.id}", "INDICE",
                              {"id": d.id, "pessoa": d.pessoa, "inicio": d.periodo.inicio.isoformat(),
                               "fim": d.periodo.fim.isoformat()}))
+        if d.kind == "substituicao" and d.plena:  # PAG-05: the full substitutions, one partition for all
+            uow.save(repo.record(FULL_SUBSTITUTIONS, f"{d.pessoa}#{d.periodo.inicio.isoformat()}#{d.id}",
+                                 "SUBSTITUICAO", body))
         for month in d.periodo.months():
             uow.save(repo.fact_item(month, "DESIG", d.id, body))
             uow.save(repo.pending_item(month))
@@ -332,8 +334,7 @@ class PagamentosService:
                 if self._earlier_draft(headers, origin_month, month, category):
                     settled = False  # that draft's own run carries the adjustment: never two drafts with it
                     continue
-                paid_lines = [line for memo, generation, line in self.repository.lines_from(category, origin)
-                              if self._closed_generation(headers, memo, generation)]
+                paid_lines = self._paid(headers, origin_month, category)
                 names = {line.chave_origem: (line.pessoa, line.nome) for line in paid_lines}
                 due = adjustments(category, origin_month, rebuilt[category], paid_by_key(paid_lines), names)
                 if due:
@@ -359,6 +360,14 @@ class PagamentosService:
             current = current.next()
         return False
 
+    def _paid(self, headers: HeaderCache, origin: Month, category: str) -> list[Line]:
+        """The lines closed memos hold for ``origin``: its own memo's, and adjustments in later closed memos."""
+        own = self.repository.memo(origin, category, memo_id(origin, category))
+        paid = [line for line in own.lines if line.competencia_origem == str(origin)] if own else []
+        paid += [line for memo, generation, line in self.repository.lines_from(category, origin)
+                 if self._closed_generation(headers, memo, generation)]
+        return paid
+
     def _closed_generation(self, headers: HeaderCache, memo: str, generation: int) -> bool:
         month, category = split_memo_id(memo)
         header = headers.of(str(month)).get(category)
@@ -374,9 +383,9 @@ class PagamentosService:
             return {"id": the_id, "resultado": "inalterado", "total": header.total}
         if header is None:
             header = self.repository.new_header(the_id, month, category)
-        # lines of the current generation, and orphans of a run that stopped before its header flipped
-        stored = self.repository.all_lines(the_id)
-        generation = max([header.geracao, *(g for g, _ in stored)]) + 1
+        # the current generation's chunks, and orphans of a run that stopped before its header flipped
+        stored = self.repository.generations(the_id)
+        generation = max([int(header.geracao), *stored]) + 1
         self.repository.write_generation(the_id, category, generation, lines)
         header.geracao, header.total, header.linhas, header.hash = generation, str(total(lines)), len(lines), digest
         header.gerado_em = now
@@ -384,19 +393,20 @@ class PagamentosService:
             header.save()
         except PutError:
             # signed (or rebuilt) meanwhile: this generation never became current
-            self.repository.delete_lines(the_id, [(generation, line) for line in lines])
+            self.repository.delete_generations(the_id, category, {
+                generation: [(sk, chunk) for sk, chunk in self.repository.generations(the_id).get(generation, [])]})
             return {"id": the_id, "resultado": "conflito: memorando alterado durante a execução"}
-        self.repository.delete_lines(the_id, stored)
+        self.repository.delete_generations(the_id, category, stored)
         return {"id": the_id, "resultado": "gerado", "total": str(total(lines)), "linhas": len(lines)}
 
     # -- memos ---------------------------------------------------------------------------------------
 
     def memo(self, the_id: str) -> StoredMemo:
         try:
-            split_memo_id(the_id)
+            month, category = split_memo_id(the_id)
         except DomainError as error:
             raise Refused(404, "NAO_ENCONTRADO", error.detail) from error
-        stored = self.repository.memo(the_id)
+        stored = self.repository.memo(month, category, the_id)
         if stored is None:
             raise Refused(404, "NAO_ENCONTRADO", f"memorando {the_id} ainda não gerado.")
         return stored

@@ -1,15 +1,20 @@
 """pagamentos-svc's items in its single table (Query only; see docs/pagamentos.md "Table").
 
-| item | pk | sk | gsi1 | gsi2 |
-|---|---|---|---|---|
-| person | ``PESSOA#<id>`` | ``CADASTRO`` | ``PESSOAS`` / id | — |
-| designation | ``DESIGNACAO#<id>`` | ``DESIGNACAO`` | ``DESIGNACOES#<pessoa>`` / inicio#id | ``SUBSTITUICOES_PLENAS`` / pessoa#inicio (full substitutions only) |
-| fact of a month (copy per month) | ``COMP#<AAAA-MM>`` | ``<TIPO>#<id>`` | — | — |
-| juízo guard + index | ``JUIZO#<juizo>`` | ``GUARDA#<tipo>`` / ``<tipo>#<inicio>#<id>`` | — | — |
-| month with late facts | ``PENDENCIAS`` | ``<AAAA-MM>`` | — | — |
-| parked event | ``ESTACIONADO#<event id>`` | ``EVENTO`` | ``ESTACIONADOS`` / time#id | — |
-| memo header | ``MEMO#<id>`` | ``CABECALHO`` | ``MEMOS#<AAAA-MM>`` / categoria | — |
-| memo line | ``MEMO#<id>`` | ``LINHA#<geração>#<chave>`` | ``ORIGEM#<categoria>#<mês>`` / memo#geração#chave | — |
+| item | pk | sk | gsi1 |
+|---|---|---|---|
+| person | ``PESSOAS`` | ``<id>`` | — |
+| designation | ``DESIGNACAO#<id>`` | ``DESIGNACAO`` | ``DESIGNACOES#<pessoa>`` / inicio#id |
+| full substitution (PAG-05 index) | ``SUBSTITUICOES_PLENAS`` | ``<pessoa>#<inicio>#<id>`` | — |
+| fact of a month (copy per month) | ``COMP#<AAAA-MM>`` | ``<TIPO>#<id>`` | — |
+| juízo guard + index | ``JUIZO#<juizo>`` | ``GUARDA#<tipo>`` / ``<tipo>#<inicio>#<id>`` | — |
+| month with late facts | ``PENDENCIAS`` | ``<AAAA-MM>`` | — |
+| parked event | ``ESTACIONADO#<event id>`` | ``EVENTO`` | ``ESTACIONADOS`` / time#id |
+| memo header (versioned) | ``MEMOS#<AAAA-MM>`` | ``<categoria>`` | — |
+| memo lines (up to 200 per item) | ``MEMO#<id>`` | ``LINHAS#<geração>#<bloco>`` | — |
+| adjustment line by origin | ``ORIGEM#<categoria>#<AAAA-MM>`` | ``<memo>#<geração>#<chave>`` | — |
+
+Everything a monthly run reads is a Query of one partition of the table (no index): people, the month's
+facts, the absences, the memo headers of a month, a memo's lines, the adjustments that refer to a month.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from courtlib.persistence import TableItem, VersionedItem, bind
 from courtlib.settings import ServiceSettings
 
 PEOPLE = "PESSOAS"
+CHUNK = 200  # lines per item (~300 bytes each: far below the 400 KB item limit)
 PENDING = "PENDENCIAS"
 PARKED = "ESTACIONADOS"
 FULL_SUBSTITUTIONS = "SUBSTITUICOES_PLENAS"
@@ -65,14 +71,14 @@ class MemoItem(VersionedItem):
     documentos = UnicodeAttribute(null=True)  # JSON: S3 keys and sha256 once sent
 
 
-class LineItem(TableItem):
+class LineChunkItem(TableItem):
     memo = UnicodeAttribute()
     geracao = NumberAttribute()
-    dados = UnicodeAttribute()
+    dados = UnicodeAttribute()  # JSON list of lines
 
     @property
-    def line(self) -> Line:
-        return codec.line_from(json.loads(self.dados))
+    def lines(self) -> list[Line]:
+        return [codec.line_from(d) for d in json.loads(self.dados)]
 
 
 def _json(value: Any) -> str:
@@ -94,7 +100,7 @@ class PagamentosRepository:
         self.settings = settings
         self.records = bind(RecordItem, settings)
         self.memos = bind(MemoItem, settings)
-        self.line_items = bind(LineItem, settings)
+        self.chunks = bind(LineChunkItem, settings)
 
     # -- items ----------------------------------------------------------------------------------
 
@@ -106,8 +112,7 @@ class PagamentosRepository:
         return item
 
     def person_item(self, person: Person) -> RecordItem:
-        return self.record(f"PESSOA#{person.id}", "CADASTRO", "PESSOA", codec.person_to(person),
-                           gsi1=(PEOPLE, person.id))
+        return self.record(PEOPLE, person.id, "PESSOA", codec.person_to(person))
 
     def fact_item(self, month: Month | str, kind: str, key: str, dados: dict[str, Any],
                   event_id: str | None = None) -> RecordItem:
@@ -121,12 +126,12 @@ class PagamentosRepository:
 
     def get_person(self, person_id: str) -> Person | None:
         try:
-            return codec.person_from(self.records.get(f"PESSOA#{person_id}", "CADASTRO").data)
+            return codec.person_from(self.records.get(PEOPLE, person_id).data)
         except DoesNotExist:
             return None
 
     def people(self) -> dict[str, Person]:
-        return {item.gsi1sk: codec.person_from(item.data) for item in self.records.by_gsi1.query(PEOPLE)}
+        return {item.sk: codec.person_from(item.data) for item in self.records.query(PEOPLE)}
 
     def month_facts(self, month: Month | str) -> dict[str, list[dict[str, Any]]]:
         """Every fact of the month, by kind: one paginated Query of ``COMP#<month>``."""
@@ -139,8 +144,8 @@ class PagamentosRepository:
         return [item.data for item in self.records.query(f"COMP#{month}", self.records.sk.startswith(f"{kind}#"))]
 
     def full_substitutions(self) -> list[dict[str, Any]]:
-        """PAG-05: every full substitution (sparse gsi2 ``SUBSTITUICOES_PLENAS``): one Query for all judges."""
-        return [item.data for item in self.records.by_gsi2.query(FULL_SUBSTITUTIONS)]
+        """PAG-05: every full substitution (partition ``SUBSTITUICOES_PLENAS``): one Query for all judges."""
+        return [item.data for item in self.records.query(FULL_SUBSTITUTIONS)]
 
     def designations_of(self, person_id: str) -> list[dict[str, Any]]:
         return [item.data for item in self.records.by_gsi1.query(f"DESIGNACOES#{person_id}")]
@@ -189,45 +194,63 @@ class PagamentosRepository:
 
     # -- memos ------------------------------------------------------------------------------------
 
-    def all_lines(self, memo_id: str) -> list[tuple[int, Line]]:
-        """(generation, line) of every line stored under the memo (the current generation and any orphan)."""
-        return [(item.geracao, item.line)
-                for item in self.line_items.query(f"MEMO#{memo_id}", self.line_items.sk.startswith("LINHA#"))]
-
-    def memo(self, memo_id: str) -> StoredMemo | None:
+    def header(self, month: Month | str, category: str) -> MemoItem | None:
         try:
-            header = self.memos.get(f"MEMO#{memo_id}", "CABECALHO")
+            return self.memos.get(f"MEMOS#{month}", category)
         except DoesNotExist:
             return None
-        lines = [line for generation, line in self.all_lines(memo_id) if generation == header.geracao]
-        return StoredMemo(header, lines)
+
+    def generations(self, memo_id: str) -> dict[int, list[tuple[str, list[Line]]]]:
+        """Per generation, the (sort key, lines) of each stored chunk: the current one and any orphan."""
+        out: dict[int, list[tuple[str, list[Line]]]] = {}
+        for item in self.chunks.query(f"MEMO#{memo_id}", self.chunks.sk.startswith("LINHAS#")):
+            out.setdefault(int(item.geracao), []).append((item.sk, item.lines))
+        return out
+
+    def memo(self, month: Month | str, category: str, memo_id: str) -> StoredMemo | None:
+        header = self.header(month, category)
+        if header is None:
+            return None
+        chunks = self.generations(memo_id).get(int(header.geracao), [])
+        return StoredMemo(header, [line for _, lines in chunks for line in lines])
 
     def memo_headers_of_month(self, month: Month | str) -> dict[str, MemoItem]:
-        return {item.categoria: item for item in self.memos.by_gsi1.query(f"MEMOS#{month}")}
+        return {item.sk: item for item in self.memos.query(f"MEMOS#{month}")}
 
     def lines_from(self, category: str, origin: Month | str) -> list[tuple[str, int, Line]]:
-        """(memo id, generation, line) of every stored line that refers to ``origin`` (any memo, any generation)."""
-        return [(item.memo, item.geracao, item.line)
-                for item in self.line_items.by_gsi1.query(f"ORIGEM#{category}#{origin}")]
+        """(memo id, generation, line) of every adjustment line stored for ``origin`` (any memo, any generation)."""
+        return [(item.data["memo"], int(item.data["geracao"]), codec.line_from(item.data["linha"]))
+                for item in self.records.query(f"ORIGEM#{category}#{origin}")]
 
-    def write_generation(self, memo_id: str, category: str, generation: int, lines: Iterable[Line]) -> None:
-        with self.line_items.batch_write() as batch:
-            for line in lines:
-                batch.save(self.line_items(
-                    pk=f"MEMO#{memo_id}", sk=f"LINHA#{generation:06d}#{line.chave}",
-                    gsi1pk=f"ORIGEM#{category}#{line.competencia_origem}",
-                    gsi1sk=f"{memo_id}#{generation:06d}#{line.chave}",
-                    memo=memo_id, geracao=generation, dados=_json(codec.line_to(line))))
+    def write_generation(self, memo_id: str, category: str, generation: int, lines: list[Line]) -> None:
+        ordered = sorted(lines, key=lambda l: l.chave)
+        with self.chunks.batch_write() as batch:
+            for index in range(0, max(len(ordered), 1), CHUNK):
+                part = ordered[index:index + CHUNK]
+                batch.save(self.chunks(pk=f"MEMO#{memo_id}", sk=f"LINHAS#{generation:06d}#{index // CHUNK:05d}",
+                                       memo=memo_id, geracao=generation,
+                                       dados=_json([codec.line_to(line) for line in part])))
+        adjustments = [line for line in ordered if line.ajuste]
+        if adjustments:
+            self.batch_save(self._origin_item(memo_id, category, generation, line) for line in adjustments)
 
-    def delete_lines(self, memo_id: str, lines: Iterable[tuple[int, Line]]) -> None:
-        with self.line_items.batch_write() as batch:
-            for generation, line in lines:
-                batch.delete(self.line_items(pk=f"MEMO#{memo_id}", sk=f"LINHA#{generation:06d}#{line.chave}"))
+    def _origin_item(self, memo_id: str, category: str, generation: int, line: Line) -> RecordItem:
+        return self.record(f"ORIGEM#{category}#{line.competencia_origem}", f"{memo_id}#{generation:06d}#{line.chave}",
+                           "ORIGEM", {"memo": memo_id, "geracao": generation, "linha": codec.line_to(line)})
+
+    def delete_generations(self, memo_id: str, category: str,
+                           generations: dict[int, list[tuple[str, list[Line]]]]) -> None:
+        with self.chunks.batch_write() as batch:
+            for generation, chunks in generations.items():
+                for sk, lines in chunks:
+                    batch.delete(self.chunks(pk=f"MEMO#{memo_id}", sk=sk))
+                    for line in lines:
+                        if line.ajuste:
+                            batch.delete(self._origin_item(memo_id, category, generation, line))
 
     def new_header(self, memo_id: str, month: Month, category: str) -> MemoItem:
-        return self.memos(pk=f"MEMO#{memo_id}", sk="CABECALHO", gsi1pk=f"MEMOS#{month}", gsi1sk=category,
-                          competencia=str(month),
-                          categoria=category, status="rascunho", geracao=0, total="0.00", linhas=0, hash="")
+        return self.memos(pk=f"MEMOS#{month}", sk=category, competencia=str(month), categoria=category,
+                          status="rascunho", geracao=0, total="0.00", linhas=0, hash="")
 
     def batch_save(self, items: Iterable[Any]) -> None:
         with self.records.batch_write() as batch:
