@@ -253,3 +253,5 @@ class MonthData:
     absences: list[Absence] = field(default_factory=list)
     # PAG-05: per judge on vacation this month, their full substitutions in a higher entrância (any month)
     full_substitutions: dict[str, list[Designation]] = field(default_factory=dict)
+    # filled by the rules on first use: days away per person (vacations and absences)
+    away_cache: dict[str, set[date]] | None = field(default=None, repr=False, compare=False)

@@ -100,14 +100,17 @@ class Rules:
 
     def away_days(self, data: MonthData, pessoa: str) -> set[date]:
         """Days of the month ``pessoa`` was on vacation (own records) or away (distribuicao's absences)."""
-        days: set[date] = set()
-        for vacation in data.vacations:
-            if vacation.pessoa == pessoa:
-                days.update(vacation.periodo.days_in(data.month))
-        for absence in data.absences:
-            if absence.pessoa == pessoa:
-                days.update(Period(absence.inicio, absence.fim or data.month.last).days_in(data.month))
-        return days
+        cache = data.away_cache
+        if cache is None:
+            cache = defaultdict(set)
+            for vacation in data.vacations:
+                cache[vacation.pessoa].update(vacation.periodo.days_in(data.month))
+            for absence in data.absences:
+                end = absence.fim or data.month.last
+                if end >= absence.inicio:
+                    cache[absence.pessoa].update(Period(absence.inicio, end).days_in(data.month))
+            data.away_cache = cache
+        return cache.get(pessoa, set())
 
     def line(self, categoria: str, person: Person, base: str, quantidade: int | Decimal, valor: Fraction,
              data: MonthData, sub: str = "") -> Line:
@@ -139,7 +142,10 @@ class Rules:
                 factors[c.substituto][day] = max(factors[c.substituto].get(day, Fraction(0)),
                                                  self.pag.cumulacao_compensacao_fracao)
                 held[c.substituto][day].add(c.juizo)
-        aids = [d for d in data.designations if d.kind == "auxilio"]
+        aids: dict[str, list[Designation]] = defaultdict(list)
+        for d in data.designations:
+            if d.kind == "auxilio":
+                aids[d.juizo].append(d)
         lines = []
         for pessoa in sorted(factors):
             person = data.people.get(pessoa)
@@ -149,8 +155,8 @@ class Rules:
             daily, aided, fractions = {}, 0, set()
             for day, fraction in sorted(factors[pessoa].items()):
                 juizos = held[pessoa][day] | ({person.juizo} if person.juizo else set())
-                helped = any(a.pessoa != pessoa and a.juizo in juizos and a.periodo.inicio <= day <= a.periodo.fim
-                             for a in aids)
+                helped = any(a.pessoa != pessoa and a.periodo.inicio <= day <= a.periodo.fim
+                             for juizo in juizos for a in aids.get(juizo, ()))
                 factor = fraction * (self.pag.cumulacao_juiz_fator_com_auxilio if helped else 1)
                 aided += helped
                 fractions.add(fraction)
