@@ -108,7 +108,7 @@ def deliver(service_app, *payloads, twice: bool = False) -> None:
 
 
 def test_pag_02_designation_run_and_the_memo_as_json_csv_and_pdf(client, calls):
-    """Cumulação 1..10/3/2031 of a juiz especial: 39 753.22 / 30 × 1/3 × 10 = 4 417.0244… → 4 417.02.
+    """PAG-02 and PAG-11: cumulação 1..10/3/2031 of a juiz especial: 39 753.22 / 30 × 1/3 × 10 = 4 417.0244… → 4 417.02.
     The run reads by Query/GetItem only (no Scan)."""
     pid = f"jz.t{suffix()}"
     judge(client, pid, nome="Juiz André Alves")
