@@ -313,3 +313,26 @@ def test_pag_05_vacation_after_six_months_of_full_substitution_over_http(client)
     run(client, "2038-08")
     assert [l["valor"] for l in lines_of(memo(client, "2038-08-diferenca_entrancia"), pid)] == ["3746.74"]
     assert [l["valor"] for l in lines_of(memo(client, "2038-08-ferias"), pid)] == ["11959.09"]
+
+
+def test_bulk_import_is_all_or_nothing(client):
+    """A batch whose second designation overlaps a stored one is refused (409) and registers nobody; the same
+    batch without it imports both people and the designation, and importing it again creates nothing new."""
+    a, b = f"jz.t{suffix()}", f"jz.t{suffix()}"
+    judge(client, a)
+    juizo = f"J-{a}"
+    assert send(client, "post", "/designacoes", {"tipo": "cumulacao", "pessoa": a, "juizo": juizo,
+                                                 "inicio": "2039-01-01", "fim": "2039-01-31"}).status_code == 201
+    person = {"id": b, "nome": "Juíza Nova", "tipo": "magistrado", "cargo": "juiz", "entrancia": "final"}
+    good = {"id": f"imp-{b}", "tipo": "diarias", "pessoa": b, "juizo": "VU-CHA", "municipio": "5103007",
+            "inicio": "2039-01-10", "fim": "2039-01-12"}
+    bad = {"id": f"imp2-{b}", "tipo": "cumulacao", "pessoa": b, "juizo": juizo, "inicio": "2039-01-20",
+           "fim": "2039-02-05"}
+    refused = send(client, "post", "/importacao", {"pessoas": [person], "designacoes": [good, bad]}, ADMIN)
+    assert refused.status_code == 409 and json.loads(refused.body)["field"] == "designacoes[1]"
+    assert send(client, "get", f"/pessoas/{b}").status_code == 404
+    assert send(client, "get", f"/designacoes/imp-{b}").status_code == 404
+    done = send(client, "post", "/importacao", {"pessoas": [person], "designacoes": [good]}, ADMIN)
+    assert json.loads(done.body) == {"pessoas": 1, "designacoes_criadas": 1}
+    again = send(client, "post", "/importacao", {"pessoas": [person], "designacoes": [good]}, ADMIN)
+    assert json.loads(again.body) == {"pessoas": 1, "designacoes_criadas": 0}

@@ -195,6 +195,17 @@ def post_import(ctx: RequestContext, body: ImportacaoIn) -> dict[str, Any]:
             if person is None or person.tipo != "magistrado":
                 raise Refused(422, "PESSOA_DESCONHECIDA", f"designação {index}: {d.pessoa} não é magistrado "
                                                           "cadastrado.", f"designacoes[{index}].pessoa")
+            try:
+                service.check_designation(d, person)
+            except Refused as error:
+                raise Refused(error.status, error.code, f"designação {index}: {error.detail}",
+                              f"designacoes[{index}].{error.field or ''}".rstrip(".")) from error
+            if ctx.deps.repository.get_designation(d.id) is None:
+                try:
+                    ctx.deps.service.check_overlap(d)
+                except Refused as error:
+                    raise Refused(error.status, error.code, f"designação {index}: {error.detail}",
+                                  f"designacoes[{index}]") from error
             for other in designations[:index]:
                 if other.juizo == d.juizo and other.kind == d.kind and other.periodo.overlaps(d.periodo) \
                         and (d.kind != "auxilio" or other.pessoa == d.pessoa):

@@ -105,9 +105,9 @@ class PagamentosService:
             raise Refused(422, "VALIDACAO", f"{person_id} não é magistrado.", field)
         return person
 
-    def check_designation(self, d: Designation) -> Person:
-        """The refusals of a designation (422/409), before anything is written."""
-        person = self._magistrate(d.pessoa)
+    def check_designation(self, d: Designation, person: Person | None = None) -> Person:
+        """The refusals of a designation (422), before anything is written (``person``: not yet stored)."""
+        person = person or self._magistrate(d.pessoa)
         if len(d.periodo.months()) > MAX_DESIGNATION_MONTHS:
             raise Refused(422, "VALIDACAO", f"período maior que {MAX_DESIGNATION_MONTHS} meses: registre designações "
                                             "sucessivas.", "fim")
@@ -126,6 +126,20 @@ class PagamentosService:
             raise Refused(422, "PAG-02", "a fração da cumulação é 1/3 ou 1/6.", "fracao")
         return person
 
+    def check_overlap(self, d: Designation) -> str | None:
+        """409 if ``d`` overlaps a stored designation of the same kind for the same juízo; the guard's version."""
+        entries, guard = self.repository.juizo_index(d.juizo, d.kind)
+        for other in entries:
+            if other["id"] == d.id:
+                continue
+            if d.kind == "auxilio" and other["pessoa"] != d.pessoa:
+                continue  # several judges may aid the same juízo
+            if other["inicio"] <= d.periodo.fim.isoformat() and d.periodo.inicio.isoformat() <= other["fim"]:
+                raise Refused(409, "DESIGNACAO_SOBREPOSTA",
+                              f"o juízo {d.juizo} já tem designação de {d.kind} de {other['pessoa']} de "
+                              f"{other['inicio']} a {other['fim']} que se sobrepõe a este período.", "inicio")
+        return guard
+
     def create_designation(self, d: Designation) -> tuple[dict[str, Any], bool]:
         """Registers ``d`` (one transaction); the same id with the same content again → (existing, False)."""
         self.check_designation(d)
@@ -135,14 +149,7 @@ class PagamentosService:
             if existing == body:
                 return existing, False
             raise Refused(409, "CONFLITO", f"já existe a designação {d.id} com outro conteúdo.", "id")
-        entries, guard = self.repository.juizo_index(d.juizo, d.kind)
-        for other in entries:
-            if d.kind == "auxilio" and other["pessoa"] != d.pessoa:
-                continue  # several judges may aid the same juízo
-            if other["inicio"] <= d.periodo.fim.isoformat() and d.periodo.inicio.isoformat() <= other["fim"]:
-                raise Refused(409, "DESIGNACAO_SOBREPOSTA",
-                              f"o juízo {d.juizo} já tem designação de {d.kind} de {other['pessoa']} de "
-                              f"{other['inicio']} a {other['fim']} que se sobrepõe a este período.", "inicio")
+        guard = self.check_overlap(d)
         repo = self.repository
         model = repo.records
         uow = UnitOfWork(self.settings)
