@@ -11,7 +11,7 @@ import io
 import json
 import sys
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -336,3 +336,36 @@ def test_bulk_import_is_all_or_nothing(client):
     assert json.loads(done.body) == {"pessoas": 1, "designacoes_criadas": 1}
     again = send(client, "post", "/importacao", {"pessoas": [person], "designacoes": [good]}, ADMIN)
     assert json.loads(again.body) == {"pessoas": 1, "designacoes_criadas": 0}
+
+
+def test_pag_03_absences_from_distribuicao_and_the_ten_percent(client, service_app):
+    """10 desembargadores/JDS; distribuicao reports des 0 away 1..4/3/2040 (4 days) and des 1 away 10..12/3
+    (3 days): 2 of 10 = 20 % > 10 % → the 9 away at most 3 days get 41 845.49 / 3 = 13 948.496… → 13 948.50;
+    des 0 gets nothing. Plantões are kept and listed; one for an unknown judge is parked."""
+    from courtlib.messaging.contracts import DutyServed, MagistrateAbsenceRegistered
+
+    tag = suffix()
+    people = [{"id": f"des.{tag}{n}", "nome": f"Des. {n}", "tipo": "magistrado",
+               "cargo": "desembargador" if n < 8 else "jds"} for n in range(10)]
+    assert send(client, "post", "/importacao", {"pessoas": people}, ADMIN).status_code == 200
+
+    def away(n, start, end):
+        return MagistrateAbsenceRegistered(orgao="PLENO", magistrado=f"des.{tag}{n}", nome=f"Des. {n}",
+                                           inicio=date.fromisoformat(start), fim=date.fromisoformat(end),
+                                           motivo="licença")
+
+    def duty(who):
+        return DutyServed(plantao_id=f"p-{who}", escala_id="e", tipo="segundo_grau", magistrado=who, nome=who,
+                          data=date(2040, 3, 3), inicio=datetime(2040, 3, 3, 18, tzinfo=TZ),
+                          fim=datetime(2040, 3, 4, 11, tzinfo=TZ), dia_util=True, dias_credito=0)
+
+    deliver(service_app, away(0, "2040-03-01", "2040-03-04"), away(1, "2040-03-10", "2040-03-12"),
+            duty(f"des.{tag}2"), duty(f"des.{tag}x"), twice=True)
+    run(client, "2040-03")
+    lines = {l["pessoa"]: l["valor"] for l in memo(client, "2040-03-cumulacao_desembargadores")["linhas"]}
+    assert lines == {f"des.{tag}{n}": "13948.50" for n in range(1, 10)}
+    duties = json.loads(send(client, "get", "/plantoes?competencia=2040-03").body)["itens"]
+    assert [d["magistrado"] for d in duties] == [f"des.{tag}2"]
+    parked = json.loads(send(client, "get", "/estacionados?limite=200").body)["itens"]
+    assert [p["evento"]["data"]["magistrado"] for p in parked
+            if p["evento"]["data"].get("plantao_id") == f"p-des.{tag}x"] == [f"des.{tag}x"]
