@@ -24,7 +24,7 @@ from chalicelib.pagamentos.domain.model import (
     Session,
     Vacation,
 )
-from tests.unit.pagamentos.support import CHAPADA, MARCH, PEOPLE, amounts, config, make_rules, month_data
+from tests.unit.pagamentos.support import CHAPADA, amounts, make_rules, month_data
 
 D = date
 
