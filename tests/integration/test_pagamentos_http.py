@@ -369,3 +369,30 @@ def test_pag_03_absences_from_distribuicao_and_the_ten_percent(client, service_a
     parked = json.loads(send(client, "get", "/estacionados?limite=200").body)["itens"]
     assert [p["evento"]["data"]["magistrado"] for p in parked
             if p["evento"]["data"].get("plantao_id") == f"p-des.{tag}x"] == [f"des.{tag}x"]
+
+
+def test_pag_10_an_empty_draft_in_between_does_not_hold_the_adjustment(client, service_app):
+    """March/2041 sent with 1 800.00; April's cooperation memo is an empty draft nobody signs; a late 450.00 for
+    March arrives → May carries it (+450.00); re-running April afterwards does not repeat it."""
+    ana = f"sv.a{suffix()}"
+    servant(client, ana)
+
+    def bonus(id_, valor, minutos):
+        return CooperationBonusAssessed(apuracao_id=id_, servidor=ana, nome=ana, competencia="2041-03",
+                                        natureza="apuracao" if id_.endswith("r1") else "ajuste",
+                                        revisao=1 if id_.endswith("r1") else 2, minutos=minutos,
+                                        valor_hora=Decimal("45.00"), valor=Decimal(valor))
+
+    deliver(service_app, bonus(f"{ana}-r1", "1800.00", 2400))
+    run(client, "2041-03")
+    assert send(client, "post", "/memorandos/2041-03-gratificacao_cooperacao/assinatura",
+                auth=PRESIDENCY).status_code == 200
+    assert send(client, "post", "/memorandos/2041-03-gratificacao_cooperacao/envio").status_code == 200
+    run(client, "2041-04")
+    deliver(service_app, bonus(f"{ana}-r2", "450.00", 600))
+    run(client, "2041-05")
+    may = [(l["valor"], l["competencia_origem"]) for l in memo(client, "2041-05-gratificacao_cooperacao")["linhas"]
+           if l["pessoa"] == ana]
+    assert may == [("450.00", "2041-03")]
+    run(client, "2041-04")
+    assert [l for l in memo(client, "2041-04-gratificacao_cooperacao")["linhas"] if l["pessoa"] == ana] == []

@@ -338,14 +338,26 @@ class PagamentosService:
             rebuilt = self.rules_for(origin_month).build(self.load_month(origin_month, people))
             settled = True
             for category in closed:
-                if self._earlier_draft(headers, origin_month, month, category):
-                    settled = False  # that draft's own run carries the adjustment: never two drafts with it
+                target = headers.of(str(month)).get(category)
+                if target is not None and target.status in CLOSED:
+                    settled = False  # this month's memo is closed too: a later month carries the adjustment
                     continue
+                allocated = self.repository.allocation(category, origin)
+                if allocated is not None and allocated != str(month):
+                    holder = headers.of(allocated).get(category)
+                    if holder is None or holder.status not in CLOSED:
+                        settled = False  # that draft carries the adjustment: never two drafts with it
+                        continue
                 paid_lines = self._paid(headers, origin_month, category)
                 names = {line.chave_origem: (line.pessoa, line.nome) for line in paid_lines}
                 due = adjustments(category, origin_month, rebuilt[category], paid_by_key(paid_lines), names)
                 if due:
                     settled = False
+                    if allocated != str(month):
+                        try:
+                            self.repository.allocate(category, origin, str(month), allocated)
+                        except PutError:
+                            continue  # a concurrent run took them: its memo carries them
                     extra[category].extend(due)
             checked.append(origin)
             if settled and len(closed) == len(CATEGORIES):
@@ -355,17 +367,6 @@ class PagamentosService:
             result[category] = self._store(month, category, computed[category] + extra[category],
                                            headers.of(str(month)).get(category), now)
         return {"competencia": str(month), "memorandos": result, "competencias_revistas": checked}
-
-    def _earlier_draft(self, headers: HeaderCache, origin: Month, month: Month, category: str) -> bool:
-        """Whether a memo of ``category`` between ``origin`` and ``month`` (exclusive) is still open: an
-        adjustment goes to the first open memo after its origin only, so two drafts never both carry it."""
-        current = origin.next()
-        while current < month:
-            header = headers.of(str(current)).get(category)
-            if header is None or header.status not in CLOSED:
-                return True
-            current = current.next()
-        return False
 
     def _paid(self, headers: HeaderCache, origin: Month, category: str) -> list[Line]:
         """The lines closed memos hold for ``origin``: its own memo's, and adjustments in later closed memos."""

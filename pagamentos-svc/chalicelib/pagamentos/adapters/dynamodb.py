@@ -8,6 +8,7 @@
 | fact of a month (copy per month) | ``COMP#<AAAA-MM>`` | ``<TIPO>#<id>`` | — |
 | juízo guard + index | ``JUIZO#<juizo>`` | ``GUARDA#<tipo>`` / ``<tipo>#<inicio>#<id>`` | — |
 | month with late facts | ``PENDENCIAS`` | ``<AAAA-MM>`` | — |
+| where a month's adjustments go | ``ALOCACAO#<categoria>`` | ``<AAAA-MM>`` (origin) | — |
 | parked event | ``ESTACIONADO#<event id>`` | ``EVENTO`` | ``ESTACIONADOS`` / time#id |
 | memo header (versioned) | ``MEMOS#<AAAA-MM>`` | ``<categoria>`` | — |
 | memo lines (up to 200 per item) | ``MEMO#<id>`` | ``LINHAS#<geração>#<bloco>`` | — |
@@ -165,6 +166,22 @@ class PagamentosRepository:
             elif item.sk.startswith(f"{kind}#"):
                 entries.append(item.data)
         return entries, guard
+
+    def allocation(self, category: str, origin: Month | str) -> str | None:
+        """PAG-10: the month whose memo of ``category`` carries the adjustments of ``origin`` (None: none yet)."""
+        try:
+            return self.records.get(f"ALOCACAO#{category}", str(origin)).data["competencia"]
+        except DoesNotExist:
+            return None
+
+    def allocate(self, category: str, origin: Month | str, month: str, expected: str | None) -> None:
+        """Points ``origin``'s adjustments of ``category`` to ``month``, if nobody moved them since (else raises)."""
+        item = self.record(f"ALOCACAO#{category}", str(origin), "ALOCACAO", {"competencia": month})
+        model = self.records
+        if expected is None:
+            item.save(condition=model.pk.does_not_exist())
+        else:
+            item.save(condition=model.dados == _json({"competencia": expected}))
 
     def pending_months(self) -> list[str]:
         return [item.sk for item in self.records.query(PENDING)]
