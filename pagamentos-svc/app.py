@@ -3,11 +3,13 @@
 from chalice import Chalice, CognitoUserPoolAuthorizer
 
 from chalicelib.pagamentos import api, consumers
+from chalicelib.pagamentos.deps import PagamentosDeps
 from chalicelib.pagamentos.settings import get_settings
-from courtlib.service import ServiceDeps, http_blueprints, lambda_handlers
+from courtlib.service import http_blueprints, lambda_handlers
 
-deps = ServiceDeps(get_settings())
+deps = PagamentosDeps(get_settings())
 app = Chalice(app_name="pagamentos")
+app.api.binary_types.append("application/pdf")  # the memo PDF (PAG-11) is served as bytes
 authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[deps.settings.user_pool_arn])
 for blueprint in http_blueprints(deps, api.ROUTE_SETS, authorizer, title=api.TITLE):
     app.register_blueprint(blueprint)

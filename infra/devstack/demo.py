@@ -139,3 +139,4 @@ def seed(base_urls: Mapping[str, str], tokens: Mapping[str, str], steps: Sequenc
         log.debug("seed %s %s %s -> %s", step.service, step.method, step.path, status)
         ran += 1
     return ran
+from devstack import demo_pagamentos; SEED_STEPS += demo_pagamentos.SEED_STEPS  # noqa: E402,E702 (pagamentos-svc)

@@ -1,20 +1,58 @@
-"""Queue, stream and schedule handlers of pagamentos-svc."""
+"""Queue, stream and schedule handlers of pagamentos-svc.
+
+Events (idempotent: inbox marker per event id, items keyed by the producer's ids): absences of desembargadores
+(PAG-03), compensation used (PAG-02), plantão served (kept for the record), gratificação de cooperação (PAG-08).
+An event for a magistrate or servant not registered here is parked with its reason (``GET /estacionados``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.pagamentos import schedules
 from chalicelib.pagamentos.adapters.absences import AbsenceRepository
 from courtlib.calendar_api import calendar_event_handlers
-from courtlib.messaging.contracts import Envelope, MagistrateAbsenceRegistered, event_type_of
+from courtlib.messaging.contracts import (
+    CompensationUsed,
+    CooperationBonusAssessed,
+    DutyServed,
+    Envelope,
+    MagistrateAbsenceRegistered,
+    Payload,
+    event_type_of,
+)
 from courtlib.messaging.outbox import UnitOfWork
-from courtlib.service import ServiceDeps, messaging_blueprint
+from courtlib.observability import flush as flush_metrics
+from courtlib.service import messaging_blueprint
+
+# 09:00 UTC = 06:00 BRT every day; the run itself happens only on the configured day (PAG-01).
+MONTHLY_RUN_CRON = "cron(0 9 * * ? *)"
 
 
-def blueprint(deps: ServiceDeps) -> Blueprint:
+def blueprint(deps: Any) -> Blueprint:
     absences = AbsenceRepository(deps.settings)
 
     def absence_registered(payload: MagistrateAbsenceRegistered, envelope: Envelope, uow: UnitOfWork) -> None:
         uow.save(absences.item_for(payload, envelope))
+        deps.service.apply_event(payload, envelope, uow)  # marks the months for PAG-10 adjustments
+
+    def apply(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
+        deps.service.apply_event(payload, envelope, uow)
 
     handlers = {**calendar_event_handlers(deps.calendar),
-                event_type_of(MagistrateAbsenceRegistered): absence_registered}
-    return messaging_blueprint(deps.settings, handlers=handlers)  # type: ignore[arg-type]
+                event_type_of(MagistrateAbsenceRegistered): absence_registered,
+                event_type_of(CompensationUsed): apply,
+                event_type_of(DutyServed): apply,
+                event_type_of(CooperationBonusAssessed): apply}
+    bp = messaging_blueprint(deps.settings, handlers=handlers)  # type: ignore[arg-type]
+
+    @bp.schedule(MONTHLY_RUN_CRON)
+    def monthly_run(event: Any) -> dict[str, Any]:
+        try:
+            return schedules.monthly_run(deps.service)
+        finally:
+            flush_metrics()
+
+    return bp

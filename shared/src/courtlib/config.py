@@ -162,6 +162,32 @@ class DistribuicaoConfig(_Frozen):
     propaganda_dias_apos_eleicao: PositiveInt = 30  # DIST-10: ... até 30 dias após a eleição (004 art. 10)
 
 
+class TabelaPagamentos(_Frozen):
+    """PAG-02..09: values of one pay table, in force from ``vigencia`` (the tribunal sets them; defaults are demo
+    values, not a law's). Subsídio keys: ``desembargador``, ``juiz:especial``, ``juiz:final``, ``juiz:inicial``,
+    ``juiz_substituto``; diária keys ``desembargador`` and ``juiz``; ``funcoes``: monthly acréscimo per post."""
+
+    vigencia: date = date(2020, 1, 1)
+    subsidios: dict[str, Decimal] = {
+        "desembargador": Decimal("41845.49"), "juiz:especial": Decimal("39753.22"),
+        "juiz:final": Decimal("37765.56"), "juiz:inicial": Decimal("35877.28"),
+        "juiz_substituto": Decimal("34083.42"),
+    }
+    diarias: dict[str, Decimal] = {"desembargador": Decimal("1300.00"), "juiz": Decimal("1100.00")}  # PAG-06
+    gratificacao_sessao: Decimal = Decimal("1046.14")  # PAG-07: por sessão (001 art. 132)
+    valor_hora_cooperacao: Decimal = Decimal("45.00")  # PAG-08: conferência do valor de COOP-11
+    funcoes: dict[str, Decimal] = {  # 003 12.1 h–v: acréscimo mensal de quem exerce o posto (Lei 5.535/2009)
+        "direcao_foro": Decimal("3977.00"), "turma_recursal": Decimal("3977.00"), "coordenacao": Decimal("2650.00"),
+    }
+
+    @field_validator("subsidios", "diarias", "funcoes")
+    @classmethod
+    def _non_negative(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        if any(v < 0 for v in value.values()):
+            raise ValueError("valores não podem ser negativos")
+        return value
+
+
 class PagamentosConfig(_Frozen):
     # PAG-02: gratificação de cumulação de juízes, 1/3 ou 1/6 do subsídio pro rata (003 12.3.3)
     cumulacao_juiz_fracao_maior: Fraction = Fraction(1, 3)
@@ -173,6 +199,33 @@ class PagamentosConfig(_Frozen):
     cumulacao_desembargador_fracao: Fraction = Fraction(1, 3)  # PAG-03: 1/3 do subsídio (003 12.4.3)
     diferenca_entrancia_ferias_meses: PositiveInt = 6  # PAG-05: 6 meses de substituição plena (003 12.6.2.2)
     terco_ferias: Fraction = Fraction(1, 3)  # PAG-09: terço constitucional (CF art. 7º XVII)
+    # PAG-02: fração da cumulação por dia de compensação (PLAN-08) usado pelo titular; a norma diz "1/3 ou 1/6"
+    # sem dizer quando — o dia de folga do colega é cumulação plena de dois juízos, daí 1/3 (escolha documentada).
+    cumulacao_compensacao_fracao: Fraction = Fraction(1, 3)
+    # PAG-02/04/05/06/09: pro rata sobre o mês comercial de 30 dias (prática da folha; a norma não fixa).
+    dias_mes_pro_rata: PositiveInt = 30
+    # PAG-01: dia do mês em que o agendamento diário monta os memorandos do mês anterior (003 12.3.3.1: "no mês
+    # anterior"; o calendário da DIMAG fixa a data — aqui configuração).
+    dia_execucao_mensal: int = Field(5, ge=1, le=28)
+    # PAG-02..09: tabelas de vencimentos com vigência; vale, em cada dia, a última com vigência <= o dia.
+    tabelas: tuple[TabelaPagamentos, ...] = (TabelaPagamentos(),)
+
+    @field_validator("tabelas")
+    @classmethod
+    def _tables(cls, value: tuple[TabelaPagamentos, ...]) -> tuple[TabelaPagamentos, ...]:
+        days = [t.vigencia for t in value]
+        if len(set(days)) != len(days):
+            raise ValueError("duas tabelas com a mesma vigência")
+        return tuple(sorted(value, key=lambda t: t.vigencia)) or (TabelaPagamentos(),)
+
+    def tabela_em(self, day: date) -> TabelaPagamentos:
+        """The pay table in force on ``day`` (the earliest one when ``day`` precedes them all)."""
+        tables = self.tabelas or (TabelaPagamentos(),)
+        chosen = tables[0]
+        for table in tables:
+            if table.vigencia <= day:
+                chosen = table
+        return chosen
 
     @field_validator(
         "cumulacao_juiz_fracao_maior",

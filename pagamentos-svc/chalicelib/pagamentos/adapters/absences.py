@@ -1,8 +1,8 @@
 """Absences of members of the órgãos julgadores, as distribuicao-svc reports them (for PAG-03).
 
-One item per absence, keyed by magistrate and start day (a corrected end replaces it):
-``pk = AUSENCIA#<magistrado>``, ``sk = <inicio>``; ``gsi1`` = ``AUSENCIAS`` / ``<inicio>#<magistrado>``
-lists every absence by start day, so a month's absences are one Query.
+One item per absence, keyed by start day and magistrate (a corrected end replaces it), all in one partition
+sorted by start day: ``pk = AUSENCIAS``, ``sk = <inicio>#<magistrado>``, so a month's absences are one Query
+of the table (no index).
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ class AbsenceRepository:
 
     def item_for(self, absence: MagistrateAbsenceRegistered, envelope: Envelope) -> AbsenceItem:
         return self._model(
-            pk=f"AUSENCIA#{absence.magistrado}", sk=absence.inicio.isoformat(),
-            gsi1pk=ALL_ABSENCES, gsi1sk=f"{absence.inicio.isoformat()}#{absence.magistrado}",
+            pk=ALL_ABSENCES, sk=f"{absence.inicio.isoformat()}#{absence.magistrado}",
             orgao=absence.orgao, magistrado=absence.magistrado, nome=absence.nome,
             inicio=absence.inicio.isoformat(), fim=absence.fim.isoformat() if absence.fim else None,
             motivo=absence.motivo, event_id=envelope.id, recorded_at=datetime.now(timezone.utc),
@@ -44,5 +43,5 @@ class AbsenceRepository:
 
     def overlapping(self, start: date, end: date) -> list[AbsenceItem]:
         """Absences with a day in ``start..end`` (one Query on the start-day index, then the end filter)."""
-        started = self._model.by_gsi1.query(ALL_ABSENCES, self._model.gsi1sk <= f"{end.isoformat()}#\uffff")
+        started = self._model.query(ALL_ABSENCES, self._model.sk <= f"{end.isoformat()}#\uffff")
         return [item for item in started if item.fim is None or item.fim >= start.isoformat()]

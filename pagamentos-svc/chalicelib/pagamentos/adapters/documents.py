@@ -1,0 +1,149 @@
+"""PAG-11: the memo as a PDF a person signs (fpdf2 core fonts, as distribuicao-svc's edital) and its S3 store.
+
+Rendering is pure and deterministic (the same memo gives the same bytes). Core fonts encode latin-1 only:
+Portuguese letters are there; other characters are replaced by plain ones (:func:`to_latin1`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from chalicelib.pagamentos.domain.memos import total
+from chalicelib.pagamentos.domain.model import Line
+from chalicelib.pagamentos.domain.rules import CATEGORIES, TITLES
+from courtlib.settings import ServiceSettings
+
+TZ = ZoneInfo("America/Sao_Paulo")
+KEY_PREFIX = "pagamentos/memorandos"
+_PLAIN = {"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+          "\u2026": "...", "\u00d7": "x", "\u2022": "-"}
+
+
+def to_latin1(text: str) -> str:
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in _PLAIN:
+            out.append(_PLAIN[ch])
+        elif ord(ch) < 256:
+            out.append(ch)
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 256 and not unicodedata.combining(c))
+            out.append(base or "?")
+    return "".join(out)
+
+
+def brl(value: Decimal) -> str:
+    """1234.5 → "R$ 1.234,50" (negative: "-R$ 90,00")."""
+    sign = "-" if value < 0 else ""
+    whole, _, cents = f"{abs(value):.2f}".partition(".")
+    groups = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}R$ {groups},{cents}"
+
+
+def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, status: str, lines: Sequence[Line],
+                    generated_at: datetime, signed_by: str | None = None, signed_at: datetime | None = None) -> bytes:
+    """A4 portrait: heading, addressee (DIMAG), the table (name, basis, rule, amount), total, despacho block."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_creator("pagamentos-svc")
+    pdf.set_title(to_latin1(f"Memorando {memo_id}"))
+    pdf.set_creation_date(generated_at)
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.multi_cell(0, 5.5, to_latin1(tribunal.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, to_latin1(f"MEMORANDO {memo_id}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    for text in (f"À Divisão de Pessoal da Magistratura (DIMAG)",
+                 f"Assunto: {TITLES[category]} ({CATEGORIES[category]}) — competência {month[5:]}/{month[:4]}",
+                 f"Situação: {status}"):
+        pdf.multi_cell(0, 5.5, to_latin1(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    rows = sorted(lines, key=lambda l: (l.ajuste, l.nome, l.chave))
+    widths = (28, 44, 70, 16, 28)
+    pdf.set_font("Helvetica", "", 8)
+    if not rows:
+        pdf.set_font("Helvetica", "I", 10)
+        pdf.cell(0, 8, to_latin1("Nada a pagar nesta categoria na competência."), align="C",
+                 new_x="LMARGIN", new_y="NEXT")
+    else:
+        with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "CENTER", "RIGHT"),
+                       line_height=4.2) as table:
+            heading = table.row()
+            for title in ("Matrícula", "Nome", "Base", "Regra", "Valor"):
+                heading.cell(title)
+            for line in rows:
+                row = table.row()
+                base = line.base + (f" [ajuste de {line.competencia_origem}]" if line.ajuste else "")
+                for text in (line.pessoa, line.nome, base, line.regra, brl(line.valor)):
+                    row.cell(to_latin1(text))
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, to_latin1(f"Total do memorando: {brl(total(rows))} ({len(rows)} linha(s))"),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.set_font("Helvetica", "", 10)
+    if signed_by and signed_at:
+        when = signed_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M")
+        pdf.multi_cell(0, 5.5, to_latin1(f"Despacho: autorizo o pagamento. Assinado por {signed_by} em {when}."),
+                       new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.cell(0, 6, "_______________________________________", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, to_latin1("Desembargador Presidente (despacho)"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 7)
+    pdf.cell(0, 5, to_latin1(f"Gerado em {generated_at.astimezone(TZ).strftime('%d/%m/%Y %H:%M')} - "
+                             f"página {pdf.page_no()} de {{nb}}"), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class MemoDocumentStore:
+    """The sent memo's three documents in the documents bucket (one key per memo and format)."""
+
+    def __init__(self, settings: ServiceSettings, client: Any | None = None) -> None:
+        self._settings = settings
+        if client is not None:
+            self.__dict__["_s3"] = client
+
+    @cached_property
+    def _s3(self) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        style = "path" if self._settings.endpoint_url else "virtual"
+        return boto3.client("s3", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url,
+                            config=Config(signature_version="s3v4", s3={"addressing_style": style}))
+
+    @property
+    def bucket(self) -> str:
+        if not self._settings.documents_bucket:
+            raise RuntimeError("DOCUMENTS_BUCKET não configurado")
+        return self._settings.documents_bucket
+
+    def put(self, memo_id: str, documents: dict[str, tuple[bytes, str]]) -> dict[str, str]:
+        """``documents``: extension → (bytes, content type). Returns keys and sha256 per extension."""
+        out: dict[str, str] = {}
+        for extension, (body, content_type) in documents.items():
+            key = f"{KEY_PREFIX}/{memo_id[:4]}/{memo_id}.{extension}"
+            digest = sha256_hex(body)
+            self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
+                                Metadata={"sha256": digest, "memorando": memo_id})
+            out[f"{extension}_chave"] = key
+            out[f"{extension}_sha256"] = digest
+        return out
+
+    def get(self, key: str) -> bytes:
+        return self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()

@@ -1,0 +1,129 @@
+"""PAG-01, PAG-10, PAG-11: memo identity, lifecycle, adjustments for late facts, totals and the CSV.
+
+Lifecycle: ``rascunho`` (draft, rebuilt by every run) → ``assinado`` (the President's despacho; frozen)
+→ ``enviado`` (to DIMAG). A signed or sent memo is never changed: a fact that arrives later for its month
+is paid through an adjustment line in the next memo of the same category that is still a draft.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from chalicelib.pagamentos.domain.model import DomainError, Line, Month
+from chalicelib.pagamentos.domain.rules import CATEGORIES
+
+DRAFT, SIGNED, SENT = "rascunho", "assinado", "enviado"
+CLOSED = frozenset({SIGNED, SENT})
+
+
+def memo_id(month: Month | str, category: str) -> str:
+    return f"{month}-{category}"
+
+
+def split_memo_id(value: str) -> tuple[Month, str]:
+    month, _, category = value[:7], value[7], value[8:]
+    if _ != "-" or category not in CATEGORIES:
+        raise DomainError("NAO_ENCONTRADO", f"memorando desconhecido: {value!r}")
+    return Month.parse(month), category
+
+
+def require_transition(status: str, action: str) -> str:
+    """PAG-10: the next status, or a 409-worthy refusal (editing a signed memo, sending an unsigned one)."""
+    if action == "assinar":
+        if status != DRAFT:
+            raise DomainError("PAG-10", f"memorando {status}: só um rascunho pode ser assinado")
+        return SIGNED
+    if action == "enviar":
+        if status == SENT:
+            raise DomainError("PAG-10", "memorando já enviado")
+        if status != SIGNED:
+            raise DomainError("PAG-10", "o memorando precisa da assinatura (despacho do Presidente) antes do envio")
+        return SENT
+    if action == "editar":
+        if status != DRAFT:
+            raise DomainError("PAG-10", f"memorando {status} não pode ser alterado; uma correção entra como ajuste "
+                                        "no memorando do mês seguinte")
+        return DRAFT
+    raise ValueError(action)
+
+
+def total(lines: Iterable[Line]) -> Decimal:
+    return sum((line.valor for line in lines), Decimal("0.00"))
+
+
+def content_hash(lines: Iterable[Line]) -> str:
+    """Identifies a memo's content: a run that computes the same lines writes nothing (PAG-01)."""
+    digest = hashlib.sha256()
+    for line in sorted(lines, key=lambda l: l.chave):
+        digest.update("\x1f".join((line.chave, line.regra, line.pessoa, line.nome, line.base, str(line.quantidade),
+                                   str(line.valor), line.competencia_origem, line.chave_origem,
+                                   "1" if line.ajuste else "0")).encode())
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def adjustments(category: str, origin: Month, recomputed: Iterable[Line],
+                paid: Mapping[str, Decimal], names: Mapping[str, tuple[str, str]] | None = None) -> list[Line]:
+    """PAG-10: what is still owed (or was overpaid) for ``origin``: recomputed − paid, per original line key.
+
+    ``paid``: per ``chave_origem``, the sum of the lines of closed (signed or sent) memos that refer to
+    ``origin`` — its own memo and adjustments already in later memos — so nothing is paid twice.
+    ``names``: (pessoa, nome) of keys that disappeared from the recomputation (a reversal).
+    """
+    now: dict[str, Line] = {line.chave_origem: line for line in recomputed}
+    out = []
+    for key in sorted(set(now) | set(paid)):
+        computed = now[key].valor if key in now else Decimal("0.00")
+        already = paid.get(key, Decimal("0.00"))
+        difference = computed - already
+        if difference == 0:
+            continue
+        if key in now:
+            pessoa, nome, quantidade = now[key].pessoa, now[key].nome, now[key].quantidade
+        else:
+            pessoa, nome = (names or {}).get(key, (key.split("|")[0], key.split("|")[0]))
+            quantidade = Decimal(0)
+        out.append(Line(category, CATEGORIES[category], pessoa, nome,
+                        f"ajuste da competência {origin}: devido R$ {computed}, já pago R$ {already}",
+                        quantidade, difference, f"ajuste|{origin}|{key}", str(origin), key, ajuste=True))
+    return out
+
+
+def paid_by_key(lines: Iterable[Line]) -> dict[str, Decimal]:
+    paid: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for line in lines:
+        paid[line.chave_origem] += line.valor
+    return dict(paid)
+
+
+CSV_HEADER = ("memorando", "competencia", "categoria", "regra", "matricula", "nome", "base", "quantidade", "valor",
+              "competencia_origem", "ajuste")
+
+
+def render_csv(memo: str, month: str, category: str, lines: Iterable[Line]) -> str:
+    """PAG-11: the memo for the payroll import: one row per line (its total is ``valor``) and a TOTAL row."""
+    rows = sorted(lines, key=lambda l: (l.ajuste, l.nome, l.chave))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for line in rows:
+        writer.writerow((memo, month, category, line.regra, line.pessoa, line.nome, line.base, line.quantidade,
+                         line.valor, line.competencia_origem, "sim" if line.ajuste else "nao"))
+    writer.writerow((memo, month, category, CATEGORIES[category], "", "TOTAL", f"{len(rows)} linha(s)", "",
+                     total(rows), "", ""))
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class MemoSummary:
+    id: str
+    categoria: str
+    status: str
+    linhas: int
+    total: Decimal

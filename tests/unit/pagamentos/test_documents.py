@@ -1,0 +1,54 @@
+"""PAG-11: the memo PDF opens in a PDF reader and shows names, amounts and the memo total."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader
+
+from chalicelib.pagamentos.adapters.documents import brl, render_memo_pdf
+from chalicelib.pagamentos.domain.model import Line
+
+TZ = ZoneInfo("America/Sao_Paulo")
+
+
+def _line(pessoa: str, nome: str, valor: str, ajuste: bool = False) -> Line:
+    return Line("cumulacao_juizes", "PAG-02", pessoa, nome, "10 dia(s) de cumulação — fração 1/3", Decimal(10),
+                Decimal(valor), pessoa, "2027-02" if ajuste else "2027-03", pessoa, ajuste)
+
+
+def _text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pag_11_pdf_has_each_line_the_total_and_the_despacho():
+    """3 000.00 + 1 234.56 + (−90.00 adjustment) = 4 144.56."""
+    lines = [_line("jz.alves", "Juiz André Alves", "3000.00"), _line("jz.barros", "Juíza Beatriz Barros", "1234.56"),
+             _line("jz.campos", "Juiz Caio Campos", "-90.00", ajuste=True)]
+    data = render_memo_pdf(tribunal="TRE-MT", memo_id="2027-03-cumulacao_juizes", month="2027-03",
+                           category="cumulacao_juizes", status="assinado", lines=lines,
+                           generated_at=datetime(2027, 4, 5, 9, tzinfo=TZ), signed_by="presidente",
+                           signed_at=datetime(2027, 4, 6, 15, 30, tzinfo=TZ))
+    text = _text(data)
+    for expected in ("MEMORANDO 2027-03-cumulacao_juizes", "Juiz André Alves", "Juíza Beatriz Barros", "R$ 3.000,00",
+                     "R$ 1.234,56", "-R$ 90,00", "ajuste de 2027-02", "Total do memorando: R$ 4.144,56 (3 linha(s))",
+                     "Assinado por presidente em 06/04/2027 15:30", "DIMAG"):
+        assert expected in text, expected
+
+
+def test_pag_11_many_lines_continue_on_more_pages_and_render_the_same_twice():
+    lines = [_line(f"jz.{n:03d}", f"Juiz Número {n}", "100.00") for n in range(120)]
+    kwargs = dict(tribunal="TRE-MT", memo_id="2027-03-cumulacao_juizes", month="2027-03", category="cumulacao_juizes",
+                  status="rascunho", lines=lines, generated_at=datetime(2027, 4, 5, 9, tzinfo=TZ))
+    data = render_memo_pdf(**kwargs)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 3 and "R$ 12.000,00" in _text(data)
+    assert render_memo_pdf(**kwargs) == data
+
+
+def test_pag_11_brl_format():
+    assert (brl(Decimal("1234567.8")), brl(Decimal("-90")), brl(Decimal("0.05"))) == \
+        ("R$ 1.234.567,80", "-R$ 90,00", "R$ 0,05")
