@@ -1,5 +1,5 @@
-"""``make bench``: header, import times (section 1), HTTP reads (section 2), draws (section 3, same stack),
-draws on DynamoDB Local (section 4). Exit 0 even when a goal is missed; 1 when a section could not measure."""
+"""``make bench``: header, import times, HTTP reads, then each service's section on the same local stack,
+and draws on DynamoDB Local. Exit 0 even when a goal is missed; 1 when a section could not measure."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import datetime
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
-from bench import draws, draws_dynamodb_local, http_reads, imports
+from bench import draws, draws_dynamodb_local, http_reads, imports, pagamentos
 
 PACKAGES = ("boto3", "botocore", "pynamodb", "aws-lambda-powertools", "chalice", "moto", "pydantic")
 
@@ -46,7 +46,17 @@ def main() -> int:
     header()
     imports.run(emit)
     emit("")
-    reads_ok = http_reads.run(emit, then=lambda stack, base, counter: draws.run(emit, stack, base, counter))
+    sections = (draws.run, pagamentos.run)  # each takes the stack of section 2 and its bare-GetItem base
+
+    def on_the_stack(stack: object, base: object, counter: object) -> bool:
+        results = []
+        for number, section in enumerate(sections):
+            if number:
+                emit("")
+            results.append(section(emit, stack, base, counter))
+        return all(results)
+
+    reads_ok = http_reads.run(emit, then=on_the_stack)
     emit("")
     local_ok = draws_dynamodb_local.run(emit)
     emit("")
