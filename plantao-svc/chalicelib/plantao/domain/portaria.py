@@ -55,7 +55,7 @@ def _br(value: datetime) -> str:
 
 
 def portaria_text(number: PortariaNumber, *, tribunal: str, kind: Kind, month: Month, plantoes: Sequence[Plantao],
-                  motivo: str, signed_by: str, issued_at: datetime) -> str:
+                  motivo: str, signed_by: str, issued_at: datetime, embargo_days: int = 5) -> str:
     """The portaria as plain text for the DJe (one line per designated shift, in day order)."""
     lines = [
         f"{tribunal} — {number.label}",
@@ -68,6 +68,6 @@ def portaria_text(number: PortariaNumber, *, tribunal: str, kind: Kind, month: M
     for p in sorted(plantoes, key=lambda x: (x.day, x.rotation)):
         juizo = f" — {p.juizo_nome}" if p.juizo_nome else ""
         lines.append(f"{p.day.strftime('%d/%m/%Y')} | {p.unit} | {_br(p.start)} a {_br(p.end)} | {p.nome}{juizo}")
-    lines += ["", "Divulgação ao público somente 5 (cinco) dias antes de cada plantão (CNJ, Res. 152/2012).",
+    lines += ["", f"Divulgação ao público somente {embargo_days} dias antes de cada plantão (CNJ, Res. 152/2012).",
               f"Assinado por {signed_by} em {issued_at.strftime('%d/%m/%Y')}."]
     return "\n".join(lines) + "\n"
