@@ -204,3 +204,173 @@ def test_plan_01_night_edital_candidacies_in_its_month_and_designation_by_the_pr
     night = world.generate("2027-02", "noturno")
     assert [m for _, m in by_rotation(night, "noturno")][:5] == ["jz.alves", "jz.barros", "jz.campos", "jz.duarte",
                                                                   "jz.alves"]
+
+
+# --- approval, portaria, notices (PLAN-04) -------------------------------------------------------------
+
+
+def sent_messages() -> list:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return list(ses_backends[DEFAULT_ACCOUNT_ID]["sa-east-1"].sent_messages)
+
+
+def test_plan_04_only_the_presidency_approves_then_portaria_pdf_and_text_in_s3_and_each_designated_notified(world):
+    world.generate("2027-02", "estadual")
+    for headers in (ADMIN, MANAGER, SERVANT):
+        refused = world.post("/escalas/2027-02-estadual/aprovacao", headers=headers)
+        assert refused.status_code == 403 and refused.json_body["code"] == "PROIBIDO"
+    before = len(sent_messages())
+    approved = world.approve("2027-02-estadual")
+    assert approved["status"] == "aprovada" and approved["aprovada_por"] == "presidente"
+    [portaria] = approved["portarias"]
+    assert portaria["numero"] == "Portaria MI nº 1/2027"  # estadual: series MI, first of the year
+    designated = {p["magistrado"] for p in approved["plantoes"]}
+    assert approved["avisos_enviados"] == len(designated) == 7
+    new = sent_messages()[before:]
+    assert sorted(m.destinations["ToAddresses"][0] for m in new) == sorted(f"{m}@exemplo.jus.br" for m in designated)
+    assert all(m.source == "plantao@tribunal.example.jus.br" and "Portaria MI nº 1/2027" in m.subject for m in new)
+
+    from pypdf import PdfReader
+
+    bucket = world.deps.settings.documents_bucket
+    s3 = boto3.client("s3", region_name="sa-east-1")
+    pdf = s3.get_object(Bucket=bucket, Key=portaria["pdf"])["Body"].read()
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Portaria MI nº 1/2027" in text and "Juiz André Alves" in text and "Juiz Gustavo Gomes" in text
+    plain = s3.get_object(Bucket=bucket, Key=portaria["texto"])["Body"].read().decode()
+    assert "06/02/2027 | 1ª Região (Capital) | 06/02/2027 11h a 06/02/2027 18h | Juiz André Alves" in plain
+    read = world.get("/portarias/MI/2027/1").json_body
+    assert read["texto"] == plain and read["escala"] == "2027-02-estadual"
+
+    again = world.post("/escalas/2027-02-estadual/aprovacao")
+    assert again.status_code == 409
+    world.generate("2027-02", "segundo_grau")
+    assert world.approve("2027-02-segundo_grau")["portarias"][0]["numero"] == "Portaria M nº 1/2027"
+    world.generate("2027-02", "municipal")
+    assert world.approve("2027-02-municipal")["portarias"][0]["numero"] == "Portaria MI nº 2/2027"
+
+
+# --- swaps (PLAN-05) and impediments (PLAN-06) -----------------------------------------------------------
+
+
+A, B = "2027-02-13#estadual:R1", "2027-02-20#estadual:R1"  # campos, alves
+
+
+def test_plan_05_swap_request_and_presidency_approval_change_scale_and_portaria(world):
+    world.generate("2027-02", "estadual")
+    world.approve("2027-02-estadual")
+    body = {"plantao_a": A, "magistrado_a": "jz.campos", "plantao_b": B, "magistrado_b": "jz.alves",
+            "motivo": "compromisso familiar"}
+    requested = world.post("/escalas/2027-02-estadual/permutas", body, MANAGER)
+    assert requested.status_code == 201 and requested.json_body["status"] == "pendente"
+    swap_id = requested.json_body["id"]
+    assert world.post(f"/permutas/{swap_id}/aprovacao", headers=MANAGER).status_code == 403
+    approved = world.post(f"/permutas/{swap_id}/aprovacao")
+    assert approved.status_code == 200, approved.body
+    assert approved.json_body["portaria"] == "Portaria MI nº 2/2027" and approved.json_body["avisos_enviados"] == 2
+    scale = world.get("/escalas/2027-02-estadual").json_body
+    by_id = {p["id"]: p for p in scale["plantoes"]}
+    assert (by_id[A]["magistrado"], by_id[B]["magistrado"]) == ("jz.alves", "jz.campos")
+    assert by_id[A]["origem"] == "permuta" and len(scale["portarias"]) == 2
+    assert world.post(f"/permutas/{swap_id}/aprovacao").status_code == 409
+
+
+def test_plan_05_swap_with_someone_not_on_the_scale_or_after_the_plantao_is_422_and_writes_nothing(world):
+    world.generate("2027-02", "estadual")
+    stranger = {"plantao_a": A, "magistrado_a": "jz.campos", "plantao_b": B, "magistrado_b": "jd.paulo",
+                "motivo": "teste"}
+    response = world.post("/escalas/2027-02-estadual/permutas", stranger, MANAGER)
+    assert response.status_code == 422 and response.json_body["code"] == "PLAN-05"
+    assert response.json_body["field"] == "magistrado_b"
+    world.clock.set(date(2027, 2, 14))
+    late = {"plantao_a": A, "magistrado_a": "jz.campos", "plantao_b": B, "magistrado_b": "jz.alves", "motivo": "tarde"}
+    response = world.post("/escalas/2027-02-estadual/permutas", late, MANAGER)
+    assert response.status_code == 422 and "já começou" in response.json_body["detail"]
+    assert world.items("PERMUTA#") == []
+
+
+def test_plan_06_impediment_anticipates_the_first_of_next_month_whose_draft_is_regenerated(world):
+    world.generate("2027-02", "estadual")
+    world.approve("2027-02-estadual")
+    world.generate("2027-03", "estadual")  # draft: R1 opens March with jz.alves
+    response = world.post("/escalas/2027-02-estadual/impedimentos", {"plantao": A, "motivo": "impedimento legal"})
+    assert response.status_code == 201, response.body
+    assert response.json_body["plantao"]["magistrado"] == "jz.alves"  # the first of March, anticipated
+    assert response.json_body["portaria"] == "Portaria MI nº 2/2027"
+    march = world.get("/escalas/2027-03-estadual").json_body
+    assert by_rotation(march, "estadual:R1")[0][1] == "jz.barros"
+    world.approve("2027-03-estadual")
+    again = world.post("/escalas/2027-02-estadual/impedimentos", {"plantao": B, "motivo": "outro"})
+    assert again.status_code == 409 and again.json_body["code"] == "PLAN-06"
+
+
+# --- served duties (PLAN-07) and compensation (PLAN-08) ----------------------------------------------------
+
+
+def test_plan_07_served_duties_credit_two_days_and_emit_duty_served_once(world):
+    world.generate("2027-02", "estadual")
+    world.approve("2027-02-estadual")
+    world.clock.set(date(2027, 2, 8))  # the shifts of 6 and 7 are over
+    service = world.deps.service
+    assert service.register_served()["plantoes_registrados"] == 4  # R1 and R2 on 6 and 7
+    assert service.register_served()["plantoes_registrados"] == 0  # once per shift
+    served = world.events("plantao-realizado.v1")
+    assert len(served) == 4
+    alves = next(e for e in served if e["data"]["magistrado"] == "jz.alves")["data"]
+    assert alves["dias_credito"] == 2 and alves["dia_util"] is False and alves["tipo"] == "estadual"
+    assert alves["inicio"] == "2027-02-06T11:00:00-03:00" and alves["fim"] == "2027-02-06T18:00:00-03:00"
+    ledger = world.get("/compensacoes/jz.alves").json_body
+    assert (ledger["saldo"], ledger["disponivel"]) == (2, 2)
+    scale = world.get("/escalas/2027-02-estadual").json_body
+    assert sum(p["realizado"] for p in scale["plantoes"]) == 4
+
+
+def test_plan_08_use_only_dias_uteis_within_balance_then_approval_emits_compensation_used(world):
+    world.generate("2027-02", "estadual")
+    world.approve("2027-02-estadual")
+    world.clock.set(date(2027, 2, 8))
+    world.deps.service.register_served()  # jz.alves: 2 days
+    weekend = world.post("/compensacoes/usos", {"magistrado": "jz.alves", "dias": ["2027-02-13"],
+                                                "substituto": "jz.barros"}, MANAGER)
+    assert weekend.status_code == 422 and weekend.json_body["code"] == "PLAN-08"
+    assert weekend.json_body["dia"] == "2027-02-13" and weekend.json_body["saldo"] == 2
+    assert "sábado" in weekend.json_body["detail"] and "Saldo: 2" in weekend.json_body["detail"]
+    beyond = world.post("/compensacoes/usos", {"magistrado": "jz.alves", "substituto": "jz.barros",
+                                               "dias": ["2027-02-09", "2027-02-10", "2027-02-11"]}, MANAGER)
+    assert beyond.status_code == 422 and beyond.json_body["dia"] == "2027-02-11" and beyond.json_body["saldo"] == 2
+    asked = world.post("/compensacoes/usos", {"magistrado": "jz.alves", "substituto": "jz.barros",
+                                              "dias": ["2027-02-10", "2027-02-09"]}, MANAGER)
+    assert asked.status_code == 201, asked.body
+    use_id = asked.json_body["id"]
+    reserved = world.post("/compensacoes/usos", {"magistrado": "jz.alves", "substituto": "jz.barros",
+                                                 "dias": ["2027-02-11"]}, MANAGER)
+    assert reserved.status_code == 422 and reserved.json_body["saldo"] == 0  # the 2 days are reserved
+    assert world.post(f"/compensacoes/jz.alves/usos/{use_id}/aprovacao", headers=MANAGER).status_code == 403
+    approved = world.post(f"/compensacoes/jz.alves/usos/{use_id}/aprovacao")
+    assert approved.status_code == 200 and approved.json_body["status"] == "aprovado"
+    [event] = world.events("compensacao-usada.v1")
+    assert event["data"]["substituto"] == "jz.barros" and event["data"]["juizo_substituto"] == "2VC-CBA"
+    assert event["data"]["dias"] == ["2027-02-09", "2027-02-10"] and event["data"]["juizo"] == "1VC-CBA"
+    assert event["data"]["aprovado_por"] == "presidente"
+    ledger = world.get("/compensacoes/jz.alves").json_body
+    assert (ledger["saldo"], ledger["reservado"], ledger["disponivel"]) == (0, 0, 0)
+    assert world.post(f"/compensacoes/jz.alves/usos/{use_id}/aprovacao").status_code == 409
+    assert len(world.events("compensacao-usada.v1")) == 1
+
+
+def test_plan_07_social_action_and_cedes_credits(world):
+    ok = world.post("/compensacoes/creditos", {"magistrado": "jz.esteves", "tipo": "acao_social",
+                                              "data": "2027-02-06", "descricao": "Justiça itinerante"}, ADMIN)
+    assert ok.status_code == 201 and ok.json_body["dias"] == 2
+    workday = world.post("/compensacoes/creditos", {"magistrado": "jz.esteves", "tipo": "acao_social",
+                                                   "data": "2027-02-08", "descricao": "Em dia útil"}, ADMIN)
+    assert workday.status_code == 422 and workday.json_body["code"] == "PLAN-07"
+    cedes = world.post("/compensacoes/creditos", {"magistrado": "jd.paulo", "tipo": "cedes", "data": "2027-02-08",
+                                                 "descricao": "Encontro do CEDES"}, ADMIN)
+    assert cedes.status_code == 201 and cedes.json_body["dias"] == 1
+    judge = world.post("/compensacoes/creditos", {"magistrado": "jz.esteves", "tipo": "cedes", "data": "2027-02-08",
+                                                 "descricao": "Encontro do CEDES"}, ADMIN)
+    assert judge.status_code == 422
+    assert world.get("/compensacoes/jz.esteves").json_body["saldo"] == 2

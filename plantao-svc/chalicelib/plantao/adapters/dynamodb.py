@@ -170,7 +170,7 @@ class PlantaoRepository:
 
     def scales_between(self, first: Month, last: Month) -> list[StoredScale]:
         """Scales of ``first..last`` through gsi1 (eventually consistent)."""
-        condition = self.model.by_gsi1.gsi1sk.between(f"{first}#", f"{last}#~")  # type: ignore[attr-defined]
+        condition = self.model.gsi1sk.between(f"{first}#", f"{last}#~")
         keys = [(i.pk, i.sk) for i in self.model.by_gsi1.query(SCALES_INDEX, condition)]
         return [s for s in (self._get(pk, sk) for pk, sk in keys) if s is not None]
 
