@@ -97,6 +97,14 @@ class PeriodoIn(BaseModel):
     fim: date
 
 
+class NoturnoGrupoIn(BaseModel):
+    """Juízes já designados para um quadrimestre (migração do que foi decidido antes deste sistema)."""
+
+    ano: int = Field(ge=2000, le=2100)
+    quadrimestre: int = Field(ge=1, le=3)
+    juizes: list[str] = Field(min_length=1, max_length=20)
+
+
 class ReferenciaIn(BaseModel):
     """Importação (upsert por id) — o resultado inteiro precisa ser consistente."""
 
@@ -106,6 +114,7 @@ class ReferenciaIn(BaseModel):
     magistrados: list[MagistradoIn] = Field(default_factory=list, max_length=5000)
     zonas: list[ZonaIn] = Field(default_factory=list, max_length=2000)
     periodos_eleitorais: list[PeriodoIn] = Field(default_factory=list, max_length=50)
+    noturno: list[NoturnoGrupoIn] = Field(default_factory=list, max_length=50)
 
     def parts(self) -> dict[str, list[dict[str, Any]]]:
         def dump(items: list[BaseModel]) -> list[dict[str, Any]]:
@@ -113,7 +122,8 @@ class ReferenciaIn(BaseModel):
 
         periods = [{"id": p.inicio.isoformat(), **p.model_dump(mode="json")} for p in self.periodos_eleitorais]
         parts = {"REGIAO": dump(self.regioes), "COMARCA": dump(self.comarcas), "JUIZO": dump(self.juizos),
-                 "MAGISTRADO": dump(self.magistrados), "ZONA": dump(self.zonas), "PERIODO": periods}
+                 "MAGISTRADO": dump(self.magistrados), "ZONA": dump(self.zonas), "PERIODO": periods,
+                 "NOTURNO": [{"id": f"{g.ano}-{g.quadrimestre}", **g.model_dump(mode="json")} for g in self.noturno]}
         return {k: v for k, v in parts.items() if v}
 
 
@@ -545,7 +555,7 @@ def get_public_month(ctx: RequestContext, query: TipoQuery, mes: str) -> EscalaP
     month = _month(mes)
     service = ctx.deps.service
     today, embargo = service.today(), service.rules.embargo_publicacao_dias
-    scales = ctx.deps.repository.month_scales(month)
+    scales = ctx.deps.repository.published_month(month)
     entries = _public_entries(scales, today, embargo, kind=query.tipo)
     portarias = sorted(p["numero"] for s in scales if s.status == APROVADA and (not query.tipo or s.scale.kind == query.tipo)
                        and fully_disclosed([x.day for x in s.scale.plantoes], today, embargo) for p in s.portarias)
@@ -561,5 +571,5 @@ def get_public_day(ctx: RequestContext, query: TipoQuery, data: str) -> DiaPubli
         raise ProblemError.unprocessable("VALIDACAO", "data inválida: use AAAA-MM-DD", field="data") from None
     service = ctx.deps.service
     today, embargo = service.today(), service.rules.embargo_publicacao_dias
-    scales = ctx.deps.repository.month_scales(Month.of(day))
+    scales = ctx.deps.repository.published_month(Month.of(day))
     return DiaPublicoOut(data=day, hoje=today, plantoes=_public_entries(scales, today, embargo, day=day, kind=query.tipo))

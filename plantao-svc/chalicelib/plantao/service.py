@@ -74,7 +74,7 @@ class PlantaoService:
         return self.now().date()
 
     def reference(self) -> ReferenceData:
-        return self.repository.load_reference(self.config.capital.ibge)
+        return self.repository.load_reference(self.config.capital.ibge)[0]
 
     def calendar(self, days: Iterable[date]) -> CourtCalendar:
         return self.calendars.calendar_for(self.config, {d.year for d in days})
@@ -99,7 +99,7 @@ class PlantaoService:
 
     def import_reference(self, parts: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, int]:
         """Upserts reference data (by id) after checking the merged whole is consistent; nothing on refusal."""
-        current = self.reference()
+        current, version = self.repository.load_reference(self.config.capital.ibge)
         merged: dict[str, Any] = {}
         for tag, items in parts.items():
             attr, _to, from_ = REFERENCE_TYPES[tag]
@@ -112,7 +112,12 @@ class PlantaoService:
         if problems:
             raise PlantaoError("VALIDACAO", "Dados de referência inconsistentes: " + "; ".join(problems[:10]),
                                problemas=problems[:50])
-        self.repository.put_reference((tag, dict(i)) for tag, items in parts.items() for i in items)
+        try:
+            self.repository.save_reference(candidate, version)
+        except Conflict:
+            raise conflict("Os dados de referência foram alterados ao mesmo tempo; repita a importação.") from None
+        except ValueError as error:
+            raise PlantaoError("VALIDACAO", str(error)) from None
         return {tag.lower(): len(items) for tag, items in parts.items()}
 
     # night scale edital (PLAN-01) ----------------------------------------------------------------------
@@ -147,8 +152,8 @@ class PlantaoService:
         if outside:
             raise PlantaoError("PLAN-01", f"Não se candidataram no edital {year}/{quadrimester}: {', '.join(outside)}.",
                                field="juizes")
-        self.repository.put_reference([("NOTURNO", {"id": f"{year}-{quadrimester}", "ano": year,
-                                                    "quadrimestre": quadrimester, "juizes": list(judges)})])
+        self.import_reference({"NOTURNO": [{"id": f"{year}-{quadrimester}", "ano": year,
+                                            "quadrimestre": quadrimester, "juizes": list(judges)}]})
 
     # generation (PLAN-01, 02, 09) ----------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 | item | pk | sk | notes |
 |---|---|---|---|
-| reference datum | ``REF`` | ``<REGIAO/COMARCA/JUIZO/MAGISTRADO/ZONA/PERIODO/NOTURNO>#<id>`` | JSON in ``data``; one Query reads all |
+| reference snapshot head | ``REF`` | ``CABECA`` | ``version``, number of chunks (``last``) |
+| reference snapshot chunk | ``REF`` | ``LOTE#<nnn>`` | ≤ 300 KB of ``[tipo, dado]`` rows (regions, comarcas, juízos, magistrates, zones, periods, night groups) |
 | night-scale candidacy | ``EDITAL#<ano>-<q>`` | ``CANDIDATO#<magistrado>`` | PLAN-01 noturno |
 | rotation positions of a kind | ``ROTACAO`` | ``<tipo>`` | ``data`` {mes, posicoes}; ``version`` (PLAN-02) |
 | scale of a month and kind | ``ESCALA#<aaaa-mm>`` | ``<tipo>`` | the whole scale as JSON, ``status``, ``version``; gsi1 ``ESCALAS`` / ``<mes>#<tipo>`` |
@@ -13,13 +14,14 @@
 | ledger entry | ``COMPENSACAO#<magistrado>`` | ``LANC#<data>#<id>`` | written only if absent |
 | compensation use | ``COMPENSACAO#<magistrado>`` | ``USO#<id>`` | ``status`` pendente/aprovado |
 
-A month's scales are one partition: the public month read is one Query; a scale is rewritten whole
+A month's scales share a partition: the public month read is one BatchGetItem; a scale is rewritten whole
 (conditioned on its ``version``) by every change, so a change is one small transaction.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -36,7 +38,12 @@ from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
+PUBLIC_CACHE_SECONDS = 10.0  # public month reads: per-container cache of the approved scales
 REF_PK = "REF"
+REF_HEAD = "CABECA"
+REF_CHUNK = "LOTE#"
+REF_CHUNK_BYTES = 300_000  # DynamoDB items hold ≤ 400 KB
+REF_MAX_BYTES = 3_500_000  # a transaction holds ≤ 4 MB
 ROTATION_PK = "ROTACAO"
 SCALES_INDEX = "ESCALAS"
 RASCUNHO, APROVADA = "rascunho", "aprovada"
@@ -105,31 +112,63 @@ def _now() -> str:
 
 
 class PlantaoRepository:
-    def __init__(self, settings: ServiceSettings) -> None:
+    def __init__(self, settings: ServiceSettings, public_cache_seconds: float = PUBLIC_CACHE_SECONDS) -> None:
         self.settings = settings
         self.model = bind(PlantaoItem, settings)
+        self.public_cache_seconds = public_cache_seconds
+        self._public_cache: dict[str, tuple[float, list[StoredScale]]] = {}
 
     # reference data --------------------------------------------------------------------------------
 
-    def load_reference(self, capital: str) -> ReferenceData:
-        """Every reference datum in one (paginated) consistent Query of the ``REF`` partition."""
+    def load_reference(self, capital: str) -> tuple[ReferenceData, int]:
+        """Every reference datum and the snapshot's version: the head item, then its chunks in one BatchGetItem
+        (two calls whatever the size of the state)."""
+        try:
+            head = self.model.get(REF_PK, REF_HEAD, consistent_read=True)
+        except self.model.DoesNotExist:
+            return ReferenceData(capital=capital), 0
+        chunks = int(head.last or 0)
+        items = self.model.batch_get([(REF_PK, f"{REF_CHUNK}{n:03d}") for n in range(chunks)], consistent_read=True)
         values: dict[str, list[Any]] = {attr: [] for attr, _, _ in REFERENCE_TYPES.values()}
-        for item in self.model.query(REF_PK, consistent_read=True):
-            tag = item.sk.split("#", 1)[0]
-            spec = REFERENCE_TYPES.get(tag)
-            if spec is not None:
-                values[spec[0]].append(spec[2](json.loads(item.data or "{}")))
-        return ReferenceData(**{k: tuple(v) for k, v in values.items()}, capital=capital)
+        for item in sorted(items, key=lambda i: i.sk):
+            for tag, data in json.loads(item.data or "[]"):
+                spec = REFERENCE_TYPES.get(tag)
+                if spec is not None:
+                    values[spec[0]].append(spec[2](data))
+        return ReferenceData(**{k: tuple(v) for k, v in values.items()}, capital=capital), int(head.version or 0)
 
-    def put_reference(self, items: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
-        """Upserts ``(type tag, dict)`` items with BatchWriteItem (25 a call, retried by PynamoDB)."""
-        count = 0
-        with self.model.batch_write() as batch:
-            for tag, data in items:
-                batch.save(self.model(pk=REF_PK, sk=f"{tag}#{data['id']}", kind=tag.lower(), data=codec.dumps(data),
-                                      updated_at=_now()))
-                count += 1
-        return count
+    def save_reference(self, ref: ReferenceData, read_version: int) -> int:
+        """Writes the whole reference snapshot in chunks of ≤ ``REF_CHUNK_BYTES`` in one transaction, conditioned
+        on the version read (a concurrent import is refused, not merged). Answers the number of chunks."""
+        rows = [[tag, to(value)] for tag, (attr, to, _) in REFERENCE_TYPES.items() for value in getattr(ref, attr)]
+        chunks: list[str] = []
+        current: list[Any] = []
+        size = 0
+        for row in rows:
+            text = codec.dumps(row)
+            if current and size + len(text) > REF_CHUNK_BYTES:
+                chunks.append(codec.dumps(current))
+                current, size = [], 0
+            current.append(row)
+            size += len(text) + 1
+        if current:
+            chunks.append(codec.dumps(current))
+        if sum(len(c) for c in chunks) > REF_MAX_BYTES:
+            raise ValueError("dados de referência grandes demais para uma transação")
+        model = self.model
+        uow = UnitOfWork(self.settings)
+        previous = 0
+        if read_version:
+            previous = int(model.get(REF_PK, REF_HEAD, consistent_read=True).last or 0)
+        for n, data in enumerate(chunks):
+            uow.save(model(pk=REF_PK, sk=f"{REF_CHUNK}{n:03d}", kind="referencia", data=data, updated_at=_now()))
+        for n in range(len(chunks), previous):
+            uow.delete(model(pk=REF_PK, sk=f"{REF_CHUNK}{n:03d}"))
+        condition = model.pk.does_not_exist() if read_version == 0 else model.version == read_version
+        uow.save(model(pk=REF_PK, sk=REF_HEAD, kind="referencia", last=len(chunks), version=read_version + 1,
+                       updated_at=_now()), condition=condition)
+        self.commit(uow)
+        return len(chunks)
 
     def candidates(self, year: int, quadrimester: int) -> list[str]:
         return [i.sk.split("#", 1)[1] for i in self.model.query(f"EDITAL#{year}-{quadrimester}", consistent_read=True)]
@@ -165,8 +204,23 @@ class PlantaoRepository:
         return self._stored(item)
 
     def month_scales(self, month: Month, consistent: bool = False) -> list[StoredScale]:
-        """Every scale of a month (all kinds) in one Query."""
-        return [self._stored(i) for i in self.model.query(f"ESCALA#{month}", consistent_read=consistent)]
+        """Every scale of a month (all kinds) in one BatchGetItem (moto's Query walks the whole table)."""
+        keys = [(f"ESCALA#{month}", kind.value) for kind in Kind]
+        items = self.model.batch_get(keys, consistent_read=consistent)
+        return sorted((self._stored(i) for i in items), key=lambda s: s.scale.kind.value)
+
+    def published_month(self, month: Month) -> list[StoredScale]:
+        """The approved scales of a month for the public reads, cached per container for ``public_cache_seconds``
+        (a write through this container drops its month at once). The embargo is applied per request, on the
+        clock, so the cache can delay a change by a few seconds but never show a name early."""
+        now = time.monotonic()
+        key = str(month)
+        cached = self._public_cache.get(key)
+        if cached is not None and now - cached[0] < self.public_cache_seconds:
+            return cached[1]
+        scales = [s for s in self.month_scales(month) if s.status == APROVADA]
+        self._public_cache[key] = (now, scales)
+        return scales
 
     def scales_between(self, first: Month, last: Month) -> list[StoredScale]:
         """Scales of ``first..last`` through gsi1 (eventually consistent)."""
@@ -196,6 +250,7 @@ class PlantaoRepository:
                      gsi1pk=SCALES_INDEX, gsi1sk=f"{scale.month}#{scale.kind.value}", updated_at=_now())
         condition = model.pk.does_not_exist() if previous_version is None else model.version == previous_version
         uow.save(item, condition=condition)
+        uow.after_commit(lambda: self._public_cache.pop(str(scale.month), None))
         stored.version = (previous_version or 0) + 1
 
     # portarias (PLAN-04) ---------------------------------------------------------------------------
