@@ -374,3 +374,18 @@ def test_plan_07_social_action_and_cedes_credits(world):
                                                  "descricao": "Encontro do CEDES"}, ADMIN)
     assert judge.status_code == 422
     assert world.get("/compensacoes/jz.esteves").json_body["saldo"] == 2
+
+
+def test_plan_09_demo_seed_reference_data_is_accepted_and_gives_the_electoral_recesso_scale(world):
+    from devstack import demo_plantao
+
+    [step] = demo_plantao.SEED_STEPS
+    assert (step.service, step.method, step.path) == ("plantao", "PUT", "/referencia")
+    assert world.put(step.path, dict(step.body)).status_code == 200
+    december = world.generate("2026-12", "eleitoral")
+    members = by_rotation(december, "eleitoral:membros")
+    assert [d for d, _ in members] == list(range(20, 32))  # recesso 20–31/12 (CAL-02)
+    assert [m for _, m in by_rotation(december, f"eleitoral:{VARZEA}")][:3] == ["jz.esteves", "jz.farias",
+                                                                                 "jz.esteves"]
+    night = world.generate("2026-12", "noturno")
+    assert {m for _, m in by_rotation(night, "noturno")} == {"jz.alves", "jz.barros", "jz.campos", "jz.duarte"}
