@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.integration.test_plantao_http import MANAGER, Clock, World, ses, world  # noqa: F401 - fixtures
+from tests.integration.test_plantao_http import MANAGER, World, ses, world  # noqa: F401 - ses and world are fixtures
 
 D = date(2027, 2, 13)
 FIXED_CORRELATION = {"X-Correlation-Id": "sonda-embargo"}

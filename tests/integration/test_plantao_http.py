@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import boto3
@@ -389,3 +389,59 @@ def test_plan_09_demo_seed_reference_data_is_accepted_and_gives_the_electoral_re
                                                                                  "jz.esteves"]
     night = world.generate("2026-12", "noturno")
     assert {m for _, m in by_rotation(night, "noturno")} == {"jz.alves", "jz.barros", "jz.campos", "jz.duarte"}
+
+
+def test_cal_03_a_ponto_facultativo_decreed_after_approval_is_covered_by_anticipation_with_a_portaria(world):
+    world.generate("2027-02", "estadual")
+    world.approve("2027-02-estadual")
+    world.clock.set(date(2027, 2, 10))
+    decreed = world.post("/calendario/dias", {"data": "2027-02-16", "tipo": "ponto_facultativo",
+                                              "descricao": "Carnaval", "decretado_em": "2027-02-10"}, ADMIN)
+    assert decreed.status_code == 201, decreed.body
+    world.deps.calendar.clear_cache()
+    assert world.post("/escalas/2027-02-estadual/novos-dias", headers=ADMIN).status_code == 403
+    response = world.post("/escalas/2027-02-estadual/novos-dias")
+    assert response.status_code == 200, response.body
+    added = [(p["data"], p["rotacao"], p["magistrado"]) for p in response.json_body["acrescentados"]]
+    # R1 ended February on jz.duarte, R2 on jz.farias: whoever opens March is anticipated to 16/02
+    assert added == [("2027-02-16", "estadual:R1", "jz.alves"), ("2027-02-16", "estadual:R2", "jz.gomes")]
+    assert response.json_body["portaria"] == "Portaria MI nº 2/2027" and response.json_body["avisos_enviados"] == 2
+    again = world.post("/escalas/2027-02-estadual/novos-dias").json_body
+    assert again["acrescentados"] == [] and again["portaria"] is None
+    march = world.generate("2027-03", "estadual")
+    assert by_rotation(march, "estadual:R1")[0][1] == "jz.barros"
+
+
+# --- schedules -------------------------------------------------------------------------------------------
+
+
+def fire(name: str) -> dict:
+    """The schedule handler called as EventBridge calls it."""
+    event = {"version": "0", "id": "e-1", "detail-type": "Scheduled Event", "source": "aws.events",
+             "account": "123456789012", "time": "2027-01-20T09:00:00Z", "region": "sa-east-1",
+             "resources": ["arn:aws:events:sa-east-1:123456789012:rule/x"], "detail": {}}
+    return sys.modules["plantao_app"].app.handler_map[name](event, None)
+
+
+def test_plan_02_monthly_schedule_generates_next_months_drafts_on_the_configured_day_only(world):
+    world.clock.set(date(2027, 1, 19))
+    quiet = fire("generate_monthly_scales")
+    assert quiet["geradas"] == []
+    world.clock.set(date(2027, 1, 20))  # plantao.geracao_dia_do_mes = 20
+    done = fire("generate_monthly_scales")
+    assert sorted(done["geradas"]) == ["2027-02-estadual", "2027-02-municipal", "2027-02-segundo_grau"]
+    assert list(done["falhas"]) == ["2027-02-noturno"]  # no night judges designated for the quadrimester
+    again = fire("generate_monthly_scales")
+    assert again["geradas"] == [] and len(again["existentes"]) == 3
+
+
+def test_plan_07_served_duties_schedule_handler_registers_each_shift_once(world):
+    world.generate("2027-02", "segundo_grau")
+    world.approve("2027-02-segundo_grau")
+    world.clock.set(date(2027, 2, 3), hour=12)  # shifts of 1st (18h→2nd 11h) and 2nd (18h→3rd 11h) are over
+    result = fire("register_served_duties")
+    assert result["plantoes_registrados"] == 2
+    served = world.events("plantao-realizado.v1")
+    assert sorted(e["data"]["data"] for e in served) == ["2027-02-01", "2027-02-02"]
+    assert all(e["data"]["dia_util"] is True and e["data"]["dias_credito"] == 0 for e in served)
+    assert fire("register_served_duties")["plantoes_registrados"] == 0

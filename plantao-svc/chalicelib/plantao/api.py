@@ -475,6 +475,23 @@ def post_impediment(ctx: RequestContext, body: ImpedimentoIn, escala: str) -> Im
                           portaria=record["numero"] if record else None, avisos_enviados=sent)
 
 
+class NovosDiasOut(BaseModel):
+    escala: str
+    acrescentados: list[PlantaoOut]
+    portaria: str | None
+    avisos_enviados: int
+
+
+@routes.route("/escalas/{escala}/novos-dias", methods=["POST"], roles=PRESIDENCY, response=NovosDiasOut,
+              summary="Cobre dias sem expediente decretados depois da escala, antecipando o primeiro do mês seguinte "
+                      "(CAL-03, 003 10.11.4)")
+def post_new_days(ctx: RequestContext, escala: str) -> NovosDiasOut:
+    with problems():
+        stored, added, record, sent = ctx.deps.service.cover_new_days(escala, ctx.principal.username or "")
+    return NovosDiasOut(escala=stored.id, acrescentados=[_plantao_out(p, stored.served) for p in added],
+                        portaria=record["numero"] if record else None, avisos_enviados=sent)
+
+
 @routes.route("/portarias/{serie}/{ano}/{numero}", methods=["GET"], roles=STAFF, response=PortariaOut,
               summary="Uma portaria de plantão: texto para o DJe e chaves no S3")
 def get_portaria(ctx: RequestContext, serie: str, ano: str, numero: str) -> PortariaOut:

@@ -308,21 +308,8 @@ class PlantaoService:
         calendar = self.calendar([scale.month.first, scale.month.next().next().last])
         old = scale.plantao(plantao_id)
         new_scale, new = rules.impediment(scale, plantao_id, ref, calendar, self.rules, self.now())
-        rotation = self.repository.rotation(scale.kind)
         uow = UnitOfWork(self.settings)
-        if rotation.month == str(scale.month):
-            self.repository.stage_rotation(uow, rotation, scale.month, new_scale.end)
-        elif rotation.month == str(scale.month.next()):
-            following = self.repository.scale(scale.month.next(), scale.kind)
-            if following is None or following.status != RASCUNHO:
-                raise conflict(f"A escala {scale.kind.value} de {scale.month.next()} já foi aprovada: quem a abre "
-                               "não pode mais ser antecipado; use uma permuta.", "PLAN-06")
-            version = following.version
-            following.scale = rules.generate(scale.kind, scale.month.next(), ref, calendar, self.rules, new_scale.end)
-            self.repository.stage_scale(uow, following, previous_version=version)
-            self.repository.stage_rotation(uow, rotation, scale.month.next(), following.scale.end)
-        else:
-            raise conflict(f"A rotação {scale.kind.value} já avançou até {rotation.month}.", "PLAN-06")
+        self._stage_anticipation(uow, scale, new_scale, ref, calendar, "PLAN-06")
         version = stored.version
         stored.scale = new_scale
         record = text = None
@@ -333,9 +320,54 @@ class PlantaoService:
         self._tx(uow, f"A escala {scale_id} mudou ao mesmo tempo; repita.")
         sent = 0
         if record is not None and text is not None:
-            sent = self._publish(record, text, {new.magistrado, *( [old.magistrado] if old else [])},
+            sent = self._publish(record, text, {new.magistrado, *([old.magistrado] if old else [])},
                                  replace(stored.scale, plantoes=(new,)))
         return stored, new, record, sent
+
+    def _stage_anticipation(self, uow: UnitOfWork, scale: Scale, new_scale: Scale, ref: ReferenceData,
+                            calendar: CourtCalendar, code: str) -> None:
+        """A turn of next month was anticipated: the rotation's position moves; next month's draft, if it
+        exists, is regenerated from the new position; an approved next month refuses the change (409)."""
+        rotation = self.repository.rotation(scale.kind)
+        if rotation.month == str(scale.month):
+            self.repository.stage_rotation(uow, rotation, scale.month, new_scale.end)
+        elif rotation.month == str(scale.month.next()):
+            following = self.repository.scale(scale.month.next(), scale.kind)
+            if following is None or following.status != RASCUNHO:
+                raise conflict(f"A escala {scale.kind.value} de {scale.month.next()} já foi aprovada: quem a abre "
+                               "não pode mais ser antecipado; use uma permuta.", code)
+            version = following.version
+            following.scale = rules.generate(scale.kind, scale.month.next(), ref, calendar, self.rules, new_scale.end)
+            self.repository.stage_scale(uow, following, previous_version=version)
+            self.repository.stage_rotation(uow, rotation, scale.month.next(), following.scale.end)
+        else:
+            raise conflict(f"A rotação {scale.kind.value} já avançou até {rotation.month}.", code)
+
+    # days that became non-working after publication (CAL-03, 003 10.11.4) -----------------------------
+
+    def cover_new_days(self, scale_id: str, by: str) -> tuple[StoredScale, list[Plantao], dict[str, Any] | None, int]:
+        stored = self.scale(scale_id)
+        scale = stored.scale
+        ref = self.reference()
+        calendar = self.calendar([scale.month.first, scale.month.next().next().last])
+        new_scale, added = rules.cover_new_days(scale, ref, calendar, self.rules, self.now())
+        if not added:
+            return stored, [], None, 0
+        uow = UnitOfWork(self.settings)
+        self._stage_anticipation(uow, scale, new_scale, ref, calendar, "CAL-03")
+        version = stored.version
+        stored.scale = new_scale
+        record = text = None
+        if stored.status == APROVADA:
+            days = ", ".join(sorted({p.day.strftime("%d/%m/%Y") for p in added}))
+            record, text = self._stage_portaria(uow, stored, f"dias sem expediente decretados após a escala: {days}",
+                                                added, by)
+        self.repository.stage_scale(uow, stored, previous_version=version)
+        self._tx(uow, f"A escala {scale_id} mudou ao mesmo tempo; repita.")
+        sent = 0
+        if record is not None and text is not None:
+            sent = self._publish(record, text, {p.magistrado for p in added}, replace(new_scale, plantoes=tuple(added)))
+        return stored, added, record, sent
 
     # served duties (PLAN-07) → DutyServed ---------------------------------------------------------------
 

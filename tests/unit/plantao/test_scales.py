@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict, UncoveredDayError
-from chalicelib.plantao.domain.reference import Absence, NightGroup
+from chalicelib.plantao.domain.reference import Absence
 from chalicelib.plantao.domain.scales import Kind, Month, generate, impediment, swap
 from tests.unit.plantao.support import CONFIG, TZ, at, calendar, reference
 
@@ -205,3 +205,24 @@ def test_plan_02_month_parsing_and_neighbours():
     with pytest.raises(ValueError):
         Month.parse("2027-13")
     assert timedelta(0) == Month(2027, 3).first - date(2027, 3, 1)
+
+
+def test_cal_03_a_ponto_facultativo_decreed_after_publication_keeps_the_scale_and_anticipates_next_month():
+    from courtlib.calendar import CalendarEntry, EntryKind
+
+    from chalicelib.plantao.domain.scales import cover_new_days
+
+    ref = reference()
+    published = generate(Kind.ESTADUAL, FEB, ref, calendar(entries=[]), CONFIG, {})
+    decreed = calendar(entries=[CalendarEntry(date(2027, 2, 16), EntryKind.PONTO_FACULTATIVO, None, "Carnaval",
+                                              date(2027, 2, 10))])
+    changed, added = cover_new_days(published, ref, decreed, CONFIG, at(date(2027, 2, 10)))
+    assert [(p.day.day, p.rotation, p.magistrado, p.origem) for p in added] == [
+        (16, "estadual:R1", "jz.alves", "antecipacao"), (16, "estadual:R2", "jz.gomes", "antecipacao")]
+    assert [p for p in changed.plantoes if p.origem == "escala"] == list(published.plantoes)  # nothing rebuilt
+    march = generate(Kind.ESTADUAL, Month(2027, 3), ref, decreed, CONFIG, changed.end)
+    assert by_rotation(march, "estadual:R1")[0][1] == "jz.barros"  # alves' turn was anticipated to 16/02
+    again, none = cover_new_days(changed, ref, decreed, CONFIG, at(date(2027, 2, 10)))
+    assert none == [] and again == changed
+    _, late = cover_new_days(published, ref, decreed, CONFIG, at(date(2027, 2, 16), 12))
+    assert late == []  # the day already started: nothing added

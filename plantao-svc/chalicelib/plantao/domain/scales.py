@@ -415,5 +415,38 @@ def impediment(scale: Scale, plantao_id: str, ref: ReferenceData, calendar: Cour
                         field="plantao")
 
 
+def cover_new_days(scale: Scale, ref: ReferenceData, calendar: CourtCalendar, config: PlantaoConfig,
+                   now: datetime) -> tuple[Scale, list[Plantao]]:
+    """CAL-03 and 003 10.11.4: a day that became non-working after the scale was made (a ponto facultativo
+    decreed during the month) does not rebuild the scale; each rotation covers it with whoever would open the
+    next month, anticipated (the position moves to them). Shifts already started are never added.
+
+    Answers the scale with the new shifts and the new shifts (none when nothing is missing).
+    """
+    existing = {(p.day, p.rotation) for p in scale.plantoes}
+    following = {p.key: p for p in rotation_plans(scale.kind, scale.month.next(), ref, calendar, config)}
+    end = dict(scale.end)
+    added: list[Plantao] = []
+    for plan in rotation_plans(scale.kind, scale.month, ref, calendar, config):
+        members = (following.get(plan.key) or plan).members
+        for slot in plan.slots:
+            if (slot.day, slot.rotation) in existing or slot.start <= now:
+                continue
+            index = _next_index(members, end.get(plan.key))
+            reasons = []
+            for step in range(len(members)):
+                member = members[(index + step) % len(members)]
+                reason = _unavailable(member, slot.day, ref)
+                if reason is None:
+                    added.append(_plantao(slot, member, ref, origem="antecipacao"))
+                    end[plan.key] = member.key
+                    break
+                reasons.append(reason)
+            else:
+                raise UncoveredDayError("CAL-03", slot.day, plan.key, "; ".join(reasons) or "rotação sem membros")
+    plantoes = tuple(sorted((*scale.plantoes, *added), key=lambda p: (p.day, p.rotation)))
+    return replace(scale, plantoes=plantoes, end=end), added
+
+
 def time_of(day: date, hour: int, tz: object) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=tz)  # type: ignore[arg-type]
