@@ -231,6 +231,9 @@ def test_plan_04_only_the_presidency_approves_then_portaria_pdf_and_text_in_s3_a
     new = sent_messages()[before:]
     assert sorted(m.destinations["ToAddresses"][0] for m in new) == sorted(f"{m}@exemplo.jus.br" for m in designated)
     assert all(m.source == "plantao@tribunal.example.jus.br" and "Portaria MI nº 1/2027" in m.subject for m in new)
+    to_gomes = next(m for m in new if m.destinations["ToAddresses"][0] == "jz.gomes@exemplo.jus.br")
+    assert "13/02/2027 2ª Região: 13/02 11h a 13/02 18h (Vara Única de Chapada dos Guimarães)" in to_gomes.body
+    assert "André" not in to_gomes.body and "06/02/2027 1ª Região" not in to_gomes.body  # only their own shifts
 
     from pypdf import PdfReader
 

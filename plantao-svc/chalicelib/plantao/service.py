@@ -239,16 +239,22 @@ class PlantaoService:
         except Exception:  # noqa: BLE001 - the approval stands; GET /portarias/... renders it again
             logger.exception("portaria não armazenada", extra={"portaria": record["numero"]})
         ref = self.reference()
-        recipients = []
+        messages = []
         for magistrate_id in sorted(magistrates):
             magistrate = ref.magistrate(magistrate_id)
-            if magistrate is not None:
-                recipients.append((magistrate.email or f"{magistrate.id}@exemplo.jus.br", magistrate.name))
+            if magistrate is None:
+                continue
+            own = [p for p in scale.plantoes if p.magistrado == magistrate_id]
+            lines = "\n".join(f"- {p.day.strftime('%d/%m/%Y')} {p.unit}: {p.start:%d/%m %Hh} a {p.end:%d/%m %Hh}"
+                              + (f" ({p.juizo_nome})" if p.juizo_nome else "") for p in own)
+            body = (f"Foi publicada a {record['numero']} ({record['motivo']}).\n"
+                    + (f"Seus plantões:\n{lines}\n" if own else "Você deixou de estar designado nos plantões "
+                       "alterados por esta portaria.\n")
+                    + f"\nA escala só é divulgada ao público {self.rules.embargo_publicacao_dias} dias antes de "
+                      "cada plantão (CNJ, Res. 152/2012).")
+            messages.append((magistrate.email or f"{magistrate.id}@exemplo.jus.br", magistrate.name, body))
         subject = f"{record['numero']} — plantão {scale.kind.value} {scale.month}"
-        body = (f"Foi publicada a {record['numero']} ({record['motivo']}). Seus plantões:\n" + "\n".join(
-            f"- {p.day.strftime('%d/%m/%Y')} {p.unit}: {p.start:%d/%m %Hh} a {p.end:%d/%m %Hh}"
-            for p in scale.plantoes) + "\n\nA escala só é divulgada ao público 5 dias antes de cada plantão.")
-        return self.notifier.send(recipients, subject, body)
+        return self.notifier.send(messages, subject)
 
     def portaria(self, series: str, year: int, number: int) -> tuple[dict[str, Any], str]:
         record = self.repository.portaria(series, year, number)

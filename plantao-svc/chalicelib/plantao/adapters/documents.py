@@ -21,7 +21,7 @@ KEY_PREFIX = "plantao/portarias"
 
 def to_latin1(text: str) -> str:
     """``text`` for the PDF core fonts: accents kept, other characters replaced by plain ones."""
-    plain = {"\u2014": "-", "\u2013": "-", "\u00aa": "a", "\u00ba": "o", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+    plain = {"\u2014": "-", "\u2013": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
     out = []
     for ch in unicodedata.normalize("NFC", text):
         if ch in ("\u2014", "\u2013", "\u2019", "\u201c", "\u201d"):
@@ -105,10 +105,10 @@ class Notifier:
 
         return boto3.client("ses", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url)
 
-    def send(self, recipients: Iterable[tuple[str, str]], subject: str, body: str) -> int:
-        """One e-mail per recipient ``(address, name)``; answers how many were accepted (failures are logged)."""
+    def send(self, messages: Iterable[tuple[str, str, str]], subject: str) -> int:
+        """One e-mail per ``(address, name, body)``; answers how many were accepted (failures are logged)."""
         sent = 0
-        for address, name in recipients:
+        for address, name, body in messages:
             try:
                 self._ses.send_email(
                     Source=self._settings.notice_sender, Destination={"ToAddresses": [address]},
