@@ -51,6 +51,21 @@ def state() -> dict[str, Any]:
             "noturno": [{"ano": year, "quadrimestre": q, "juizes": night} for q in (1, 2, 3)]}
 
 
+def _municipal_holidays() -> list[dict[str, Any]]:
+    """A weekday holiday in 30 interior comarcas (3 per region), spread over the month's weekdays."""
+    from datetime import date, timedelta
+
+    first = date(int(MONTH[:4]), int(MONTH[5:]), 1)
+    weekdays = [first + timedelta(days=n) for n in range(28) if (first + timedelta(days=n)).weekday() < 5]
+    out = []
+    for r in range(REGIONS):
+        for c in range(1, 4):
+            day = weekdays[(r * 3 + c) % len(weekdays)]
+            out.append({"data": day.isoformat(), "tipo": "feriado_municipal", "municipio": f"59{r:02d}{c:02d}0",
+                        "descricao": f"Aniversário da Comarca C{r:02d}{c:02d} (bench)", "decretado_em": "2029-12-01"})
+    return out
+
+
 def _session(token: str) -> Any:
     import requests
 
@@ -77,6 +92,12 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
             emit(f"   ERRO ao importar os dados de referência: HTTP {loaded.status_code} {loaded.text[:300]}")
             return False
         emit(f"   importação dos dados de referência: {time.perf_counter() - began:.2f} s")
+        holidays = _municipal_holidays()
+        for body in holidays:  # municipal holidays on weekdays of the month, so the municipal scale has work
+            made = admin.post(f"{url}/calendario/dias", json=body, timeout=HTTP_TIMEOUT_S)
+            if made.status_code != 201:
+                emit(f"   ERRO ao registrar feriado municipal: HTTP {made.status_code} {made.text[:300]}")
+                return False
 
         mark = counter.mark()
         began = time.perf_counter()

@@ -269,6 +269,8 @@ def test_plan_05_swap_request_and_presidency_approval_change_scale_and_portaria(
     requested = world.post("/escalas/2027-02-estadual/permutas", body, MANAGER)
     assert requested.status_code == 201 and requested.json_body["status"] == "pendente"
     swap_id = requested.json_body["id"]
+    listed = world.get("/escalas/2027-02-estadual/permutas").json_body["itens"]
+    assert [(s["id"], s["status"]) for s in listed] == [(swap_id, "pendente")]
     assert world.post(f"/permutas/{swap_id}/aprovacao", headers=MANAGER).status_code == 403
     approved = world.post(f"/permutas/{swap_id}/aprovacao")
     assert approved.status_code == 200, approved.body

@@ -455,6 +455,21 @@ def post_swap(ctx: RequestContext, body: PermutaIn, escala: str) -> PermutaOut:
     return PermutaOut(**{k: data[k] for k in PermutaOut.model_fields if k in data})
 
 
+class PermutasOut(BaseModel):
+    escala: str
+    itens: list[PermutaOut]
+
+
+@routes.route("/escalas/{escala}/permutas", methods=["GET"], roles=STAFF, response=PermutasOut,
+              summary="Pedidos de permuta de uma escala, pendentes e deferidos (PLAN-05)")
+def list_swaps(ctx: RequestContext, escala: str) -> PermutasOut:
+    with problems():
+        ctx.deps.service.scale(escala)
+    items = [PermutaOut(**{k: data[k] for k in PermutaOut.model_fields if k in data}, status=status)
+             for data, status in ctx.deps.repository.swap_requests(escala)]
+    return PermutasOut(escala=escala, itens=items)
+
+
 @routes.route("/permutas/{permuta}/aprovacao", methods=["POST"], roles=PRESIDENCY, response=PermutaOut,
               summary="Defere a permuta: escala, portaria e registro alterados (PLAN-05)")
 def post_swap_approval(ctx: RequestContext, permuta: str) -> PermutaOut:

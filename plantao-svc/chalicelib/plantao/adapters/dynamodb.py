@@ -285,6 +285,11 @@ class PlantaoRepository:
             return None
         return json.loads(item.data or "{}"), item.status or "pendente"
 
+    def swap_requests(self, scale_id: str) -> list[tuple[dict[str, Any], str]]:
+        """The swap requests of a scale (gsi1 ``ESCALA#<id>#PERMUTAS``, eventually consistent)."""
+        return [(json.loads(i.data or "{}"), i.status or "pendente")
+                for i in self.model.by_gsi1.query(f"ESCALA#{scale_id}#PERMUTAS")]
+
     def stage_swap_request(self, uow: UnitOfWork, swap_id: str, data: Mapping[str, Any], status: str,
                            expected: str | None) -> None:
         model = self.model
