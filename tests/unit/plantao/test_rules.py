@@ -107,3 +107,14 @@ def test_plan_08_substitute_must_be_another_titular_present_on_those_days():
         check_use(alves, days, away, 2, ref, cal)
     with pytest.raises(PlantaoError, match="Dia repetido"):
         check_use(alves, days * 2, ref.magistrate("jz.barros"), 2, ref, cal)
+
+
+def test_plan_01_reference_data_check_names_every_inconsistency():
+    from chalicelib.plantao.domain.reference import Juizo, Magistrate
+
+    ref = reference()
+    assert ref.check() == []
+    broken = reference(juizos=(*ref.juizos, Juizo("1VC-CBA", "Duplicada", "CBA", 9), Juizo("X", "X", "NADA", 1, "ninguem")),
+                       magistrates=(*ref.magistrates, Magistrate("jz.sem", "Juiz Sem Vara", 99, juizo="VARA-INEXISTENTE")))
+    assert broken.check() == ["juízo 1VC-CBA repetido", "magistrado jz.sem: juízo VARA-INEXISTENTE desconhecido",
+                              "juízo X: comarca NADA desconhecida", "juízo X: magistrado ninguem desconhecido"]

@@ -147,6 +147,16 @@ class ReferenceData:
     def check(self) -> list[str]:
         """Inconsistencies that make the data unusable (unknown region, comarca, juízo or judge)."""
         problems: list[str] = []
+        for label, values in (("região", self.regions), ("comarca", self.comarcas), ("juízo", self.juizos),
+                              ("magistrado", self.magistrates), ("zona", self.zones)):
+            seen: set[str] = set()
+            for value in values:
+                if value.id in seen:  # type: ignore[attr-defined]
+                    problems.append(f"{label} {value.id} repetido")  # type: ignore[attr-defined]
+                seen.add(value.id)  # type: ignore[attr-defined]
+        for m in self.magistrates:
+            if m.juizo is not None and self.juizo(m.juizo) is None:
+                problems.append(f"magistrado {m.id}: juízo {m.juizo} desconhecido")
         for c in self.comarcas:
             if self.region(c.region) is None:
                 problems.append(f"comarca {c.id}: região {c.region} desconhecida")
