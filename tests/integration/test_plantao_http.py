@@ -450,3 +450,18 @@ def test_plan_07_served_duties_schedule_handler_registers_each_shift_once(world)
     assert sorted(e["data"]["data"] for e in served) == ["2027-02-01", "2027-02-02"]
     assert all(e["data"]["dia_util"] is True and e["data"]["dias_credito"] == 0 for e in served)
     assert fire("register_served_duties")["plantoes_registrados"] == 0
+
+
+def test_plan_02_adopting_the_system_continues_the_rotation_where_the_manual_scales_stopped(world):
+    body = {"ultimo_mes": "2027-01", "ultimos": {"estadual:R1": "2VC-CBA", "estadual:R2": "VU-CHA"}}
+    assert world.put("/rotacoes/estadual", body, MANAGER).status_code == 403
+    bad = world.put("/rotacoes/estadual", {**body, "ultimos": {"estadual:R1": "VU-CHA"}})
+    assert bad.status_code == 422 and "não é membro" in bad.json_body["detail"]
+    done = world.put("/rotacoes/estadual", body)
+    assert done.status_code == 200, done.body
+    february = world.generate("2027-02", "estadual")
+    assert by_rotation(february, "estadual:R1")[:2] == [(6, "jz.campos"), (7, "jz.duarte")]  # after barros (2VC)
+    assert by_rotation(february, "estadual:R2")[0] == (6, "jz.esteves")  # after Chapada comes VGR again
+    again = world.put("/rotacoes/estadual", body)
+    assert again.status_code == 409 and again.json_body["code"] == "PLAN-02"
+    assert world.post("/escalas", {"mes": "2027-01", "tipo": "estadual"}).status_code == 409

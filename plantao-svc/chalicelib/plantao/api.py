@@ -389,6 +389,28 @@ def _quadrimester(ano: str, quadrimestre: str) -> tuple[int, int]:
     return int(ano), int(quadrimestre)
 
 
+class RotacaoIn(BaseModel):
+    ultimo_mes: str = Field(pattern=MONTH, description="Último mês feito fora do sistema")
+    ultimos: dict[str, str] = Field(min_length=1, max_length=500,
+                                    description="Rotação → membro (juízo, zona ou magistrado) que serviu por último")
+
+
+class RotacaoOut(BaseModel):
+    tipo: str
+    ultimo_mes: str
+    posicoes: dict[str, str]
+
+
+@routes.route("/rotacoes/{tipo}", methods=["PUT"], roles={"admin", "presidencia"}, body=RotacaoIn, response=RotacaoOut,
+              summary="Na adoção do sistema: onde cada rotação parou nas escalas feitas à mão (PLAN-02)")
+def put_rotation(ctx: RequestContext, body: RotacaoIn, tipo: str) -> RotacaoOut:
+    if tipo not in {k.value for k in Kind}:
+        raise ProblemError.not_found(f"Tipo de plantão desconhecido: {tipo}.")
+    with problems():
+        positions = ctx.deps.service.continue_from(Kind(tipo), _month(body.ultimo_mes), body.ultimos)
+    return RotacaoOut(tipo=tipo, ultimo_mes=body.ultimo_mes, posicoes=positions)
+
+
 # --- scales -------------------------------------------------------------------------------------------
 
 

@@ -157,6 +157,31 @@ class PlantaoService:
 
     # generation (PLAN-01, 02, 09) ----------------------------------------------------------------------
 
+    def continue_from(self, kind: Kind, last_month: Month, last_members: Mapping[str, str]) -> dict[str, str]:
+        """PLAN-02 when adopting the system: where each rotation stopped in the scales made by hand (the member
+        that served last in ``last_month``), so the first generated month continues it. Only before the first
+        scale of the kind; answers the stored positions."""
+        rotation = self.repository.rotation(kind)
+        if rotation.version != 0:
+            raise conflict(f"A rotação {kind.value} já está em uso (último mês {rotation.month}): ela nunca é "
+                           "reiniciada.", "PLAN-02")
+        plans = {p.key: p for p in rules.rotation_plans(kind, last_month.next(), self.reference(),
+                                                        self._month_calendar(last_month.next()), self.rules)}
+        positions: dict[str, str] = {}
+        for rotation_key, member_id in last_members.items():
+            plan = plans.get(rotation_key)
+            if plan is None:
+                raise PlantaoError("PLAN-02", f"Rotação {rotation_key} desconhecida em {kind.value} "
+                                   f"(rotações: {', '.join(sorted(plans))}).", field="ultimos")
+            member = next((m for m in plan.members if m.id == member_id), None)
+            if member is None:
+                raise PlantaoError("PLAN-02", f"{member_id} não é membro da rotação {rotation_key}.", field="ultimos")
+            positions[rotation_key] = member.key
+        uow = UnitOfWork(self.settings)
+        self.repository.stage_rotation(uow, rotation, last_month, positions)
+        self._tx(uow, f"A rotação {kind.value} começou a ser usada ao mesmo tempo.")
+        return positions
+
     def generate(self, month: Month, kind: Kind) -> StoredScale:
         if self.repository.scale(month, kind) is not None:
             raise conflict(f"Já existe escala {kind.value} de {month}.", "PLAN-02")
