@@ -66,6 +66,25 @@ def _municipal_holidays() -> list[dict[str, Any]]:
     return out
 
 
+def _wait_for_events(stack: Any, budget_s: float = 20.0) -> bool:
+    """Until the calendar events are relayed and every consumer queue is empty (twice in a row)."""
+    import boto3
+
+    sqs = boto3.client("sqs", endpoint_url=stack.endpoint, region_name="sa-east-1", aws_access_key_id="testing",
+                       aws_secret_access_key="testing")
+    urls = [v for k, v in stack.outputs.items() if k.endswith("QueueUrl")]
+    deadline, quiet = time.monotonic() + budget_s, 0
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        busy = sum(int(value) for url in urls for value in sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        )["Attributes"].values())
+        quiet = quiet + 1 if busy == 0 else 0
+        if quiet >= 2:
+            return True
+    return False
+
+
 def _session(token: str) -> Any:
     import requests
 
@@ -98,6 +117,8 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
             if made.status_code != 201:
                 emit(f"   ERRO ao registrar feriado municipal: HTTP {made.status_code} {made.text[:300]}")
                 return False
+        settled = _wait_for_events(stack)  # the holidays' events go to three services: not during the timing
+        emit(f"   {len(holidays)} feriados municipais registrados; eventos entregues: {'sim' if settled else 'NÃO (20 s)'}")
 
         mark = counter.mark()
         began = time.perf_counter()
