@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+import threading
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -465,3 +466,31 @@ def test_plan_02_adopting_the_system_continues_the_rotation_where_the_manual_sca
     again = world.put("/rotacoes/estadual", body)
     assert again.status_code == 409 and again.json_body["code"] == "PLAN-02"
     assert world.post("/escalas", {"mes": "2027-01", "tipo": "estadual"}).status_code == 409
+
+
+def test_plan_04_concurrent_approvals_get_distinct_consecutive_numbers(world):
+    """Two MI approvals at once: the counter is conditioned on the number read, the loser reads again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    world.generate("2027-02", "estadual")
+    world.generate("2027-02", "municipal")
+    service = world.deps.service
+    barrier, calls = threading.Barrier(2, timeout=10), []
+    original = service.repository.portaria_last
+
+    def racing_read(series, year):  # both read the counter before either writes: one must lose and retry
+        value = original(series, year)
+        calls.append(value)
+        if len(calls) <= 2:
+            barrier.wait()
+        return value
+
+    service.repository.portaria_last = racing_read
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda scale: service.approve(scale, "presidente"),
+                                ["2027-02-estadual", "2027-02-municipal"]))
+    del service.repository.portaria_last
+    numbers = sorted(record["n"] for _, record, _ in results)
+    assert numbers == [1, 2] and calls[:2] == [None, None] and len(calls) == 3  # the loser read again
+    counter = [i for i in world.items("PORTARIA#MI#2027") if i["sk"]["S"] == "CONTADOR"]
+    assert counter[0]["last"]["N"] == "2"

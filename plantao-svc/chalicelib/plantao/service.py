@@ -8,6 +8,9 @@ repeated.
 
 from __future__ import annotations
 
+import functools
+import random
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -37,6 +40,7 @@ from courtlib.messaging.contracts import CompensationUsed, DutyServed, new_event
 from courtlib.messaging.outbox import UnitOfWork
 from courtlib.observability import logger
 
+MAX_ATTEMPTS = 3  # a use case that met a concurrent write is read and decided again, then refused (409)
 SERVED_CHUNK = 25  # plantões per transaction when registering served duties: ≤ 1 + 25 + 25 + 25 items
 
 
@@ -49,6 +53,24 @@ class NotFound(LookupError):
 
 def conflict(detail: str, code: str = "CONFLITO") -> StateConflict:
     return StateConflict(code, detail)
+
+
+def retried(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Runs a use case again (fresh reads) when its transaction met a concurrent write (``CONFLITO``); a rule's
+    own conflict (PLAN-xx) is never retried. After ``MAX_ATTEMPTS`` the 409 goes to the caller."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return method(*args, **kwargs)
+            except StateConflict as error:
+                if error.code != "CONFLITO" or attempt + 1 == MAX_ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
+        raise AssertionError("unreachable")
+
+    return wrapper
 
 
 @dataclass
@@ -202,6 +224,7 @@ class PlantaoService:
         self._tx(uow, f"Escala {kind.value} de {month} gerada por outra requisição ao mesmo tempo.")
         return stored
 
+    @retried
     def regenerate(self, scale_id: str) -> StoredScale:
         stored = self.scale(scale_id)
         if stored.status != RASCUNHO:
@@ -223,6 +246,7 @@ class PlantaoService:
 
     # approval and portarias (PLAN-04) ----------------------------------------------------------------
 
+    @retried
     def approve(self, scale_id: str, by: str) -> tuple[StoredScale, dict[str, Any], int]:
         stored = self.scale(scale_id)
         if stored.status != RASCUNHO:
@@ -302,6 +326,7 @@ class PlantaoService:
         self._tx(uow, "Permuta já registrada.")
         return {**data, "status": "pendente"}
 
+    @retried
     def approve_swap(self, swap_id: str, by: str) -> tuple[dict[str, Any], StoredScale, dict[str, Any] | None, int]:
         found = self.repository.swap_request(swap_id)
         if found is None:
@@ -331,6 +356,7 @@ class PlantaoService:
 
     # impediment (PLAN-06) ----------------------------------------------------------------------------
 
+    @retried
     def impediment(self, scale_id: str, plantao_id: str, reason: str, by: str) -> tuple[StoredScale, Plantao,
                                                                                           dict[str, Any] | None, int]:
         stored = self.scale(scale_id)
@@ -376,6 +402,7 @@ class PlantaoService:
 
     # days that became non-working after publication (CAL-03, 003 10.11.4) -----------------------------
 
+    @retried
     def cover_new_days(self, scale_id: str, by: str) -> tuple[StoredScale, list[Plantao], dict[str, Any] | None, int]:
         stored = self.scale(scale_id)
         scale = stored.scale
@@ -469,6 +496,7 @@ class PlantaoService:
         return {"magistrado": magistrate_id, "saldo": saldo, "reservado": reservado, "disponivel": saldo - reservado,
                 "lancamentos": entries, "usos": uses}
 
+    @retried
     def request_use(self, magistrate_id: str, days: Sequence[date], substitute_id: str, by: str) -> dict[str, Any]:
         ref = self.reference()
         magistrate = self._magistrate(ref, magistrate_id)
@@ -488,6 +516,7 @@ class PlantaoService:
         self._tx(uow, f"O saldo de {magistrate.id} mudou ao mesmo tempo; repita.")
         return {**data, "status": "pendente"}
 
+    @retried
     def approve_use(self, magistrate_id: str, use_id: str, by: str, correlation_id: str) -> dict[str, Any]:
         found = self.repository.use(magistrate_id, use_id)
         if found is None:
