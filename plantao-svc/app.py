@@ -3,10 +3,11 @@
 from chalice import Chalice, CognitoUserPoolAuthorizer
 
 from chalicelib.plantao import api, consumers
+from chalicelib.plantao.deps import PlantaoDeps
 from chalicelib.plantao.settings import get_settings
-from courtlib.service import ServiceDeps, http_blueprints, lambda_handlers
+from courtlib.service import http_blueprints, lambda_handlers
 
-deps = ServiceDeps(get_settings())
+deps = PlantaoDeps(get_settings())
 app = Chalice(app_name="plantao")
 authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[deps.settings.user_pool_arn])
 for blueprint in http_blueprints(deps, api.ROUTE_SETS, authorizer, title=api.TITLE):

@@ -1,10 +1,41 @@
-"""Queue, stream and schedule handlers of plantao-svc."""
+"""Queue, stream and schedule handlers of plantao-svc.
+
+plantao-svc owns the calendar (it produces its events) and consumes no event. Its schedules:
+- ``register_served_duties`` daily: every shift of an approved scale that is over is registered once —
+  compensation credit (PLAN-07) and the ``plantao.plantao-realizado`` event for pagamentos-svc;
+- ``generate_monthly_scales`` daily: on the configured day (``plantao.geracao_dia_do_mes``) the drafts of
+  next month (PLAN-02), a day that already has them changes nothing.
+"""
+
+from typing import Any
 
 from chalice import Blueprint
 
-from courtlib.service import ServiceDeps, messaging_blueprint
+from courtlib.observability import flush as flush_metrics
+from courtlib.service import messaging_blueprint
+
+# EventBridge crons are UTC. 14:30 UTC = 11:30 BRT: the daytime shifts of yesterday and the night shift that
+# ended at 11h today are over.
+SERVED_CRON = "cron(30 14 * * ? *)"
+# 09:00 UTC = 06:00 BRT, every day; the use case acts only on the configured day of the month.
+MONTHLY_CRON = "cron(0 9 * * ? *)"
 
 
-def blueprint(deps: ServiceDeps) -> Blueprint:
-    # plantao-svc produces the calendar's events and consumes none yet.
-    return messaging_blueprint(deps.settings, handlers={})
+def blueprint(deps: Any) -> Blueprint:
+    bp = messaging_blueprint(deps.settings, handlers={})
+
+    @bp.schedule(SERVED_CRON)
+    def register_served_duties(event: Any) -> dict[str, Any]:
+        try:
+            return deps.service.register_served()
+        finally:
+            flush_metrics()
+
+    @bp.schedule(MONTHLY_CRON)
+    def generate_monthly_scales(event: Any) -> dict[str, Any]:
+        try:
+            return deps.service.generate_next_month()
+        finally:
+            flush_metrics()
+
+    return bp

@@ -8,8 +8,12 @@ from courtlib.settings import ServiceSettings
 
 class PlantaoSettings(ServiceSettings):
     ENV_PREFIX: ClassVar[str] = "PLANTAO_"
+    # NOTICE_SENDER comes from infra/identity.yaml's output NoticeSender (the SES-verified domain).
+    SHARED_ENV: ClassVar[dict[str, tuple[str, ...]]] = {**ServiceSettings.SHARED_ENV,
+                                                         "notice_sender": ("NOTICE_SENDER",)}
 
     service: str = "plantao"
+    notice_sender: str = "plantao@tribunal.example.jus.br"
 
 
 @cache

@@ -145,6 +145,11 @@ class PlantaoConfig(_Frozen):
     compensacao_dias_uteis_cedes: PositiveInt = 1  # PLAN-07: encontro do CEDES, desembargador
     portaria_serie_capital: str = "M"  # PLAN-04: capital e 2º grau (003 10.7.3, 10.10.3)
     portaria_serie_interior: str = "MI"  # PLAN-04: interior (003 10.5.3)
+    # PLAN-02: dia do mês em que o agendamento gera os rascunhos do mês seguinte (a norma não fixa; 003 10.1 "mensais")
+    geracao_dia_do_mes: int = Field(20, ge=1, le=28)
+    # PLAN-01/09: tipos gerados pelo agendamento mensal; um tribunal eleitoral acrescenta "eleitoral" (001 art. 12 §3)
+    tipos_gerados: tuple[Literal["estadual", "municipal", "noturno", "segundo_grau", "eleitoral"], ...] = (
+        "estadual", "municipal", "noturno", "segundo_grau")
 
 
 class DistribuicaoConfig(_Frozen):
