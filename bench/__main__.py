@@ -12,7 +12,7 @@ from datetime import datetime
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
-from bench import draws, draws_dynamodb_local, http_reads, imports, pagamentos
+from bench import draws, draws_dynamodb_local, http_reads, imports, pagamentos, plantao
 
 PACKAGES = ("boto3", "botocore", "pynamodb", "aws-lambda-powertools", "chalice", "moto", "pydantic")
 
@@ -46,7 +46,7 @@ def main() -> int:
     header()
     imports.run(emit)
     emit("")
-    sections = (draws.run, pagamentos.run)  # each takes the stack of section 2 and its bare-GetItem base
+    sections = (draws.run, plantao.run, pagamentos.run)  # each takes the stack of section 2 and its bare-GetItem base
 
     def on_the_stack(stack: object, base: object, counter: object) -> bool:
         results = []
