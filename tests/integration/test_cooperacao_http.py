@@ -411,3 +411,30 @@ def test_coop_12_partner_requests_idempotent_private_deliberated_and_published(c
     assert internal.status_code == 201 and internal.json_body["origem"] == "INTERNO"
     assert call(client, "GET", "/nucleo/pedidos?limite=200", headers=NUCLEO).status_code == 200
     assert call(client, "GET", "/nucleo/pedidos", headers=servant_h("s")).status_code == 403
+
+
+# --- the schedule -------------------------------------------------------------------------------------------
+
+
+def _scheduled_event() -> dict:
+    return {"version": "0", "id": "e-1", "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": "123456789012", "time": NOW.isoformat(), "region": "sa-east-1",
+            "resources": ["arn:aws:events:sa-east-1:123456789012:rule/x"], "detail": {}}
+
+
+def test_coop_11_daily_schedule_closes_the_previous_month_only_on_the_configured_day(client, world, table, deps,
+                                                                                     service_app):
+    app = service_app("cooperacao")
+    assert {"consume_events", "relay_outbox", "sweep_outbox", "monthly_close"} <= {s.name for s in app.event_sources}
+    assert callable(sys.modules["cooperacao_app"].monthly_close)
+    cid = world.approved()
+    deps.clock = lambda: datetime(2026, 3, 31, 23, 0, tzinfo=TZ)
+    assert world.ponto(world.ana, cid, "2026-03-21T08:00:00", "2026-03-21T09:00:00").status_code == 201
+    deps.clock = lambda: datetime(2026, 4, 2, 0, 15, tzinfo=TZ)  # day 2: not the close day (1)
+    assert app.handler_map["monthly_close"](_scheduled_event(), None)["fechado"] is None
+    assert _outbox(table, world.ana, "2026-03", 1) is None
+    deps.clock = lambda: datetime(2026, 4, 1, 0, 15, tzinfo=TZ)
+    summary = app.handler_map["monthly_close"](_scheduled_event(), None)
+    assert summary["fechado"] == "2026-03" and summary["publicados"] >= 1
+    assert _outbox(table, world.ana, "2026-03", 1) is not None
+    assert app.handler_map["monthly_close"](_scheduled_event(), None)["publicados"] == 0

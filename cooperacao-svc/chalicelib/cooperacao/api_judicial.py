@@ -195,7 +195,7 @@ def post_deliberation(ctx: RequestContext, body: DeliberacaoIn, origem: str, id:
 # --- public register (banco de boas práticas) ------------------------------------------------------------
 
 
-@routes.route("/registro/atos", methods=["POST"], roles={"nucleo_cooperacao"}, body=AtoIn, response=AtoOut,
+@routes.route("/registro/atos", methods=["POST"], roles={"nucleo_cooperacao", "admin"}, body=AtoIn, response=AtoOut,
               status=201, idempotent=True, summary="Publica um ato ou acordo de cooperação no registro público")
 def post_act(ctx: RequestContext, body: AtoIn) -> AtoOut:
     return _act_out(_service(ctx).publish(body.model_dump(mode="json"), ctx.principal.username or ""))
