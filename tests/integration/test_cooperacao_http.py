@@ -438,3 +438,16 @@ def test_coop_11_daily_schedule_closes_the_previous_month_only_on_the_configured
     assert summary["fechado"] == "2026-03" and summary["publicados"] >= 1
     assert _outbox(table, world.ana, "2026-03", 1) is not None
     assert app.handler_map["monthly_close"](_scheduled_event(), None)["publicados"] == 0
+
+
+def test_demo_seed_steps_apply_and_twice_changes_nothing(client, deps):
+    from devstack.demo_cooperacao import SEED_STEPS
+
+    for _ in range(2):
+        for step in SEED_STEPS:
+            r = call(client, step.method, step.path, step.body, {**ADMIN, "Idempotency-Key": step.idempotency_key})
+            assert 200 <= r.status_code < 300, (step.path, r.body)
+    assert call(client, "GET", "/servidores/servidor.bruno", headers=servant_h("servidor.bruno")).json_body[
+        "cargo_comissao"] == "assessor_gabinete"
+    acts = client.http.get("/registro/atos?q=tribunal%20de%20contas").json_body["itens"]
+    assert len([a for a in acts if a["numero"] == "SEI 0007289-34.2026.6.11.8000"]) == 1

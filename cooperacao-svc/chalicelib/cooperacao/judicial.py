@@ -12,7 +12,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from chalicelib.cooperacao.adapters.store import Store, dumps
@@ -155,7 +155,3 @@ class JudicialService:
             if len(out) >= limit:
                 break
         return out
-
-
-def parse_day(text: str) -> date:
-    return date.fromisoformat(text)

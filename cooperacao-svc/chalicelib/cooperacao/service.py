@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 from chalicelib.cooperacao.adapters.store import (
     CoopItem,
     Store,
-    coop_to,
     decimal_text,
     dumps,
     record_to,
@@ -36,7 +35,6 @@ from chalicelib.cooperacao.domain.model import (
     Leave,
     Period,
     Portaria,
-    RuleError,
     Servant,
     Status,
     TimeRecord,
@@ -49,7 +47,6 @@ from chalicelib.cooperacao.domain.rules import (
     change_end,
     check_portaria_quota,
     decide,
-    hours_text,
     remaining_quota,
     validate_record,
     validate_request,
@@ -508,11 +505,3 @@ class CooperacaoService:
 
     def close_info(self, month: str) -> dict[str, Any] | None:
         return self.store.close_marker(month)
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def refusal_detail_hours(minutes: int) -> str:
-    return hours_text(minutes)
