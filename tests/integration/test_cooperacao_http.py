@@ -451,3 +451,28 @@ def test_demo_seed_steps_apply_and_twice_changes_nothing(client, deps):
         "cargo_comissao"] == "assessor_gabinete"
     acts = client.http.get("/registro/atos?q=tribunal%20de%20contas").json_body["itens"]
     assert len([a for a in acts if a["numero"] == "SEI 0007289-34.2026.6.11.8000"]) == 1
+
+
+def test_coop_10_import_of_cooperations_deferred_before_keeps_the_rules(client, world, deps):
+    """Cooperations deferred in the previous process come in approved (judged as of their start); records of
+    their past days are accepted; a quota already full refuses the import with the rule and what entered."""
+    deps.clock = lambda: datetime(2026, 3, 20, 20, 0, tzinfo=TZ)
+    item = {"servidor": world.ana, "unidade_lotacao": world.home, "unidade_cooperada": world.cart,
+            "modalidade": "M4", "inicio": "2026-03-02", "fim": "2026-03-31", "meta": "20 minutas",
+            "deferido_em": "2026-02-27"}
+    assert call(client, "POST", "/cooperacoes/importacao", {"cooperacoes": [item]},
+                servant_h(world.ana)).status_code == 403
+    r = call(client, "POST", "/cooperacoes/importacao", {"cooperacoes": [item]}, ADMIN)
+    assert r.status_code == 201, r.body
+    [coop] = r.json_body["itens"]
+    assert coop["situacao"] == "aprovada" and coop["meta"] == "20 minutas"
+    full = [{**item, "servidor": s} for s in (uid("x"), uid("y"))]
+    for f in full:
+        call(client, "PUT", f"/servidores/{f['servidor']}", {"nome": "Outro servidor", "efetivo": True,
+                                                             "lotacao": world.home}, ADMIN)
+    refused = call(client, "POST", "/cooperacoes/importacao", {"cooperacoes": full}, ADMIN)
+    assert refused.status_code == 422 and refused.json_body["code"] == "COOP-02"
+    assert refused.json_body["field"] == "cooperacoes.1.unidade" and len(refused.json_body["importadas"]) == 1
+    assert world.ponto(world.ana, coop["id"], "2026-03-07T08:00:00", "2026-03-07T10:00:00").status_code == 201
+    detail = call(client, "GET", f"/cooperacoes/{coop['id']}", headers=ADMIN).json_body
+    assert detail["decisoes"][0]["acao"] == "importacao" and detail["decisoes"][0]["por"] == "admin.ti"

@@ -225,6 +225,16 @@ class PedidoIn(PeriodoIn):
     afastado: str | None = Field(None, pattern=ID, description="M5: matrícula do servidor afastado")
 
 
+class CooperacaoImportadaIn(PedidoIn):
+    servidor: str = Field(pattern=ID)
+    meta: str = Field(min_length=1, max_length=2000)
+    deferido_em: date
+
+
+class ImportacaoCooperacoesIn(BaseModel):
+    cooperacoes: list[CooperacaoImportadaIn] = Field(min_length=1, max_length=500)
+
+
 class DecisaoRegistroOut(BaseModel):
     acao: str
     por: str
@@ -468,14 +478,36 @@ def post_import(ctx: RequestContext, body: ImportacaoIn) -> ImportacaoOut:
 @routes.route("/cooperacoes", methods=["POST"], roles={"servidor"}, body=PedidoIn, response=CooperacaoOut, status=201,
               idempotent=True, summary="Requerimento de cooperação (COOP-01), conferido na hora (COOP-02..05, 07, 09)")
 def post_request(ctx: RequestContext, body: PedidoIn) -> Response:
-    command = RequestCommand(body.unidade_lotacao, body.unidade_cooperada, body.modalidade, body.period(),
-                             body.presencial, Consents(body.anuencias.servidor, body.anuencias.gestor_lotacao,
-                                                       body.anuencias.gestor_cooperada),
-                             body.plano_trabalho, body.afastado)
     with problems():
-        coop, left = ctx.deps.service.submit(ctx.principal.username or "", command)
+        coop, left = ctx.deps.service.submit(ctx.principal.username or "", _command(body))
     out = _coop_out(coop, left)
     return Response(body=out.model_dump(mode="json"), status_code=201, headers={"Location": f"/cooperacoes/{coop.id}"})
+
+
+def _command(body: PedidoIn) -> RequestCommand:
+    return RequestCommand(body.unidade_lotacao, body.unidade_cooperada, body.modalidade, body.period(),
+                          body.presencial, Consents(body.anuencias.servidor, body.anuencias.gestor_lotacao,
+                                                    body.anuencias.gestor_cooperada),
+                          body.plano_trabalho, body.afastado)
+
+
+@routes.route("/cooperacoes/importacao", methods=["POST"], roles=REFERENCE_ROLES, body=ImportacaoCooperacoesIn,
+              response=CooperacoesOut, status=201, idempotent=True,
+              summary="Importa cooperações já deferidas no processo anterior (mesmas regras, julgadas no início de "
+                      "cada uma); a primeira recusada interrompe a importação e diz quais entraram")
+def post_import_cooperations(ctx: RequestContext, body: ImportacaoCooperacoesIn) -> CooperacoesOut:
+    done: list[CooperacaoOut] = []
+    for index, item in enumerate(body.cooperacoes):
+        try:
+            with problems():
+                coop, left = ctx.deps.service.import_approved(item.servidor, _command(item), item.meta,
+                                                              ctx.principal.username or "", item.deferido_em)
+        except ProblemError as error:
+            error.extra.setdefault("importadas", [d.id for d in done])
+            error.field = f"cooperacoes.{index}" + (f".{error.field}" if error.field else "")
+            raise
+        done.append(_coop_out(coop, left))
+    return CooperacoesOut(itens=done)
 
 
 @routes.route("/cooperacoes", methods=["GET"], roles={"servidor"}, response=CooperacoesOut,

@@ -35,6 +35,7 @@ from chalicelib.cooperacao.domain.model import (
     Leave,
     Period,
     Portaria,
+    RuleError,
     Servant,
     Status,
     TimeRecord,
@@ -242,12 +243,25 @@ class CooperacaoService:
         """A servant's request, checked on submission; returns it and the unit's remaining quota."""
         return _retrying(lambda: self._submit(servant_id, command))
 
-    def _submit(self, servant_id: str, command: RequestCommand) -> tuple[Cooperation, int]:
+    def import_approved(self, servant_id: str, command: RequestCommand, goal: str, by: str,
+                        decided_on: date) -> tuple[Cooperation, int]:
+        """A cooperation already deferred in the previous (paper/form) process, brought in by the administration:
+        the same rules as a request (COOP-02..05, 07, 09) judged as of its start, stored approved, with an
+        ``importacao`` decision naming who brought it and when it was deferred."""
+        if not goal.strip():
+            raise RuleError("COOP-10", "meta", "Informe a meta fixada pelo gestor da unidade cooperada.")
+        if decided_on > self.today():
+            raise RuleError("COOP-10", "deferido_em", "O deferimento importado não pode estar no futuro.")
+        return _retrying(lambda: self._submit(servant_id, command, imported=(goal, by, decided_on)))
+
+    def _submit(self, servant_id: str, command: RequestCommand,
+                imported: tuple[str, str, date] | None = None) -> tuple[Cooperation, int]:
         found = self.store.servant(servant_id)
         if found is None:
-            raise NotFound("Seu cadastro de servidor não existe; procure a administração.", field="servidor")
+            raise NotFound(f"Cadastro do servidor {servant_id} não existe; procure a administração.",
+                           field="servidor")
         servant, servant_version = found
-        today = self.today()
+        today = self.today() if imported is None else min(self.today(), command.period.start)
         context = self.store.unit_context(command.unit, today)
         if context is None:
             raise NotFound(f"Unidade {command.unit} não cadastrada.", field="unidade_cooperada")
@@ -259,8 +273,9 @@ class CooperacaoService:
         validate_request(request, self.store.servant_cooperations(servant_id, today), self.coop_config,
                          self.final_date(), today)
         coop = Cooperation(uuid.uuid4().hex[:12], servant_id, command.home_unit, command.unit, command.modality,
-                           command.period, command.presencial, command.work_plan, Status.PENDENTE,
-                           command.leave_servant)
+                           command.period, command.presencial, command.work_plan,
+                           Status.PENDENTE if imported is None else Status.APROVADA, command.leave_servant,
+                           None if imported is None else imported[0])
         model = self.store.model
         uow = UnitOfWork(self.settings)
         uow.save(self.store.coop_item(coop, 1), condition=model.pk.does_not_exist())
@@ -268,8 +283,14 @@ class CooperacaoService:
                    condition=_version_condition(model, unit_version))
         uow.update(model(pk=f"SERVIDOR#{servant_id}", sk="PERFIL"), actions=[model.version.add(1)],
                    condition=_version_condition(model, servant_version))
-        uow.save(self._decision_item(coop, 1, {"acao": "requerimento", "por": servant_id, "papel": "servidor",
-                                            "regra": "COOP-01", "situacao": coop.status}))
+        if imported is None:
+            uow.save(self._decision_item(coop, 1, {"acao": "requerimento", "por": servant_id, "papel": "servidor",
+                                                "regra": "COOP-01", "situacao": coop.status}))
+        else:
+            uow.save(self._decision_item(coop, 1, {"acao": "importacao", "por": imported[1], "papel": "admin",
+                                                "regra": "COOP-10", "situacao": coop.status, "meta": coop.goal,
+                                                "motivo": f"deferida em {imported[2].isoformat()} no processo "
+                                                          "anterior"}))
         try:
             uow.commit()
         except ConditionFailed:
