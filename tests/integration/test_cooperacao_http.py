@@ -476,3 +476,12 @@ def test_coop_10_import_of_cooperations_deferred_before_keeps_the_rules(client, 
     assert world.ponto(world.ana, coop["id"], "2026-03-07T08:00:00", "2026-03-07T10:00:00").status_code == 201
     detail = call(client, "GET", f"/cooperacoes/{coop['id']}", headers=ADMIN).json_body
     assert detail["decisoes"][0]["acao"] == "importacao" and detail["decisoes"][0]["por"] == "admin.ti"
+
+
+def test_openapi_lists_every_cooperacao_route_with_its_access(client):
+    document = client.http.get("/openapi.json").json_body
+    paths = document["paths"]
+    for path in ("/cooperacoes", "/cooperacoes/{id}/pontos", "/fechamentos", "/cooperacao-judiciaria/pedidos",
+                 "/registro/atos", "/nucleo/pedidos/{origem}/{id}/deliberacao", "/importacao", "/portarias/{portaria}"):
+        assert path in paths, path
+    assert client.http.get("/health").status_code == 200
