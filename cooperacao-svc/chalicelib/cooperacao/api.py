@@ -261,6 +261,7 @@ class CooperacaoOut(BaseModel):
     afastado: str | None
     situacao: str
     meta: str | None
+    deferida_em: date | None = Field(None, description="Dia do deferimento: as sessões contam a partir dele")
     vagas_restantes: int | None = Field(None, description="Vagas da unidade no mês mais cheio, após este pedido")
     decisoes: list[DecisaoRegistroOut] | None = None
 
@@ -338,7 +339,7 @@ def _coop_out(c: Cooperation, left: int | None = None, decisions: list[dict[str,
     return CooperacaoOut(
         id=c.id, servidor=c.servant, unidade_lotacao=c.home_unit, unidade_cooperada=c.unit, modalidade=c.modality,
         inicio=c.period.start, fim=c.period.end, presencial=c.presencial, plano_trabalho=c.work_plan,
-        afastado=c.leave_servant, situacao=c.status, meta=c.goal, vagas_restantes=left,
+        afastado=c.leave_servant, situacao=c.status, meta=c.goal, deferida_em=c.approved_on, vagas_restantes=left,
         decisoes=None if decisions is None else [DecisaoRegistroOut(**{k: d.get(k) for k in DecisaoRegistroOut
                                                                        .model_fields}) for d in decisions])
 

@@ -275,7 +275,8 @@ class CooperacaoService:
         coop = Cooperation(uuid.uuid4().hex[:12], servant_id, command.home_unit, command.unit, command.modality,
                            command.period, command.presencial, command.work_plan,
                            Status.PENDENTE if imported is None else Status.APROVADA, command.leave_servant,
-                           None if imported is None else imported[0])
+                           None if imported is None else imported[0],
+                           None if imported is None else imported[2])
         model = self.store.model
         uow = UnitOfWork(self.settings)
         uow.save(self.store.coop_item(coop, 1), condition=model.pk.does_not_exist())

@@ -305,7 +305,7 @@ def test_coop_10_gestor_of_cooperated_unit_approves_with_goal_and_it_starts_at_o
     pending = coop("c", "servidor.ana", "2VC-CBA", TODAY, MARCH.end, status=Status.PENDENTE)
     new, decision = decide(pending, approve=True, by="gestor.vara2", role="gestor", manager_of_unit=True, at=NOW,
                            goal="30 minutas por mês")
-    assert new.status is Status.APROVADA and new.goal == "30 minutas por mês"
+    assert new.status is Status.APROVADA and new.goal == "30 minutas por mês" and new.approved_on == NOW.date()
     assert (decision.by, decision.role, decision.at, decision.rule) == ("gestor.vara2", "gestor", NOW, "COOP-10")
     error = refused("COOP-10", decide, pending, approve=True, by="gestor.vara1", role="gestor",
                     manager_of_unit=False, at=NOW, goal="x")
@@ -393,6 +393,16 @@ def test_coop_08_inside_an_active_period_no_overlap_not_in_the_future():
     refused("COOP-08", check, record(2, 21, 0, 20, 0))
     refused("COOP-08", check, record(2, 20, 0, 21, 0), now=at(2, 20, 30))
     refused("COOP-08", check, TimeRecord("servidor.ana", "c", at(2, 22), at(3, 1)))  # crosses midnight
+
+
+def test_coop_08_10_sessions_count_from_the_deferimento():
+    """COOP-10 "approval lets it start at once": a session before the approval day is refused, that day's counts."""
+    approved_late = replace(ACTIVE, approved_on=date(2026, 3, 10))
+    error = refused("COOP-08", validate_record, record(7, 8, 0, 9, 0), approved_late, ANA, 0, (), weekday,
+                    datetime(2026, 4, 1, tzinfo=TZ), CONFIG)
+    assert "10/03/2026" in error.detail
+    validate_record(record(10, 20, 0, 21, 0), approved_late, ANA, 0, (), weekday, datetime(2026, 4, 1, tzinfo=TZ),
+                    CONFIG)
 
 
 # --- COOP-11 -------------------------------------------------------------------------------------

@@ -101,13 +101,15 @@ def unit_from(d: dict[str, Any]) -> Unit:
 def coop_to(c: Cooperation) -> dict[str, Any]:
     return {"id": c.id, "servidor": c.servant, "lotacao": c.home_unit, "unidade": c.unit, "modalidade": c.modality,
             "inicio": c.period.start.isoformat(), "fim": c.period.end.isoformat(), "presencial": c.presencial,
-            "plano": c.work_plan, "situacao": c.status, "afastado": c.leave_servant, "meta": c.goal}
+            "plano": c.work_plan, "situacao": c.status, "afastado": c.leave_servant, "meta": c.goal,
+            "deferida_em": None if c.approved_on is None else c.approved_on.isoformat()}
 
 
 def coop_from(d: dict[str, Any]) -> Cooperation:
     return Cooperation(d["id"], d["servidor"], d["lotacao"], d["unidade"], Modality(d["modalidade"]),
                        Period(date.fromisoformat(d["inicio"]), date.fromisoformat(d["fim"])), d["presencial"],
-                       d.get("plano"), Status(d["situacao"]), d.get("afastado"), d.get("meta"))
+                       d.get("plano"), Status(d["situacao"]), d.get("afastado"), d.get("meta"),
+                       date.fromisoformat(d["deferida_em"]) if d.get("deferida_em") else None)
 
 
 def record_to(r: TimeRecord) -> dict[str, Any]:

@@ -192,6 +192,7 @@ class Cooperation:
     status: Status = Status.PENDENTE
     leave_servant: str | None = None  # M5: whose leave it covers
     goal: str | None = None  # COOP-10: meta de produtividade, fixada pelo gestor da unidade cooperada
+    approved_on: date | None = None  # COOP-10: the day of the (final) deferimento; work counts from then
 
     @property
     def live(self) -> bool:

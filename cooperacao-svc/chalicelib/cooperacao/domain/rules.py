@@ -335,6 +335,8 @@ def decide(coop: Cooperation, *, approve: bool, by: str, role: str, manager_of_u
     else:
         raise RuleError("COOP-10", None, "Decidem o gestor da unidade cooperada e, em M2/M3, a Corregedoria.",
                         status=403)
+    if new.status is Status.APROVADA:
+        new = replace(new, approved_on=at.date())
     if not approve and not (reason or "").strip():
         raise RuleError("COOP-10", "motivo", "Ao indeferir, informe o motivo.")
     return new, Decision(new.status, by, role, at, "COOP-10", reason)
@@ -384,6 +386,10 @@ def validate_record(record: TimeRecord, coop: Cooperation, servant: Servant, mon
         raise RuleError("COOP-08", "inicio",
                         f"Fora de período ativo: a cooperação {coop.id} está {coop.status} para "
                         f"{coop.period.start:%d/%m/%Y}–{coop.period.end:%d/%m/%Y}.")
+    if coop.approved_on is not None and record.day < coop.approved_on:
+        raise RuleError("COOP-08", "inicio",
+                        f"A cooperação começa com o deferimento ({coop.approved_on:%d/%m/%Y}); sessões anteriores não "
+                        "contam.")
     if is_working_day(record.day):
         if servant.hours.overlaps(record.start.time(), record.end.time()):
             raise RuleError("COOP-06", "inicio",
