@@ -224,10 +224,14 @@ def test_coop_10_m3_goes_to_the_corregedoria_after_the_gestor(client, world):
 
 
 def test_refusals_name_the_rule_and_field_and_write_nothing(client, world, table):
+    portaria = {"modalidade": "M3", "inicio": "2026-03-01", "fim": "2026-03-31", "unidades": {world.cart: 5}}
+    assert call(client, "PUT", f"/portarias/{uid('CGJ')}", portaria, CGJ).status_code == 200
     before = len(table.partition(f"SERVIDOR#{world.bruno}")) + len(table.partition(f"UNIDADE#{world.cart}"))
     cases = [
         (dict(servant=world.bruno, home=world.gab, unit=world.cart, modality="M1"), "COOP-02", "unidade"),
         (dict(servant=world.bruno, home=world.gab, unit=world.gab, modality="M4"), "COOP-04", "unidade"),
+        (dict(servant=world.bruno, home=world.gab, unit=world.cart, modality="M3", plano_trabalho="p"), "COOP-03",
+         "modalidade"),
         (dict(servant=world.ana, home=world.gab, unit=world.cart), "COOP-01", "unidade_lotacao"),
         (dict(servant=world.ana, home=world.home, unit=world.far, presencial=True,
               anuencias={"servidor": True, "gestor_lotacao": True, "gestor_cooperada": True}), "COOP-05", "presencial"),
