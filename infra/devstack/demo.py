@@ -139,3 +139,8 @@ def seed(base_urls: Mapping[str, str], tokens: Mapping[str, str], steps: Sequenc
         log.debug("seed %s %s %s -> %s", step.service, step.method, step.path, status)
         ran += 1
     return ran
+
+
+from devstack import demo_cooperacao  # noqa: E402 - after SeedStep, which demo_cooperacao imports from here
+
+SEED_STEPS += demo_cooperacao.SEED_STEPS
