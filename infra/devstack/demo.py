@@ -10,14 +10,17 @@ rules and emits the same events as data entered by a person.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+from devstack import demo_cooperacao, demo_pagamentos, demo_plantao
+from devstack.seeding import SeedStep
+
+__all__ = ["ADMIN", "DEMO_PASSWORD", "SEED_STEPS", "USERS", "DemoUser", "SeedError", "SeedStep", "seed"]
 
 log = logging.getLogger("devstack")
 
@@ -47,19 +50,6 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("distribuidor", "Setor de Distribuição", ("distribuicao",)),
     DemoUser("dimag.folha", "DIMAG — Folha de Pagamento", ("dimag",)),
 )
-
-
-@dataclass(frozen=True)
-class SeedStep:
-    service: str
-    method: str
-    path: str
-    body: Mapping[str, Any] | None = None
-
-    @property
-    def idempotency_key(self) -> str:
-        text = json.dumps([self.service, self.method, self.path, self.body], sort_keys=True, default=str)
-        return "demo-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 CUIABA, VARZEA_GRANDE = "5103403", "5108402"  # IBGE codes
@@ -106,6 +96,9 @@ SEED_STEPS: list[SeedStep] = [
     _day("2027-02-09", "ponto_facultativo", "Carnaval", "2026-11-20"),
     _day("2027-05-27", "ponto_facultativo", "Corpus Christi", "2026-11-20"),
     PLENO,
+    *demo_plantao.SEED_STEPS,
+    *demo_cooperacao.SEED_STEPS,
+    *demo_pagamentos.SEED_STEPS,
 ]
 
 
@@ -139,4 +132,3 @@ def seed(base_urls: Mapping[str, str], tokens: Mapping[str, str], steps: Sequenc
         log.debug("seed %s %s %s -> %s", step.service, step.method, step.path, status)
         ran += 1
     return ran
-from devstack import demo_pagamentos; SEED_STEPS += demo_pagamentos.SEED_STEPS  # noqa: E402,E702 (pagamentos-svc)

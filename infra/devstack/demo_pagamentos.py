@@ -8,7 +8,7 @@ Chapada dos Guimarães inicial. Pay tables: the defaults of ``courtlib.config.Ta
 
 from __future__ import annotations
 
-from devstack.demo import SeedStep
+from devstack.seeding import SeedStep
 
 CUIABA, VARZEA_GRANDE, CHAPADA = "5103403", "5108402", "5103007"
 

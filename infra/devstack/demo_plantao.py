@@ -12,7 +12,7 @@ Scales are not seeded: the Presidency generates them (``POST /escalas``) or the 
 
 from __future__ import annotations
 
-from devstack.demo import SeedStep
+from devstack.seeding import SeedStep
 
 CUIABA, VARZEA_GRANDE, CHAPADA = "5103403", "5108402", "5103007"
 

@@ -1,10 +1,28 @@
 """Queue, stream and schedule handlers of cooperacao-svc."""
 
+from typing import Any
+
 from chalice import Blueprint
 
+from chalicelib.cooperacao import schedules
 from courtlib.calendar_api import calendar_event_handlers
-from courtlib.service import ServiceDeps, messaging_blueprint
+from courtlib.observability import flush as flush_metrics
+from courtlib.service import messaging_blueprint
+
+# Daily at 03:15 UTC = 00:15 in America/Sao_Paulo: the handler closes the previous month only on the configured
+# day (cooperacao.fechamento_dia), so the day is tribunal configuration rather than a deploy-time cron.
+CLOSE_CRON = "cron(15 3 * * ? *)"
 
 
-def blueprint(deps: ServiceDeps) -> Blueprint:
-    return messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
+def blueprint(deps: Any) -> Blueprint:
+    """``messaging_blueprint``'s three handlers plus the monthly close (one Blueprint named "app")."""
+    bp = messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
+
+    @bp.schedule(CLOSE_CRON)
+    def monthly_close(event: Any) -> dict[str, Any]:
+        try:
+            return schedules.monthly_close(deps.service)
+        finally:
+            flush_metrics()
+
+    return bp

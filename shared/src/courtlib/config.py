@@ -113,6 +113,13 @@ class CooperacaoConfig(_Frozen):
     cotas: CotasCooperacao = CotasCooperacao()  # COOP-02
     data_final_norma: date = date(2025, 12, 31)  # COOP-09: prazo máximo da Res. Conjunta GP/CGJ 9/2024 (002)
     m5_licenca_gestante_acrescimo_meses: PositiveInt = 1  # COOP-09: M5 nascimento de filho = licença + 1 mês (002)
+    # COOP-11: valor da hora de cooperação (R$). 002 remete ao "Portal do Servidor" sem dar o número:
+    # este padrão é só um valor de demonstração — o tribunal deve fixá-lo (TRIBUNAL_CONFIG_JSON).
+    gratificacao_valor_hora: Decimal = Field(Decimal("45.00"), ge=0, decimal_places=2)
+    # COOP-11: dia do mês (hora local) em que o agendamento diário fecha o mês anterior (escolha do tribunal).
+    fechamento_dia: int = Field(1, ge=1, le=28)
+    # COOP-11: servidores por transação do fechamento (2 itens cada: total do mês + outbox; AWS: ≤100 itens).
+    fechamento_lote: int = Field(50, ge=1, le=50)
 
 
 class NoturnoConfig(_Frozen):

@@ -1,0 +1,26 @@
+"""One step of the demo seeding: a call to a service's HTTP API, made as the admin demo user.
+
+Its own module so that each service's demo data (``demo_<service>.py``) and the list that joins them
+(``demo.py``) import it without importing each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SeedStep:
+    service: str
+    method: str
+    path: str
+    body: Mapping[str, Any] | None = None
+
+    @property
+    def idempotency_key(self) -> str:
+        text = json.dumps([self.service, self.method, self.path, self.body], sort_keys=True, default=str)
+        return "demo-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

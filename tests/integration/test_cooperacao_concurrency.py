@@ -1,0 +1,196 @@
+"""The 40 h cap under concurrency (COOP-06/08) and the monthly close at scale (COOP-11), on moto.
+
+moto runs a TransactWriteItems without a lock, so ``atomic_moto`` serialises its DynamoDB requests as DynamoDB
+serialises transactions; reads, decisions and conditional writes of the threads still interleave freely. The
+tables are fresh and without a stream (moto copies a table's stream history in every transaction).
+A botocore hook (``BaseClient._make_api_call``) records every AWS call: the close must use Query only (no Scan)
+and transactions of at most 100 items.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import boto3
+import pytest
+
+from chalicelib.cooperacao.adapters.store import Store, dumps, shard_of
+from chalicelib.cooperacao.domain.model import Modality, Period, RuleError, Servant, Unit, UnitKind, WorkingHours
+from chalicelib.cooperacao.service import Actor, CooperacaoService, EVENT_NAMESPACE, RequestCommand
+from chalicelib.cooperacao.settings import CooperacaoSettings
+from courtlib.config import CooperacaoConfig, TribunalConfig
+from courtlib.messaging.outbox import OutboxItem, _connection
+from courtlib.persistence import bind
+
+TZ = ZoneInfo("America/Sao_Paulo")
+THREADS = 8
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch):
+    from moto.dynamodb.responses import DynamoHandler
+
+    lock = threading.RLock()
+    original = DynamoHandler.call_action
+
+    def call_action(self):
+        with lock:
+            return original(self)
+
+    monkeypatch.setattr(DynamoHandler, "call_action", call_action)
+
+
+@pytest.fixture
+def aws_calls(monkeypatch):
+    """Every AWS operation made through botocore (PynamoDB included), with its parameters."""
+    import botocore.client
+
+    calls: list[tuple[str, dict]] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def spy(self, operation_name, api_params):
+        calls.append((operation_name, api_params))
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", spy)
+    return calls
+
+
+@pytest.fixture
+def table_name(aws_stack):
+    from pathlib import Path
+
+    from devstack.templates import load_template
+
+    root = Path(__file__).resolve().parents[2]
+    properties = load_template(root / "infra" / "template.yaml")["Resources"]["CooperacaoTable"]["Properties"]
+    name = f"tribunal-teste-coop-{uuid.uuid4().hex[:8]}"
+    client = boto3.client("dynamodb", region_name="sa-east-1")
+    client.create_table(TableName=name, BillingMode=properties["BillingMode"], KeySchema=properties["KeySchema"],
+                        AttributeDefinitions=properties["AttributeDefinitions"],
+                        GlobalSecondaryIndexes=properties["GlobalSecondaryIndexes"])
+    yield name
+    client.delete_table(TableName=name)
+
+
+@pytest.fixture
+def service(table_name):
+    settings = CooperacaoSettings(table_name=table_name)
+    config = TribunalConfig(cooperacao=CooperacaoConfig(data_final_norma=date(2026, 12, 31)))
+    clock = {"now": datetime(2026, 3, 2, 20, 0, tzinfo=TZ)}
+    svc = CooperacaoService(Store(settings), settings, config, lambda: clock["now"])
+    svc.clock_state = clock  # type: ignore[attr-defined]
+    svc.put_unit(Unit("1VC", "1ª Vara Cível", UnitKind.CARTORIO, "FORUM", "gestor.1vc"))
+    svc.put_unit(Unit("2VC", "2ª Vara Cível", UnitKind.CARTORIO, "FORUM", "gestor.2vc"))
+    svc.put_servant(Servant("ana", "Ana", True, law_degree=True, lotacao="1VC", hours=WorkingHours(time(12), time(19))))
+    svc.put_annex("IV", {"2VC": 2})
+    coop, _ = svc.submit("ana", RequestCommand("1VC", "2VC", Modality.M4, Period(date(2026, 3, 2), date(2026, 3, 31))))
+    svc.decide(coop.id, Actor("gestor.2vc", frozenset({"gestor"})), "gestor", True, "meta", None)
+    svc.coop_id = coop.id  # type: ignore[attr-defined]
+    clock["now"] = datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
+    _ = svc.store.model._get_connection().connection.client  # botocore clients before the threads
+    _ = _connection(settings.region, settings.endpoint_url).client
+    return svc
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, day, hour, minute, tzinfo=TZ)
+
+
+ANA = Actor("ana", frozenset({"servidor"}))
+
+
+def test_coop_06_simultaneous_records_at_the_cap_accept_exactly_what_fits(service, atomic_moto):
+    """37 h recorded; 8 threads at once each record 1 h (distinct hours of a Saturday): exactly 3 are accepted,
+    5 refused by COOP-06 with 0 h left, and the month's total is exactly 40 h."""
+    service.record_time(ANA, service.coop_id, at(7, 0), at(7, 23))  # Saturday: 23 h
+    service.record_time(ANA, service.coop_id, at(8, 0), at(8, 14))  # Sunday: 14 h
+    barrier = threading.Barrier(THREADS)
+
+    def worker(n: int) -> str:
+        barrier.wait()
+        try:
+            service.record_time(ANA, service.coop_id, at(14, n), at(14, n + 1))
+            return "aceito"
+        except RuleError as error:
+            return error.code
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        outcomes = Counter(pool.map(worker, range(THREADS)))
+    assert outcomes == {"aceito": 3, "COOP-06": 5}
+    total, records = service.month_records("ana", "2026-03")
+    assert total == 2400 and sum(r.minutes for r in records) == 2400 and len(records) == 5
+
+
+def test_coop_08_simultaneous_overlapping_records_keep_one(service, atomic_moto):
+    """8 threads record the same hour at once: one is accepted, the others are refused as overlapping."""
+    barrier = threading.Barrier(THREADS)
+
+    def worker(n: int) -> str:
+        barrier.wait()
+        try:
+            service.record_time(ANA, service.coop_id, at(21, 9, n), at(21, 10, n))
+            return "aceito"
+        except RuleError as error:
+            return error.code
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        outcomes = Counter(pool.map(worker, range(THREADS)))
+    assert outcomes == {"aceito": 1, "COOP-08": THREADS - 1}
+    assert service.month_records("ana", "2026-03")[0] == 60
+
+
+def _month_totals(service: CooperacaoService, month: str, n: int, minutes: int = 125) -> list[str]:
+    """``n`` servants with ``minutes`` in ``month``, written as the ponto writes them (totals only)."""
+    servants = [f"srv{i:05d}" for i in range(n)]
+    model = service.store.model
+    with model.batch_write() as batch:
+        for s in servants:
+            batch.save(model(pk=f"SERVIDOR#{s}", sk=f"MES#{month}", kind="mes", minutos=minutes, version=1,
+                             data=dumps({"servidor": s, "nome": f"Servidor {s}", "competencia": month}),
+                             gsi1pk=f"MES#{month}#{shard_of(s):02d}", gsi1sk=s))
+    return servants
+
+
+def test_coop_11_close_in_batches_query_only_and_a_second_run_publishes_nothing(service, aws_calls):
+    """120 servants → 3 transactions of ≤100 items (50 servants: total + outbox each); no Scan; run twice."""
+    servants = _month_totals(service, "2026-02", 120)
+    aws_calls.clear()
+    result = service.close_month("2026-02", "teste", "dimag.folha")
+    assert (result.servants, result.published, result.adjustments, result.batches) == (120, 120, 0, 3)
+    operations = Counter(name for name, _ in aws_calls)
+    assert operations["Scan"] == 0 and operations["Query"] >= 16 and operations["TransactWriteItems"] == 3
+    sizes = [len(params["TransactItems"]) for name, params in aws_calls if name == "TransactWriteItems"]
+    assert sizes == [100, 100, 40]
+    event_id = uuid.uuid5(EVENT_NAMESPACE, f"{servants[7]}:2026-02:r1")
+    outbox = bind(OutboxItem, service.settings)
+    data = json.loads(outbox.get(f"OUTBOX#{event_id}", "EVENTO").envelope)["data"]
+    assert (data["minutos"], data["valor"], data["natureza"]) == (125, "93.75", "apuracao")  # 125/60 × 45
+    aws_calls.clear()
+    again = service.close_month("2026-02", "teste", "dimag.folha")
+    assert again.published == 0
+    assert [name for name, _ in aws_calls if name in ("TransactWriteItems", "Scan")] == []
+
+
+def test_coop_11_two_racing_closes_publish_each_servant_once(service, atomic_moto):
+    """Two closes of the same month at once: the revision condition lets one publish each servant."""
+    _month_totals(service, "2026-01", 60)
+    barrier = threading.Barrier(2)
+
+    def close(_: int):
+        barrier.wait()
+        return service.close_month("2026-01", "teste", "agendamento")
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(close, range(2)))
+    assert sum(r.published for r in results) == 60
+    outbox = bind(OutboxItem, service.settings)
+    pending = [i for i in outbox.by_gsi1.query("OUTBOX#PENDENTE")
+               if json.loads(i.envelope)["data"]["competencia"] == "2026-01"]
+    assert len(pending) == 60
