@@ -1,15 +1,20 @@
-"""COOP-11 → PAG-08 end to end on the local stack: approved cooperations, ponto over HTTP, the monthly close run
-twice, and exactly one gratificação event per servant delivered to pagamentos-svc's queue.
+"""The payroll across the services, end to end on the local stack (PAG-02, PAG-08, PAG-11, COOP-11, PLAN-08).
 
-The stack runs on the wall clock, so the closed month is the previous one. A servant's request cannot start in
-the past (COOP-09), so the cooperations of that month come in through the administration's import of
+cooperacao-svc: approved cooperations, ponto over HTTP, the monthly close run twice → one gratificação event per
+servant. plantao-svc: a compensation used and approved → one cumulação event for the substitute, and a municipal
+holiday decreed afterwards on one of its days (the calendar event reaches pagamentos-svc). pagamentos-svc: its
+run, repeated, shows each once — the gratificação at 3 h × R$ 45,00 and the cumulação for the one remaining dia
+útil — and the memo's PDF opens and reads back. Events are delivered twice on purpose; nothing lands in a DLQ.
+
+The stack runs on the wall clock, so the closed cooperation month is the previous one. A servant's request cannot
+start in the past (COOP-09), so the cooperations of that month come in through the administration's import of
 cooperations already deferred (`POST /cooperacoes/importacao`, same rules); the gestor's approval over HTTP is
-exercised on a request starting today. The events are read where pagamentos-svc left them: while pagamentos has
-no handler for this type they end in its DLQ (5 receives); the cooperacao outbox is checked in every case.
+exercised on a request starting today.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import uuid
@@ -19,6 +24,7 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 import requests
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30
@@ -55,7 +61,7 @@ def _saturdays(first: date, last: date) -> list[date]:
     return out
 
 
-def test_coop_11_one_gratificacao_per_servant_reaches_pagamentos_even_when_the_close_runs_twice(stack):
+def test_coop_11_pag_08_one_gratificacao_per_servant_reaches_the_memo_even_when_the_close_runs_twice(stack):
     from chalicelib.cooperacao.service import EVENT_NAMESPACE as service_namespace
 
     assert service_namespace == EVENT_NAMESPACE
@@ -130,30 +136,83 @@ def test_coop_11_one_gratificacao_per_servant_reaches_pagamentos_even_when_the_c
         assert (data["natureza"], data["minutos"], data["valor"]) == ("apuracao", minutes, "135.00")
         assert outbox(2) is None
 
-    # at pagamentos-svc: what reached its queue. While pagamentos has no handler for this type every delivery
-    # fails and, after 5 receives, the message sits in its DLQ — read there without hiding it (visibility 0),
-    # counting distinct messages. The main queue is not touched: its poller owns it.
+    # at pagamentos-svc: the run of that month shows one line per servant, however often it runs
+    lines = _memo_lines_eventually(stack, month, "gratificacao_cooperacao",
+                                   lambda ls: {l["pessoa"] for l in ls} >= set(expected))
+    for servant in expected:
+        mine = [l for l in lines if l["pessoa"] == servant]
+        assert [(l["valor"], l["regra"]) for l in mine] == [("135.00", "PAG-08")], mine  # 3 h × R$ 45,00
+    _assert_no_dead_letters(stack)
+
+
+def test_pag_02_compensation_used_in_plantao_is_a_cumulacao_once_counting_only_dias_uteis(stack):
+    """jz.duarte takes compensation on 03 and 04/03/2027 (Wed, Thu); jz.campos (entrância especial, subsídio
+    39 753,22) holds both juízos. Cuiabá then decrees 04/03 a municipal holiday, so PAG-02 pays one day:
+    39 753,22 / 30 × 1/3 = 441,7024… → 441,70."""
+    plantao, pagamentos = stack["urls"]["plantao"], stack["urls"]["pagamentos"]
+    admin, presidente = _auth(stack, "admin.ti"), _auth(stack, "presidente")
+    today = datetime.now(TZ).date()
+    saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+    _ok(requests.post(f"{plantao}/compensacoes/creditos", json={
+        "magistrado": "jz.duarte", "tipo": "acao_social", "data": saturday.isoformat(),
+        "descricao": "Ação social em dia não útil (e2e)"}, headers=admin, timeout=TIMEOUT), 201)
+    days = [date(2027, 3, 3), date(2027, 3, 4)]
+    use = _ok(requests.post(f"{plantao}/compensacoes/usos", json={
+        "magistrado": "jz.duarte", "dias": [d.isoformat() for d in days], "substituto": "jz.campos"},
+        headers=_auth(stack, "gestor.vara1"), timeout=TIMEOUT), 201)
+    _ok(requests.post(f"{plantao}/compensacoes/jz.duarte/usos/{use['id']}/aprovacao", headers=presidente,
+                      timeout=TIMEOUT), 200)
+    _ok(requests.post(f"{plantao}/calendario/dias", json={
+        "data": "2027-03-04", "tipo": "feriado_municipal", "municipio": "5103403",
+        "descricao": "Feriado municipal (e2e)", "decretado_em": today.isoformat()}, headers=admin, timeout=TIMEOUT), 201)
+
+    def holiday_known() -> bool:
+        answer = requests.get(f"{pagamentos}/calendario/situacao/2027-03-04", params={"municipio": "5103403"},
+                              timeout=TIMEOUT).json()
+        return answer["dia_util"] is False
+    assert _eventually(holiday_known), "the calendar event did not reach pagamentos-svc"
+
+    lines = _memo_lines_eventually(stack, "2027-03", "cumulacao_juizes",
+                                   lambda ls: any(l["pessoa"] == "jz.campos" for l in ls))
+    mine = [l for l in lines if l["pessoa"] == "jz.campos"]
+    assert [(l["valor"], l["quantidade"], l["regra"]) for l in mine] == [("441.70", "1", "PAG-02")], mine
+
+    pdf = requests.get(f"{pagamentos}/memorandos/2027-03-cumulacao_juizes/pdf",
+                       headers={**_auth(stack, "dimag.folha"), "Accept": "application/pdf"}, timeout=TIMEOUT)
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Juiz Caio Campos" in text and "R$ 441,70" in text
+    _assert_no_dead_letters(stack)
+
+
+def _eventually(check, timeout: float = 45.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.5)
+
+
+def _memo_lines_eventually(stack, month: str, category: str, arrived) -> list[dict]:
+    """Runs pagamentos' month until ``arrived(lines)``, then twice more: the lines must not change."""
+    base = stack["urls"]["pagamentos"]
+    dimag = _auth(stack, "dimag.folha")
+
+    def run_and_read() -> list[dict]:
+        _ok(requests.post(f"{base}/execucoes", json={"competencia": month}, headers=dimag, timeout=TIMEOUT), 200)
+        return _ok(requests.get(f"{base}/memorandos/{month}-{category}", headers=dimag, timeout=TIMEOUT), 200)["linhas"]
+
+    lines = _eventually(lambda: (ls := run_and_read()) and arrived(ls) and ls)
+    assert lines, f"nothing reached the {category} memo of {month}"
+    time.sleep(3)  # the second copy of each event is consumed meanwhile
+    assert run_and_read() == lines and run_and_read() == lines, "a repeated run or a repeated event changed the memo"
+    return lines
+
+
+def _assert_no_dead_letters(stack) -> None:
     sqs = _aws(stack, "sqs")
-    dlq = stack["outputs"]["PagamentosDlqUrl"]
-    seen: dict[str, dict[str, str]] = {}  # message id → event data
-    deadline = time.monotonic() + 45
-    while time.monotonic() < deadline:
-        for message in sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, VisibilityTimeout=0,
-                                           WaitTimeSeconds=1).get("Messages", []):
-            envelope = json.loads(message["Body"])
-            if envelope.get("type") == EVENT_TYPE and envelope["data"]["competencia"] == month:
-                seen[message["MessageId"]] = envelope["data"]
-        servants = {data["servidor"] for data in seen.values()}
-        if servants == set(expected) and time.monotonic() > deadline - 35:
-            break  # both arrived, and a further ~10 s passed for any duplicate to show up
-        if not seen and _drained(sqs, stack) and time.monotonic() > deadline - 25:
-            break  # nothing failed: pagamentos applied them
-    if not seen:
-        pytest.skip("pagamentos-svc aplicou os eventos (nada na DLQ); a origem foi verificada acima")
-    assert sorted(data["apuracao_id"] for data in seen.values()) == sorted(f"{s}:{month}:r1" for s in expected)
-
-
-def _drained(sqs, stack) -> bool:
-    attributes = sqs.get_queue_attributes(QueueUrl=stack["outputs"]["PagamentosQueueUrl"], AttributeNames=[
-        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-    return all(int(v) == 0 for v in attributes.values())
+    for service in ("Pagamentos", "Cooperacao", "Plantao", "Distribuicao"):
+        attributes = sqs.get_queue_attributes(QueueUrl=stack["outputs"][f"{service}DlqUrl"],
+                                              AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+        assert attributes["ApproximateNumberOfMessages"] == "0", f"{service}'s DLQ is not empty"
