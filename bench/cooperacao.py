@@ -133,7 +133,11 @@ def _write_month_totals(stack: Any, month: str, n: int, tag: str) -> None:
 
     dynamodb = boto3.client("dynamodb", endpoint_url=stack.endpoint, region_name="sa-east-1",
                             aws_access_key_id="testing", aws_secret_access_key="testing")
-    table = stack.outputs["CooperacaoTableName"]
+    write_month_totals(dynamodb, stack.outputs["CooperacaoTableName"], month, n, tag)
+
+
+def write_month_totals(dynamodb: Any, table: str, month: str, n: int, tag: str) -> None:
+    """``n`` servants' month totals, as the ponto leaves them (batch writes of 25)."""
     requests = []
     for i in range(n):
         servant = f"fech.{tag}.{i:05d}"

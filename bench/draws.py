@@ -1,7 +1,7 @@
-"""Section 3: draws (POST /distribuicoes) over HTTP on the local stack of section 2, as ratios to its bare GetItem p50.
+"""Draws (POST /distribuicoes) over HTTP on the local stack of section 2, as ratios to its bare GetItem p50.
 
 (a) one client, sequential draws, latency through the whole stack; (b) DynamoDB round trips per draw
-(request threads only), then the equality invariant. Throughput is section 4's: moto deep-copies the
+(request threads only), then the equality invariant. Throughput is measured on DynamoDB Local (bench/draws_dynamodb_local.py): moto deep-copies the
 table inside every transaction, so a draw costs it ~150 ms and concurrent clients only time out.
 """
 
@@ -14,13 +14,18 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from bench.http_reads import HTTP_TIMEOUT_S, AwsCallCounter, describe_calls, stdout_handlers_to_devnull
+from bench.http_reads import (
+    HTTP_TIMEOUT_S,
+    AwsCallCounter,
+    describe_calls,
+    stdout_handlers_to_devnull,
+)
 from bench.stats import Summary, figure
 
 SERVICE = "distribuicao"
 USER = "distribuidor"
 SEQUENTIAL = 40
-CLIENTS = 8  # section 4's concurrent clients
+CLIENTS = 8  # the concurrent clients of bench/draws_dynamodb_local.py
 PHASE_BUDGET_S = 30.0
 GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 2.0, 100.0
 GOAL_P50, GOAL_P99 = 10.0, 25.0  # ratios to the bare GetItem p50 (informative)
@@ -67,8 +72,8 @@ def _violations(state: dict[str, Any]) -> list[str]:
 
 
 def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
-    """Prints section 3; False on a harness or app error (not on a missed goal)."""
-    emit(f"3. Distribuições (POST /distribuicoes, {SERVICE}-svc, usuário {USER}; "
+    """Prints the draws section; False on a harness or app error (not on a missed goal)."""
+    emit(f"Distribuições (POST /distribuicoes, {SERVICE}-svc, usuário {USER}; "
          "base = p50 do GetItem da seção 2)")
     url = stack.urls[SERVICE]
     token = stack.tokens[USER]
@@ -104,7 +109,7 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
         rate = seq.n / elapsed
         budget = " (orçamento esgotado)" if seq.n < SEQUENTIAL else ""
         emit(f"   (a) 1 cliente, {seq.n} sorteios em sequência{budget}: "
-             f"{rate:.0f} sorteios/s no moto (a meta de vazão, ≥{GOAL_RATE:.0f}/s, é medida na seção 4)")
+             f"{rate:.0f} sorteios/s no moto (a meta de vazão, ≥{GOAL_RATE:.0f}/s, é medida no DynamoDB Local)")
         emit("     " + figure("p50", seq.p50, base.p50, GOAL_P50, width=4))
         emit("     " + figure("p99", seq.p99, base.p50, GOAL_P99, width=4))
         dynamo = Counter({k: v for k, v in calls.items() if k.startswith("DynamoDB")})
@@ -118,5 +123,5 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     violations = _violations(state)
     emit("     invariante (por classe, cadeiras sorteáveis diferem ≤1): "
          + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
-    emit("   vazão (1 e 8 clientes): na seção 4, no DynamoDB Local — o moto copia a tabela a cada transação")
+    emit("   vazão (1 e 8 clientes): na seção do DynamoDB Local — o moto copia a tabela a cada transação")
     return not violations

@@ -1,6 +1,6 @@
-"""Section 4: draws of distribuicao-svc's use case (service layer, no HTTP) on DynamoDB Local.
+"""Draws of distribuicao-svc's use case (service layer, no HTTP) on DynamoDB Local.
 
-moto copies the whole table inside every TransactWriteItems, so section 3 measures moto, not the
+moto copies the whole table inside every TransactWriteItems, so bench/draws.py measures moto, not the
 service. Here the same use case runs against AWS's DynamoDB Local: (a) one client in sequence,
 (b) DynamoDB round trips per draw, (c) eight threads in the same órgão — the eight Lambda instances
 that concurrent requests would get — then the equality invariant, (d) eight threads, one órgão each.
@@ -18,8 +18,17 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from bench.draws import CLASSES, CLIENTS, GOAL_CONCURRENT_RATE, GOAL_P50, GOAL_P99, GOAL_RATE, GOAL_TRIPS, _orgao_body
-from bench.dynamodb_local import Unavailable, client, create_service_table, dynamodb_local
+from bench.draws import (
+    CLASSES,
+    CLIENTS,
+    GOAL_CONCURRENT_RATE,
+    GOAL_P50,
+    GOAL_P99,
+    GOAL_RATE,
+    GOAL_TRIPS,
+    _orgao_body,
+)
+from bench.dynamodb_local import client, create_service_table
 from bench.http_reads import AwsCallCounter, describe_calls
 from bench.stats import Summary, figure
 
@@ -65,16 +74,11 @@ def _base(endpoint: str, table: str) -> Summary:
     return Summary.of(samples)
 
 
-def run(emit: Callable[[str], None]) -> bool:
-    """Prints section 4; False on a harness or service error (not on a missed goal, nor without Java)."""
-    emit("4. Sorteios no DynamoDB Local (caso de uso DistribuicaoService.distribute, sem HTTP; "
+def run(emit: Callable[[str], None], endpoint: str) -> bool:
+    """Prints the section; False on a harness or service error (not on a missed goal)."""
+    emit("Sorteios no DynamoDB Local (caso de uso DistribuicaoService.distribute, sem HTTP; "
          "base = p50 do GetItem no mesmo DynamoDB Local)")
-    try:
-        with dynamodb_local() as endpoint:
-            return _measure(emit, endpoint)
-    except Unavailable as missing:
-        emit(f"   seção pulada: {missing}")
-        return True
+    return _measure(emit, endpoint)
 
 
 def _measure(emit: Callable[[str], None], endpoint: str) -> bool:

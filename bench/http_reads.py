@@ -244,10 +244,9 @@ def _report_read(emit: Callable[[str], None], read: Read, result: ReadResult, ba
 
 def run(emit: Callable[[str], None],
         then: Callable[[Any, Summary, AwsCallCounter], bool] | None = None) -> bool:
-    """Prints section 2, then runs ``then(stack, base, counter)`` on the same stack (section 3); False if a read
+    """Prints section 2, then runs ``then(stack, base, counter)`` on the same stack (the services' sections); False if a read
     (or ``then``) failed — a harness or app error, not a missed goal."""
     import requests
-
     from devstack.stack import EPHEMERAL, LocalStack
 
     emit(f"2. Leituras HTTP na pilha local (Stage bench, {SERVICE}-svc; {WARMUP} de aquecimento, "

@@ -31,6 +31,8 @@ MUNICIPIOS = ("5103403", "5108402", "5103007")
 
 def _facts(repo: Any, prefix: str, magistrates: int, servants: int, month: tuple[int, int]) -> tuple[list, list]:
     """People and a month of facts (designations, compensations, vacations, sessions, cooperation)."""
+    from decimal import Decimal
+
     from chalicelib.pagamentos.adapters import codec
     from chalicelib.pagamentos.domain.model import (
         Attendance,
@@ -43,7 +45,6 @@ def _facts(repo: Any, prefix: str, magistrates: int, servants: int, month: tuple
         Session,
         Vacation,
     )
-    from decimal import Decimal
 
     rng = random.Random(f"{prefix}-{month}")
     m = Month(*month)
@@ -128,9 +129,8 @@ def _scratch_settings(stack: Any, settings: Any) -> Any:
     import uuid
 
     import boto3
-
-    from devstack.templates import load_template
     from devstack.stack import ROOT
+    from devstack.templates import load_template
 
     properties = load_template(ROOT / "infra" / "template.yaml")["Resources"]["PagamentosTable"]["Properties"]
     name = f"bench-pagamentos-{uuid.uuid4().hex[:8]}"
@@ -177,7 +177,6 @@ def run(emit: Callable[[str], None], stack: Any, base: Any, counter: AwsCallCoun
         so a table holding both phases would measure moto, not the run), the same run called in-process.
     """
     import requests
-
     from chalicelib.pagamentos.deps import PagamentosDeps
     from chalicelib.pagamentos.domain.model import Month
     from devstack.apps import load_app

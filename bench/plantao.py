@@ -16,7 +16,13 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from bench.http_reads import HTTP_TIMEOUT_S, AwsCallCounter, describe_calls, stdout_handlers_to_devnull, time_series
+from bench.http_reads import (
+    HTTP_TIMEOUT_S,
+    AwsCallCounter,
+    describe_calls,
+    stdout_handlers_to_devnull,
+    time_series,
+)
 from bench.stats import Summary, figure
 
 SERVICE = "plantao"
