@@ -52,6 +52,10 @@ def header() -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    # The figures are stdout; the apps run in this process and would log every request and event there, and
+    # flush their metrics there (EMF), from background threads too.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     began = time.monotonic()
     header()
     imports.run(emit)
