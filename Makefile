@@ -11,7 +11,7 @@ export PYTHONPATH := infra:.
 $(STAMP): requirements-dev.txt shared/pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "make: é preciso Python 3.11 (encontrado: $(PYTHON))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 requires pip<26.3 for its packager
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 

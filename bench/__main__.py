@@ -76,7 +76,8 @@ def main() -> int:
     local_ok = True
     try:
         with dynamodb_local() as endpoint:  # figures moto distorts: throughput and work at the issues' sizes
-            for number, section in enumerate((draws_dynamodb_local.run, cooperacao_dynamodb_local.run)):
+            for number, section in enumerate((draws_dynamodb_local.run, cooperacao_dynamodb_local.run,
+                                               pagamentos.run_doubling)):
                 if number:
                     emit("")
                 local_ok = section(emit, endpoint) and local_ok

@@ -1,9 +1,10 @@
-"""Section: the monthly run of pagamentos-svc (PAG-01) on the local stack, at N and at 2N people.
+"""Sections: the monthly run of pagamentos-svc (PAG-01), on the local stack and, doubled, on DynamoDB Local.
 
 A month of facts is written straight into pagamentos' table (batch writes, as the consumers and the HTTP
 records would leave them); then ``POST /execucoes`` as ``dimag.folha`` builds the nine memos. Printed: the
-time of the run, its DynamoDB calls per operation (request threads only) and that no Scan was made; then
-the same with twice the people and twice the facts (goal: ≤ 2.2× the time).
+time of the run, its DynamoDB calls per operation (request threads only) and that no Scan was made.
+:func:`run_doubling` runs the same use case in-process on DynamoDB Local with N and then twice the people
+and facts (goal: ≤ 2.2× the time).
 
 Standalone: ``PYTHONPATH=shared/src:infra:. python -m bench.pagamentos [magistrados servidores]``.
 """
@@ -124,23 +125,6 @@ def _run(http: Any, url: str, month: str, counter: AwsCallCounter) -> tuple[floa
     return elapsed, counter.request_calls_since(mark), response.json()
 
 
-def _scratch_settings(stack: Any, settings: Any) -> Any:
-    """A fresh, empty table shaped like pagamentos' (from infra/template.yaml) on the stack's moto."""
-    import uuid
-
-    import boto3
-    from devstack.stack import ROOT
-    from devstack.templates import load_template
-
-    properties = load_template(ROOT / "infra" / "template.yaml")["Resources"]["PagamentosTable"]["Properties"]
-    name = f"bench-pagamentos-{uuid.uuid4().hex[:8]}"
-    boto3.client("dynamodb", region_name=settings.region, endpoint_url=stack.endpoint).create_table(
-        TableName=name, BillingMode=properties["BillingMode"], KeySchema=properties["KeySchema"],
-        AttributeDefinitions=properties["AttributeDefinitions"],
-        GlobalSecondaryIndexes=properties["GlobalSecondaryIndexes"])
-    return settings.model_copy(update={"table_name": name, "endpoint_url": stack.endpoint})
-
-
 class _ThreadCalls:
     """DynamoDB calls made by this thread (a botocore hook around Endpoint.make_request)."""
 
@@ -173,18 +157,15 @@ def run(emit: Callable[[str], None], stack: Any, base: Any, counter: AwsCallCoun
     """Prints the section; False on a harness or app error (not on a missed goal).
 
     (a) over HTTP on the stack's own table: N people, a month of facts, ``POST /execucoes`` twice.
-    (b) doubling: N and then 2N people, each on a fresh table of its own (moto's Query reads the whole table,
-        so a table holding both phases would measure moto, not the run), the same run called in-process.
+    The doubling is :func:`run_doubling`, on DynamoDB Local.
     """
     import requests
-    from chalicelib.pagamentos.deps import PagamentosDeps
-    from chalicelib.pagamentos.domain.model import Month
     from devstack.apps import load_app
 
     load_app(SERVICE)
     app_deps = sys.modules[f"{SERVICE}_app"].deps
     emit(f"Apuração mensal (PAG-01, {SERVICE}-svc): {magistrates} magistrados e {servants} servidores com um mês de "
-         "fatos; depois o dobro")
+         "fatos (o dobro: no DynamoDB Local)")
     if (magistrates, servants) != (MAGISTRATES, SERVANTS):
         emit(f"   ATENÇÃO: tamanhos reduzidos (meta do enunciado: {MAGISTRATES} magistrados e {SERVANTS} servidores)")
     url = stack.urls[SERVICE]
@@ -209,16 +190,37 @@ def run(emit: Callable[[str], None], stack: Any, base: Any, counter: AwsCallCoun
         emit("      ERRO: houve Scan")
         return False
 
+    return True
+
+
+def run_doubling(emit: Callable[[str], None], endpoint: str, magistrates: int = MAGISTRATES,
+                 servants: int = SERVANTS) -> bool:
+    """The same run called in-process on DynamoDB Local, at N and then 2N people, each on a fresh table (moto's
+    deep copies make a 2N table there grow the process past the machine's memory)."""
+    import os
+    import uuid
+
+    from chalicelib.pagamentos.deps import PagamentosDeps
+    from chalicelib.pagamentos.domain.model import Month
+    from chalicelib.pagamentos.settings import PagamentosSettings
+
+    from bench.dynamodb_local import create_service_table
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    emit(f"Apuração mensal no DynamoDB Local (PAG-01, PagamentosService.run, sem HTTP): {magistrates} magistrados e "
+         f"{servants} servidores, depois o dobro")
     figures: list[tuple[float, int]] = []
     for factor in (1, 2):
-        settings = _scratch_settings(stack, app_deps.settings)
-        deps = PagamentosDeps(settings)
+        name = f"tribunal-bench-pagamentos-{uuid.uuid4().hex[:6]}"
+        create_service_table(endpoint, name)
+        deps = PagamentosDeps(PagamentosSettings(table_name=name, endpoint_url=endpoint))
         phase_people, phase_facts = [], []
         for prefix in ("cA", "cB")[:factor]:
             p, f = _facts(deps.repository, prefix, magistrates, servants, (2030, 5))
             phase_people += p
             phase_facts += f
-        _populate(deps.repository, phase_people, phase_facts)
+        written = _populate(deps.repository, phase_people, phase_facts)
         with _ThreadCalls() as thread_calls:
             began = time.perf_counter()
             deps.service.run(Month(2030, 5))
@@ -228,8 +230,10 @@ def run(emit: Callable[[str], None], stack: Any, base: Any, counter: AwsCallCoun
             emit("      ERRO: houve Scan")
             return False
         figures.append((took, total))
-        emit(f"   (b) {factor}N = {len(phase_people)} pessoas, {len(phase_facts)} fatos, tabela própria: {took:.2f} s, "
-             f"{total} chamadas DynamoDB ({describe_calls(Counter({k: v for k, v in thread_calls.items()}))})")
+        verdict = f"  meta ≤{GOAL_SECONDS:.0f} s  {'OK' if took <= GOAL_SECONDS else 'ACIMA DA META'}" if factor == 1 else ""
+        emit(f"   {factor}N = {len(phase_people)} pessoas, {len(phase_facts)} fatos (gravados em {written:.1f} s): "
+             f"{took:.2f} s{verdict}; {total} chamadas DynamoDB "
+             f"({describe_calls(Counter({k: v for k, v in thread_calls.items()}))})")
     ratio = figures[1][0] / figures[0][0] if figures[0][0] else float("inf")
     emit(f"   dobro das pessoas: {ratio:.2f}× o tempo, {figures[1][1] / max(figures[0][1], 1):.2f}× as chamadas  "
          f"meta ≤{GOAL_RATIO}×  {'OK' if ratio <= GOAL_RATIO else 'ACIMA DA META'}")
@@ -254,6 +258,10 @@ def main(argv: list[str]) -> int:
                                                  parameters={"Stage": "bench"}, seed=False) as stack:
         emit(f"pilha local pronta em {time.monotonic() - began:.1f} s")
         ok = run(emit, stack, None, counter, magistrates, servants)
+    from bench.dynamodb_local import dynamodb_local
+
+    with dynamodb_local() as endpoint:
+        ok = run_doubling(emit, endpoint, magistrates, servants) and ok
     return 0 if ok else 1
 
 
