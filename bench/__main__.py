@@ -50,6 +50,22 @@ def header() -> None:
     emit("")
 
 
+def dynamodb_local_sections() -> bool:
+    """The figures moto distorts (throughput, work at the issues' sizes), each section on a fresh DynamoDB Local:
+    one instance for all made the later sections several times slower."""
+    sections = (draws_dynamodb_local.run, cooperacao_dynamodb_local.run, pagamentos.run_doubling)
+    ok = True
+    for number, section in enumerate(sections):
+        if number:
+            emit("")
+        try:
+            with dynamodb_local() as endpoint:
+                ok = section(emit, endpoint) and ok
+        except Unavailable as missing:
+            emit(f"DynamoDB Local: seção pulada ({missing})")
+    return ok
+
+
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     # The figures are stdout; the apps run in this process and would log every request and event there, and
@@ -73,16 +89,7 @@ def main() -> int:
 
     reads_ok = http_reads.run(emit, then=on_the_stack)
     emit("")
-    local_ok = True
-    try:
-        with dynamodb_local() as endpoint:  # figures moto distorts: throughput and work at the issues' sizes
-            for number, section in enumerate((draws_dynamodb_local.run, cooperacao_dynamodb_local.run,
-                                               pagamentos.run_doubling)):
-                if number:
-                    emit("")
-                local_ok = section(emit, endpoint) and local_ok
-    except Unavailable as missing:
-        emit(f"DynamoDB Local: seções puladas ({missing})")
+    local_ok = dynamodb_local_sections()
     emit("")
     emit(f"Duração total: {time.monotonic() - began:.1f} s")
     return 0 if reads_ok and local_ok else 1
