@@ -22,7 +22,7 @@ from bench import (
     pagamentos,
     plantao,
 )
-from bench.dynamodb_local import Unavailable, dynamodb_local
+from bench.dynamodb_local import ROOT, Unavailable, dynamodb_local
 
 PACKAGES = ("boto3", "botocore", "pynamodb", "aws-lambda-powertools", "chalice", "moto", "pydantic")
 
@@ -54,6 +54,10 @@ def dynamodb_local_sections() -> bool:
     """The figures moto distorts (throughput, work at the issues' sizes), each section on a fresh DynamoDB Local:
     one instance for all made the later sections several times slower."""
     sections = (draws_dynamodb_local.run, cooperacao_dynamodb_local.run, pagamentos.run_doubling)
+    for service in ("distribuicao", "cooperacao", "pagamentos"):  # their chalicelib, also when run alone
+        path = str(ROOT / f"{service}-svc")
+        if path not in sys.path:
+            sys.path.append(path)
     ok = True
     for number, section in enumerate(sections):
         if number:
