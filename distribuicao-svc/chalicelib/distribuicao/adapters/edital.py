@@ -2,15 +2,14 @@
 
 Rendering is pure (rows in, bytes out; the same input gives the same bytes, so re-publishing a period
 is idempotent). The PDF uses fpdf2's core fonts, which need no font file in the Lambda package but
-encode only latin-1: every Portuguese letter is there, and :func:`to_latin1` replaces the few other
-characters (dashes, ellipsis, curly quotes…) with plain equivalents. The JSON keeps the text as it is.
+encode only latin-1: every Portuguese letter is there, and ``courtlib.documents.to_latin1`` replaces the
+few other characters (dashes, ellipsis, curly quotes…) with plain equivalents. The JSON keeps the text as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.distribuicao.domain.log import EditalRow
+from courtlib.documents import documents_s3, to_latin1
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")
@@ -120,38 +120,6 @@ def render_edital_json(
 
 # ---------------------------------------------------------------------------------------------
 # PDF
-
-_PLAIN = {
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u2018": "'", "\u2019": "'", "\u201a": ",", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u2039": "<", "\u203a": ">", "\u2022": "-", "\u2026": "...", "\u20ac": "EUR", "\u2122": "(TM)",
-    "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u2007": " ", "\u2002": " ", "\u2003": " ",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
-}
-
-
-def to_latin1(text: str) -> str:
-    """``text`` in latin-1 for the core fonts: accents kept, other characters replaced by plain ones.
-
-    NFC first, so accents typed as combining marks become the latin-1 letters; what is still outside
-    latin-1 becomes its mapped equivalent, else its base letters (ő → o), else "?".
-    """
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch == "\n" or (ord(ch) < 256 and unicodedata.category(ch) != "Cc"):
-            out.append(ch)
-        elif unicodedata.category(ch) == "Cc":
-            out.append(" ")
-        elif ch in _PLAIN:
-            out.append(_PLAIN[ch])
-        else:
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 256 and not unicodedata.combining(c)
-            )
-            out.append(base or "?")
-    return "".join(out)
-
 
 @dataclass(frozen=True)
 class _Layout:
@@ -327,16 +295,7 @@ class EditalStore:
 
     @cached_property
     def _s3(self) -> Any:
-        import boto3  # imported on first use: handlers that never touch S3 skip its cost
-        from botocore.config import Config
-
-        # Presigned links must name the regional host (the global one redirects, breaking the signature);
-        # a local endpoint (moto server) only understands path-style addresses.
-        style = "path" if self._settings.endpoint_url else "virtual"
-        return boto3.client(
-            "s3", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url,
-            config=Config(signature_version="s3v4", s3={"addressing_style": style}),
-        )
+        return documents_s3(self._settings)
 
     @property
     def bucket(self) -> str:

@@ -7,7 +7,6 @@ Portuguese letters are there; other characters are replaced by plain ones (:func
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -18,25 +17,17 @@ from zoneinfo import ZoneInfo
 from chalicelib.pagamentos.domain.memos import total
 from chalicelib.pagamentos.domain.model import Line
 from chalicelib.pagamentos.domain.rules import CATEGORIES, TITLES
+from courtlib.documents import documents_s3
+from courtlib.documents import to_latin1 as latin1
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")
 KEY_PREFIX = "pagamentos/memorandos"
-_PLAIN = {"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-          "\u2026": "...", "\u00d7": "x", "\u2022": "-"}
+_ASCII_TIMES = {"\u00d7": "x"}  # the memo's bases write "min x R$"; the shared rules do the rest
 
 
 def to_latin1(text: str) -> str:
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in _PLAIN:
-            out.append(_PLAIN[ch])
-        elif ord(ch) < 256:
-            out.append(ch)
-        else:
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 256 and not unicodedata.combining(c))
-            out.append(base or "?")
-    return "".join(out)
+    return latin1(text, _ASCII_TIMES)
 
 
 def brl(value: Decimal) -> str:
@@ -120,12 +111,7 @@ class MemoDocumentStore:
 
     @cached_property
     def _s3(self) -> Any:
-        import boto3
-        from botocore.config import Config
-
-        style = "path" if self._settings.endpoint_url else "virtual"
-        return boto3.client("s3", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url,
-                            config=Config(signature_version="s3v4", s3={"addressing_style": style}))
+        return documents_s3(self._settings)
 
     @property
     def bucket(self) -> str:

@@ -7,31 +7,16 @@ same portaria again overwrites it with the same bytes.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from courtlib.documents import documents_s3, to_latin1
 from courtlib.observability import logger
 from courtlib.settings import ServiceSettings
 
 KEY_PREFIX = "plantao/portarias"
-
-
-def to_latin1(text: str) -> str:
-    """``text`` for the PDF core fonts: accents kept, other characters replaced by plain ones."""
-    plain = {"\u2014": "-", "\u2013": "-", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in ("\u2014", "\u2013", "\u2019", "\u201c", "\u201d"):
-            out.append(plain[ch])
-        elif ord(ch) < 256:
-            out.append(ch)
-        else:
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 128)
-            out.append(base or "?")
-    return "".join(out)
 
 
 def render_portaria_pdf(text: str, *, title: str, tribunal: str, issued_at: datetime) -> bytes:
@@ -72,9 +57,7 @@ class PortariaStore:
 
     @cached_property
     def _s3(self) -> Any:
-        import boto3
-
-        return boto3.client("s3", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url)
+        return documents_s3(self._settings)
 
     def put(self, series: str, year: int, number: int, text: str, pdf: bytes) -> dict[str, str]:
         txt_key, pdf_key = portaria_keys(series, year, number)
