@@ -180,6 +180,15 @@ class Worker(threading.Thread):
         self.stop_event = stop
         self.busy = False
         self._last_empty_poll_started = float("-inf")
+        self._wake = threading.Event()
+
+    def nudge(self) -> None:
+        """Ends the current pause between polls now (``wait_for_idle`` wants a fresh empty poll quickly)."""
+        self._wake.set()
+
+    def _rest(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
 
     def _empty_poll(self, started: float) -> None:
         self._last_empty_poll_started = started
@@ -280,7 +289,7 @@ class StreamPoller(Worker):
             if not records:
                 iterator = next_iterator
                 self._empty_poll(started)
-                self.stop_event.wait(STREAM_IDLE_WAIT)
+                self._rest(STREAM_IDLE_WAIT)
                 continue
             self._work()
             try:

@@ -337,6 +337,8 @@ class LocalStack:
         pollers = list(self._sources.pollers) if self._sources else []
         while time.monotonic() < deadline:
             mark = time.monotonic()
+            for poller in pollers:
+                poller.nudge()
             while time.monotonic() < deadline and not all(p.quiet_since(mark) for p in pollers):
                 time.sleep(0.02)
             queues_empty = all(_pending(row) == 0 for row in self.queue_counts())
