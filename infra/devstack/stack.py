@@ -76,6 +76,7 @@ class LocalStack:
         self.tokens: dict[str, str] = {}
         self.control_url = ""
         self.startup_seconds = 0.0
+        self.phase_seconds: dict[str, float] = {}  # aws, apps, dados: where the start went
         self._stop = threading.Event()
         self._saved_environ: dict[str, str] | None = None
         self._moto: Any = None
@@ -96,13 +97,23 @@ class LocalStack:
         self.stop()
 
     def start(self) -> LocalStack:
-        began = time.monotonic()
+        began = mark = time.monotonic()
         self._saved_environ = dict(os.environ)
+
+        def lap(phase: str) -> None:
+            nonlocal mark
+            now = time.monotonic()
+            self.phase_seconds[phase] = now - mark
+            mark = now
+
         try:
             self._start_aws()
+            lap("aws")
             self._start_apps()
+            lap("apps")
             if self._seed and self.urls:
                 demo.seed(self.urls, self.tokens)
+                lap("dados")
         except BaseException:
             self.stop()
             raise
