@@ -23,10 +23,24 @@ log = logging.getLogger("devstack")
 CONTROL = os.environ.get("DEVSTACK_CONTROL", "http://127.0.0.1:8000")
 
 
-def _setup_logging() -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    log.addHandler(handler)
+LOG_FOLDER = Path(__file__).resolve().parents[2] / ".local" / "logs"  # git-ignored
+
+
+def _setup_logging(folder: Path = LOG_FOLDER) -> None:
+    """The terminal: the banner, one access line per request, warnings and errors. The rest to files:
+    each service's JSON logs (Powertools) to ``<folder>/<service>.log``, the stack's own to ``devstack.log``."""
+    from courtlib.observability import logger as service_logger
+    from devstack.logs import route_service_logs
+
+    terminal = logging.StreamHandler(sys.stdout)
+    terminal.setFormatter(logging.Formatter("%(message)s"))
+    terminal.addFilter(lambda record: record.levelno >= logging.WARNING or record.name == "devstack.acesso"
+                       or record.module == "__main__")
+    files = route_service_logs(folder, (service_logger.name,))
+    own = logging.FileHandler(files.path("devstack"), encoding="utf-8")
+    own.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for handler in (terminal, own):
+        log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -55,7 +69,9 @@ def _banner(stack: Any) -> str:
     lines += [f"  {service:<13} {url}" for service, url in stack.urls.items()] or ["  (nenhum app.py encontrado)"]
     lines += ["", f"Controle:       {stack.control_url}   (GET / estado e filas; GET /tokens tokens novos;"
                   " POST /agendamentos/<serviço>/<handler>)",
-              f"AWS (moto):     {stack.endpoint}", "",
+              f"AWS (moto):     {stack.endpoint}",
+              f"Logs (JSON):    {LOG_FOLDER}/<serviço>.log  (o terminal mostra uma linha por requisição e os erros)",
+              "",
               f"Usuários de demonstração (senha {DEMO_PASSWORD}; o token de ID vale 1 h; cole no shell):"]
     lines += [f"export {_token_variable(u.username)}={stack.tokens[u.username]}  # {', '.join(u.groups)}"
               for u in stack.users]
@@ -96,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
     parameters = {**DEFAULT_PARAMETERS, **dict(args.parameter or [])}
     stack = LocalStack(moto_port=args.moto_port, control_port=args.control_port, seed=not args.no_seed,
                        ports=dict(args.port or []), parameters=parameters)
+    access_log = logging.getLogger("devstack.acesso")
+    access_log.disabled = True  # the demo data's requests are not the user's: the access log starts with the banner
     try:
         stack.start()
     except OSError as error:
@@ -103,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     stack.startup_seconds = time.monotonic() - began  # including imports: what `make run` feels like
     log.info(_banner(stack))
+    access_log.disabled = False
     if args.ready_file:
         _write_ready_file(Path(args.ready_file), stack)
     try:
