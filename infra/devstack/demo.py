@@ -45,6 +45,8 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("presidente", "Presidente do Tribunal", ("presidencia",)),
     DemoUser("corregedor", "Corregedor Regional", ("corregedoria",)),
     DemoUser("gestor.vara1", "Gestor da 1ª Vara", ("gestor",)),
+    DemoUser("gestor.vara2", "Gestora da 2ª Vara", ("gestor",)),
+    DemoUser("gestor.gab3", "Chefe do Gabinete da Cadeira 3", ("gestor",)),
     DemoUser("servidor.ana", "Ana Servidora", ("servidor",)),
     DemoUser("servidor.bruno", "Bruno Servidor", ("servidor",)),
     DemoUser("nucleo.coop", "Núcleo de Cooperação", ("nucleo_cooperacao",)),
