@@ -95,3 +95,25 @@ def test_servants_are_listed_to_administration_and_corregedoria_only(cooperacao)
     assert all(s["lotacao"] == home for s in listed if s["id"] in servants)
     assert _get(cooperacao, "/servidores", ADMIN).status_code == 200
     assert _get(cooperacao, "/servidores", GESTOR).status_code == 403, "a manager reads one servant, not all"
+
+
+# --- pagamentos-svc -----------------------------------------------------------------------------------------
+
+DIMAG = bearer("dimag.folha", "dimag")
+PRESIDENCIA = bearer("presidente", "presidencia")
+
+
+@pytest.fixture
+def pagamentos(client_of):
+    return client_of("pagamentos")
+
+
+def test_people_are_listed_to_the_payroll_roles_not_to_servants_or_managers(pagamentos):
+    people = {uid("lp").lower() for _ in range(3)}
+    for person in people:
+        _put(pagamentos, f"/pessoas/{person}", {"nome": f"Pessoa {person}", "tipo": "servidor", "cargo": "servidor"},
+             DIMAG)
+    listed = assert_listing(pagamentos, "/pessoas", people, DIMAG, SERVANT)
+    assert {p["nome"] for p in listed if p["id"] in people} == {f"Pessoa {p}" for p in people}
+    assert _get(pagamentos, "/pessoas", PRESIDENCIA).status_code == 200
+    assert _get(pagamentos, "/pessoas", GESTOR).status_code == 403
