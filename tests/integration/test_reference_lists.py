@@ -117,3 +117,35 @@ def test_people_are_listed_to_the_payroll_roles_not_to_servants_or_managers(paga
     assert {p["nome"] for p in listed if p["id"] in people} == {f"Pessoa {p}" for p in people}
     assert _get(pagamentos, "/pessoas", PRESIDENCIA).status_code == 200
     assert _get(pagamentos, "/pessoas", GESTOR).status_code == 403
+
+
+# --- distribuicao-svc ---------------------------------------------------------------------------------------
+
+DISTRIBUIDOR = bearer("distribuidor", "distribuicao")
+
+
+@pytest.fixture
+def distribuicao(client_of):
+    return client_of("distribuicao")
+
+
+def _orgao(seats: int) -> dict:
+    return {"nome": "Órgão de teste", "classes": ["RE", "HC"],
+            "cadeiras": [{"id": f"C{n}", "rotulo": f"Cadeira {n}"} for n in range(1, seats + 1)],
+            "juizes": [{"id": f"jz.lista{n}", "nome": f"Juiz Lista {n}", "antiguidade": n, "cadeira": f"C{n}",
+                        "presidente": n == 1} for n in range(1, seats + 1)]}
+
+
+def test_orgaos_and_their_members_are_listed_to_every_staff_role(distribuicao):
+    orgaos = {uid("LO") for _ in range(3)}
+    for orgao in orgaos:
+        _put(distribuicao, f"/orgaos/{orgao}", _orgao(3), ADMIN)
+    listed = assert_listing(distribuicao, "/orgaos", orgaos, SERVANT, {})
+    assert all(set(o["classes"]) == {"RE", "HC"} for o in listed if o["id"] in orgaos)
+    some = sorted(orgaos)[0]
+    members = assert_listing(distribuicao, f"/orgaos/{some}/membros", {"jz.lista1", "jz.lista2", "jz.lista3"},
+                             DISTRIBUIDOR, {})
+    assert [(m["id"], m["cadeira"], m["presidente"]) for m in members] == [
+        ("jz.lista1", "C1", True), ("jz.lista2", "C2", False), ("jz.lista3", "C3", False)]
+    missing = _get(distribuicao, "/orgaos/NAO-EXISTE/membros", DISTRIBUIDOR)
+    assert missing.status_code == 404
