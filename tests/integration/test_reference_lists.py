@@ -14,6 +14,7 @@ ADMIN = bearer("admin.ti", "admin")
 CGJ = bearer("corregedor", "corregedoria")
 GESTOR = bearer("gestor.vara1", "gestor")
 SERVANT = bearer("servidor.ana", "servidor")
+NO_ROLE = bearer("visitante")
 
 
 def _get(client, path: str, headers: dict[str, str] | None = None):
@@ -56,6 +57,7 @@ def assert_listing(client, path: str, created: set[str], allowed: dict[str, str]
     forged = first["proximo"][:-2] + ("AA" if not first["proximo"].endswith("AA") else "BB")
     assert _get(client, f"{path}?limite=1&cursor={forged}", allowed).status_code == 400
     assert _get(client, path).status_code == 401
+    assert _get(client, path, NO_ROLE).status_code == 403, "a signed-in user without a staff group"
     if refused:
         assert _get(client, path, refused).status_code == 403
     return items
@@ -149,3 +151,24 @@ def test_orgaos_and_their_members_are_listed_to_every_staff_role(distribuicao):
         ("jz.lista1", "C1", True), ("jz.lista2", "C2", False), ("jz.lista3", "C3", False)]
     missing = _get(distribuicao, "/orgaos/NAO-EXISTE/membros", DISTRIBUIDOR)
     assert missing.status_code == 404
+
+
+# --- plantao-svc --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plantao(client_of):
+    return client_of("plantao")
+
+
+@pytest.mark.parametrize(("path", "part"), [("/regioes", "regioes"), ("/comarcas", "comarcas"),
+                                             ("/juizos", "juizos"), ("/magistrados", "magistrados"),
+                                             ("/zonas", "zonas")])
+def test_plantao_reference_data_is_listed_to_every_staff_role(plantao, path, part):
+    from devstack.demo_plantao import REFERENCE
+
+    _put(plantao, "/referencia", REFERENCE, ADMIN)  # an upsert by id: other tests' data stays
+    seeded = {item["id"] for item in REFERENCE[part]}
+    listed = assert_listing(plantao, path, seeded, SERVANT, {})
+    assert [item["id"] for item in listed] == sorted(item["id"] for item in listed), "id order"
+    assert _get(plantao, path, GESTOR).status_code == 200
