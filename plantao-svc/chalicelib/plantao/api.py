@@ -588,6 +588,30 @@ def get_portaria(ctx: RequestContext, serie: str, ano: str, numero: str) -> Port
                        emitida_em=record["emitida_em"], texto_s3=record["texto"], pdf_s3=record["pdf"], texto=text)
 
 
+def _portaria_document(ctx: RequestContext, serie: str, ano: str, numero: str, kind: str) -> bytes:
+    if not (ano.isdigit() and numero.isdigit()):
+        raise ProblemError.not_found("Portaria não encontrada.")
+    with problems():
+        return ctx.deps.service.portaria_document(serie, int(ano), int(numero), kind)
+
+
+@routes.route("/portarias/{serie}/{ano}/{numero}/pdf", methods=["GET"], roles=STAFF,
+              summary="O PDF da portaria, como guardado na aprovação (envie Accept: application/pdf)")
+def get_portaria_pdf(ctx: RequestContext, serie: str, ano: str, numero: str) -> Response:
+    data = _portaria_document(ctx, serie, ano, numero, "pdf")
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="portaria-{serie}-{numero}-{ano}.pdf"'})
+
+
+@routes.route("/portarias/{serie}/{ano}/{numero}/texto", methods=["GET"], roles=STAFF,
+              summary="O texto da portaria para o DJe, como guardado na aprovação")
+def get_portaria_text(ctx: RequestContext, serie: str, ano: str, numero: str) -> Response:
+    data = _portaria_document(ctx, serie, ano, numero, "texto")
+    return Response(body=data.decode("utf-8"), status_code=200,
+                    headers={"Content-Type": "text/plain; charset=utf-8"})
+
+
 # --- compensation ---------------------------------------------------------------------------------------
 
 

@@ -322,6 +322,14 @@ class PlantaoService:
         body = self.documents.get(record["texto"])
         return record, (body or b"").decode("utf-8")
 
+    def portaria_document(self, series: str, year: int, number: int, kind: str) -> bytes:
+        """The portaria as stored in S3 at approval: ``kind`` ``pdf`` or ``texto`` (404 when either is missing)."""
+        record = self.repository.portaria(series, year, number)
+        body = None if record is None else self.documents.get(record[kind])
+        if body is None:
+            raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
+        return body
+
     # swap (PLAN-05) --------------------------------------------------------------------------------
 
     def request_swap(self, scale_id: str, a: str, ma: str, b: str, mb: str, reason: str, by: str) -> dict[str, Any]:
