@@ -32,6 +32,7 @@ from chalice.local import LambdaContext
 
 from courtlib import clock
 from courtlib.clock import ClockError
+from devstack.logs import acting_as
 from devstack.schedules import parse_schedule
 
 log = logging.getLogger("devstack")
@@ -167,7 +168,8 @@ class Target:
         context = LambdaContext(self.function_name, memory_size=self.memory_mb, max_runtime_ms=self.timeout_s * 1000)
         context.invoked_function_arn = (f"arn:aws:lambda:{self.region}:{self.account}:function:"
                                         f"{self.function_name}")
-        return self.app.handler_map[self.name](event, context)
+        with acting_as(self.service):  # its logs go to the service's file (devstack.logs)
+            return self.app.handler_map[self.name](event, context)
 
 
 # ---------------------------------------------------------------- pollers

@@ -175,6 +175,13 @@ def put_person(ctx: RequestContext, body: PessoaIn, pessoa: str) -> dict[str, An
     return codec.person_to(person)
 
 
+@routes.route("/pessoas", methods=["GET"], roles=READ_ROLES, query=ListaQuery,
+              summary="As pessoas (magistrados e servidores), por matrícula (cursor)")
+def list_people(ctx: RequestContext, query: ListaQuery) -> dict[str, Any]:
+    people, last = ctx.deps.repository.people_page(query.limite, ctx.decode_cursor(query.cursor))
+    return {"itens": [codec.person_to(person) for person in people], "proximo": ctx.next_cursor(last)}
+
+
 @routes.route("/pessoas/{pessoa}", methods=["GET"], roles=READ_ROLES, summary="Cadastro de uma pessoa")
 def get_person(ctx: RequestContext, pessoa: str) -> dict[str, Any]:
     person = ctx.deps.repository.get_person(pessoa)

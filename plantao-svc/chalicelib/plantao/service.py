@@ -98,6 +98,16 @@ class PlantaoService:
     def reference(self) -> ReferenceData:
         return self.repository.load_reference(self.config.capital.ibge)[0]
 
+    def reference_page(self, kind: str, limit: int, after: str | None) -> tuple[list[Any], str | None]:
+        """One page of one kind of reference data (``regions``, ``comarcas``, ``juizos``, ``magistrates``,
+        ``zones``) in id order, and the id to continue after when more follow. The reference data is one
+        snapshot read in two calls, so the page is cut here rather than by DynamoDB."""
+        values = sorted(getattr(self.reference(), kind), key=lambda value: value.id)
+        if after is not None:
+            values = [value for value in values if value.id > after]
+        page = values[:limit]
+        return page, (page[-1].id if len(values) > limit else None)
+
     def calendar(self, days: Iterable[date]) -> CourtCalendar:
         return self.calendars.calendar_for(self.config, {d.year for d in days})
 
@@ -311,6 +321,14 @@ class PlantaoService:
             raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
         body = self.documents.get(record["texto"])
         return record, (body or b"").decode("utf-8")
+
+    def portaria_document(self, series: str, year: int, number: int, kind: str) -> bytes:
+        """The portaria as stored in S3 at approval: ``kind`` ``pdf`` or ``texto`` (404 when either is missing)."""
+        record = self.repository.portaria(series, year, number)
+        body = None if record is None else self.documents.get(record[kind])
+        if body is None:
+            raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
+        return body
 
     # swap (PLAN-05) --------------------------------------------------------------------------------
 

@@ -132,6 +132,11 @@ class PagamentosRepository:
         except DoesNotExist:
             return None
 
+    def people_page(self, limit: int, start: dict[str, Any] | None) -> tuple[list[Person], Any]:
+        """One page of the people in id order (partition ``PESSOAS``) and DynamoDB's LastEvaluatedKey."""
+        result = self.records.query(PEOPLE, limit=limit, last_evaluated_key=start)
+        return [codec.person_from(item.data) for item in result], result.last_evaluated_key
+
     def people(self) -> dict[str, Person]:
         return {item.sk: codec.person_from(item.data) for item in self.records.query(PEOPLE)}
 
