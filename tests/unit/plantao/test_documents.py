@@ -16,6 +16,7 @@ from chalicelib.plantao.domain.portaria import (
     changed_portaria,
     next_number,
     portaria_text,
+    series_for,
 )
 from chalicelib.plantao.domain.scales import Kind, Month, generate
 from courtlib.config import TribunalConfig
@@ -29,7 +30,7 @@ ISSUED = datetime(2026, 12, 4, 15, tzinfo=TZ)
 
 def _portaria(kind=Kind.ESTADUAL, number=7, altera=None, plantoes=None, motivo="aprovação da escala mensal"):
     scale = generate(kind, Month(2027, 2), reference(), calendar(), CONFIG, {})
-    return scale, build_portaria(next_number("MI", 2027, number - 1), tribunal=TRIBUNAL.nome, kind=kind,
+    return scale, build_portaria(next_number(series_for(kind, CONFIG), 2027, number - 1), tribunal=TRIBUNAL.nome, kind=kind,
                                  month=scale.month, plantoes=plantoes or scale.plantoes, motivo=motivo,
                                  signatory=SIGNATORY, place=TRIBUNAL.capital.nome, issued_at=ISSUED, altera=altera)
 

@@ -49,7 +49,16 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
     (``signatory``: name and title as printed; ``signed_by`` is the login, kept for the audit, not printed)."""
     from fpdf import FPDF
 
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    footer = to_latin1(f"{number or 'Minuta de memorando'} - gerado em "
+                       f"{generated_at.astimezone(TZ).strftime('%d/%m/%Y %H:%M')} - página {{page}} de {{nb}}")
+
+    class _Pdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-11)
+            self.set_font("Helvetica", "", 7)
+            self.cell(0, 4, footer.replace("{page}", str(self.page_no())), align="C")
+
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
     pdf.set_creator("pagamentos-svc")
     pdf.set_title(to_latin1(number or f"Minuta de memorando {memo_id}"))
     pdf.set_creation_date(generated_at)
@@ -100,17 +109,14 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
         moment = signed_at.astimezone(TZ)
         pdf.multi_cell(0, 5.5, to_latin1(
             f"Despacho: autorizo o pagamento. Assinado eletronicamente por {name or 'Presidência'}, {title}, em "
-            f"{moment.strftime('%d/%m/%Y')} às {moment.strftime('%H:%M')}."), new_x="LMARGIN", new_y="NEXT")
+            f"{moment.strftime('%d/%m/%Y')} às {moment.strftime('%H:%M')}."), align="L", new_x="LMARGIN",
+            new_y="NEXT")
     else:
         pdf.ln(6)
         pdf.cell(0, 6, "_______________________________________", align="C", new_x="LMARGIN", new_y="NEXT")
         if name:
             pdf.cell(0, 5, to_latin1(name), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.cell(0, 5, to_latin1(f"{title} (despacho)"), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "", 7)
-    pdf.cell(0, 5, to_latin1(f"Gerado em {generated_at.astimezone(TZ).strftime('%d/%m/%Y %H:%M')} - "
-                             f"página {pdf.page_no()} de {{nb}}"), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
