@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run test unit integration e2e lint package bench fire deploy clean
+.PHONY: run test unit integration e2e lint package bench fire clock deploy clean
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "make: é preciso Python 3.11 (encontrado: $(PYTHON))"; exit 1; }
@@ -47,6 +47,11 @@ bench: $(STAMP)
 ## fire: run a schedule now on the running local stack, e.g. `make fire SERVICE=plantao HANDLER=sweep_outbox`.
 fire: $(STAMP)
 	$(PY) -m devstack fire $(SERVICE) $(HANDLER)
+
+## clock: show, set or advance the running local stack's clock (advancing fires the schedules due), e.g.
+## `make clock`, `make clock AGORA=2027-03-01T09:00:00-03:00`, `make clock AVANCAR=P1D`.
+clock: $(STAMP)
+	$(PY) -m devstack clock $(if $(AGORA),--agora $(AGORA)) $(if $(AVANCAR),--avancar $(AVANCAR))
 
 ## deploy: a real AWS account (needs credentials; never run in CI). See README "Deploy".
 deploy: $(STAMP)

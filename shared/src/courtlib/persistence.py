@@ -8,13 +8,14 @@ Four services can therefore use the same shared models (outbox, calendar…) in 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from courtlib import clock
 from courtlib.settings import ServiceSettings
 
 M = TypeVar("M", bound=Model)
@@ -62,7 +63,7 @@ class VersionedItem(TableItem):
     updated_at = UTCDateTimeAttribute(null=True)
 
     def save(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102 - stamps the change time
-        self.updated_at = datetime.now(timezone.utc)
+        self.updated_at = clock.now()
         return super().save(*args, **kwargs)
 
 
@@ -90,4 +91,4 @@ def bind(model: type[M], settings: ServiceSettings) -> type[M]:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()

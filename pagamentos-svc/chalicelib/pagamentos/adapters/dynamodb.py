@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -32,6 +32,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.pagamentos.adapters import codec
 from chalicelib.pagamentos.domain.model import Line, Month, Person
+from courtlib import clock
 from courtlib.persistence import TableItem, VersionedItem, bind
 from courtlib.settings import ServiceSettings
 
@@ -91,7 +92,7 @@ def _json(value: Any) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 @dataclass

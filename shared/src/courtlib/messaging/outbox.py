@@ -10,7 +10,7 @@ stream carries each new outbox item to :mod:`courtlib.messaging.relay`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -21,6 +21,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from courtlib import clock
 from courtlib.messaging.contracts import CATALOGUE, Envelope, message_group
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
@@ -118,7 +119,7 @@ class UnitOfWork:
 
     def applies(self, envelope: Envelope) -> None:
         """This transaction applies ``envelope``: it fails with :class:`AlreadyApplied` if it was applied before."""
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         marker = self._inbox(
             pk=f"INBOX#{envelope.id}", sk="APLICADO", event_type=envelope.type, applied_at=now,
             expiration=int((now + INBOX_RETENTION).timestamp()),
@@ -127,7 +128,7 @@ class UnitOfWork:
         self._ops.append(("save", marker, self._inbox.pk.does_not_exist()))
 
     def commit(self) -> None:
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         for envelope in self.events:
             item = outbox_item(self._outbox, envelope, now)
             self._ops.append(("save", item, self._outbox.pk.does_not_exist()))
