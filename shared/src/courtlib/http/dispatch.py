@@ -1,7 +1,8 @@
 """The request pipeline of one route: correlation id → caller → query/body → handler (idempotent) → response.
 
 Whatever happens, the answer is JSON: a problem for refusals (``ProblemError``, Chalice view
-errors) and a generic 500 problem for anything unexpected (logged with its stack, never sent).
+errors), a 503 with ``Retry-After`` for a transient AWS failure (:mod:`courtlib.aws_failures`) and a
+generic 500 problem for anything unexpected (logged with its stack, never sent).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from chalice import Blueprint, Response
 from chalice.app import ChaliceViewError
 
 from courtlib.auth.partners import SignatureError, verify
+from courtlib.aws_failures import is_aws_failure
 from courtlib.auth.principal import ANONYMOUS, Principal
 from courtlib.http import problems as p
 from courtlib.http.context import RequestContext
@@ -79,9 +81,14 @@ class Dispatcher:
             code = _CHALICE_CODES.get(status, f"HTTP_{status}")
             problem = ProblemError(status, code, str(error) or p.TITLES.get(status, "Erro"))
             response = problem_response(problem, path, correlation_id)
-        except Exception:
-            logger.exception("erro não tratado", extra={"rota": self.spec.path, "metodo": request.method})
-            response = problem_response(p.internal_error(), path, correlation_id)
+        except Exception as error:
+            if is_aws_failure(error):
+                logger.warning("falha transitória da AWS", exc_info=True,
+                               extra={"rota": self.spec.path, "metodo": request.method})
+                response = problem_response(p.service_unavailable(), path, correlation_id)
+            else:
+                logger.exception("erro não tratado", extra={"rota": self.spec.path, "metodo": request.method})
+                response = problem_response(p.internal_error(), path, correlation_id)
         response.headers[CORRELATION_HEADER] = correlation_id
         logger.info("requisição atendida", extra={
             "metodo": request.method, "rota": self.spec.path, "status": response.status_code,
