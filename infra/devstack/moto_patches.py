@@ -7,6 +7,11 @@ and after any cancelled transaction the stream shard held by the pollers belongs
 table object, so stream events stop until the outbox sweeper runs. moto also runs transactions
 without a lock, so two of them can interleave.
 
+It also honours ``ClientRequestToken`` as DynamoDB does (moto ignores it): a transaction repeated
+with the same token and the same items within 10 minutes succeeds without being applied again (a
+response lost after the write, then a retry), and with other items fails with
+``IdempotentParameterMismatchException``.
+
 What it does instead: under one lock, it checks every item's condition first (a cancellation writes
 nothing), then applies the items keeping an undo record of the touched items; if an item fails while
 being applied, those items are restored in place and the stream records the transaction appended are
@@ -20,13 +25,20 @@ was written against, and warns and leaves moto alone on any other.
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import threading
+import time
 import warnings
+from collections import OrderedDict
 from typing import Any
 
 PATCHED_MOTO_VERSION = "5.2.5"
 _LOCK = threading.RLock()
 _WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+TOKEN_WINDOW_S = 600  # DynamoDB: a ClientRequestToken is valid for 10 minutes
+# (account, region, token) → (items digest, when), oldest first
+_tokens: OrderedDict[tuple[str, str, str], tuple[str, float]] = OrderedDict()
 
 
 def moto_version() -> str:
@@ -51,7 +63,41 @@ def apply(expected_version: str = PATCHED_MOTO_VERSION) -> bool:
         setattr(DynamoDBBackend, name, _locked(getattr(DynamoDBBackend, name)))
     transact_write_items._in_place = True  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    _honour_client_request_token()
     return True
+
+
+def _honour_client_request_token() -> None:
+    from moto.dynamodb.exceptions import DynamodbException
+    from moto.dynamodb.responses import DynamoHandler
+
+    original = DynamoHandler.transact_write_items
+
+    def transact_write_items(self: Any) -> Any:
+        token = self.body.get("ClientRequestToken")
+        if not token:
+            return original(self)
+        digest = hashlib.sha256(json.dumps(self.body["TransactItems"], sort_keys=True).encode()).hexdigest()
+        key = (self.current_account, self.region, token)
+        with _LOCK:
+            now = time.monotonic()
+            while _tokens and now - next(iter(_tokens.values()))[1] > TOKEN_WINDOW_S:
+                _tokens.popitem(last=False)
+            seen = _tokens.get(key)
+            if seen is not None:
+                if seen[0] != digest:
+                    raise DynamodbException("com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+                                            "The request uses the same client token as a previous, but non-identical"
+                                            " request. Do not reuse a client token with different requests, unless"
+                                            " the requests are identical.")
+                from moto.core.responses import ActionResult
+
+                return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})
+            result = original(self)
+            _tokens[key] = (digest, now)
+            return result
+
+    DynamoHandler.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 def _locked(method: Any) -> Any:

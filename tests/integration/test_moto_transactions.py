@@ -157,3 +157,19 @@ def test_concurrent_transactions_are_atomic_against_each_other(table):
         thread.join()
     final = int(client.get_item(TableName=table, Key={"pk": {"S": "a"}, "sk": {"S": "c"}})["Item"]["v"]["N"])
     assert final == len(done)
+
+
+def test_a_repeated_client_request_token_is_not_applied_twice(table):
+    """issue 12 point 2: a transaction whose response was lost, retried with its token, answers success once."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    items = [_put(table, "t1", 1, "attribute_not_exists(pk)")]
+    token = f"token-{uuid.uuid4()}"
+    client.transact_write_items(TransactItems=items, ClientRequestToken=token)
+    client.transact_write_items(TransactItems=items, ClientRequestToken=token)  # the retry: no condition failure
+    assert len(_stream_records(table)[0]) == 1
+    with pytest.raises(ClientError) as mismatch:
+        client.transact_write_items(TransactItems=[_put(table, "t2", 2)], ClientRequestToken=token)
+    assert mismatch.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
+    with pytest.raises(ClientError) as refused:  # without the token, the same write is refused by its condition
+        client.transact_write_items(TransactItems=items, ClientRequestToken=f"token-{uuid.uuid4()}")
+    assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"

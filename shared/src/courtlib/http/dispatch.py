@@ -28,6 +28,7 @@ from courtlib.http.problems import ProblemError
 from courtlib.http.responses import problem_response, to_response
 from courtlib.http.validation import body_text, parse_json_object, validate_body, validate_query
 from courtlib.observability import logger
+from courtlib.persistence import write_scope
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
@@ -124,11 +125,14 @@ class Dispatcher:
             return produce()
         if callable(self._idempotency_store):  # a factory: the store (and its boto3 client) is built on first use
             self._idempotency_store = self._idempotency_store()
-        return run_idempotent(
-            self._idempotency_store, key=key, produce=produce, lambda_context=self._lambda_context(),
-            scope=f"{self._service}#{request.method}#{path}#{principal.id}",
-            fingerprint={"corpo": parsed_body, "consulta": sorted((k, v) for k, vs in query_lists.items() for v in vs)},
-        )
+        scope = f"{self._service}#{request.method}#{path}#{principal.id}"
+        with write_scope(f"{scope}#{key}"):
+            return run_idempotent(
+                self._idempotency_store, key=key, produce=produce, lambda_context=self._lambda_context(),
+                scope=scope,
+                fingerprint={"corpo": parsed_body,
+                             "consulta": sorted((k, v) for k, vs in query_lists.items() for v in vs)},
+            )
 
     def _principal(self, request: Any, path: str, query: dict[str, list[str]]) -> Principal:
         spec = self.spec
