@@ -239,8 +239,13 @@ class SqsPoller(Worker):
         done = [m for m in messages if m["MessageId"] not in set(failed)]
         for start in range(0, len(done), 10):
             chunk = done[start:start + 10]
-            response = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+            try:
+                response = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+            except Exception:  # noqa: BLE001 - as Lambda's poller: the messages come back and are applied once
+                log.warning("%s: DeleteMessageBatch falhou; as mensagens voltam após o visibility timeout",
+                            self.name, exc_info=True)
+                continue
             for failure in response.get("Failed", []):
                 log.error("%s: DeleteMessage falhou: %s", self.name, failure)
         if failed:
