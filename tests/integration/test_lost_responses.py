@@ -75,3 +75,17 @@ def test_an_aws_failure_of_a_draw_is_a_503_and_the_retry_with_the_same_key_compl
     retried = post(client, "/distribuicoes", body, headers=headers)  # not 409 IDEMPOTENCIA_EM_ANDAMENTO
     assert retried.status_code == 201, retried.body
     assert orgao_state(client, orgao)["log"]["seq"] == 1
+
+
+def test_a_lost_response_on_the_idempotency_record_does_not_leave_the_key_in_progress(client_of, faults):
+    """The in-progress record is applied but its response lost: botocore's retry finds the call's own record."""
+    client = client_of("distribuicao")
+    orgao = new_orgao(client)
+    body = {"numero_processo": number(), "orgao": orgao, "classe": "RE"}
+    headers = {**DISTRIBUTOR, "Idempotency-Key": f"dist-{uuid.uuid4()}"}
+    faults.force("PutItem", "lost")
+    first = post(client, "/distribuicoes", body, headers=headers)
+    assert faults.injected[("lost", "dynamodb")] == 1
+    assert first.status_code == 201, first.body  # before: 409 IDEMPOTENCIA_EM_ANDAMENTO
+    again = post(client, "/distribuicoes", body, headers=headers)
+    assert again.status_code == 201 and again.json_body == first.json_body

@@ -39,20 +39,16 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _REPLAYED_HEADERS = ("Content-Type", "Location")
 SETTLE_ATTEMPTS = 3
 DEFAULT_REQUEST_BUDGET_S = 30  # API Gateway's integration timeout
-# The idempotency store's own client: more attempts than botocore's default, so a transient failure of the
-# store rarely fails a request that did its work.
-STORE_RETRIES = {"max_attempts": 5, "mode": "standard"}
+
 
 
 def http_idempotency_layer(settings: ServiceSettings) -> DynamoDBPersistenceLayer:
     """The Powertools persistence layer for HTTP idempotency in the service's table."""
-    import boto3
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    from botocore.config import Config
+    from courtlib.idempotency_store import idempotency_client
 
-    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.endpoint_url,
-                          config=Config(retries=STORE_RETRIES))
+    client = idempotency_client(settings.region, settings.endpoint_url)
     return DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
                                     static_pk_value=STATIC_PK, expiry_attr="expiration", boto3_client=client)
 
