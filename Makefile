@@ -34,7 +34,7 @@ e2e: $(STAMP)
 
 ## chaos: the local stack under 10 % AWS faults (DynamoDB, SQS, S3, SES), ≤4 min; prints faults and outcomes.
 chaos: $(STAMP)
-	CHAOS=1 timeout 240 $(PY) -m pytest tests/chaos -q -s -p no:cacheprovider
+	CHAOS=1 POWERTOOLS_LOG_LEVEL=ERROR timeout 240 $(PY) -m pytest tests/chaos -q -s -p no:cacheprovider
 
 ## lint: cfn-lint on every template.
 lint: $(STAMP)

@@ -17,7 +17,7 @@ TRANSIENT_CODES = frozenset({
     "RequestLimitExceeded", "TooManyRequestsException", "SlowDown", "RequestThrottled",
     "RequestThrottledException", "InternalServerError", "InternalError", "InternalFailure",
     "ServiceUnavailable", "ServiceUnavailableException", "ThrottlingError", "TransactionInProgressException",
-    "IdempotentParameterMismatchException", "RequestTimeout", "RequestTimeoutException",
+    "RequestTimeout", "RequestTimeoutException",
 })
 # Cancellation reasons of a TransactWriteItems that say "AWS could not do it now", not "a condition failed".
 TRANSIENT_CANCELLATION_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded", "InternalError",

@@ -16,8 +16,8 @@ from chalice import Blueprint, Response
 from chalice.app import ChaliceViewError
 
 from courtlib.auth.partners import SignatureError, verify
-from courtlib.aws_failures import is_aws_failure
 from courtlib.auth.principal import ANONYMOUS, Principal
+from courtlib.aws_failures import RETRY_AFTER_SECONDS, is_aws_failure
 from courtlib.http import problems as p
 from courtlib.http.context import RequestContext
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
@@ -84,9 +84,9 @@ class Dispatcher:
             response = problem_response(problem, path, correlation_id)
         except Exception as error:
             if is_aws_failure(error):
-                logger.warning("falha transitória da AWS", exc_info=True,
-                               extra={"rota": self.spec.path, "metodo": request.method})
-                response = problem_response(p.service_unavailable(), path, correlation_id)
+                logger.warning("falha transitória da AWS", extra={
+                    "rota": self.spec.path, "metodo": request.method, "erro": f"{type(error).__name__}: {error}"[:500]})
+                response = problem_response(p.service_unavailable(RETRY_AFTER_SECONDS), path, correlation_id)
             else:
                 logger.exception("erro não tratado", extra={"rota": self.spec.path, "metodo": request.method})
                 response = problem_response(p.internal_error(), path, correlation_id)
