@@ -31,7 +31,7 @@ def test_plan_04_portaria_pdf_and_text_are_served_to_staff_as_stored_and_never_p
     assert text.status_code == 200 and text.headers["Content-Type"].startswith("text/plain")
     body = text.body.decode("utf-8") if isinstance(text.body, bytes) else text.body
     assert body == s3.get_object(Bucket=bucket, Key=portaria["texto"])["Body"].read().decode("utf-8")
-    assert "Portaria MI nº 1/2027" in body
+    assert "PORTARIA MI Nº 1/2027" in body
 
     for path in ("/portarias/MI/2027/1/pdf", "/portarias/MI/2027/1/texto"):
         assert world.get(path, {}).status_code == 401, "no public route: PLAN-03's embargo"
