@@ -1,0 +1,43 @@
+"""The summary ``make demo`` prints at the end: cases per judge and class with the spread, scales, hours, memo
+totals, and where each document is with a command to open it."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(str(x)) for x in [h, *[r[i] for r in rows]]) for i, h in enumerate(headers)]
+    line = lambda cells: "  " + "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
+                                         for i, (c, w) in enumerate(zip(cells, widths)))
+    return [line(headers), "  " + "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+
+
+def cases_table(cases: dict[str, dict[str, Any]]) -> list[str]:
+    counts: dict[str, Counter] = defaultdict(Counter)
+    classes = sorted({c["classe"] for c in cases.values()})
+    for case in cases.values():
+        counts[case["relator"]["id"]][case["classe"]] += 1
+    judges = sorted(counts)
+    rows = [[j, *[str(counts[j][c]) for c in classes], str(sum(counts[j].values()))] for j in judges]
+    spread = [str(max(counts[j][c] for j in judges) - min(counts[j][c] for j in judges)) for c in classes]
+    totals = [sum(counts[j].values()) for j in judges]
+    rows.append(["diferença (máx − mín)", *spread, str(max(totals) - min(totals))])
+    return _table(["relator", *classes, "total"], rows)
+
+
+def summary(demo: Any) -> str:
+    facts = demo.facts
+    out = ["", "Resumo do mês", "", f"Processos por relator e classe (Pleno; {len(facts.get('cases', {}))} processos):"]
+    if facts.get("cases"):
+        out += cases_table(facts["cases"])
+    for title, key in (("Escalas", "scales_table"), ("Horas de cooperação", "hours_table"),
+                       ("Memorandos", "memos_table")):
+        if facts.get(key):
+            out += ["", f"{title}:", *_table(*facts[key])]
+    if demo.documents:
+        out += ["", "Documentos:"]
+        for what, where, command in demo.documents:
+            out += [f"  {what}", f"    onde:  {where}", f"    abrir: {command}"]
+    return "\n".join(out) + "\n"
