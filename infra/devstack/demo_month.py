@@ -175,6 +175,7 @@ def play(demo: Demo, out: Any = sys.stdout) -> int:
     from devstack.demo_month_steps import STEPS
 
     total = len(STEPS)
+    demo.refresh_tokens()  # a running stack's ready file may hold tokens its clock has already expired
     for index, (title, fn) in enumerate(STEPS, start=1):
         began = time.monotonic()
         try:

@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -133,3 +134,36 @@ def fortnight_edital(demo: Demo) -> str:
     demo.documents.append(("edital 01/03–15/03 (PDF, link de 1 h)", edital["pdf_url"],
                            f"curl -s '{edital['pdf_url']}' -o edital.pdf && xdg-open edital.pdf"))
     return f"{len(demo.facts['cases'])} processos no edital {edital['inicio']}–{edital['fim']}"
+
+
+# --- plantão ---------------------------------------------------------------------------------------------------
+
+
+@step("escalas de plantão de abril geradas pelo agendamento mensal (20/03)")
+def scales_generated(demo: Demo) -> str:
+    answer = demo.advance_to("2027-03-20T09:00:00-03:00")
+    fired = [r for r in answer.get("disparados", []) if r["handler"] == "generate_monthly_scales"
+             and r.get("resultado", {}).get("geradas")]
+    scales = demo.json("plantao", "GET", "/escalas", "presidente", params={"mes": NEXT_MONTH})["itens"]
+    expect(scales, f"escalas de {NEXT_MONTH} geradas", {"escalas": scales, "disparados": fired})
+    demo.facts["scales"] = {s["id"]: s for s in scales}
+    kinds = Counter(s["tipo"] for s in scales)
+    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f" ({sum(len(s['plantoes']) for s in scales)} plantões)"
+
+
+@step("escalas aprovadas pela Presidência: portarias emitidas e avisos aos magistrados (PLAN-04)")
+def scales_approved(demo: Demo) -> str:
+    portarias, notices = [], 0
+    for scale_id in list(demo.facts["scales"]):
+        approved = demo.json("plantao", "POST", f"/escalas/{scale_id}/aprovacao", "presidente")
+        expect(approved["status"] != "rascunho" and approved["portarias"], "escala aprovada com portaria",
+               {k: approved.get(k) for k in ("status", "portarias")})
+        notices += approved.get("avisos_enviados") or 0
+        portarias += approved["portarias"]
+        demo.facts["scales"][scale_id] = approved
+    expect(notices > 0, "avisos enviados", notices)
+    first = portarias[0]
+    demo.facts["portarias"] = portarias
+    demo.documents.append((f"portaria {first['numero']} (PDF no bucket de documentos)", f"s3 key {first['pdf']}",
+                           f"aws --endpoint-url $MOTO s3 cp s3://$BUCKET/{first['pdf']} portaria.pdf"))
+    return f"{len(portarias)} portarias ({', '.join(p['numero'] for p in portarias[:3])}…), {notices} avisos"
