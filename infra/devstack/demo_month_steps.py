@@ -52,6 +52,24 @@ def calendar_holiday(demo: Demo) -> str:
     return f"{HOLIDAY[8:]}/{HOLIDAY[5:7]} não é dia útil em Cuiabá"
 
 
+# --- cooperation ---------------------------------------------------------------------------------------------
+
+
+@step("cooperação (M4) pedida por Ana e Bruno e deferida pelo gestor da 1ª Vara (COOP-10)")
+def cooperation_requested(demo: Demo) -> str:
+    ids = {}
+    for servant, home in (("servidor.ana", "1VC-CBA"), ("servidor.bruno", "GAB-C3")):
+        asked = demo.json("cooperacao", "POST", "/cooperacoes", servant, {
+            "unidade_lotacao": home, "unidade_cooperada": "1VC-CBA", "modalidade": "M4",
+            "inicio": "2027-03-01", "fim": "2027-06-30"})
+        decided = demo.json("cooperacao", "POST", f"/cooperacoes/{asked['id']}/decisao", "gestor.vara1",
+                            {"deferir": True, "meta": "20 minutas por mês"})
+        expect(decided["situacao"] == "aprovada", "situação aprovada", decided["situacao"])
+        ids[servant] = asked["id"]
+    demo.facts["coops"] = ids
+    return ", ".join(f"{s} {i}" for s, i in ids.items())
+
+
 # --- distribution ------------------------------------------------------------------------------------------
 
 
@@ -167,3 +185,46 @@ def scales_approved(demo: Demo) -> str:
     demo.documents.append((f"portaria {first['numero']} (PDF no bucket de documentos)", f"s3 key {first['pdf']}",
                            f"aws --endpoint-url $MOTO s3 cp s3://$BUCKET/{first['pdf']} portaria.pdf"))
     return f"{len(portarias)} portarias ({', '.join(p['numero'] for p in portarias[:3])}…), {notices} avisos"
+
+
+@step("permuta entre dois plantonistas pedida e aprovada, com portaria de alteração (PLAN-05)")
+def swap(demo: Demo) -> str:
+    for scale in demo.facts["scales"].values():
+        shifts = sorted(scale["plantoes"], key=lambda p: p["data"])
+        pairs = [(a, b) for a in shifts for b in shifts if a["magistrado"] != b["magistrado"] and a["data"] < b["data"]
+                 and a["rotacao"] == b["rotacao"]]
+        if pairs:
+            break
+    expect(pairs, "dois plantões de magistrados diferentes", "nenhum par")
+    a, b = pairs[-1]
+    asked = demo.json("plantao", "POST", f"/escalas/{scale['id']}/permutas", "presidente", {
+        "plantao_a": a["id"], "magistrado_a": a["magistrado"], "plantao_b": b["id"], "magistrado_b": b["magistrado"],
+        "motivo": "Compromisso acadêmico do magistrado (demonstração)"})
+    done = demo.json("plantao", "POST", f"/permutas/{asked['id']}/aprovacao", "presidente")
+    after = demo.json("plantao", "GET", f"/escalas/{scale['id']}", "presidente")
+    now_a = next(p for p in after["plantoes"] if p["data"] == a["data"] and p["rotacao"] == a["rotacao"])
+    expect(now_a["magistrado"] == b["magistrado"], f"{a['data']} com {b['magistrado']}", now_a["magistrado"])
+    demo.facts["scales"][scale["id"]] = after
+    portaria = done.get("portaria") or (after["portarias"][-1] if after.get("portarias") else None)
+    return f"{a['data']} {a['magistrado']} ↔ {b['data']} {b['magistrado']}" + (
+        f", {portaria['numero']}" if isinstance(portaria, dict) and "numero" in portaria else "")
+
+
+def _public_day(demo: Demo, day: str) -> list[dict]:
+    return demo.json("plantao", "GET", f"/publico/plantoes/{day}")["plantoes"]
+
+
+@step("D−6 (26/03): a rota pública mostra o plantão de 01/04 sem nomes (PLAN-03)")
+def embargo_d_minus_6(demo: Demo) -> str:
+    demo.advance_to("2027-03-26T09:00:00-03:00")
+    entries = _public_day(demo, "2027-04-01")
+    expect(entries and all(e["magistrado"] is None for e in entries), "plantões de 01/04 sem nomes", entries)
+    return f"{len(entries)} plantões, nenhum nome"
+
+
+@step("D−5 (27/03): os nomes de 01/04 aparecem na rota pública")
+def embargo_d_minus_5(demo: Demo) -> str:
+    demo.advance_to("2027-03-27T09:00:00-03:00")
+    entries = _public_day(demo, "2027-04-01")
+    expect(entries and all(e["magistrado"] for e in entries), "plantões de 01/04 com nomes", entries)
+    return ", ".join(sorted({e["magistrado"] for e in entries}))[:80]
