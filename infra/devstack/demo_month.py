@@ -83,8 +83,12 @@ class Demo:
                expected: tuple[int, ...] = (200, 201)) -> Any:
         from courtlib.auth.partners import sign_request
 
+        from datetime import datetime
+
         raw = json.dumps(body) if body is not None else ""
-        headers = {"Content-Type": "application/json", **sign_request(partner, secret, method, path, body=raw)}
+        stamp = datetime.fromisoformat(self.today_state()["agora_utc"])  # the partner's clock agrees with the court's
+        headers = {"Content-Type": "application/json",
+                   **sign_request(partner, secret, method, path, body=raw, timestamp=stamp)}
         response = self.http.request(method, self.urls[service] + path, data=raw or None, headers=headers,
                                      timeout=TIMEOUT)
         expect(response.status_code in expected, f"{method} {service}{path} (assinado) → {expected}",

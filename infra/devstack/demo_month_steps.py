@@ -210,6 +210,72 @@ def swap(demo: Demo) -> str:
         f", {portaria['numero']}" if isinstance(portaria, dict) and "numero" in portaria else "")
 
 
+def _weekdays(first: str, last: str, skip: set[str]) -> list[str]:
+    from datetime import date, timedelta
+
+    day, end, out = date.fromisoformat(first), date.fromisoformat(last), []
+    while day <= end:
+        if day.weekday() < 5 and day.isoformat() not in skip:
+            out.append(day.isoformat())
+        day += timedelta(days=1)
+    return out
+
+
+@step("ponto de Ana até o teto de 40 h no mês; a 41ª hora é recusada (COOP-06, COOP-08)")
+def ponto_to_the_cap(demo: Demo) -> str:
+    coop = demo.facts["coops"]["servidor.ana"]
+    days = _weekdays("2027-03-02", "2027-03-19", {HOLIDAY})[:10]
+    for day in days:  # 10 sessions of 4 h before her 12:00–19:00 jornada
+        demo.call("cooperacao", "POST", f"/cooperacoes/{coop}/pontos", "servidor.ana",
+                  {"inicio": f"{day}T07:00:00", "fim": f"{day}T11:00:00"}, expected=(201,))
+    refused = demo.call("cooperacao", "POST", f"/cooperacoes/{coop}/pontos", "servidor.ana",
+                        {"inicio": "2027-03-19T19:30:00", "fim": "2027-03-19T20:30:00"}, expected=(409, 422))
+    body = refused.json()
+    expect("COOP-0" in body.get("code", ""), "recusa nomeando COOP-06/COOP-08", body)
+    bruno = demo.facts["coops"]["servidor.bruno"]
+    demo.call("cooperacao", "POST", f"/cooperacoes/{bruno}/pontos", "servidor.bruno",
+              {"inicio": "2027-03-13T08:00:00", "fim": "2027-03-13T11:00:00"}, expected=(201,))
+    demo.facts["hours"] = {"servidor.ana": 40 * 60, "servidor.bruno": 3 * 60}
+    return f"Ana 10 × 4 h = 40 h; 41ª hora → {refused.status_code} {body.get('code')}; Bruno 3 h"
+
+
+@step("tribunal parceiro envia carta precatória assinada (HMAC): sorteada entre as zonas (DIST-10)")
+def partner_carta(demo: Demo) -> str:
+    registered = demo.json("distribuicao", "POST", "/admin/parceiros", "admin.ti",
+                           {"id": "TJSP", "nome": "Tribunal de Justiça de São Paulo"})
+    demo.facts["partner"] = ("TJSP", registered["segredo"])
+    demo.call("distribuicao", "PUT", f"/zonas/{CUIABA}", "distribuidor", {"zonas": [
+        {"numero": 1, "instalada_em": "1946-05-01"}, {"numero": 39, "instalada_em": "1988-03-10"},
+        {"numero": 51, "instalada_em": "2004-08-01"}]})
+    numero = _number(demo)
+    carta = {"numero_processo": numero, "municipio": CUIABA, "materia": "carta", "partes": ["Autora", "Réu"],
+             "advogados": ["Advogado OAB/SP 1"], "segredo_justica": False, "id_origem": "CP-2027-0001"}
+    unsigned = demo.http.post(demo.urls["distribuicao"] + "/precatorias", json=carta, timeout=60)
+    expect(unsigned.status_code == 401, "sem assinatura → 401", unsigned.status_code)
+    out = demo.signed("distribuicao", "POST", "/precatorias", "TJSP", registered["segredo"], carta, expected=(201,))
+    expect(out["zona"] in {"ZE001", "ZE039", "ZE051"}, "uma das zonas de Cuiabá", out)
+    return f"{numero} → {out['zona']} (distribuidora {out['zona_distribuidora']})"
+
+
+@step("tribunal parceiro pede cooperação judiciária; o Núcleo defere e publica o ato (COOP-12)")
+def partner_judicial_request(demo: Demo) -> str:
+    registered = demo.json("cooperacao", "POST", "/admin/parceiros", "admin.ti",
+                           {"id": "TJSP", "nome": "Tribunal de Justiça de São Paulo"})
+    pedido = {"id_origem": "COOP-TJSP-77", "juizo_solicitante": "3ª Vara Cível de Campinas",
+              "juizo_destinatario": "1ª Vara Cível de Cuiabá", "instrumento": "auxilio_direto",
+              "objeto": "Oitiva de testemunha residente em Cuiabá por videoconferência"}
+    out = demo.signed("cooperacao", "POST", "/cooperacao-judiciaria/pedidos", "TJSP", registered["segredo"], pedido,
+                      expected=(201,))
+    decided = demo.json("cooperacao", "POST", f"/nucleo/pedidos/{out['origem']}/{pedido['id_origem']}/deliberacao",
+                        "nucleo.coop", {"membro": "coordenador", "decisao": "deferido",
+                                        "fundamento": "Pedido instruído; ato a cargo da 1ª Vara Cível de Cuiabá."})
+    seen = demo.signed("cooperacao", "GET", f"/cooperacao-judiciaria/pedidos/{pedido['id_origem']}", "TJSP",
+                       registered["segredo"])
+    expect(seen["situacao"] == decided["pedido"]["situacao"] and seen["deliberacoes"], "o parceiro vê a deliberação",
+           seen)
+    return f"pedido {pedido['id_origem']} → {seen['situacao']}"
+
+
 def _public_day(demo: Demo, day: str) -> list[dict]:
     return demo.json("plantao", "GET", f"/publico/plantoes/{day}")["plantoes"]
 
@@ -228,3 +294,69 @@ def embargo_d_minus_5(demo: Demo) -> str:
     entries = _public_day(demo, "2027-04-01")
     expect(entries and all(e["magistrado"] for e in entries), "plantões de 01/04 com nomes", entries)
     return ", ".join(sorted({e["magistrado"] for e in entries}))[:80]
+
+
+# --- the month's close and the payments ---------------------------------------------------------------------
+
+
+@step("fechamento de março pelo agendamento de 01/04: gratificação de cooperação apurada (COOP-11)")
+def month_closed(demo: Demo) -> str:
+    demo.advance_to("2027-04-01T09:00:00-03:00")
+    closed = demo.json("cooperacao", "GET", f"/fechamentos/{MONTH}", "dimag.folha")
+    expect(closed, f"fechamento de {MONTH}", closed)
+    return json.dumps(closed, ensure_ascii=False)[:100]
+
+
+def _memo_lines(demo: Demo, month: str, category: str) -> list[dict]:
+    return demo.json("pagamentos", "GET", f"/memorandos/{month}-{category}", "dimag.folha")["linhas"]
+
+
+@step("execução de pagamentos de março (05/04): memorando de gratificação com Ana (40 h) e Bruno (3 h) (PAG-08)")
+def payments_run(demo: Demo) -> str:
+    demo.advance_to("2027-04-05T09:00:00-03:00")
+    lines = demo.eventually(lambda: [l for l in _memo_lines(demo, MONTH, "gratificacao_cooperacao")
+                                     if l["pessoa"] in ("servidor.ana", "servidor.bruno")] or None,
+                            "linhas de Ana e Bruno no memorando de gratificação")
+    values = {l["pessoa"]: l["valor"] for l in lines}
+    expect(values.get("servidor.ana") == "1800.00" and values.get("servidor.bruno") == "135.00",
+           "Ana R$ 1800,00 (40 h × R$ 45,00) e Bruno R$ 135,00", values)
+    memos = demo.json("pagamentos", "GET", "/memorandos", "dimag.folha", params={"competencia": MONTH})["itens"]
+    demo.facts["memos"] = memos
+    return f"{len(memos)} memorandos de {MONTH}; Ana R$ 1.800,00, Bruno R$ 135,00"
+
+
+@step("memorando de gratificação assinado pela Presidência e enviado à folha (PAG-10)")
+def memo_signed_and_sent(demo: Demo) -> str:
+    memo = f"{MONTH}-gratificacao_cooperacao"
+    signed = demo.json("pagamentos", "POST", f"/memorandos/{memo}/assinatura", "presidente")
+    sent = demo.json("pagamentos", "POST", f"/memorandos/{memo}/envio", "dimag.folha")
+    expect(sent.get("situacao", sent.get("status")) == "enviado", "memorando enviado", sent)
+    out = Path(tempfile.gettempdir()) / "demo-documentos"
+    out.mkdir(exist_ok=True)
+    pdf = demo.call("pagamentos", "GET", f"/memorandos/{memo}/pdf", "dimag.folha", headers={"Accept": "application/pdf"})
+    csv = demo.call("pagamentos", "GET", f"/memorandos/{memo}/csv", "dimag.folha")
+    (out / f"{memo}.pdf").write_bytes(pdf.content)
+    (out / f"{memo}.csv").write_bytes(csv.content)
+    demo.documents.append((f"memorando {memo} (PDF, GET /memorandos/{memo}/pdf)", str(out / f"{memo}.pdf"),
+                           f"xdg-open {out / (memo + '.pdf')}"))
+    demo.documents.append((f"memorando {memo} (CSV, GET /memorandos/{memo}/csv)", str(out / f"{memo}.csv"),
+                           f"xdg-open {out / (memo + '.csv')}"))
+    demo.facts["memo_signed"] = signed
+    return f"{memo}: assinado e enviado"
+
+
+@step("ponto atrasado de março (Bruno, 2 h) vira ajuste no memorando de abril (COOP-11, PAG-10)")
+def late_event_becomes_adjustment(demo: Demo) -> str:
+    bruno = demo.facts["coops"]["servidor.bruno"]
+    demo.call("cooperacao", "POST", f"/cooperacoes/{bruno}/pontos", "servidor.bruno",
+              {"inicio": "2027-03-20T08:00:00", "fim": "2027-03-20T10:00:00"}, expected=(201,))
+    reclosed = demo.json("cooperacao", "POST", "/fechamentos", "dimag.folha", {"competencia": MONTH})
+    expect(reclosed.get("ajustes", 0) >= 1, "um ajuste publicado", reclosed)
+    demo.advance_to("2027-05-05T09:00:00-03:00")  # April's close (01/05) and April's payments run (05/05)
+    lines = demo.eventually(lambda: [l for l in _memo_lines(demo, NEXT_MONTH, "gratificacao_cooperacao")
+                                     if l["pessoa"] == "servidor.bruno"] or None,
+                            "linha de ajuste de Bruno no memorando de abril")
+    adjustment = [l for l in lines if l.get("competencia_origem") == MONTH]
+    expect(adjustment and adjustment[0]["valor"] == "90.00", "ajuste de R$ 90,00 (2 h) referente a março", lines)
+    demo.facts["adjustment"] = adjustment[0]
+    return f"abril: ajuste de R$ 90,00 de Bruno, competência de origem {MONTH}"
