@@ -188,8 +188,9 @@ def play(demo: Demo, out: Any = sys.stdout) -> int:
             out.write(f"[{index:02d}/{total}] {title}  FALHOU\n"
                       f"  passo:    {title}\n  esperado: {failed.expected}\n  recebido: {failed.received}\n")
             return 1
-        except requests.RequestException as error:
-            out.write(f"[{index:02d}/{total}] {title}  FALHOU\n  passo: {title}\n  erro de rede: {error}\n")
+        except (requests.RequestException, KeyError, ValueError, TypeError) as error:  # an answer of another shape
+            out.write(f"[{index:02d}/{total}] {title}  FALHOU\n  passo:    {title}\n"
+                      f"  recebido: {type(error).__name__}: {error}\n")
             return 1
         out.write(f"[{index:02d}/{total}] {title}{': ' + detail if detail else ''}  ok "
                   f"({time.monotonic() - began:.1f} s)\n")
