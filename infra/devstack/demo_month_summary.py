@@ -32,6 +32,22 @@ def summary(demo: Any) -> str:
     out = ["", "Resumo do mês", "", f"Processos por relator e classe (Pleno; {len(facts.get('cases', {}))} processos):"]
     if facts.get("cases"):
         out += cases_table(facts["cases"])
+    if facts.get("scales"):
+        rows = []
+        for scale in facts["scales"].values():
+            people = {p["magistrado"] for p in scale["plantoes"]}
+            rows.append([scale["tipo"], scale["mes"], scale["status"], str(len(scale["plantoes"])), str(len(people)),
+                         ", ".join(p["numero"] for p in scale.get("portarias", []))])
+        facts["scales_table"] = (["escala", "mês", "situação", "plantões", "magistrados", "portarias"], rows)
+    if facts.get("hours"):
+        facts["hours_table"] = (["servidor", "horas em março", "valor"],
+                                [[s, f"{m // 60} h", f"R$ {m / 60 * 45:,.2f}".replace(",", "X").replace(".", ",")
+                                  .replace("X", ".")] for s, m in facts["hours"].items()])
+    if facts.get("memos"):
+        rows = [[str(m.get("id") or m.get("memorando")), str(m.get("situacao") or m.get("status") or ""),
+                 str(m.get("linhas") if not isinstance(m.get("linhas"), list) else len(m["linhas"])),
+                 str(m.get("total") or m.get("valor_total") or "")] for m in facts["memos"]]
+        facts["memos_table"] = (["memorando", "situação", "linhas", "total (R$)"], rows)
     for title, key in (("Escalas", "scales_table"), ("Horas de cooperação", "hours_table"),
                        ("Memorandos", "memos_table")):
         if facts.get(key):
