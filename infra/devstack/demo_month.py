@@ -59,6 +59,13 @@ class Demo:
     http: requests.Session = field(default_factory=requests.Session)
     facts: dict[str, Any] = field(default_factory=dict)
     documents: list[tuple[str, str, str]] = field(default_factory=list)  # (what, where, command)
+    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="demo-documentos-")))
+
+    def save(self, name: str, content: bytes) -> Path:
+        """A copy of a document fetched over HTTP: the stack (and its bucket) stops with the demo."""
+        path = self.folder / name
+        path.write_bytes(content)
+        return path
 
     # --- calls ---------------------------------------------------------------------------------------------
     def call(self, service: str, method: str, path: str, user: str | None = None, body: Any = None,

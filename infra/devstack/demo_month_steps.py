@@ -119,6 +119,18 @@ def distribute_day_2_and_impediment(demo: Demo) -> str:
     return f"{target['numero_processo']}: {impeded} impedido → {again['relator']['id']}"
 
 
+@step("igualdade no Pleno: por classe, diferença ≤ 1 com a prevenção e o impedimento compensados (DIST-02)")
+def equality_audit(demo: Demo) -> str:
+    orgao = demo.json("distribuicao", "GET", f"/orgaos/{ORGAO}", "distribuidor")
+    equality = orgao["igualdade"]
+    worst = max(equality["diferenca_por_classe"].values(), default=0)
+    expect(worst <= equality["maximo_por_classe"], f"diferença por classe ≤ {equality['maximo_por_classe']}",
+           equality)
+    demo.facts["orgao"] = orgao
+    return (f"por classe {equality['diferenca_por_classe']}, total {equality['diferenca_total']}"
+            + (f"; alertas: {len(equality['alertas'])}" if equality["alertas"] else ""))
+
+
 @step("revelação das sementes (03/03) e o verificador independente: OK no log exportado (DIST-11)")
 def reveal_and_verify(demo: Demo) -> str:
     demo.advance_to("2027-03-03T09:00:00-03:00")
@@ -149,8 +161,12 @@ def fortnight_edital(demo: Demo) -> str:
     missing = [n for n in demo.facts["cases"] if n not in text]
     expect(not missing, "todos os processos distribuídos no edital", missing)
     demo.facts["edital"] = edital
-    demo.documents.append(("edital 01/03–15/03 (PDF, link de 1 h)", edital["pdf_url"],
-                           f"curl -s '{edital['pdf_url']}' -o edital.pdf && xdg-open edital.pdf"))
+    pdf = demo.http.get(edital["pdf_url"], timeout=60)
+    expect(pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), "PDF do edital", pdf.status_code)
+    saved = demo.save("edital-2027-03-01_2027-03-15.pdf", pdf.content)
+    key = edital["pdf_url"].split("?")[0].split("/", 4)[-1]
+    demo.documents.append(("edital 01/03–15/03 (PDF; GET /editais/2027-03-01 dá o link de 1 h)",
+                           f"s3://{key}  → cópia em {saved}", f"xdg-open {saved}"))
     return f"{len(demo.facts['cases'])} processos no edital {edital['inicio']}–{edital['fim']}"
 
 
@@ -182,8 +198,11 @@ def scales_approved(demo: Demo) -> str:
     expect(notices > 0, "avisos enviados", notices)
     first = portarias[0]
     demo.facts["portarias"] = portarias
-    demo.documents.append((f"portaria {first['numero']} (PDF no bucket de documentos)", f"s3 key {first['pdf']}",
-                           f"aws --endpoint-url $MOTO s3 cp s3://$BUCKET/{first['pdf']} portaria.pdf"))
+    text = demo.json("plantao", "GET", f"/portarias/{first['serie']}/{first['ano']}/{first['n']}", "presidente")
+    saved = demo.save(f"portaria-{first['serie']}-{first['ano']}-{first['n']}.txt", text["texto"].encode("utf-8"))
+    demo.documents.append((f"{first['numero']} (PDF e texto no bucket; texto por GET /portarias/{first['serie']}/"
+                           f"{first['ano']}/{first['n']})", f"s3 {first['pdf']}  → texto em {saved}",
+                           f"less {saved}   (PDF: aws --endpoint-url <moto> s3 cp s3://<DocumentsBucket>/{first['pdf']} .)"))
     return f"{len(portarias)} portarias ({', '.join(p['numero'] for p in portarias[:3])}…), {notices} avisos"
 
 
@@ -333,12 +352,12 @@ def memo_signed_and_sent(demo: Demo) -> str:
     signed = demo.json("pagamentos", "POST", f"/memorandos/{memo}/assinatura", "presidente")
     sent = demo.json("pagamentos", "POST", f"/memorandos/{memo}/envio", "dimag.folha")
     expect(sent.get("situacao", sent.get("status")) == "enviado", "memorando enviado", sent)
-    out = Path(tempfile.gettempdir()) / "demo-documentos"
-    out.mkdir(exist_ok=True)
+    out = demo.folder
     pdf = demo.call("pagamentos", "GET", f"/memorandos/{memo}/pdf", "dimag.folha", headers={"Accept": "application/pdf"})
     csv = demo.call("pagamentos", "GET", f"/memorandos/{memo}/csv", "dimag.folha")
-    (out / f"{memo}.pdf").write_bytes(pdf.content)
-    (out / f"{memo}.csv").write_bytes(csv.content)
+    expect(pdf.content.startswith(b"%PDF"), "PDF do memorando", pdf.content[:40])
+    demo.save(f"{memo}.pdf", pdf.content)
+    demo.save(f"{memo}.csv", csv.content)
     demo.documents.append((f"memorando {memo} (PDF, GET /memorandos/{memo}/pdf)", str(out / f"{memo}.pdf"),
                            f"xdg-open {out / (memo + '.pdf')}"))
     demo.documents.append((f"memorando {memo} (CSV, GET /memorandos/{memo}/csv)", str(out / f"{memo}.csv"),

@@ -32,6 +32,10 @@ def summary(demo: Any) -> str:
     out = ["", "Resumo do mês", "", f"Processos por relator e classe (Pleno; {len(facts.get('cases', {}))} processos):"]
     if facts.get("cases"):
         out += cases_table(facts["cases"])
+    if facts.get("orgao"):
+        equality = facts["orgao"]["igualdade"]
+        out += [f"  contagens do serviço (sorteios + prevenções + compensações), diferença por classe "
+                f"{equality['diferenca_por_classe']}, total {equality['diferenca_total']}"]
     if facts.get("scales"):
         rows = []
         for scale in facts["scales"].values():
