@@ -9,8 +9,8 @@ against the same clock, so advancing the clock expires tokens as time would.
 
 ``chalice local`` decodes a Cognito JWT without verifying it, so any forged token would pass.
 Here the gateway of each served app gets a :class:`VerifyingAuthorizer` — a subclass of chalice's
-``LocalGatewayAuthorizer`` whose ``_decode_jwt_payload`` verifies the token against the moto user
-pool's JWKS. It is installed per server (``devstack.http`` builds a ``LocalGateway`` subclass for
+``LocalGatewayAuthorizer`` whose ``_decode_jwt_payload`` verifies the token with the stack's
+key (:class:`TokenVerifier`). It is installed per server (``devstack.http`` builds a ``LocalGateway`` subclass for
 each app) rather than by patching chalice's class, which would also change ``chalice.test.Client``
 for every other test running in the same process.
 """

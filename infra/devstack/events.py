@@ -31,6 +31,7 @@ from chalice.app import Chalice
 from chalice.local import LambdaContext
 
 from courtlib import clock
+from courtlib.clock import ClockError
 from devstack.schedules import parse_schedule
 
 log = logging.getLogger("devstack")
@@ -407,15 +408,14 @@ class Scheduler(threading.Thread):
 
         Every schedule due up to the target runs in order of its instant (ties: in declaration
         order), synchronously, with the clock frozen at that instant and that instant as the event
-        time; ``settle()`` (wait for the events it caused) follows each run. Frequent schedules
+        time; ``settle()`` (wait for the events it caused; False = timed out, marked on the run)
+        follows each run. Frequent schedules
         (period < ``FREQUENT``) that were crossed run once, at the target. Returns
         ``(start, target, runs)``; raises ``courtlib.clock.ClockError`` for a target in the past.
         """
         with self.lock:
             for future in list(self._running):  # a background run in progress finishes first
                 future.result()
-            from courtlib.clock import ClockError
-
             was_frozen = settable.frozen
             start = settable.freeze()
             target = move(start)
@@ -444,7 +444,8 @@ class Scheduler(threading.Thread):
                 settable.set(max(at, settable.now()))
                 fired.append(_run(entry, at, coalesced=False))
                 entry.next_at = entry.schedule.next_after(at)
-                settle()
+                if settle() is False:  # wait_for_idle timed out: said in the answer, the advance goes on
+                    fired[-1]["eventos_pendentes"] = True
             settable.set(target)
             for entry in coalesced:
                 fired.append(_run(entry, target, coalesced=True))

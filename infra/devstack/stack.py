@@ -321,6 +321,7 @@ class LocalStack:
         schedules = self._sources.schedules.values() if self._sources else []
         return {
             "aws": self.endpoint,
+            "relogio": self.clock_state() if self.clock is not None else None,
             "servicos": {service: {"url": url, "porta": int(url.rsplit(":", 1)[1])}
                          for service, url in self.urls.items()},
             "agendamentos": [{"servico": s.target.service, "handler": s.target.name, "expressao": s.expression,
