@@ -6,13 +6,10 @@ Each step is a function of the :class:`Demo` that returns a short detail for its
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from devstack.demo_month import CUIABA, MONTH, NEXT_MONTH, ORGAO, ROOT, START, Demo, StepFailed, expect
 
@@ -147,8 +144,7 @@ def compensated_later(demo: Demo) -> str:
 def reveal_and_verify(demo: Demo) -> str:
     demo.advance_to("2027-03-03T09:00:00-03:00")
     export = demo.call("distribuicao", "GET", "/sorteios/exportacao", params={"log": demo.facts["log"]})
-    path = Path(tempfile.mkdtemp(prefix="demo-sorteios-")) / "exportacao.json"
-    path.write_bytes(export.content)
+    path = demo.save(f"sorteios-{demo.facts['log']}.json", export.content)
     verifier = ROOT / "distribuicao-svc" / "scripts" / "verify_draws.py"
     result = subprocess.run([sys.executable, str(verifier), str(path)], capture_output=True, text=True, timeout=60)
     expect(result.returncode == 0, "verify_draws.py sai com 0 (tudo confere)",
@@ -334,8 +330,14 @@ def embargo_d_minus_5(demo: Demo) -> str:
 def month_closed(demo: Demo) -> str:
     demo.advance_to("2027-04-01T09:00:00-03:00")
     closed = demo.json("cooperacao", "GET", f"/fechamentos/{MONTH}", "dimag.folha")
-    expect(closed, f"fechamento de {MONTH}", closed)
-    return json.dumps(closed, ensure_ascii=False)[:100]
+    expect(closed.get("execucoes", 0) >= 1 and closed.get("por") == "agendamento",
+           f"{MONTH} fechado pelo agendamento", closed)
+    return f"{MONTH} fechado em {str(closed.get('primeiro_em', ''))[:10]} pelo agendamento"
+
+
+def _memos(demo: Demo, month: str) -> list[dict]:
+    resumo = demo.json("pagamentos", "GET", "/memorandos", "dimag.folha", params={"competencia": month})
+    return resumo.get("memorandos") or resumo.get("itens") or []
 
 
 def _memo_lines(demo: Demo, month: str, category: str) -> list[dict]:
@@ -392,4 +394,6 @@ def late_event_becomes_adjustment(demo: Demo) -> str:
     adjustment = [l for l in lines if l.get("competencia_origem") == MONTH]
     expect(adjustment and adjustment[0]["valor"] == "90.00", "ajuste de R$ 90,00 (2 h) referente a março", lines)
     demo.facts["adjustment"] = adjustment[0]
+    demo.facts["memos"] = [m for month in (MONTH, NEXT_MONTH) for m in _memos(demo, month)
+                           if "gratificacao_cooperacao" in str(m.get("id"))]
     return f"abril: ajuste de R$ 90,00 de Bruno, competência de origem {MONTH}"
