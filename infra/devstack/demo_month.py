@@ -106,8 +106,8 @@ class Demo:
         response = self.http.post(f"{self.control}/relogio", json=body, timeout=900)
         expect(response.status_code == 200, f"POST /relogio {body} → 200", f"{response.status_code} {response.text[:300]}")
         answer = response.json()
-        errors = [run for run in answer.get("disparados", []) if "erro" in run]
-        expect(not errors, "agendamentos sem erro", errors[:3])
+        errors = [run for run in answer.get("disparados", []) if "erro" in run or run.get("eventos_pendentes")]
+        expect(not errors, "agendamentos sem erro e com os eventos aplicados", errors[:3])
         self.refresh_tokens()
         return answer
 
