@@ -60,6 +60,11 @@ class Demo:
     documents: list[tuple[str, str, str]] = field(default_factory=list)  # (what, where, command)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="demo-documentos-")))
 
+    def __post_init__(self) -> None:
+        # One connection per request: the local servers drop idle keep-alive connections while the clock moves,
+        # and a pooled one would then fail as "Remote end closed connection without response".
+        self.http.headers["Connection"] = "close"
+
     def save(self, name: str, content: bytes) -> Path:
         """A copy of a document fetched over HTTP: the stack (and its bucket) stops with the demo."""
         path = self.folder / name
