@@ -60,11 +60,6 @@ class Demo:
     documents: list[tuple[str, str, str]] = field(default_factory=list)  # (what, where, command)
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="demo-documentos-")))
 
-    def __post_init__(self) -> None:
-        # One connection per request: the local servers drop idle keep-alive connections while the clock moves,
-        # and a pooled one would then fail as "Remote end closed connection without response".
-        self.http.headers["Connection"] = "close"
-
     def save(self, name: str, content: bytes) -> Path:
         """A copy of a document fetched over HTTP: the stack (and its bucket) stops with the demo."""
         path = self.folder / name
@@ -80,11 +75,18 @@ class Demo:
             sent["Authorization"] = f"Bearer {self.tokens[user]}"
         if method in ("POST", "PUT", "PATCH"):
             sent.setdefault("Idempotency-Key", f"demo-{uuid.uuid4()}")
-        response = self.http.request(method, self.urls[service] + path, json=body, headers=sent, params=params,
-                                     timeout=TIMEOUT)
+        response = self.send(method, self.urls[service] + path, json=body, headers=sent, params=params)
         expect(response.status_code in expected, f"{method} {service}{path} → {'/'.join(map(str, expected))}",
                f"{response.status_code} {response.text[:400]}")
         return response
+
+    def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request, sent again once (same headers, so the same Idempotency-Key) if the local server dropped
+        the connection without answering: a pooled keep-alive connection it closed while the clock moved."""
+        try:
+            return self.http.request(method, url, timeout=TIMEOUT, **kwargs)
+        except requests.ConnectionError:
+            return self.http.request(method, url, timeout=TIMEOUT, **kwargs)
 
     def json(self, *args: Any, **kwargs: Any) -> Any:
         response = self.call(*args, **kwargs)
@@ -100,8 +102,7 @@ class Demo:
         stamp = datetime.fromisoformat(self.today_state()["agora_utc"])  # the partner's clock agrees with the court's
         headers = {"Content-Type": "application/json",
                    **sign_request(partner, secret, method, path, body=raw, timestamp=stamp)}
-        response = self.http.request(method, self.urls[service] + path, data=raw or None, headers=headers,
-                                     timeout=TIMEOUT)
+        response = self.send(method, self.urls[service] + path, data=raw or None, headers=headers)
         expect(response.status_code in expected, f"{method} {service}{path} (assinado) → {expected}",
                f"{response.status_code} {response.text[:400]}")
         return response.json()
@@ -201,7 +202,8 @@ def play(demo: Demo, out: Any = sys.stdout) -> int:
             return 1
         except (requests.RequestException, KeyError, ValueError, TypeError) as error:  # an answer of another shape
             out.write(f"[{index:02d}/{total}] {title}  FALHOU\n  passo:    {title}\n"
-                      f"  recebido: {type(error).__name__}: {error}\n")
+                      f"  recebido: {type(error).__name__}: {error}"
+                      f"{' em ' + error.request.method + ' ' + error.request.url if getattr(error, 'request', None) else ''}\n")
             return 1
         out.write(f"[{index:02d}/{total}] {title}{': ' + detail if detail else ''}  ok "
                   f"({time.monotonic() - began:.1f} s)\n")
