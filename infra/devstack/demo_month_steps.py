@@ -172,7 +172,7 @@ def fortnight_edital(demo: Demo) -> str:
     pdf = demo.http.get(edital["pdf_url"], timeout=60)
     expect(pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), "PDF do edital", pdf.status_code)
     saved = demo.save("edital-2027-03-01_2027-03-15.pdf", pdf.content)
-    key = edital["pdf_url"].split("?")[0].split("/", 4)[-1]
+    key = edital["pdf_url"].split("?")[0].split("/", 3)[-1]  # path-style URL: <bucket>/<key>
     demo.documents.append(("edital 01/03–15/03 (PDF; GET /editais/2027-03-01 dá o link de 1 h)",
                            f"s3://{key}  → cópia em {saved}", f"xdg-open {saved}"))
     return f"{len(demo.facts['cases'])} processos no edital {edital['inicio']}–{edital['fim']}"

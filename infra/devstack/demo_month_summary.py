@@ -7,6 +7,11 @@ from collections import Counter, defaultdict
 from typing import Any
 
 
+def _brl(value: Any) -> str:
+    """R$ 1.935,00 (pt-BR), from a number or the API's decimal string."""
+    return "R$ " + f"{float(value):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(str(x)) for x in [h, *[r[i] for r in rows]]) for i, h in enumerate(headers)]
     line = lambda cells: "  " + "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
@@ -45,13 +50,12 @@ def summary(demo: Any) -> str:
         facts["scales_table"] = (["escala", "mês", "situação", "plantões", "magistrados", "portarias"], rows)
     if facts.get("hours"):
         facts["hours_table"] = (["servidor", "horas em março", "valor"],
-                                [[s, f"{m // 60} h", f"R$ {m / 60 * 45:,.2f}".replace(",", "X").replace(".", ",")
-                                  .replace("X", ".")] for s, m in facts["hours"].items()])
+                                [[s, f"{m // 60} h", _brl(m / 60 * 45)] for s, m in facts["hours"].items()])
     if facts.get("memos"):
         rows = [[str(m.get("id") or m.get("memorando")), str(m.get("situacao") or m.get("status") or ""),
                  str(m.get("linhas") if not isinstance(m.get("linhas"), list) else len(m["linhas"])),
-                 str(m.get("total") or m.get("valor_total") or "")] for m in facts["memos"]]
-        facts["memos_table"] = (["memorando", "situação", "linhas", "total (R$)"], rows)
+                 _brl(m.get("total") or m.get("valor_total") or 0)] for m in facts["memos"]]
+        facts["memos_table"] = (["memorando", "situação", "linhas", "total"], rows)
     for title, key in (("Escalas", "scales_table"), ("Horas de cooperação", "hours_table"),
                        ("Memorandos", "memos_table")):
         if facts.get(key):
