@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run demo test unit integration e2e lint package bench fire clock deploy clean
+.PHONY: run demo test unit integration e2e chaos lint package bench fire clock deploy clean
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "make: é preciso Python 3.11 (encontrado: $(PYTHON))"; exit 1; }
@@ -35,6 +35,10 @@ integration: $(STAMP)
 
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e
+
+## chaos: the local stack under 10 % AWS faults (DynamoDB, SQS, S3, SES), ≤4 min; prints faults and outcomes.
+chaos: $(STAMP)
+	CHAOS=1 POWERTOOLS_LOG_LEVEL=ERROR timeout 240 $(PY) -m pytest tests/chaos -q -s -p no:cacheprovider
 
 ## lint: cfn-lint on every template.
 lint: $(STAMP)

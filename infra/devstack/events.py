@@ -32,6 +32,7 @@ from chalice.local import LambdaContext
 
 from courtlib import clock
 from courtlib.clock import ClockError
+from devstack.logs import acting_as
 from devstack.schedules import parse_schedule
 
 log = logging.getLogger("devstack")
@@ -167,7 +168,8 @@ class Target:
         context = LambdaContext(self.function_name, memory_size=self.memory_mb, max_runtime_ms=self.timeout_s * 1000)
         context.invoked_function_arn = (f"arn:aws:lambda:{self.region}:{self.account}:function:"
                                         f"{self.function_name}")
-        return self.app.handler_map[self.name](event, context)
+        with acting_as(self.service):  # its logs go to the service's file (devstack.logs)
+            return self.app.handler_map[self.name](event, context)
 
 
 # ---------------------------------------------------------------- pollers
@@ -250,8 +252,13 @@ class SqsPoller(Worker):
         done = [m for m in messages if m["MessageId"] not in set(failed)]
         for start in range(0, len(done), 10):
             chunk = done[start:start + 10]
-            response = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+            try:
+                response = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+            except Exception:  # noqa: BLE001 - as Lambda's poller: the messages come back and are applied once
+                log.warning("%s: DeleteMessageBatch falhou; as mensagens voltam após o visibility timeout",
+                            self.name, exc_info=True)
+                continue
             for failure in response.get("Failed", []):
                 log.error("%s: DeleteMessage falhou: %s", self.name, failure)
         if failed:
@@ -273,12 +280,14 @@ class StreamPoller(Worker):
 
     def run(self) -> None:
         iterator: str | None = None
+        last_sequence: str | None = None
         attempts = 0
         while not self.stop_event.is_set():
             started = time.monotonic()
             try:
                 if iterator is None:
-                    iterator = self._iterator("TRIM_HORIZON")
+                    iterator = (self._iterator("AFTER_SEQUENCE_NUMBER", last_sequence) if last_sequence
+                                else self._iterator("TRIM_HORIZON"))
                 response = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
             except Exception:  # noqa: BLE001
                 if not self.stop_event.is_set():
@@ -288,7 +297,11 @@ class StreamPoller(Worker):
             self._forget(iterator)
             records, next_iterator = response.get("Records", []), response.get("NextShardIterator")
             if not records:
-                iterator = next_iterator
+                # Follow the table: an iterator pins the shard object it was made from, and an embedded
+                # DynamoDB may replace the table (moto swaps in a copy when a transaction is cancelled,
+                # unless patched). A fresh iterator after the last record read finds the current shard.
+                self._forget(next_iterator)
+                iterator = None
                 self._empty_poll(started)
                 self._rest(STREAM_IDLE_WAIT)
                 continue
@@ -297,12 +310,14 @@ class StreamPoller(Worker):
                 retry_from = self.deliver(records)
                 if retry_from is None:
                     attempts, iterator = 0, next_iterator
+                    last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
                     continue
                 attempts += 1
                 if attempts > MAX_STREAM_RETRIES:
                     log.error("%s: registros %s..%s descartados após %d tentativas (destino de falha)",
                               self.name, retry_from, records[-1]["dynamodb"]["SequenceNumber"], attempts)
                     attempts, iterator = 0, next_iterator
+                    last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
                     continue
                 self._forget(next_iterator)
                 iterator = self._iterator("AT_SEQUENCE_NUMBER", retry_from)

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,7 @@ from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGateway
 
 from devstack.auth import TokenVerifier, VerifyingAuthorizer
+from devstack.logs import access, acting_as
 
 log = logging.getLogger("devstack")
 
@@ -41,9 +43,24 @@ class _QuietRequestHandler(ChaliceRequestHandler):
     disable_nagle_algorithm = True
 
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Chalice, config: Config,
-                 gateway: LocalGateway) -> None:
+                 gateway: LocalGateway, service: str = "") -> None:
         self.local_gateway = gateway  # what ChaliceRequestHandler.__init__ would build on every request
+        self.service = service
+        self._status = 0
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)  # type: ignore[arg-type]
+
+    def handle_one_request(self) -> None:
+        """One request, its logs in its service's file, then one access line (method, path, status, ms)."""
+        began = time.perf_counter()
+        self._status = 0
+        with acting_as(self.service):
+            super().handle_one_request()
+            if self._status:
+                access(self.command or "-", self.path or "-", self._status, (time.perf_counter() - began) * 1000)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        super().send_response(code, message)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
         pass
@@ -81,7 +98,7 @@ def serve_app(service: str, app: Chalice, config: Config, verifier: TokenVerifie
     gateway = VerifyingGateway(app, config, verifier)
 
     def handler(*args: Any, **kwargs: Any) -> _QuietRequestHandler:
-        return _QuietRequestHandler(*args, gateway=gateway, **kwargs)
+        return _QuietRequestHandler(*args, gateway=gateway, service=service, **kwargs)
 
     try:
         server = LocalDevServer(app, config, host, port, handler_cls=handler)

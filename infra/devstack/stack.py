@@ -82,6 +82,7 @@ class LocalStack:
         self.tokens: dict[str, str] = {}
         self.control_url = ""
         self.startup_seconds = 0.0
+        self.phase_seconds: dict[str, float] = {}  # aws, apps, dados: where the start went
         self._stop = threading.Event()
         self._saved_environ: dict[str, str] | None = None
         self._moto: Any = None
@@ -105,15 +106,25 @@ class LocalStack:
     def start(self) -> LocalStack:
         from courtlib import clock
 
-        began = time.monotonic()
+        began = mark = time.monotonic()
         self._saved_environ = dict(os.environ)
         self.clock = clock.SettableClock(self._clock_start)
         self._previous_clock = clock.use(self.clock)
+
+        def lap(phase: str) -> None:
+            nonlocal mark
+            now = time.monotonic()
+            self.phase_seconds[phase] = now - mark
+            mark = now
+
         try:
             self._start_aws()
+            lap("aws")
             self._start_apps()
+            lap("apps")
             if self._seed and self.urls:
                 demo.seed(self.urls, self.tokens)
+                lap("dados")
         except BaseException:
             self.stop()
             raise

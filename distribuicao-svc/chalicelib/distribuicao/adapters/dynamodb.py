@@ -279,6 +279,27 @@ class DistribuicaoRepository:
                            version=int(head.version or 0), desembargadores=frozenset(desembargadores),
                            sort_keys=frozenset(keys))
 
+    def orgaos_page(self, limit: int, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+        """One page of the órgãos (``id``, ``nome``, ``classes``) in id order (gsi1 ``ORGAOS``) and its
+        LastEvaluatedKey."""
+        result = self.orgao_model.by_gsi1.query(ORGAOS_INDEX_PK, limit=limit, last_evaluated_key=start)
+        return [{"id": item.gsi1sk, **json.loads(item.data or "{}")} for item in result], result.last_evaluated_key
+
+    def members_page(self, orgao_id: str, limit: int, start: dict[str, Any] | None,
+                     ) -> tuple[list[tuple[Judge, bool]], Any]:
+        """One page of an órgão's judges in id order (``JUIZ#`` items of its partition), each with whether
+        they are a desembargador, and its LastEvaluatedKey."""
+        result = self.orgao_model.query(orgao_pk(orgao_id), self.orgao_model.sk.startswith(SK_JUDGE), limit=limit,
+                                        last_evaluated_key=start, consistent_read=True)
+        page = []
+        for item in result:
+            data = json.loads(item.data or "{}")
+            page.append((judge_from_dict(data), bool(data.get("desembargador"))))
+        return page, result.last_evaluated_key
+
+    def orgao_exists(self, orgao_id: str) -> bool:
+        return self.orgao_model.count(orgao_pk(orgao_id), self.orgao_model.sk == SK_META, limit=1) > 0
+
     def replace_orgao(self, orgao: Orgao, *, name: str, classes: Sequence[str], desembargadores: Iterable[str],
                       existing: StoredOrgao | None) -> None:
         """Writes the órgão's reference data (removing seats and judges no longer listed); counts and log stay.
