@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run test unit integration e2e chaos lint package bench fire clock deploy clean
+.PHONY: run demo test unit integration e2e chaos lint package bench fire clock deploy clean
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "make: é preciso Python 3.11 (encontrado: $(PYTHON))"; exit 1; }
@@ -18,6 +18,10 @@ $(STAMP): requirements-dev.txt shared/pyproject.toml
 ## run: the four services on localhost against an embedded AWS (moto), with demo data. Ctrl-C stops.
 run: $(STAMP)
 	$(PY) -m devstack run
+
+## demo: a month of the court played through the HTTP API on its own local stack (its clock moved), with a summary.
+demo: $(STAMP)
+	$(PY) -m devstack demo
 
 ## test: unit (sockets forbidden), integration (moto), contract and end-to-end tests.
 test: $(STAMP)

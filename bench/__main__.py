@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bench import (
     cooperacao,
     cooperacao_dynamodb_local,
+    demo,
     draws,
     draws_dynamodb_local,
     http_reads,
@@ -98,8 +99,10 @@ def main() -> int:
     emit("")
     local_ok = dynamodb_local_sections()
     emit("")
+    demo_ok = demo.run(emit)
+    emit("")
     emit(f"Duração total: {time.monotonic() - began:.1f} s")
-    return 0 if reads_ok and local_ok and ready_ok else 1
+    return 0 if reads_ok and local_ok and ready_ok and demo_ok else 1
 
 
 if __name__ == "__main__":

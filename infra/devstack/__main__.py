@@ -3,6 +3,7 @@
 - ``run`` (default): the whole system on localhost against moto, with demo users and data; Ctrl-C stops.
 - ``fire <service> <handler>``: runs a schedule now on the running stack (through its control endpoint).
 - ``status``: what the running stack serves, its schedules and its queues.
+- ``demo [--ready-file F]``: a scripted month of the court through the HTTP API (``make demo``).
 - ``clock [--agora ISO | --avancar DURAÇÃO]``: shows, sets or advances the running stack's clock
   (``make clock AGORA=... | AVANCAR=P1D``); advancing fires every schedule due and lists them.
 """
@@ -221,6 +222,10 @@ def _service_port(text: str) -> tuple[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "demo":  # `make demo`: its own options (devstack.demo_month)
+        from devstack.demo_month import main as demo_main
+
+        return demo_main(argv[1:])
     if not argv or argv[0] not in ("run", "fire", "status", "clock", "-h", "--help"):
         argv.insert(0, "run")  # `run` is the default command, options included
     parser = argparse.ArgumentParser(prog="python -m devstack", description="A pilha local: moto, os quatro "
