@@ -206,11 +206,12 @@ def scales_approved(demo: Demo) -> str:
     expect(notices > 0, "avisos enviados", notices)
     first = portarias[0]
     demo.facts["portarias"] = portarias
-    text = demo.json("plantao", "GET", f"/portarias/{first['serie']}/{first['ano']}/{first['n']}", "presidente")
-    saved = demo.save(f"portaria-{first['serie']}-{first['ano']}-{first['n']}.txt", text["texto"].encode("utf-8"))
-    demo.documents.append((f"{first['numero']} (PDF e texto no bucket; texto por GET /portarias/{first['serie']}/"
-                           f"{first['ano']}/{first['n']})", f"s3 {first['pdf']}  → texto em {saved}",
-                           f"less {saved}   (PDF: aws --endpoint-url <moto> s3 cp s3://<DocumentsBucket>/{first['pdf']} .)"))
+    path = f"/portarias/{first['serie']}/{first['ano']}/{first['n']}"
+    pdf = demo.call("plantao", "GET", f"{path}/pdf", "presidente", headers={"Accept": "application/pdf"})
+    expect(pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), "PDF da portaria", pdf.status_code)
+    saved = demo.save(f"portaria-{first['serie']}-{first['ano']}-{first['n']}.pdf", pdf.content)
+    demo.documents.append((f"{first['numero']} (PDF, GET {path}/pdf; texto em GET {path}/texto)", str(saved),
+                           f"xdg-open {saved}"))
     return f"{len(portarias)} portarias ({', '.join(p['numero'] for p in portarias[:3])}…), {notices} avisos"
 
 
