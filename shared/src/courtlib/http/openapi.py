@@ -49,10 +49,41 @@ _PROBLEM_RESPONSES = {
     "400": ("RequisicaoInvalida", "Corpo, cursor ou cabeçalho inválido"),
     "401": ("NaoAutenticado", "Credenciais ausentes ou inválidas"),
     "403": ("Proibido", "Perfil sem permissão"),
+    "404": ("NaoEncontrado", "Recurso não encontrado"),
     "409": ("Conflito", "Conflito com o estado atual ou requisição idempotente em andamento"),
+    "413": ("CorpoGrandeDemais", "Corpo acima do limite aceito"),
+    "415": ("TipoDeMidiaNaoSuportado", "Content-Type não aceito pela rota"),
     "422": ("NaoProcessavel", "Dados inválidos ou regra de negócio violada"),
+    "429": ("MuitasRequisicoes", "Limite de requisições excedido; tente após Retry-After"),
     "500": ("ErroInterno", "Erro inesperado"),
+    "503": ("Indisponivel", "Falha temporária de um serviço da AWS; repita após Retry-After"),
 }
+
+ALWAYS = frozenset({500, 503})
+"""Any route can fail unexpectedly (500) or meet a transient AWS failure (503 with Retry-After)."""
+
+
+def refusals(spec: RouteSpec) -> frozenset[int]:
+    """Every refusal status ``spec`` can answer: those its declaration implies, plus its ``errors=``.
+
+    A body → 400 (not JSON), 413, 415 (other Content-Type), 422; a query → 400 (cursor), 422;
+    idempotent → 400 (bad key), 409 (in progress or key reused), 422; path parameters → 404;
+    not public → 401; roles → 403.
+    """
+    statuses = set(ALWAYS) | set(spec.errors)
+    if spec.body is not None:
+        statuses |= {400, 413, 415, 422}
+    if spec.query is not None:
+        statuses |= {400, 422}
+    if spec.idempotent:
+        statuses |= {400, 409, 422}
+    if spec.path_params:
+        statuses.add(404)
+    if not spec.public:
+        statuses.add(401)
+    if spec.access == "roles":
+        statuses.add(403)
+    return frozenset(statuses)
 
 _PARTNER_DESCRIPTION = (
     f"Requisição assinada por tribunal parceiro. Cabeçalhos `{HEADER_ID}` (id da chave), `{HEADER_DATE}` "
@@ -147,6 +178,7 @@ def _operation(spec: RouteSpec, method: str, index: int, refs: dict[Any, Any], s
     if spec.summary:
         operation["summary"] = spec.summary
     description = spec.description or ""
+    operation["x-acesso"] = {"roles": "perfis", "public": "publico", "partner": "parceiro"}[spec.access]
     if spec.access == "roles":
         roles = sorted(spec.roles)
         operation["x-roles"] = roles
@@ -175,17 +207,10 @@ def _responses(spec: RouteSpec, schema: Any) -> dict[str, Any]:
     if spec.status != 204:
         success["content"] = {"application/json": {"schema": schema if schema is not None else {}}}
     responses: dict[str, Any] = {str(spec.status): success}
-    statuses = ["500"]
-    if spec.body is not None or spec.query is not None or spec.idempotent:
-        statuses += ["400", "422"]
-    if not spec.public:
-        statuses.append("401")
-    if spec.access == "roles":
-        statuses.append("403")
-    if spec.idempotent:
-        statuses.append("409")
-    for status in sorted(statuses):
-        responses[status] = {"$ref": f"#/components/responses/{_PROBLEM_RESPONSES[status][0]}"}
+    for status in sorted(refusals(spec)):
+        if str(status) not in _PROBLEM_RESPONSES:
+            raise ValueError(f"{spec.path}: no problem response for status {status}")
+        responses.setdefault(str(status), {"$ref": f"#/components/responses/{_PROBLEM_RESPONSES[str(status)][0]}"})
     return responses
 
 
