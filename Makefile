@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run test unit integration e2e lint package bench fire deploy clean
+.PHONY: run test unit integration e2e fuzz lint package bench fire deploy clean
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "make: é preciso Python 3.11 (encontrado: $(PYTHON))"; exit 1; }
@@ -31,6 +31,12 @@ integration: $(STAMP)
 
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e
+
+## fuzz: schemathesis over every service's OpenAPI on a local stack, with a larger budget than `make test`
+## (FUZZ_EXAMPLES valid and as many invalid requests per operation; seeded, so a run repeats).
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -s
 
 ## lint: cfn-lint on every template.
 lint: $(STAMP)

@@ -426,7 +426,7 @@ def list_portarias(ctx: RequestContext) -> dict[str, Any]:
 
 @routes.route("/afastamentos", methods=["POST"], roles=REFERENCE_ROLES, body=AfastamentoIn, status=201,
               response=AfastamentoIn, idempotent=True,
-              summary="Afastamento (saúde de comissionado, nascimento de filho) que abre M5 (COOP-09)")
+              summary="Afastamento (saúde de comissionado, nascimento de filho) que abre M5 (COOP-09)", errors={404})
 def post_leave(ctx: RequestContext, body: AfastamentoIn) -> AfastamentoIn:
     with problems():
         ctx.deps.service.put_leave(body.domain())
@@ -435,7 +435,8 @@ def post_leave(ctx: RequestContext, body: AfastamentoIn) -> AfastamentoIn:
 
 @routes.route("/designacoes", methods=["POST"], roles=REFERENCE_ROLES, body=DesignacaoIn, status=201,
               response=DesignacaoIn, idempotent=True,
-              summary="Designação de substituto numa unidade (efetivo de outra unidade impede M5, COOP-09)")
+              summary="Designação de substituto numa unidade (efetivo de outra unidade impede M5, COOP-09)",
+              errors={404})
 def post_designation(ctx: RequestContext, body: DesignacaoIn) -> DesignacaoIn:
     with problems():
         ctx.deps.service.put_designation(body.domain())
@@ -450,7 +451,7 @@ def put_norm(ctx: RequestContext, body: NormaIn) -> NormaIn:
 
 
 @routes.route("/importacao", methods=["POST"], roles=REFERENCE_ROLES, body=ImportacaoIn, response=ImportacaoOut,
-              idempotent=True, summary="Importação em lote dos dados de referência (unidades primeiro)")
+              idempotent=True, summary="Importação em lote dos dados de referência (unidades primeiro)", errors={404})
 def post_import(ctx: RequestContext, body: ImportacaoIn) -> ImportacaoOut:
     service = ctx.deps.service
     with problems():
@@ -477,7 +478,8 @@ def post_import(ctx: RequestContext, body: ImportacaoIn) -> ImportacaoOut:
 
 
 @routes.route("/cooperacoes", methods=["POST"], roles={"servidor"}, body=PedidoIn, response=CooperacaoOut, status=201,
-              idempotent=True, summary="Requerimento de cooperação (COOP-01), conferido na hora (COOP-02..05, 07, 09)")
+              idempotent=True, summary="Requerimento de cooperação (COOP-01), conferido na hora (COOP-02..05, 07, 09)",
+              errors={404})
 def post_request(ctx: RequestContext, body: PedidoIn) -> Response:
     with problems():
         coop, left = ctx.deps.service.submit(ctx.principal.username or "", _command(body))
@@ -495,7 +497,7 @@ def _command(body: PedidoIn) -> RequestCommand:
 @routes.route("/cooperacoes/importacao", methods=["POST"], roles=REFERENCE_ROLES, body=ImportacaoCooperacoesIn,
               response=CooperacoesOut, status=201, idempotent=True,
               summary="Importa cooperações já deferidas no processo anterior (mesmas regras, julgadas no início de "
-                      "cada uma); a primeira recusada interrompe a importação e diz quais entraram")
+                      "cada uma); a primeira recusada interrompe a importação e diz quais entraram", errors={404})
 def post_import_cooperations(ctx: RequestContext, body: ImportacaoCooperacoesIn) -> CooperacoesOut:
     done: list[CooperacaoOut] = []
     for index, item in enumerate(body.cooperacoes):

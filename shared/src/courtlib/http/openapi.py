@@ -67,10 +67,14 @@ def refusals(spec: RouteSpec) -> frozenset[int]:
     """Every refusal status ``spec`` can answer: those its declaration implies, plus its ``errors=``.
 
     A body → 400 (not JSON), 413, 415 (other Content-Type), 422; a query → 400 (cursor), 422;
-    idempotent → 400 (bad key), 409 (in progress or key reused), 422; path parameters → 404;
-    not public → 401; roles → 403.
+    idempotent → 400 (bad key), 409 (in progress or key reused), 422; a write (POST, PUT, PATCH,
+    DELETE) → 409 and 422, since a use case may refuse it for the current state or by a rule;
+    path parameters → 404 (nothing there) and 422 (a value the route cannot parse, such as a
+    malformed month); not public → 401; roles → 403.
     """
     statuses = set(ALWAYS) | set(spec.errors)
+    if set(spec.methods) - {"GET", "HEAD"}:
+        statuses |= {409, 422}
     if spec.body is not None:
         statuses |= {400, 413, 415, 422}
     if spec.query is not None:
@@ -78,7 +82,7 @@ def refusals(spec: RouteSpec) -> frozenset[int]:
     if spec.idempotent:
         statuses |= {400, 409, 422}
     if spec.path_params:
-        statuses.add(404)
+        statuses |= {404, 422}
     if not spec.public:
         statuses.add(401)
     if spec.access == "roles":
@@ -207,6 +211,9 @@ def _responses(spec: RouteSpec, schema: Any) -> dict[str, Any]:
     if spec.status != 204:
         success["content"] = {"application/json": {"schema": schema if schema is not None else {}}}
     responses: dict[str, Any] = {str(spec.status): success}
+    if spec.other_status is not None:
+        responses[str(spec.other_status)] = {**success, "description": "Sucesso (o recurso já existia)"
+                                             if spec.other_status == 200 else "Criado"}
     for status in sorted(refusals(spec)):
         if str(status) not in _PROBLEM_RESPONSES:
             raise ValueError(f"{spec.path}: no problem response for status {status}")

@@ -64,6 +64,8 @@ class RouteSpec:
     """Turns a ``text/csv`` body into the JSON-shaped body (see :mod:`courtlib.http.csvbody`)."""
     errors: frozenset[int] = frozenset()
     """Refusal statuses the handler itself raises beyond those the mechanism derives (see ``openapi.refusals``)."""
+    other_status: int | None = None
+    """A second success status with the same body: 201 when a PUT creates, 200 when a POST finds it again."""
 
     @property
     def access(self) -> Access:
@@ -85,17 +87,20 @@ class RouteSet:
               idempotent: bool = False, summary: str | None = None, description: str | None = None,
               tags: Iterable[str] | None = None, name: str | None = None,
               csv: Callable[[str], dict[str, Any]] | None = None,
-              errors: Iterable[int] = ()) -> Callable[[F], F]:
+              errors: Iterable[int] = (), other_status: int | None = None) -> Callable[[F], F]:
         """Declares a route; the handler is called as ``handler(ctx, body=…, query=…, <path params it names>)``.
 
         Exactly one of ``roles`` (Cognito groups, any of), ``public=True`` or ``partner=True``.
         ``errors`` names the refusal statuses the handler raises that the mechanism cannot know of
         (a 404 of a lookup without path parameters, a 409 of a state conflict…); the OpenAPI declares them.
+        ``other_status`` is a second success status the handler answers with the same body.
         """
         methods_ = tuple(dict.fromkeys(m.upper() for m in methods))
         errors_ = frozenset(int(status) for status in errors)
         if any(not 400 <= status <= 599 for status in errors_):
             raise TypeError(f"{path}: errors= are refusal statuses (4xx/5xx), got {sorted(errors_)}")
+        if other_status is not None and not (200 <= other_status < 300 and other_status != status):
+            raise TypeError(f"{path}: other_status= is a second 2xx status, got {other_status}")
         if isinstance(roles, str):
             raise TypeError(f"{path}: roles= must be a set of group names, not a string")
         roles_ = frozenset(roles) if roles is not None else frozenset()
@@ -128,7 +133,7 @@ class RouteSet:
                 idempotent=idempotent, summary=summary, description=description or inspect.getdoc(handler),
                 tags=tuple(tags) if tags is not None else (self.tag,), path_params=path_params,
                 path_args=tuple(p for p in path_params if takes_any or p in params), csv=csv,
-                errors=errors_,
+                errors=errors_, other_status=other_status,
             )
             for existing in self.routes:
                 if existing.path == path and set(existing.methods) & set(methods_):
