@@ -370,9 +370,9 @@ def put_servant(ctx: RequestContext, body: ServidorIn, servidor: str) -> Servido
 
 
 @routes.route("/servidores/{servidor}", methods=["GET"], roles=STAFF_ROLES, response=ServidorOut,
+              owner="servidor", owner_unless=REFERENCE_ROLES,
               summary="Cadastro de um servidor (o próprio, a administração ou a Corregedoria)")
 def get_servant(ctx: RequestContext, servidor: str) -> ServidorOut:
-    ctx.require_owner(servidor, unless_roles=REFERENCE_ROLES)
     with problems():
         return _servant_out(ctx.deps.service.servant(servidor))
 
@@ -599,9 +599,9 @@ def post_time_record(ctx: RequestContext, body: PontoIn, id: str) -> PontoRegist
 
 
 @routes.route("/servidores/{servidor}/pontos", methods=["GET"], roles=STAFF_ROLES, query=PontosQuery,
-              response=PontosOut, summary="Os pontos do servidor num mês (o próprio, admin, Corregedoria, DIMAG)")
+              response=PontosOut, owner="servidor", owner_unless={"admin", "corregedoria", "dimag"},
+              summary="Os pontos do servidor num mês (o próprio, admin, Corregedoria, DIMAG)")
 def list_time_records(ctx: RequestContext, query: PontosQuery, servidor: str) -> PontosOut:
-    ctx.require_owner(servidor, unless_roles={"admin", "corregedoria", "dimag"})
     service = ctx.deps.service
     total, records = service.month_records(servidor, query.competencia)
     cap = service.coop_config.horas_mensais_max * 60

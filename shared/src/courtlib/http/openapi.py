@@ -186,6 +186,11 @@ def _operation(spec: RouteSpec, method: str, index: int, refs: dict[Any, Any], s
     if spec.access == "roles":
         roles = sorted(spec.roles)
         operation["x-roles"] = roles
+        if spec.owner is not None:
+            operation["x-dono"] = {"parametro": spec.owner, "exceto_perfis": sorted(spec.owner_unless)}
+            description = (f"{description}\n\nSó o próprio `{spec.owner}`"
+                           + (f" ou os perfis {', '.join(sorted(spec.owner_unless))}." if spec.owner_unless
+                              else ".")).strip()
         description = f"{description}\n\nPerfis: {', '.join(roles)}.".strip()
         operation["security"] = [{"cognito": []}]
     elif spec.partner:
