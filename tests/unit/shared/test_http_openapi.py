@@ -134,7 +134,7 @@ def test_request_body_schema_refers_to_hoisted_components(document):
 
 def test_responses_and_problems(document):
     post = document["paths"]["/calendario/dias"]["post"]
-    assert set(post["responses"]) == {"201", "400", "401", "403", "409", "413", "415", "422", "500", "503"}
+    assert set(post["responses"]) == {"201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"}
     created = _resolve(document, post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"])
     assert created["properties"]["valor"]["type"] == "string"  # Decimal is sent as a string
     problem = _resolve(document, post["responses"]["422"]["$ref"])
@@ -145,12 +145,12 @@ def test_responses_and_problems(document):
 def test_every_refusal_the_mechanism_can_answer_is_declared(document):
     paths = document["paths"]
     delete = set(paths["/calendario/dias/{data}"]["delete"]["responses"])
-    assert delete == {"204", "401", "403", "404", "409", "422", "500", "503"}  # a path parameter: 404, 422; a write: 409
+    assert delete == {"204", "401", "403", "404", "409", "422", "429", "500", "503"}  # a path parameter: 404, 422; a write: 409
     listing = set(paths["/calendario/dias"]["get"]["responses"])
-    assert listing == {"200", "400", "422", "500", "503"}  # public: no 401/403; no path parameter: no 404
+    assert listing == {"200", "400", "422", "429", "500", "503"}  # public: no 401/403; no path parameter: no 404
     partner = set(paths["/precatorias"]["post"]["responses"])
     assert {"401", "409", "415"} <= partner and "403" not in partner
-    assert set(paths["/health"]["get"]["responses"]) == {"200", "500", "503"}
+    assert set(paths["/health"]["get"]["responses"]) == {"200", "429", "500", "503"}
     for item in paths.values():
         for operation in item.values():
             for status, response in operation["responses"].items():

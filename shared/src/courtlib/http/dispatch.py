@@ -1,4 +1,4 @@
-"""The request pipeline of one route: correlation id → caller → query/body → handler (idempotent) → response.
+"""The request pipeline of one route: correlation id → caller → owner → query/body → handler (idempotent) → response.
 
 Whatever happens, the answer is JSON: a problem for refusals (``ProblemError``, Chalice view
 errors) and a generic 500 problem for anything unexpected (logged with its stack, never sent).

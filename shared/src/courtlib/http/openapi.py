@@ -59,8 +59,9 @@ _PROBLEM_RESPONSES = {
     "503": ("Indisponivel", "Falha temporária de um serviço da AWS; repita após Retry-After"),
 }
 
-ALWAYS = frozenset({500, 503})
-"""Any route can fail unexpectedly (500) or meet a transient AWS failure (503 with Retry-After)."""
+ALWAYS = frozenset({429, 500, 503})
+"""Any route can be throttled by API Gateway (429), fail unexpectedly (500) or meet a transient AWS
+failure (503 with Retry-After)."""
 
 
 def refusals(spec: RouteSpec) -> frozenset[int]:
