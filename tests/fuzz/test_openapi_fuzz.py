@@ -30,7 +30,7 @@ from tests.local_stack import SERVICES, demo_users_by_role, register_partner, si
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 PARTNER = "FUZZ-PARCEIRO"
 TIMEOUT = 30
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from chalicelib.cooperacao.api_judicial import routes as judicial_routes
 from chalicelib.cooperacao.domain.model import (
@@ -33,7 +33,7 @@ from chalicelib.cooperacao.domain.model import (
     WorkingHours,
 )
 from chalicelib.cooperacao.domain.rules import hours_text, previous_month
-from chalicelib.cooperacao.service import Actor, Busy, Forbidden, NotFound, RequestCommand
+from chalicelib.cooperacao.service import TZ, Actor, Busy, Forbidden, NotFound, RequestCommand
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
@@ -285,6 +285,15 @@ class PontoIn(BaseModel):
     inicio: datetime = Field(description="Início da sessão (sem fuso = America/Sao_Paulo)")
     fim: datetime
 
+    @field_validator("inicio", "fim")
+    @classmethod
+    def _in_court_zone(cls, value: datetime) -> datetime:
+        """The moment in the court's zone; one that has none there (0001-01-01T00:00Z) is refused, not a 500."""
+        try:
+            return _local(value).astimezone(TZ)
+        except OverflowError:
+            raise ValueError("data e hora fora do intervalo aceito") from None
+
 
 class PontoOut(BaseModel):
     servidor: str
@@ -330,8 +339,6 @@ class FechamentoOut(BaseModel):
 
 
 def _local(value: datetime) -> datetime:
-    from chalicelib.cooperacao.service import TZ
-
     return value.replace(tzinfo=TZ) if value.tzinfo is None else value
 
 
