@@ -34,7 +34,7 @@ e2e: $(STAMP)
 
 ## fuzz: schemathesis over every service's OpenAPI on a local stack, with a larger budget than `make test`
 ## (FUZZ_EXAMPLES valid and as many invalid requests per operation; seeded, so a run repeats).
-FUZZ_EXAMPLES ?= 200
+FUZZ_EXAMPLES ?= 100
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -s
 

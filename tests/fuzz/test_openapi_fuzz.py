@@ -34,7 +34,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 PARTNER = "FUZZ-PARCEIRO"
 TIMEOUT = 30
 
-# TEMPORARY — crashes already filed in issue 12 and fixed on another branch (inputs: points 4, 5, 12).
+# TEMPORARY — crashes already filed in issue 12 (point 4) and fixed on another branch.
 # (service, method, route template, status) the fuzzer tolerates until that branch is merged; delete the
 # entries (and this comment) then. Anything else is a finding.
 KNOWN_UNTIL_INPUTS_MERGED: frozenset[tuple[str, str, str, int]] = frozenset({
@@ -48,9 +48,6 @@ KNOWN_UNTIL_INPUTS_MERGED: frozenset[tuple[str, str, str, int]] = frozenset({
         ("GET", "/memorandos/{memorando}"), ("PATCH", "/memorandos/{memorando}"),
         ("GET", "/memorandos/{memorando}/csv"), ("GET", "/memorandos/{memorando}/pdf"),
         ("POST", "/memorandos/{memorando}/assinatura"), ("POST", "/memorandos/{memorando}/envio"))),
-    # point 12: a valid number of another court answers 422 DIST-01 on the public lookup (should be 404)
-    ("distribuicao", "GET", "/distribuicoes/{numero}", 422),
-    ("distribuicao", "GET", "/distribuicoes/{numero}/prova", 422),
 })
 
 
