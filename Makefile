@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run test unit integration e2e fuzz lint package bench fire deploy clean
+.PHONY: run test unit integration e2e chaos fuzz lint package bench fire clock deploy clean
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "make: é preciso Python 3.11 (encontrado: $(PYTHON))"; exit 1; }
@@ -32,6 +32,10 @@ integration: $(STAMP)
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e
 
+## chaos: the local stack under 10 % AWS faults (DynamoDB, SQS, S3, SES), ≤4 min; prints faults and outcomes.
+chaos: $(STAMP)
+	CHAOS=1 POWERTOOLS_LOG_LEVEL=ERROR timeout 240 $(PY) -m pytest tests/chaos -q -s -p no:cacheprovider
+
 ## fuzz: schemathesis over every service's OpenAPI on a local stack, with a larger budget than `make test`
 ## (FUZZ_EXAMPLES valid and as many invalid requests per operation; seeded, so a run repeats).
 FUZZ_EXAMPLES ?= 100
@@ -53,6 +57,11 @@ bench: $(STAMP)
 ## fire: run a schedule now on the running local stack, e.g. `make fire SERVICE=plantao HANDLER=sweep_outbox`.
 fire: $(STAMP)
 	$(PY) -m devstack fire $(SERVICE) $(HANDLER)
+
+## clock: show, set or advance the running local stack's clock (advancing fires the schedules due), e.g.
+## `make clock`, `make clock AGORA=2027-03-01T09:00:00-03:00`, `make clock AVANCAR=P1D`.
+clock: $(STAMP)
+	$(PY) -m devstack clock $(if $(AGORA),--agora $(AGORA)) $(if $(AVANCAR),--avancar $(AVANCAR))
 
 ## deploy: a real AWS account (needs credentials; never run in CI). See README "Deploy".
 deploy: $(STAMP)

@@ -21,6 +21,7 @@ from bench import (
     imports,
     pagamentos,
     plantao,
+    readiness,
 )
 from bench.dynamodb_local import ROOT, Unavailable, dynamodb_local
 
@@ -80,6 +81,8 @@ def main() -> int:
     header()
     imports.run(emit)
     emit("")
+    ready_ok = readiness.run(emit)
+    emit("")
     # each service's section runs on the stack of section 2, against its bare-GetItem base
     sections = (draws.run, plantao.run, cooperacao.run, pagamentos.run)
 
@@ -96,7 +99,7 @@ def main() -> int:
     local_ok = dynamodb_local_sections()
     emit("")
     emit(f"Duração total: {time.monotonic() - began:.1f} s")
-    return 0 if reads_ok and local_ok else 1
+    return 0 if reads_ok and local_ok and ready_ok else 1
 
 
 if __name__ == "__main__":

@@ -9,11 +9,10 @@ TransactWriteItems copies the table), so N is smaller here and the figure says s
 
 from __future__ import annotations
 
-import contextlib
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -162,49 +161,14 @@ def _close(stack: Any, url: str, month: str, counter: AwsCallCounter) -> tuple[f
     return seconds, response.json(), counter.request_calls_since(mark)
 
 
-@contextlib.contextmanager
-def one_table_copy_per_transaction() -> Iterator[None]:
-    """moto's TransactWriteItems deep-copies the table once per *item* of the transaction (a 100-item transaction
-    copies the whole table 100 times); this makes it copy each table once per transaction, as its rollback
-    needs. DynamoDB copies nothing; the figures stay pessimistic, just not absurdly so."""
-    import copy
-    import types
-
-    from moto.dynamodb import models
-
-    original = models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: Any) -> Any:
-        copies: dict[int, tuple[Any, Any]] = {}
-
-        def deepcopy(obj: Any, memo: Any = None) -> Any:
-            if id(obj) not in copies:
-                copies[id(obj)] = (obj, copy.deepcopy(obj))
-            return copies[id(obj)][1]
-
-        models.copy = types.SimpleNamespace(deepcopy=deepcopy, copy=copy.copy)  # type: ignore[attr-defined]
-        try:
-            return original(self, transact_items)
-        finally:
-            models.copy = copy  # type: ignore[attr-defined]
-
-    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        models.DynamoDBBackend.transact_write_items = original  # type: ignore[method-assign]
-
-
 def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
-    with one_table_copy_per_transaction():
-        return _run(emit, stack, base, counter)
+    return _run(emit, stack, base, counter)
 
 
 def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
     emit(f"Cooperação ({SERVICE}-svc): ponto (COOP-06/08) e fechamento mensal (COOP-11); base = p50 do GetItem "
          "da seção 2")
-    emit("   (moto corrigido só neste bench: TransactWriteItems copia a tabela uma vez por transação, não uma vez "
-         "por item)")
+    emit("   (moto com TransactWriteItems corrigido: infra/devstack/moto_patches.py)")
     url = stack.urls[SERVICE]
     tag = uuid.uuid4().hex[:6]
     now = datetime.now(TZ)

@@ -1,8 +1,9 @@
 """Draws (POST /distribuicoes) over HTTP on the local stack of section 2, as ratios to its bare GetItem p50.
 
 (a) one client, sequential draws, latency through the whole stack; (b) DynamoDB round trips per draw
-(request threads only), then the equality invariant. Throughput is measured on DynamoDB Local (bench/draws_dynamodb_local.py): moto deep-copies the
-table inside every transaction, so a draw costs it ~150 ms and concurrent clients only time out.
+(request threads only), (c) 2,000 draws in one órgão at a steady rate (the last 200 no slower than the
+first 200, ±25 %), then the equality invariant. Throughput is measured on DynamoDB Local
+(bench/draws_dynamodb_local.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ PHASE_BUDGET_S = 30.0
 GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 2.0, 100.0
 GOAL_P50, GOAL_P99 = 10.0, 25.0  # ratios to the bare GetItem p50 (informative)
 CLASSES = ("AIME", "HC", "PC", "RE")
+STEADY_DRAWS, STEADY_WINDOW, STEADY_TOLERANCE = 2000, 200, 0.25  # issue 12 point 13
+STEADY_BUDGET_S = 300.0
 
 _numbers = itertools.count(1)
 
@@ -118,10 +121,48 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
              f"{'OK' if trips <= GOAL_TRIPS else 'ACIMA DA META'}")
         emit(f"     detalhe: {describe_calls(calls, per=max(seq.n, 1))}")
 
+    steady_ok = steady_rate(emit, url, token)
     with stdout_handlers_to_devnull(), _session(token) as http:
         state = http.get(f"{url}/orgaos/{orgao}", timeout=HTTP_TIMEOUT_S).json()
     violations = _violations(state)
     emit("     invariante (por classe, cadeiras sorteáveis diferem ≤1): "
          + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
-    emit("   vazão (1 e 8 clientes): na seção do DynamoDB Local — o moto copia a tabela a cada transação")
-    return not violations
+    emit("   vazão (1 e 8 clientes): na seção do DynamoDB Local")
+    return not violations and steady_ok
+
+
+def steady_rate(emit: Callable[[str], None], url: str, token: str, draws: int = STEADY_DRAWS,
+                window: int = STEADY_WINDOW) -> bool:
+    """(c) ``draws`` sequential draws over HTTP in one new órgão: the last ``window`` no slower than the first.
+
+    Before moto's TransactWriteItems was patched (infra/devstack/moto_patches.py) each draw copied the table,
+    so draws slowed down as the órgão's log grew (1.7–2.4/s, 15–20 min for 2,000). False on an app error.
+    """
+    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
+    durations: list[float] = []
+    with stdout_handlers_to_devnull(), _session(token) as http:
+        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
+        if made.status_code not in (200, 201):
+            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+            return False
+        deadline = time.monotonic() + STEADY_BUDGET_S
+        for n in range(draws):
+            if time.monotonic() > deadline:
+                break
+            t0 = time.perf_counter()
+            response = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, n), timeout=HTTP_TIMEOUT_S)
+            durations.append(time.perf_counter() - t0)
+            if response.status_code != 201:
+                emit(f"   ERRO: HTTP {response.status_code} {response.text[:300]}")
+                return False
+    if len(durations) < draws:
+        emit(f"   (c) {draws} sorteios num órgão: orçamento de {STEADY_BUDGET_S:.0f} s esgotado após "
+             f"{len(durations)} — meta NÃO ATINGIDA")
+        return True
+    first, last = sum(durations[:window]), sum(durations[-window:])
+    ratio = last / first
+    met = ratio <= 1 + STEADY_TOLERANCE
+    emit(f"   (c) {draws} sorteios em sequência num órgão, em {sum(durations):.1f} s "
+         f"({draws / sum(durations):.0f}/s): os {window} primeiros em {first:.2f} s, os {window} últimos em "
+         f"{last:.2f} s = {ratio:.2f}×  meta ≤{1 + STEADY_TOLERANCE:.2f}×  {'ATINGIDA' if met else 'NÃO ATINGIDA'}")
+    return True

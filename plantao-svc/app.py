@@ -9,6 +9,7 @@ from courtlib.service import http_blueprints, lambda_handlers
 
 deps = PlantaoDeps(get_settings())
 app = Chalice(app_name="plantao")
+app.api.binary_types.append("application/pdf")  # the portaria PDF is served as bytes
 authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[deps.settings.user_pool_arn])
 for blueprint in http_blueprints(deps, api.ROUTE_SETS, authorizer, title=api.TITLE):
     app.register_blueprint(blueprint)

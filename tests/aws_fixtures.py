@@ -15,6 +15,9 @@ import pytest
 from moto import mock_aws
 
 from courtlib.settings import ServiceSettings, env_from_outputs
+from devstack import moto_patches
+
+moto_patches.apply()  # moto's TransactWriteItems without table copies (see infra/devstack/moto_patches.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 

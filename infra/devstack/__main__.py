@@ -3,6 +3,8 @@
 - ``run`` (default): the whole system on localhost against moto, with demo users and data; Ctrl-C stops.
 - ``fire <service> <handler>``: runs a schedule now on the running stack (through its control endpoint).
 - ``status``: what the running stack serves, its schedules and its queues.
+- ``clock [--agora ISO | --avancar DURAÇÃO]``: shows, sets or advances the running stack's clock
+  (``make clock AGORA=... | AVANCAR=P1D``); advancing fires every schedule due and lists them.
 """
 
 from __future__ import annotations
@@ -23,10 +25,24 @@ log = logging.getLogger("devstack")
 CONTROL = os.environ.get("DEVSTACK_CONTROL", "http://127.0.0.1:8000")
 
 
-def _setup_logging() -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    log.addHandler(handler)
+LOG_FOLDER = Path(__file__).resolve().parents[2] / ".local" / "logs"  # git-ignored
+
+
+def _setup_logging(folder: Path = LOG_FOLDER) -> None:
+    """The terminal: the banner, one access line per request, warnings and errors. The rest to files:
+    each service's JSON logs (Powertools) to ``<folder>/<service>.log``, the stack's own to ``devstack.log``."""
+    from courtlib.observability import logger as service_logger
+    from devstack.logs import route_service_logs
+
+    terminal = logging.StreamHandler(sys.stdout)
+    terminal.setFormatter(logging.Formatter("%(message)s"))
+    terminal.addFilter(lambda record: record.levelno >= logging.WARNING or record.name == "devstack.acesso"
+                       or record.module == "__main__")
+    files = route_service_logs(folder, (service_logger.name,))
+    own = logging.FileHandler(files.path("devstack"), encoding="utf-8")
+    own.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for handler in (terminal, own):
+        log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -36,14 +52,29 @@ def _token_variable(username: str) -> str:
     return "TOKEN_" + "".join(c if c.isalnum() else "_" for c in username).upper()
 
 
+READY_GOAL_S = 5.0  # README: `make run` ready in at most 5 s after the install, demo data included
+_PHASES = (("aws", "AWS embutida"), ("apps", "serviços"), ("dados", "dados de demonstração"))
+
+
+def readiness_line(total: float, phases: dict[str, float]) -> str:
+    """The measured start, as `make run` feels it (imports included), and where it went."""
+    parts = [f"importações {max(0.0, total - sum(phases.values())):.1f} s"]
+    parts += [f"{label} {phases[key]:.1f} s" for key, label in _PHASES if key in phases]
+    verdict = "meta ≤5 s atingida" if total <= READY_GOAL_S else "acima da meta de 5 s"
+    return f"pronto em {total:.1f} s ({', '.join(parts)}; {verdict})"
+
+
 def _banner(stack: Any) -> str:
     from devstack.demo import DEMO_PASSWORD
 
-    lines = [f"pronto em {stack.startup_seconds:.1f} s", "", "Serviços:"]
+    lines = [readiness_line(stack.startup_seconds, stack.phase_seconds), "", "Serviços:"]
     lines += [f"  {service:<13} {url}" for service, url in stack.urls.items()] or ["  (nenhum app.py encontrado)"]
     lines += ["", f"Controle:       {stack.control_url}   (GET / estado e filas; GET /tokens tokens novos;"
-                  " POST /agendamentos/<serviço>/<handler>)",
-              f"AWS (moto):     {stack.endpoint}", "",
+                  " POST /login; POST /agendamentos/<serviço>/<handler>; GET|POST /relogio)",
+              f"Relógio:        {stack.clock_state()['agora']}   (make clock AVANCAR=P1D | AGORA=...)",
+              f"AWS (moto):     {stack.endpoint}",
+              f"Logs (JSON):    {LOG_FOLDER}/<serviço>.log  (o terminal mostra uma linha por requisição e os erros)",
+              "",
               f"Usuários de demonstração (senha {DEMO_PASSWORD}; o token de ID vale 1 h; cole no shell):"]
     lines += [f"export {_token_variable(u.username)}={stack.tokens[u.username]}  # {', '.join(u.groups)}"
               for u in stack.users]
@@ -57,8 +88,18 @@ def _banner(stack: Any) -> str:
     return "\n".join(lines)
 
 
+def _process_age() -> float:
+    """Seconds since this process started (the interpreter's own start included), 0 where unknown."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # starttime, field 22, in ticks since boot
+        return max(0.0, float(Path("/proc/uptime").read_text().split()[0]) - started)
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def run(args: argparse.Namespace) -> int:
-    began = time.monotonic()
+    began = time.monotonic() - _process_age()
     _setup_logging()
     from devstack.stack import DEFAULT_PARAMETERS, LocalStack
 
@@ -73,7 +114,9 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     parameters = {**DEFAULT_PARAMETERS, **dict(args.parameter or [])}
     stack = LocalStack(moto_port=args.moto_port, control_port=args.control_port, seed=not args.no_seed,
-                       ports=dict(args.port or []), parameters=parameters)
+                       ports=dict(args.port or []), parameters=parameters, now=args.agora)
+    access_log = logging.getLogger("devstack.acesso")
+    access_log.disabled = True  # the demo data's requests are not the user's: the access log starts with the banner
     try:
         stack.start()
     except OSError as error:
@@ -81,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     stack.startup_seconds = time.monotonic() - began  # including imports: what `make run` feels like
     log.info(_banner(stack))
+    access_log.disabled = False
     if args.ready_file:
         _write_ready_file(Path(args.ready_file), stack)
     try:
@@ -109,8 +153,10 @@ def _parameter(text: str) -> tuple[str, str]:
     return key, value
 
 
-def _call(method: str, path: str, control: str) -> tuple[int, Any]:
-    request = urllib.request.Request(control.rstrip("/") + path, method=method, data=b"" if method == "POST" else None)
+def _call(method: str, path: str, control: str, body: Any = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode("utf-8") if body is not None else (b"" if method == "POST" else None)
+    request = urllib.request.Request(control.rstrip("/") + path, method=method, data=data,
+                                     headers={"Content-Type": "application/json"} if body is not None else {})
     try:
         with urllib.request.urlopen(request, timeout=900) as response:  # noqa: S310 - localhost
             return response.status, json.loads(response.read() or b"null")
@@ -126,10 +172,44 @@ def fire(args: argparse.Namespace) -> int:
     return 0 if status == 200 else 1
 
 
+def clock(args: argparse.Namespace) -> int:
+    if args.agora and args.avancar:
+        sys.stderr.write("use --agora ou --avancar, não os dois\n")
+        return 2
+    if args.agora:
+        code, body = _call("POST", "/relogio", args.control, {"agora": args.agora})
+    elif args.avancar:
+        code, body = _call("POST", "/relogio", args.control, {"avancar": args.avancar})
+    else:
+        code, body = _call("GET", "/relogio", args.control)
+    if code == 200 and isinstance(body, dict) and "disparados" in body:
+        sys.stdout.write(f"relógio: {body['de']} → {body['ate']} ({len(body['disparados'])} execuções)\n")
+        for run in body["disparados"]:
+            outcome = run.get("erro") or json.dumps(run.get("resultado"), ensure_ascii=False, default=str)[:120]
+            mark = " (agrupado)" if run.get("agrupado") else ""
+            sys.stdout.write(f"  {run['instante']}  {run['servico']}/{run['handler']}{mark}: {outcome}\n")
+        sys.stdout.write(f"agora: {body['relogio']['agora']}\n")
+    else:
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    return 0 if code == 200 else 1
+
+
 def status(args: argparse.Namespace) -> int:
     code, body = _call("GET", "/", args.control)
     sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2) + "\n")
     return 0 if code == 200 else 1
+
+
+def _moment(text: str) -> Any:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"esperado data e hora ISO 8601 com fuso, recebido {text!r}")
+    return moment
 
 
 def _service_port(text: str) -> tuple[str, int]:
@@ -141,7 +221,7 @@ def _service_port(text: str) -> tuple[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in ("run", "fire", "status", "-h", "--help"):
+    if not argv or argv[0] not in ("run", "fire", "status", "clock", "-h", "--help"):
         argv.insert(0, "run")  # `run` is the default command, options included
     parser = argparse.ArgumentParser(prog="python -m devstack", description="A pilha local: moto, os quatro "
                                      "serviços, filas, streams e agendamentos (make run / make fire).")
@@ -151,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     fire_parser.add_argument("service")
     fire_parser.add_argument("handler")
     status_parser = commands.add_parser("status", help="estado da pilha local")
+    clock_parser = commands.add_parser("clock", help="mostra, define ou avança o relógio da pilha local")
+    clock_parser.add_argument("--agora", help="define a data e hora, ISO 8601 com fuso (ex.: 2027-03-01T09:00:00-03:00)")
+    clock_parser.add_argument("--avancar", help="avança uma duração ISO 8601 (ex.: P1D, PT6H, P1M) e dispara "
+                              "os agendamentos do intervalo")
     run_parser.add_argument("--moto-port", type=int, default=4566, help="porta do moto (0 = qualquer livre)")
     run_parser.add_argument("--control-port", type=int, default=8000, help="porta do endpoint de controle")
     run_parser.add_argument("--no-seed", action="store_true", help="sem dados de demonstração")
@@ -158,14 +242,18 @@ def main(argv: list[str] | None = None) -> int:
                             help="porta HTTP de um serviço (padrão 8001-8004; 0 = qualquer livre)")
     run_parser.add_argument("--parameter", action="append", type=_parameter, metavar="CHAVE=VALOR",
                             help="parâmetro do infra/template.yaml (ex.: QueueVisibilityTimeout=1)")
+    run_parser.add_argument("--agora", type=_moment, help="o relógio da pilha começa nesta data e hora "
+                            "(ISO 8601 com fuso; padrão: agora)")
     run_parser.add_argument("--ready-file", help="escreve URLs e tokens em JSON neste arquivo quando pronta")
-    for sub in (fire_parser, status_parser):
+    for sub in (fire_parser, status_parser, clock_parser):
         sub.add_argument("--control", default=CONTROL, help="URL do endpoint de controle")
     args = parser.parse_args(argv)
     if args.command == "fire":
         return fire(args)
     if args.command == "status":
         return status(args)
+    if args.command == "clock":
+        return clock(args)
     return run(args)
 
 

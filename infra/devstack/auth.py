@@ -1,9 +1,16 @@
 """Cognito on the local stack: tokens really verified, and ID tokens for the demo users.
 
+moto signs its Cognito tokens with a key bundled in its package (``kid: dummy``, public), so
+anyone could forge a token with any groups. The users, passwords and groups still live in moto's
+user pool (``admin_initiate_auth`` checks the password and gives the claims), but the stack
+re-signs those claims with an RSA key it generates at start (:class:`TokenSigner`), with ``iat``
+and ``exp`` (1 h) from ``courtlib.clock``; the verifier accepts that key only and checks ``exp``
+against the same clock, so advancing the clock expires tokens as time would.
+
 ``chalice local`` decodes a Cognito JWT without verifying it, so any forged token would pass.
 Here the gateway of each served app gets a :class:`VerifyingAuthorizer` — a subclass of chalice's
-``LocalGatewayAuthorizer`` whose ``_decode_jwt_payload`` verifies the token against the moto user
-pool's JWKS. It is installed per server (``devstack.http`` builds a ``LocalGateway`` subclass for
+``LocalGatewayAuthorizer`` whose ``_decode_jwt_payload`` verifies the token with the stack's
+key (:class:`TokenVerifier`). It is installed per server (``devstack.http`` builds a ``LocalGateway`` subclass for
 each app) rather than by patching chalice's class, which would also change ``chalice.test.Client``
 for every other test running in the same process.
 """
@@ -12,14 +19,18 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
+import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 from chalice.app import Chalice, CognitoUserPoolAuthorizer
 from chalice.local import LambdaContext, LocalGatewayAuthorizer, NotAuthorizedError
 
+from courtlib import clock
 from devstack.demo import DEMO_PASSWORD, DemoUser
 
 log = logging.getLogger("devstack")
@@ -34,32 +45,60 @@ class InvalidToken(Exception):
     pass
 
 
+TOKEN_VALIDITY = timedelta(hours=1)
+# The claims of moto's ID token that the stack's token replaces with its own.
+REPLACED_CLAIMS = ("iss", "iat", "exp", "nbf", "auth_time", "jti")
+
+
+class InvalidCredentials(Exception):
+    """User unknown or wrong password (moto's NotAuthorizedException / UserNotFoundException)."""
+
+
+class TokenSigner:
+    """The stack's own RS256 key, made at start: signs ID tokens with ``iat``/``exp`` from ``courtlib.clock``."""
+
+    def __init__(self, issuer: str, validity: timedelta = TOKEN_VALIDITY) -> None:
+        self.issuer = issuer
+        self.validity = validity
+        self.kid = f"devstack-{uuid.uuid4().hex[:12]}"
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.public_key = self._key.public_key()
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        issued = int(clock.now().timestamp())
+        payload = {key: value for key, value in claims.items() if key not in REPLACED_CLAIMS}
+        payload.update({"iss": self.issuer, "iat": issued, "auth_time": issued,
+                        "exp": issued + int(self.validity.total_seconds())})
+        return jwt.encode(payload, self._key, algorithm="RS256", headers={"kid": self.kid})
+
+
 class TokenVerifier:
-    """Verifies Cognito ID tokens like API Gateway's Cognito authorizer: RS256, exp, iss, aud, token_use."""
+    """Verifies ID tokens like API Gateway's Cognito authorizer: RS256 by the stack's key, exp, iss, aud, token_use.
 
-    def __init__(self, endpoint: str, user_pool_id: str, client_id: str, region: str) -> None:
-        self.jwks_url = f"{endpoint}/{user_pool_id}/.well-known/jwks.json"
-        # moto signs with the AWS issuer; the endpoint form is what a token minted by a local IdP would carry.
-        self.issuers = [f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}", f"{endpoint}/{user_pool_id}"]
+    ``exp`` (and ``iat``) are checked against ``courtlib.clock``, not the machine's clock.
+    """
+
+    def __init__(self, signer: TokenSigner, client_id: str) -> None:
+        self.signer = signer
+        self.issuers = [signer.issuer]
         self.client_id = client_id
-        self._keys: jwt.PyJWKClient | None = None
-        self._lock = threading.Lock()
-
-    def _signing_key(self, token: str) -> Any:
-        with self._lock:
-            if self._keys is None:
-                self._keys = jwt.PyJWKClient(self.jwks_url, cache_jwk_set=True, lifespan=3600, timeout=5)
-        return self._keys.get_signing_key_from_jwt(token).key
 
     def verify(self, token: str) -> dict[str, Any]:
         token = token.strip()
         if token[:7].lower() == "bearer ":
             token = token[7:].strip()
         try:
-            claims = jwt.decode(token, self._signing_key(token), algorithms=["RS256"], audience=self.client_id,
-                                issuer=self.issuers, options={"require": ["exp", "iss", "aud", "token_use"]})
+            if jwt.get_unverified_header(token).get("kid") != self.signer.kid:
+                raise InvalidToken("not signed by the local stack's key")
+            claims = jwt.decode(token, self.signer.public_key, algorithms=["RS256"], audience=self.client_id,
+                                issuer=self.issuers, options={"require": ["exp", "iat", "iss", "aud", "token_use"],
+                                                              "verify_exp": False, "verify_iat": False,
+                                                              "verify_nbf": False})
         except (jwt.PyJWTError, ValueError) as error:
             raise InvalidToken(str(error)) from error
+        now = clock.now().timestamp()
+        if not isinstance(claims["exp"], int) or claims["exp"] <= now:
+            raise InvalidToken("expired (by the stack's clock)")
         if claims.get("token_use") != "id":
             raise InvalidToken("not an ID token")
         return claims
@@ -120,16 +159,33 @@ def create_demo_users(cognito: Any, user_pool_id: str, users: Iterable[DemoUser]
             cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=user.username, GroupName=group)
 
 
-def id_token(cognito: Any, user_pool_id: str, client_id: str, username: str, password: str = DEMO_PASSWORD) -> str:
-    result = cognito.admin_initiate_auth(UserPoolId=user_pool_id, ClientId=client_id,
-                                         AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                                         AuthParameters={"USERNAME": username, "PASSWORD": password})
-    return result["AuthenticationResult"]["IdToken"]
+def id_token(cognito: Any, user_pool_id: str, client_id: str, username: str, password: str = DEMO_PASSWORD,
+             *, signer: TokenSigner) -> str:
+    """Signs in at the user pool (password checked by moto) and returns its claims signed by ``signer``."""
+    try:
+        result = cognito.admin_initiate_auth(UserPoolId=user_pool_id, ClientId=client_id,
+                                             AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                                             AuthParameters={"USERNAME": username, "PASSWORD": password})
+    except cognito.exceptions.NotAuthorizedException as error:
+        raise InvalidCredentials(username) from error
+    except cognito.exceptions.UserNotFoundException as error:
+        raise InvalidCredentials(username) from error
+    if "AuthenticationResult" not in result:  # a challenge (new password...): not a sign-in the stack completes
+        raise InvalidCredentials(username)
+    # moto's token came straight from the embedded user pool over this process's own channel: its
+    # claims are read, its signature (moto's public bundled key) is worth nothing and is not used.
+    claims = jwt.decode(result["AuthenticationResult"]["IdToken"], options={"verify_signature": False})
+    return signer.sign(claims)
 
 
 def issue_demo_tokens(cognito: Any, user_pool_id: str, client_id: str, users: Iterable[DemoUser],
-                      password: str = DEMO_PASSWORD) -> dict[str, str]:
+                      password: str = DEMO_PASSWORD, *, signer: TokenSigner) -> dict[str, str]:
     """Creates the demo users and returns ``{username: ID token}``."""
     users = list(users)
-    create_demo_users(cognito, user_pool_id, users, password)
-    return {user.username: id_token(cognito, user_pool_id, client_id, user.username, password) for user in users}
+    # One thread per user: each user is a few round trips to moto that depend on nothing else
+    # (sequentially, the nine demo users took about a second of `make run`'s start).
+    with ThreadPoolExecutor(max_workers=max(1, min(len(users), 8)), thread_name_prefix="cognito") as pool:
+        list(pool.map(lambda user: create_demo_users(cognito, user_pool_id, [user], password), users))
+        tokens = pool.map(lambda user: id_token(cognito, user_pool_id, client_id, user.username, password,
+                                                signer=signer), users)
+        return dict(zip((user.username for user in users), tokens, strict=True))

@@ -20,6 +20,7 @@ from typing import Any
 import boto3
 from botocore.config import Config as BotoConfig
 
+from devstack import moto_patches
 from devstack.templates import Resolver, Unresolved, load_template
 
 REGION = "sa-east-1"
@@ -75,6 +76,7 @@ class MotoServer:
         if self._port:
             _ensure_free(self._port)  # ThreadedMotoServer.start() would wait forever on a port in use
         serialise_dynamodb()
+        moto_patches.apply()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"

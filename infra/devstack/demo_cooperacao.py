@@ -4,7 +4,9 @@ Run by ``devstack.demo.seed`` as the admin demo user (every route below accepts 
 does next in the demo: ``servidor.ana`` (efetiva, Direito, lotação 1VC-CBA, no commissioned post) may request
 M4 cooperation in her own unit 1VC-CBA (COOP-04 allows it) or M3 in 2VC-CBA (portaria below);
 ``servidor.bruno`` (efetivo, assessor de gabinete at GAB-C3) may request M4 in 1VC-CBA but not M3 (COOP-03).
-``gestor.vara1`` manages 1VC-CBA and decides its requests (COOP-10); ``corregedor`` confirms M2/M3.
+Every unit that takes cooperators has a manager among the demo users, so every request can be decided:
+``gestor.vara1`` manages 1VC-CBA, ``gestor.vara2`` 2VC-CBA, ``gestor.gab3`` GAB-C3 (COOP-10);
+``corregedor`` confirms M2/M3.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ _UNITS = [
     ("1VC-CBA", {"nome": "1ª Vara Cível de Cuiabá", "tipo": "cartorio", "predio": "Fórum de Cuiabá",
                  "gestor": "gestor.vara1", "municipio": CUIABA}),
     ("2VC-CBA", {"nome": "2ª Vara Cível de Cuiabá", "tipo": "cartorio", "predio": "Fórum de Cuiabá",
-                 "municipio": CUIABA}),
+                 "gestor": "gestor.vara2", "municipio": CUIABA}),
     ("GAB-C3", {"nome": "Gabinete da Cadeira 3 (Juiz Paulo Henrique Costa)", "tipo": "gabinete",
-                "predio": "Sede do Tribunal", "municipio": CUIABA}),
+                "predio": "Sede do Tribunal", "gestor": "gestor.gab3", "municipio": CUIABA}),
 ]
 
 _SERVANTS = [

@@ -24,12 +24,15 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from chalice.app import Chalice
 from chalice.local import LambdaContext
 
+from courtlib import clock
+from courtlib.clock import ClockError
+from devstack.logs import acting_as
 from devstack.schedules import parse_schedule
 
 log = logging.getLogger("devstack")
@@ -90,7 +93,7 @@ def _attribute_value(value: Any) -> Any:
 def dynamodb_record(record: Mapping[str, Any], stream_arn: str, region: str) -> dict[str, Any]:
     """One Lambda DynamoDB-stream record from a ``GetRecords`` record."""
     source = record.get("dynamodb") or {}
-    created = source.get("ApproximateCreationDateTime") or datetime.now(timezone.utc)
+    created = source.get("ApproximateCreationDateTime") or clock.now()
     if isinstance(created, datetime):
         created = int(created.timestamp())
     dynamodb: dict[str, Any] = {"ApproximateCreationDateTime": created}
@@ -119,7 +122,7 @@ def dynamodb_event(records: Iterable[Mapping[str, Any]], stream_arn: str, region
 
 def scheduled_event(rule_arn: str, region: str, account: str, when: datetime | None = None) -> dict[str, Any]:
     """The EventBridge "Scheduled Event" a rule delivers to its Lambda target."""
-    when = (when or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    when = (when or clock.now()).astimezone(timezone.utc)
     return {
         "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
         "account": account, "time": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": region,
@@ -165,7 +168,8 @@ class Target:
         context = LambdaContext(self.function_name, memory_size=self.memory_mb, max_runtime_ms=self.timeout_s * 1000)
         context.invoked_function_arn = (f"arn:aws:lambda:{self.region}:{self.account}:function:"
                                         f"{self.function_name}")
-        return self.app.handler_map[self.name](event, context)
+        with acting_as(self.service):  # its logs go to the service's file (devstack.logs)
+            return self.app.handler_map[self.name](event, context)
 
 
 # ---------------------------------------------------------------- pollers
@@ -179,6 +183,15 @@ class Worker(threading.Thread):
         self.stop_event = stop
         self.busy = False
         self._last_empty_poll_started = float("-inf")
+        self._wake = threading.Event()
+
+    def nudge(self) -> None:
+        """Ends the current pause between polls now (``wait_for_idle`` wants a fresh empty poll quickly)."""
+        self._wake.set()
+
+    def _rest(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
 
     def _empty_poll(self, started: float) -> None:
         self._last_empty_poll_started = started
@@ -239,8 +252,13 @@ class SqsPoller(Worker):
         done = [m for m in messages if m["MessageId"] not in set(failed)]
         for start in range(0, len(done), 10):
             chunk = done[start:start + 10]
-            response = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+            try:
+                response = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+            except Exception:  # noqa: BLE001 - as Lambda's poller: the messages come back and are applied once
+                log.warning("%s: DeleteMessageBatch falhou; as mensagens voltam após o visibility timeout",
+                            self.name, exc_info=True)
+                continue
             for failure in response.get("Failed", []):
                 log.error("%s: DeleteMessage falhou: %s", self.name, failure)
         if failed:
@@ -262,12 +280,14 @@ class StreamPoller(Worker):
 
     def run(self) -> None:
         iterator: str | None = None
+        last_sequence: str | None = None
         attempts = 0
         while not self.stop_event.is_set():
             started = time.monotonic()
             try:
                 if iterator is None:
-                    iterator = self._iterator("TRIM_HORIZON")
+                    iterator = (self._iterator("AFTER_SEQUENCE_NUMBER", last_sequence) if last_sequence
+                                else self._iterator("TRIM_HORIZON"))
                 response = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
             except Exception:  # noqa: BLE001
                 if not self.stop_event.is_set():
@@ -277,21 +297,27 @@ class StreamPoller(Worker):
             self._forget(iterator)
             records, next_iterator = response.get("Records", []), response.get("NextShardIterator")
             if not records:
-                iterator = next_iterator
+                # Follow the table: an iterator pins the shard object it was made from, and an embedded
+                # DynamoDB may replace the table (moto swaps in a copy when a transaction is cancelled,
+                # unless patched). A fresh iterator after the last record read finds the current shard.
+                self._forget(next_iterator)
+                iterator = None
                 self._empty_poll(started)
-                self.stop_event.wait(STREAM_IDLE_WAIT)
+                self._rest(STREAM_IDLE_WAIT)
                 continue
             self._work()
             try:
                 retry_from = self.deliver(records)
                 if retry_from is None:
                     attempts, iterator = 0, next_iterator
+                    last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
                     continue
                 attempts += 1
                 if attempts > MAX_STREAM_RETRIES:
                     log.error("%s: registros %s..%s descartados após %d tentativas (destino de falha)",
                               self.name, retry_from, records[-1]["dynamodb"]["SequenceNumber"], attempts)
                     attempts, iterator = 0, next_iterator
+                    last_sequence = records[-1]["dynamodb"]["SequenceNumber"]
                     continue
                 self._forget(next_iterator)
                 iterator = self._iterator("AT_SEQUENCE_NUMBER", retry_from)
@@ -335,33 +361,49 @@ class ScheduledTarget:
         return self.target.invoke(event)
 
 
+# A schedule that fires more often than this is housekeeping (the 5-minute outbox sweep): an advance
+# of the clock runs it once, at the end, instead of once per period crossed.
+FREQUENT = timedelta(hours=1)
+
+
 class Scheduler(threading.Thread):
-    """Fires each schedule when due (in a small pool, so a slow run does not delay the others)."""
+    """Fires each schedule when due by ``courtlib.clock`` (in a small pool, so a slow run does not delay the others).
+
+    ``next_at`` per schedule is the one record of what is due: the background loop and
+    :meth:`advance` both move it under ``lock``, so a schedule never fires twice for one instant.
+    """
 
     def __init__(self, entries: list[ScheduledTarget], stop: threading.Event) -> None:
         super().__init__(name="scheduler", daemon=True)
         self.entries = entries
         self.stop_event = stop
+        self.lock = threading.RLock()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="schedule")
         self._running: set[Future[Any]] = set()
-        now = datetime.now(timezone.utc)
-        for entry in entries:
-            entry.next_at = entry.schedule.next_after(now)
+        self.rebase()
 
     @property
     def busy(self) -> bool:
         return any(not future.done() for future in list(self._running))
 
+    def rebase(self) -> None:
+        """Each schedule's next run after the clock's now (after the clock was set: nothing crossed is fired)."""
+        with self.lock:
+            now = clock.now()
+            for entry in self.entries:
+                entry.next_at = entry.schedule.next_after(now)
+
     def run(self) -> None:
         while not self.stop_event.is_set():
-            now = datetime.now(timezone.utc)
-            for entry in self.entries:
-                if entry.next_at is not None and entry.next_at <= now:
-                    due, entry.next_at = entry.next_at, entry.schedule.next_after(now)
-                    future = self._pool.submit(self._fire, entry, due)
-                    self._running.add(future)
-                    future.add_done_callback(self._running.discard)
-            upcoming = [e.next_at for e in self.entries if e.next_at is not None]
+            with self.lock:
+                now = clock.now()
+                for entry in self.entries:
+                    if entry.next_at is not None and entry.next_at <= now:
+                        due, entry.next_at = entry.next_at, entry.schedule.next_after(now)
+                        future = self._pool.submit(self._fire, entry, due)
+                        self._running.add(future)
+                        future.add_done_callback(self._running.discard)
+                upcoming = [e.next_at for e in self.entries if e.next_at is not None]
             delay = min((min(upcoming) - now).total_seconds(), 1.0) if upcoming else 1.0
             self.stop_event.wait(max(delay, 0.01))
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -374,6 +416,80 @@ class Scheduler(threading.Thread):
                      json.dumps(result, default=str, ensure_ascii=False)[:200])
         except Exception:  # noqa: BLE001
             log.exception("agendamento %s/%s falhou", entry.target.service, entry.target.name)
+
+    def advance(self, settable: Any, move: Callable[[datetime], datetime], settle: Callable[[], Any] = lambda: None,
+                ) -> tuple[datetime, datetime, list[dict[str, Any]]]:
+        """Moves ``settable`` (a ``courtlib.clock.SettableClock``) from now to ``move(now)``, firing what AWS would have.
+
+        Every schedule due up to the target runs in order of its instant (ties: in declaration
+        order), synchronously, with the clock frozen at that instant and that instant as the event
+        time; ``settle()`` (wait for the events it caused; False = timed out, marked on the run)
+        follows each run. Frequent schedules
+        (period < ``FREQUENT``) that were crossed run once, at the target. Returns
+        ``(start, target, runs)``; raises ``courtlib.clock.ClockError`` for a target in the past.
+        """
+        with self.lock:
+            for future in list(self._running):  # a background run in progress finishes first
+                future.result()
+            was_frozen = settable.frozen
+            start = settable.freeze()
+            target = move(start)
+            if target < start:
+                if not was_frozen:
+                    settable.unfreeze()
+                raise ClockError(f"O relógio não volta no tempo: agora é {start.isoformat(timespec='seconds')} "
+                                 f"e o destino seria {target.isoformat(timespec='seconds')}.")
+            return start, target, self._replay(settable, start, target, settle, was_frozen)
+
+    def _replay(self, settable: Any, start: datetime, target: datetime, settle: Callable[[], Any],
+                was_frozen: bool) -> list[dict[str, Any]]:
+        fired: list[dict[str, Any]] = []
+        try:
+            coalesced = []
+            for entry in self.entries:
+                if entry.next_at is not None and entry.next_at <= target and _frequent(entry.schedule, target):
+                    coalesced.append(entry)
+                    entry.next_at = entry.schedule.next_after(target)
+            while True:
+                due = [(e.next_at, i, e) for i, e in enumerate(self.entries)
+                       if e.next_at is not None and e.next_at <= target]
+                if not due:
+                    break
+                at, _, entry = min(due, key=lambda item: (item[0], item[1]))
+                settable.set(max(at, settable.now()))
+                fired.append(_run(entry, at, coalesced=False))
+                entry.next_at = entry.schedule.next_after(at)
+                if settle() is False:  # wait_for_idle timed out: said in the answer, the advance goes on
+                    fired[-1]["eventos_pendentes"] = True
+            settable.set(target)
+            for entry in coalesced:
+                fired.append(_run(entry, target, coalesced=True))
+            if coalesced:
+                settle()
+        finally:
+            settable.set(max(target, settable.now()))
+            if not was_frozen:
+                settable.unfreeze()
+        return fired
+
+
+def _frequent(schedule: Any, around: datetime) -> bool:
+    first = schedule.next_after(around)
+    second = schedule.next_after(first) if first is not None else None
+    return second is not None and second - first < FREQUENT
+
+
+def _run(entry: ScheduledTarget, at: datetime, *, coalesced: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {"instante": at.astimezone(timezone.utc).isoformat(), "servico": entry.target.service,
+                           "handler": entry.target.name, "expressao": entry.expression}
+    if coalesced:
+        row["agrupado"] = True
+    try:
+        row["resultado"] = entry.fire(at)
+    except Exception as error:  # noqa: BLE001 - reported in the answer, as a failed invocation in CloudWatch
+        log.exception("agendamento %s/%s falhou", entry.target.service, entry.target.name)
+        row["erro"] = f"{type(error).__name__}: {error}"
+    return row
 
 
 @dataclass
@@ -395,7 +511,7 @@ def wire(apps: Mapping[str, Chalice], sqs: Any, streams: Any, stop: threading.Ev
     from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
 
     sources = EventSources()
-    started = datetime.now(timezone.utc)
+    started = clock.now()
     for service, app in apps.items():
         sources.queues[service] = []
         for config in app.event_sources:

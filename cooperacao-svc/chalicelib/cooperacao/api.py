@@ -37,6 +37,7 @@ from chalicelib.cooperacao.service import TZ, Actor, Busy, Forbidden, NotFound, 
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.pagination import Page, PageQuery
 
 TITLE = "cooperacao-svc — Cooperação de servidores e cooperação judiciária"
 routes = RouteSet(service="cooperacao", title="Cooperação de servidores", tag="Cooperação de servidores")
@@ -384,6 +385,20 @@ def get_servant(ctx: RequestContext, servidor: str) -> ServidorOut:
         return _servant_out(ctx.deps.service.servant(servidor))
 
 
+@routes.route("/servidores", methods=["GET"], roles=REFERENCE_ROLES, query=PageQuery, response=Page[ServidorOut],
+              summary="Os servidores, por matrícula (cursor); cadastro pessoal: só administração e Corregedoria")
+def list_servants(ctx: RequestContext, query: PageQuery) -> Page[ServidorOut]:
+    servants, last = ctx.deps.service.servants(query.limite, ctx.decode_cursor(query.cursor))
+    return Page[ServidorOut](itens=[_servant_out(s) for s in servants], proximo=ctx.next_cursor(last))
+
+
+@routes.route("/unidades", methods=["GET"], roles=STAFF_ROLES, query=PageQuery, response=Page[UnidadeOut],
+              summary="As unidades, por identificador (cursor)")
+def list_units(ctx: RequestContext, query: PageQuery) -> Page[UnidadeOut]:
+    units, last = ctx.deps.service.units(query.limite, ctx.decode_cursor(query.cursor))
+    return Page[UnidadeOut](itens=[_unit_out(u) for u in units], proximo=ctx.next_cursor(last))
+
+
 @routes.route("/unidades/{unidade}", methods=["PUT"], roles=REFERENCE_ROLES, body=UnidadeIn, response=UnidadeOut,
               summary="Cadastra ou substitui uma unidade: gestor, prédio, tipo (gabinete/cartório/outra)")
 def put_unit(ctx: RequestContext, body: UnidadeIn, unidade: str) -> UnidadeOut:
@@ -396,7 +411,10 @@ def put_unit(ctx: RequestContext, body: UnidadeIn, unidade: str) -> UnidadeOut:
               summary="Uma unidade")
 def get_unit(ctx: RequestContext, unidade: str) -> UnidadeOut:
     with problems():
-        u = ctx.deps.service.unit(unidade)
+        return _unit_out(ctx.deps.service.unit(unidade))
+
+
+def _unit_out(u: Unit) -> UnidadeOut:
     return UnidadeOut(id=u.id, nome=u.name, tipo=u.kind, predio=u.building, gestor=u.manager, municipio=u.municipality)
 
 

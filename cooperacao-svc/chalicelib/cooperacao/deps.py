@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 from chalicelib.cooperacao.adapters.store import Store
 from chalicelib.cooperacao.judicial import JudicialService
 from chalicelib.cooperacao.service import CooperacaoService
+from courtlib import clock
 from courtlib.service import ServiceDeps
 
 TZ = ZoneInfo("America/Sao_Paulo")
 
 
 def wall_clock() -> datetime:
-    return datetime.now(TZ)
+    return clock.now().astimezone(TZ)
 
 
 @dataclass

@@ -231,6 +231,12 @@ class CooperacaoService:
             raise NotFound(f"Servidor {servant_id} não cadastrado.", field="servidor")
         return found[0]
 
+    def servants(self, limit: int, start: dict[str, Any] | None) -> tuple[list[Servant], Any]:
+        return self.store.servants(limit, start)
+
+    def units(self, limit: int, start: dict[str, Any] | None) -> tuple[list[Unit], Any]:
+        return self.store.units(limit, start)
+
     def unit(self, unit_id: str) -> Unit:
         unit = self.store.unit(unit_id)
         if unit is None:

@@ -45,6 +45,7 @@ from chalicelib.distribuicao.service import (
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.pagination import Page, PageQuery
 from courtlib.messaging.outbox import TransactionTooLarge
 
 TITLE = "distribuicao-svc — Distribuição de processos"
@@ -453,6 +454,29 @@ def import_orgaos(ctx: RequestContext, body: ImportacaoIn) -> ImportacaoOut:
     return ImportacaoOut(importados=done)
 
 
+class OrgaoResumoOut(BaseModel):
+    id: str
+    nome: str
+    classes: list[str]
+
+
+@routes.route("/orgaos", methods=["GET"], roles=STAFF_ROLES, query=PageQuery, response=Page[OrgaoResumoOut],
+              summary="Os órgãos julgadores, por identificador (cursor)")
+def list_orgaos(ctx: RequestContext, query: PageQuery) -> Page[OrgaoResumoOut]:
+    items, last = ctx.deps.service.orgaos(query.limite, ctx.decode_cursor(query.cursor))
+    return Page[OrgaoResumoOut](itens=[OrgaoResumoOut(**{k: i.get(k) for k in ("id", "nome", "classes")})
+                                       for i in items], proximo=ctx.next_cursor(last))
+
+
+@routes.route("/orgaos/{orgao}/membros", methods=["GET"], roles=STAFF_ROLES, query=PageQuery, response=Page[JuizOut],
+              summary="Os membros de um órgão julgador, por identificador (cursor)")
+def list_members(ctx: RequestContext, query: PageQuery, orgao: str) -> Page[JuizOut]:
+    with problems():
+        members, last = ctx.deps.service.members(orgao, query.limite, ctx.decode_cursor(query.cursor))
+    return Page[JuizOut](itens=[_judge_out(j, desembargador) for j, desembargador in members],
+                         proximo=ctx.next_cursor(last))
+
+
 @routes.route("/orgaos/{orgao}", methods=["GET"], roles=STAFF_ROLES, response=OrgaoOut,
               summary="Um órgão julgador: quem recebe hoje em cada cadeira, contagens e cabeça do log")
 def get_orgao(ctx: RequestContext, orgao: str) -> OrgaoOut:
@@ -632,6 +656,12 @@ def _absence_out(absence: Absence) -> AusenciaOut:
     return AusenciaOut(inicio=absence.start, fim=absence.end, motivo=absence.reason)
 
 
+def _judge_out(j: Judge, desembargador: bool) -> JuizOut:
+    return JuizOut(id=j.id, nome=j.name, antiguidade=j.seniority, cadeira=j.seat, papel=j.role.value,
+                   presidente=j.president, desembargador=desembargador, inicio_mandato=j.mandate_start,
+                   fim_mandato=j.mandate_end, ausencias=[_absence_out(a) for a in j.absences])
+
+
 def _orgao_out(ctx: RequestContext, stored: StoredOrgao) -> OrgaoOut:
     state = stored.state
     today = ctx.deps.service.today()
@@ -645,10 +675,7 @@ def _orgao_out(ctx: RequestContext, stored: StoredOrgao) -> OrgaoOut:
             motivo_exclusao=None if status.exclusion is None else describe_exclusion(status.exclusion),
             contagens=by_class, total=state.counters.total(status.id),
         ))
-    judges = [JuizOut(id=j.id, nome=j.name, antiguidade=j.seniority, cadeira=j.seat, papel=j.role.value,
-                      presidente=j.president, desembargador=j.id in stored.desembargadores,
-                      inicio_mandato=j.mandate_start, fim_mandato=j.mandate_end,
-                      ausencias=[_absence_out(a) for a in j.absences])
+    judges = [_judge_out(j, j.id in stored.desembargadores)
               for j in sorted(state.orgao.judges, key=lambda j: j.seniority_key)]
     report = equality_report(state.counters, [seat.id for seat in seats if seat.sorteavel], ctx.deps.config.distribuicao)
     igualdade = IgualdadeOut(diferenca_por_classe=report.per_class, diferenca_total=report.overall,

@@ -15,13 +15,14 @@ from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
 from chalicelib.distribuicao.adapters.edital import EditalStore
 from chalicelib.distribuicao.adapters.seeds import SeedStore
 from chalicelib.distribuicao.service import DistribuicaoService
+from courtlib import clock
 from courtlib.service import ServiceDeps
 
 TZ = ZoneInfo("America/Sao_Paulo")
 
 
 def wall_clock() -> datetime:
-    return datetime.now(TZ)
+    return clock.now().astimezone(TZ)
 
 
 @dataclass

@@ -159,6 +159,15 @@ class DistribuicaoService:
             raise NotFound(f"Órgão julgador {orgao_id} não cadastrado.", field="orgao")
         return stored
 
+    def orgaos(self, limit: int, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+        return self.repository.orgaos_page(limit, start)
+
+    def members(self, orgao_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[tuple[Judge, bool]], Any]:
+        """One page of the órgão's judges (404 when the órgão is not registered)."""
+        if not self.repository.orgao_exists(orgao_id):
+            raise NotFound(f"Órgão julgador {orgao_id} não cadastrado.", field="orgao")
+        return self.repository.members_page(orgao_id, limit, start)
+
     @staticmethod
     def check_orgao(spec: OrgaoSpec) -> None:
         """Refuses reference data that cannot be stored (before anything is written)."""

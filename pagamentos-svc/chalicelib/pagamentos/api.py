@@ -32,6 +32,7 @@ from chalicelib.pagamentos.domain.model import (
 )
 from chalicelib.pagamentos.service import Refused, new_id
 from courtlib.calendar_api import calendar_read_routes
+from courtlib.csvexport import BR, PLAIN
 from courtlib.http import ProblemError, RequestContext, RouteSet
 
 TITLE = "pagamentos-svc — Memorandos de pagamento"
@@ -175,6 +176,13 @@ def put_person(ctx: RequestContext, body: PessoaIn, pessoa: str) -> dict[str, An
     return codec.person_to(person)
 
 
+@routes.route("/pessoas", methods=["GET"], roles=READ_ROLES, query=ListaQuery,
+              summary="As pessoas (magistrados e servidores), por matrícula (cursor)")
+def list_people(ctx: RequestContext, query: ListaQuery) -> dict[str, Any]:
+    people, last = ctx.deps.repository.people_page(query.limite, ctx.decode_cursor(query.cursor))
+    return {"itens": [codec.person_to(person) for person in people], "proximo": ctx.next_cursor(last)}
+
+
 @routes.route("/pessoas/{pessoa}", methods=["GET"], roles=READ_ROLES, summary="Cadastro de uma pessoa")
 def get_person(ctx: RequestContext, pessoa: str) -> dict[str, Any]:
     person = ctx.deps.repository.get_person(pessoa)
@@ -305,11 +313,18 @@ def patch_memo(ctx: RequestContext, body: EdicaoIn, memorando: str) -> dict[str,
         return service.memo_document(service.edit(memorando, ctx.principal.username or "", body.observacao))
 
 
-@routes.route("/memorandos/{memorando}/csv", methods=["GET"], roles=READ_ROLES, summary="CSV para a folha")
-def get_memo_csv(ctx: RequestContext, memorando: str) -> Response:
+class CsvQuery(BaseModel):
+    formato: Literal["planilha", "simples"] = Field(
+        "planilha", description="planilha: ';', vírgula decimal e BOM UTF-8 (Excel/LibreOffice pt-BR); "
+                                "simples: ',', ponto decimal, sem BOM (programas)")
+
+
+@routes.route("/memorandos/{memorando}/csv", methods=["GET"], roles=READ_ROLES, query=CsvQuery,
+              summary="CSV para a folha (colunas em docs/pagamentos.md)")
+def get_memo_csv(ctx: RequestContext, query: CsvQuery, memorando: str) -> Response:
     with refusals():
         service = ctx.deps.service
-        text = service.csv(service.memo(memorando))
+        text = service.csv(service.memo(memorando), PLAIN if query.formato == "simples" else BR)
     return Response(body=text, status_code=200, headers={
         "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{memorando}.csv"'})
 

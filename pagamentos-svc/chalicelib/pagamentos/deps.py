@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 from chalicelib.pagamentos.adapters.documents import MemoDocumentStore
 from chalicelib.pagamentos.adapters.dynamodb import PagamentosRepository
 from chalicelib.pagamentos.service import PagamentosService
+from courtlib import clock
 from courtlib.service import ServiceDeps
 
 TZ = ZoneInfo("America/Sao_Paulo")
 
 
 def wall_clock() -> datetime:
-    return datetime.now(TZ)
+    return clock.now().astimezone(TZ)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from chalicelib.pagamentos.domain.memos import (
     adjustments,
     content_hash,
     memo_id,
+    memo_number_label,
     paid_by_key,
     render_csv,
     require_transition,
@@ -60,9 +61,11 @@ from courtlib.messaging.contracts import (
     Payload,
     parse_event,
 )
+from courtlib.csvexport import BR, CsvFormat
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.settings import ServiceSettings
 
+MAX_NUMBER_ATTEMPTS = 8  # PAG-11: concurrent signatures racing for the next memo number
 MAX_DESIGNATION_MONTHS = 24  # a longer designation is registered as successive ones (keeps one transaction)
 FRACTIONS = {"1/3", "1/6"}
 
@@ -433,10 +436,34 @@ class PagamentosService:
         return stored
 
     def sign(self, the_id: str, user: str) -> StoredMemo:
-        def apply(header: MemoItem) -> None:
-            header.status, header.assinado_por, header.assinado_em = SIGNED, user, self.clock()
-
-        return self._transition(the_id, "assinar", user, apply)
+        """PAG-10/PAG-11: the President's despacho freezes the memo and gives it its number: the next of its
+        division in the year of signature, written in the same transaction as the signature and conditional
+        on the counter as read, so two signatures never take the same number and a failed one leaves no gap."""
+        division = self.config.pagamentos.memorando_divisao
+        for _ in range(MAX_NUMBER_ATTEMPTS):
+            stored = self.memo(the_id)
+            try:
+                require_transition(stored.header.status, "assinar")
+            except DomainError as error:
+                raise Refused(409, error.code, error.detail) from error
+            now = self.clock()
+            year = now.astimezone(self.config.tz).year
+            counter, last = self.repository.memo_counter(division, year)
+            header = stored.header
+            header.status, header.assinado_por, header.assinado_em = SIGNED, user, now
+            header.numero, header.numero_ano, header.numero_divisao = last + 1, year, division
+            header.updated_at = now
+            records = self.repository.records
+            uow = UnitOfWork(self.settings)
+            uow.save(self.repository.memo_counter_item(division, year, last + 1),
+                     records.pk.does_not_exist() if counter is None else records.dados == counter.dados)
+            uow.save(header)  # conditional on the version read (VersionedItem)
+            try:
+                uow.commit()
+            except ConditionFailed:
+                continue  # another signature took the number (or signed this memo): read again
+            return stored
+        raise Refused(409, "CONFLITO", "muitas assinaturas ao mesmo tempo; repita.")
 
     def edit(self, the_id: str, user: str, observacao: str) -> StoredMemo:
         def apply(header: MemoItem) -> None:
@@ -469,6 +496,7 @@ class PagamentosService:
         return {
             "id": f"{h.competencia}-{h.categoria}", "competencia": h.competencia, "categoria": h.categoria,
             "regra": CATEGORIES[h.categoria], "titulo": TITLES[h.categoria], "status": h.status,
+            "numero": memo_label(h),
             "geracao": h.geracao, "total": str(total(rows)), "quantidade_linhas": len(rows),
             "assinado_por": h.assinado_por, "assinado_em": h.assinado_em.isoformat() if h.assinado_em else None,
             "enviado_por": h.enviado_por, "enviado_em": h.enviado_em.isoformat() if h.enviado_em else None,
@@ -476,16 +504,19 @@ class PagamentosService:
             "linhas": [codec.line_to(line) for line in rows],
         }
 
-    def csv(self, stored: StoredMemo) -> str:
+    def csv(self, stored: StoredMemo, fmt: CsvFormat = BR) -> str:
         h = stored.header
-        return render_csv(f"{h.competencia}-{h.categoria}", h.competencia, h.categoria, stored.lines)
+        return render_csv(f"{h.competencia}-{h.categoria}", h.competencia, h.categoria, stored.lines,
+                          number=memo_label(h) or "", fmt=fmt)
 
     def pdf(self, stored: StoredMemo) -> bytes:
         h = stored.header
-        return render_memo_pdf(tribunal=self.config.tribunal_id, memo_id=f"{h.competencia}-{h.categoria}",
+        presidencia = self.config.presidencia
+        return render_memo_pdf(tribunal=self.config.nome, memo_id=f"{h.competencia}-{h.categoria}",
                                month=h.competencia, category=h.categoria, status=h.status, lines=stored.lines,
                                generated_at=h.gerado_em or self.clock(), signed_by=h.assinado_por,
-                               signed_at=h.assinado_em)
+                               signed_at=h.assinado_em, number=memo_label(h),
+                               signatory=(presidencia.nome, presidencia.cargo), place=self.config.capital.nome)
 
     def summary(self, month: Month) -> dict[str, Any]:
         headers = self.repository.memo_headers_of_month(month)
@@ -495,6 +526,13 @@ class PagamentosService:
                   "total": headers[c].total if c in headers else "0.00"} for c in CATEGORIES]
         return {"competencia": str(month), "memorandos": memos,
                 "total_geral": str(sum((Decimal(m["total"]) for m in memos), Decimal("0.00")))}
+
+
+def memo_label(header: MemoItem) -> str | None:
+    """"Memorando nº 12/2026 – DIMAG" once signed; ``None`` for a draft (PAG-11)."""
+    if header.numero is None:
+        return None
+    return memo_number_label(int(header.numero), int(header.numero_ano), header.numero_divisao or "")
 
 
 class HeaderCache:

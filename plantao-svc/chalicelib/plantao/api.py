@@ -25,6 +25,7 @@ from chalicelib.plantao.service import NotFound
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.pagination import Page, PageQuery
 
 TITLE = "plantao-svc — Plantão judiciário e calendário do tribunal"
 routes = RouteSet(service="plantao", title="Plantão judiciário", tag="Plantão")
@@ -351,6 +352,53 @@ def put_reference(ctx: RequestContext, body: ReferenciaIn) -> ImportacaoOut:
         return ImportacaoOut(importados=ctx.deps.service.import_reference(body.parts()))
 
 
+def _reference_page(ctx: RequestContext, query: PageQuery, kind: str, to: Any) -> Page[dict[str, Any]]:
+    start = ctx.decode_cursor(query.cursor)
+    items, after = ctx.deps.service.reference_page(kind, query.limite, None if start is None else start.get("depois"))
+    return Page[dict[str, Any]](itens=[to(item) for item in items],
+                                proximo=ctx.next_cursor(None if after is None else {"depois": after}))
+
+
+@routes.route("/regioes", methods=["GET"], roles=STAFF, query=PageQuery, response=Page[dict[str, Any]],
+              summary="As regiões, por identificador (cursor)")
+def list_regions(ctx: RequestContext, query: PageQuery) -> Page[dict[str, Any]]:
+    from chalicelib.plantao.adapters import codec
+
+    return _reference_page(ctx, query, "regions", codec.region_to)
+
+
+@routes.route("/comarcas", methods=["GET"], roles=STAFF, query=PageQuery, response=Page[dict[str, Any]],
+              summary="As comarcas, por identificador (cursor)")
+def list_comarcas(ctx: RequestContext, query: PageQuery) -> Page[dict[str, Any]]:
+    from chalicelib.plantao.adapters import codec
+
+    return _reference_page(ctx, query, "comarcas", codec.comarca_to)
+
+
+@routes.route("/juizos", methods=["GET"], roles=STAFF, query=PageQuery, response=Page[dict[str, Any]],
+              summary="Os juízos, por identificador (cursor)")
+def list_juizos(ctx: RequestContext, query: PageQuery) -> Page[dict[str, Any]]:
+    from chalicelib.plantao.adapters import codec
+
+    return _reference_page(ctx, query, "juizos", codec.juizo_to)
+
+
+@routes.route("/magistrados", methods=["GET"], roles=STAFF, query=PageQuery, response=Page[dict[str, Any]],
+              summary="Os magistrados, por identificador (cursor)")
+def list_magistrates(ctx: RequestContext, query: PageQuery) -> Page[dict[str, Any]]:
+    from chalicelib.plantao.adapters import codec
+
+    return _reference_page(ctx, query, "magistrates", codec.magistrate_to)
+
+
+@routes.route("/zonas", methods=["GET"], roles=STAFF, query=PageQuery, response=Page[dict[str, Any]],
+              summary="As zonas eleitorais, por identificador (cursor)")
+def list_zones(ctx: RequestContext, query: PageQuery) -> Page[dict[str, Any]]:
+    from chalicelib.plantao.adapters import codec
+
+    return _reference_page(ctx, query, "zones", codec.zone_to)
+
+
 @routes.route("/referencia", methods=["GET"], roles=STAFF, summary="Os dados de referência do plantão")
 def get_reference(ctx: RequestContext) -> dict[str, Any]:
     from chalicelib.plantao.adapters import codec
@@ -538,6 +586,30 @@ def get_portaria(ctx: RequestContext, serie: str, ano: str, numero: str) -> Port
         record, text = ctx.deps.service.portaria(serie, int(ano), int(numero))
     return PortariaOut(numero=record["numero"], escala=record["escala"], motivo=record["motivo"],
                        emitida_em=record["emitida_em"], texto_s3=record["texto"], pdf_s3=record["pdf"], texto=text)
+
+
+def _portaria_document(ctx: RequestContext, serie: str, ano: str, numero: str, kind: str) -> bytes:
+    if not (ano.isdigit() and numero.isdigit()):
+        raise ProblemError.not_found("Portaria não encontrada.")
+    with problems():
+        return ctx.deps.service.portaria_document(serie, int(ano), int(numero), kind)
+
+
+@routes.route("/portarias/{serie}/{ano}/{numero}/pdf", methods=["GET"], roles=STAFF,
+              summary="O PDF da portaria, como guardado na aprovação (envie Accept: application/pdf)")
+def get_portaria_pdf(ctx: RequestContext, serie: str, ano: str, numero: str) -> Response:
+    data = _portaria_document(ctx, serie, ano, numero, "pdf")
+    return Response(body=data, status_code=200, headers={
+        "Content-Type": "application/pdf",
+        "Content-Disposition": f'inline; filename="portaria-{serie}-{numero}-{ano}.pdf"'})
+
+
+@routes.route("/portarias/{serie}/{ano}/{numero}/texto", methods=["GET"], roles=STAFF,
+              summary="O texto da portaria para o DJe, como guardado na aprovação")
+def get_portaria_text(ctx: RequestContext, serie: str, ano: str, numero: str) -> Response:
+    data = _portaria_document(ctx, serie, ano, numero, "texto")
+    return Response(body=data.decode("utf-8"), status_code=200,
+                    headers={"Content-Type": "text/plain; charset=utf-8"})
 
 
 # --- compensation ---------------------------------------------------------------------------------------

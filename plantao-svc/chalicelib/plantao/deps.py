@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 from chalicelib.plantao.adapters.documents import Notifier, PortariaStore
 from chalicelib.plantao.adapters.dynamodb import PlantaoRepository
 from chalicelib.plantao.service import PlantaoService
+from courtlib import clock
 from courtlib.service import ServiceDeps
 
 TZ = ZoneInfo("America/Sao_Paulo")
 
 
 def wall_clock() -> datetime:
-    return datetime.now(TZ)
+    return clock.now().astimezone(TZ)
 
 
 @dataclass

@@ -30,7 +30,15 @@ from chalicelib.plantao.adapters.dynamodb import (
 from chalicelib.plantao.domain import scales as rules
 from chalicelib.plantao.domain.compensation import CreditKind, LedgerEntry, check_use, credit_for_duty, credit_for_event
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict
-from chalicelib.plantao.domain.portaria import next_number, portaria_text, series_for
+from chalicelib.plantao.domain.portaria import (
+    Portaria,
+    Signatory,
+    build_portaria,
+    changed_portaria,
+    next_number,
+    portaria_text,
+    series_for,
+)
 from chalicelib.plantao.domain.reference import Magistrate, ReferenceData, quadrimester_of
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao, Scale
 from courtlib.calendar import CourtCalendar
@@ -97,6 +105,16 @@ class PlantaoService:
 
     def reference(self) -> ReferenceData:
         return self.repository.load_reference(self.config.capital.ibge)[0]
+
+    def reference_page(self, kind: str, limit: int, after: str | None) -> tuple[list[Any], str | None]:
+        """One page of one kind of reference data (``regions``, ``comarcas``, ``juizos``, ``magistrates``,
+        ``zones``) in id order, and the id to continue after when more follow. The reference data is one
+        snapshot read in two calls, so the page is cut here rather than by DynamoDB."""
+        values = sorted(getattr(self.reference(), kind), key=lambda value: value.id)
+        if after is not None:
+            values = [value for value in values if value.id > after]
+        page = values[:limit]
+        return page, (page[-1].id if len(values) > limit else None)
 
     def calendar(self, days: Iterable[date]) -> CourtCalendar:
         return self.calendars.calendar_for(self.config, {d.year for d in days})
@@ -255,36 +273,41 @@ class PlantaoService:
         now = self.now()
         stored.status, stored.approved_at, stored.approved_by = APROVADA, now.isoformat(timespec="seconds"), by
         uow = UnitOfWork(self.settings)
-        record, text = self._stage_portaria(uow, stored, "aprovação da escala mensal", stored.scale.plantoes, by)
+        record, document = self._stage_portaria(uow, stored, "aprovação da escala mensal", stored.scale.plantoes, by)
         self.repository.stage_scale(uow, stored, previous_version=version)
         self._tx(uow, f"A escala {scale_id} ou a numeração de portarias mudou ao mesmo tempo; repita.")
-        sent = self._publish(record, text, {p.magistrado for p in stored.scale.plantoes}, stored.scale)
+        sent = self._publish(record, document, {p.magistrado for p in stored.scale.plantoes}, stored.scale)
         return stored, record, sent
 
     def _stage_portaria(self, uow: UnitOfWork, stored: StoredScale, reason: str, plantoes: Sequence[Plantao],
-                        by: str) -> tuple[dict[str, Any], str]:
+                        by: str, change: bool = False) -> tuple[dict[str, Any], Portaria]:
+        """Numbers and stages the portaria of ``plantoes``; ``change``: it changes the scale's earlier portaria
+        (swap, impediment, new days), which it cites by number."""
         now = self.now()
         scale = stored.scale
         series = series_for(scale.kind, self.rules)
         last = self.repository.portaria_last(series, now.year)
         number = next_number(series, now.year, last)
-        text = portaria_text(number, tribunal=self.settings.tribunal, kind=scale.kind, month=scale.month,
-                             plantoes=plantoes, motivo=reason, signed_by=by, issued_at=now,
-                             embargo_days=self.rules.embargo_publicacao_dias)
+        presidencia = self.config.presidencia
+        altera = changed_portaria(stored.portarias, (p.id for p in plantoes)) if change else None
+        document = build_portaria(number, tribunal=self.config.nome, kind=scale.kind, month=scale.month,
+                                  plantoes=plantoes, motivo=reason, signatory=Signatory(presidencia.nome,
+                                                                                        presidencia.cargo),
+                                  place=self.config.capital.nome, issued_at=now, altera=altera,
+                                  embargo_days=self.rules.embargo_publicacao_dias)
         txt_key, pdf_key = portaria_keys(series, now.year, number.number)
         record = {"numero": number.label, "serie": series, "ano": now.year, "n": number.number, "escala": scale.id,
                   "motivo": reason, "texto": txt_key, "pdf": pdf_key, "emitida_em": now.isoformat(timespec="seconds"),
                   "assinada_por": by, "plantoes": [p.id for p in plantoes]}
         self.repository.stage_portaria(uow, series, now.year, number.number, last, record)
         stored.portarias.append(record)
-        return record, text
+        return record, document
 
-    def _publish(self, record: Mapping[str, Any], text: str, magistrates: Iterable[str], scale: Scale) -> int:
+    def _publish(self, record: Mapping[str, Any], document: Portaria, magistrates: Iterable[str], scale: Scale) -> int:
         """After the commit: the portaria's text and PDF in S3, then a notice to each designated magistrate."""
         try:
-            pdf = render_portaria_pdf(text, title=record["numero"], tribunal=self.settings.tribunal,
-                                      issued_at=datetime.fromisoformat(record["emitida_em"]))
-            self.documents.put(record["serie"], record["ano"], record["n"], text, pdf)
+            pdf = render_portaria_pdf(document, issued_at=datetime.fromisoformat(record["emitida_em"]))
+            self.documents.put(record["serie"], record["ano"], record["n"], portaria_text(document), pdf)
         except Exception:  # noqa: BLE001 - the approval stands; GET /portarias/... renders it again
             logger.exception("portaria não armazenada", extra={"portaria": record["numero"]})
         ref = self.reference()
@@ -311,6 +334,14 @@ class PlantaoService:
             raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
         body = self.documents.get(record["texto"])
         return record, (body or b"").decode("utf-8")
+
+    def portaria_document(self, series: str, year: int, number: int, kind: str) -> bytes:
+        """The portaria as stored in S3 at approval: ``kind`` ``pdf`` or ``texto`` (404 when either is missing)."""
+        record = self.repository.portaria(series, year, number)
+        body = None if record is None else self.documents.get(record[kind])
+        if body is None:
+            raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
+        return body
 
     # swap (PLAN-05) --------------------------------------------------------------------------------
 
@@ -339,18 +370,18 @@ class PlantaoService:
         stored.scale = rules.swap(stored.scale, data["plantao_a"], data["magistrado_a"], data["plantao_b"],
                                   data["magistrado_b"], self.reference(), self.now())
         uow = UnitOfWork(self.settings)
-        record = text = None
+        record = document = None
         changed = [stored.scale.plantao(data["plantao_a"]), stored.scale.plantao(data["plantao_b"])]
         if stored.status == APROVADA:
-            record, text = self._stage_portaria(uow, stored, f"permuta {swap_id} ({data['motivo']})",
-                                                [p for p in changed if p], by)
+            record, document = self._stage_portaria(uow, stored, f"permuta ({data['motivo']})",
+                                                [p for p in changed if p], by, change=True)
         self.repository.stage_scale(uow, stored, previous_version=version)
         approved = {**data, "aprovada_por": by, "aprovada_em": self.now().isoformat(timespec="seconds")}
         self.repository.stage_swap_request(uow, swap_id, approved, "aprovada", expected="pendente")
         self._tx(uow, f"A escala {stored.id} ou a permuta mudou ao mesmo tempo; repita.")
         sent = 0
-        if record is not None and text is not None:
-            sent = self._publish(record, text, {data["magistrado_a"], data["magistrado_b"]},
+        if record is not None and document is not None:
+            sent = self._publish(record, document, {data["magistrado_a"], data["magistrado_b"]},
                                  replace(stored.scale, plantoes=tuple(p for p in changed if p)))
         return {**approved, "status": "aprovada"}, stored, record, sent
 
@@ -369,15 +400,15 @@ class PlantaoService:
         self._stage_anticipation(uow, scale, new_scale, ref, calendar, "PLAN-06")
         version = stored.version
         stored.scale = new_scale
-        record = text = None
+        record = document = None
         if stored.status == APROVADA:
-            record, text = self._stage_portaria(uow, stored, f"impedimento de {old.nome if old else ''} ({reason})",
-                                                [new], by)
+            record, document = self._stage_portaria(uow, stored, f"impedimento de {old.nome if old else ''} ({reason})",
+                                                [new], by, change=True)
         self.repository.stage_scale(uow, stored, previous_version=version)
         self._tx(uow, f"A escala {scale_id} mudou ao mesmo tempo; repita.")
         sent = 0
-        if record is not None and text is not None:
-            sent = self._publish(record, text, {new.magistrado, *([old.magistrado] if old else [])},
+        if record is not None and document is not None:
+            sent = self._publish(record, document, {new.magistrado, *([old.magistrado] if old else [])},
                                  replace(stored.scale, plantoes=(new,)))
         return stored, new, record, sent
 
@@ -415,16 +446,16 @@ class PlantaoService:
         self._stage_anticipation(uow, scale, new_scale, ref, calendar, "CAL-03")
         version = stored.version
         stored.scale = new_scale
-        record = text = None
+        record = document = None
         if stored.status == APROVADA:
             days = ", ".join(sorted({p.day.strftime("%d/%m/%Y") for p in added}))
-            record, text = self._stage_portaria(uow, stored, f"dias sem expediente decretados após a escala: {days}",
-                                                added, by)
+            record, document = self._stage_portaria(uow, stored, f"dias sem expediente decretados após a escala: {days}",
+                                                added, by, change=True)
         self.repository.stage_scale(uow, stored, previous_version=version)
         self._tx(uow, f"A escala {scale_id} mudou ao mesmo tempo; repita.")
         sent = 0
-        if record is not None and text is not None:
-            sent = self._publish(record, text, {p.magistrado for p in added}, replace(new_scale, plantoes=tuple(added)))
+        if record is not None and document is not None:
+            sent = self._publish(record, document, {p.magistrado for p in added}, replace(new_scale, plantoes=tuple(added)))
         return stored, added, record, sent
 
     # served duties (PLAN-07) → DutyServed ---------------------------------------------------------------

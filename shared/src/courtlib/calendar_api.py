@@ -9,11 +9,12 @@ copy current with :func:`calendar_event_handlers`. Handlers reach the service's 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, model_validator
 
+from courtlib import clock
 from courtlib.calendar import CalendarEntry, EntryKind
 from courtlib.calendar_store import CalendarRepository, calendar_keys, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
@@ -151,7 +152,7 @@ def register_day(ctx: RequestContext, body: DiaIn) -> DiaOut:
     try:
         entry = CalendarEntry(day=body.data, kind=EntryKind(body.tipo), municipality=body.municipio,
                               description=body.descricao,
-                              decreed_on=body.decretado_em or datetime.now(ctx.deps.config.tz).date())
+                              decreed_on=body.decretado_em or clock.now().astimezone(ctx.deps.config.tz).date())
     except ValueError as error:  # the entry refuses a blank or reserved municipality ("", "*", "a#b")
         raise ProblemError.unprocessable("VALIDACAO", str(error), field="municipio") from None
     settings = ctx.deps.settings
@@ -199,7 +200,7 @@ def calendar_event_handlers(calendar: CalendarRepository) -> dict[str, EventHand
                               description=payload.descricao, decreed_on=payload.decretado_em)
         item = to_item(calendar.model, entry)
         item.event_id = envelope.id
-        item.recorded_at = datetime.now(timezone.utc)
+        item.recorded_at = clock.now()
         uow.save(item)
         uow.after_commit(calendar.clear_cache)
 

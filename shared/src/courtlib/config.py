@@ -219,6 +219,8 @@ class PagamentosConfig(_Frozen):
     # PAG-01: dia do mês em que o agendamento diário monta os memorandos do mês anterior (003 12.3.3.1: "no mês
     # anterior"; o calendário da DIMAG fixa a data — aqui configuração).
     dia_execucao_mensal: int = Field(5, ge=1, le=28)
+    # PAG-11: sigla da divisão na numeração dos memorandos ("Memorando nº 12/2026 – DIMAG"), uma série por ano
+    memorando_divisao: str = Field("DIMAG", min_length=2, max_length=20)
     # PAG-02..09: tabelas de vencimentos com vigência; vale, em cada dia, a última com vigência <= o dia.
     tabelas: tuple[TabelaPagamentos, ...] = (TabelaPagamentos(),)
 
@@ -280,10 +282,21 @@ class DinheiroConfig(_Frozen):
 # ---------------------------------------------------------------------------------------------
 
 
+class PresidenciaConfig(_Frozen):
+    """Who signs the portarias and despachos (PLAN-04, PAG-10): the President's name and title as printed,
+    never a login. The values below are the demo's; each tribunal sets its own (and changes them at each
+    biennium)."""
+
+    nome: str = Field("Desembargador Carlos Almeida", min_length=3)  # the demo's president (des.presidente)
+    cargo: str = Field("Presidente do Tribunal Regional Eleitoral de Mato Grosso", min_length=3)
+
+
 class TribunalConfig(_Frozen):
     """Everything a tribunal may set differently; defaults are the regulations' values (DOMAIN.md)."""
 
     tribunal_id: str = "TRE-MT"
+    nome: str = "Tribunal Regional Eleitoral de Mato Grosso"  # como impresso nos documentos
+    presidencia: PresidenciaConfig = PresidenciaConfig()  # PLAN-04/PAG-10: quem assina portarias e despachos
     uf: str = "MT"  # CAL-01: feriados estaduais da UF do tribunal
     capital: Municipio = Municipio(ibge="5103403", nome="Cuiabá")  # PLAN-01/PLAN-04 capital × interior
     timezone: str = "America/Sao_Paulo"  # DOMAIN.md: fuso de toda regra de data

@@ -8,13 +8,19 @@ Four services can therefore use the same shared models (outbox, calendar…) in 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import contextlib
+import hashlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from courtlib import clock
 from courtlib.settings import ServiceSettings
 
 M = TypeVar("M", bound=Model)
@@ -62,7 +68,7 @@ class VersionedItem(TableItem):
     updated_at = UTCDateTimeAttribute(null=True)
 
     def save(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102 - stamps the change time
-        self.updated_at = datetime.now(timezone.utc)
+        self.updated_at = clock.now()
         return super().save(*args, **kwargs)
 
 
@@ -90,4 +96,37 @@ def bind(model: type[M], settings: ServiceSettings) -> type[M]:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
+
+
+# The request a write belongs to (its idempotency scope and key), set by the HTTP dispatcher.
+_write_scope: ContextVar[str | None] = ContextVar("write_scope", default=None)
+
+
+@contextlib.contextmanager
+def write_scope(scope: str | None) -> Iterator[None]:
+    """Writes made inside belong to the request identified by ``scope`` (service, route, caller, Idempotency-Key)."""
+    reset = _write_scope.set(scope)
+    try:
+        yield
+    finally:
+        _write_scope.reset(reset)
+
+
+def client_request_token(operations: Any) -> str:
+    """The ``ClientRequestToken`` of a TransactWriteItems (≤36 characters).
+
+    Derived from the request's idempotency scope and the transaction's content: botocore's retries,
+    the unit of work's retries and a client's retry with the same Idempotency-Key that rebuilds the
+    same transaction all send the same token, so DynamoDB applies it once (within its 10-minute
+    window). Outside a request (a consumer, a schedule), a token per transaction.
+    """
+    scope = _write_scope.get()
+    if scope is None:
+        return str(uuid.uuid4())
+    digest = hashlib.sha256(scope.encode())
+    for op, item, extra in operations:
+        serialised = (item.__name__ if isinstance(item, type) else
+                      sorted(item.serialize(null_check=False).items()) if hasattr(item, "serialize") else repr(item))
+        digest.update(repr((op, serialised, str(extra))).encode())
+    return digest.hexdigest()[:36]

@@ -133,3 +133,57 @@ def test_stream_gives_up_after_the_maximum_retries_and_moves_on():
 
     run_stream(handler, [stream_record(n) for n in range(2)], until=lambda: len(seen) == MAX_STREAM_RETRIES + 1)
     assert len(seen) == MAX_STREAM_RETRIES + 1 and all(batch == ["100", "101"] for batch in seen)
+
+
+class SwappedShardStreams:
+    """A table that is replaced (as moto does on a cancelled transaction): old iterators keep reading the old shard."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.shards = [[stream_record(0)]]
+        self.stop = stop
+        self.calls = 0
+
+    def swap_and_write(self) -> None:
+        self.shards.append(list(self.shards[-1]) + [stream_record(1)])
+
+    def get_shard_iterator(self, StreamArn: str, ShardId: str, ShardIteratorType: str,  # noqa: N803
+                           SequenceNumber: str | None = None) -> dict[str, str]:  # noqa: N803
+        current = self.shards[-1]
+        if ShardIteratorType == "TRIM_HORIZON":
+            return {"ShardIterator": f"{len(self.shards) - 1}:0"}
+        assert ShardIteratorType == "AFTER_SEQUENCE_NUMBER"
+        index = next(i for i, r in enumerate(current) if r["dynamodb"]["SequenceNumber"] == SequenceNumber)
+        return {"ShardIterator": f"{len(self.shards) - 1}:{index + 1}"}
+
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:  # noqa: N803
+        self.calls += 1
+        if self.calls > 100:
+            self.stop.set()
+        generation, start = (int(part) for part in ShardIterator.split(":"))
+        batch = self.shards[generation][start:start + Limit]
+        if self.calls == 2:  # the first empty poll: the table is replaced and a new record written
+            self.swap_and_write()
+        return {"Records": batch, "NextShardIterator": f"{generation}:{start + len(batch)}"}
+
+
+def test_stream_follows_the_table_when_the_shard_object_is_replaced():
+    """issue 12 point 1: after moto swaps the table, the relay still delivers the next record."""
+    seen: list[str] = []
+    app = Chalice(app_name="entrega")
+    app.on_dynamodb_record(stream_arn=STREAM_ARN, name="relay_outbox")(
+        lambda event: seen.extend(r.sequence_number for r in event))
+    stop = threading.Event()
+    streams = SwappedShardStreams(stop)
+    poller = StreamPoller(Target("s", app, "relay_outbox"), streams, STREAM_ARN, "shard-1", 100, stop)
+    poller.stop_event.wait = lambda timeout=None: stop.is_set()
+    original = poller.deliver
+
+    def deliver(batch: list[dict[str, Any]]) -> str | None:
+        result = original(batch)
+        if len(seen) >= 2:
+            stop.set()
+        return result
+
+    poller.deliver = deliver  # type: ignore[method-assign]
+    poller.run()
+    assert seen == ["100", "101"]

@@ -20,6 +20,7 @@ from chalicelib.distribuicao.adapters.edital import (
 from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, distribute
 from chalicelib.distribuicao.domain.log import SEGREDO, EditalRow, edital_period, edital_rows
 from tests.unit.distribuicao.support import DAY, NOW, case, pleno, seed_for
+from tests.unit.render import needs_pdftoppm, render_png
 
 START, END = date(2026, 3, 1), date(2026, 3, 15)
 GENERATED = datetime(2026, 3, 16, 11, 5, 30, tzinfo=timezone.utc)  # 08:05:30 in America/Sao_Paulo
@@ -285,3 +286,11 @@ def test_dist_08_edital_keys():
         "distribuicao/editais/2026/2026-03-01_2026-03-15.pdf",
     )
     assert edital_keys(date(2025, 12, 16), date(2025, 12, 31))[1] == "distribuicao/editais/2025/2025-12-16_2025-12-31.pdf"
+
+
+@needs_pdftoppm
+def test_dist_08_edital_renders_to_images(tmp_path):
+    """The edital with ordinary and secret rows, and an empty fortnight, render with poppler (pdftoppm)."""
+    pdf = render_edital_pdf([row(1), SECRET, row(3, day="2026-03-04")], **KW)
+    assert len(render_png(pdf, tmp_path, "edital")) >= 1
+    assert len(render_png(render_edital_pdf([], **KW), tmp_path, "edital-vazio")) == 1

@@ -67,9 +67,10 @@ def test_pag_11_csv_has_a_row_per_line_and_the_total():
     """1 800.00 + (−90.00) = 1 710.00 in the TOTAL row."""
     text = render_csv("2027-02-gratificacao_cooperacao", "2027-02", "gratificacao_cooperacao",
                       [line("a-r1", "1800.00"), line("a-r2", "-90.00")])
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert text.startswith("\ufeff")  # UTF-8 BOM: a pt-BR spreadsheet reads the accents
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
     assert rows[0][:5] == ["memorando", "competencia", "categoria", "regra", "matricula"]
-    assert [r[8] for r in rows[1:]] == ["1800.00", "-90.00", "1710.00"] and rows[-1][5] == "TOTAL"
+    assert [r[8] for r in rows[1:]] == ["1800,00", "-90,00", "1710,00"] and rows[-1][5] == "TOTAL"
 
 
 def test_pag_10_memo_ids():

@@ -15,7 +15,7 @@ from chalicelib.plantao.domain.compensation import (
 )
 from chalicelib.plantao.domain.embargo import disclosed, disclosure_day, fully_disclosed
 from chalicelib.plantao.domain.errors import PlantaoError
-from chalicelib.plantao.domain.portaria import next_number, portaria_text, series_for
+from chalicelib.plantao.domain.portaria import Signatory, build_portaria, next_number, portaria_text, series_for
 from chalicelib.plantao.domain.reference import Absence
 from chalicelib.plantao.domain.scales import Kind, Month, generate
 from courtlib.config import PlantaoConfig
@@ -44,12 +44,14 @@ def test_plan_04_numbering_per_series_and_year_and_the_text_lists_every_designat
     assert (first.number, first.label) == (1, "Portaria M nº 1/2027")
     assert next_number("M", 2027, 41).number == 42
     scale = generate(Kind.SEGUNDO_GRAU, Month(2027, 2), reference(), calendar(), CONFIG, {})
-    text = portaria_text(first, tribunal="TRE-MT", kind=Kind.SEGUNDO_GRAU, month=scale.month,
-                         plantoes=scale.plantoes, motivo="escala mensal", signed_by="presidente",
-                         issued_at=datetime(2027, 1, 20, 10, tzinfo=TZ))
-    assert "Portaria M nº 1/2027" in text and "02/2027" in text
-    assert text.count("\n01/02/2027 | 2º grau | 01/02/2027 18h a 02/02/2027 11h | Jurista Otávio Nunes") == 1
-    assert len([line for line in text.splitlines() if line.count("|") == 3]) == 28
+    portaria = build_portaria(first, tribunal="Tribunal Regional Eleitoral de Mato Grosso", kind=Kind.SEGUNDO_GRAU,
+                              month=scale.month, plantoes=scale.plantoes, motivo="escala mensal",
+                              signatory=Signatory("Desembargador Carlos Almeida", "Presidente"), place="Cuiabá",
+                              issued_at=datetime(2027, 1, 20, 10, tzinfo=TZ))
+    text = portaria_text(portaria)
+    assert "PORTARIA M Nº 1/2027" in text and "fevereiro de 2027" in text
+    assert text.count("\n01/02/2027 | 18h às 11h de 02/02 | 2º grau | Jurista Otávio Nunes | ") == 1
+    assert len([line for line in text.splitlines() if line.count(" | ") == 4]) == 28 + 1  # the shifts + heading
 
 
 def test_plan_07_credits_two_days_per_plantao_on_a_non_working_day_none_on_a_dia_util():

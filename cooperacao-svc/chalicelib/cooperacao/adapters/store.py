@@ -168,6 +168,16 @@ class Store:
         item = self.get(f"SERVIDOR#{servant_id}", "PERFIL")
         return None if item is None else (servant_from(json.loads(item.data)), int(item.version or 0))
 
+    def servants(self, limit: int, start: dict[str, Any] | None) -> tuple[list[Servant], Any]:
+        """One page of the servants in id order (gsi1 ``SERVIDORES``) and DynamoDB's LastEvaluatedKey."""
+        result = self.query_gsi1("SERVIDORES", limit=limit, start=start)
+        return [servant_from(json.loads(item.data)) for item in result], result.last_evaluated_key
+
+    def units(self, limit: int, start: dict[str, Any] | None) -> tuple[list[Unit], Any]:
+        """One page of the units in id order (gsi1 ``UNIDADES``) and DynamoDB's LastEvaluatedKey."""
+        result = self.query_gsi1("UNIDADES", limit=limit, start=start)
+        return [unit_from(json.loads(item.data)) for item in result], result.last_evaluated_key
+
     def unit(self, unit_id: str) -> Unit | None:
         data = self.data(f"UNIDADE#{unit_id}", "UNIDADE")
         return None if data is None else unit_from(data)

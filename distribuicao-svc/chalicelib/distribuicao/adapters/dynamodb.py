@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -41,6 +41,7 @@ from chalicelib.distribuicao.domain.draw import AssignedCase, CaseData, Decision
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, DrawRecord, LogHead
+from courtlib import clock
 from courtlib.messaging.contracts import Envelope
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.persistence import TableItem, bind
@@ -278,6 +279,27 @@ class DistribuicaoRepository:
                            version=int(head.version or 0), desembargadores=frozenset(desembargadores),
                            sort_keys=frozenset(keys))
 
+    def orgaos_page(self, limit: int, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+        """One page of the órgãos (``id``, ``nome``, ``classes``) in id order (gsi1 ``ORGAOS``) and its
+        LastEvaluatedKey."""
+        result = self.orgao_model.by_gsi1.query(ORGAOS_INDEX_PK, limit=limit, last_evaluated_key=start)
+        return [{"id": item.gsi1sk, **json.loads(item.data or "{}")} for item in result], result.last_evaluated_key
+
+    def members_page(self, orgao_id: str, limit: int, start: dict[str, Any] | None,
+                     ) -> tuple[list[tuple[Judge, bool]], Any]:
+        """One page of an órgão's judges in id order (``JUIZ#`` items of its partition), each with whether
+        they are a desembargador, and its LastEvaluatedKey."""
+        result = self.orgao_model.query(orgao_pk(orgao_id), self.orgao_model.sk.startswith(SK_JUDGE), limit=limit,
+                                        last_evaluated_key=start, consistent_read=True)
+        page = []
+        for item in result:
+            data = json.loads(item.data or "{}")
+            page.append((judge_from_dict(data), bool(data.get("desembargador"))))
+        return page, result.last_evaluated_key
+
+    def orgao_exists(self, orgao_id: str) -> bool:
+        return self.orgao_model.count(orgao_pk(orgao_id), self.orgao_model.sk == SK_META, limit=1) > 0
+
     def replace_orgao(self, orgao: Orgao, *, name: str, classes: Sequence[str], desembargadores: Iterable[str],
                       existing: StoredOrgao | None) -> None:
         """Writes the órgão's reference data (removing seats and judges no longer listed); counts and log stay.
@@ -286,7 +308,7 @@ class DistribuicaoRepository:
         """
         model = self.orgao_model
         pk = orgao_pk(orgao.id)
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         desembargadores = set(desembargadores)
         uow = UnitOfWork(self.settings)
         uow.save(model(pk=pk, sk=SK_META, kind="orgao", data=_dumps({"nome": name, "classes": list(classes)}),
@@ -315,7 +337,7 @@ class DistribuicaoRepository:
         transaction."""
         model = self.orgao_model
         pk = orgao_pk(stored.id)
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         uow = UnitOfWork(self.settings)
         data = judge_to_dict(judge, judge.id in stored.desembargadores)
         uow.save(model(pk=pk, sk=f"{SK_JUDGE}{judge.id}", kind="juiz", data=_dumps(data), updated_at=now))
@@ -351,7 +373,7 @@ class DistribuicaoRepository:
         """
         if decision.expected_head != stored.state.head:
             raise HeadMoved()
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         row = self._case_row(stored.id, decision, case, previous)
         uow = UnitOfWork(self.settings)
         # PynamoDB sends puts in the order given and after deletes/condition checks (none here): the case
@@ -403,7 +425,7 @@ class DistribuicaoRepository:
             revisor_name=row.revisor_name, acting=row.acting, rule=row.rule, mode=row.mode,
             current_seq=row.current_seq, seqs=list(row.seqs), pending=row.pending, home_seat=row.home_seat,
             revisor_has_visto=row.revisor_has_visto, voided_acts_of=list(row.voided_acts_of) or None,
-            distributed_at=row.distributed_at, updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            distributed_at=row.distributed_at, updated_at=clock.now().isoformat(timespec="seconds"),
         )
 
     # cases and records -----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
@@ -35,6 +35,7 @@ from chalicelib.distribuicao.domain.draw import Decision
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, LogHead
 from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState
+from courtlib import clock
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
@@ -136,7 +137,7 @@ class PrecatoriaRepository:
     def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None) -> None:
         """Replaces the zones of a municipality (counts and log stay); :class:`HeadMoved` on a concurrent change."""
         model = self.head_model
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         data = _dumps([_zone_to_dict(z) for z in zones])
         uow = UnitOfWork(self.settings)
         if existing is None:
@@ -151,7 +152,7 @@ class PrecatoriaRepository:
 
     def save_election(self, election: Election) -> None:
         self.head_model(pk=ELECTIONS_PK, sk=election.day.isoformat(), kind="eleicao",
-                        data=_dumps(sorted(election.propaganda_zones)), updated_at=datetime.now(timezone.utc)).save()
+                        data=_dumps(sorted(election.propaganda_zones)), updated_at=clock.now()).save()
 
     def elections(self) -> list[Election]:
         return [Election(date.fromisoformat(item.sk), frozenset(json.loads(item.data or "[]")))
@@ -165,7 +166,7 @@ class PrecatoriaRepository:
             raise HeadMoved()
         record = decision.record
         assert decision.details is not None
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         carta = StoredCarta(
             partner=partner, origin_id=origin_id, number=record.case_number, municipality=stored.state.municipality,
             kind=kind, secret=secret, details=decision.details, zone=decision.unit,

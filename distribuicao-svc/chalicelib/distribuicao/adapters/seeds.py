@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from threading import Lock
 
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 
 from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed
+from courtlib import clock
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
@@ -67,7 +68,7 @@ class SeedStore:
         seed = new_seed(day)
         item = self.model(pk=f"{SEED_PREFIX}{day.isoformat()}", sk=SK_SEED, gsi1pk=SEEDS_INDEX_PK,
                           gsi1sk=day.isoformat(), seed=seed.hex, commitment=seed.commitment,
-                          created_at=datetime.now(timezone.utc))
+                          created_at=clock.now())
         try:
             item.save(condition=self.model.pk.does_not_exist())
         except PutError as error:

@@ -7,10 +7,11 @@ of the table (no index).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
+from courtlib import clock
 from courtlib.messaging.contracts import Envelope, MagistrateAbsenceRegistered
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
@@ -38,7 +39,7 @@ class AbsenceRepository:
             pk=ALL_ABSENCES, sk=f"{absence.inicio.isoformat()}#{absence.magistrado}",
             orgao=absence.orgao, magistrado=absence.magistrado, nome=absence.nome,
             inicio=absence.inicio.isoformat(), fim=absence.fim.isoformat() if absence.fim else None,
-            motivo=absence.motivo, event_id=envelope.id, recorded_at=datetime.now(timezone.utc),
+            motivo=absence.motivo, event_id=envelope.id, recorded_at=clock.now(),
         )
 
     def overlapping(self, start: date, end: date) -> list[AbsenceItem]:

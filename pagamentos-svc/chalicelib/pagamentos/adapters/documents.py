@@ -1,7 +1,9 @@
 """PAG-11: the memo as a PDF a person signs (fpdf2 core fonts, as distribuicao-svc's edital) and its S3 store.
 
 Rendering is pure and deterministic (the same memo gives the same bytes). Core fonts encode latin-1 only:
-Portuguese letters are there; other characters are replaced by plain ones (:func:`to_latin1`).
+Portuguese letters and × are there; other characters are replaced by plain ones (:func:`to_latin1`): the
+en dash of the memo's number prints as "-" (the JSON and the CSV keep "–"). A TTF font would print it,
+but none ships in a PyPI package this service already installs.
 """
 
 from __future__ import annotations
@@ -17,35 +19,48 @@ from zoneinfo import ZoneInfo
 from chalicelib.pagamentos.domain.memos import total
 from chalicelib.pagamentos.domain.model import Line
 from chalicelib.pagamentos.domain.rules import CATEGORIES, TITLES
+from courtlib import ptbr
 from courtlib.documents import documents_s3
 from courtlib.documents import to_latin1 as latin1
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")
 KEY_PREFIX = "pagamentos/memorandos"
-_ASCII_TIMES = {"\u00d7": "x"}  # the memo's bases write "min x R$"; the shared rules do the rest
+STATUS_WORDS = {"rascunho": "minuta, sem número (o número é dado na assinatura)", "assinado": "assinado",
+                "enviado": "assinado e enviado à DIMAG"}
 
 
 def to_latin1(text: str) -> str:
-    return latin1(text, _ASCII_TIMES)
+    """× is latin-1 and prints as is; the en dash of "Memorando nº 12/2026 – DIMAG" becomes "-" (core fonts)."""
+    return latin1(text)
 
 
 def brl(value: Decimal) -> str:
     """1234.5 → "R$ 1.234,50" (negative: "-R$ 90,00")."""
-    sign = "-" if value < 0 else ""
-    whole, _, cents = f"{abs(value):.2f}".partition(".")
-    groups = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}R$ {groups},{cents}"
+    return ptbr.brl(value)
 
 
 def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, status: str, lines: Sequence[Line],
-                    generated_at: datetime, signed_by: str | None = None, signed_at: datetime | None = None) -> bytes:
-    """A4 portrait: heading, addressee (DIMAG), the table (name, basis, rule, amount), total, despacho block."""
+                    generated_at: datetime, signed_by: str | None = None, signed_at: datetime | None = None,
+                    number: str | None = None, signatory: tuple[str, str] | None = None,
+                    place: str | None = None) -> bytes:
+    """A4 portrait: heading with the memo's number (a draft has none yet), place and date, addressee (DIMAG),
+    the table (matrícula, name, basis in prose, rule, amount), total, and the despacho signed by the President
+    (``signatory``: name and title as printed; ``signed_by`` is the login, kept for the audit, not printed)."""
     from fpdf import FPDF
 
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    footer = to_latin1(f"{number or 'Minuta de memorando'} - gerado em "
+                       f"{generated_at.astimezone(TZ).strftime('%d/%m/%Y %H:%M')} - página {{page}} de {{nb}}")
+
+    class _Pdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-11)
+            self.set_font("Helvetica", "", 7)
+            self.cell(0, 4, footer.replace("{page}", str(self.page_no())), align="C")
+
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
     pdf.set_creator("pagamentos-svc")
-    pdf.set_title(to_latin1(f"Memorando {memo_id}"))
+    pdf.set_title(to_latin1(number or f"Minuta de memorando {memo_id}"))
     pdf.set_creation_date(generated_at)
     pdf.set_auto_page_break(True, margin=15)
     pdf.alias_nb_pages()
@@ -53,15 +68,18 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
     pdf.set_font("Helvetica", "B", 11)
     pdf.multi_cell(0, 5.5, to_latin1(tribunal.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, to_latin1(f"MEMORANDO {memo_id}"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, to_latin1(number or "MINUTA DE MEMORANDO"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
-    for text in (f"À Divisão de Pessoal da Magistratura (DIMAG)",
-                 f"Assunto: {TITLES[category]} ({CATEGORIES[category]}) — competência {month[5:]}/{month[:4]}",
-                 f"Situação: {status}"):
+    when = (signed_at or generated_at).astimezone(TZ).date()
+    if place:
+        pdf.cell(0, 6, to_latin1(ptbr.place_and_date(place, when) + "."), align="R", new_x="LMARGIN", new_y="NEXT")
+    for text in ("À Divisão de Pessoal da Magistratura (DIMAG)",
+                 f"Assunto: {TITLES[category]} ({CATEGORIES[category]}), competência {ptbr.month_label(month)}",
+                 f"Situação: {STATUS_WORDS.get(status, status)}"):
         pdf.multi_cell(0, 5.5, to_latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     rows = sorted(lines, key=lambda l: (l.ajuste, l.nome, l.chave))
-    widths = (28, 44, 70, 16, 28)
+    widths = (26, 46, 72, 14, 28)
     pdf.set_font("Helvetica", "", 8)
     if not rows:
         pdf.set_font("Helvetica", "I", 10)
@@ -71,29 +89,34 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
         with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "CENTER", "RIGHT"),
                        line_height=4.2) as table:
             heading = table.row()
-            for title in ("Matrícula", "Nome", "Base", "Regra", "Valor"):
-                heading.cell(title)
+            for title in ("Matrícula", "Nome", "Base de cálculo", "Regra", "Valor"):
+                heading.cell(to_latin1(title))
             for line in rows:
                 row = table.row()
-                base = line.base + (f" [ajuste de {line.competencia_origem}]" if line.ajuste else "")
+                base = line.base
+                if line.ajuste and "ajuste da competência" not in base:
+                    base += f" (ajuste da competência {ptbr.month_label(line.competencia_origem)})"
                 for text in (line.pessoa, line.nome, base, line.regra, brl(line.valor)):
                     row.cell(to_latin1(text))
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(0, 6, to_latin1(f"Total do memorando: {brl(total(rows))} ({len(rows)} linha(s))"),
              new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(10)
+    pdf.ln(8)
     pdf.set_font("Helvetica", "", 10)
+    name, title = signatory or ("", "Presidente")
     if signed_by and signed_at:
-        when = signed_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M")
-        pdf.multi_cell(0, 5.5, to_latin1(f"Despacho: autorizo o pagamento. Assinado por {signed_by} em {when}."),
-                       new_x="LMARGIN", new_y="NEXT")
+        moment = signed_at.astimezone(TZ)
+        pdf.multi_cell(0, 5.5, to_latin1(
+            f"Despacho: autorizo o pagamento. Assinado eletronicamente por {name or 'Presidência'}, {title}, em "
+            f"{moment.strftime('%d/%m/%Y')} às {moment.strftime('%H:%M')}."), align="L", new_x="LMARGIN",
+            new_y="NEXT")
     else:
+        pdf.ln(6)
         pdf.cell(0, 6, "_______________________________________", align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.cell(0, 6, to_latin1("Desembargador Presidente (despacho)"), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 7)
-    pdf.cell(0, 5, to_latin1(f"Gerado em {generated_at.astimezone(TZ).strftime('%d/%m/%Y %H:%M')} - "
-                             f"página {pdf.page_no()} de {{nb}}"), new_x="LMARGIN", new_y="NEXT")
+        if name:
+            pdf.cell(0, 5, to_latin1(name), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, to_latin1(f"{title} (despacho)"), align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -11,6 +11,7 @@
 | where a month's adjustments go | ``ALOCACAO#<categoria>`` | ``<AAAA-MM>`` (origin) | — |
 | parked event | ``ESTACIONADO#<event id>`` | ``EVENTO`` | ``ESTACIONADOS`` / time#id |
 | memo header (versioned) | ``MEMOS#<AAAA-MM>`` | ``<categoria>`` | — |
+| last memo number of a division and year | ``NUMERACAO#MEMORANDO#<divisão>`` | ``<ano>`` | — |
 | memo lines (up to 200 per item) | ``MEMO#<id>`` | ``LINHAS#<geração>#<bloco>`` | — |
 | adjustment line by origin | ``ORIGEM#<categoria>#<AAAA-MM>`` | ``<memo>#<geração>#<chave>`` | — |
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
@@ -31,6 +32,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.pagamentos.adapters import codec
 from chalicelib.pagamentos.domain.model import Line, Month, Person
+from courtlib import clock
 from courtlib.persistence import TableItem, VersionedItem, bind
 from courtlib.settings import ServiceSettings
 
@@ -70,6 +72,9 @@ class MemoItem(VersionedItem):
     enviado_em = UTCDateTimeAttribute(null=True)
     observacao = UnicodeAttribute(null=True)
     documentos = UnicodeAttribute(null=True)  # JSON: S3 keys and sha256 once sent
+    numero = NumberAttribute(null=True)  # PAG-11: given at signature, per division and year
+    numero_ano = NumberAttribute(null=True)
+    numero_divisao = UnicodeAttribute(null=True)
 
 
 class LineChunkItem(TableItem):
@@ -87,7 +92,7 @@ def _json(value: Any) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 @dataclass
@@ -112,6 +117,18 @@ class PagamentosRepository:
             item.gsi1pk, item.gsi1sk = gsi1
         return item
 
+    def memo_counter(self, division: str, year: int) -> tuple[RecordItem | None, int]:
+        """PAG-11: the counter item of (division, year) as read (``None`` before the first memo) and its last
+        number (0 before the first)."""
+        try:
+            item = self.records.get(f"NUMERACAO#MEMORANDO#{division}", str(year), consistent_read=True)
+        except DoesNotExist:
+            return None, 0
+        return item, int(item.data["ultimo"])
+
+    def memo_counter_item(self, division: str, year: int, last: int) -> RecordItem:
+        return self.record(f"NUMERACAO#MEMORANDO#{division}", str(year), "NUMERACAO", {"ultimo": last})
+
     def person_item(self, person: Person) -> RecordItem:
         return self.record(PEOPLE, person.id, "PESSOA", codec.person_to(person))
 
@@ -130,6 +147,11 @@ class PagamentosRepository:
             return codec.person_from(self.records.get(PEOPLE, person_id).data)
         except DoesNotExist:
             return None
+
+    def people_page(self, limit: int, start: dict[str, Any] | None) -> tuple[list[Person], Any]:
+        """One page of the people in id order (partition ``PESSOAS``) and DynamoDB's LastEvaluatedKey."""
+        result = self.records.query(PEOPLE, limit=limit, last_evaluated_key=start)
+        return [codec.person_from(item.data) for item in result], result.last_evaluated_key
 
     def people(self) -> dict[str, Person]:
         return {item.sk: codec.person_from(item.data) for item in self.records.query(PEOPLE)}

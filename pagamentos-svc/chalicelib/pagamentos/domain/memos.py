@@ -7,9 +7,7 @@ is paid through an adjustment line in the next memo of the same category that is
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +15,8 @@ from decimal import Decimal
 
 from chalicelib.pagamentos.domain.model import DomainError, Line, Month
 from chalicelib.pagamentos.domain.rules import CATEGORIES
+from courtlib import ptbr
+from courtlib.csvexport import BR, CsvFormat, write_csv
 
 DRAFT, SIGNED, SENT = "rascunho", "assinado", "enviado"
 CLOSED = frozenset({SIGNED, SENT})
@@ -90,7 +90,8 @@ def adjustments(category: str, origin: Month, recomputed: Iterable[Line],
             pessoa, nome = (names or {}).get(key, (key.split("|")[0], key.split("|")[0]))
             quantidade = Decimal(0)
         out.append(Line(category, CATEGORIES[category], pessoa, nome,
-                        f"ajuste da competência {origin}: devido R$ {computed}, já pago R$ {already}",
+                        f"ajuste da competência {ptbr.month_label(str(origin))}: devido {ptbr.brl(computed)}, "
+                        f"já pago {ptbr.brl(already)}",
                         quantidade, difference, f"ajuste|{origin}|{key}", str(origin), key, ajuste=True))
     return out
 
@@ -103,21 +104,28 @@ def paid_by_key(lines: Iterable[Line]) -> dict[str, Decimal]:
 
 
 CSV_HEADER = ("memorando", "competencia", "categoria", "regra", "matricula", "nome", "base", "quantidade", "valor",
-              "competencia_origem", "ajuste")
+              "competencia_origem", "ajuste", "numero")
 
 
-def render_csv(memo: str, month: str, category: str, lines: Iterable[Line]) -> str:
-    """PAG-11: the memo for the payroll import: one row per line (its total is ``valor``) and a TOTAL row."""
+def render_csv(memo: str, month: str, category: str, lines: Iterable[Line], number: str = "",
+               fmt: CsvFormat = BR) -> str:
+    """PAG-11: the memo for the payroll import: one row per line (its total is ``valor``) and a TOTAL row.
+
+    Written by :func:`courtlib.csvexport.write_csv`: ``;``, decimal comma and a UTF-8 BOM by default; every text
+    cell that could start a formula (a servant's name from an event included) is neutralised. ``numero``: the
+    memo's number ("Memorando nº 12/2026 – DIMAG") once signed, empty on a draft."""
     rows = sorted(lines, key=lambda l: (l.ajuste, l.nome, l.chave))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for line in rows:
-        writer.writerow((memo, month, category, line.regra, line.pessoa, line.nome, line.base, line.quantidade,
-                         line.valor, line.competencia_origem, "sim" if line.ajuste else "nao"))
-    writer.writerow((memo, month, category, CATEGORIES[category], "", "TOTAL", f"{len(rows)} linha(s)", "",
-                     total(rows), "", ""))
-    return out.getvalue()
+    body: list[tuple[str | Decimal | None, ...]] = [
+        (memo, month, category, line.regra, line.pessoa, line.nome, line.base, line.quantidade, line.valor,
+         line.competencia_origem, "sim" if line.ajuste else "nao", number) for line in rows]
+    body.append((memo, month, category, CATEGORIES[category], "", "TOTAL", f"{len(rows)} linha(s)", None,
+                 total(rows), "", "", number))
+    return write_csv(CSV_HEADER, body, fmt)
+
+
+def memo_number_label(number: int, year: int, division: str) -> str:
+    """PAG-11: "Memorando nº 12/2026 – DIMAG" (one series per division and year, given at signature)."""
+    return f"Memorando nº {number}/{year} – {division}"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from chalicelib.pagamentos.domain.model import (
     Period,
     Person,
 )
+from courtlib import ptbr
 from courtlib.config import PagamentosConfig, TabelaPagamentos, TribunalConfig
 
 DiaUtil = Callable[[date, str | None], bool]
@@ -325,7 +326,8 @@ class Rules:
             person = data.people.get(bonus.servidor)
             nome = person.nome if person else bonus.nome
             hours = Decimal(bonus.minutos) / 60
-            base = f"{bonus.natureza} r{bonus.revisao}: {bonus.minutos} min × R$ {bonus.valor_hora}/h"
+            what = "apuração" if bonus.natureza == "apuracao" else "ajuste da apuração"
+            base = f"{what}: {ptbr.number(bonus.minutos, None)} min × {ptbr.brl(bonus.valor_hora)}/h"
             key = bonus.apuracao_id
             lines.append(Line("gratificacao_cooperacao", "PAG-08", bonus.servidor, nome, base,
                               hours.quantize(Decimal("0.01")), self.money(Fraction(bonus.valor)), key,

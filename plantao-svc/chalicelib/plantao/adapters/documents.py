@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from chalicelib.plantao.domain.portaria import COLUMNS, Portaria
 from courtlib.documents import documents_s3, to_latin1
 from courtlib.observability import logger
 from courtlib.settings import ServiceSettings
@@ -19,28 +20,64 @@ from courtlib.settings import ServiceSettings
 KEY_PREFIX = "plantao/portarias"
 
 
-def render_portaria_pdf(text: str, *, title: str, tribunal: str, issued_at: datetime) -> bytes:
-    """The portaria's text as an A4 PDF (title, body, one line per designation)."""
+def render_portaria_pdf(portaria: Portaria, *, issued_at: datetime) -> bytes:
+    """The portaria as an A4 PDF: title, preamble, article 1, the designations as a table (headings repeated on
+    each page), the other articles, place and date, and the President's name and title."""
     from fpdf import FPDF
+    from fpdf.fonts import FontFace
 
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    footer = to_latin1(f"{portaria.number.label} - página {{page}} de {{nb}}")
+
+    class _Pdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-11)
+            self.set_font("Helvetica", "", 7)
+            self.cell(0, 4, footer.replace("{page}", str(self.page_no())), align="C")
+
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
     pdf.set_creation_date(issued_at)  # the same portaria renders to the same bytes
-    pdf.set_title(to_latin1(title))
-    pdf.set_author(to_latin1(tribunal))
+    pdf.set_title(to_latin1(portaria.number.label))
+    pdf.set_author(to_latin1(portaria.tribunal))
     pdf.set_creator("plantao-svc")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=15)
+    pdf.alias_nb_pages()
     pdf.add_page()
-    lines = text.splitlines()
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.multi_cell(0, 5, to_latin1(portaria.tribunal.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
     pdf.set_font("Helvetica", "B", 13)
-    pdf.multi_cell(0, 7, to_latin1(lines[0] if lines else title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, to_latin1(portaria.title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.set_font("Helvetica", "", 9)
-    for line in lines[1:]:
-        if not line.strip():
-            pdf.ln(2)
-            continue
-        pdf.multi_cell(0, 4.6, to_latin1(line), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    for paragraph in (portaria.preamble, portaria.articles[0]):
+        pdf.multi_cell(0, 5, to_latin1(paragraph), align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    pdf.set_font("Helvetica", "", 8.5)
+    with pdf.table(col_widths=(19, 32, 38, 46, 45), text_align=("CENTER", "CENTER", "LEFT", "LEFT", "LEFT"),
+                   line_height=4.4, headings_style=FontFace(emphasis="B", fill_color=(225, 225, 225)),
+                   repeat_headings=1) as table:
+        heading = table.row()
+        for title in COLUMNS:
+            heading.cell(to_latin1(title))
+        for r in portaria.rows:
+            row = table.row()
+            for text in (r.data, r.horario, r.local, r.magistrado, r.juizo):
+                row.cell(to_latin1(text))
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "", 10)
+    for paragraph in portaria.articles[1:]:
+        pdf.multi_cell(0, 5, to_latin1(paragraph), align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    pdf.ln(4)
+    pdf.multi_cell(0, 5, to_latin1(portaria.place_and_date), align="R", new_x="LMARGIN", new_y="NEXT")
+    if pdf.will_page_break(30):
+        pdf.add_page()
+    pdf.ln(14)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.multi_cell(0, 5, to_latin1(portaria.signatory.nome), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 5, to_latin1(portaria.signatory.cargo), align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -24,7 +24,7 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -34,6 +34,7 @@ from chalicelib.plantao.adapters import codec
 from chalicelib.plantao.domain.compensation import LedgerEntry
 from chalicelib.plantao.domain.reference import ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month, Scale
+from courtlib import clock
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
@@ -108,7 +109,7 @@ class RotationState:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 class PlantaoRepository:

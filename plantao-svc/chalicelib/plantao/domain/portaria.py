@@ -1,15 +1,20 @@
 """Portarias (PLAN-04): series M (capital and 2nd degree) or MI (interior), numbered per series and year;
 one for each approved scale and for each change (swap, impediment). The text for the DJe is built here
-(pure); the PDF is rendered by the adapter.
+(pure); the PDF is rendered by the adapter from the same :class:`Portaria`: a table (date, hours,
+comarca or region, magistrate, juízo), the place and date in full, and the President's name and title
+from the tribunal's configuration. A change (swap, impediment) cites the portaria it changes by its
+number; no internal id is printed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from courtlib.config import PlantaoConfig
+from courtlib.ptbr import MESES, place_and_date
 
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao
 
@@ -50,24 +55,110 @@ def next_number(series: str, year: int, last: int | None) -> PortariaNumber:
     return PortariaNumber(series, year, (last or 0) + 1)
 
 
-def _br(value: datetime) -> str:
-    return value.strftime("%d/%m/%Y %Hh%M").replace("h00", "h")
+@dataclass(frozen=True)
+class Signatory:
+    """Who signs, as printed (the presidency's configured name and title, never a login)."""
+
+    nome: str
+    cargo: str
 
 
-def portaria_text(number: PortariaNumber, *, tribunal: str, kind: Kind, month: Month, plantoes: Sequence[Plantao],
-                  motivo: str, signed_by: str, issued_at: datetime, embargo_days: int = 5) -> str:
-    """The portaria as plain text for the DJe (one line per designated shift, in day order)."""
-    lines = [
-        f"{tribunal} — {number.label}",
-        "",
-        f"O PRESIDENTE DO {tribunal}, no uso de suas atribuições, RESOLVE designar os magistrados abaixo para "
-        f"o {KIND_TITLES[kind]}, mês {month.month:02d}/{month.year}, para conhecer das medidas de caráter urgente.",
-        f"Motivo: {motivo}.",
-        "",
-    ]
-    for p in sorted(plantoes, key=lambda x: (x.day, x.rotation)):
-        juizo = f" — {p.juizo_nome}" if p.juizo_nome else ""
-        lines.append(f"{p.day.strftime('%d/%m/%Y')} | {p.unit} | {_br(p.start)} a {_br(p.end)} | {p.nome}{juizo}")
-    lines += ["", f"Divulgação ao público somente {embargo_days} dias antes de cada plantão (CNJ, Res. 152/2012).",
-              f"Assinado por {signed_by} em {issued_at.strftime('%d/%m/%Y')}."]
+@dataclass(frozen=True)
+class PortariaRow:
+    """One designation as the portaria prints it: every column is text for the reader."""
+
+    data: str  # "01/02/2027"
+    horario: str  # "11h às 18h" / "18h às 11h de 02/02"
+    local: str  # region, comarca or "2º grau"
+    magistrado: str
+    juizo: str  # "—" when the shift has no juízo
+
+
+@dataclass(frozen=True)
+class Portaria:
+    """A portaria of plantão (PLAN-04): what the DJe text and the PDF both show."""
+
+    number: PortariaNumber
+    tribunal: str  # the tribunal's name as printed
+    kind: Kind
+    month: Month
+    motivo: str
+    rows: tuple[PortariaRow, ...]
+    signatory: Signatory
+    place: str  # the seat's city: "Cuiabá"
+    issued_on: date
+    altera: str | None = None  # label of the portaria this one changes ("Portaria MI nº 7/2027")
+    embargo_days: int = 5
+
+    @property
+    def title(self) -> str:
+        return self.number.label.upper()
+
+    @property
+    def preamble(self) -> str:
+        return (f"A PRESIDÊNCIA DO {self.tribunal.upper()}, no uso de suas atribuições legais e regimentais, "
+                "RESOLVE:")
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        month = f"{MESES[self.month.month - 1]} de {self.month.year}"
+        if self.altera:
+            first = (f"Art. 1º Alterar a {self.altera}, que designou magistrados para o {KIND_TITLES[self.kind]}, "
+                     f"mês de {month}, em razão de {self.motivo}, passando os plantões abaixo a ter a seguinte "
+                     "designação:")
+        else:
+            first = (f"Art. 1º Designar os magistrados relacionados abaixo para o {KIND_TITLES[self.kind]}, mês de "
+                     f"{month}, para conhecer das medidas de caráter urgente:")
+        return (first,
+                f"Art. 2º Os nomes dos magistrados de plantão são divulgados ao público somente {self.embargo_days} "
+                "dias antes de cada plantão (CNJ, Res. 152/2012).",
+                "Art. 3º Esta portaria entra em vigor na data de sua publicação.")
+
+    @property
+    def place_and_date(self) -> str:
+        return place_and_date(self.place, self.issued_on) + "."
+
+
+COLUMNS = ("Data", "Horário", "Comarca/Região", "Magistrado(a)", "Juízo")
+
+
+def _hour(value: datetime) -> str:
+    return f"{value.hour}h" + (f"{value.minute:02d}" if value.minute else "")
+
+
+def _hours(p: Plantao) -> str:
+    if p.end.date() == p.start.date():
+        return f"{_hour(p.start)} às {_hour(p.end)}"
+    return f"{_hour(p.start)} às {_hour(p.end)} de {p.end.strftime('%d/%m')}"
+
+
+def row_of(p: Plantao) -> PortariaRow:
+    return PortariaRow(p.day.strftime("%d/%m/%Y"), _hours(p), p.unit, p.nome, p.juizo_nome or "—")
+
+
+def build_portaria(number: PortariaNumber, *, tribunal: str, kind: Kind, month: Month, plantoes: Sequence[Plantao],
+                   motivo: str, signatory: Signatory, place: str, issued_at: datetime, altera: str | None = None,
+                   embargo_days: int = 5) -> Portaria:
+    """The portaria of ``plantoes`` (in day order); ``altera``: the portaria a swap or impediment changes."""
+    rows = tuple(row_of(p) for p in sorted(plantoes, key=lambda x: (x.day, x.rotation)))
+    return Portaria(number, tribunal, kind, month, motivo, rows, signatory, place, issued_at.date(), altera,
+                    embargo_days)
+
+
+def portaria_text(portaria: Portaria) -> str:
+    """The portaria as plain text for the DJe: one line per designation, columns separated by " | "."""
+    lines = [portaria.title, "", portaria.preamble, "", portaria.articles[0], "", " | ".join(COLUMNS)]
+    lines += [" | ".join((r.data, r.horario, r.local, r.magistrado, r.juizo)) for r in portaria.rows]
+    lines += ["", *portaria.articles[1:], "", portaria.place_and_date, "", portaria.signatory.nome,
+              portaria.signatory.cargo]
     return "\n".join(lines) + "\n"
+
+
+def changed_portaria(portarias: Sequence[Mapping[str, Any]], plantao_ids: Iterable[str]) -> str | None:
+    """The label of the latest portaria that designated any of ``plantao_ids`` (what a swap changes), else the
+    scale's first portaria; ``None`` when the scale has none."""
+    wanted = set(plantao_ids)
+    for record in reversed(portarias):
+        if wanted & set(record.get("plantoes", ())):
+            return str(record["numero"])
+    return str(portarias[0]["numero"]) if portarias else None

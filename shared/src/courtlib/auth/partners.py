@@ -29,6 +29,8 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Protocol, Union
 from urllib.parse import parse_qsl, quote
 
+from courtlib import clock
+
 if TYPE_CHECKING:
     from courtlib.auth.partner_keys import PartnerKeyItem, TablePartnerKeyStore
 
@@ -101,7 +103,7 @@ def format_timestamp(moment: datetime) -> str:
 def sign_request(partner_id: str, secret: str, method: str, path: str, *, query: QueryLike = None,
                  body: bytes | str = b"", timestamp: datetime | str | None = None) -> dict[str, str]:
     """The three ``X-Parceiro-*`` headers for a request (timestamp: now unless given)."""
-    stamp = timestamp if isinstance(timestamp, str) else format_timestamp(timestamp or datetime.now(timezone.utc))
+    stamp = timestamp if isinstance(timestamp, str) else format_timestamp(timestamp or clock.now())
     return {
         HEADER_ID: partner_id,
         HEADER_DATE: stamp,
@@ -122,7 +124,7 @@ def verify(keys: PartnerKeyStore, *, method: str, path: str, query: QueryLike, h
     if not _PARTNER_ID.match(partner_id):
         raise SignatureError("malformed partner id")
     moment = _parse_timestamp(stamp)
-    skew = abs(((now or datetime.now(timezone.utc)) - moment).total_seconds())
+    skew = abs(((now or clock.now()) - moment).total_seconds())
     if skew > max_skew_seconds:
         raise SignatureError(f"timestamp off by {skew:.0f}s")
     secret = keys.secret_for(partner_id)

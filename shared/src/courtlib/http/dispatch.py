@@ -1,7 +1,8 @@
 """The request pipeline of one route: correlation id → caller → owner → query/body → handler (idempotent) → response.
 
 Whatever happens, the answer is JSON: a problem for refusals (``ProblemError``, Chalice view
-errors) and a generic 500 problem for anything unexpected (logged with its stack, never sent).
+errors), a 503 with ``Retry-After`` for a transient AWS failure (:mod:`courtlib.aws_failures`) and a
+generic 500 problem for anything unexpected (logged with its stack, never sent).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from chalice.app import ChaliceViewError
 
 from courtlib.auth.partners import SignatureError, verify
 from courtlib.auth.principal import ANONYMOUS, Principal
+from courtlib.aws_failures import RETRY_AFTER_SECONDS, is_aws_failure
 from courtlib.http import problems as p
 from courtlib.http.context import RequestContext
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
@@ -26,6 +28,7 @@ from courtlib.http.problems import ProblemError
 from courtlib.http.responses import problem_response, to_response
 from courtlib.http.validation import body_text, parse_json_object, validate_body, validate_query
 from courtlib.observability import logger
+from courtlib.persistence import write_scope
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
@@ -79,9 +82,14 @@ class Dispatcher:
             code = _CHALICE_CODES.get(status, f"HTTP_{status}")
             problem = ProblemError(status, code, str(error) or p.TITLES.get(status, "Erro"))
             response = problem_response(problem, path, correlation_id)
-        except Exception:
-            logger.exception("erro não tratado", extra={"rota": self.spec.path, "metodo": request.method})
-            response = problem_response(p.internal_error(), path, correlation_id)
+        except Exception as error:
+            if is_aws_failure(error):
+                logger.warning("falha transitória da AWS", extra={
+                    "rota": self.spec.path, "metodo": request.method, "erro": f"{type(error).__name__}: {error}"[:500]})
+                response = problem_response(p.service_unavailable(RETRY_AFTER_SECONDS), path, correlation_id)
+            else:
+                logger.exception("erro não tratado", extra={"rota": self.spec.path, "metodo": request.method})
+                response = problem_response(p.internal_error(), path, correlation_id)
         response.headers[CORRELATION_HEADER] = correlation_id
         logger.info("requisição atendida", extra={
             "metodo": request.method, "rota": self.spec.path, "status": response.status_code,
@@ -119,11 +127,14 @@ class Dispatcher:
             return produce()
         if callable(self._idempotency_store):  # a factory: the store (and its boto3 client) is built on first use
             self._idempotency_store = self._idempotency_store()
-        return run_idempotent(
-            self._idempotency_store, key=key, produce=produce, lambda_context=self._lambda_context(),
-            scope=f"{self._service}#{request.method}#{path}#{principal.id}",
-            fingerprint={"corpo": parsed_body, "consulta": sorted((k, v) for k, vs in query_lists.items() for v in vs)},
-        )
+        scope = f"{self._service}#{request.method}#{path}#{principal.id}"
+        with write_scope(f"{scope}#{key}"):
+            return run_idempotent(
+                self._idempotency_store, key=key, produce=produce, lambda_context=self._lambda_context(),
+                scope=scope,
+                fingerprint={"corpo": parsed_body,
+                             "consulta": sorted((k, v) for k, vs in query_lists.items() for v in vs)},
+            )
 
     def _principal(self, request: Any, path: str, query: dict[str, list[str]]) -> Principal:
         spec = self.spec

@@ -4,8 +4,9 @@ The header is optional (a browser form may not send it) but honoured: with a key
 response (status, body, a few headers) is stored for 24 h under (service, method, path, principal,
 key) and replayed to a retry with the same body and query; the same key with another body is
 refused (422 ``IDEMPOTENCIA``), and a retry while the first is still running gets 409
-``IDEMPOTENCIA_EM_ANDAMENTO``. A refused request (problem, non-2xx) stores nothing, so it can be
-corrected and sent again with the same key.
+``IDEMPOTENCIA_EM_ANDAMENTO``. A refused or failed request (problem, non-2xx, an AWS failure) stores
+nothing: its record is deleted, so it can be corrected or retried with the same key. An in-progress
+record left by a crashed invocation expires with the invocation's remaining time.
 
 Give the route set a persistence layer of its own: Powertools configures a layer once (key and
 validation expressions), so sharing it with the event consumer would mix configurations.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -35,14 +37,18 @@ TTL = timedelta(hours=24)
 STATIC_PK = "IDEMPOTENCIA#http"
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _REPLAYED_HEADERS = ("Content-Type", "Location")
+SETTLE_ATTEMPTS = 3
+DEFAULT_REQUEST_BUDGET_S = 30  # API Gateway's integration timeout
+
 
 
 def http_idempotency_layer(settings: ServiceSettings) -> DynamoDBPersistenceLayer:
     """The Powertools persistence layer for HTTP idempotency in the service's table."""
-    import boto3
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.endpoint_url)
+    from courtlib.idempotency_store import idempotency_client
+
+    client = idempotency_client(settings.region, settings.endpoint_url)
     return DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
                                     static_pk_value=STATIC_PK, expiry_attr="expiration", boto3_client=client)
 
@@ -73,26 +79,38 @@ def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerp
     from aws_lambda_powertools.utilities.idempotency.base import IdempotencyHandler
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
         IdempotencyValidationError,
     )
 
     config = IdempotencyConfig(event_key_jmespath="chave", payload_validation_jmespath="corpo",
                                raise_on_no_idempotency_key=True, hash_function="sha256",
                                expires_after_seconds=int(TTL.total_seconds()))
-    if lambda_context is not None and hasattr(lambda_context, "get_remaining_time_in_millis"):
-        config.register_lambda_context(lambda_context)  # an in-progress record then expires with the invocation
+    if lambda_context is None or not hasattr(lambda_context, "get_remaining_time_in_millis"):
+        lambda_context = _Deadline(DEFAULT_REQUEST_BUDGET_S)
+    config.register_lambda_context(lambda_context)  # an in-progress record then expires with the invocation
     payload = {"chave": f"{scope}#{key}", "corpo": _hash(fingerprint)}
+    outcome: dict[str, Any] = {}
 
     def call(**_: Any) -> dict[str, Any]:
-        response = produce()
+        try:
+            response = produce()
+        except Exception as error:
+            outcome["error"] = error
+            raise
         if not 200 <= response.status_code < 300:
-            raise _NotStored(response)
-        return _stored(response)
+            outcome["error"] = _NotStored(response)
+            raise outcome["error"]
+        outcome["stored"] = _stored(response)
+        return outcome["stored"]
 
     handler = IdempotencyHandler(function=call, function_payload=payload, config=config, persistence_store=store,
                                  key_prefix="http", function_args=(), function_kwargs={})
     try:
-        result = handler.handle()
+        try:
+            result = handler.handle()
+        except IdempotencyPersistenceLayerError as failure:
+            result = _settle(store, payload, outcome, failure)
     except _NotStored as refused:
         return refused.response
     except IdempotencyValidationError as error:
@@ -105,6 +123,40 @@ def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerp
     if isinstance(result, _Fresh):  # this call produced it
         return result.response
     return _replayed(result)
+
+
+def _settle(store: BasePersistenceLayer, payload: dict[str, Any], outcome: dict[str, Any],
+            failure: Exception) -> Any:
+    """The request ran but its idempotency record could not be settled (an AWS failure): try again.
+
+    A produced response is stored (then answered: the work is done); a failed request's record is
+    deleted (then its own error is raised), so the key is not left in progress. If the store still
+    fails, the request's own outcome is answered anyway; an unsettled record expires with the invocation.
+    """
+    if "stored" not in outcome and "error" not in outcome:
+        raise failure  # the in-progress record itself could not be written: an AWS failure (503)
+    for attempt in range(SETTLE_ATTEMPTS):
+        try:
+            if "stored" in outcome:
+                store.save_success(data=payload, result=dict(outcome["stored"]))
+            else:
+                store.delete_record(data=payload, exception=outcome["error"])
+            break
+        except Exception:  # noqa: BLE001 - retried, then the record expires by itself
+            time.sleep(0.05 * (attempt + 1))
+    if "stored" in outcome:
+        return outcome["stored"]
+    raise outcome["error"]
+
+
+class _Deadline:
+    """Outside Lambda (a test client): the in-progress record expires after the request's budget anyway."""
+
+    def __init__(self, seconds: float) -> None:
+        self._until = time.monotonic() + seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._until - time.monotonic()) * 1000))
 
 
 def _hash(value: Any) -> str:

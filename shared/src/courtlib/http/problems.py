@@ -42,6 +42,9 @@ IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCIA_EM_ANDAMENTO"
 INVALID_SIGNATURE = "ASSINATURA_INVALIDA"
 INVALID_CURSOR = "CURSOR_INVALIDO"
 INTERNAL_ERROR = "ERRO_INTERNO"
+UNAVAILABLE = "SERVICO_INDISPONIVEL"
+UNAVAILABLE_DETAIL = ("Um serviço da AWS não respondeu a tempo. Nada foi perdido: repita a requisição com a mesma "
+                      "Idempotency-Key após o intervalo de Retry-After.")
 INTERNAL_DETAIL = "Ocorreu um erro inesperado. Tente novamente; se persistir, informe o correlation_id ao suporte."
 
 _RESERVED = frozenset({"type", "title", "status", "code", "detail", "field", "instance", "correlation_id"})
@@ -101,3 +104,8 @@ class ProblemError(Exception):
 
 def internal_error() -> ProblemError:
     return ProblemError(500, INTERNAL_ERROR, INTERNAL_DETAIL)
+
+
+def service_unavailable(retry_after_s: int = 1) -> ProblemError:
+    """A transient AWS failure (throttling, 5xx, a dropped connection): the client retries with the same key."""
+    return ProblemError(503, UNAVAILABLE, UNAVAILABLE_DETAIL, headers={"Retry-After": str(retry_after_s)})

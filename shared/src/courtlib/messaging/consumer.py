@@ -38,9 +38,9 @@ class NoHandler(LookupError):
 
 def idempotency_layer(settings: ServiceSettings, name: str) -> DynamoDBPersistenceLayer:
     """Powertools idempotency records in the service's own table (pk static per use, sk = key hash)."""
-    import boto3
+    from courtlib.idempotency_store import idempotency_client
 
-    client = boto3.client("dynamodb", region_name=settings.region, endpoint_url=settings.endpoint_url)
+    client = idempotency_client(settings.region, settings.endpoint_url)
     return DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
                                     static_pk_value=f"IDEMPOTENCIA#{name}", boto3_client=client)
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from courtlib import clock
 
 SPECVERSION = "1.0"
 TYPE_PREFIX = "br.jus.tribunal"
@@ -29,7 +31,7 @@ class Envelope(BaseModel):
     source: str
     type: str
     subject: str | None = None
-    time: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    time: datetime = Field(default_factory=lambda: clock.now())
     specversion: Literal["1.0"] = SPECVERSION
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str | None = None

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any
 
+from courtlib import clock
 from courtlib.settings import ServiceSettings
 
 
@@ -42,7 +43,7 @@ class DeadLetters:
                     MessageBody=message["Body"],
                     MessageGroupId=attributes.get("MessageGroupId", "reprocessamento"),
                     # A fresh deduplication id: the original one may still be inside SQS's 5-minute window.
-                    MessageDeduplicationId=f"{message['MessageId']}-{int(datetime.now(timezone.utc).timestamp())}",
+                    MessageDeduplicationId=f"{message['MessageId']}-{int(clock.now().timestamp())}",
                     MessageAttributes=message.get("MessageAttributes", {}),
                 )
                 self._sqs.delete_message(QueueUrl=self._settings.dlq_url, ReceiptHandle=message["ReceiptHandle"])

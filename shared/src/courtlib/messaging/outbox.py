@@ -5,12 +5,16 @@ the same table) and, for a consumer, the id of the event it applies (an inbox ma
 if absent). ``commit()`` sends them as one TransactWriteItems: either all happen or none does, and
 an event applied twice is refused by the marker's condition (:class:`AlreadyApplied`). The table's
 stream carries each new outbox item to :mod:`courtlib.messaging.relay`.
+
+Every commit carries a ``ClientRequestToken`` (:func:`courtlib.persistence.client_request_token`), so
+a transaction whose response was lost and that is sent again is not applied twice.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -21,14 +25,21 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from courtlib import clock
+from courtlib.aws_failures import is_aws_failure
 from courtlib.messaging.contracts import CATALOGUE, Envelope, message_group
-from courtlib.persistence import TableItem, bind
+from courtlib.persistence import TableItem, bind, client_request_token
 from courtlib.settings import ServiceSettings
 
 OUTBOX_PREFIX = "OUTBOX#"
 PENDING = "OUTBOX#PENDENTE"
 MAX_TRANSACTION_ITEMS = 100  # AWS limit (moto accepts more: never learn limits from moto)
 OUTBOX_RETENTION = timedelta(days=7)
+# A commit whose TransactWriteItems failed for AWS's reasons (after botocore's own retries) is sent again, with
+# the same ClientRequestToken: if the first one was applied and only its response was lost, DynamoDB answers
+# success without applying it twice.
+COMMIT_ATTEMPTS = 3
+COMMIT_BACKOFF_S = 0.05
 INBOX_RETENTION = timedelta(days=30)
 
 
@@ -118,7 +129,7 @@ class UnitOfWork:
 
     def applies(self, envelope: Envelope) -> None:
         """This transaction applies ``envelope``: it fails with :class:`AlreadyApplied` if it was applied before."""
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         marker = self._inbox(
             pk=f"INBOX#{envelope.id}", sk="APLICADO", event_type=envelope.type, applied_at=now,
             expiration=int((now + INBOX_RETENTION).timestamp()),
@@ -127,7 +138,7 @@ class UnitOfWork:
         self._ops.append(("save", marker, self._inbox.pk.does_not_exist()))
 
     def commit(self) -> None:
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         for envelope in self.events:
             item = outbox_item(self._outbox, envelope, now)
             self._ops.append(("save", item, self._outbox.pk.does_not_exist()))
@@ -135,19 +146,16 @@ class UnitOfWork:
             return
         if len(self._ops) > MAX_TRANSACTION_ITEMS:
             raise TransactionTooLarge(f"{len(self._ops)} itens numa transação (máximo {MAX_TRANSACTION_ITEMS})")
+        token = client_request_token(self._ops)
         try:
-            with TransactWrite(connection=_connection(self._settings.region, self._settings.endpoint_url)) as transaction:
-                for op, item, extra in self._ops:
-                    if op == "save":
-                        transaction.save(item, condition=extra)
-                    elif op == "delete":
-                        transaction.delete(item, condition=extra)
-                    elif op == "update":
-                        actions, condition = extra
-                        transaction.update(item, actions=actions, condition=condition)
-                    else:
-                        hash_key, range_key, condition = extra
-                        transaction.condition_check(item, hash_key, range_key, condition=condition)
+            for attempt in range(1, COMMIT_ATTEMPTS + 1):
+                try:
+                    self._transact(token)
+                    break
+                except TransactWriteError as error:
+                    if attempt == COMMIT_ATTEMPTS or not is_aws_failure(error):
+                        raise
+                    time.sleep(COMMIT_BACKOFF_S * attempt)
         except TransactWriteError as error:
             failed = self._failed_operations(error)
             if self._inbox_index is not None and self._inbox_index in failed:
@@ -157,6 +165,21 @@ class UnitOfWork:
             raise
         for callback in self._after_commit:
             callback()
+
+    def _transact(self, token: str) -> None:
+        with TransactWrite(connection=_connection(self._settings.region, self._settings.endpoint_url),
+                           client_request_token=token) as transaction:
+            for op, item, extra in self._ops:
+                if op == "save":
+                    transaction.save(item, condition=extra)
+                elif op == "delete":
+                    transaction.delete(item, condition=extra)
+                elif op == "update":
+                    actions, condition = extra
+                    transaction.update(item, actions=actions, condition=condition)
+                else:
+                    hash_key, range_key, condition = extra
+                    transaction.condition_check(item, hash_key, range_key, condition=condition)
 
     def _failed_operations(self, error: TransactWriteError) -> list[int]:
         """Indexes, in call order, of the operations whose condition failed."""

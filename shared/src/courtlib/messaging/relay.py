@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from courtlib import clock
 from courtlib.messaging.outbox import OUTBOX_PREFIX, PENDING, OutboxItem
 from courtlib.messaging.publisher import SqsPublisher
 from courtlib.observability import count, logger
@@ -38,7 +39,7 @@ class OutboxRelay:
         envelope = item.to_envelope()
         self._publisher.publish(envelope, item.message_group, item.destinations)
         item.update(actions=[self._outbox.gsi1pk.remove(), self._outbox.gsi1sk.remove(),
-                             self._outbox.relayed_at.set(datetime.now(timezone.utc))])
+                             self._outbox.relayed_at.set(clock.now())])
         count("EventosPublicados")
         logger.info("evento publicado", extra={"event_id": envelope.id, "event_type": envelope.type,
                                                "destinations": item.destinations,
@@ -46,7 +47,7 @@ class OutboxRelay:
 
     def sweep(self, older_than: timedelta = SWEEP_AFTER) -> int:
         """Relays items still pending after ``older_than`` (a Query on the sparse index, never a Scan)."""
-        cutoff = (datetime.now(timezone.utc) - older_than).isoformat()
+        cutoff = (clock.now() - older_than).isoformat()
         relayed = 0
         for item in self._outbox.by_gsi1.query(PENDING, self._outbox.gsi1sk < cutoff):
             try:

@@ -1,0 +1,99 @@
+"""A month of the court on the local stack's clock (issue 11 §1): every schedule fires once per instant.
+
+Its own stack (a separate process, as `make run` starts it), started on 10 March 2027: moving its
+clock a month on would expire the tokens and shift the dates of the other end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+START = "2027-03-10T12:00:00-03:00"
+DAILY = {("distribuicao", "publish_seed_commitments"), ("distribuicao", "apply_absence_rules"),
+         ("cooperacao", "monthly_close"), ("plantao", "register_served_duties"),
+         ("plantao", "generate_monthly_scales"), ("pagamentos", "monthly_run")}
+
+
+@pytest.fixture(scope="module")
+def control(tmp_path_factory):
+    ready_file = tmp_path_factory.mktemp("relogio") / "ready.json"
+    log_file = (ready_file.parent / "stack.log").open("w")
+    command = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0",
+               "--agora", START, "--parameter", "QueueVisibilityTimeout=1", "--ready-file", str(ready_file)]
+    for service in ("cooperacao", "plantao", "distribuicao", "pagamentos"):
+        command += ["--port", f"{service}=0"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT / "shared" / "src", ROOT / "infra", ROOT))}
+    env.pop("AWS_ENDPOINT_URL", None)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while not ready_file.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("local stack did not start:\n" + Path(log_file.name).read_text()[-3000:])
+        time.sleep(0.1)
+    yield json.loads(ready_file.read_text())["control_url"]
+    process.send_signal(signal.SIGINT)
+    try:
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        log_file.close()
+
+
+def _acted(run: dict) -> bool:
+    """Whether a daily run of a monthly job did its month's work (other days it answers why not)."""
+    result = run["resultado"]
+    return bool(result.get("fechado") or result.get("executado") or result.get("geradas"))
+
+
+def test_advancing_a_month_runs_each_monthly_job_exactly_once_and_never_again(control):
+    assert requests.get(f"{control}/relogio", timeout=10).json()["hoje"] == "2027-03-10"
+    answer = requests.post(f"{control}/relogio", json={"avancar": "P1M"}, timeout=600)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["relogio"]["hoje"] == "2027-04-10"
+    runs = body["disparados"]
+    assert [r for r in runs if "erro" in r] == []
+    instants = [r["instante"] for r in runs if not r.get("agrupado")]
+    assert instants == sorted(instants), "in the order AWS would have fired them"
+    counts = Counter((r["servico"], r["handler"]) for r in runs if not r.get("agrupado"))
+    assert {key: counts[key] for key in DAILY} == {key: 31 for key in DAILY}, "each daily schedule once a day"
+    edital = [r["instante"][:10] for r in runs if r["handler"] == "publish_edital"]
+    assert edital == ["2027-03-16", "2027-04-01"], "DIST edital: the 1st and the 16th"
+
+    acted = {(r["servico"], r["handler"]): r for r in runs if r["handler"] in
+             ("monthly_close", "generate_monthly_scales", "monthly_run") and _acted(r)}
+    assert [(r["servico"], r["handler"], r["instante"][:10]) for r in runs
+            if r["handler"] in ("monthly_close", "generate_monthly_scales", "monthly_run") and _acted(r)] == [
+        ("plantao", "generate_monthly_scales", "2027-03-20"),  # PLAN: next month's drafts on the 20th
+        ("cooperacao", "monthly_close", "2027-04-01"),  # COOP-11: the close on the 1st
+        ("pagamentos", "monthly_run", "2027-04-05"),  # PAG: the payments run on the 5th
+    ]
+    assert acted[("cooperacao", "monthly_close")]["resultado"]["fechado"] == "2027-03"
+    assert acted[("plantao", "generate_monthly_scales")]["resultado"]["geradas"]
+    sweeps = [r for r in runs if r.get("agrupado")]
+    assert sorted(r["servico"] for r in sweeps) == ["cooperacao", "distribuicao", "pagamentos", "plantao"]
+    assert {r["handler"] for r in sweeps} == {"sweep_outbox"}, "housekeeping coalesced into one run per advance"
+
+    nothing = requests.post(f"{control}/relogio", json={"avancar": "PT0S"}, timeout=60).json()
+    assert nothing["disparados"] == [], "an interval already crossed runs nothing again"
+    hour = requests.post(f"{control}/relogio", json={"avancar": "PT1H"}, timeout=60).json()
+    assert [r for r in hour["disparados"] if not r.get("agrupado")] == []
+
+    backwards = requests.post(f"{control}/relogio", json={"agora": START}, timeout=10)
+    assert backwards.status_code == 409 and backwards.json()["code"] == "RELOGIO_NAO_VOLTA"
+    assert "não volta no tempo" in backwards.json()["detail"]
+    assert requests.get(f"{control}/relogio", timeout=10).json()["hoje"] == "2027-04-10"
