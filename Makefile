@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run demo test unit integration e2e chaos lint package bench fire clock deploy clean
+.PHONY: run demo test unit integration e2e chaos fuzz lint package bench fire clock deploy clean
 
 $(STAMP): requirements-dev.txt shared/pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "make: é preciso Python 3.11 (encontrado: $(PYTHON))"; exit 1; }
@@ -39,6 +39,12 @@ e2e: $(STAMP)
 ## chaos: the local stack under 10 % AWS faults (DynamoDB, SQS, S3, SES), ≤4 min; prints faults and outcomes.
 chaos: $(STAMP)
 	CHAOS=1 POWERTOOLS_LOG_LEVEL=ERROR timeout 240 $(PY) -m pytest tests/chaos -q -s -p no:cacheprovider
+
+## fuzz: schemathesis over every service's OpenAPI on a local stack, with a larger budget than `make test`
+## (FUZZ_EXAMPLES valid and as many invalid requests per operation; seeded, so a run repeats).
+FUZZ_EXAMPLES ?= 100
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -s
 
 ## lint: cfn-lint on every template.
 lint: $(STAMP)

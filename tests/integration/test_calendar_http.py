@@ -97,6 +97,18 @@ def test_bad_input_is_a_problem_and_writes_nothing(client_of):
     assert too_long.status_code == 422
 
 
+@pytest.mark.parametrize("municipio", ["", "   ", "*", "Cuiabá#1"])
+def test_a_blank_or_reserved_municipality_is_a_422_not_a_500(client_of, municipio):
+    """Found by the fuzzer: the calendar entry's own refusal escaped as a 500."""
+    plantao = client_of("plantao")
+    response = _post(plantao, {"data": "2027-05-03", "tipo": "ponto_facultativo", "descricao": "Ponto facultativo",
+                               "municipio": municipio})
+    assert response.status_code == 422, response.body
+    assert response.json_body["code"] == "VALIDACAO" and response.json_body["field"] == "municipio"
+    listed = plantao.http.get("/calendario/dias?ano=2027")
+    assert "2027-05-03" not in [item["data"] for item in listed.json_body["itens"]]
+
+
 def test_cal_03_calendar_event_reaches_every_consumer_once(client_of, settings_of):
     """An admin's registration on plantao-svc is applied by each consumer once, even delivered twice."""
     plantao = client_of("plantao")

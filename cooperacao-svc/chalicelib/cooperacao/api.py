@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from chalicelib.cooperacao.api_judicial import routes as judicial_routes
 from chalicelib.cooperacao.domain.model import (
@@ -33,7 +33,7 @@ from chalicelib.cooperacao.domain.model import (
     WorkingHours,
 )
 from chalicelib.cooperacao.domain.rules import hours_text, previous_month
-from chalicelib.cooperacao.service import Actor, Busy, Forbidden, NotFound, RequestCommand
+from chalicelib.cooperacao.service import TZ, Actor, Busy, Forbidden, NotFound, RequestCommand
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
@@ -286,6 +286,15 @@ class PontoIn(BaseModel):
     inicio: datetime = Field(description="Início da sessão (sem fuso = America/Sao_Paulo)")
     fim: datetime
 
+    @field_validator("inicio", "fim")
+    @classmethod
+    def _in_court_zone(cls, value: datetime) -> datetime:
+        """The moment in the court's zone; one that has none there (0001-01-01T00:00Z) is refused, not a 500."""
+        try:
+            return _local(value).astimezone(TZ)
+        except OverflowError:
+            raise ValueError("data e hora fora do intervalo aceito") from None
+
 
 class PontoOut(BaseModel):
     servidor: str
@@ -331,8 +340,6 @@ class FechamentoOut(BaseModel):
 
 
 def _local(value: datetime) -> datetime:
-    from chalicelib.cooperacao.service import TZ
-
     return value.replace(tzinfo=TZ) if value.tzinfo is None else value
 
 
@@ -371,9 +378,9 @@ def put_servant(ctx: RequestContext, body: ServidorIn, servidor: str) -> Servido
 
 
 @routes.route("/servidores/{servidor}", methods=["GET"], roles=STAFF_ROLES, response=ServidorOut,
+              owner="servidor", owner_unless=REFERENCE_ROLES,
               summary="Cadastro de um servidor (o próprio, a administração ou a Corregedoria)")
 def get_servant(ctx: RequestContext, servidor: str) -> ServidorOut:
-    ctx.require_owner(servidor, unless_roles=REFERENCE_ROLES)
     with problems():
         return _servant_out(ctx.deps.service.servant(servidor))
 
@@ -444,7 +451,7 @@ def list_portarias(ctx: RequestContext) -> dict[str, Any]:
 
 @routes.route("/afastamentos", methods=["POST"], roles=REFERENCE_ROLES, body=AfastamentoIn, status=201,
               response=AfastamentoIn, idempotent=True,
-              summary="Afastamento (saúde de comissionado, nascimento de filho) que abre M5 (COOP-09)")
+              summary="Afastamento (saúde de comissionado, nascimento de filho) que abre M5 (COOP-09)", errors={404})
 def post_leave(ctx: RequestContext, body: AfastamentoIn) -> AfastamentoIn:
     with problems():
         ctx.deps.service.put_leave(body.domain())
@@ -453,7 +460,8 @@ def post_leave(ctx: RequestContext, body: AfastamentoIn) -> AfastamentoIn:
 
 @routes.route("/designacoes", methods=["POST"], roles=REFERENCE_ROLES, body=DesignacaoIn, status=201,
               response=DesignacaoIn, idempotent=True,
-              summary="Designação de substituto numa unidade (efetivo de outra unidade impede M5, COOP-09)")
+              summary="Designação de substituto numa unidade (efetivo de outra unidade impede M5, COOP-09)",
+              errors={404})
 def post_designation(ctx: RequestContext, body: DesignacaoIn) -> DesignacaoIn:
     with problems():
         ctx.deps.service.put_designation(body.domain())
@@ -468,7 +476,7 @@ def put_norm(ctx: RequestContext, body: NormaIn) -> NormaIn:
 
 
 @routes.route("/importacao", methods=["POST"], roles=REFERENCE_ROLES, body=ImportacaoIn, response=ImportacaoOut,
-              idempotent=True, summary="Importação em lote dos dados de referência (unidades primeiro)")
+              idempotent=True, summary="Importação em lote dos dados de referência (unidades primeiro)", errors={404})
 def post_import(ctx: RequestContext, body: ImportacaoIn) -> ImportacaoOut:
     service = ctx.deps.service
     with problems():
@@ -495,7 +503,8 @@ def post_import(ctx: RequestContext, body: ImportacaoIn) -> ImportacaoOut:
 
 
 @routes.route("/cooperacoes", methods=["POST"], roles={"servidor"}, body=PedidoIn, response=CooperacaoOut, status=201,
-              idempotent=True, summary="Requerimento de cooperação (COOP-01), conferido na hora (COOP-02..05, 07, 09)")
+              idempotent=True, summary="Requerimento de cooperação (COOP-01), conferido na hora (COOP-02..05, 07, 09)",
+              errors={404})
 def post_request(ctx: RequestContext, body: PedidoIn) -> Response:
     with problems():
         coop, left = ctx.deps.service.submit(ctx.principal.username or "", _command(body))
@@ -513,7 +522,7 @@ def _command(body: PedidoIn) -> RequestCommand:
 @routes.route("/cooperacoes/importacao", methods=["POST"], roles=REFERENCE_ROLES, body=ImportacaoCooperacoesIn,
               response=CooperacoesOut, status=201, idempotent=True,
               summary="Importa cooperações já deferidas no processo anterior (mesmas regras, julgadas no início de "
-                      "cada uma); a primeira recusada interrompe a importação e diz quais entraram")
+                      "cada uma); a primeira recusada interrompe a importação e diz quais entraram", errors={404})
 def post_import_cooperations(ctx: RequestContext, body: ImportacaoCooperacoesIn) -> CooperacoesOut:
     done: list[CooperacaoOut] = []
     for index, item in enumerate(body.cooperacoes):
@@ -615,9 +624,9 @@ def post_time_record(ctx: RequestContext, body: PontoIn, id: str) -> PontoRegist
 
 
 @routes.route("/servidores/{servidor}/pontos", methods=["GET"], roles=STAFF_ROLES, query=PontosQuery,
-              response=PontosOut, summary="Os pontos do servidor num mês (o próprio, admin, Corregedoria, DIMAG)")
+              response=PontosOut, owner="servidor", owner_unless={"admin", "corregedoria", "dimag"},
+              summary="Os pontos do servidor num mês (o próprio, admin, Corregedoria, DIMAG)")
 def list_time_records(ctx: RequestContext, query: PontosQuery, servidor: str) -> PontosOut:
-    ctx.require_owner(servidor, unless_roles={"admin", "corregedoria", "dimag"})
     service = ctx.deps.service
     total, records = service.month_records(servidor, query.competencia)
     cap = service.coop_config.horas_mensais_max * 60

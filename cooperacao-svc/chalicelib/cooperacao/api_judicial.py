@@ -133,7 +133,7 @@ def _received(data: dict[str, Any], created: bool, location: str) -> Response:
 @routes.route("/cooperacao-judiciaria/pedidos", methods=["POST"], partner=True, body=PedidoJudicialIn,
               response=PedidoJudicialOut, status=201,
               summary="Pedido de cooperação judiciária de um tribunal parceiro (COOP-12); o mesmo id_origem devolve "
-                      "o mesmo pedido")
+                      "o mesmo pedido", other_status=200)
 def post_partner_request(ctx: RequestContext, body: PedidoJudicialIn) -> Response:
     partner = ctx.principal.partner_id or ""
     data, created = _run(_service(ctx).receive, partner, body.id_origem, body.model_dump(mode="json"))
@@ -160,7 +160,7 @@ def list_partner_requests(ctx: RequestContext, query: PageQuery) -> Page[PedidoJ
 
 @routes.route("/nucleo/pedidos", methods=["POST"], roles={"gestor", "nucleo_cooperacao"}, body=PedidoJudicialIn,
               response=PedidoJudicialOut, status=201, idempotent=True,
-              summary="Pedido de cooperação de um juízo interno (COOP-12)")
+              summary="Pedido de cooperação de um juízo interno (COOP-12)", other_status=200)
 def post_internal_request(ctx: RequestContext, body: PedidoJudicialIn) -> Response:
     data, created = _run(_service(ctx).receive, INTERNAL, body.id_origem, body.model_dump(mode="json"))
     return _received(data, created, f"/nucleo/pedidos/{INTERNAL}/{body.id_origem}")

@@ -413,7 +413,8 @@ def _cnj(ctx: RequestContext, text: str, field: str) -> CnjNumber:
 
 
 @routes.route("/orgaos/{orgao}", methods=["PUT"], roles=REFERENCE_ROLES, body=OrgaoIn, response=OrgaoOut,
-              summary="Cadastra ou substitui um órgão julgador: cadeiras, juízes, Presidente, mandatos e classes")
+              summary="Cadastra ou substitui um órgão julgador: cadeiras, juízes, Presidente, mandatos e classes",
+              other_status=201)
 def put_orgao(ctx: RequestContext, body: OrgaoIn, orgao: str) -> Response:
     _check_orgao_id(orgao)
     with problems("VALIDACAO"):
@@ -499,7 +500,7 @@ def register_absence(ctx: RequestContext, body: AusenciaRegistroIn, orgao: str) 
 @routes.route("/distribuicoes", methods=["POST"], roles={"distribuicao"}, body=DistribuicaoIn, response=DistribuicaoOut,
               status=201, idempotent=True,
               summary="Distribui um processo: sorteio verificável com igualdade por classe, ou prevenção "
-                      "(DIST-02, DIST-03)")
+                      "(DIST-02, DIST-03)", other_status=200)
 def post_distribution(ctx: RequestContext, body: DistribuicaoIn) -> Response:
     command = _command(ctx, body)
     with problems():
@@ -509,7 +510,8 @@ def post_distribution(ctx: RequestContext, body: DistribuicaoIn) -> Response:
 
 @routes.route("/distribuicoes/manuais", methods=["POST"], roles={"distribuicao"}, body=DistribuicaoManualIn,
               response=DistribuicaoOut, status=201, idempotent=True,
-              summary="Registra um sorteio manual feito com o sistema fora do ar: testemunhas e ata (DIST-09)")
+              summary="Registra um sorteio manual feito com o sistema fora do ar: testemunhas e ata (DIST-09)",
+              other_status=200)
 def post_manual_distribution(ctx: RequestContext, body: DistribuicaoManualIn) -> Response:
     command = ManualDrawCommand(_command(ctx, body), body.cadeira, tuple(body.testemunhas), body.ata,
                                 body.autorizado_por, body.realizado_em)
@@ -520,7 +522,8 @@ def post_manual_distribution(ctx: RequestContext, body: DistribuicaoManualIn) ->
 
 @routes.route("/distribuicoes/{numero}/redistribuicao", methods=["POST"], roles={"distribuicao", "presidencia"},
               body=RedistribuicaoIn, response=DistribuicaoOut, status=201, idempotent=True,
-              summary="Redistribui por erro, impedimento ou suspeição do relator, com compensação (DIST-04)")
+              summary="Redistribui por erro, impedimento ou suspeição do relator, com compensação (DIST-04)",
+              other_status=200)
 def post_redistribution(ctx: RequestContext, body: RedistribuicaoIn, numero: str) -> Response:
     number = _cnj(ctx, numero, "numero")
     with problems("DIST-04"):
@@ -576,7 +579,7 @@ def get_proof(ctx: RequestContext, numero: str) -> ProvaOut:
 
 @routes.route("/sorteios/exportacao", methods=["GET"], public=True, query=ExportacaoQuery,
               summary="Exportação pública do log (formato lido por scripts/verify_draws.py); sementes só de dias "
-                      "passados")
+                      "passados", errors={404})
 def get_export(ctx: RequestContext, query: ExportacaoQuery) -> dict[str, Any]:
     with problems():
         return ctx.deps.service.export(query.log)

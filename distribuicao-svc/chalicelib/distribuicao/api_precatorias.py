@@ -210,7 +210,7 @@ def _carta_out(row: StoredCarta, replay: bool = False) -> PrecatoriaOut:
 
 
 @routes.route("/zonas/{municipio}", methods=["PUT"], roles={"distribuicao", "admin"}, body=ZonasIn, response=ZonasOut,
-              summary="Cadastra ou substitui as zonas eleitorais de um município (DIST-10)")
+              summary="Cadastra ou substitui as zonas eleitorais de um município (DIST-10)", other_status=201)
 def put_zones(ctx: RequestContext, body: ZonasIn, municipio: str) -> Response:
     _check_municipio(municipio)
     with problems("VALIDACAO"):
@@ -245,7 +245,7 @@ def put_election(ctx: RequestContext, body: EleicaoIn, data: str) -> EleicaoOut:
 
 @routes.route("/precatorias", methods=["POST"], partner=True, body=PrecatoriaIn, response=PrecatoriaOut, status=201,
               summary="Recebe uma carta precatória de um tribunal parceiro e a distribui entre as zonas (DIST-10); "
-                      "o mesmo id_origem devolve a mesma distribuição")
+                      "o mesmo id_origem devolve a mesma distribuição", other_status=200)
 def post_precatoria(ctx: RequestContext, body: PrecatoriaIn) -> Response:
     number = _cnj(body.numero_processo, "numero_processo")
     kind = MatterKind(body.materia)

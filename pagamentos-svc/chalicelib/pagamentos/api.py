@@ -228,7 +228,8 @@ def post_import(ctx: RequestContext, body: ImportacaoIn) -> dict[str, Any]:
 
 
 @routes.route("/designacoes", methods=["POST"], roles=RECORD_ROLES, body=DesignacaoIn, idempotent=True,
-              summary="Designação de magistrado (cumulação, auxílio, convocação, substituição, diárias, função)")
+              summary="Designação de magistrado (cumulação, auxílio, convocação, substituição, diárias, função)",
+              other_status=201)
 def post_designation(ctx: RequestContext, body: DesignacaoIn) -> Response:
     with refusals():
         stored, created = ctx.deps.service.create_designation(body.domain())

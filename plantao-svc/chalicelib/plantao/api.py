@@ -617,7 +617,8 @@ def get_portaria_text(ctx: RequestContext, serie: str, ano: str, numero: str) ->
 
 @routes.route("/compensacoes/creditos", methods=["POST"], roles={"admin", "presidencia"}, body=CreditoIn,
               response=LancamentoOut, status=201, idempotent=True,
-              summary="Lança ação social (dia sem expediente) ou encontro do CEDES (desembargador) (PLAN-07)")
+              summary="Lança ação social (dia sem expediente) ou encontro do CEDES (desembargador) (PLAN-07)",
+              errors={404})
 def post_credit(ctx: RequestContext, body: CreditoIn) -> LancamentoOut:
     with problems():
         entry = ctx.deps.service.credit(body.magistrado, CreditKind(body.tipo), body.data, body.descricao)
@@ -637,7 +638,8 @@ def get_ledger(ctx: RequestContext, magistrado: str) -> ExtratoOut:
 
 
 @routes.route("/compensacoes/usos", methods=["POST"], roles=REQUESTERS, body=UsoIn, response=UsoOut, status=201,
-              idempotent=True, summary="Pede folga compensatória: só dias úteis, até o saldo, com substituto (PLAN-08)")
+              idempotent=True, summary="Pede folga compensatória: só dias úteis, até o saldo, com substituto (PLAN-08)",
+              errors={404})
 def post_use(ctx: RequestContext, body: UsoIn) -> UsoOut:
     with problems():
         data = ctx.deps.service.request_use(body.magistrado, body.dias, body.substituto, ctx.principal.username or "")

@@ -149,9 +149,12 @@ def day_status(ctx: RequestContext, query: MunicipioQuery, data: str) -> Situaca
                              status=201, idempotent=True,
                              summary="Registra feriado municipal, ponto facultativo ou dia sem expediente")
 def register_day(ctx: RequestContext, body: DiaIn) -> DiaOut:
-    entry = CalendarEntry(day=body.data, kind=EntryKind(body.tipo), municipality=body.municipio,
-                          description=body.descricao,
-                          decreed_on=body.decretado_em or clock.now().astimezone(ctx.deps.config.tz).date())
+    try:
+        entry = CalendarEntry(day=body.data, kind=EntryKind(body.tipo), municipality=body.municipio,
+                              description=body.descricao,
+                              decreed_on=body.decretado_em or clock.now().astimezone(ctx.deps.config.tz).date())
+    except ValueError as error:  # the entry refuses a blank or reserved municipality ("", "*", "a#b")
+        raise ProblemError.unprocessable("VALIDACAO", str(error), field="municipio") from None
     settings = ctx.deps.settings
     uow = UnitOfWork(settings)
     uow.save(to_item(ctx.deps.calendar.model, entry))

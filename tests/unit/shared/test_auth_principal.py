@@ -7,6 +7,7 @@ import json
 import pytest
 from chalice import Chalice, CognitoUserPoolAuthorizer
 from chalice.test import Client
+from pydantic import BaseModel
 
 from courtlib.auth import Principal, parse_groups
 from courtlib.http import RequestContext, RouteSet
@@ -142,3 +143,34 @@ def test_principal_ids():
     partner = Principal.partner("TJSC")
     assert partner.is_partner and partner.partner_id == "TJSC" and partner.id == "parceiro:TJSC"
     assert not Principal().is_authenticated and Principal().id == "anonimo"
+
+
+def test_declared_owner_is_checked_before_the_body_and_documented():
+    class Corpo(BaseModel):
+        valor: int
+
+    routes = RouteSet(service="teste")
+
+    @routes.route("/servidores/{servidor}/notas", methods=["PUT"], roles={"servidor", "admin"}, body=Corpo,
+                  owner="servidor", owner_unless={"admin"})
+    def notes(ctx: RequestContext, body: Corpo, servidor: str) -> dict:
+        return {"servidor": servidor, "valor": body.valor}
+
+    app = Chalice(app_name="teste")
+    app.register_blueprint(routes.blueprint(authorizer=AUTHORIZER, pagination_secret="s"))
+    client = Client(app).http
+    ana = {**bearer("ana", "servidor"), "Content-Type": "application/json"}
+    other = client.put("/servidores/bruno/notas", body="não é JSON", headers=ana)
+    assert other.status_code == 403 and code(other) == "PROIBIDO"  # the owner check comes before the body
+    assert client.put("/servidores/ana/notas", body='{"valor": 1}', headers=ana).status_code == 200
+    admin = {**bearer("root", "admin"), "Content-Type": "application/json"}
+    assert client.put("/servidores/bruno/notas", body='{"valor": 2}', headers=admin).status_code == 200
+    operation = routes.openapi()["paths"]["/servidores/{servidor}/notas"]["put"]
+    assert operation["x-dono"] == {"parametro": "servidor", "exceto_perfis": ["admin"]}
+
+
+def test_owner_must_be_a_path_parameter_of_a_roles_route():
+    with pytest.raises(TypeError, match="owner="):
+        RouteSet(service="teste").route("/x/{id}", roles={"servidor"}, owner="servidor")
+    with pytest.raises(TypeError, match="owner="):
+        RouteSet(service="teste").route("/x/{servidor}", public=True, owner="servidor")

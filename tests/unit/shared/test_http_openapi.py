@@ -134,12 +134,52 @@ def test_request_body_schema_refers_to_hoisted_components(document):
 
 def test_responses_and_problems(document):
     post = document["paths"]["/calendario/dias"]["post"]
-    assert set(post["responses"]) == {"201", "400", "401", "403", "409", "422", "500"}
+    assert set(post["responses"]) == {"201", "400", "401", "403", "409", "413", "415", "422", "429", "500", "503"}
     created = _resolve(document, post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"])
     assert created["properties"]["valor"]["type"] == "string"  # Decimal is sent as a string
     problem = _resolve(document, post["responses"]["422"]["$ref"])
     assert "application/problem+json" in problem["content"]
     assert document["paths"]["/calendario/dias/{data}"]["delete"]["responses"]["204"] == {"description": "Sucesso"}
+
+
+def test_every_refusal_the_mechanism_can_answer_is_declared(document):
+    paths = document["paths"]
+    delete = set(paths["/calendario/dias/{data}"]["delete"]["responses"])
+    assert delete == {"204", "401", "403", "404", "409", "422", "429", "500", "503"}  # a path parameter: 404, 422; a write: 409
+    listing = set(paths["/calendario/dias"]["get"]["responses"])
+    assert listing == {"200", "400", "422", "429", "500", "503"}  # public: no 401/403; no path parameter: no 404
+    partner = set(paths["/precatorias"]["post"]["responses"])
+    assert {"401", "409", "415"} <= partner and "403" not in partner
+    assert set(paths["/health"]["get"]["responses"]) == {"200", "429", "500", "503"}
+    for item in paths.values():
+        for operation in item.values():
+            for status, response in operation["responses"].items():
+                if status.startswith(("4", "5")):
+                    assert _resolve(document, response["$ref"])["content"]["application/problem+json"]
+
+
+def test_errors_declared_on_a_route_reach_its_operation():
+    routes = RouteSet(service="plantao")
+
+    @routes.route("/escalas/atual", roles={"admin"}, errors={404, 409})
+    def current(ctx: RequestContext) -> None:
+        raise NotImplementedError
+
+    responses = openapi_document(routes)["paths"]["/escalas/atual"]["get"]["responses"]
+    assert {"404", "409"} <= set(responses)
+
+
+def test_errors_must_be_refusal_statuses():
+    with pytest.raises(TypeError, match="errors="):
+        RouteSet(service="plantao").route("/x", roles={"admin"}, errors={302})
+
+
+def test_access_extension_names_who_may_call(document):
+    paths = document["paths"]
+    assert paths["/calendario/dias"]["post"]["x-acesso"] == "perfis"
+    assert paths["/calendario/dias"]["get"]["x-acesso"] == "publico"
+    assert paths["/precatorias"]["post"]["x-acesso"] == "parceiro"
+    assert "x-roles" not in paths["/calendario/dias"]["get"]
 
 
 def test_security_per_access_rule(document):

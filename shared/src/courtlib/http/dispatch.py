@@ -1,4 +1,4 @@
-"""The request pipeline of one route: correlation id → caller → query/body → handler (idempotent) → response.
+"""The request pipeline of one route: correlation id → caller → owner → query/body → handler (idempotent) → response.
 
 Whatever happens, the answer is JSON: a problem for refusals (``ProblemError``, Chalice view
 errors), a 503 with ``Retry-After`` for a transient AWS failure (:mod:`courtlib.aws_failures`) and a
@@ -101,6 +101,8 @@ class Dispatcher:
         spec = self.spec
         query_lists = _query_lists(request)
         principal = self._principal(request, path, query_lists)
+        if spec.owner is not None:
+            _require_owner(principal, path_params.get(spec.owner), spec.owner_unless)
         kwargs: dict[str, Any] = {name: path_params[name] for name in spec.path_args if name in path_params}
         if spec.query is not None:
             kwargs["query"] = validate_query(spec.query, query_lists)
@@ -184,6 +186,15 @@ class Dispatcher:
             return self._blueprint.lambda_context
         except (RuntimeError, AttributeError):
             return None
+
+
+def _require_owner(principal: Principal, owner: str | None, unless_roles: frozenset[str]) -> None:
+    """403 unless the caller is the record's owner or holds one of ``unless_roles``."""
+    if owner is not None and principal.username == owner:
+        return
+    if principal.has_role(*unless_roles):
+        return
+    raise ProblemError.forbidden("Você só pode acessar os seus próprios registros.")
 
 
 def _request_path(request: Any, template: str) -> str:

@@ -49,10 +49,46 @@ _PROBLEM_RESPONSES = {
     "400": ("RequisicaoInvalida", "Corpo, cursor ou cabeçalho inválido"),
     "401": ("NaoAutenticado", "Credenciais ausentes ou inválidas"),
     "403": ("Proibido", "Perfil sem permissão"),
+    "404": ("NaoEncontrado", "Recurso não encontrado"),
     "409": ("Conflito", "Conflito com o estado atual ou requisição idempotente em andamento"),
+    "413": ("CorpoGrandeDemais", "Corpo acima do limite aceito"),
+    "415": ("TipoDeMidiaNaoSuportado", "Content-Type não aceito pela rota"),
     "422": ("NaoProcessavel", "Dados inválidos ou regra de negócio violada"),
+    "429": ("MuitasRequisicoes", "Limite de requisições excedido; tente após Retry-After"),
     "500": ("ErroInterno", "Erro inesperado"),
+    "503": ("Indisponivel", "Falha temporária de um serviço da AWS; repita após Retry-After"),
 }
+
+ALWAYS = frozenset({429, 500, 503})
+"""Any route can be throttled by API Gateway (429), fail unexpectedly (500) or meet a transient AWS
+failure (503 with Retry-After)."""
+
+
+def refusals(spec: RouteSpec) -> frozenset[int]:
+    """Every refusal status ``spec`` can answer: those its declaration implies, plus its ``errors=``.
+
+    A body → 400 (not JSON), 413, 415 (other Content-Type), 422; a query → 400 (cursor), 422;
+    idempotent → 400 (bad key), 409 (in progress or key reused), 422; a write (POST, PUT, PATCH,
+    DELETE) → 409 and 422, since a use case may refuse it for the current state or by a rule;
+    path parameters → 404 (nothing there) and 422 (a value the route cannot parse, such as a
+    malformed month); not public → 401; roles → 403.
+    """
+    statuses = set(ALWAYS) | set(spec.errors)
+    if set(spec.methods) - {"GET", "HEAD"}:
+        statuses |= {409, 422}
+    if spec.body is not None:
+        statuses |= {400, 413, 415, 422}
+    if spec.query is not None:
+        statuses |= {400, 422}
+    if spec.idempotent:
+        statuses |= {400, 409, 422}
+    if spec.path_params:
+        statuses |= {404, 422}
+    if not spec.public:
+        statuses.add(401)
+    if spec.access == "roles":
+        statuses.add(403)
+    return frozenset(statuses)
 
 _PARTNER_DESCRIPTION = (
     f"Requisição assinada por tribunal parceiro. Cabeçalhos `{HEADER_ID}` (id da chave), `{HEADER_DATE}` "
@@ -147,9 +183,15 @@ def _operation(spec: RouteSpec, method: str, index: int, refs: dict[Any, Any], s
     if spec.summary:
         operation["summary"] = spec.summary
     description = spec.description or ""
+    operation["x-acesso"] = {"roles": "perfis", "public": "publico", "partner": "parceiro"}[spec.access]
     if spec.access == "roles":
         roles = sorted(spec.roles)
         operation["x-roles"] = roles
+        if spec.owner is not None:
+            operation["x-dono"] = {"parametro": spec.owner, "exceto_perfis": sorted(spec.owner_unless)}
+            description = (f"{description}\n\nSó o próprio `{spec.owner}`"
+                           + (f" ou os perfis {', '.join(sorted(spec.owner_unless))}." if spec.owner_unless
+                              else ".")).strip()
         description = f"{description}\n\nPerfis: {', '.join(roles)}.".strip()
         operation["security"] = [{"cognito": []}]
     elif spec.partner:
@@ -175,17 +217,13 @@ def _responses(spec: RouteSpec, schema: Any) -> dict[str, Any]:
     if spec.status != 204:
         success["content"] = {"application/json": {"schema": schema if schema is not None else {}}}
     responses: dict[str, Any] = {str(spec.status): success}
-    statuses = ["500"]
-    if spec.body is not None or spec.query is not None or spec.idempotent:
-        statuses += ["400", "422"]
-    if not spec.public:
-        statuses.append("401")
-    if spec.access == "roles":
-        statuses.append("403")
-    if spec.idempotent:
-        statuses.append("409")
-    for status in sorted(statuses):
-        responses[status] = {"$ref": f"#/components/responses/{_PROBLEM_RESPONSES[status][0]}"}
+    if spec.other_status is not None:
+        responses[str(spec.other_status)] = {**success, "description": "Sucesso (o recurso já existia)"
+                                             if spec.other_status == 200 else "Criado"}
+    for status in sorted(refusals(spec)):
+        if str(status) not in _PROBLEM_RESPONSES:
+            raise ValueError(f"{spec.path}: no problem response for status {status}")
+        responses.setdefault(str(status), {"$ref": f"#/components/responses/{_PROBLEM_RESPONSES[str(status)][0]}"})
     return responses
 
 

@@ -62,6 +62,13 @@ class RouteSpec:
     """Path parameters also passed to the handler as keyword arguments (those it declares)."""
     csv: Callable[[str], dict[str, Any]] | None = None
     """Turns a ``text/csv`` body into the JSON-shaped body (see :mod:`courtlib.http.csvbody`)."""
+    errors: frozenset[int] = frozenset()
+    """Refusal statuses the handler itself raises beyond those the mechanism derives (see ``openapi.refusals``)."""
+    other_status: int | None = None
+    """A second success status with the same body: 201 when a PUT creates, 200 when a POST finds it again."""
+    owner: str | None = None
+    """Path parameter naming the record's owner (a username): anyone else needs one of ``owner_unless``."""
+    owner_unless: frozenset[str] = frozenset()
 
     @property
     def access(self) -> Access:
@@ -82,12 +89,29 @@ class RouteSet:
               query: type[BaseModel] | None = None, response: Any = None, status: int = 200,
               idempotent: bool = False, summary: str | None = None, description: str | None = None,
               tags: Iterable[str] | None = None, name: str | None = None,
-              csv: Callable[[str], dict[str, Any]] | None = None) -> Callable[[F], F]:
+              csv: Callable[[str], dict[str, Any]] | None = None,
+              errors: Iterable[int] = (), other_status: int | None = None, owner: str | None = None,
+              owner_unless: Iterable[str] = ()) -> Callable[[F], F]:
         """Declares a route; the handler is called as ``handler(ctx, body=…, query=…, <path params it names>)``.
 
         Exactly one of ``roles`` (Cognito groups, any of), ``public=True`` or ``partner=True``.
+        ``errors`` names the refusal statuses the handler raises that the mechanism cannot know of
+        (a 404 of a lookup without path parameters, a 409 of a state conflict…); the OpenAPI declares them.
+        ``other_status`` is a second success status the handler answers with the same body.
+        ``owner`` names the path parameter holding the owner's username: the dispatcher answers 403,
+        before reading the body, to a caller who is neither that user nor holds one of ``owner_unless``.
         """
         methods_ = tuple(dict.fromkeys(m.upper() for m in methods))
+        errors_ = frozenset(int(status) for status in errors)
+        if any(not 400 <= status <= 599 for status in errors_):
+            raise TypeError(f"{path}: errors= are refusal statuses (4xx/5xx), got {sorted(errors_)}")
+        owner_unless_ = frozenset(owner_unless)
+        if owner is not None and (f"{{{owner}}}" not in path or roles is None):
+            raise TypeError(f"{path}: owner= names a path parameter of a route with roles=, got {owner!r}")
+        if owner_unless_ - ROLES:
+            raise TypeError(f"{path}: unknown roles in owner_unless {sorted(owner_unless_ - ROLES)}")
+        if other_status is not None and not (200 <= other_status < 300 and other_status != status):
+            raise TypeError(f"{path}: other_status= is a second 2xx status, got {other_status}")
         if isinstance(roles, str):
             raise TypeError(f"{path}: roles= must be a set of group names, not a string")
         roles_ = frozenset(roles) if roles is not None else frozenset()
@@ -120,6 +144,7 @@ class RouteSet:
                 idempotent=idempotent, summary=summary, description=description or inspect.getdoc(handler),
                 tags=tuple(tags) if tags is not None else (self.tag,), path_params=path_params,
                 path_args=tuple(p for p in path_params if takes_any or p in params), csv=csv,
+                errors=errors_, other_status=other_status, owner=owner, owner_unless=owner_unless_,
             )
             for existing in self.routes:
                 if existing.path == path and set(existing.methods) & set(methods_):
