@@ -30,7 +30,7 @@ from chalicelib.distribuicao.domain.errors import (
 )
 from chalicelib.distribuicao.domain.judges import Absence, Exclusion, Judge, Orgao, Role, Seat, describe_exclusion
 from chalicelib.distribuicao.domain.log import SEGREDO, CaseDetails, DrawRecord
-from chalicelib.distribuicao.orgaos_csv import orgaos_from_csv
+from chalicelib.distribuicao.orgaos_csv import MAX_JUDGES, MAX_ORGAOS, MAX_SEATS, orgaos_from_csv
 from chalicelib.distribuicao.service import (
     Busy,
     Conflict,
@@ -103,8 +103,8 @@ class JuizIn(BaseModel):
 class OrgaoIn(BaseModel):
     nome: str = Field(min_length=3, max_length=200)
     classes: list[str] = Field(min_length=1, max_length=100, description="Siglas das classes distribuídas (RE, HC…)")
-    cadeiras: list[CadeiraIn] = Field(min_length=1, max_length=30)
-    juizes: list[JuizIn] = Field(min_length=1, max_length=60)
+    cadeiras: list[CadeiraIn] = Field(min_length=1, max_length=MAX_SEATS)
+    juizes: list[JuizIn] = Field(min_length=1, max_length=MAX_JUDGES)
 
     @field_validator("classes")
     @classmethod
@@ -125,7 +125,7 @@ class OrgaoImportadoIn(OrgaoIn):
 
 
 class ImportacaoIn(BaseModel):
-    orgaos: list[OrgaoImportadoIn] = Field(min_length=1, max_length=50)
+    orgaos: list[OrgaoImportadoIn] = Field(min_length=1, max_length=MAX_ORGAOS)
 
 
 class AusenciaRegistroIn(AusenciaIn):
