@@ -33,6 +33,7 @@ from chalicelib.pagamentos.domain.model import (
 from chalicelib.pagamentos.service import Refused, new_id
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.validation import MONTH_PATTERN
 
 TITLE = "pagamentos-svc — Memorandos de pagamento"
 routes = RouteSet(service="pagamentos", title="Memorandos de pagamento", tag="Pagamentos")
@@ -145,11 +146,11 @@ class SessaoIn(BaseModel):
 
 
 class ExecucaoIn(BaseModel):
-    competencia: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Padrão: o mês anterior")
+    competencia: str | None = Field(None, pattern=MONTH_PATTERN, description="Padrão: o mês anterior")
 
 
 class CompetenciaQuery(BaseModel):
-    competencia: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    competencia: str = Field(pattern=MONTH_PATTERN)
 
 
 class EdicaoIn(BaseModel):
@@ -280,7 +281,8 @@ def post_run(ctx: RequestContext, body: ExecucaoIn) -> dict[str, Any]:
 @routes.route("/memorandos", methods=["GET"], roles=READ_ROLES, query=CompetenciaQuery,
               summary="Memorandos de uma competência com totais (resumo mensal)")
 def list_memos(ctx: RequestContext, query: CompetenciaQuery) -> dict[str, Any]:
-    return ctx.deps.service.summary(Month.parse(query.competencia))
+    with refusals():
+        return ctx.deps.service.summary(Month.parse(query.competencia))
 
 
 @routes.route("/resumos/{competencia}", methods=["GET"], roles=READ_ROLES, summary="Resumo mensal")

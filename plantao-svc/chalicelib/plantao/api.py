@@ -25,6 +25,7 @@ from chalicelib.plantao.service import NotFound
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.validation import MONTH_PATTERN
 
 TITLE = "plantao-svc — Plantão judiciário e calendário do tribunal"
 routes = RouteSet(service="plantao", title="Plantão judiciário", tag="Plantão")
@@ -35,7 +36,7 @@ STAFF = set(ROLES)
 PRESIDENCY = {"presidencia"}
 REQUESTERS = {"gestor", "presidencia", "admin"}
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = MONTH_PATTERN
 KindName = Literal["estadual", "municipal", "noturno", "segundo_grau", "eleitoral"]
 
 
