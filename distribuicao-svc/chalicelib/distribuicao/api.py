@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_val
 from chalicelib.distribuicao.adapters.dynamodb import StoredCase, StoredOrgao
 from chalicelib.distribuicao.api_editais import routes as edital_routes
 from chalicelib.distribuicao.api_precatorias import routes as precatoria_routes
-from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_for_tribunal
+from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import CaseData, PreventionKind, RedistributionReason
 from chalicelib.distribuicao.domain.equality import equality_report
 from chalicelib.distribuicao.domain.errors import (
@@ -396,14 +396,27 @@ def problems(code: str = "DIST-02") -> Iterator[None]:
         raise ProblemError.unprocessable(code, error.detail) from None
 
 
+FOREIGN_CASE = "PROCESSO_DE_OUTRO_TRIBUNAL"
+
+
 def _cnj_problem(error: CnjError, field: str) -> ProblemError:
+    if isinstance(error, ForeignCnjError):
+        return ProblemError.unprocessable(FOREIGN_CASE, f"{error.number}: {error.detail}. Este tribunal distribui "
+                                          "só os seus processos.", field=field)
     return ProblemError.unprocessable("DIST-01", f"Número de processo inválido: {error.detail}",
                                       field=f"{field}.{error.part.value}", parte=error.part.value)
 
 
-def _cnj(ctx: RequestContext, text: str, field: str) -> CnjNumber:
+def _cnj(ctx: RequestContext, text: str, field: str, *, lookup: bool = False) -> CnjNumber:
+    """This tribunal's number in ``text``; on a lookup (``lookup=True``) another court's valid number is a 404,
+    never distributed here (DIST-01)."""
     try:
-        return parse_for_tribunal(text, ctx.deps.config.distribuicao)
+        return parse_for_tribunal(text, ctx.deps.config.distribuicao, latest_year=ctx.deps.service.today().year)
+    except ForeignCnjError as error:
+        if lookup:
+            raise ProblemError.not_found(f"O processo {error.number} não foi distribuído neste tribunal.",
+                                         field=field) from None
+        raise _cnj_problem(error, field) from None
     except CnjError as error:
         raise _cnj_problem(error, field) from None
 
@@ -498,7 +511,7 @@ def post_manual_distribution(ctx: RequestContext, body: DistribuicaoManualIn) ->
               body=RedistribuicaoIn, response=DistribuicaoOut, status=201, idempotent=True,
               summary="Redistribui por erro, impedimento ou suspeição do relator, com compensação (DIST-04)")
 def post_redistribution(ctx: RequestContext, body: RedistribuicaoIn, numero: str) -> Response:
-    number = _cnj(ctx, numero, "numero")
+    number = _cnj(ctx, numero, "numero", lookup=True)
     with problems("DIST-04"):
         outcome = ctx.deps.service.redistribute(number, RedistributionReason(body.motivo), _exclusions(body.excluidos))
     return _distribution_response(outcome)
@@ -520,7 +533,7 @@ def post_numbering(ctx: RequestContext, body: NumeracaoIn) -> NumeracaoOut:
 @routes.route("/distribuicoes/{numero}", methods=["GET"], public=True, response=ConsultaOut,
               summary="Consulta pública de uma distribuição (partes e advogados ocultos em segredo de justiça)")
 def get_distribution(ctx: RequestContext, numero: str) -> ConsultaOut:
-    number = _cnj(ctx, numero, "numero")
+    number = _cnj(ctx, numero, "numero", lookup=True)
     with problems():
         row = ctx.deps.service.case(number)
     secret = row.case.secret
@@ -539,7 +552,7 @@ def get_distribution(ctx: RequestContext, numero: str) -> ConsultaOut:
 @routes.route("/distribuicoes/{numero}/prova", methods=["GET"], public=True, response=ProvaOut,
               summary="Os registros encadeados dos sorteios do processo e as sementes já reveladas (DIST-11)")
 def get_proof(ctx: RequestContext, numero: str) -> ProvaOut:
-    number = _cnj(ctx, numero, "numero")
+    number = _cnj(ctx, numero, "numero", lookup=True)
     with problems():
         row, pairs, published, today = ctx.deps.service.proof(number)
     return ProvaOut(
