@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -121,7 +122,7 @@ class LocalStack:
         self.outputs = deploy_stack(self._aws, self.template, self.stack_name, self.parameters)
         self.outputs.update(apply_identity(self._aws, self.identity, self.parameters))
         set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal,
-                         "POWERTOOLS_METRICS_DISABLED": "true"})  # EMF is for CloudWatch
+                         "POWERTOOLS_METRICS_DISABLED": "true", **stage_secrets(os.environ)})  # EMF is for CloudWatch
         self.verifier = auth.TokenVerifier(self.endpoint, self.outputs["UserPoolId"],
                                             self.outputs["UserPoolClientId"], self._aws.region)
         self.tokens = auth.issue_demo_tokens(self._aws.client("cognito-idp"), self.outputs["UserPoolId"],
@@ -267,6 +268,11 @@ class LocalStack:
                 return True
             time.sleep(0.05)
         return False
+
+
+def stage_secrets(environ: Mapping[str, str]) -> dict[str, str]:
+    """The secrets a service refuses to start without: the caller's if set, else made at random for this run."""
+    return {"PAGINATION_SECRET": environ.get("PAGINATION_SECRET") or secrets.token_urlsafe(32)}
 
 
 def _apply_stage_environment(configs: Mapping[str, Any]) -> None:

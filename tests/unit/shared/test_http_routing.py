@@ -136,7 +136,8 @@ def test_preflight_is_answered():
 
 
 def test_cors_origin_and_pagination_secret_come_from_settings():
-    settings = ServiceSettings(service="teste", table_name="t", cors_origin="https://x.example")
+    settings = ServiceSettings(service="teste", table_name="t", cors_origin="https://x.example",
+                               pagination_secret="s")
     response = Client(build_app(settings=settings, pagination_secret=None)).http.get("/dict")
     assert response.headers["Access-Control-Allow-Origin"] == "https://x.example"
 
