@@ -274,7 +274,11 @@ def post_session(ctx: RequestContext, body: SessaoIn) -> dict[str, Any]:
 def post_run(ctx: RequestContext, body: ExecucaoIn) -> dict[str, Any]:
     service = ctx.deps.service
     with refusals():
-        month = Month.parse(body.competencia) if body.competencia else Month.of(service.today()).previous()
+        current = Month.of(service.today())
+        month = Month.parse(body.competencia) if body.competencia else current.previous()
+        if month >= current:  # as cooperação closes only finished months (COOP-11)
+            raise ProblemError.unprocessable("PAG-01", f"Só se apura mês já terminado (anterior a {current}).",
+                                             field="competencia")
         return service.run(month)
 
 
