@@ -367,6 +367,12 @@ def test_plan_08_use_only_dias_uteis_within_balance_then_approval_emits_compensa
 
 
 def test_plan_07_social_action_and_cedes_credits(world):
+    world.clock.set(date(2027, 2, 5))
+    future = world.post("/compensacoes/creditos", {"magistrado": "jz.esteves", "tipo": "acao_social",
+                                                  "data": "2027-02-06", "descricao": "Ainda não aconteceu"}, ADMIN)
+    assert future.status_code == 422 and future.json_body["code"] == "PLAN-07"
+    assert future.json_body["field"] == "data" and "ainda não aconteceu" in future.json_body["detail"]
+    world.clock.set(date(2027, 2, 9))
     ok = world.post("/compensacoes/creditos", {"magistrado": "jz.esteves", "tipo": "acao_social",
                                               "data": "2027-02-06", "descricao": "Justiça itinerante"}, ADMIN)
     assert ok.status_code == 201 and ok.json_body["dias"] == 2
