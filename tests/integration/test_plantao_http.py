@@ -167,7 +167,7 @@ def test_plan_01_02_generate_a_month_then_409_for_the_same_month_and_kind(world)
     march = world.generate("2027-03", "estadual")  # continues: R1 ended on duarte → alves opens March
     assert by_rotation(march, "estadual:R1")[0][1] == "jz.alves"
     assert march["inicio_rotacao"] == scale["fim_rotacao"]
-    assert world.get("/escalas/2027-03-estadual").json_body["plantoes"] == march["plantoes"]
+    assert world.get("/escalas/2027-03-estadual", PRESIDENCY).json_body["plantoes"] == march["plantoes"]
     assert world.get("/escalas/2027-03-estadual", headers={}).status_code == 401
 
 
@@ -276,7 +276,7 @@ def test_plan_05_swap_request_and_presidency_approval_change_scale_and_portaria(
     approved = world.post(f"/permutas/{swap_id}/aprovacao")
     assert approved.status_code == 200, approved.body
     assert approved.json_body["portaria"] == "Portaria MI nº 2/2027" and approved.json_body["avisos_enviados"] == 2
-    scale = world.get("/escalas/2027-02-estadual").json_body
+    scale = world.get("/escalas/2027-02-estadual", PRESIDENCY).json_body  # before D−5: only who approves (PLAN-03)
     by_id = {p["id"]: p for p in scale["plantoes"]}
     assert (by_id[A]["magistrado"], by_id[B]["magistrado"]) == ("jz.alves", "jz.campos")
     assert by_id[A]["origem"] == "permuta" and len(scale["portarias"]) == 2
@@ -305,7 +305,7 @@ def test_plan_06_impediment_anticipates_the_first_of_next_month_whose_draft_is_r
     assert response.status_code == 201, response.body
     assert response.json_body["plantao"]["magistrado"] == "jz.alves"  # the first of March, anticipated
     assert response.json_body["portaria"] == "Portaria MI nº 2/2027"
-    march = world.get("/escalas/2027-03-estadual").json_body
+    march = world.get("/escalas/2027-03-estadual", PRESIDENCY).json_body
     assert by_rotation(march, "estadual:R1")[0][1] == "jz.barros"
     world.approve("2027-03-estadual")
     again = world.post("/escalas/2027-02-estadual/impedimentos", {"plantao": B, "motivo": "outro"})
