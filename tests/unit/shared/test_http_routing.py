@@ -117,7 +117,7 @@ def test_every_response_carries_cors_headers(client):
     assert response.headers["Access-Control-Allow-Origin"] == "https://app.tribunal.example"
     allowed = response.headers["Access-Control-Allow-Headers"].split(",")
     for header in ("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id", "X-Parceiro-Id",
-                   "X-Parceiro-Data", "X-Parceiro-Assinatura"):
+                   "X-Parceiro-Data", "X-Parceiro-Nonce", "X-Parceiro-Assinatura"):
         assert header in allowed
     assert "X-Correlation-Id" in response.headers["Access-Control-Expose-Headers"]
     assert response.headers["Access-Control-Max-Age"] == "600"
