@@ -69,6 +69,15 @@ def test_pag_a_run_for_year_0000_is_a_422(client_of, body):
 @pytest.mark.parametrize("memo", ["x", "2026-0", "2026-01", "2026-01x", "0000-01-PLANTAO"])
 @pytest.mark.parametrize("suffix", ["", "/csv", "/pdf"])
 def test_a_memo_id_too_short_or_impossible_is_a_404(client_of, memo, suffix):
-    r = call(client_of("pagamentos"), "GET", f"/memorandos/{memo}{suffix}", headers={**DIMAG, "Accept": "*/*"})
+    accept = "application/pdf" if suffix == "/pdf" else "*/*"
+    r = call(client_of("pagamentos"), "GET", f"/memorandos/{memo}{suffix}", headers={**DIMAG, "Accept": accept})
     assert r.status_code == 404, r.body
     assert problem(r)["status"] == 404
+
+
+@pytest.mark.parametrize("accept", [None, "application/json", "text/html"])
+def test_a_pdf_asked_without_accepting_a_pdf_is_a_406_problem_naming_the_header(client_of, accept):
+    headers = {**DIMAG, **({"Accept": accept} if accept else {})}
+    r = client_of("pagamentos").http.get("/memorandos/2026-01-plantao_magistrados/pdf", headers=headers)
+    assert r.status_code == 406, r.body
+    assert problem(r)["field"] == "Accept" and "application/pdf" in problem(r)["detail"]

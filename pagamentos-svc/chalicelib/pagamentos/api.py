@@ -33,6 +33,7 @@ from chalicelib.pagamentos.domain.model import (
 from chalicelib.pagamentos.service import Refused, new_id
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.responses import require_accept
 from courtlib.http.validation import MONTH_PATTERN
 
 TITLE = "pagamentos-svc — Memorandos de pagamento"
@@ -322,6 +323,7 @@ def get_memo_csv(ctx: RequestContext, memorando: str) -> Response:
 @routes.route("/memorandos/{memorando}/pdf", methods=["GET"], roles=READ_ROLES,
               summary="PDF para assinatura (envie Accept: application/pdf)")
 def get_memo_pdf(ctx: RequestContext, memorando: str) -> Response:
+    require_accept(ctx.headers, "application/pdf")
     with refusals():
         service = ctx.deps.service
         data = service.pdf(service.memo(memorando))
