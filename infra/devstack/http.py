@@ -23,11 +23,21 @@ from typing import Any
 
 from chalice.app import Chalice
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGateway, LocalGatewayException
+from chalice.local import (
+    ChaliceRequestHandler,
+    ForbiddenError,
+    LocalChalice,
+    LocalDevServer,
+    LocalGateway,
+    LocalGatewayException,
+)
 
 from devstack.auth import TokenVerifier, VerifyingAuthorizer
 
 log = logging.getLogger("devstack")
+
+
+_NO_ROUTE = (b'{"message": "Missing Authentication Token"', b'{"message": "Authorization header requires')
 
 
 class GatewayAnswer(LocalGatewayException):
@@ -80,7 +90,8 @@ class VerifyingGateway(LocalGateway):
         try:
             response = super().handle_request(method, path, headers, body)
         except LocalGatewayException as error:
-            unknown_route = (error.headers or {}).get("x-amzn-ErrorType") == "UnauthorizedException"
+            # chalice's answer for a path no route matches (its body quotes the Authorization header, if any)
+            unknown_route = isinstance(error, ForbiddenError) and (error.body or b"").startswith(_NO_ROUTE)
             status = 404 if unknown_route else error.CODE
             raise GatewayAnswer(status, *gateway_problem(status)) from None
         status = int(response.get("statusCode", 200))
