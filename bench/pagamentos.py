@@ -214,7 +214,7 @@ def run_doubling(emit: Callable[[str], None], endpoint: str, magistrates: int = 
     for factor in (1, 2):
         name = f"tribunal-bench-pagamentos-{uuid.uuid4().hex[:6]}"
         create_service_table(endpoint, name)
-        deps = PagamentosDeps(PagamentosSettings(table_name=name, endpoint_url=endpoint))
+        deps = PagamentosDeps(PagamentosSettings(table_name=name, endpoint_url=endpoint, pagination_secret="bench"))
         phase_people, phase_facts = [], []
         for prefix in ("cA", "cB")[:factor]:
             p, f = _facts(deps.repository, prefix, magistrates, servants, (2030, 5))
