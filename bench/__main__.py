@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import secrets
 import sys
 import time
 from datetime import datetime
@@ -77,6 +78,7 @@ def main() -> int:
     # The figures are stdout; the apps run in this process and would log every request and event there, and
     # flush their metrics there (EMF), from background threads too.
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("PAGINATION_SECRET", secrets.token_urlsafe(32))  # the apps refuse to start without one
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     began = time.monotonic()
     header()

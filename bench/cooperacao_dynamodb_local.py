@@ -33,7 +33,8 @@ def run(emit: Callable[[str], None], endpoint: str) -> bool:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     table = f"tribunal-bench-cooperacao-{uuid.uuid4().hex[:6]}"
     create_service_table(endpoint, table)
-    service = CooperacaoDeps(CooperacaoSettings(table_name=table, endpoint_url=endpoint)).service
+    settings = CooperacaoSettings(table_name=table, endpoint_url=endpoint, pagination_secret="bench")
+    service = CooperacaoDeps(settings).service
     dynamodb = client(endpoint)
     seconds: list[float] = []
     for n, month in ((N, "2026-08"), (2 * N, "2026-09")):

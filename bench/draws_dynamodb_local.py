@@ -90,7 +90,8 @@ def _measure(emit: Callable[[str], None], endpoint: str) -> bool:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     table = f"tribunal-bench-distribuicao-{uuid.uuid4().hex[:6]}"
     create_service_table(endpoint, table)
-    settings = DistribuicaoSettings(service="distribuicao", table_name=table, endpoint_url=endpoint)
+    settings = DistribuicaoSettings(service="distribuicao", table_name=table, endpoint_url=endpoint,
+                                    pagination_secret="bench")
     deps = DistribuicaoDeps(settings)
     service = deps.service
     orgao = "BENCH"

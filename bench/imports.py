@@ -83,7 +83,8 @@ def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "POWERTOOLS_", "PYTHON")) and not k.endswith(("_TABLE_NAME", "_QUEUE_NAME"))}
     env.update(AWS_DEFAULT_REGION="sa-east-1", AWS_REGION="sa-east-1", AWS_ACCESS_KEY_ID="testing",
-               AWS_SECRET_ACCESS_KEY="testing", PYTHONHASHSEED="0")
+               AWS_SECRET_ACCESS_KEY="testing", PYTHONHASHSEED="0",
+               PAGINATION_SECRET=os.environ.get("PAGINATION_SECRET") or "bench-pagination-secret-0123456789")
     return env
 
 

@@ -172,10 +172,10 @@ def run(emit: Callable[[str], None], stack: Any, base: Any, counter: AwsCallCoun
     with stdout_handlers_to_devnull(), requests.Session() as http:
         http.trust_env = False
         http.headers.update({"Authorization": f"Bearer {stack.tokens[USER]}", "Content-Type": "application/json"})
-        people, facts = _facts(app_deps.repository, "bA", magistrates, servants, (2030, 3))
+        people, facts = _facts(app_deps.repository, "bA", magistrates, servants, (2021, 3))
         written = _populate(app_deps.repository, people, facts)
-        elapsed, calls, result = _run(http, url, "2030-03", counter)
-        again, calls_again, _ = _run(http, url, "2030-03", counter)
+        elapsed, calls, result = _run(http, url, "2021-03", counter)
+        again, calls_again, _ = _run(http, url, "2021-03", counter)
     dynamo = Counter({k: v for k, v in calls.items() if k.startswith("DynamoDB")})
     dynamo_again = Counter({k: v for k, v in calls_again.items() if k.startswith("DynamoDB")})
     lines = sum(m.get("linhas", 0) for m in result["memorandos"].values())
@@ -214,7 +214,7 @@ def run_doubling(emit: Callable[[str], None], endpoint: str, magistrates: int = 
     for factor in (1, 2):
         name = f"tribunal-bench-pagamentos-{uuid.uuid4().hex[:6]}"
         create_service_table(endpoint, name)
-        deps = PagamentosDeps(PagamentosSettings(table_name=name, endpoint_url=endpoint))
+        deps = PagamentosDeps(PagamentosSettings(table_name=name, endpoint_url=endpoint, pagination_secret="bench"))
         phase_people, phase_facts = [], []
         for prefix in ("cA", "cB")[:factor]:
             p, f = _facts(deps.repository, prefix, magistrates, servants, (2030, 5))

@@ -56,6 +56,7 @@ default_env() { # default_env NAME VALUE: export NAME=VALUE unless NAME is alrea
 default_env "${prefix}_TABLE_NAME" "tribunal-prod-$svc"
 default_env "${prefix}_QUEUE_NAME" "tribunal-prod-$svc-eventos.fifo"
 default_env "${prefix}_STREAM_ARN" "arn:aws:dynamodb:$region:000000000000:table/tribunal-prod-$svc/stream/placeholder"
+default_env PAGINATION_SECRET "placeholder-pagination-secret-for-the-import-check"
 if ((${#placeholders[@]})); then
   echo "package.sh: placeholder values for ${placeholders[*]}: this artifact is for checking, not for deploying" >&2
 fi
@@ -135,7 +136,7 @@ while IFS= read -r handler; do
     AWS_ACCESS_KEY_ID=placeholder AWS_SECRET_ACCESS_KEY=placeholder \
     STAGE=prod TRIBUNAL_ID=TRE-MT POWERTOOLS_SERVICE_NAME="$svc" \
     POWERTOOLS_METRICS_NAMESPACE=TribunalBackOffice POWERTOOLS_TRACE_DISABLED=true \
-    "${prefix}_TABLE_NAME=tribunal-prod-$svc" \
+    "${prefix}_TABLE_NAME=tribunal-prod-$svc" PAGINATION_SECRET=placeholder \
     "${prefix}_QUEUE_NAME=tribunal-prod-$svc-eventos.fifo" \
     "${prefix}_STREAM_ARN=arn:aws:dynamodb:$region:000000000000:table/tribunal-prod-$svc/stream/placeholder" \
     "$python" -I -S -c '

@@ -102,5 +102,5 @@ def scratch_table(aws_stack):
         StreamSpecification={"StreamEnabled": True, **properties["StreamSpecification"]},
     )
     client.update_time_to_live(TableName=name, TimeToLiveSpecification=properties["TimeToLiveSpecification"])
-    yield ServiceSettings(service="plantao", table_name=name)
+    yield ServiceSettings(service="plantao", table_name=name, pagination_secret="s")
     client.delete_table(TableName=name)

@@ -8,6 +8,7 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "sa-east-1")
 os.environ.setdefault("AWS_REGION", "sa-east-1")
+os.environ.setdefault("PAGINATION_SECRET", "tests-pagination-secret-0123456789abcdef")
 os.environ.pop("AWS_ENDPOINT_URL", None)
 # botocore ≥1.40 sends DynamoDB Streams calls to account-based hosts that moto's in-process mock does not route.
 os.environ.setdefault("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")

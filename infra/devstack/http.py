@@ -16,6 +16,7 @@ import logging
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +24,14 @@ from typing import Any
 
 from chalice.app import Chalice
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalChalice, LocalDevServer, LocalGateway
+from chalice.local import (
+    ChaliceRequestHandler,
+    ForbiddenError,
+    LocalChalice,
+    LocalDevServer,
+    LocalGateway,
+    LocalGatewayException,
+)
 
 from devstack.auth import TokenVerifier, VerifyingAuthorizer
 from devstack.logs import access, acting_as
@@ -31,10 +39,70 @@ from devstack.logs import access, acting_as
 log = logging.getLogger("devstack")
 
 
+_NO_ROUTE = (b'{"message": "Missing Authentication Token"', b'{"message": "Authorization header requires')
+
+
+class GatewayAnswer(LocalGatewayException):
+    """An answer of the gateway itself, with its own status (chalice's local exceptions fix one per class)."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        super().__init__(headers, body)
+        self.CODE = status
+
+
+# What infra/merge/sqs-and-stream.json's GatewayResponses answer in AWS, by status.
+_GATEWAY_PROBLEMS: dict[int, tuple[str, str, str]] = {
+    400: ("CORPO_INVALIDO", "Requisição inválida", "A requisição não é válida."),
+    401: ("NAO_AUTENTICADO", "Não autenticado", "Envie um token válido no cabeçalho Authorization (Bearer)."),
+    403: ("PROIBIDO", "Proibido", "O seu perfil não tem acesso a esta operação."),
+    404: ("NAO_ENCONTRADO", "Não encontrado", "Recurso ou método inexistente."),
+    405: ("METODO_NAO_PERMITIDO", "Método não permitido", "Este recurso não aceita este método."),
+    413: ("CORPO_GRANDE_DEMAIS", "Corpo grande demais", "O corpo da requisição passa do limite aceito."),
+    415: ("TIPO_NAO_SUPORTADO", "Tipo de conteúdo não suportado",
+          "Content-Type não aceito por esta operação (use application/json)."),
+}
+
+
+def gateway_problem(status: int) -> tuple[dict[str, str], bytes]:
+    """Headers and body of a gateway answer: problem+json, a correlation id, nothing of the request echoed."""
+    code, title, detail = _GATEWAY_PROBLEMS.get(status, ("REQUISICAO_RECUSADA", "Requisição recusada",
+                                                          "A requisição foi recusada pelo gateway."))
+    correlation = str(uuid.uuid4())
+    body = {"type": f"https://tribunal.example/problemas/{code}", "title": title, "status": status, "code": code,
+            "detail": detail, "correlation_id": correlation}
+    headers = {"Content-Type": "application/problem+json", "X-Correlation-Id": correlation}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return headers, json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def _content_type(headers: dict[str, Any]) -> str:
+    return next((str(v) for k, v in (headers or {}).items() if k.lower() == "content-type"), "")
+
+
 class VerifyingGateway(LocalGateway):
     def __init__(self, app_object: Chalice, config: Config, verifier: TokenVerifier) -> None:
         super().__init__(app_object, config)
         self._authorizer = VerifyingAuthorizer(app_object, verifier)
+
+    def handle_request(self, method: str, path: str, headers: Any, body: bytes | None) -> Any:
+        """As API Gateway with the template's GatewayResponses: an unknown route is a 404 (chalice's local
+        gateway answers 403 quoting the Authorization header), and every answer that is not the app's own
+        problem (401/403 of the authorizer, chalice's 405 and 415) becomes problem+json."""
+        try:
+            response = super().handle_request(method, path, headers, body)
+        except LocalGatewayException as error:
+            # chalice's answer for a path no route matches (its body quotes the Authorization header, if any)
+            unknown_route = isinstance(error, ForbiddenError) and (error.body or b"").startswith(_NO_ROUTE)
+            status = 404 if unknown_route else error.CODE
+            raise GatewayAnswer(status, *gateway_problem(status)) from None
+        status = int(response.get("statusCode", 200))
+        if status >= 400 and not _content_type(response.get("headers", {})).startswith("application/problem+json"):
+            kept = {k: v for k, v in response.get("headers", {}).items() if k.lower() in ("allow", "retry-after")}
+            problem_headers, problem_body = gateway_problem(status)
+            return {**response, "headers": {**kept, **problem_headers}, "multiValueHeaders": {},
+                    "body": problem_body.decode("utf-8"), "isBase64Encoded": False}
+        return response
 
 
 class _QuietRequestHandler(ChaliceRequestHandler):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -143,7 +144,7 @@ class LocalStack:
         self.outputs = deploy_stack(self._aws, self.template, self.stack_name, self.parameters)
         self.outputs.update(apply_identity(self._aws, self.identity, self.parameters))
         set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal,
-                         "POWERTOOLS_METRICS_DISABLED": "true"})  # EMF is for CloudWatch
+                         "POWERTOOLS_METRICS_DISABLED": "true", **stage_secrets(os.environ)})  # EMF is for CloudWatch
         # The stack signs its own ID tokens (moto's bundled key is public); issuer: the local endpoint form.
         self.signer = auth.TokenSigner(f"{self.endpoint}/{self.outputs['UserPoolId']}")
         self.verifier = auth.TokenVerifier(self.signer, self.outputs["UserPoolClientId"])
@@ -359,6 +360,11 @@ class LocalStack:
                 return True
             time.sleep(0.05)
         return False
+
+
+def stage_secrets(environ: Mapping[str, str]) -> dict[str, str]:
+    """The secrets a service refuses to start without: the caller's if set, else made at random for this run."""
+    return {"PAGINATION_SECRET": environ.get("PAGINATION_SECRET") or secrets.token_urlsafe(32)}
 
 
 def _apply_stage_environment(configs: Mapping[str, Any]) -> None:

@@ -53,36 +53,36 @@ def _memo(stack, memo_id: str) -> dict:
 
 
 def test_pag_02_compensation_event_reaches_the_memo_once_and_the_pdf_opens(stack):
-    """jz.barros (especial, 39 753.22) substitutes on 2/12/2026 (Wednesday) and 5/12 (Saturday): one dia útil →
+    """jz.barros (especial, 39 753.22) substitutes on 3/12/2025 (Wednesday) and 6/12 (Saturday): one dia útil →
     39 753.22 / 30 × 1/3 = 441.702… → 441.70, once although the event arrived twice."""
     base = stack["urls"]["pagamentos"]
     _publish(stack, CompensationUsed(
         compensacao_id=f"cmp-e2e-{uuid.uuid4().hex[:6]}", magistrado="jz.alves", nome="Juiz André Alves",
         juizo="1VC-CBA", substituto="jz.barros", substituto_nome="Juíza Beatriz Barros", juizo_substituto="2VC-CBA",
-        dias=[date(2026, 12, 2), date(2026, 12, 5)], aprovado_em=datetime(2026, 11, 20, 14, tzinfo=TZ),
+        dias=[date(2025, 12, 3), date(2025, 12, 6)], aprovado_em=datetime(2025, 11, 20, 14, tzinfo=TZ),
         aprovado_por="presidente"))
     deadline, lines = time.monotonic() + 30, []
     while time.monotonic() < deadline:
-        _run(stack, "2026-12")
-        lines = [l for l in _memo(stack, "2026-12-cumulacao_juizes")["linhas"] if l["pessoa"] == "jz.barros"]
+        _run(stack, "2025-12")
+        lines = [l for l in _memo(stack, "2025-12-cumulacao_juizes")["linhas"] if l["pessoa"] == "jz.barros"]
         if lines:
             break
         time.sleep(0.5)
     assert [(l["valor"], l["quantidade"]) for l in lines] == [("441.70", "1")]
     time.sleep(1.5)  # the second copy is consumed too: still one line
-    _run(stack, "2026-12")
-    assert len([l for l in _memo(stack, "2026-12-cumulacao_juizes")["linhas"] if l["pessoa"] == "jz.barros"]) == 1
+    _run(stack, "2025-12")
+    assert len([l for l in _memo(stack, "2025-12-cumulacao_juizes")["linhas"] if l["pessoa"] == "jz.barros"]) == 1
 
-    pdf = requests.get(f"{base}/memorandos/2026-12-cumulacao_juizes/pdf",
+    pdf = requests.get(f"{base}/memorandos/2025-12-cumulacao_juizes/pdf",
                        headers={**_auth(stack, "presidente"), "Accept": "application/pdf"}, timeout=TIMEOUT)
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Juíza Beatriz Barros" in text and "R$ 441,70" in text
 
-    signed = requests.post(f"{base}/memorandos/2026-12-cumulacao_juizes/assinatura",
+    signed = requests.post(f"{base}/memorandos/2025-12-cumulacao_juizes/assinatura",
                            headers=_auth(stack, "presidente"), timeout=TIMEOUT)
     assert signed.status_code == 200, signed.text
-    edit = requests.patch(f"{base}/memorandos/2026-12-cumulacao_juizes", json={"observacao": "x"},
+    edit = requests.patch(f"{base}/memorandos/2025-12-cumulacao_juizes", json={"observacao": "x"},
                           headers=_auth(stack, "dimag.folha"), timeout=TIMEOUT)
     assert edit.status_code == 409 and edit.headers["Content-Type"] == "application/problem+json"
 

@@ -40,3 +40,19 @@ def test_lookups_are_cached_for_a_while(store, scratch_table):
     assert keys.secret_for("TJSC") == "v1"
     clock[0] = 61.0
     assert keys.secret_for("TJSC") == "v2"
+
+
+def test_a_nonce_is_claimed_once_with_a_conditional_put_and_an_expiration(store, scratch_table):
+    import boto3
+
+    keys, _ = store
+    keys.register("TJSC", "TJSC", secret="s")
+    headers = sign_request("TJSC", "s", "POST", "/precatorias", body=b"{}")
+    assert verify(keys, method="POST", path="/precatorias", query=None, headers=headers, body=b"{}") == "TJSC"
+    with pytest.raises(SignatureError) as replay:
+        verify(keys, method="POST", path="/precatorias", query=None, headers=headers, body=b"{}")
+    assert replay.value.replayed
+    item = boto3.client("dynamodb", region_name=scratch_table.region).get_item(
+        TableName=scratch_table.table_name,
+        Key={"pk": {"S": "PARCEIRO#TJSC"}, "sk": {"S": f"NONCE#{headers['X-Parceiro-Nonce']}"}})["Item"]
+    assert int(item["expiration"]["N"]) > 0

@@ -81,7 +81,7 @@ def table_name(aws_stack):
 
 @pytest.fixture
 def service(table_name):
-    settings = CooperacaoSettings(table_name=table_name)
+    settings = CooperacaoSettings(table_name=table_name, pagination_secret="s")
     config = TribunalConfig(cooperacao=CooperacaoConfig(data_final_norma=date(2026, 12, 31)))
     clock = {"now": datetime(2026, 3, 2, 20, 0, tzinfo=TZ)}
     svc = CooperacaoService(Store(settings), settings, config, lambda: clock["now"])

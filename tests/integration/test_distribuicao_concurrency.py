@@ -77,7 +77,7 @@ def table_name(aws_stack):
 
 @pytest.fixture
 def service(table_name):
-    settings = DistribuicaoSettings(table_name=table_name)
+    settings = DistribuicaoSettings(table_name=table_name, pagination_secret="s")
     svc = DistribuicaoService(DistribuicaoRepository(settings), SeedStore(settings), clock=lambda: datetime.now(TZ),
                               config=DistribuicaoConfig(), settings=settings)
     judges = [Judge(f"J{n}", f"Juiz {n}", n, f"C{n}", Role.TITULAR, president=(n == 1)) for n in range(1, 8)]

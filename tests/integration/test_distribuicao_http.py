@@ -257,8 +257,7 @@ def test_dist_02_the_same_case_twice_is_not_drawn_again(client, table):
 @pytest.mark.parametrize(("numero", "part"), [
     ("0001234-00.2026.6.11.0001", "digitos_verificadores"),
     ("0001234-5.2026.6.11.0001", "formato"),
-    (str(CnjNumber.build(1234, 2026, 8, 11, 1)), "segmento"),
-    (str(CnjNumber.build(1234, 2026, 6, 12, 1)), "tribunal"),
+    (str(CnjNumber.build(1234, 2099, 6, 11, 1)), "ano"),
 ])
 def test_dist_01_invalid_number_is_422_naming_the_part_and_writes_nothing(client, table, numero, part):
     orgao = new_orgao(client)
@@ -271,6 +270,42 @@ def test_dist_01_invalid_number_is_422_naming_the_part_and_writes_nothing(client
     assert table.count() == before, "a refused request writes nothing"
     assert table.partition(f"LOG#{orgao}") == []
     assert orgao_state(client, orgao)["log"]["seq"] == 0
+
+
+@pytest.mark.parametrize("numero", ["0058967-77.2016.8.19.0000", "0001664-02.2015.8.10.0062",
+                                    str(CnjNumber.build(1234, 2026, 6, 12, 1))])
+def test_dist_01_another_courts_valid_number_is_refused_as_such_not_as_invalid(client, table, numero):
+    orgao = new_orgao(client)
+    before = table.count()
+    response = distribute(client, orgao, numero)
+    assert response.status_code == 422
+    assert response.json_body["code"] == "PROCESSO_DE_OUTRO_TRIBUNAL"
+    assert "número válido de outro tribunal" in response.json_body["detail"]
+    assert "inválido" not in response.json_body["detail"].replace("número válido", "")
+    assert response.json_body["field"] == "numero_processo"
+    assert table.count() == before
+
+
+@pytest.mark.parametrize("numero", ["0058967-77.2016.8.19.0000", "0001664-02.2015.8.10.0062"])
+@pytest.mark.parametrize("suffix", ["", "/prova"])
+def test_dist_01_the_public_lookup_of_another_courts_valid_number_is_a_404(client, numero, suffix):
+    response = client.http.get(f"/distribuicoes/{numero}{suffix}")
+    assert response.status_code == 404, response.body
+    assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_dist_01_a_number_of_a_year_not_yet_begun_is_refused_naming_the_rule(client, app_deps):
+    orgao = new_orgao(client)
+    saved = app_deps.clock
+    app_deps.clock = lambda: datetime(2026, 12, 31, 23, 0, tzinfo=TZ)
+    try:
+        refused = distribute(client, orgao, str(CnjNumber.build(1234, 2027, 6, 11, 1)))
+        taken = distribute(client, orgao, str(CnjNumber.build(next(_sequence), 2026, 6, 11, 1)))
+    finally:
+        app_deps.clock = saved
+    assert refused.status_code == 422 and refused.json_body["code"] == "DIST-01"
+    assert refused.json_body["field"] == "numero_processo.ano" and "2027" in refused.json_body["detail"]
+    assert taken.status_code == 201, taken.body
 
 
 def test_dist_02_unknown_orgao_or_class_and_roles(client, table):

@@ -125,7 +125,11 @@ def table(settings_of):
 
     class Table:
         def count(self) -> int:
-            return sum(p["Count"] for p in dynamodb.get_paginator("scan").paginate(TableName=settings.table_name))
+            """Items other than the partners' nonces (an authenticated request records its nonce, refused or not)."""
+            pages = dynamodb.get_paginator("scan").paginate(
+                TableName=settings.table_name, FilterExpression="NOT begins_with(sk, :nonce)",
+                ExpressionAttributeValues={":nonce": {"S": "NONCE#"}})
+            return sum(p["Count"] for p in pages)
 
     return Table()
 

@@ -84,9 +84,32 @@ def servant(client, pid: str) -> None:
 
 
 def run(client, competencia: str) -> dict:
-    response = send(client, "post", "/execucoes", {"competencia": competencia})
+    """The monthly run of ``competencia`` (the tests use far years, so the clock is put after them: PAG-01
+    runs only finished months)."""
+    deps = sys.modules["pagamentos_app"].deps
+    saved = deps.clock
+    deps.clock = lambda: datetime(2099, 1, 1, 12, tzinfo=TZ)
+    try:
+        response = send(client, "post", "/execucoes", {"competencia": competencia})
+    finally:
+        deps.clock = saved
     assert response.status_code == 200, response.body
     return json.loads(response.body)
+
+
+@pytest.mark.parametrize("competencia", ["2026-07", "2026-08", "2030-01"])
+def test_pag_01_a_month_not_yet_finished_is_not_run(client, deps, competencia):
+    saved = deps.clock
+    deps.clock = lambda: datetime(2026, 7, 31, 23, 59, tzinfo=TZ)
+    try:
+        response = send(client, "post", "/execucoes", {"competencia": competencia})
+        finished = send(client, "post", "/execucoes", {"competencia": "2026-06"})
+    finally:
+        deps.clock = saved
+    assert response.status_code == 422, response.body
+    body = json.loads(response.body)
+    assert body["code"] == "PAG-01" and body["field"] == "competencia" and "2026-07" in body["detail"]
+    assert finished.status_code == 200, finished.body
 
 
 def memo(client, memo_id: str) -> dict:

@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.integration.test_plantao_http import MANAGER, World, ses, world  # noqa: F401 - ses and world are fixtures
+import pytest
+
+from courtlib.http.testing import bearer
+from tests.integration.test_plantao_http import (  # noqa: F401 - ses and world are fixtures
+    ADMIN,
+    MANAGER,
+    PRESIDENCY,
+    World,
+    ses,
+    world,
+)
 
 D = date(2027, 2, 13)
 FIXED_CORRELATION = {"X-Correlation-Id": "sonda-embargo"}
@@ -92,7 +102,7 @@ def test_plan_03_every_public_route_from_openapi_reveals_nothing_at_d_minus_6_an
 
     world.clock.set(date(2027, 2, 7))  # D−6
     before = snapshot(world, paths)
-    second = {p["id"]: p for p in world.get("/escalas/2027-02-segundo_grau").json_body["plantoes"]}
+    second = {p["id"]: p for p in world.get("/escalas/2027-02-segundo_grau", PRESIDENCY).json_body["plantoes"]}
     a2, b2 = second["2027-02-13#segundo_grau"], second["2027-02-20#segundo_grau"]
     swap(world, "2027-02-estadual", "2027-02-13#estadual:R1", "jz.campos", "2027-02-20#estadual:R1", "jz.alves")
     swap(world, "2027-02-segundo_grau", a2["id"], a2["magistrado"], b2["id"], b2["magistrado"])
@@ -127,3 +137,53 @@ def test_plan_03_embargo_days_are_configuration(world, monkeypatch):
     assert all(e["magistrado"] is None for e in entries_of_day(world, D, "estadual"))
     world.clock.set(date(2027, 2, 10))
     assert all(e["magistrado"] for e in entries_of_day(world, D, "estadual"))
+
+
+def _names_in(body: dict) -> set[str]:
+    return {p["magistrado"] for p in body["plantoes"] if p["magistrado"]} | {
+        p["nome"] for p in body["plantoes"] if p["nome"]}
+
+
+@pytest.mark.parametrize("role", ["servidor", "gestor", "corregedoria", "nucleo_cooperacao", "distribuicao", "dimag"])
+def test_plan_03_staff_who_neither_prepare_nor_approve_get_the_public_view_of_an_embargoed_scale(world, role):
+    world.generate("2027-02", "estadual")
+    world.approve("2027-02-estadual")
+    world.clock.set(date(2027, 2, 7))  # D−6 of 13/02: 1/02..12/02 are public, 13/02 on still embargoed
+    viewer = bearer(f"pessoa.{role}", role)
+    for body in (world.get("/escalas/2027-02-estadual", viewer).json_body,
+                 world.get("/escalas?mes=2027-02", viewer).json_body["itens"][0]):
+        for p in body["plantoes"]:
+            hidden = date.fromisoformat(p["data"]) >= D
+            assert p["divulgado"] is not hidden, p
+            if hidden:
+                assert (p["magistrado"], p["nome"], p["juizo"], p["juizo_nome"]) == (None, None, None, None), p
+        assert any(p["magistrado"] for p in body["plantoes"])  # the days already public keep their names
+        assert body["fim_rotacao"] and set(body["fim_rotacao"].values()) == {None}  # "99992#jur.otavio" names one
+        assert set(body["inicio_rotacao"].values()) <= {None}
+        assert body["portarias"] == []
+    full = world.get("/escalas/2027-02-estadual", PRESIDENCY).json_body
+    embargoed = {p["magistrado"] for p in full["plantoes"] if date.fromisoformat(p["data"]) >= D}
+    text = world.get("/escalas/2027-02-estadual", viewer).body.decode()
+    assert not any(m in text for m in embargoed - _names_in(world.get("/escalas/2027-02-estadual", viewer).json_body))
+
+
+@pytest.mark.parametrize("headers", [PRESIDENCY, ADMIN], ids=["presidencia", "admin"])
+def test_plan_03_presidency_and_admin_who_prepare_and_approve_see_every_name(world, headers):
+    world.generate("2027-02", "estadual")
+    world.clock.set(date(2027, 2, 7))
+    body = world.get("/escalas/2027-02-estadual", headers).json_body
+    assert all(p["magistrado"] and p["divulgado"] is not None for p in body["plantoes"])
+    assert all(v for v in body["fim_rotacao"].values())
+
+
+def test_plan_03_a_magistrate_sees_his_own_embargoed_shifts_and_no_one_elses(world):
+    world.generate("2027-02", "estadual")
+    world.approve("2027-02-estadual")
+    world.clock.set(date(2027, 2, 7))
+    full = world.get("/escalas/2027-02-estadual", PRESIDENCY).json_body["plantoes"]
+    later = [p for p in full if date.fromisoformat(p["data"]) >= D]
+    me = later[0]["magistrado"]
+    mine = world.get("/escalas/2027-02-estadual", bearer(me, "gestor")).json_body["plantoes"]
+    for p, whole in zip(mine, full, strict=True):
+        if date.fromisoformat(p["data"]) >= D:
+            assert p["magistrado"] == (me if whole["magistrado"] == me else None)

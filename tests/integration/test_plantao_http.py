@@ -167,7 +167,7 @@ def test_plan_01_02_generate_a_month_then_409_for_the_same_month_and_kind(world)
     march = world.generate("2027-03", "estadual")  # continues: R1 ended on duarte → alves opens March
     assert by_rotation(march, "estadual:R1")[0][1] == "jz.alves"
     assert march["inicio_rotacao"] == scale["fim_rotacao"]
-    assert world.get("/escalas/2027-03-estadual").json_body["plantoes"] == march["plantoes"]
+    assert world.get("/escalas/2027-03-estadual", PRESIDENCY).json_body["plantoes"] == march["plantoes"]
     assert world.get("/escalas/2027-03-estadual", headers={}).status_code == 401
 
 
@@ -277,7 +277,7 @@ def test_plan_05_swap_request_and_presidency_approval_change_scale_and_portaria(
     approved = world.post(f"/permutas/{swap_id}/aprovacao")
     assert approved.status_code == 200, approved.body
     assert approved.json_body["portaria"] == "Portaria MI nº 2/2027" and approved.json_body["avisos_enviados"] == 2
-    scale = world.get("/escalas/2027-02-estadual").json_body
+    scale = world.get("/escalas/2027-02-estadual", PRESIDENCY).json_body  # before D−5: only who approves (PLAN-03)
     by_id = {p["id"]: p for p in scale["plantoes"]}
     assert (by_id[A]["magistrado"], by_id[B]["magistrado"]) == ("jz.alves", "jz.campos")
     assert by_id[A]["origem"] == "permuta" and len(scale["portarias"]) == 2
@@ -309,7 +309,7 @@ def test_plan_06_impediment_anticipates_the_first_of_next_month_whose_draft_is_r
     assert response.status_code == 201, response.body
     assert response.json_body["plantao"]["magistrado"] == "jz.alves"  # the first of March, anticipated
     assert response.json_body["portaria"] == "Portaria MI nº 2/2027"
-    march = world.get("/escalas/2027-03-estadual").json_body
+    march = world.get("/escalas/2027-03-estadual", PRESIDENCY).json_body
     assert by_rotation(march, "estadual:R1")[0][1] == "jz.barros"
     world.approve("2027-03-estadual")
     again = world.post("/escalas/2027-02-estadual/impedimentos", {"plantao": B, "motivo": "outro"})
@@ -371,6 +371,12 @@ def test_plan_08_use_only_dias_uteis_within_balance_then_approval_emits_compensa
 
 
 def test_plan_07_social_action_and_cedes_credits(world):
+    world.clock.set(date(2027, 2, 5))
+    future = world.post("/compensacoes/creditos", {"magistrado": "jz.esteves", "tipo": "acao_social",
+                                                  "data": "2027-02-06", "descricao": "Ainda não aconteceu"}, ADMIN)
+    assert future.status_code == 422 and future.json_body["code"] == "PLAN-07"
+    assert future.json_body["field"] == "data" and "ainda não aconteceu" in future.json_body["detail"]
+    world.clock.set(date(2027, 2, 9))
     ok = world.post("/compensacoes/creditos", {"magistrado": "jz.esteves", "tipo": "acao_social",
                                               "data": "2027-02-06", "descricao": "Justiça itinerante"}, ADMIN)
     assert ok.status_code == 201 and ok.json_body["dias"] == 2

@@ -7,6 +7,7 @@ requests and records; a manager only their unit's; a partner court only its own 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -38,6 +39,7 @@ from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
+from courtlib.http.validation import MONTH_PATTERN, LocalTime
 
 TITLE = "cooperacao-svc — Cooperação de servidores e cooperação judiciária"
 routes = RouteSet(service="cooperacao", title="Cooperação de servidores", tag="Cooperação de servidores")
@@ -47,7 +49,7 @@ REFERENCE_ROLES = {"admin", "corregedoria"}
 STAFF_ROLES = set(ROLES)
 CLOSE_ROLES = {"admin", "dimag"}
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = MONTH_PATTERN
 
 
 # --- errors -------------------------------------------------------------------------------------
@@ -82,8 +84,8 @@ class ServidorIn(BaseModel):
     funcao_gratificada: bool = False
     graduacao_direito: bool = False
     lotacao: str = Field(pattern=ID)
-    jornada_inicio: time = Field(time(12), description="Expediente normal (COOP-06)")
-    jornada_fim: time = time(19)
+    jornada_inicio: LocalTime = Field(time(12), description="Expediente normal (COOP-06)")
+    jornada_fim: LocalTime = time(19)
 
     @model_validator(mode="after")
     def _hours(self) -> ServidorIn:
@@ -655,6 +657,8 @@ def post_close(ctx: RequestContext, body: FechamentoIn) -> FechamentoOut:
 
 @routes.route("/fechamentos/{competencia}", methods=["GET"], roles=CLOSE_ROLES, summary="Situação do fechamento")
 def get_close(ctx: RequestContext, competencia: str) -> dict[str, Any]:
+    if not re.match(MONTH, competencia):
+        raise ProblemError.unprocessable("VALIDACAO", "competência inválida: use AAAA-MM", field="competencia")
     info = ctx.deps.service.close_info(competencia)
     if info is None:
         raise ProblemError.not_found("Mês não fechado.", field="competencia")

@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_val
 from chalicelib.distribuicao.adapters.dynamodb import StoredCase, StoredOrgao
 from chalicelib.distribuicao.api_editais import routes as edital_routes
 from chalicelib.distribuicao.api_precatorias import routes as precatoria_routes
-from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_for_tribunal
+from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import CaseData, PreventionKind, RedistributionReason
 from chalicelib.distribuicao.domain.equality import equality_report
 from chalicelib.distribuicao.domain.errors import (
@@ -30,7 +30,7 @@ from chalicelib.distribuicao.domain.errors import (
 )
 from chalicelib.distribuicao.domain.judges import Absence, Exclusion, Judge, Orgao, Role, Seat, describe_exclusion
 from chalicelib.distribuicao.domain.log import SEGREDO, CaseDetails, DrawRecord
-from chalicelib.distribuicao.orgaos_csv import orgaos_from_csv
+from chalicelib.distribuicao.orgaos_csv import MAX_JUDGES, MAX_ORGAOS, MAX_SEATS, orgaos_from_csv
 from chalicelib.distribuicao.service import (
     Busy,
     Conflict,
@@ -104,8 +104,8 @@ class JuizIn(BaseModel):
 class OrgaoIn(BaseModel):
     nome: str = Field(min_length=3, max_length=200)
     classes: list[str] = Field(min_length=1, max_length=100, description="Siglas das classes distribuídas (RE, HC…)")
-    cadeiras: list[CadeiraIn] = Field(min_length=1, max_length=30)
-    juizes: list[JuizIn] = Field(min_length=1, max_length=60)
+    cadeiras: list[CadeiraIn] = Field(min_length=1, max_length=MAX_SEATS)
+    juizes: list[JuizIn] = Field(min_length=1, max_length=MAX_JUDGES)
 
     @field_validator("classes")
     @classmethod
@@ -126,7 +126,7 @@ class OrgaoImportadoIn(OrgaoIn):
 
 
 class ImportacaoIn(BaseModel):
-    orgaos: list[OrgaoImportadoIn] = Field(min_length=1, max_length=50)
+    orgaos: list[OrgaoImportadoIn] = Field(min_length=1, max_length=MAX_ORGAOS)
 
 
 class AusenciaRegistroIn(AusenciaIn):
@@ -397,14 +397,27 @@ def problems(code: str = "DIST-02") -> Iterator[None]:
         raise ProblemError.unprocessable(code, error.detail) from None
 
 
+FOREIGN_CASE = "PROCESSO_DE_OUTRO_TRIBUNAL"
+
+
 def _cnj_problem(error: CnjError, field: str) -> ProblemError:
+    if isinstance(error, ForeignCnjError):
+        return ProblemError.unprocessable(FOREIGN_CASE, f"{error.number}: {error.detail}. Este tribunal distribui "
+                                          "só os seus processos.", field=field)
     return ProblemError.unprocessable("DIST-01", f"Número de processo inválido: {error.detail}",
                                       field=f"{field}.{error.part.value}", parte=error.part.value)
 
 
-def _cnj(ctx: RequestContext, text: str, field: str) -> CnjNumber:
+def _cnj(ctx: RequestContext, text: str, field: str, *, lookup: bool = False) -> CnjNumber:
+    """This tribunal's number in ``text``; on a lookup (``lookup=True``) another court's valid number is a 404,
+    never distributed here (DIST-01)."""
     try:
-        return parse_for_tribunal(text, ctx.deps.config.distribuicao)
+        return parse_for_tribunal(text, ctx.deps.config.distribuicao, latest_year=ctx.deps.service.today().year)
+    except ForeignCnjError as error:
+        if lookup:
+            raise ProblemError.not_found(f"O processo {error.number} não foi distribuído neste tribunal.",
+                                         field=field) from None
+        raise _cnj_problem(error, field) from None
     except CnjError as error:
         raise _cnj_problem(error, field) from None
 
@@ -525,7 +538,7 @@ def post_manual_distribution(ctx: RequestContext, body: DistribuicaoManualIn) ->
               summary="Redistribui por erro, impedimento ou suspeição do relator, com compensação (DIST-04)",
               other_status=200)
 def post_redistribution(ctx: RequestContext, body: RedistribuicaoIn, numero: str) -> Response:
-    number = _cnj(ctx, numero, "numero")
+    number = _cnj(ctx, numero, "numero", lookup=True)
     with problems("DIST-04"):
         outcome = ctx.deps.service.redistribute(number, RedistributionReason(body.motivo), _exclusions(body.excluidos))
     return _distribution_response(outcome)
@@ -547,7 +560,7 @@ def post_numbering(ctx: RequestContext, body: NumeracaoIn) -> NumeracaoOut:
 @routes.route("/distribuicoes/{numero}", methods=["GET"], public=True, response=ConsultaOut,
               summary="Consulta pública de uma distribuição (partes e advogados ocultos em segredo de justiça)")
 def get_distribution(ctx: RequestContext, numero: str) -> ConsultaOut:
-    number = _cnj(ctx, numero, "numero")
+    number = _cnj(ctx, numero, "numero", lookup=True)
     with problems():
         row = ctx.deps.service.case(number)
     secret = row.case.secret
@@ -566,7 +579,7 @@ def get_distribution(ctx: RequestContext, numero: str) -> ConsultaOut:
 @routes.route("/distribuicoes/{numero}/prova", methods=["GET"], public=True, response=ProvaOut,
               summary="Os registros encadeados dos sorteios do processo e as sementes já reveladas (DIST-11)")
 def get_proof(ctx: RequestContext, numero: str) -> ProvaOut:
-    number = _cnj(ctx, numero, "numero")
+    number = _cnj(ctx, numero, "numero", lookup=True)
     with problems():
         row, pairs, published, today = ctx.deps.service.proof(number)
     return ProvaOut(

@@ -170,10 +170,10 @@ def problems(code: str = "DIST-10") -> Iterator[None]:
         raise ProblemError.unprocessable(code, error.detail) from None
 
 
-def _cnj(text: str, field: str) -> CnjNumber:
-    """Any tribunal's CNJ number (cartas come from other courts)."""
+def _cnj(ctx: RequestContext, text: str, field: str) -> CnjNumber:
+    """Any tribunal's CNJ number (cartas come from other courts), of a year already begun (DIST-01)."""
     try:
-        return parse_cnj(text)
+        return parse_cnj(text, latest_year=ctx.deps.clock().year)
     except CnjError as error:
         raise ProblemError.unprocessable("DIST-01", f"Número de processo inválido: {error.detail}",
                                          field=f"{field}.{error.part.value}", parte=error.part.value) from None
@@ -247,7 +247,7 @@ def put_election(ctx: RequestContext, body: EleicaoIn, data: str) -> EleicaoOut:
               summary="Recebe uma carta precatória de um tribunal parceiro e a distribui entre as zonas (DIST-10); "
                       "o mesmo id_origem devolve a mesma distribuição", other_status=200)
 def post_precatoria(ctx: RequestContext, body: PrecatoriaIn) -> Response:
-    number = _cnj(body.numero_processo, "numero_processo")
+    number = _cnj(ctx, body.numero_processo, "numero_processo")
     kind = MatterKind(body.materia)
     if kind is MatterKind.CADASTRO_ELEITORAL and body.zona_eleitor is None:
         raise ProblemError(400, "DIST-10", "Matéria do cadastro eleitoral: informe zona_eleitor.",
@@ -285,7 +285,7 @@ def list_precatorias(ctx: RequestContext, query: PageQuery) -> Page[PrecatoriaOu
 @routes.route("/precatorias/consulta/{numero}", methods=["GET"], public=True, response=ConsultaPrecatoriasOut,
               summary="Consulta pública de cartas precatórias por número (partes e advogados ocultos em segredo)")
 def get_public(ctx: RequestContext, numero: str) -> ConsultaPrecatoriasOut:
-    number = _cnj(numero, "numero")
+    number = _cnj(ctx, numero, "numero")
     with problems():
         rows = _service(ctx).public(number.digits)
     return ConsultaPrecatoriasOut(itens=[

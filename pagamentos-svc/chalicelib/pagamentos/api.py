@@ -34,6 +34,8 @@ from chalicelib.pagamentos.service import Refused, new_id
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.csvexport import BR, PLAIN
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.responses import require_accept
+from courtlib.http.validation import MONTH_PATTERN
 
 TITLE = "pagamentos-svc — Memorandos de pagamento"
 routes = RouteSet(service="pagamentos", title="Memorandos de pagamento", tag="Pagamentos")
@@ -146,11 +148,11 @@ class SessaoIn(BaseModel):
 
 
 class ExecucaoIn(BaseModel):
-    competencia: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Padrão: o mês anterior")
+    competencia: str | None = Field(None, pattern=MONTH_PATTERN, description="Padrão: o mês anterior")
 
 
 class CompetenciaQuery(BaseModel):
-    competencia: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    competencia: str = Field(pattern=MONTH_PATTERN)
 
 
 class EdicaoIn(BaseModel):
@@ -282,14 +284,19 @@ def post_session(ctx: RequestContext, body: SessaoIn) -> dict[str, Any]:
 def post_run(ctx: RequestContext, body: ExecucaoIn) -> dict[str, Any]:
     service = ctx.deps.service
     with refusals():
-        month = Month.parse(body.competencia) if body.competencia else Month.of(service.today()).previous()
+        current = Month.of(service.today())
+        month = Month.parse(body.competencia) if body.competencia else current.previous()
+        if month >= current:  # as cooperação closes only finished months (COOP-11)
+            raise ProblemError.unprocessable("PAG-01", f"Só se apura mês já terminado (anterior a {current}).",
+                                             field="competencia")
         return service.run(month)
 
 
 @routes.route("/memorandos", methods=["GET"], roles=READ_ROLES, query=CompetenciaQuery,
               summary="Memorandos de uma competência com totais (resumo mensal)")
 def list_memos(ctx: RequestContext, query: CompetenciaQuery) -> dict[str, Any]:
-    return ctx.deps.service.summary(Month.parse(query.competencia))
+    with refusals():
+        return ctx.deps.service.summary(Month.parse(query.competencia))
 
 
 @routes.route("/resumos/{competencia}", methods=["GET"], roles=READ_ROLES, summary="Resumo mensal")
@@ -332,6 +339,7 @@ def get_memo_csv(ctx: RequestContext, query: CsvQuery, memorando: str) -> Respon
 @routes.route("/memorandos/{memorando}/pdf", methods=["GET"], roles=READ_ROLES,
               summary="PDF para assinatura (envie Accept: application/pdf)")
 def get_memo_pdf(ctx: RequestContext, memorando: str) -> Response:
+    require_accept(ctx.headers, "application/pdf")
     with refusals():
         service = ctx.deps.service
         data = service.pdf(service.memo(memorando))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -18,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.plantao.adapters.dynamodb import APROVADA, StoredScale
 from chalicelib.plantao.domain.compensation import CreditKind
-from chalicelib.plantao.domain.embargo import disclosed, disclosure_day, fully_disclosed
+from chalicelib.plantao.domain.embargo import PREPARERS, disclosed, disclosure_day, fully_disclosed, sees_names
 from chalicelib.plantao.domain.errors import PlantaoError
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao
 from chalicelib.plantao.service import NotFound
@@ -26,6 +27,7 @@ from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
+from courtlib.http.validation import MONTH_PATTERN
 
 TITLE = "plantao-svc — Plantão judiciário e calendário do tribunal"
 routes = RouteSet(service="plantao", title="Plantão judiciário", tag="Plantão")
@@ -36,7 +38,7 @@ STAFF = set(ROLES)
 PRESIDENCY = {"presidencia"}
 REQUESTERS = {"gestor", "presidencia", "admin"}
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = MONTH_PATTERN
 KindName = Literal["estadual", "municipal", "noturno", "segundo_grau", "eleitoral"]
 
 
@@ -162,12 +164,14 @@ class PlantaoOut(BaseModel):
     inicio: datetime
     fim: datetime
     dia_util: bool
-    juizo: str | None
+    juizo: str | None = Field(description="Oculto (nulo) antes de D−5 para quem não prepara nem aprova (PLAN-03)")
     juizo_nome: str | None
-    magistrado: str
-    nome: str
+    magistrado: str | None = Field(description="Oculto (nulo) antes de D−5, salvo à presidência, ao admin e ao "
+                                               "próprio magistrado (PLAN-03)")
+    nome: str | None
     origem: str
     realizado: bool
+    divulgado: bool = Field(description="Já público (a partir de D−5, PLAN-03)")
 
 
 class PortariaRef(BaseModel):
@@ -462,19 +466,49 @@ def put_rotation(ctx: RequestContext, body: RotacaoIn, tipo: str) -> RotacaoOut:
 # --- scales -------------------------------------------------------------------------------------------
 
 
-def _plantao_out(p: Plantao, served: frozenset[str]) -> PlantaoOut:
+@dataclass(frozen=True)
+class _Viewer:
+    """Who reads a scale and when: PLAN-03 decides, shift by shift, whether the names are shown."""
+
+    username: str | None
+    groups: frozenset[str]
+    today: date
+    embargo_days: int
+
+    @classmethod
+    def of(cls, ctx: RequestContext) -> _Viewer:
+        service = ctx.deps.service
+        return cls(ctx.principal.username, ctx.principal.groups, service.today(), service.rules.embargo_publicacao_dias)
+
+    def sees(self, p: Plantao) -> bool:
+        return sees_names(p.day, p.magistrado, self.today, self.embargo_days, viewer=self.username, groups=self.groups)
+
+    def sees_all(self, plantoes: list[Plantao] | tuple[Plantao, ...]) -> bool:
+        return bool(self.groups & PREPARERS) or fully_disclosed([p.day for p in plantoes], self.today,
+                                                                 self.embargo_days)
+
+
+def _plantao_out(p: Plantao, served: frozenset[str], viewer: _Viewer) -> PlantaoOut:
+    shown = viewer.sees(p)
     return PlantaoOut(id=p.id, rotacao=p.rotation, unidade=p.unit, data=p.day, inicio=p.start, fim=p.end,
-                      dia_util=p.dia_util, juizo=p.juizo, juizo_nome=p.juizo_nome, magistrado=p.magistrado, nome=p.nome,
-                      origem=p.origem, realizado=p.id in served)
+                      dia_util=p.dia_util, juizo=p.juizo if shown else None, juizo_nome=p.juizo_nome if shown else None,
+                      magistrado=p.magistrado if shown else None, nome=p.nome if shown else None,
+                      origem=p.origem, realizado=p.id in served,
+                      divulgado=disclosed(p.day, viewer.today, viewer.embargo_days))
 
 
-def _scale_out(stored: StoredScale, sent: int | None = None) -> EscalaOut:
+def _scale_out(stored: StoredScale, viewer: _Viewer, sent: int | None = None) -> EscalaOut:
+    """The scale as ``viewer`` may see it: before D−5 the names of a shift, the rotation's positions (which name
+    magistrates) and the portarias (which list every day) only for those PLAN-03 allows."""
     s = stored.scale
+    whole = viewer.sees_all(s.plantoes)
     return EscalaOut(id=s.id, mes=str(s.month), tipo=s.kind.value, status=stored.status, versao=stored.version,
                      gerada_em=stored.generated_at, aprovada_em=stored.approved_at, aprovada_por=stored.approved_by,
-                     inicio_rotacao=dict(s.start), fim_rotacao=dict(s.end),
-                     plantoes=[_plantao_out(p, stored.served) for p in s.plantoes],
-                     portarias=[PortariaRef(**{k: p[k] for k in PortariaRef.model_fields}) for p in stored.portarias],
+                     inicio_rotacao={k: v if whole else None for k, v in s.start.items()},
+                     fim_rotacao={k: v if whole else None for k, v in s.end.items()},
+                     plantoes=[_plantao_out(p, stored.served, viewer) for p in s.plantoes],
+                     portarias=[PortariaRef(**{k: p[k] for k in PortariaRef.model_fields}) for p in stored.portarias]
+                     if whole else [],
                      avisos_enviados=sent)
 
 
@@ -483,7 +517,7 @@ def _scale_out(stored: StoredScale, sent: int | None = None) -> EscalaOut:
 def post_scale(ctx: RequestContext, body: EscalaIn) -> Response:
     with problems():
         stored = ctx.deps.service.generate(_month(body.mes), Kind(body.tipo))
-    return Response(body=_scale_out(stored).model_dump(mode="json"), status_code=201,
+    return Response(body=_scale_out(stored, _Viewer.of(ctx)).model_dump(mode="json"), status_code=201,
                     headers={"Location": f"/escalas/{stored.id}"})
 
 
@@ -491,21 +525,22 @@ def post_scale(ctx: RequestContext, body: EscalaIn) -> Response:
               summary="As escalas de um mês (todos os tipos), com os nomes")
 def list_scales(ctx: RequestContext, query: MesQuery) -> EscalasOut:
     stored = ctx.deps.repository.month_scales(_month(query.mes), consistent=True)
-    return EscalasOut(mes=query.mes, itens=[_scale_out(s) for s in stored])
+    viewer = _Viewer.of(ctx)
+    return EscalasOut(mes=query.mes, itens=[_scale_out(s, viewer) for s in stored])
 
 
 @routes.route("/escalas/{escala}", methods=["GET"], roles=STAFF, response=EscalaOut,
               summary="Uma escala com todos os nomes (pessoal autorizado)")
 def get_scale(ctx: RequestContext, escala: str) -> EscalaOut:
     with problems():
-        return _scale_out(ctx.deps.service.scale(escala))
+        return _scale_out(ctx.deps.service.scale(escala), _Viewer.of(ctx))
 
 
 @routes.route("/escalas/{escala}/regeneracao", methods=["POST"], roles=PRESIDENCY, response=EscalaOut,
               summary="Gera de novo um rascunho (mesmas posições de rotação: mesmos dados, mesmo resultado)")
 def post_regeneration(ctx: RequestContext, escala: str) -> EscalaOut:
     with problems():
-        return _scale_out(ctx.deps.service.regenerate(escala))
+        return _scale_out(ctx.deps.service.regenerate(escala), _Viewer.of(ctx))
 
 
 @routes.route("/escalas/{escala}/aprovacao", methods=["POST"], roles=PRESIDENCY, response=EscalaOut,
@@ -513,7 +548,7 @@ def post_regeneration(ctx: RequestContext, escala: str) -> EscalaOut:
 def post_approval(ctx: RequestContext, escala: str) -> EscalaOut:
     with problems():
         stored, _record, sent = ctx.deps.service.approve(escala, ctx.principal.username or ctx.principal.id)
-    return _scale_out(stored, sent)
+    return _scale_out(stored, _Viewer.of(ctx), sent)
 
 
 @routes.route("/escalas/{escala}/permutas", methods=["POST"], roles=REQUESTERS, body=PermutaIn, response=PermutaOut,
@@ -556,7 +591,7 @@ def post_impediment(ctx: RequestContext, body: ImpedimentoIn, escala: str) -> Im
     with problems():
         stored, new, record, sent = ctx.deps.service.impediment(escala, body.plantao, body.motivo,
                                                                 ctx.principal.username or "")
-    return ImpedimentoOut(escala=stored.id, plantao=_plantao_out(new, stored.served),
+    return ImpedimentoOut(escala=stored.id, plantao=_plantao_out(new, stored.served, _Viewer.of(ctx)),
                           portaria=record["numero"] if record else None, avisos_enviados=sent)
 
 
@@ -573,7 +608,7 @@ class NovosDiasOut(BaseModel):
 def post_new_days(ctx: RequestContext, escala: str) -> NovosDiasOut:
     with problems():
         stored, added, record, sent = ctx.deps.service.cover_new_days(escala, ctx.principal.username or "")
-    return NovosDiasOut(escala=stored.id, acrescentados=[_plantao_out(p, stored.served) for p in added],
+    return NovosDiasOut(escala=stored.id, acrescentados=[_plantao_out(p, stored.served, _Viewer.of(ctx)) for p in added],
                         portaria=record["numero"] if record else None, avisos_enviados=sent)
 
 

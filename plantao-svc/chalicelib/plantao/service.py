@@ -513,7 +513,7 @@ class PlantaoService:
     def credit(self, magistrate_id: str, kind: CreditKind, day: date, description: str) -> LedgerEntry:
         ref = self.reference()
         magistrate = self._magistrate(ref, magistrate_id)
-        days = credit_for_event(kind, magistrate, day, ref, self.calendar([day]), self.rules)
+        days = credit_for_event(kind, magistrate, day, ref, self.calendar([day]), self.rules, today=self.today())
         entry = LedgerEntry(f"{kind.value}-{day.isoformat()}", magistrate.id, day, days, kind.value, description)
         uow = UnitOfWork(self.settings)
         self.repository.stage_entry(uow, entry)

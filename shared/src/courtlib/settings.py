@@ -20,6 +20,10 @@ from pydantic import BaseModel, ConfigDict, computed_field
 SERVICES: tuple[str, ...] = ("cooperacao", "plantao", "distribuicao", "pagamentos")
 
 
+class MissingSetting(RuntimeError):
+    """A required variable is not set: the service stops at start rather than run on a made-up value."""
+
+
 class ServiceSettings(BaseModel):
     """What every service needs to reach its own table and queues and to publish to the others."""
 
@@ -52,7 +56,7 @@ class ServiceSettings(BaseModel):
     documents_bucket: str = ""
     user_pool_arn: str = "arn:aws:cognito-idp:sa-east-1:000000000000:userpool/sa-east-1_unset"
     cors_origin: str = "*"
-    pagination_secret: str = "dev-only-pagination-secret"
+    pagination_secret: str  # signs pagination keys: no default, a missing one stops the service (MissingSetting)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -64,6 +68,10 @@ class ServiceSettings(BaseModel):
             value = next((environ[key] for key in names if environ.get(key)), None)
             if value is not None:
                 values[name] = value
+        missing = [cls.SHARED_ENV.get(name, (f"{cls.ENV_PREFIX}{name.upper()}",))[0]
+                   for name, info in cls.model_fields.items() if info.is_required() and name not in values]
+        if missing:
+            raise MissingSetting(f"variável de ambiente obrigatória ausente: {', '.join(missing)}")
         return cls.model_validate(values)
 
     @computed_field  # type: ignore[prop-decorator]

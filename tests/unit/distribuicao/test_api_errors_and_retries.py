@@ -117,7 +117,7 @@ def test_dist_04_a_redistribution_raced_by_another_is_refused_not_applied_to_the
     state = OrgaoState(pleno())
     decision = distribute(state, DistributionRequest(case(1)), seed=seed_for(NOW.date()), now=NOW)
     stored = StoredOrgao(state.apply(decision), "Pleno", ("RE",), 2, frozenset(), frozenset())
-    repository = DistribuicaoRepository(ServiceSettings(service="distribuicao", table_name="sem-rede"))
+    repository = DistribuicaoRepository(ServiceSettings(service="distribuicao", table_name="sem-rede", pagination_secret="s"))
     row = repository._case_row(stored.id, decision, case(1), None)
     moved = replace(row, current_seq=2, seqs=(1, 2), relator="J7")
 

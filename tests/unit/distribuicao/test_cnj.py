@@ -103,3 +103,21 @@ def test_dist_01_numbering_refuses_to_overflow_seven_digits():
     with pytest.raises(CnjError) as err:
         allocate_number(NumberingCounter(origin=0, year=2026, last=9_999_999), segment=6, tribunal=11)
     assert err.value.part is CnjPart.SEQUENCIAL
+
+
+def test_dist_01_a_number_of_a_year_not_yet_begun_is_refused_naming_the_year():
+    from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, CnjPart, parse_cnj
+    future = str(CnjNumber.build(1, 2027, 6, 11, 1))
+    with pytest.raises(CnjError) as refused:
+        parse_cnj(future, latest_year=2026)
+    assert refused.value.part is CnjPart.ANO and "2027" in refused.value.detail
+    assert parse_cnj(future, latest_year=2027).year == 2027
+
+
+@pytest.mark.parametrize("numero", ["0058967-77.2016.8.19.0000", "0001664-02.2015.8.10.0062"])
+def test_dist_01_another_courts_number_is_valid_and_said_to_be_foreign(numero):
+    from chalicelib.distribuicao.domain.cnj import ForeignCnjError, parse_cnj
+    assert str(parse_cnj(numero)) == numero
+    with pytest.raises(ForeignCnjError) as foreign:
+        parse_cnj(numero, segment=6, tribunal=11)
+    assert "número válido de outro tribunal" in foreign.value.detail and "inválid" not in foreign.value.detail

@@ -38,3 +38,31 @@ def test_a_bad_date_or_number_is_refused_naming_the_line():
         orgaos_from_csv(CSV.replace("31/12/2027", "31-12-2027"))
     with pytest.raises(CsvError, match="inteiro"):
         orgaos_from_csv(CSV.replace("Juiz Beto;1;", "Juiz Beto;um;"))
+
+
+def _one_orgao(lines: int, *, same_seat: bool = False) -> str:
+    head = "orgao;nome_orgao;classes;cadeira;juiz;nome;antiguidade\n"
+    return head + "".join(f"PLENO;Pleno do TRE;RE;{'C1' if same_seat else f'C{i}'};j{i};Juiz {i};{i}\n"
+                          for i in range(lines))
+
+
+def test_dist_02_an_orgao_above_the_seat_limit_is_refused_at_the_first_line_over_it_naming_the_limit():
+    with pytest.raises(CsvError) as refused:
+        orgaos_from_csv(_one_orgao(40_000))
+    assert refused.value.line == 32  # header on line 1, the 31st seat on line 32: the rest is never read
+    assert "30 cadeiras" in refused.value.detail
+
+
+def test_dist_02_an_orgao_above_the_judge_limit_is_refused_naming_the_limit():
+    with pytest.raises(CsvError) as refused:
+        orgaos_from_csv(_one_orgao(40_000, same_seat=True))
+    assert refused.value.line == 62 and "60 juízes" in refused.value.detail
+
+
+def test_dist_02_the_limits_of_the_csv_are_the_json_imports():
+    from chalicelib.distribuicao.orgaos_csv import MAX_JUDGES, MAX_ORGAOS, MAX_SEATS
+    fields = ImportacaoIn.model_fields["orgaos"].metadata
+    assert any(getattr(m, "max_length", None) == MAX_ORGAOS for m in fields)
+    from chalicelib.distribuicao.api import OrgaoIn
+    assert any(getattr(m, "max_length", None) == MAX_SEATS for m in OrgaoIn.model_fields["cadeiras"].metadata)
+    assert any(getattr(m, "max_length", None) == MAX_JUDGES for m in OrgaoIn.model_fields["juizes"].metadata)

@@ -63,13 +63,21 @@ def test_plan_07_credits_two_days_per_plantao_on_a_non_working_day_none_on_a_dia
 def test_plan_07_social_action_counts_only_on_a_non_working_day_and_cedes_only_for_desembargadores():
     ref, cal = reference(), calendar()
     alves, paulo = ref.magistrate("jz.alves"), ref.magistrate("jd.paulo")
-    assert credit_for_event(CreditKind.ACAO_SOCIAL, alves, date(2027, 2, 6), ref, cal, CONFIG) == 2
+    assert credit_for_event(CreditKind.ACAO_SOCIAL, alves, date(2027, 2, 6), ref, cal, CONFIG, today=date(2027, 3, 1)) == 2
     with pytest.raises(PlantaoError, match="dia útil") as error:
-        credit_for_event(CreditKind.ACAO_SOCIAL, alves, date(2027, 2, 8), ref, cal, CONFIG)
+        credit_for_event(CreditKind.ACAO_SOCIAL, alves, date(2027, 2, 8), ref, cal, CONFIG, today=date(2027, 3, 1))
     assert error.value.code == "PLAN-07"
-    assert credit_for_event(CreditKind.CEDES, paulo, date(2027, 2, 8), ref, cal, CONFIG) == 1
+    assert credit_for_event(CreditKind.CEDES, paulo, date(2027, 2, 8), ref, cal, CONFIG, today=date(2027, 3, 1)) == 1
     with pytest.raises(PlantaoError, match="CEDES"):
-        credit_for_event(CreditKind.CEDES, alves, date(2027, 2, 8), ref, cal, CONFIG)
+        credit_for_event(CreditKind.CEDES, alves, date(2027, 2, 8), ref, cal, CONFIG, today=date(2027, 3, 1))
+
+
+@pytest.mark.parametrize("kind", [CreditKind.ACAO_SOCIAL, CreditKind.CEDES])
+def test_plan_07_an_event_that_has_not_happened_yet_credits_nothing(kind):
+    ref, cal = reference(), calendar()
+    with pytest.raises(PlantaoError, match="ainda não aconteceu") as error:
+        credit_for_event(kind, ref.magistrate("jd.paulo"), date(2027, 2, 6), ref, cal, CONFIG, today=date(2027, 2, 5))
+    assert error.value.code == "PLAN-07" and error.value.field == "data"
 
 
 def test_plan_07_balance_is_the_sum_of_the_ledger():

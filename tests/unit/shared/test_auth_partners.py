@@ -11,6 +11,7 @@ from chalice.test import Client
 from pydantic import BaseModel
 
 from courtlib.auth.partners import (
+    HEADER_NONCE,
     HEADER_SIGNATURE,
     SignatureError,
     StaticPartnerKeyStore,
@@ -161,6 +162,46 @@ def test_canonical_query_sorts_and_percent_encodes():
 
 
 def test_string_to_sign_layout():
-    text = string_to_sign("post", "/p", {"x": "1"}, "2026-11-25T19:00:00Z", b"")
-    assert text.split("\n") == ["POST", "/p", "x=1", "2026-11-25T19:00:00Z",
+    text = string_to_sign("post", "/p", {"x": "1"}, "2026-11-25T19:00:00Z", b"", nonce="n-1")
+    assert text.split("\n") == ["POST", "/p", "x=1", "2026-11-25T19:00:00Z", "n-1",
                                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]
+
+
+def test_a_replayed_post_is_401_with_its_own_code_and_the_retry_with_a_new_nonce_is_served(client):
+    headers = sign_request("TJSC", SECRET, "POST", "/precatorias", body=BODY)
+    send = {"Content-Type": "application/json", **headers}
+    assert client.post("/precatorias", body=BODY, headers=send).status_code == 201
+    replay = _refused(client.post("/precatorias", body=BODY, headers=send))
+    assert replay["code"] == "ASSINATURA_REPETIDA"
+    assert signed_post(client).status_code == 201  # sign_request draws a fresh nonce each time
+
+
+def test_a_replayed_get_is_401_too(client):
+    headers = sign_request("TJSC", SECRET, "GET", "/precatorias/123")
+    assert client.get("/precatorias/123", headers=headers).status_code == 200
+    assert _refused(client.get("/precatorias/123", headers=headers))["code"] == "ASSINATURA_REPETIDA"
+
+
+def test_the_nonce_is_signed_and_required():
+    now = datetime.now(timezone.utc)
+    headers = sign_request("TJSC", SECRET, "GET", "/p", timestamp=now)
+    assert len(headers[HEADER_NONCE]) >= 16
+    keys = StaticPartnerKeyStore({"TJSC": SECRET})
+    with pytest.raises(SignatureError):  # another nonce under the same signature
+        verify(keys, method="GET", path="/p", query=None, headers={**headers, HEADER_NONCE: "a" * 32}, body=b"",
+               now=now)
+    without = {k: v for k, v in headers.items() if k != HEADER_NONCE}
+    with pytest.raises(SignatureError) as missing:
+        verify(keys, method="GET", path="/p", query=None, headers=without, body=b"", now=now)
+    assert missing.value.missing == HEADER_NONCE
+
+
+def test_a_nonce_is_kept_as_long_as_the_window_then_forgotten():
+    keys = StaticPartnerKeyStore({"TJSC": SECRET})
+    now = datetime(2026, 11, 25, 19, 0, tzinfo=timezone.utc)
+    headers = sign_request("TJSC", SECRET, "GET", "/p", timestamp=now)
+    assert verify(keys, method="GET", path="/p", query=None, headers=headers, body=b"", now=now) == "TJSC"
+    with pytest.raises(SignatureError) as replay:
+        verify(keys, method="GET", path="/p", query=None, headers=headers, body=b"", now=now + timedelta(seconds=300))
+    assert replay.value.replayed
+    assert keys.claim_nonce("TJSC", headers[HEADER_NONCE], now.timestamp() + 600, now=now.timestamp() + 601)

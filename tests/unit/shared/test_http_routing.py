@@ -117,7 +117,7 @@ def test_every_response_carries_cors_headers(client):
     assert response.headers["Access-Control-Allow-Origin"] == "https://app.tribunal.example"
     allowed = response.headers["Access-Control-Allow-Headers"].split(",")
     for header in ("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id", "X-Parceiro-Id",
-                   "X-Parceiro-Data", "X-Parceiro-Assinatura"):
+                   "X-Parceiro-Data", "X-Parceiro-Nonce", "X-Parceiro-Assinatura"):
         assert header in allowed
     assert "X-Correlation-Id" in response.headers["Access-Control-Expose-Headers"]
     assert response.headers["Access-Control-Max-Age"] == "600"
@@ -136,7 +136,8 @@ def test_preflight_is_answered():
 
 
 def test_cors_origin_and_pagination_secret_come_from_settings():
-    settings = ServiceSettings(service="teste", table_name="t", cors_origin="https://x.example")
+    settings = ServiceSettings(service="teste", table_name="t", cors_origin="https://x.example",
+                               pagination_secret="s")
     response = Client(build_app(settings=settings, pagination_secret=None)).http.get("/dict")
     assert response.headers["Access-Control-Allow-Origin"] == "https://x.example"
 

@@ -29,6 +29,7 @@ class CnjPart(StrEnum):
     SEGMENTO = "segmento"
     TRIBUNAL = "tribunal"
     SEQUENCIAL = "sequencial"
+    ANO = "ano"
 
 
 class CnjError(DistribuicaoError):
@@ -37,6 +38,14 @@ class CnjError(DistribuicaoError):
     def __init__(self, part: CnjPart, detail: str) -> None:
         super().__init__(detail)
         self.part = part
+
+
+class ForeignCnjError(CnjError):
+    """A *valid* number of another court (its J.TR is not this tribunal's): never to be called invalid (DIST-01)."""
+
+    def __init__(self, number: CnjNumber, part: CnjPart, detail: str) -> None:
+        super().__init__(part, detail)
+        self.number = number
 
 
 def check_digits(sequential: int, year: int, segment: int, tribunal: int, origin: int) -> int:
@@ -81,10 +90,13 @@ class CnjNumber:
         )
 
 
-def parse_cnj(text: str, *, segment: int | None = None, tribunal: int | None = None) -> CnjNumber:
+def parse_cnj(text: str, *, segment: int | None = None, tribunal: int | None = None,
+              latest_year: int | None = None) -> CnjNumber:
     """Parse ``NNNNNNN-DD.AAAA.J.TR.OOOO`` (or its 20 bare digits) and validate it.
 
-    Checks, in this order: format/length, check digits, segment J (if given), tribunal TR (if given).
+    Checks, in this order: format/length, check digits, year AAAA not after ``latest_year`` (the current year: a
+    case is numbered the year it is filed), segment J and tribunal TR (if given; a mismatch is a
+    :class:`ForeignCnjError`, the number being valid).
     """
     raw = text.strip() if isinstance(text, str) else ""
     match = _FORMATTED.match(raw)
@@ -107,22 +119,26 @@ def parse_cnj(text: str, *, segment: int | None = None, tribunal: int | None = N
             CnjPart.DIGITOS_VERIFICADORES,
             f"dígitos verificadores {dd_s} não conferem (módulo 97: o correto seria {expected:02d})",
         )
+    if latest_year is not None and number.year > latest_year:
+        raise CnjError(CnjPart.ANO, f"ano {number.year:04d} ainda não começou (o processo é numerado no ano em que "
+                                    f"é ajuizado; o ano corrente é {latest_year})")
     if segment is not None and number.segment != segment:
-        raise CnjError(
-            CnjPart.SEGMENTO,
-            f"segmento de justiça J={number.segment} não é o deste tribunal (esperado {segment})",
+        raise ForeignCnjError(
+            number, CnjPart.SEGMENTO,
+            f"número válido de outro tribunal (segmento de justiça J={number.segment}; "
+            f"este tribunal é do segmento {segment})",
         )
     if tribunal is not None and number.tribunal != tribunal:
-        raise CnjError(
-            CnjPart.TRIBUNAL,
-            f"tribunal TR={number.tribunal:02d} não é este tribunal (esperado {tribunal:02d})",
+        raise ForeignCnjError(
+            number, CnjPart.TRIBUNAL,
+            f"número válido de outro tribunal (TR={number.tribunal:02d}; este tribunal é o TR={tribunal:02d})",
         )
     return number
 
 
-def parse_for_tribunal(text: str, config: DistribuicaoConfig) -> CnjNumber:
+def parse_for_tribunal(text: str, config: DistribuicaoConfig, *, latest_year: int | None = None) -> CnjNumber:
     """``parse_cnj`` against the tribunal's segment and TR (``cnj_segmento``, ``cnj_tribunal``; TRE-MT = 6.11)."""
-    return parse_cnj(text, segment=config.cnj_segmento, tribunal=config.cnj_tribunal)
+    return parse_cnj(text, segment=config.cnj_segmento, tribunal=config.cnj_tribunal, latest_year=latest_year)
 
 
 @dataclass(frozen=True)

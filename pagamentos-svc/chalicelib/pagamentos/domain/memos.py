@@ -27,10 +27,13 @@ def memo_id(month: Month | str, category: str) -> str:
 
 
 def split_memo_id(value: str) -> tuple[Month, str]:
-    month, _, category = value[:7], value[7], value[8:]
-    if _ != "-" or category not in CATEGORIES:
+    month, dash, category = value[:7], value[7:8], value[8:]
+    if dash != "-" or category not in CATEGORIES:
         raise DomainError("NAO_ENCONTRADO", f"memorando desconhecido: {value!r}")
-    return Month.parse(month), category
+    try:
+        return Month.parse(month), category
+    except DomainError:
+        raise DomainError("NAO_ENCONTRADO", f"memorando desconhecido: {value!r}") from None
 
 
 def require_transition(status: str, action: str) -> str:

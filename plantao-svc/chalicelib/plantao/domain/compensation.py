@@ -46,8 +46,12 @@ def credit_for_duty(dia_util: bool, config: PlantaoConfig) -> int:
 
 
 def credit_for_event(kind: CreditKind, magistrate: Magistrate, day: date, ref: ReferenceData,
-                     calendar: CourtCalendar, config: PlantaoConfig) -> int:
-    """PLAN-07: the credit of a social action (non-working day only) or a CEDES encounter (desembargador)."""
+                     calendar: CourtCalendar, config: PlantaoConfig, *, today: date) -> int:
+    """PLAN-07: the credit of a social action (non-working day only) or a CEDES encounter (desembargador), once the
+    day has happened (``today`` or before): a credit compensates work done, not work announced."""
+    if day > today:
+        raise PlantaoError("PLAN-07", f"O evento de {day.isoformat()} ainda não aconteceu: a compensação é lançada "
+                           "depois do dia trabalhado.", field="data")
     if kind is CreditKind.ACAO_SOCIAL:
         municipio = ref.municipio_of_magistrate(magistrate)
         if calendar.is_dia_util(day, municipio):

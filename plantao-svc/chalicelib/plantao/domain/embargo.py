@@ -21,3 +21,15 @@ def disclosed(plantao_day: date, today: date, embargo_days: int) -> bool:
 def fully_disclosed(days: list[date], today: date, embargo_days: int) -> bool:
     """Whether every shift of a document (a portaria lists a whole month) is already public."""
     return all(disclosed(d, today, embargo_days) for d in days)
+
+
+# Those who prepare (admin) and approve (presidência) a scale see every name before D − 5 (PLAN-03).
+PREPARERS: frozenset[str] = frozenset({"presidencia", "admin"})
+
+
+def sees_names(plantao_day: date, magistrado: str, today: date, embargo_days: int, *,
+               viewer: str | None, groups: frozenset[str]) -> bool:
+    """PLAN-03 for staff: a shift's names are seen by those who prepare and approve the scale, by the magistrate on
+    duty about his own shift, and by everyone else only from D − 5 (the public view)."""
+    return bool(groups & PREPARERS) or (viewer is not None and viewer == magistrado) \
+        or disclosed(plantao_day, today, embargo_days)

@@ -12,17 +12,19 @@ import time
 from collections.abc import Callable
 
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
 
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
 PARTNER_PREFIX = "PARCEIRO#"
 KEY_SK = "CHAVE"
+NONCE_PREFIX = "NONCE#"
 
 
 class PartnerKeyItem(TableItem):
-    tribunal_name = UnicodeAttribute()
-    secret = UnicodeAttribute()
+    tribunal_name = UnicodeAttribute(null=True)  # null on a nonce item (same partition)
+    secret = UnicodeAttribute(null=True)
     active = BooleanAttribute(default=True)
 
 
@@ -51,6 +53,18 @@ class TablePartnerKeyStore:
         secret = item.secret if item is not None and item.active else None
         self._cache[partner_id] = (self._clock(), secret)
         return secret
+
+    def claim_nonce(self, partner_id: str, nonce: str, expires_at: float, *, now: float) -> bool:
+        """A conditional put of ``PARCEIRO#<id>`` / ``NONCE#<nonce>`` with the table's TTL attribute: False when the
+        nonce is already there and not yet expired (DynamoDB deletes expired items lazily)."""
+        item = self._model(f"{PARTNER_PREFIX}{partner_id}", f"{NONCE_PREFIX}{nonce}", expiration=int(expires_at) + 1)
+        try:
+            item.save(condition=self._model.pk.does_not_exist() | (self._model.expiration < int(now)))
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def register(self, partner_id: str, tribunal_name: str, secret: str | None = None,
                  active: bool = True) -> PartnerKeyItem:

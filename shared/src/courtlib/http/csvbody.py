@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from courtlib.http.problems import ProblemError
@@ -64,29 +64,35 @@ class Row:
 
 def read_rows(text: str, required: Sequence[str]) -> list[Row]:
     """The data rows of ``text`` (line numbers as a spreadsheet shows them; blank lines skipped)."""
+    return list(iter_rows(text, required))
+
+
+def iter_rows(text: str, required: Sequence[str]) -> Iterator[Row]:
+    """The data rows of ``text`` one at a time, so that a caller can refuse a file at its first line over a limit
+    without reading the rest."""
     text = text.removeprefix("\ufeff")
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise CsvError(1, "a primeira linha deve trazer os nomes das colunas")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    seen = False
     try:
         header = [name.strip().lower() for name in next(reader)]
         missing = [name for name in required if name not in header]
         if missing:
             raise CsvError(1, f"colunas obrigatórias ausentes: {', '.join(missing)}")
-        rows = []
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(header):
                 raise CsvError(reader.line_num, f"{len(values)} valores para {len(header)} colunas")
-            rows.append(Row(reader.line_num, {k: v.strip() for k, v in zip(header, values, strict=False)}))
+            seen = True
+            yield Row(reader.line_num, {k: v.strip() for k, v in zip(header, values, strict=False)})
     except csv.Error as error:
         raise CsvError(reader.line_num, f"CSV malformado ({error})") from None
-    if not rows:
+    if not seen:
         raise CsvError(2, "nenhuma linha de dados")
-    return rows
 
 
 def is_csv(content_type: str | None) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 from chalice.app import ChaliceViewError
 
-from courtlib.auth.partners import SignatureError, verify
+from courtlib.auth.partners import HEADER_NONCE, SignatureError, verify
 from courtlib.auth.principal import ANONYMOUS, Principal
 from courtlib.aws_failures import RETRY_AFTER_SECONDS, is_aws_failure
 from courtlib.http import problems as p
@@ -176,6 +176,10 @@ class Dispatcher:
                 raise ProblemError(401, p.NOT_AUTHENTICATED, f"Cabeçalho {error.missing} ausente.",
                                    field=error.missing, headers=_PARTNER_CHALLENGE) from error
             logger.warning("assinatura de parceiro recusada", extra={"motivo": error.reason})
+            if error.replayed:
+                raise ProblemError(401, p.REPLAYED_SIGNATURE, "Requisição de parceiro repetida: cada requisição "
+                                   f"assinada leva um {HEADER_NONCE} novo.", field=HEADER_NONCE,
+                                   headers=_PARTNER_CHALLENGE) from error
             raise ProblemError(401, p.INVALID_SIGNATURE, "Assinatura de parceiro inválida ou expirada.",
                                headers=_PARTNER_CHALLENGE) from error
         logger.append_keys(parceiro=partner_id)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from courtlib.auth.partners import HEADER_DATE, HEADER_ID, HEADER_SIGNATURE, MAX_SKEW_SECONDS
+from courtlib.auth.partners import HEADER_DATE, HEADER_ID, HEADER_NONCE, HEADER_SIGNATURE, MAX_SKEW_SECONDS
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
 from courtlib.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from courtlib.http.problems import PROBLEM_CONTENT_TYPE
@@ -92,9 +92,11 @@ def refusals(spec: RouteSpec) -> frozenset[int]:
 
 _PARTNER_DESCRIPTION = (
     f"Requisição assinada por tribunal parceiro. Cabeçalhos `{HEADER_ID}` (id da chave), `{HEADER_DATE}` "
-    f"(RFC 3339 UTC, tolerância de ±{MAX_SKEW_SECONDS} s) e `{HEADER_SIGNATURE}` = HMAC-SHA256 hexadecimal, "
+    f"(RFC 3339 UTC, tolerância de ±{MAX_SKEW_SECONDS} s), `{HEADER_NONCE}` (16 a 64 caracteres A-Z a-z 0-9 - _, "
+    "novo a cada requisição: repetido dentro da janela → 401 ASSINATURA_REPETIDA) e "
+    f"`{HEADER_SIGNATURE}` = HMAC-SHA256 hexadecimal, "
     "com o segredo compartilhado, de MÉTODO, caminho, query canônica (pares codificados RFC 3986, ordenados), "
-    f"`{HEADER_DATE}` e SHA-256 hexadecimal do corpo, unidos por quebra de linha."
+    f"`{HEADER_DATE}`, `{HEADER_NONCE}` e SHA-256 hexadecimal do corpo, unidos por quebra de linha."
 )
 
 

@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -59,3 +60,13 @@ def to_response(result: Any, status: int) -> Response:
 def problem_response(error: ProblemError, instance: str | None, correlation_id: str | None) -> Response:
     headers = {**error.headers, "Content-Type": PROBLEM_CONTENT_TYPE}
     return Response(body=dumps(error.body(instance, correlation_id)), headers=headers, status_code=error.status)
+
+
+def require_accept(headers: Mapping[str, str], media_type: str) -> None:
+    """406 problem+json unless the request's ``Accept`` names ``media_type``: API Gateway (and chalice locally)
+    delivers a binary body only to a request that asks for its type, and would otherwise answer a bare 400."""
+    accept = next((v for k, v in headers.items() if k.lower() == "accept"), "")
+    offered = {part.split(";", 1)[0].strip().lower() for part in accept.split(",")}
+    if media_type not in offered:
+        raise ProblemError(406, "FORMATO_NAO_ACEITO", f"Este recurso é um {media_type}: envie Accept: {media_type}.",
+                           field="Accept")

@@ -33,7 +33,7 @@ _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id",
-                      "X-Parceiro-Id", "X-Parceiro-Data", "X-Parceiro-Assinatura")
+                      "X-Parceiro-Id", "X-Parceiro-Data", "X-Parceiro-Nonce", "X-Parceiro-Assinatura")
 CORS_EXPOSE_HEADERS = ("X-Correlation-Id", "Idempotent-Replayed", "Retry-After", "Location")
 CORS_MAX_AGE = 600
 

@@ -9,13 +9,29 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Mapping
-from typing import Any
+from datetime import time
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from courtlib.http.problems import INVALID_BODY, VALIDATION, ProblemError
 
 MAX_REPORTED_ERRORS = 50
+
+# A competência (AAAA-MM) whose year exists in a calendar: year 0000 matched ``\d{4}`` and crashed ``date()``.
+# (pydantic's regex engine has no look-ahead, hence the spelled-out years.)
+MONTH_PATTERN = r"^(000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])$"
+
+
+def _naive(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("informe o horário local (America/Sao_Paulo), sem fuso")
+    return value
+
+
+# A wall-clock time of the tribunal (an expediente, a shift's start): a zone is refused rather than converted,
+# since "06:00Z" would silently become a 03:00 expediente and an aware time cannot be compared with a naive one.
+LocalTime = Annotated[time, AfterValidator(_naive)]
 
 _MESSAGES: dict[str, str] = {
     "missing": "campo obrigatório",
@@ -124,6 +140,8 @@ def parse_json_object(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError as error:
         raise ProblemError(400, INVALID_BODY, "O corpo da requisição não é um JSON válido.") from error
+    except RecursionError as error:  # the stdlib parser recurses once per nesting level
+        raise ProblemError(400, INVALID_BODY, "O corpo da requisição tem níveis de aninhamento demais.") from error
     if not isinstance(data, dict):
         raise ProblemError(400, INVALID_BODY, "O corpo da requisição deve ser um objeto JSON.")
     return data

@@ -1,0 +1,56 @@
+"""The local stack's gateway answers as the AWS template's GatewayResponses do (issue 12): problem+json with a
+correlation id, an unknown route a 404, and never the caller's credential echoed back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from chalice import Chalice
+from chalice.config import Config
+from chalice.local import LocalGatewayException
+
+from devstack.http import VerifyingGateway
+
+TOKEN = "eyJhbGciOiJSUzI1NiJ9.segredo-do-chamador.assinatura"
+
+
+def gateway() -> VerifyingGateway:
+    app = Chalice(app_name="teste")
+
+    @app.route("/coisas", methods=["POST"])
+    def create() -> dict:
+        return {"ok": True}
+
+    return VerifyingGateway(app, Config(), verifier=None)  # type: ignore[arg-type]
+
+
+def answer(method: str, path: str, headers: dict, body: bytes = b"") -> tuple[int, dict, bytes]:
+    try:
+        response = gateway().handle_request(method, path, headers, body)
+    except LocalGatewayException as error:
+        return error.CODE, error.headers, error.body or b""
+    raw = response["body"]
+    return response["statusCode"], response["headers"], raw.encode() if isinstance(raw, str) else raw
+
+
+@pytest.mark.parametrize("headers", [{"Authorization": f"Bearer {TOKEN}"}, {}], ids=["with-token", "without"])
+def test_an_unknown_route_is_a_404_problem_that_never_echoes_the_token(headers):
+    status, out, body = answer("GET", "/nao-existe", headers)
+    assert status == 404
+    assert out["Content-Type"] == "application/problem+json" and out["X-Correlation-Id"]
+    problem = json.loads(body)
+    assert problem["code"] == "NAO_ENCONTRADO" and problem["correlation_id"] == out["X-Correlation-Id"]
+    assert TOKEN not in body.decode() and "segredo" not in json.dumps(out)
+
+
+def test_a_method_the_route_lacks_is_a_405_problem():
+    status, out, body = answer("DELETE", "/coisas", {"Authorization": f"Bearer {TOKEN}"})
+    assert status == 405 and out["Content-Type"] == "application/problem+json"
+    assert json.loads(body)["status"] == 405 and TOKEN not in body.decode()
+
+
+def test_a_content_type_the_route_does_not_take_is_a_415_problem():
+    status, out, body = answer("POST", "/coisas", {"Content-Type": "text/xml"}, b"<a/>")
+    assert status == 415 and out["Content-Type"] == "application/problem+json"
+    assert json.loads(body)["code"] == "TIPO_NAO_SUPORTADO"
