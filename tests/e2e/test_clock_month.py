@@ -6,20 +6,14 @@ clock a month on would expire the tokens and shift the dates of the other end-to
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import requests
 
+from tests.local_stack import running_stack
+
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
 START = "2027-03-10T12:00:00-03:00"
 DAILY = {("distribuicao", "publish_seed_commitments"), ("distribuicao", "apply_absence_rules"),
          ("cooperacao", "monthly_close"), ("plantao", "register_served_duties"),
@@ -28,29 +22,9 @@ DAILY = {("distribuicao", "publish_seed_commitments"), ("distribuicao", "apply_a
 
 @pytest.fixture(scope="module")
 def control(tmp_path_factory):
-    ready_file = tmp_path_factory.mktemp("relogio") / "ready.json"
-    log_file = (ready_file.parent / "stack.log").open("w")
-    command = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0",
-               "--agora", START, "--parameter", "QueueVisibilityTimeout=1", "--ready-file", str(ready_file)]
-    for service in ("cooperacao", "plantao", "distribuicao", "pagamentos"):
-        command += ["--port", f"{service}=0"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT / "shared" / "src", ROOT / "infra", ROOT))}
-    env.pop("AWS_ENDPOINT_URL", None)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while not ready_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("local stack did not start:\n" + Path(log_file.name).read_text()[-3000:])
-        time.sleep(0.1)
-    yield json.loads(ready_file.read_text())["control_url"]
-    process.send_signal(signal.SIGINT)
-    try:
-        assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        log_file.close()
+    with running_stack(tmp_path_factory.mktemp("relogio"), parameters={"QueueVisibilityTimeout": "1"},
+                       now=START) as ready:
+        yield ready["control_url"]
 
 
 def _acted(run: dict) -> bool:

@@ -56,3 +56,26 @@ def documents_s3(settings: ServiceSettings) -> Any:
     style = "path" if settings.endpoint_url else "virtual"
     return boto3.client("s3", region_name=settings.region, endpoint_url=settings.endpoint_url,
                         config=Config(signature_version="s3v4", s3={"addressing_style": style}))
+
+
+def a4_pdf(*, footer: str, title: str, creator: str, created_at: Any) -> Any:
+    """An A4 portrait fpdf2 document whose every page ends with ``footer`` (``{page}`` and ``{nb}`` become the
+    page number and the page count), with its title, creator and creation date set (a fixed date makes the
+    same document render to the same bytes). Imports fpdf2 on use: only the functions that render need it."""
+    from fpdf import FPDF
+
+    text = to_latin1(footer)
+
+    class _Pdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-11)
+            self.set_font("Helvetica", "", 7)
+            self.cell(0, 4, text.replace("{page}", str(self.page_no())), align="C")
+
+    pdf = _Pdf(orientation="P", unit="mm", format="A4")
+    pdf.set_title(to_latin1(title))
+    pdf.set_creator(creator)
+    pdf.set_creation_date(created_at)
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.alias_nb_pages()
+    return pdf

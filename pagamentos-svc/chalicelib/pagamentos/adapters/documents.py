@@ -20,19 +20,13 @@ from chalicelib.pagamentos.domain.memos import total
 from chalicelib.pagamentos.domain.model import Line
 from chalicelib.pagamentos.domain.rules import CATEGORIES, TITLES
 from courtlib import ptbr
-from courtlib.documents import documents_s3
-from courtlib.documents import to_latin1 as latin1
+from courtlib.documents import a4_pdf, documents_s3, to_latin1
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")
 KEY_PREFIX = "pagamentos/memorandos"
 STATUS_WORDS = {"rascunho": "minuta, sem número (o número é dado na assinatura)", "assinado": "assinado",
                 "enviado": "assinado e enviado à DIMAG"}
-
-
-def to_latin1(text: str) -> str:
-    """× is latin-1 and prints as is; the en dash of "Memorando nº 12/2026 – DIMAG" becomes "-" (core fonts)."""
-    return latin1(text)
 
 
 def brl(value: Decimal) -> str:
@@ -47,23 +41,9 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
     """A4 portrait: heading with the memo's number (a draft has none yet), place and date, addressee (DIMAG),
     the table (matrícula, name, basis in prose, rule, amount), total, and the despacho signed by the President
     (``signatory``: name and title as printed; ``signed_by`` is the login, kept for the audit, not printed)."""
-    from fpdf import FPDF
-
-    footer = to_latin1(f"{number or 'Minuta de memorando'} - gerado em "
-                       f"{generated_at.astimezone(TZ).strftime('%d/%m/%Y %H:%M')} - página {{page}} de {{nb}}")
-
-    class _Pdf(FPDF):
-        def footer(self) -> None:
-            self.set_y(-11)
-            self.set_font("Helvetica", "", 7)
-            self.cell(0, 4, footer.replace("{page}", str(self.page_no())), align="C")
-
-    pdf = _Pdf(orientation="P", unit="mm", format="A4")
-    pdf.set_creator("pagamentos-svc")
-    pdf.set_title(to_latin1(number or f"Minuta de memorando {memo_id}"))
-    pdf.set_creation_date(generated_at)
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.alias_nb_pages()
+    pdf = a4_pdf(footer=f"{number or 'Minuta de memorando'} - gerado em "
+                        f"{generated_at.astimezone(TZ).strftime('%d/%m/%Y %H:%M')} - página {{page}} de {{nb}}",
+                 title=number or f"Minuta de memorando {memo_id}", creator="pagamentos-svc", created_at=generated_at)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 11)
     pdf.multi_cell(0, 5.5, to_latin1(tribunal.upper()), align="C", new_x="LMARGIN", new_y="NEXT")

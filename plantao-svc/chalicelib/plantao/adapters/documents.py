@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from chalicelib.plantao.domain.portaria import COLUMNS, Portaria
-from courtlib.documents import documents_s3, to_latin1
+from courtlib.documents import a4_pdf, documents_s3, to_latin1
 from courtlib.observability import logger
 from courtlib.settings import ServiceSettings
 
@@ -23,25 +23,12 @@ KEY_PREFIX = "plantao/portarias"
 def render_portaria_pdf(portaria: Portaria, *, issued_at: datetime) -> bytes:
     """The portaria as an A4 PDF: title, preamble, article 1, the designations as a table (headings repeated on
     each page), the other articles, place and date, and the President's name and title."""
-    from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    footer = to_latin1(f"{portaria.number.label} - página {{page}} de {{nb}}")
-
-    class _Pdf(FPDF):
-        def footer(self) -> None:
-            self.set_y(-11)
-            self.set_font("Helvetica", "", 7)
-            self.cell(0, 4, footer.replace("{page}", str(self.page_no())), align="C")
-
-    pdf = _Pdf(orientation="P", unit="mm", format="A4")
-    pdf.set_creation_date(issued_at)  # the same portaria renders to the same bytes
-    pdf.set_title(to_latin1(portaria.number.label))
+    pdf = a4_pdf(footer=f"{portaria.number.label} - página {{page}} de {{nb}}", title=portaria.number.label,
+                 creator="plantao-svc", created_at=issued_at)  # a fixed date: the same portaria, the same bytes
     pdf.set_author(to_latin1(portaria.tribunal))
-    pdf.set_creator("plantao-svc")
     pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 10)
     pdf.multi_cell(0, 5, to_latin1(portaria.tribunal.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
