@@ -107,8 +107,9 @@ def test_a_bad_override_is_refused_with_a_clear_error(overrides, fragment):
 
 
 def test_config_from_the_environment():
-    env = {"TRIBUNAL_ID": "TRE-RS", "TRIBUNAL_CONFIG_JSON": json.dumps(
-        {"uf": "RS", "capital": {"ibge": "4314902", "nome": "Porto Alegre"}, "municipios": {"4314902": "Porto Alegre"}})}
+    overrides = {"uf": "RS", "capital": {"ibge": "4314902", "nome": "Porto Alegre"},
+                 "municipios": {"4314902": "Porto Alegre"}}  # CAL-01: a UF without shipped municipalities
+    env = {"TRIBUNAL_ID": "TRE-RS", "TRIBUNAL_CONFIG_JSON": json.dumps(overrides)}
     config = tribunal_config_from_env(env)
     assert (config.tribunal_id, config.uf) == ("TRE-RS", "RS")
     assert tribunal_config_from_env({}).tribunal_id == "TRE-MT"
