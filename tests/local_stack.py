@@ -26,14 +26,18 @@ STOP_TIMEOUT = 60  # after a fuzzing run the embedded AWS holds thousands of ite
 
 
 @contextmanager
-def running_stack(directory: Path, *, parameters: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
-    """Starts the stack, yields its ready file (urls, tokens, outputs), stops it with Ctrl-C."""
+def running_stack(directory: Path, *, parameters: dict[str, str] | None = None,
+                  now: str | None = None) -> Iterator[dict[str, Any]]:
+    """Starts the stack (its clock at ``now``, ISO 8601, if given), yields its ready file (urls, tokens,
+    outputs, control_url), stops it with Ctrl-C."""
     ready_file = directory / "ready.json"
     log_file = (directory / "stack.log").open("w")
     command = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0",
                "--ready-file", str(ready_file)]
     for name, value in (parameters or {}).items():
         command += ["--parameter", f"{name}={value}"]
+    if now is not None:
+        command += ["--agora", now]
     for service in SERVICES:
         command += ["--port", f"{service}=0"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT / "shared" / "src", ROOT / "infra", ROOT))}

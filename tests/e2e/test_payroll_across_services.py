@@ -26,6 +26,8 @@ import pytest
 import requests
 from pypdf import PdfReader
 
+from tests.local_stack import running_stack
+
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30
 TZ = ZoneInfo("America/Sao_Paulo")
@@ -145,18 +147,26 @@ def test_coop_11_pag_08_one_gratificacao_per_servant_reaches_the_memo_even_when_
     _assert_no_dead_letters(stack)
 
 
-@pytest.mark.skip(reason="the compensation is used on future days (PLAN-08), and POST /execucoes now runs only a "
-                         "finished month (PAG-01): this flow needs a clock the local stack can move")
-def test_pag_02_compensation_used_in_plantao_is_a_cumulacao_once_counting_only_dias_uteis(stack):
+@pytest.fixture(scope="module")
+def february_stack(tmp_path_factory):
+    """A stack of its own whose clock starts on Saturday 27/02/2027: the compensation days (03 and 04/03) are
+    still ahead when they are asked for (PLAN-08), and the clock is moved past March before March is paid (PAG-01
+    runs only a finished month). Its own stack, so that moving its clock cannot disturb the other tests."""
+    with running_stack(tmp_path_factory.mktemp("february"), parameters={"QueueVisibilityTimeout": "1"},
+                       now="2027-02-27T10:00:00-03:00") as ready:
+        yield ready
+
+
+def test_pag_02_compensation_used_in_plantao_is_a_cumulacao_once_counting_only_dias_uteis(february_stack):
     """jz.duarte takes compensation on 03 and 04/03/2027 (Wed, Thu); jz.campos (entrância especial, subsídio
     39 753,22) holds both juízos. Cuiabá then decrees 04/03 a municipal holiday, so PAG-02 pays one day:
     39 753,22 / 30 × 1/3 = 441,7024… → 441,70."""
+    stack = february_stack
     plantao, pagamentos = stack["urls"]["plantao"], stack["urls"]["pagamentos"]
     admin, presidente = _auth(stack, "admin.ti"), _auth(stack, "presidente")
-    today = datetime.now(TZ).date()
-    saturday = today - timedelta(days=(today.weekday() - 5) % 7 or 7)
+    today = date(2027, 2, 27)  # the stack's clock
     _ok(requests.post(f"{plantao}/compensacoes/creditos", json={
-        "magistrado": "jz.duarte", "tipo": "acao_social", "data": saturday.isoformat(),
+        "magistrado": "jz.duarte", "tipo": "acao_social", "data": "2027-02-20",  # the Saturday before
         "descricao": "Ação social em dia não útil (e2e)"}, headers=admin, timeout=TIMEOUT), 201)
     days = [date(2027, 3, 3), date(2027, 3, 4)]
     use = _ok(requests.post(f"{plantao}/compensacoes/usos", json={
@@ -174,6 +184,11 @@ def test_pag_02_compensation_used_in_plantao_is_a_cumulacao_once_counting_only_d
         return answer["dia_util"] is False
     assert _eventually(holiday_known), "the calendar event did not reach pagamentos-svc"
 
+    # March is over (PAG-01 pays only a finished month): the clock jumps to 01/04, without firing the schedules
+    # in between, and the tokens issued on 27/02 have expired by then.
+    control = stack["control_url"]
+    _ok(requests.post(f"{control}/relogio", json={"agora": "2027-04-01T10:00:00-03:00"}, timeout=TIMEOUT), 200)
+    stack["tokens"] = _ok(requests.get(f"{control}/tokens", timeout=TIMEOUT), 200)
     lines = _memo_lines_eventually(stack, "2027-03", "cumulacao_juizes",
                                    lambda ls: any(l["pessoa"] == "jz.campos" for l in ls))
     mine = [l for l in lines if l["pessoa"] == "jz.campos"]

@@ -34,36 +34,14 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 PARTNER = "FUZZ-PARCEIRO"
 TIMEOUT = 30
 
-# TEMPORARY — crashes already filed in issue 12 (point 4) and fixed on another branch.
-# (service, method, route template, status) the fuzzer tolerates until that branch is merged; delete the
-# entries (and this comment) then. Anything else is a finding.
-KNOWN_UNTIL_INPUTS_MERGED: frozenset[tuple[str, str, str, int]] = frozenset({
-    # point 4: GET /memorandos?competencia=0000-01 — DomainError not translated
-    ("pagamentos", "GET", "/memorandos", 500),
-    # point 4: a time with a zone (jornada_inicio "06:00:00Z") — naive vs aware comparison in cooperacao
-    ("cooperacao", "PUT", "/servidores/{servidor}", 500),
-    ("cooperacao", "POST", "/importacao", 500),
-    # point 4: a memo id shorter than 8 characters — IndexError in pagamentos/domain/memos.py
-    *(("pagamentos", method, path, 500) for method, path in (
-        ("GET", "/memorandos/{memorando}"), ("PATCH", "/memorandos/{memorando}"),
-        ("GET", "/memorandos/{memorando}/csv"), ("GET", "/memorandos/{memorando}/pdf"),
-        ("POST", "/memorandos/{memorando}/assinatura"), ("POST", "/memorandos/{memorando}/envio"))),
-})
-
-
 @dataclass
 class Findings:
     service: str
     sent: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
-    tolerated: Counter = field(default_factory=Counter)
     problems: dict[tuple[str, str, int, str], str] = field(default_factory=dict)
 
     def add(self, label: str, status: int, what: str, example: str) -> None:
-        method, path = label.split(" ", 1)
-        if (self.service, method, path, status) in KNOWN_UNTIL_INPUTS_MERGED:
-            self.tolerated[(label, status)] += 1
-            return
         self.problems.setdefault((label, what, status, ""), example)
 
     def report(self) -> str:
@@ -164,6 +142,5 @@ def test_fuzz_service_answers_only_declared_statuses_as_problems(fuzz_stack, ser
 
     total = sum(count for label, count in findings.sent.items() if label != "unsendable")
     print(f"\n{service}: {len(operations)} operations, {total} requests, statuses "
-          f"{dict(sorted(findings.statuses.items()))}, unsendable {findings.sent['unsendable']}, "
-          f"tolerated (known, fixed elsewhere) {sum(findings.tolerated.values())}")
+          f"{dict(sorted(findings.statuses.items()))}, unsendable {findings.sent['unsendable']}")
     assert not findings.problems, findings.report()

@@ -81,3 +81,19 @@ def test_a_pdf_asked_without_accepting_a_pdf_is_a_406_problem_naming_the_header(
     r = client_of("pagamentos").http.get("/memorandos/2026-01-plantao_magistrados/pdf", headers=headers)
     assert r.status_code == 406, r.body
     assert problem(r)["field"] == "Accept" and "application/pdf" in problem(r)["detail"]
+
+
+@pytest.mark.parametrize("service,method,path,headers", [
+    ("pagamentos", "POST", "/execucoes", DIMAG),
+    ("cooperacao", "PUT", "/servidores/ana", ADMIN),
+])
+def test_chalice_s_own_415_is_a_problem_with_a_correlation_id(client_of, service, method, path, headers):
+    """Chalice refuses a Content-Type inside the Lambda, where API Gateway's GatewayResponses cannot reach."""
+    r = client_of(service).http.request(method, path, body="<x/>",
+                                        headers={**headers, "Content-Type": "application/xml",
+                                                 "X-Correlation-Id": "teste-415"})
+    assert r.status_code == 415, r.body
+    body = problem(r)
+    assert body["code"] == "TIPO_NAO_SUPORTADO" and body["field"] == "Content-Type"
+    assert body["correlation_id"] == "teste-415" and r.headers["X-Correlation-Id"] == "teste-415"
+    assert "Code" not in body and "xml" not in body["detail"]

@@ -38,3 +38,7 @@ def test_plan_04_portaria_pdf_and_text_are_served_to_staff_as_stored_and_never_p
         assert world.get(path, bearer("visitante")).status_code == 403
     assert world.get("/portarias/MI/2027/9/texto", SERVANT).status_code == 404
     assert world.get("/portarias/MI/abc/1/pdf", {**SERVANT, "Accept": "application/pdf"}).status_code == 404
+
+    refused = world.get("/portarias/MI/2027/1/pdf", SERVANT)  # no Accept: application/pdf
+    assert refused.status_code == 406 and refused.headers["Content-Type"] == "application/problem+json"
+    assert '"field":"Accept"' in (refused.body.decode() if isinstance(refused.body, bytes) else refused.body)

@@ -336,7 +336,7 @@ def get_memo_csv(ctx: RequestContext, query: CsvQuery, memorando: str) -> Respon
         "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f'attachment; filename="{memorando}.csv"'})
 
 
-@routes.route("/memorandos/{memorando}/pdf", methods=["GET"], roles=READ_ROLES,
+@routes.route("/memorandos/{memorando}/pdf", methods=["GET"], roles=READ_ROLES, errors={406},
               summary="PDF para assinatura (envie Accept: application/pdf)")
 def get_memo_pdf(ctx: RequestContext, memorando: str) -> Response:
     require_accept(ctx.headers, "application/pdf")

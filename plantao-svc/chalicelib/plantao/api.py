@@ -27,6 +27,7 @@ from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
+from courtlib.http.responses import require_accept
 from courtlib.http.validation import MONTH_PATTERN
 
 TITLE = "plantao-svc — Plantão judiciário e calendário do tribunal"
@@ -632,9 +633,10 @@ def _portaria_document(ctx: RequestContext, serie: str, ano: str, numero: str, k
         return ctx.deps.service.portaria_document(serie, int(ano), int(numero), kind)
 
 
-@routes.route("/portarias/{serie}/{ano}/{numero}/pdf", methods=["GET"], roles=STAFF,
+@routes.route("/portarias/{serie}/{ano}/{numero}/pdf", methods=["GET"], roles=STAFF, errors={406},
               summary="O PDF da portaria, como guardado na aprovação (envie Accept: application/pdf)")
 def get_portaria_pdf(ctx: RequestContext, serie: str, ano: str, numero: str) -> Response:
+    require_accept(ctx.headers, "application/pdf")
     data = _portaria_document(ctx, serie, ano, numero, "pdf")
     return Response(body=data, status_code=200, headers={
         "Content-Type": "application/pdf",

@@ -50,6 +50,7 @@ _PROBLEM_RESPONSES = {
     "401": ("NaoAutenticado", "Credenciais ausentes ou inválidas"),
     "403": ("Proibido", "Perfil sem permissão"),
     "404": ("NaoEncontrado", "Recurso não encontrado"),
+    "406": ("FormatoNaoAceito", "O cabeçalho Accept não aceita o formato do recurso (ex.: application/pdf)"),
     "409": ("Conflito", "Conflito com o estado atual ou requisição idempotente em andamento"),
     "413": ("CorpoGrandeDemais", "Corpo acima do limite aceito"),
     "415": ("TipoDeMidiaNaoSuportado", "Content-Type não aceito pela rota"),
