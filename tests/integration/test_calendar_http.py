@@ -207,3 +207,8 @@ def test_cal_01_an_unregistered_municipality_is_a_422_naming_municipio_and_write
                  f"/calendario/dias?ano=2027&municipio={municipio}"):
         read = client_of("pagamentos").http.get(path)
         assert read.status_code == 422 and read.json_body["field"] == "municipio", path
+
+
+def test_cal_01_an_empty_municipio_query_asks_for_the_tribunal_as_a_whole(client_of):
+    status = client_of("pagamentos").http.get("/calendario/situacao/2026-12-22?municipio=")
+    assert status.status_code == 200 and status.json_body["municipio"] is None

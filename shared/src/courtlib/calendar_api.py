@@ -113,9 +113,10 @@ def _out(entry: CalendarEntry) -> DiaOut:
                   descricao=entry.description, decretado_em=entry.decreed_on)
 
 
-def _municipality(ctx: RequestContext, text: str | None) -> str | None:
-    """CAL-01: the IBGE code of a municipality given by code or name, among the tribunal's; None stays None."""
-    if text is None:
+def _municipality(ctx: RequestContext, text: str | None, *, from_query: bool = False) -> str | None:
+    """CAL-01: the IBGE code of a municipality given by code or name, among the tribunal's; None stays None, and
+    so does an empty query parameter ``?municipio=`` when ``from_query`` (the tribunal as a whole)."""
+    if text is None or (from_query and not text.strip()):
         return None
     try:
         return resolve_municipality(text, ctx.deps.config.municipios_registrados)
@@ -130,7 +131,7 @@ def _years(start: date, end: date) -> range:
 @calendar_read_routes.route("/calendario/dias", methods=["GET"], public=True, query=AnoQuery,
                             response=DiasDoAno, summary="Dias sem expediente registrados pelo tribunal num ano")
 def list_days(ctx: RequestContext, query: AnoQuery) -> DiasDoAno:
-    municipio = _municipality(ctx, query.municipio)
+    municipio = _municipality(ctx, query.municipio, from_query=True)
     entries = ctx.deps.calendar.entries_for_year(query.ano)
     if municipio:
         entries = [e for e in entries if e.municipality is None or e.applies_to(municipality_key(municipio), None)]
@@ -140,7 +141,7 @@ def list_days(ctx: RequestContext, query: AnoQuery) -> DiasDoAno:
 @calendar_read_routes.route("/calendario/dias-uteis", methods=["GET"], public=True, query=PeriodoQuery,
                             response=DiasUteis, summary="Conta os dias úteis de um período (CAL-01, CAL-02)")
 def count_dias_uteis(ctx: RequestContext, query: PeriodoQuery) -> DiasUteis:
-    municipio = _municipality(ctx, query.municipio)
+    municipio = _municipality(ctx, query.municipio, from_query=True)
     calendar = ctx.deps.calendar.calendar_for(ctx.deps.config, _years(query.inicio, query.fim))
     closed = [DiaSemExpediente(data=day, motivo=calendar.reason_not_dia_util(day, municipio) or "")
               for day in calendar.non_working_days(query.inicio, query.fim, municipio)]
@@ -153,7 +154,7 @@ def count_dias_uteis(ctx: RequestContext, query: PeriodoQuery) -> DiasUteis:
                             response=SituacaoDoDia, summary="Diz se um dia é útil e, se não for, por quê")
 def day_status(ctx: RequestContext, query: MunicipioQuery, data: str) -> SituacaoDoDia:
     day = _parse_day(data)
-    municipio = _municipality(ctx, query.municipio)
+    municipio = _municipality(ctx, query.municipio, from_query=True)
     calendar = ctx.deps.calendar.calendar_for(ctx.deps.config, [day.year])
     reason = calendar.reason_not_dia_util(day, municipio)
     return SituacaoDoDia(data=day, municipio=municipio, dia_util=reason is None, motivo=reason)
@@ -187,7 +188,7 @@ def remove_day(ctx: RequestContext, query: MunicipioQuery, data: str, tipo: str)
     day = _parse_day(data)
     if tipo not in {kind.value for kind in EntryKind}:
         raise ProblemError.unprocessable("VALIDACAO", f"tipo desconhecido: {tipo}", field="tipo")
-    municipio = _municipality(ctx, query.municipio)
+    municipio = _municipality(ctx, query.municipio, from_query=True)
     settings = ctx.deps.settings
     model = ctx.deps.calendar.model
     pk, sk = calendar_keys(day, tipo, municipio)
