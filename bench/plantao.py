@@ -32,6 +32,17 @@ REGIONS, COMARCAS_PER_REGION, JUIZOS_PER_COMARCA, DESEMBARGADORES = 10, 9, 10, 1
 GOAL_SECONDS, GOAL_P50, GOAL_P99 = 2.0, 3.0, 6.0
 
 
+def _municipio(r: int, c: int) -> str:
+    """Comarca C<r><c>'s municipality: the capital for the first, then the other registered ones (CAL-01)."""
+    from courtlib.config import TribunalConfig
+
+    capital = TribunalConfig().capital.ibge
+    if (r, c) == (0, 0):
+        return capital
+    others = sorted(code for code in TribunalConfig().municipios_registrados if code != capital)
+    return others[r * COMARCAS_PER_REGION + c - 1]
+
+
 def state() -> dict[str, Any]:
     """Reference data of a whole state (≈900 judges, 90 comarcas, ≈180 desembargadores)."""
     regions, comarcas, juizos, magistrates = [], [], [], []
@@ -39,7 +50,7 @@ def state() -> dict[str, Any]:
         regions.append({"id": f"R{r + 1:02d}", "nome": f"{r + 1}ª Região", "ordem": r + 1})
         for c in range(COMARCAS_PER_REGION):
             comarca = f"C{r:02d}{c:02d}"
-            municipio = "5103403" if (r, c) == (0, 0) else f"59{r:02d}{c:02d}0"
+            municipio = _municipio(r, c)
             comarcas.append({"id": comarca, "nome": f"Comarca {comarca}", "municipio": municipio,
                              "regiao": f"R{r + 1:02d}", "ordem": c + 1, "entrancia": "especial" if r == 0 else "inicial"})
             for v in range(JUIZOS_PER_COMARCA):
@@ -67,7 +78,7 @@ def _municipal_holidays() -> list[dict[str, Any]]:
     for r in range(REGIONS):
         for c in range(1, 4):
             day = weekdays[(r * 3 + c) % len(weekdays)]
-            out.append({"data": day.isoformat(), "tipo": "feriado_municipal", "municipio": f"59{r:02d}{c:02d}0",
+            out.append({"data": day.isoformat(), "tipo": "feriado_municipal", "municipio": _municipio(r, c),
                         "descricao": f"Aniversário da Comarca C{r:02d}{c:02d} (bench)", "decretado_em": "2029-12-01"})
     return out
 

@@ -170,3 +170,45 @@ def test_partner_keys_are_administered_by_admin(client_of):
     assert sign_request("TJSC", created.json_body["segredo"], "GET", "/x")["X-Parceiro-Id"] == "TJSC"
     assert client.http.delete("/admin/parceiros/TJSC", headers=ADMIN).status_code == 204
     assert client.http.delete("/admin/parceiros/TJXX", headers=ADMIN).status_code == 404
+
+
+@pytest.mark.parametrize("given", ["Várzea Grande", "varzea grande"])
+def test_cal_01_a_municipal_holiday_given_by_name_is_stored_by_ibge_code_and_counts_by_code_and_name(
+        client_of, given):
+    plantao = client_of("plantao")
+    created = _post(plantao, {"data": "2027-09-14", "tipo": "feriado_municipal", "municipio": given,
+                              "descricao": "Feriado de Várzea Grande (teste)", "decretado_em": "2027-01-10"})
+    assert created.status_code == 201, created.body
+    assert created.json_body["municipio"] == "5108402"
+    listed = plantao.http.get("/calendario/dias?ano=2027").json_body["itens"]
+    assert [i["municipio"] for i in listed if i["data"] == "2027-09-14"] == ["5108402"]
+    for asked in ("5108402", "Várzea Grande", "VARZEA GRANDE"):
+        status = plantao.http.get(f"/calendario/situacao/2027-09-14?municipio={asked}")
+        assert status.status_code == 200, status.body
+        assert status.json_body["dia_util"] is False, asked
+        assert status.json_body["municipio"] == "5108402"
+    assert plantao.http.get("/calendario/situacao/2027-09-14?municipio=Cuiab%C3%A1").json_body["dia_util"] is True
+    counted = plantao.http.get("/calendario/dias-uteis?inicio=2027-09-13&fim=2027-09-17&municipio=varzea%20grande")
+    assert counted.json_body["dias_uteis"] == 4
+
+
+@pytest.mark.parametrize("municipio", ["9999999", "Atlantis"])
+def test_cal_01_an_unregistered_municipality_is_a_422_naming_municipio_and_writes_nothing(client_of, municipio):
+    plantao = client_of("plantao")
+    response = _post(plantao, {"data": "2027-09-15", "tipo": "feriado_municipal", "municipio": municipio,
+                               "descricao": "Feriado de lugar nenhum", "decretado_em": "2027-01-10"})
+    assert response.status_code == 422, response.body
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json_body["field"] == "municipio" and "município" in response.json_body["detail"]
+    listed = plantao.http.get("/calendario/dias?ano=2027")
+    assert "2027-09-15" not in [item["data"] for item in listed.json_body["itens"]]
+    for path in (f"/calendario/situacao/2027-09-15?municipio={municipio}",
+                 f"/calendario/dias-uteis?inicio=2027-09-13&fim=2027-09-17&municipio={municipio}",
+                 f"/calendario/dias?ano=2027&municipio={municipio}"):
+        read = client_of("pagamentos").http.get(path)
+        assert read.status_code == 422 and read.json_body["field"] == "municipio", path
+
+
+def test_cal_01_an_empty_municipio_query_asks_for_the_tribunal_as_a_whole(client_of):
+    status = client_of("pagamentos").http.get("/calendario/situacao/2026-12-22?municipio=")
+    assert status.status_code == 200 and status.json_body["municipio"] is None

@@ -504,3 +504,26 @@ def test_plan_04_concurrent_approvals_get_distinct_consecutive_numbers(world):
     assert numbers == [1, 2] and calls[:2] == [None, None] and len(calls) == 3  # the loser read again
     counter = [i for i in world.items("PORTARIA#MI#2027") if i["sk"]["S"] == "CONTADOR"]
     assert counter[0]["last"]["N"] == "2"
+
+
+def test_plan_01_a_municipal_holiday_given_by_name_enters_the_municipal_scale_of_its_comarca(world):
+    """CAL-01 + PLAN-01: "varzea grande" is stored as 5108402, the code of comarca VGR's municipality."""
+    created = world.post("/calendario/dias", {"data": "2027-02-18", "tipo": "feriado_municipal",
+                                              "municipio": "varzea grande", "descricao": "Feriado municipal (teste)"},
+                         headers=ADMIN)
+    assert created.status_code == 201, created.body
+    scale = world.generate("2027-02", "municipal")
+    assert [day for day, _ in by_rotation(scale, "municipal:VGR")] == [18]
+    assert by_rotation(scale, "municipal:CHA") == []
+
+
+@pytest.mark.parametrize("part", ["comarcas", "zonas"])
+def test_plan_01_reference_data_with_an_unregistered_municipality_is_422_naming_municipio_and_writes_nothing(
+        world, part):
+    item = ({"id": "XXX", "nome": "Comarca fantasma", "municipio": "9999999", "regiao": "R2", "ordem": 9}
+            if part == "comarcas" else {"id": "Z99", "municipio": "9999999", "numero": 99})
+    response = world.put("/referencia", {part: [item]})
+    assert response.status_code == 422, response.body
+    assert response.json_body["field"] == "municipio" and "9999999" in response.json_body["detail"]
+    read = world.get("/referencia").json_body
+    assert item["id"] not in {c["id"] for c in read[part]}

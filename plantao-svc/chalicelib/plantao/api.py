@@ -61,7 +61,8 @@ class RegiaoIn(BaseModel):
 class ComarcaIn(BaseModel):
     id: str = Field(pattern=ID)
     nome: str = Field(min_length=2, max_length=200)
-    municipio: str = Field(pattern=r"^\d{7}$", description="Código IBGE")
+    municipio: str = Field(min_length=1, max_length=200,
+                           description="Código IBGE ou nome de um município do tribunal (guardado pelo código IBGE)")
     regiao: str = Field(pattern=ID)
     ordem: int = Field(ge=0, le=9999)
     entrancia: Literal["inicial", "intermediaria", "final", "especial"] = "inicial"
@@ -91,7 +92,8 @@ class MagistradoIn(BaseModel):
 
 class ZonaIn(BaseModel):
     id: str = Field(pattern=ID)
-    municipio: str = Field(pattern=r"^\d{7}$")
+    municipio: str = Field(min_length=1, max_length=200,
+                           description="Código IBGE ou nome de um município do tribunal (guardado pelo código IBGE)")
     numero: int = Field(ge=1, le=9999)
     juiz: str | None = Field(None, pattern=ID)
 

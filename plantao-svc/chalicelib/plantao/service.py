@@ -39,7 +39,7 @@ from chalicelib.plantao.domain.portaria import (
     portaria_text,
     series_for,
 )
-from chalicelib.plantao.domain.reference import Magistrate, ReferenceData, quadrimester_of
+from chalicelib.plantao.domain.reference import Magistrate, ReferenceData, in_registered_municipality, quadrimester_of
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao, Scale
 from courtlib.calendar import CourtCalendar
 from courtlib.calendar_store import CalendarRepository
@@ -145,6 +145,8 @@ class PlantaoService:
             attr, _to, from_ = REFERENCE_TYPES[tag]
             key = _identity(tag)
             new = [from_(i) for i in items]
+            if tag in ("COMARCA", "ZONA"):  # CAL-01: stored by the IBGE code of one of the tribunal's municipalities
+                new = [in_registered_municipality(n, self.config.municipios_registrados) for n in new]
             ids = {key(n) for n in new}
             merged[attr] = (*[x for x in getattr(current, attr) if key(x) not in ids], *new)
         candidate = replace(current, **merged, _index={})

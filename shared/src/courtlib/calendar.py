@@ -9,7 +9,7 @@ dictionary look-ups.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -75,6 +75,30 @@ def municipality_key(municipality: str | None) -> str | None:
         return None
     decomposed = unicodedata.normalize("NFKD", municipality.strip())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+class UnknownMunicipalityError(ValueError):
+    """CAL-01: a municipality that is not one of the tribunal's registered municipalities."""
+
+
+def resolve_municipality(text: str, registered: Mapping[str, str]) -> str:
+    """CAL-01: the IBGE code of ``text`` — an IBGE code, or a name folded for accents, case and spacing — among
+    ``registered`` (IBGE code → name, :attr:`courtlib.config.TribunalConfig.municipios_registrados`).
+
+    Raises :class:`UnknownMunicipalityError` (a ValueError) for anything else, blank included.
+    """
+    wanted = " ".join(text.split())
+    if wanted in registered:
+        return wanted
+    folded = municipality_key(wanted)
+    matches = [code for code, name in registered.items() if municipality_key(" ".join(name.split())) == folded]
+    if len(matches) == 1:
+        return matches[0]
+    shown = wanted[:60] or "(vazio)"
+    if matches:
+        raise UnknownMunicipalityError(f"município ambíguo: {shown!r}; informe o código IBGE")
+    raise UnknownMunicipalityError(f"município não cadastrado no tribunal: {shown!r}; "
+                                   "informe o código IBGE ou o nome de um município do tribunal")
 
 
 def _as_date(value: date | datetime, tz: ZoneInfo) -> date:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field, model_validator
 
 from courtlib import clock
-from courtlib.calendar import CalendarEntry, EntryKind
+from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
 from courtlib.calendar_store import CalendarRepository, calendar_keys, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.messaging.contracts import (
@@ -40,7 +40,8 @@ calendar_admin_routes = RouteSet(service="calendario", title="Calendário (admin
 class DiaIn(BaseModel):
     data: date
     tipo: CalendarKind
-    municipio: str | None = Field(None, description="Código IBGE ou nome; vazio para todo o tribunal")
+    municipio: str | None = Field(None, max_length=200, description="Código IBGE ou nome de um município do "
+                                  "tribunal (guardado pelo código IBGE); vazio para todo o tribunal")
     descricao: str = Field(min_length=3, max_length=200)
     decretado_em: date | None = Field(None, description="Data do ato; por padrão, hoje (CAL-03)")
 
@@ -112,6 +113,17 @@ def _out(entry: CalendarEntry) -> DiaOut:
                   descricao=entry.description, decretado_em=entry.decreed_on)
 
 
+def _municipality(ctx: RequestContext, text: str | None, *, from_query: bool = False) -> str | None:
+    """CAL-01: the IBGE code of a municipality given by code or name, among the tribunal's; None stays None, and
+    so does an empty query parameter ``?municipio=`` when ``from_query`` (the tribunal as a whole)."""
+    if text is None or (from_query and not text.strip()):
+        return None
+    try:
+        return resolve_municipality(text, ctx.deps.config.municipios_registrados)
+    except UnknownMunicipalityError as error:
+        raise ProblemError.unprocessable("VALIDACAO", str(error), field="municipio") from None
+
+
 def _years(start: date, end: date) -> range:
     return range(start.year, end.year + 1)
 
@@ -119,20 +131,22 @@ def _years(start: date, end: date) -> range:
 @calendar_read_routes.route("/calendario/dias", methods=["GET"], public=True, query=AnoQuery,
                             response=DiasDoAno, summary="Dias sem expediente registrados pelo tribunal num ano")
 def list_days(ctx: RequestContext, query: AnoQuery) -> DiasDoAno:
+    municipio = _municipality(ctx, query.municipio, from_query=True)
     entries = ctx.deps.calendar.entries_for_year(query.ano)
-    if query.municipio:
-        entries = [e for e in entries if e.municipality is None or e.applies_to(query.municipio, None)]
+    if municipio:
+        entries = [e for e in entries if e.municipality is None or e.applies_to(municipality_key(municipio), None)]
     return DiasDoAno(ano=query.ano, itens=[_out(e) for e in entries])
 
 
 @calendar_read_routes.route("/calendario/dias-uteis", methods=["GET"], public=True, query=PeriodoQuery,
                             response=DiasUteis, summary="Conta os dias úteis de um período (CAL-01, CAL-02)")
 def count_dias_uteis(ctx: RequestContext, query: PeriodoQuery) -> DiasUteis:
+    municipio = _municipality(ctx, query.municipio, from_query=True)
     calendar = ctx.deps.calendar.calendar_for(ctx.deps.config, _years(query.inicio, query.fim))
-    closed = [DiaSemExpediente(data=day, motivo=calendar.reason_not_dia_util(day, query.municipio) or "")
-              for day in calendar.non_working_days(query.inicio, query.fim, query.municipio)]
-    return DiasUteis(inicio=query.inicio, fim=query.fim, municipio=query.municipio,
-                     dias_uteis=calendar.dias_uteis_between(query.inicio, query.fim, query.municipio),
+    closed = [DiaSemExpediente(data=day, motivo=calendar.reason_not_dia_util(day, municipio) or "")
+              for day in calendar.non_working_days(query.inicio, query.fim, municipio)]
+    return DiasUteis(inicio=query.inicio, fim=query.fim, municipio=municipio,
+                     dias_uteis=calendar.dias_uteis_between(query.inicio, query.fim, municipio),
                      dias_sem_expediente=closed)
 
 
@@ -140,20 +154,22 @@ def count_dias_uteis(ctx: RequestContext, query: PeriodoQuery) -> DiasUteis:
                             response=SituacaoDoDia, summary="Diz se um dia é útil e, se não for, por quê")
 def day_status(ctx: RequestContext, query: MunicipioQuery, data: str) -> SituacaoDoDia:
     day = _parse_day(data)
+    municipio = _municipality(ctx, query.municipio, from_query=True)
     calendar = ctx.deps.calendar.calendar_for(ctx.deps.config, [day.year])
-    reason = calendar.reason_not_dia_util(day, query.municipio)
-    return SituacaoDoDia(data=day, municipio=query.municipio, dia_util=reason is None, motivo=reason)
+    reason = calendar.reason_not_dia_util(day, municipio)
+    return SituacaoDoDia(data=day, municipio=municipio, dia_util=reason is None, motivo=reason)
 
 
 @calendar_admin_routes.route("/calendario/dias", methods=["POST"], roles={"admin"}, body=DiaIn, response=DiaOut,
                              status=201, idempotent=True,
                              summary="Registra feriado municipal, ponto facultativo ou dia sem expediente")
 def register_day(ctx: RequestContext, body: DiaIn) -> DiaOut:
+    municipio = _municipality(ctx, body.municipio)  # CAL-01: stored by IBGE code, whatever the admin typed
     try:
-        entry = CalendarEntry(day=body.data, kind=EntryKind(body.tipo), municipality=body.municipio,
+        entry = CalendarEntry(day=body.data, kind=EntryKind(body.tipo), municipality=municipio,
                               description=body.descricao,
                               decreed_on=body.decretado_em or clock.now().astimezone(ctx.deps.config.tz).date())
-    except ValueError as error:  # the entry refuses a blank or reserved municipality ("", "*", "a#b")
+    except ValueError as error:  # the entry refuses what the model lets through (defence in depth)
         raise ProblemError.unprocessable("VALIDACAO", str(error), field="municipio") from None
     settings = ctx.deps.settings
     uow = UnitOfWork(settings)
@@ -172,12 +188,13 @@ def remove_day(ctx: RequestContext, query: MunicipioQuery, data: str, tipo: str)
     day = _parse_day(data)
     if tipo not in {kind.value for kind in EntryKind}:
         raise ProblemError.unprocessable("VALIDACAO", f"tipo desconhecido: {tipo}", field="tipo")
+    municipio = _municipality(ctx, query.municipio, from_query=True)
     settings = ctx.deps.settings
     model = ctx.deps.calendar.model
-    pk, sk = calendar_keys(day, tipo, query.municipio)
+    pk, sk = calendar_keys(day, tipo, municipio)
     uow = UnitOfWork(settings)
     uow.delete(model(pk=pk, sk=sk), condition=model.pk.exists())
-    uow.emit(new_event(CalendarDayRemoved(data=day, tipo=tipo, municipio=query.municipio),  # type: ignore[arg-type]
+    uow.emit(new_event(CalendarDayRemoved(data=day, tipo=tipo, municipio=municipio),  # type: ignore[arg-type]
                        tribunal=settings.tribunal, correlation_id=ctx.correlation_id, subject=day.isoformat()))
     try:
         uow.commit()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
 from datetime import date, time
 from decimal import Decimal
 from fractions import Fraction
@@ -33,6 +35,21 @@ Rounding = Literal["ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP"]
 
 class TribunalConfigError(ValueError):
     """A tribunal configuration (or an override of it) that cannot be accepted."""
+
+
+# IBGE code prefix of each UF whose municipalities ship with courtlib (courtlib/data/municipios-<code>.json).
+_SHIPPED_MUNICIPALITIES = {"MT": "51"}
+
+
+@lru_cache(maxsize=None)
+def shipped_municipalities(uf: str) -> Mapping[str, str] | None:
+    """IBGE code → official name of every municipality of ``uf``, from the data courtlib ships (read once, on
+    first use); None when courtlib ships none for that UF."""
+    prefix = _SHIPPED_MUNICIPALITIES.get(uf)
+    if prefix is None:
+        return None
+    text = resources.files("courtlib").joinpath(f"data/municipios-{prefix}.json").read_text(encoding="utf-8")
+    return dict(json.loads(text)["municipios"])
 
 
 class _Frozen(BaseModel):
@@ -299,6 +316,9 @@ class TribunalConfig(_Frozen):
     presidencia: PresidenciaConfig = PresidenciaConfig()  # PLAN-04/PAG-10: quem assina portarias e despachos
     uf: str = "MT"  # CAL-01: feriados estaduais da UF do tribunal
     capital: Municipio = Municipio(ibge="5103403", nome="Cuiabá")  # PLAN-01/PLAN-04 capital × interior
+    # CAL-01/PLAN-01: the municipalities of the tribunal's territory, IBGE code → official name; calendar days and
+    # comarcas name one of them. None: every municipality of the UF, from the IBGE list courtlib ships (MT only).
+    municipios: dict[str, str] | None = None
     timezone: str = "America/Sao_Paulo"  # DOMAIN.md: fuso de toda regra de data
     calendario: CalendarioConfig = CalendarioConfig()
     cooperacao: CooperacaoConfig = CooperacaoConfig()
@@ -323,6 +343,37 @@ class TribunalConfig(_Frozen):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"fuso horário desconhecido: {value!r}") from exc
         return value
+
+    @field_validator("municipios")
+    @classmethod
+    def _municipios(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("municipios: a lista não pode ser vazia")
+        for code, name in value.items():
+            if len(code) != 7 or not code.isascii() or not code.isdigit() or not name.strip():
+                raise ValueError(f"municipios: {code!r} → {name!r} não é código IBGE (7 dígitos) → nome")
+        return {code: name.strip() for code, name in value.items()}
+
+    @model_validator(mode="after")
+    def _registered(self) -> TribunalConfig:
+        registered = self.municipios if self.municipios is not None else shipped_municipalities(self.uf)
+        if registered is None:
+            raise ValueError(f"municipios: não há lista de municípios embutida para a UF {self.uf}; "
+                             "informe os municípios do tribunal (código IBGE → nome)")
+        if self.capital.ibge not in registered:
+            raise ValueError(f"a capital {self.capital.ibge} ({self.capital.nome}) não está entre os municipios")
+        return self
+
+    @property
+    def municipios_registrados(self) -> Mapping[str, str]:
+        """CAL-01: the tribunal's municipalities, IBGE code → official name."""
+        if self.municipios is not None:
+            return self.municipios
+        shipped = shipped_municipalities(self.uf)
+        assert shipped is not None  # the validator refused a config without them
+        return shipped
 
     @property
     def tz(self) -> ZoneInfo:

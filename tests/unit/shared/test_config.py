@@ -57,6 +57,8 @@ def test_the_config_is_frozen():
 def test_overrides_apply_deeply_and_keep_the_other_defaults():
     overrides = {
         "uf": "sc",
+        "capital": {"ibge": "4205407", "nome": "Florianópolis"},  # CAL-01: a UF without shipped municipalities
+        "municipios": {"4205407": "Florianópolis"},
         "cooperacao": {"horas_mensais_max": 30, "cotas": {"m2_por_unidade_mes": 3}},
         "calendario": {"recesso": {"inicio": {"dia": 22}}},
         "plantao": {"horarios": {"estadual": {"inicio": "09:00"}}},
@@ -105,7 +107,9 @@ def test_a_bad_override_is_refused_with_a_clear_error(overrides, fragment):
 
 
 def test_config_from_the_environment():
-    env = {"TRIBUNAL_ID": "TRE-RS", "TRIBUNAL_CONFIG_JSON": '{"uf": "RS"}'}
+    overrides = {"uf": "RS", "capital": {"ibge": "4314902", "nome": "Porto Alegre"},
+                 "municipios": {"4314902": "Porto Alegre"}}  # CAL-01: a UF without shipped municipalities
+    env = {"TRIBUNAL_ID": "TRE-RS", "TRIBUNAL_CONFIG_JSON": json.dumps(overrides)}
     config = tribunal_config_from_env(env)
     assert (config.tribunal_id, config.uf) == ("TRE-RS", "RS")
     assert tribunal_config_from_env({}).tribunal_id == "TRE-MT"

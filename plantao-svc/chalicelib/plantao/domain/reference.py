@@ -6,8 +6,12 @@ the judges designated for each quadrimester of the night scale. Plain, immutable
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TypeVar
+
+from chalicelib.plantao.domain.errors import PlantaoError
+from courtlib.calendar import UnknownMunicipalityError, resolve_municipality
 
 
 @dataclass(frozen=True)
@@ -182,3 +186,17 @@ def replace_many(items: Iterable[object], key: str, new: Iterable[object]) -> tu
     fresh = {getattr(n, key): n for n in new}
     kept = [i for i in items if getattr(i, key) not in fresh]
     return (*kept, *fresh.values())
+
+
+Placed = TypeVar("Placed", Comarca, Zone)
+
+
+def in_registered_municipality(item: Placed, registered: Mapping[str, str]) -> Placed:
+    """PLAN-01/CAL-01: the comarca or zone with its municipality (IBGE code or name) as the IBGE code of one of
+    the tribunal's ``registered`` municipalities — the key its municipal holidays are stored under."""
+    try:
+        code = resolve_municipality(item.municipio, registered)
+    except UnknownMunicipalityError as error:
+        label = "comarca" if isinstance(item, Comarca) else "zona"
+        raise PlantaoError("VALIDACAO", f"{label} {item.id}: {error}", field="municipio") from None
+    return replace(item, municipio=code)
