@@ -9,56 +9,27 @@ compared with the goal; a wall-clock goal is the point of this figure, so it is 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench.stats import median
+from devstack.process import StackDidNotStart, stack_process
 
-ROOT = Path(__file__).resolve().parents[1]
 GOAL_S = 5.0
 RUNS = 3
 START_TIMEOUT_S = 90.0
-SERVICES = ("cooperacao", "plantao", "distribuicao", "pagamentos")
-
-
-def _command(ready_file: Path) -> list[str]:
-    command = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0",
-               "--ready-file", str(ready_file)]
-    for service in SERVICES:
-        command += ["--port", f"{service}=0"]
-    return command
 
 
 def start_once(folder: Path) -> tuple[float, str]:
     """Seconds from spawning the stack to its ready file, and the banner's first line; the stack is stopped."""
-    ready_file, out = folder / "ready.json", folder / "stdout.txt"
-    ready_file.unlink(missing_ok=True)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT / "shared" / "src", ROOT / "infra",
-                                                                         ROOT))}
-    env.pop("AWS_ENDPOINT_URL", None)
-    with out.open("w") as stdout:
-        began = time.monotonic()
-        process = subprocess.Popen(_command(ready_file), cwd=ROOT, env=env, stdout=stdout,
-                                   stderr=subprocess.STDOUT)
-        try:
-            while not ready_file.exists():
-                if process.poll() is not None or time.monotonic() - began > START_TIMEOUT_S:
-                    raise RuntimeError("a pilha não ficou pronta: " + out.read_text()[-500:])
-                time.sleep(0.02)
-            seconds = time.monotonic() - began
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    banner = next((line for line in out.read_text().splitlines() if line.startswith("pronto em")), "")
+    try:
+        with stack_process(folder, start_timeout=START_TIMEOUT_S, stop_timeout=20) as stack:
+            seconds = stack.seconds_to_ready
+    except StackDidNotStart as error:
+        raise RuntimeError(str(error)[-500:]) from None
+    banner = next((line for line in stack.log.read_text().splitlines() if line.startswith("pronto em")), "")
     return seconds, banner
 
 

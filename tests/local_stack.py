@@ -6,11 +6,6 @@ valid data, which must not reach the end-to-end scenarios).
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +14,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("cooperacao", "plantao", "distribuicao", "pagamentos")
+from devstack.process import SERVICES, StackDidNotStart, stack_process  # noqa: F401 - SERVICES for the fuzzer
+
 START_TIMEOUT = 60
 STOP_TIMEOUT = 60  # after a fuzzing run the embedded AWS holds thousands of items and takes longer to stop
 
@@ -30,35 +25,13 @@ def running_stack(directory: Path, *, parameters: dict[str, str] | None = None,
                   now: str | None = None) -> Iterator[dict[str, Any]]:
     """Starts the stack (its clock at ``now``, ISO 8601, if given), yields its ready file (urls, tokens,
     outputs, control_url), stops it with Ctrl-C."""
-    ready_file = directory / "ready.json"
-    log_file = (directory / "stack.log").open("w")
-    command = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0",
-               "--ready-file", str(ready_file)]
-    for name, value in (parameters or {}).items():
-        command += ["--parameter", f"{name}={value}"]
-    if now is not None:
-        command += ["--agora", now]
-    for service in SERVICES:
-        command += ["--port", f"{service}=0"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT / "shared" / "src", ROOT / "infra", ROOT))}
-    env.pop("AWS_ENDPOINT_URL", None)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + START_TIMEOUT
-    while not ready_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"local stack did not start: see {log_file.name}\n" + Path(log_file.name).read_text()[-3000:])
-        time.sleep(0.1)
     try:
-        yield json.loads(ready_file.read_text())
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            assert process.wait(timeout=STOP_TIMEOUT) == 0, "Ctrl-C must stop the stack cleanly"
-        finally:
-            if process.poll() is None:
-                process.kill()
-            log_file.close()
+        with stack_process(directory, parameters=parameters, now=now, start_timeout=START_TIMEOUT,
+                           stop_timeout=STOP_TIMEOUT) as stack:
+            yield stack.ready
+    except StackDidNotStart as error:
+        pytest.fail(str(error))
+    assert stack.returncode == 0, "Ctrl-C must stop the stack cleanly"
 
 
 def demo_users_by_role() -> dict[str, list[str]]:

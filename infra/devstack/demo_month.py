@@ -15,10 +15,8 @@ table and where each document is, with a command to open it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +29,8 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from devstack.process import ROOT, StackDidNotStart, stack_process  # noqa: F401 - ROOT for the steps
+
 START = "2027-03-01T08:00:00-03:00"  # a Monday; next month's scales are generated on the 20th
 MONTH, NEXT_MONTH = "2027-03", "2027-04"
 CUIABA = "5103403"
@@ -158,35 +157,6 @@ class Demo:
 # --- running it ---------------------------------------------------------------------------------------------
 
 
-def _start_stack(workdir: Path) -> tuple[subprocess.Popen, dict[str, Any], Any]:
-    ready_file = workdir / "ready.json"
-    log = (workdir / "stack.log").open("w")
-    command = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0",
-               "--agora", START, "--parameter", "QueueVisibilityTimeout=1", "--ready-file", str(ready_file)]
-    for service in ("cooperacao", "plantao", "distribuicao", "pagamentos"):
-        command += ["--port", f"{service}=0"]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT / "shared" / "src", ROOT / "infra", ROOT))}
-    env.pop("AWS_ENDPOINT_URL", None)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while not ready_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            raise SystemExit("a pilha local não subiu:\n" + (workdir / "stack.log").read_text()[-3000:])
-        time.sleep(0.1)
-    return process, json.loads(ready_file.read_text()), log
-
-
-def _stop_stack(process: subprocess.Popen, log: Any) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-
-
 def play(demo: Demo, out: Any = sys.stdout) -> int:
     from devstack.demo_month_steps import STEPS
 
@@ -220,21 +190,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ready-file", help="usa a pilha já rodando que escreveu este arquivo (--ready-file do run)")
     args = parser.parse_args(argv)
     began = time.monotonic()
-    process = log = None
-    if args.ready_file:
-        ready = json.loads(Path(args.ready_file).read_text())
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="demo-"))
-        sys.stdout.write(f"subindo a pilha local (relógio em {START}; log em {workdir / 'stack.log'})...\n")
-        sys.stdout.flush()
-        process, ready, log = _start_stack(workdir)
-    try:
+    with contextlib.ExitStack() as running:
+        if args.ready_file:
+            ready = json.loads(Path(args.ready_file).read_text())
+        else:
+            workdir = Path(tempfile.mkdtemp(prefix="demo-"))
+            sys.stdout.write(f"subindo a pilha local (relógio em {START}; log em {workdir / 'stack.log'})...\n")
+            sys.stdout.flush()
+            try:
+                ready = running.enter_context(stack_process(workdir, now=START, stop_timeout=30,
+                                                            parameters={"QueueVisibilityTimeout": "1"})).ready
+            except StackDidNotStart as error:
+                raise SystemExit(str(error)) from None
         demo = Demo(urls=ready["urls"], control=ready["control_url"], tokens=dict(ready["tokens"]))
         demo.facts["outputs"] = ready.get("outputs", {})
         code = play(demo)
-    finally:
-        if process is not None:
-            _stop_stack(process, log)
     sys.stdout.write(f"\ndemo {'concluída' if code == 0 else 'interrompida'} em {time.monotonic() - began:.1f} s\n")
     return code
 
