@@ -18,6 +18,7 @@ from chalice.app import ChaliceViewError
 from courtlib.auth.partners import HEADER_NONCE, SignatureError, verify
 from courtlib.auth.principal import ANONYMOUS, Principal
 from courtlib.aws_failures import RETRY_AFTER_SECONDS, is_aws_failure
+from courtlib.errors import as_court_error
 from courtlib.http import problems as p
 from courtlib.http.context import RequestContext
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
@@ -83,7 +84,10 @@ class Dispatcher:
             problem = ProblemError(status, code, str(error) or p.TITLES.get(status, "Erro"))
             response = problem_response(problem, path, correlation_id)
         except Exception as error:
-            if is_aws_failure(error):
+            refusal = as_court_error(error)
+            if refusal is not None:
+                response = problem_response(p.problem_from_error(refusal), path, correlation_id)
+            elif is_aws_failure(error):
                 logger.warning("falha transitória da AWS", extra={
                     "rota": self.spec.path, "metodo": request.method, "erro": f"{type(error).__name__}: {error}"[:500]})
                 response = problem_response(p.service_unavailable(RETRY_AFTER_SECONDS), path, correlation_id)

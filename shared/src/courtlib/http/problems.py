@@ -11,6 +11,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from courtlib.errors import CourtError
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = os.environ.get("PROBLEM_TYPE_BASE", "https://tribunal.example/problemas/")
 
@@ -110,3 +112,9 @@ def internal_error() -> ProblemError:
 def service_unavailable(retry_after_s: int = 1) -> ProblemError:
     """A transient AWS failure (throttling, 5xx, a dropped connection): the client retries with the same key."""
     return ProblemError(503, UNAVAILABLE, UNAVAILABLE_DETAIL, headers={"Retry-After": str(retry_after_s)})
+
+
+def problem_from_error(error: CourtError) -> ProblemError:
+    """The one translation of the error model (:mod:`courtlib.errors`) to problem+json."""
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return ProblemError(error.status, error.code, error.detail, error.field, headers=headers, **error.extra)
