@@ -153,7 +153,7 @@ def _concurrent(emit: Callable[[str], None], label: str, where: str, settings: A
                 try:
                     own.distribute(_command(orgao, next(ids)))
                     outcome = "sorteados"
-                except Exception as error:  # noqa: BLE001 - counted and reported
+                except Exception as error:
                     outcome = type(error).__name__
             with lock:
                 results[outcome] += 1

@@ -49,7 +49,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def client(endpoint: str):  # noqa: ANN201 - a boto3 DynamoDB client
+def client(endpoint: str):
     import boto3
 
     return boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION,
@@ -75,7 +75,7 @@ def dynamodb_local() -> Iterator[str]:
             try:
                 client(endpoint).list_tables()
                 break
-            except Exception as error:  # noqa: BLE001 - not up yet
+            except Exception as error:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise Unavailable(f"o DynamoDB Local não respondeu em {START_TIMEOUT_S:.0f} s") from error
                 time.sleep(0.2)

@@ -247,6 +247,7 @@ def run(emit: Callable[[str], None],
     """Prints section 2, then runs ``then(stack, base, counter)`` on the same stack (the services' sections); False if a read
     (or ``then``) failed — a harness or app error, not a missed goal."""
     import requests
+
     from devstack.stack import EPHEMERAL, LocalStack
 
     emit(f"2. Leituras HTTP na pilha local (Stage bench, {SERVICE}-svc; {WARMUP} de aquecimento, "
@@ -271,7 +272,7 @@ def run(emit: Callable[[str], None],
                 try:
                     result = measure_read(read, http, stack.urls[SERVICE], gateway,
                                           stack.tokens[read.user] if read.user else None, counter, until)
-                except Exception as error:  # noqa: BLE001 - reported, the other reads still run
+                except Exception as error:
                     ok = False
                     emit(f"   {read.label}: ERRO {type(error).__name__}: {error}")
                     continue
@@ -289,7 +290,7 @@ def run(emit: Callable[[str], None],
             emit("")
             try:
                 ok = then(stack, base, counter) and ok
-            except Exception as error:  # noqa: BLE001 - reported; the stack still stops
+            except Exception as error:
                 emit(f"   ERRO {type(error).__name__}: {error}")
                 ok = False
     return ok

@@ -160,6 +160,7 @@ def run(emit: Callable[[str], None], stack: Any, base: Any, counter: AwsCallCoun
     The doubling is :func:`run_doubling`, on DynamoDB Local.
     """
     import requests
+
     from devstack.apps import load_app
 
     load_app(SERVICE)

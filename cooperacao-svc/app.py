@@ -1,10 +1,10 @@
 """cooperacao-svc: servants' cooperation requests and judicial cooperation between courts — composition root."""
 
 from chalice import Chalice, CognitoUserPoolAuthorizer
-
 from chalicelib.cooperacao import api, consumers
 from chalicelib.cooperacao.deps import CooperacaoDeps
 from chalicelib.cooperacao.settings import get_settings
+
 from courtlib.service import http_blueprints, lambda_handlers
 
 deps = CooperacaoDeps(get_settings())

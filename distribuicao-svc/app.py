@@ -1,10 +1,10 @@
 """distribuicao-svc: random, equal and verifiable distribution of cases — composition root."""
 
 from chalice import Chalice, CognitoUserPoolAuthorizer
-
 from chalicelib.distribuicao import api, consumers
 from chalicelib.distribuicao.deps import DistribuicaoDeps
 from chalicelib.distribuicao.settings import get_settings
+
 from courtlib.service import http_blueprints, lambda_handlers
 
 deps = DistribuicaoDeps(get_settings())

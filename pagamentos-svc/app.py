@@ -1,10 +1,10 @@
 """pagamentos-svc: the monthly payment memos to the payroll division — composition root."""
 
 from chalice import Chalice, CognitoUserPoolAuthorizer
-
 from chalicelib.pagamentos import api, consumers
 from chalicelib.pagamentos.deps import PagamentosDeps
 from chalicelib.pagamentos.settings import get_settings
+
 from courtlib.service import http_blueprints, lambda_handlers
 
 deps = PagamentosDeps(get_settings())

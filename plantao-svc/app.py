@@ -1,10 +1,10 @@
 """plantao-svc: on-duty scales (plantão) and the court calendar, which it owns — composition root."""
 
 from chalice import Chalice, CognitoUserPoolAuthorizer
-
 from chalicelib.plantao import api, consumers
 from chalicelib.plantao.deps import PlantaoDeps
 from chalicelib.plantao.settings import get_settings
+
 from courtlib.service import http_blueprints, lambda_handlers
 
 deps = PlantaoDeps(get_settings())

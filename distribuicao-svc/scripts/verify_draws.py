@@ -62,7 +62,7 @@ def candidatos_pela_regra(contagens_antes):
 
 def valor_aleatorio(semente, log, processo, seq):
     digitos = "".join(ch for ch in processo if ch.isdigit())
-    mensagem = f"{log}|{digitos}|{seq}".encode("utf-8")
+    mensagem = f"{log}|{digitos}|{seq}".encode()
     return hmac.new(semente, mensagem, hashlib.sha256).digest()
 
 

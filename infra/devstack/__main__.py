@@ -159,7 +159,7 @@ def _call(method: str, path: str, control: str, body: Any = None) -> tuple[int, 
     request = urllib.request.Request(control.rstrip("/") + path, method=method, data=data,
                                      headers={"Content-Type": "application/json"} if body is not None else {})
     try:
-        with urllib.request.urlopen(request, timeout=900) as response:  # noqa: S310 - localhost
+        with urllib.request.urlopen(request, timeout=900) as response:
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")

@@ -26,9 +26,9 @@ from datetime import timedelta
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 from chalice.app import Chalice, CognitoUserPoolAuthorizer
 from chalice.local import LambdaContext, LocalGatewayAuthorizer, NotAuthorizedError
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from courtlib import clock
 from devstack.demo import DEMO_PASSWORD, DemoUser

@@ -251,7 +251,7 @@ def forget_shard_iterator(account: str, region: str, iterator: str | None) -> No
         from moto.dynamodbstreams.models import dynamodbstreams_backends
 
         dynamodbstreams_backends[account][region].shard_iterators.pop(iterator, None)
-    except Exception:  # noqa: BLE001 - an optimisation only
+    except Exception:
         log.debug("could not forget shard iterator", exc_info=True)
 
 

@@ -13,7 +13,7 @@ the tribunal's time zone (``dateutil.relativedelta``: 31/01 + P1M = 28/02 or 29/
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -65,17 +65,17 @@ def parse_moment(text: Any) -> datetime:
     if moment is None or moment.tzinfo is None:
         raise ClockRequestError(422, "RELOGIO_DATA_INVALIDA", "agora",
                                 "agora deve ser data e hora ISO 8601 com fuso, como \"2027-03-01T09:00:00-03:00\".")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def step(duration: relativedelta, tz: tzinfo) -> Any:
     """The function ``now → now + duration``, with calendar steps taken in ``tz``."""
     def move(start: datetime) -> datetime:
-        return (start.astimezone(tz) + duration).astimezone(timezone.utc)
+        return (start.astimezone(tz) + duration).astimezone(UTC)
     return move
 
 
 def clock_body(moment: datetime, tz: tzinfo, frozen: bool = False) -> dict[str, Any]:
     return {"agora": moment.astimezone(tz).isoformat(timespec="seconds"),
-            "agora_utc": moment.astimezone(timezone.utc).isoformat(timespec="seconds"),
+            "agora_utc": moment.astimezone(UTC).isoformat(timespec="seconds"),
             "hoje": moment.astimezone(tz).date().isoformat(), "congelado": frozen}

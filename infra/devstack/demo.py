@@ -140,7 +140,7 @@ def _seed_service(base: str, tokens: Mapping[str, str], steps: Sequence[SeedStep
             "Idempotency-Key": step.idempotency_key,
         })
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - localhost only
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 status = response.status
         except urllib.error.HTTPError as error:
             status = error.code

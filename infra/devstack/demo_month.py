@@ -93,9 +93,9 @@ class Demo:
 
     def signed(self, service: str, method: str, path: str, partner: str, secret: str, body: Any = None,
                expected: tuple[int, ...] = (200, 201)) -> Any:
-        from courtlib.auth.partners import sign_request
-
         from datetime import datetime
+
+        from courtlib.auth.partners import sign_request
 
         raw = json.dumps(body) if body is not None else ""
         stamp = datetime.fromisoformat(self.today_state()["agora_utc"])  # the partner's clock agrees with the court's

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalice.app import Chalice
@@ -122,7 +122,7 @@ def dynamodb_event(records: Iterable[Mapping[str, Any]], stream_arn: str, region
 
 def scheduled_event(rule_arn: str, region: str, account: str, when: datetime | None = None) -> dict[str, Any]:
     """The EventBridge "Scheduled Event" a rule delivers to its Lambda target."""
-    when = (when or clock.now()).astimezone(timezone.utc)
+    when = (when or clock.now()).astimezone(UTC)
     return {
         "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
         "account": account, "time": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "region": region,
@@ -224,7 +224,7 @@ class SqsPoller(Worker):
                 messages = self.sqs.receive_message(
                     QueueUrl=self.queue_url, MaxNumberOfMessages=self.batch_size, WaitTimeSeconds=1,
                     AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
-            except Exception:  # noqa: BLE001 - the poller outlives a failed call, as Lambda's does
+            except Exception:
                 if not self.stop_event.is_set():
                     log.exception("%s: ReceiveMessage falhou", self.name)
                     self.stop_event.wait(1.0)
@@ -242,7 +242,7 @@ class SqsPoller(Worker):
         event = sqs_event(messages, self.queue_arn, self.target.region)
         try:
             result = self.target.invoke(event)
-        except Exception:  # noqa: BLE001 - Lambda semantics: the batch stays in the queue
+        except Exception:
             log.exception("%s: o handler falhou; o lote volta à fila após o visibility timeout", self.name)
             return
         failed = failed_item_ids(result, [m["MessageId"] for m in messages])
@@ -255,7 +255,7 @@ class SqsPoller(Worker):
             try:
                 response = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
                     {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
-            except Exception:  # noqa: BLE001 - as Lambda's poller: the messages come back and are applied once
+            except Exception:
                 log.warning("%s: DeleteMessageBatch falhou; as mensagens voltam após o visibility timeout",
                             self.name, exc_info=True)
                 continue
@@ -289,7 +289,7 @@ class StreamPoller(Worker):
                     iterator = (self._iterator("AFTER_SEQUENCE_NUMBER", last_sequence) if last_sequence
                                 else self._iterator("TRIM_HORIZON"))
                 response = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 if not self.stop_event.is_set():
                     log.exception("%s: GetRecords falhou", self.name)
                     self.stop_event.wait(1.0)
@@ -330,7 +330,7 @@ class StreamPoller(Worker):
         sequence_numbers = [r["dynamodb"]["SequenceNumber"] for r in records]
         try:
             result = self.target.invoke(dynamodb_event(records, self.stream_arn, self.target.region))
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("%s: o handler falhou; o lote será repetido", self.name)
             return sequence_numbers[0]
         failed = failed_item_ids(result, sequence_numbers)
@@ -414,7 +414,7 @@ class Scheduler(threading.Thread):
             result = entry.fire(when)
             log.info("agendamento %s/%s executado: %s", entry.target.service, entry.target.name,
                      json.dumps(result, default=str, ensure_ascii=False)[:200])
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("agendamento %s/%s falhou", entry.target.service, entry.target.name)
 
     def advance(self, settable: Any, move: Callable[[datetime], datetime], settle: Callable[[], Any] = lambda: None,
@@ -480,13 +480,13 @@ def _frequent(schedule: Any, around: datetime) -> bool:
 
 
 def _run(entry: ScheduledTarget, at: datetime, *, coalesced: bool) -> dict[str, Any]:
-    row: dict[str, Any] = {"instante": at.astimezone(timezone.utc).isoformat(), "servico": entry.target.service,
+    row: dict[str, Any] = {"instante": at.astimezone(UTC).isoformat(), "servico": entry.target.service,
                            "handler": entry.target.name, "expressao": entry.expression}
     if coalesced:
         row["agrupado"] = True
     try:
         row["resultado"] = entry.fire(at)
-    except Exception as error:  # noqa: BLE001 - reported in the answer, as a failed invocation in CloudWatch
+    except Exception as error:
         log.exception("agendamento %s/%s falhou", entry.target.service, entry.target.name)
         row["erro"] = f"{type(error).__name__}: {error}"
     return row

@@ -130,7 +130,7 @@ class _QuietRequestHandler(ChaliceRequestHandler):
         self._status = code
         super().send_response(code, message)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -202,10 +202,10 @@ class ControlServer:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # see _QuietRequestHandler
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0].rstrip("/")
                 if path == "":
                     self._send(200, control.describe())
@@ -216,7 +216,7 @@ class ControlServer:
                 else:
                     self._send(404, {"erro": f"rota desconhecida: {self.path}"})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 path = self.path.split("?", 1)[0].rstrip("/")
@@ -231,7 +231,7 @@ class ControlServer:
                     result = control.fire(match.group(1), match.group(2))
                 except KeyError as error:
                     self._send(404, {"erro": str(error.args[0] if error.args else error)})
-                except Exception as error:  # noqa: BLE001 - reported to the caller
+                except Exception as error:
                     log.exception("agendamento %s/%s falhou", match.group(1), match.group(2))
                     self._send(500, {"erro": f"{type(error).__name__}: {error}"})
                 else:
@@ -257,7 +257,7 @@ class ControlServer:
                     self._send(error.status, error.problem(), "application/problem+json")
                 except InvalidCredentials:
                     self._problem(401, "CREDENCIAIS_INVALIDAS", None, "Usuário ou senha inválidos.")
-                except Exception as error:  # noqa: BLE001 - reported to the caller
+                except Exception as error:
                     log.exception("controle %s falhou", path)
                     self._send(500, {"erro": f"{type(error).__name__}: {error}"})
 

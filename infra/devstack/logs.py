@@ -68,7 +68,7 @@ class PerServiceFiles(logging.Handler):
             stream = self._file(current_service() or "devstack")
             with self.lock:  # type: ignore[union-attr] - logging.Handler creates it
                 stream.write(line + "\n")
-        except Exception:  # noqa: BLE001 - logging must not break the request
+        except Exception:
             self.handleError(record)
 
     def close(self) -> None:

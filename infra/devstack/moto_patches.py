@@ -156,14 +156,14 @@ def _restore(table: Any, slot: tuple[Any, Any], item: Any) -> None:
 
 def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
     """moto's ``transact_write_items`` with an in-place undo instead of table copies (see the module)."""
+    from moto.dynamodb.comparisons import get_filter_expression as filter_expression
     from moto.dynamodb.exceptions import (
+        MockValidationException,
         MultipleTransactionsException,
         TooManyTransactionsException,
         TransactionCanceledException,
         TransactWriteSingleOpException,
     )
-    from moto.dynamodb.comparisons import get_filter_expression as filter_expression
-    from moto.dynamodb.exceptions import MockValidationException
     from moto.dynamodb.models.dynamo_type import Item
 
     if len(transact_items) > 100:
@@ -217,7 +217,7 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
             for position, (op_type, op, table, key) in enumerate(plan):
                 try:
                     _apply(self, op_type, op, key)
-                except Exception as error:  # noqa: BLE001 - moto reports any failure as a cancellation reason
+                except Exception as error:
                     errors[position] = (type(error).__name__, str(error), None)
                     raise
         except Exception as failure:

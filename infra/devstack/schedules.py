@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 _RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
@@ -53,7 +53,7 @@ class CronSchedule:
         from croniter import CroniterBadDateError, croniter
 
         try:
-            return croniter(self.croniter_expression, _utc(after)).get_next(datetime).astimezone(timezone.utc)
+            return croniter(self.croniter_expression, _utc(after)).get_next(datetime).astimezone(UTC)
         except CroniterBadDateError:
             return None
 
@@ -128,4 +128,4 @@ def _day_of_week_item(item: str) -> str:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -47,7 +47,7 @@ _Loader.add_multi_constructor("!", _construct_tag)
 
 def load_template(path: str | Path) -> dict[str, Any]:
     """A CloudFormation template (YAML or JSON) as plain data, short tags in their long form."""
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader) or {}  # noqa: S506 - SafeLoader subclass
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Loader) or {}
 
 
 class Unresolved(LookupError):

@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 import requests
-
 from chalicelib.distribuicao.domain.cnj import CnjNumber
+
 from courtlib.auth.partners import sign_request
 
 pytestmark = pytest.mark.e2e

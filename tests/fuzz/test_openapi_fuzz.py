@@ -14,7 +14,6 @@ All findings of a service are gathered, then reported together. ``make fuzz`` ru
 from __future__ import annotations
 
 import itertools
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field

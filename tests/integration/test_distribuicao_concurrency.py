@@ -17,7 +17,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
 from chalicelib.distribuicao.adapters.seeds import SeedStore
 from chalicelib.distribuicao.domain.cnj import CnjNumber
@@ -27,6 +26,7 @@ from chalicelib.distribuicao.domain.judges import Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import verify_chain
 from chalicelib.distribuicao.service import Busy, DistribuicaoService, DistributionCommand, OrgaoSpec
 from chalicelib.distribuicao.settings import DistribuicaoSettings
+
 from courtlib.config import DistribuicaoConfig
 from courtlib.messaging.outbox import _connection
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import parse_qs, urlparse
 
 import boto3
 import pytest
-
 from chalicelib.distribuicao.adapters.edital import (
     EditalStore,
     edital_keys,
@@ -20,7 +19,7 @@ from chalicelib.distribuicao.domain.log import SEGREDO, EditalRow
 
 # A period no other test uses: the bucket lives for the whole session.
 START, END = date(2031, 3, 1), date(2031, 3, 15)
-KW = {"tribunal": "TRE-MT", "start": START, "end": END, "generated_at": datetime(2031, 3, 16, 11, 0, tzinfo=timezone.utc)}
+KW = {"tribunal": "TRE-MT", "start": START, "end": END, "generated_at": datetime(2031, 3, 16, 11, 0, tzinfo=UTC)}
 ROWS = [
     EditalRow("2031-03-02", "0600001-11.2031.6.11.0000", "RE", "distribuicao", "Juíza Serly Marcondes Alves", None,
               ("Município de São José do Rio Claro", "Conceição Araújo"), ("Aurélio Simões (OAB/MT 1234)",)),
@@ -99,7 +98,7 @@ def test_dist_08_edital_put_twice_with_the_same_bytes_changes_nothing(settings_o
     assert s3.puts == [json_key, pdf_key]  # the second put found both documents already there
 
     # a re-rendered edital (another generation time) replaces the stored JSON; the PDF is unchanged
-    later = {**KW, "start": start, "end": end, "generated_at": datetime(2031, 4, 16, 12, 0, tzinfo=timezone.utc)}
+    later = {**KW, "start": start, "end": end, "generated_at": datetime(2031, 4, 16, 12, 0, tzinfo=UTC)}
     new_json = render_edital_json(ROWS, **later)
     third = store.put(start, end, new_json, pdf_bytes)
     assert third["json_sha256"] == hashlib.sha256(new_json).hexdigest() != first["json_sha256"]

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
-
 from chalicelib.distribuicao.domain.cnj import CnjNumber, parse_cnj
+
 from courtlib.http.testing import bearer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
-
 from chalicelib.distribuicao.domain.cnj import CnjNumber
+
 from courtlib.auth.partners import sign_request
 from courtlib.http.testing import bearer
 

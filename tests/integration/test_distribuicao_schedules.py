@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 import boto3
 import pytest
-
 from chalicelib.distribuicao.domain.cnj import parse_cnj
 from chalicelib.distribuicao.domain.log import SEGREDO
+
 from tests.integration.test_distribuicao_http import ADMIN, TZ, distribute, new_orgao, orgao_body, post
 
 

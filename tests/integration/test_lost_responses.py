@@ -13,9 +13,8 @@ from datetime import datetime
 import pytest
 
 from tests.faults import FaultInjector
-from tests.integration.test_cooperacao_http import TZ, World, call, servant_h  # noqa: F401
+from tests.integration.test_cooperacao_http import TZ, World, call, deps, servant_h, table  # noqa: F401  # noqa: F401
 from tests.integration.test_cooperacao_http import client as cooperacao_client  # noqa: F401
-from tests.integration.test_cooperacao_http import deps, table  # noqa: F401
 from tests.integration.test_distribuicao_http import DISTRIBUTOR, new_orgao, number, orgao_state, post
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:chalice.local")

@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from courtlib.http.testing import bearer
-from courtlib.messaging.contracts import CooperationBonusAssessed, CompensationUsed, new_event
+from courtlib.messaging.contracts import CompensationUsed, CooperationBonusAssessed, new_event
 from tests.integration.lambda_events import sqs_event
 
 TZ = ZoneInfo("America/Sao_Paulo")

@@ -14,8 +14,6 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import BaseModel, Field, field_validator, model_validator
-
 from chalicelib.cooperacao.api_judicial import routes as judicial_routes
 from chalicelib.cooperacao.domain.model import (
     CommissionedPost,
@@ -35,6 +33,8 @@ from chalicelib.cooperacao.domain.model import (
 )
 from chalicelib.cooperacao.domain.rules import hours_text, previous_month
 from chalicelib.cooperacao.service import TZ, Actor, Busy, Forbidden, NotFound, RequestCommand
+from pydantic import BaseModel, Field, field_validator, model_validator
+
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
@@ -549,7 +549,7 @@ def list_own(ctx: RequestContext) -> CooperacoesOut:
 
 @routes.route("/cooperacoes/{id}", methods=["GET"], roles=STAFF_ROLES, response=CooperacaoOut,
               summary="Uma cooperação com as decisões (o servidor, os gestores das unidades, Corregedoria, admin)")
-def get_request(ctx: RequestContext, id: str) -> CooperacaoOut:  # noqa: A002 - path parameter
+def get_request(ctx: RequestContext, id: str) -> CooperacaoOut:
     service = ctx.deps.service
     with problems():
         coop, _ = service.cooperation(id)
@@ -572,7 +572,7 @@ def list_unit(ctx: RequestContext, unidade: str) -> CooperacoesOut:
 @routes.route("/cooperacoes/{id}/decisao", methods=["POST"], roles={"gestor", "corregedoria"}, body=DecisaoIn,
               response=CooperacaoOut, summary="Deferimento/indeferimento (COOP-10): gestor da unidade cooperada "
                                               "com a meta; em M2/M3 depois a Corregedoria")
-def post_decision(ctx: RequestContext, body: DecisaoIn, id: str) -> CooperacaoOut:  # noqa: A002
+def post_decision(ctx: RequestContext, body: DecisaoIn, id: str) -> CooperacaoOut:
     service = ctx.deps.service
     with problems():
         coop, _ = service.cooperation(id)
@@ -585,7 +585,7 @@ def post_decision(ctx: RequestContext, body: DecisaoIn, id: str) -> CooperacaoOu
 
 @routes.route("/cooperacoes/{id}/prorrogacao", methods=["POST"], roles={"gestor"}, body=FimIn, response=CooperacaoOut,
               summary="Prorrogação pedida pelo gestor da unidade cooperada, dentro do COOP-09 (COOP-10)")
-def post_extension(ctx: RequestContext, body: FimIn, id: str) -> CooperacaoOut:  # noqa: A002
+def post_extension(ctx: RequestContext, body: FimIn, id: str) -> CooperacaoOut:
     service = ctx.deps.service
     with problems():
         coop, _ = service.cooperation(id)
@@ -597,7 +597,7 @@ def post_extension(ctx: RequestContext, body: FimIn, id: str) -> CooperacaoOut: 
 
 @routes.route("/cooperacoes/{id}/termino", methods=["POST"], roles={"gestor"}, body=FimIn, response=CooperacaoOut,
               summary="Término antecipado informado pelo gestor da unidade cooperada (COOP-10)")
-def post_early_end(ctx: RequestContext, body: FimIn, id: str) -> CooperacaoOut:  # noqa: A002
+def post_early_end(ctx: RequestContext, body: FimIn, id: str) -> CooperacaoOut:
     service = ctx.deps.service
     with problems():
         coop, _ = service.cooperation(id)
@@ -618,7 +618,7 @@ def _ponto_out(r: Any) -> PontoOut:
               response=PontoRegistradoOut, status=201, idempotent=True,
               summary="Registro de ponto de uma sessão (COOP-08): fora do expediente, no período, sem sobreposição, "
                       "até 40 h no mês somando todas as cooperações (COOP-06)")
-def post_time_record(ctx: RequestContext, body: PontoIn, id: str) -> PontoRegistradoOut:  # noqa: A002
+def post_time_record(ctx: RequestContext, body: PontoIn, id: str) -> PontoRegistradoOut:
     with problems():
         record, total, left = ctx.deps.service.record_time(actor(ctx), id, _local(body.inicio), _local(body.fim))
     return PontoRegistradoOut(registro=_ponto_out(record), competencia=record.month, minutos_mes=total,

@@ -12,11 +12,11 @@ from datetime import date
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import BaseModel, Field
-
 from chalicelib.cooperacao.domain.model import RuleError
 from chalicelib.cooperacao.judicial import INTERNAL, JudicialService
 from chalicelib.cooperacao.service import NotFound
+from pydantic import BaseModel, Field
+
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 
@@ -142,7 +142,7 @@ def post_partner_request(ctx: RequestContext, body: PedidoJudicialIn) -> Respons
 
 @routes.route("/cooperacao-judiciaria/pedidos/{id}", methods=["GET"], partner=True, response=PedidoJudicialOut,
               summary="Um pedido do próprio parceiro, com as deliberações (o de outro parceiro responde 404)")
-def get_partner_request(ctx: RequestContext, id: str) -> PedidoJudicialOut:  # noqa: A002
+def get_partner_request(ctx: RequestContext, id: str) -> PedidoJudicialOut:
     if not re.match(ID_ORIGEM, id):
         raise ProblemError.not_found("Pedido de cooperação não encontrado.", field="id")
     return _out(_run(_service(ctx).get, ctx.principal.partner_id or "", id))
@@ -175,7 +175,7 @@ def list_all_requests(ctx: RequestContext, query: PageQuery) -> Page[PedidoJudic
 
 @routes.route("/nucleo/pedidos/{origem}/{id}", methods=["GET"], roles={"nucleo_cooperacao"},
               response=PedidoJudicialOut, summary="Um pedido")
-def get_request(ctx: RequestContext, origem: str, id: str) -> PedidoJudicialOut:  # noqa: A002
+def get_request(ctx: RequestContext, origem: str, id: str) -> PedidoJudicialOut:
     return _out(_run(_service(ctx).get, origem, id))
 
 
@@ -183,7 +183,7 @@ def get_request(ctx: RequestContext, origem: str, id: str) -> PedidoJudicialOut:
               body=DeliberacaoIn, response=DeliberadoOut,
               summary="Deliberação do Núcleo (supervisor, coordenador, magistrado de cooperação, secretário); o ato "
                       "deferido vai ao registro público")
-def post_deliberation(ctx: RequestContext, body: DeliberacaoIn, origem: str, id: str) -> DeliberadoOut:  # noqa: A002
+def post_deliberation(ctx: RequestContext, body: DeliberacaoIn, origem: str, id: str) -> DeliberadoOut:
     if not re.match(ORIGEM, origem):
         raise ProblemError.not_found("Pedido de cooperação não encontrado.", field="origem")
     act = None if body.ato is None else body.ato.model_dump(mode="json")
@@ -209,5 +209,5 @@ def search_acts(ctx: RequestContext, query: RegistroQuery) -> RegistroOut:
 
 
 @routes.route("/registro/atos/{id}", methods=["GET"], public=True, response=AtoOut, summary="Um ato do registro")
-def get_act(ctx: RequestContext, id: str) -> AtoOut:  # noqa: A002
+def get_act(ctx: RequestContext, id: str) -> AtoOut:
     return _act_out(_run(_service(ctx).act, id))

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.cooperacao.adapters.store import Store
 from chalicelib.cooperacao.judicial import JudicialService
 from chalicelib.cooperacao.service import CooperacaoService
+
 from courtlib import clock
 from courtlib.service import ServiceDeps
 

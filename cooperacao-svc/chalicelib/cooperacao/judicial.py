@@ -18,6 +18,7 @@ from typing import Any
 from chalicelib.cooperacao.adapters.store import Store, dumps
 from chalicelib.cooperacao.domain.model import RuleError
 from chalicelib.cooperacao.service import NotFound
+
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.settings import ServiceSettings
 

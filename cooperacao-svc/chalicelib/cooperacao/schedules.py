@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.cooperacao.domain.rules import previous_month
 from chalicelib.cooperacao.service import CooperacaoService
+
 from courtlib.observability import logger
 
 

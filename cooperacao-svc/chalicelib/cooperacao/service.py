@@ -52,6 +52,7 @@ from chalicelib.cooperacao.domain.rules import (
     validate_record,
     validate_request,
 )
+
 from courtlib.config import TribunalConfig
 from courtlib.messaging.contracts import CooperationBonusAssessed, Envelope, new_event
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork

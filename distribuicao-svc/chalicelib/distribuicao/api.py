@@ -14,8 +14,6 @@ from datetime import date
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
-
 from chalicelib.distribuicao.adapters.dynamodb import StoredCase, StoredOrgao
 from chalicelib.distribuicao.api_editais import routes as edital_routes
 from chalicelib.distribuicao.api_precatorias import routes as precatoria_routes
@@ -42,6 +40,8 @@ from chalicelib.distribuicao.service import (
     Outcome,
     RelatedRef,
 )
+from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet

@@ -15,8 +15,6 @@ from datetime import date
 from typing import Literal
 
 from chalice import Response
-from pydantic import BaseModel, Field, field_validator
-
 from chalicelib.distribuicao.adapters.precatorias import PrecatoriaRepository, StoredCarta, StoredZones
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_cnj
 from chalicelib.distribuicao.domain.draw import CaseData
@@ -25,6 +23,8 @@ from chalicelib.distribuicao.domain.log import SEGREDO
 from chalicelib.distribuicao.domain.precatorias import MatterKind
 from chalicelib.distribuicao.precatorias import CartaCommand, PrecatoriaService, ZoneSpec
 from chalicelib.distribuicao.service import Busy, Conflict, Invalid, NotFound
+from pydantic import BaseModel, Field, field_validator
+
 from courtlib.auth.principal import ROLES
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
@@ -265,7 +265,7 @@ def post_precatoria(ctx: RequestContext, body: PrecatoriaIn) -> Response:
 
 @routes.route("/precatorias/{id}", methods=["GET"], partner=True, response=PrecatoriaOut,
               summary="Uma carta precatória do próprio parceiro (a de outro parceiro responde 404)")
-def get_precatoria(ctx: RequestContext, id: str) -> PrecatoriaOut:  # noqa: A002 - path parameter
+def get_precatoria(ctx: RequestContext, id: str) -> PrecatoriaOut:
     if not re.match(ID_ORIGEM, id):
         raise ProblemError.not_found("Carta precatória não encontrada.", field="id")
     with problems():

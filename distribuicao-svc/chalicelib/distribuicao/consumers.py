@@ -3,11 +3,11 @@
 from typing import Any
 
 from chalice import Blueprint
-
 from chalicelib.distribuicao import schedules
+
 from courtlib.calendar_api import calendar_event_handlers
-from courtlib.service import messaging_blueprint
 from courtlib.observability import flush as flush_metrics
+from courtlib.service import messaging_blueprint
 
 # EventBridge crons are in UTC. 02:00 UTC is 23:00 in America/Sao_Paulo (UTC-3, no DST since 2019) of the
 # previous day: tomorrow's commitment is public an hour before its day starts.

@@ -15,6 +15,7 @@ from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
 from chalicelib.distribuicao.adapters.edital import EditalStore
 from chalicelib.distribuicao.adapters.seeds import SeedStore
 from chalicelib.distribuicao.service import DistribuicaoService
+
 from courtlib import clock
 from courtlib.service import ServiceDeps
 

@@ -23,6 +23,7 @@ from chalicelib.distribuicao.adapters.seeds import SeedStore
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.precatorias import Election, MatterKind, Zone, distribute_precatoria
 from chalicelib.distribuicao.service import Conflict, DistribuicaoService, NotFound
+
 from courtlib.config import DistribuicaoConfig
 
 

@@ -15,6 +15,7 @@ from chalicelib.distribuicao.domain.draw import PlannedAction, execute, plan_abs
 from chalicelib.distribuicao.domain.errors import DistribuicaoError
 from chalicelib.distribuicao.domain.log import EditalRow, edital_period, edital_rows
 from chalicelib.distribuicao.service import TZ, Busy, DistribuicaoService
+
 from courtlib.observability import logger
 
 

@@ -41,6 +41,7 @@ from chalicelib.distribuicao.domain.draw import (
 from chalicelib.distribuicao.domain.errors import StateError
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role
 from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord, public_export
+
 from courtlib.config import DistribuicaoConfig
 from courtlib.settings import ServiceSettings
 

@@ -16,8 +16,6 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import BaseModel, Field, model_validator
-
 from chalicelib.pagamentos.adapters import codec
 from chalicelib.pagamentos.domain.model import (
     Attendance,
@@ -31,6 +29,8 @@ from chalicelib.pagamentos.domain.model import (
     Vacation,
 )
 from chalicelib.pagamentos.service import Refused, new_id
+from pydantic import BaseModel, Field, model_validator
+
 from courtlib.calendar_api import calendar_read_routes
 from courtlib.csvexport import BR, PLAIN
 from courtlib.http import ProblemError, RequestContext, RouteSet

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint
-
 from chalicelib.pagamentos import schedules
 from chalicelib.pagamentos.adapters.absences import AbsenceRepository
+
 from courtlib.calendar_api import calendar_event_handlers
 from courtlib.messaging.contracts import (
     CompensationUsed,

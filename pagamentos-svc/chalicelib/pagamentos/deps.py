@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.pagamentos.adapters.documents import MemoDocumentStore
 from chalicelib.pagamentos.adapters.dynamodb import PagamentosRepository
 from chalicelib.pagamentos.service import PagamentosService
+
 from courtlib import clock
 from courtlib.service import ServiceDeps
 

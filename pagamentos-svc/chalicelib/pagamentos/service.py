@@ -16,8 +16,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.exceptions import PutError, UpdateError
-
 from chalicelib.pagamentos.adapters import codec
 from chalicelib.pagamentos.adapters.documents import MemoDocumentStore, render_memo_pdf
 from chalicelib.pagamentos.adapters.dynamodb import FULL_SUBSTITUTIONS, MemoItem, PagamentosRepository, StoredMemo
@@ -51,7 +49,10 @@ from chalicelib.pagamentos.domain.model import (
     Vacation,
 )
 from chalicelib.pagamentos.domain.rules import CATEGORIES, TITLES, Rules
+from pynamodb.exceptions import PutError, UpdateError
+
 from courtlib.config import TribunalConfig
+from courtlib.csvexport import BR, CsvFormat
 from courtlib.messaging.contracts import (
     CompensationUsed,
     CooperationBonusAssessed,
@@ -61,7 +62,6 @@ from courtlib.messaging.contracts import (
     Payload,
     parse_event,
 )
-from courtlib.csvexport import BR, CsvFormat
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.settings import ServiceSettings
 

@@ -15,14 +15,14 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import BaseModel, Field
-
 from chalicelib.plantao.adapters.dynamodb import APROVADA, StoredScale
 from chalicelib.plantao.domain.compensation import CreditKind
 from chalicelib.plantao.domain.embargo import PREPARERS, disclosed, disclosure_day, fully_disclosed, sees_names
 from chalicelib.plantao.domain.errors import PlantaoError
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao
 from chalicelib.plantao.service import NotFound
+from pydantic import BaseModel, Field
+
 from courtlib.auth.principal import ROLES
 from courtlib.calendar_api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.plantao.adapters.documents import Notifier, PortariaStore
 from chalicelib.plantao.adapters.dynamodb import PlantaoRepository
 from chalicelib.plantao.service import PlantaoService
+
 from courtlib import clock
 from courtlib.service import ServiceDeps
 

@@ -41,6 +41,7 @@ from chalicelib.plantao.domain.portaria import (
 )
 from chalicelib.plantao.domain.reference import Magistrate, ReferenceData, in_registered_municipality, quadrimester_of
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao, Scale
+
 from courtlib.calendar import CourtCalendar
 from courtlib.calendar_store import CalendarRepository
 from courtlib.config import TribunalConfig
@@ -310,7 +311,7 @@ class PlantaoService:
         try:
             pdf = render_portaria_pdf(document, issued_at=datetime.fromisoformat(record["emitida_em"]))
             self.documents.put(record["serie"], record["ano"], record["n"], portaria_text(document), pdf)
-        except Exception:  # noqa: BLE001 - the approval stands; GET /portarias/... renders it again
+        except Exception:
             logger.exception("portaria não armazenada", extra={"portaria": record["numero"]})
         ref = self.reference()
         messages = []

@@ -17,7 +17,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-
 if TYPE_CHECKING:
     from courtlib.config import TribunalConfig
 
@@ -175,9 +174,7 @@ class Recesso:
 
     @property
     def label(self) -> str:
-        return "recesso forense ({:02d}/{:02d} a {:02d}/{:02d})".format(
-            self.start[1], self.start[0], self.end[1], self.end[0]
-        )
+        return f"recesso forense ({self.start[1]:02d}/{self.start[0]:02d} a {self.end[1]:02d}/{self.end[0]:02d})"
 
 
 @dataclass(frozen=True, slots=True)

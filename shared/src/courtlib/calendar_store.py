@@ -7,9 +7,9 @@ Query per year reads a year's entries in date order and a second put of the same
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 

@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Protocol
 
@@ -39,7 +39,7 @@ class SystemClock:
     """The machine's clock: what every deployed function uses."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class SettableClock:
@@ -130,7 +130,7 @@ def current() -> Clock:
 
 def now() -> datetime:
     """The current instant, aware, in UTC."""
-    return _current.now().astimezone(timezone.utc)
+    return _current.now().astimezone(UTC)
 
 
 def local_now() -> datetime:
@@ -160,8 +160,8 @@ def _tz_for(tribunal_id: str, overrides: str | None) -> tzinfo:
 def _aware(moment: datetime, field: str) -> datetime:
     if not isinstance(moment, datetime) or moment.tzinfo is None or moment.utcoffset() is None:
         raise ClockError(f"{field}: informe data e hora com fuso (ex.: 2027-03-01T09:00:00-03:00).")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def _show(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

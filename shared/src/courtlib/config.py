@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from functools import lru_cache
-from importlib import resources
 from datetime import date, time
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
+from importlib import resources
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,7 +41,7 @@ class TribunalConfigError(ValueError):
 _SHIPPED_MUNICIPALITIES = {"MT": "51"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped_municipalities(uf: str) -> Mapping[str, str] | None:
     """IBGE code → official name of every municipality of ``uf``, from the data courtlib ships (read once, on
     first use); None when courtlib ships none for that UF."""

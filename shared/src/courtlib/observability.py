@@ -19,14 +19,14 @@ logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "tribunal"))
 
 
 @cache
-def tracer() -> "Tracer":
+def tracer() -> Tracer:
     from aws_lambda_powertools import Tracer
 
     return Tracer(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "tribunal"))
 
 
 @cache
-def metrics() -> "Metrics":
+def metrics() -> Metrics:
     from aws_lambda_powertools import Metrics
 
     return Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "TribunalBackOffice"))

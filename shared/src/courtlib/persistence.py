@@ -67,7 +67,7 @@ class VersionedItem(TableItem):
     version = VersionAttribute()
     updated_at = UTCDateTimeAttribute(null=True)
 
-    def save(self, *args: Any, **kwargs: Any) -> Any:  # noqa: D102 - stamps the change time
+    def save(self, *args: Any, **kwargs: Any) -> Any:
         self.updated_at = clock.now()
         return super().save(*args, **kwargs)
 

@@ -9,10 +9,9 @@ wiring lives in one place. ``http_blueprints`` turns a service's route sets, plu
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, cached_property, wraps
 from typing import TYPE_CHECKING, Any
-
-from dataclasses import dataclass
 
 from chalice import Blueprint, Response
 from chalice.app import Authorizer
@@ -212,11 +211,11 @@ def _checks(settings: ServiceSettings) -> dict[str, str]:
     try:
         status = dynamodb.describe_table(TableName=settings.table_name)["Table"]["TableStatus"]
         checks["tabela"] = "ok" if status == "ACTIVE" else status.lower()
-    except Exception as error:  # noqa: BLE001 - a health check reports, never raises
+    except Exception as error:
         checks["tabela"] = type(error).__name__
     try:
         sqs.get_queue_attributes(QueueUrl=settings.queue_url, AttributeNames=["QueueArn"])
         checks["fila"] = "ok"
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         checks["fila"] = type(error).__name__
     return checks

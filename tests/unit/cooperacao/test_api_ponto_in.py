@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from pydantic import ValidationError
-
 from chalicelib.cooperacao.api import PontoIn
 from chalicelib.cooperacao.service import TZ
+from pydantic import ValidationError
 
 
 def test_coop_08_a_moment_without_zone_is_the_courts_and_one_with_zone_is_converted():

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from chalicelib.cooperacao.domain.model import (
     Cooperation,
     Modality,
@@ -19,6 +16,9 @@ from chalicelib.cooperacao.domain.model import (
     WorkingHours,
 )
 from chalicelib.cooperacao.domain.rules import validate_record
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from courtlib.config import CooperacaoConfig
 
 TZ = ZoneInfo("America/Sao_Paulo")

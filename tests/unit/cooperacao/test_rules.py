@@ -11,7 +11,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from chalicelib.cooperacao.domain.model import (
     CommissionedPost,
     Consents,
@@ -44,6 +43,7 @@ from chalicelib.cooperacao.domain.rules import (
     validate_record,
     validate_request,
 )
+
 from courtlib.config import CooperacaoConfig
 
 TZ = ZoneInfo("America/Sao_Paulo")

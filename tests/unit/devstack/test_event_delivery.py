@@ -17,7 +17,7 @@ class FakeSqs:
     def __init__(self) -> None:
         self.deleted: list[str] = []
 
-    def delete_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:  # noqa: N803
+    def delete_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, Any]:
         self.deleted += [entry["ReceiptHandle"] for entry in Entries]
         return {"Successful": [{"Id": entry["Id"]} for entry in Entries]}
 
@@ -67,15 +67,15 @@ class FakeStreams:
         self.calls = 0
         self.stop = stop
 
-    def get_shard_iterator(self, StreamArn: str, ShardId: str, ShardIteratorType: str,  # noqa: N803
-                           SequenceNumber: str | None = None) -> dict[str, str]:  # noqa: N803
+    def get_shard_iterator(self, StreamArn: str, ShardId: str, ShardIteratorType: str,
+                           SequenceNumber: str | None = None) -> dict[str, str]:
         self.iterator_requests.append((ShardIteratorType, SequenceNumber))
         if ShardIteratorType == "TRIM_HORIZON":
             return {"ShardIterator": "0"}
         index = next(i for i, r in enumerate(self.records) if r["dynamodb"]["SequenceNumber"] == SequenceNumber)
         return {"ShardIterator": str(index)}
 
-    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:  # noqa: N803
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:
         self.calls += 1
         if self.calls > 100:  # a bug in the poller must fail the test, not hang it
             self.stop.set()
@@ -146,8 +146,8 @@ class SwappedShardStreams:
     def swap_and_write(self) -> None:
         self.shards.append(list(self.shards[-1]) + [stream_record(1)])
 
-    def get_shard_iterator(self, StreamArn: str, ShardId: str, ShardIteratorType: str,  # noqa: N803
-                           SequenceNumber: str | None = None) -> dict[str, str]:  # noqa: N803
+    def get_shard_iterator(self, StreamArn: str, ShardId: str, ShardIteratorType: str,
+                           SequenceNumber: str | None = None) -> dict[str, str]:
         current = self.shards[-1]
         if ShardIteratorType == "TRIM_HORIZON":
             return {"ShardIterator": f"{len(self.shards) - 1}:0"}
@@ -155,7 +155,7 @@ class SwappedShardStreams:
         index = next(i for i, r in enumerate(current) if r["dynamodb"]["SequenceNumber"] == SequenceNumber)
         return {"ShardIterator": f"{len(self.shards) - 1}:{index + 1}"}
 
-    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:  # noqa: N803
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:
         self.calls += 1
         if self.calls > 100:
             self.stop.set()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from chalice import Chalice
 
@@ -52,7 +52,7 @@ RECORDS = {"Records": [
         "eventSource": "aws:dynamodb",
         "awsRegion": "us-east-1",
         "dynamodb": {
-            "ApproximateCreationDateTime": datetime(2026, 11, 25, 19, 20, 10, tzinfo=timezone.utc),
+            "ApproximateCreationDateTime": datetime(2026, 11, 25, 19, 20, 10, tzinfo=UTC),
             "Keys": {"pk": {"S": "OUTBOX#e1"}, "sk": {"S": "EVENTO"}},
             "NewImage": {"pk": {"S": "OUTBOX#e1"}, "sk": {"S": "EVENTO"}, "hash": {"B": b"\xff\x00"},
                          "partes": {"L": [{"BS": [b"a", b"b"]}, {"N": "1"}]}},
@@ -68,7 +68,7 @@ RECORDS = {"Records": [
         "eventSource": "aws:dynamodb",
         "awsRegion": "us-east-1",
         "dynamodb": {
-            "ApproximateCreationDateTime": datetime(2026, 11, 25, 19, 20, 11, tzinfo=timezone.utc),
+            "ApproximateCreationDateTime": datetime(2026, 11, 25, 19, 20, 11, tzinfo=UTC),
             "Keys": {"pk": {"S": "OUTBOX#e1"}, "sk": {"S": "EVENTO"}},
             "NewImage": {"pk": {"S": "OUTBOX#e1"}, "sk": {"S": "EVENTO"}},
             "OldImage": {"pk": {"S": "OUTBOX#e1"}, "sk": {"S": "EVENTO"}, "gsi1pk": {"S": "OUTBOX#PENDENTE"}},
@@ -111,7 +111,7 @@ def test_dynamodb_event_has_lambdas_record_shape():
     assert insert["eventSource"] == "aws:dynamodb" and insert["eventSourceARN"] == STREAM_ARN
     assert insert["awsRegion"] == "sa-east-1", "the stack's region, not moto's hard-coded one"
     body = insert["dynamodb"]
-    assert body["ApproximateCreationDateTime"] == int(datetime(2026, 11, 25, 19, 20, 10, tzinfo=timezone.utc).timestamp())
+    assert body["ApproximateCreationDateTime"] == int(datetime(2026, 11, 25, 19, 20, 10, tzinfo=UTC).timestamp())
     assert body["Keys"] == {"pk": {"S": "OUTBOX#e1"}, "sk": {"S": "EVENTO"}}
     assert body["NewImage"]["hash"] == {"B": base64.b64encode(b"\xff\x00").decode()}
     assert body["NewImage"]["partes"] == {"L": [{"BS": ["YQ==", "Yg=="]}, {"N": "1"}]}
@@ -123,7 +123,7 @@ def test_dynamodb_event_has_lambdas_record_shape():
 
 def test_scheduled_event_is_eventbridges_scheduled_event():
     rule = "arn:aws:events:sa-east-1:123456789012:rule/plantao-local-sweep_outbox"
-    event = scheduled_event(rule, "sa-east-1", "123456789012", datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc))
+    event = scheduled_event(rule, "sa-east-1", "123456789012", datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
     assert set(event) == {"version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"}
     assert event["version"] == "0" and event["detail-type"] == "Scheduled Event" and event["source"] == "aws.events"
     assert event["time"] == "2026-12-01T06:00:00Z"

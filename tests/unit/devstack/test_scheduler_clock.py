@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from courtlib.clock import ClockError, SettableClock
 from devstack.events import ScheduledTarget, Scheduler
 from devstack.schedules import parse_schedule
 
-START = datetime(2027, 3, 30, 12, 0, tzinfo=timezone.utc)
+START = datetime(2027, 3, 30, 12, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -96,5 +96,5 @@ def test_setting_the_clock_then_rebasing_skips_what_lies_between(settable):
     scheduler = Scheduler([daily], threading.Event())
     settable.set(START + timedelta(days=10))
     scheduler.rebase()
-    assert daily.next_at == datetime(2027, 4, 10, 2, 0, tzinfo=timezone.utc)
+    assert daily.next_at == datetime(2027, 4, 10, 2, 0, tzinfo=UTC)
     assert daily.target.calls == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from chalice.app import Cron, Rate
@@ -11,7 +11,7 @@ from devstack.schedules import aws_cron_to_croniter, parse_schedule
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 FRIDAY_AFTERNOON = utc(2026, 11, 27, 13, 0)  # a Friday

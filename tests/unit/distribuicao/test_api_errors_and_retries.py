@@ -4,13 +4,13 @@ DynamoDB's transaction conflicts, and the problems the HTTP layer answers (DIST-
 from __future__ import annotations
 
 import pytest
-from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
-
 from chalicelib.distribuicao.adapters.dynamodb import HeadMoved, conflict_or
 from chalicelib.distribuicao.api import problems
 from chalicelib.distribuicao.domain.cnj import parse_cnj
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError
 from chalicelib.distribuicao.service import BACKOFF_CAP_SECONDS, Busy, DistribuicaoService, Invalid, NotFound
+from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+
 from courtlib.http import ProblemError
 from courtlib.messaging.outbox import TransactionTooLarge
 
@@ -110,6 +110,7 @@ def test_dist_04_a_redistribution_raced_by_another_is_refused_not_applied_to_the
     from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository, StoredOrgao
     from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, RedistributionReason, distribute
     from chalicelib.distribuicao.service import Conflict
+
     from courtlib.config import DistribuicaoConfig
     from courtlib.settings import ServiceSettings
     from tests.unit.distribuicao.support import NOW, case, pleno, seed_for

@@ -1,9 +1,6 @@
 """DIST-01: CNJ numeração única (Res. 65/2008, ISO 7064 mod 97-10) and numbering of new cases."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from chalicelib.distribuicao.domain.cnj import (
     CnjError,
     CnjNumber,
@@ -14,6 +11,9 @@ from chalicelib.distribuicao.domain.cnj import (
     parse_cnj,
     parse_for_tribunal,
 )
+from hypothesis import given
+from hypothesis import strategies as st
+
 from courtlib.config import DistribuicaoConfig
 
 # Real numbers published by courts (not computed here): TRE-MT Res. 2.404/2020 and acórdão 28686,

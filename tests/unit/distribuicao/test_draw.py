@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-
 from chalicelib.distribuicao.domain.cnj import CnjNumber
 from chalicelib.distribuicao.domain.draw import (
     ActionKind,
@@ -27,11 +26,30 @@ from chalicelib.distribuicao.domain.draw import (
     replace_revisor,
 )
 from chalicelib.distribuicao.domain.equality import Counters, class_spread, select_candidates
-from chalicelib.distribuicao.domain.errors import DistribuicaoError, ManualDrawError, NoEligibleJudgeError, SeedError, StateError
+from chalicelib.distribuicao.domain.errors import (
+    DistribuicaoError,
+    ManualDrawError,
+    NoEligibleJudgeError,
+    SeedError,
+    StateError,
+)
 from chalicelib.distribuicao.domain.judges import Exclusion, Judge
 from chalicelib.distribuicao.domain.log import verify_chain
 from chalicelib.distribuicao.domain.randomness import DailySeed, derive_value, pick_index
-from tests.unit.distribuicao.support import DAY, NOW, absent, at, case, cnj, draw_many, export, load_verifier, pleno, seed_for
+
+from tests.unit.distribuicao.support import (
+    DAY,
+    NOW,
+    absent,
+    at,
+    case,
+    cnj,
+    draw_many,
+    export,
+    load_verifier,
+    pleno,
+    seed_for,
+)
 
 SEED = seed_for(DAY)
 ACTIVE = ["C2", "C3", "C4", "C5", "C6", "C7"]

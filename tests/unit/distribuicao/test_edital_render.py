@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from chalicelib.distribuicao.adapters.edital import (
     EMPTY_PERIOD,
     HEADINGS,
@@ -19,11 +18,12 @@ from chalicelib.distribuicao.adapters.edital import (
 )
 from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, distribute
 from chalicelib.distribuicao.domain.log import SEGREDO, EditalRow, edital_period, edital_rows
+
 from tests.unit.distribuicao.support import DAY, NOW, case, pleno, seed_for
 from tests.unit.render import needs_pdftoppm, render_png
 
 START, END = date(2026, 3, 1), date(2026, 3, 15)
-GENERATED = datetime(2026, 3, 16, 11, 5, 30, tzinfo=timezone.utc)  # 08:05:30 in America/Sao_Paulo
+GENERATED = datetime(2026, 3, 16, 11, 5, 30, tzinfo=UTC)  # 08:05:30 in America/Sao_Paulo
 KW = {"tribunal": "Tribunal Regional Eleitoral de Mato Grosso", "start": START, "end": END, "generated_at": GENERATED}
 
 

@@ -3,7 +3,6 @@
 from itertools import product
 
 import pytest
-
 from chalicelib.distribuicao.domain.equality import (
     CounterDelta,
     Counters,
@@ -14,6 +13,7 @@ from chalicelib.distribuicao.domain.equality import (
     overall_spread_bound,
     select_candidates,
 )
+
 from courtlib.config import DistribuicaoConfig
 
 

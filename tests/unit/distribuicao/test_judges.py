@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-
 from chalicelib.distribuicao.domain.errors import StateError
 from chalicelib.distribuicao.domain.judges import (
     Absence,
@@ -15,6 +14,7 @@ from chalicelib.distribuicao.domain.judges import (
     revisor_for,
     seniority_successor,
 )
+
 from courtlib.config import DistribuicaoConfig
 from tests.unit.distribuicao.support import DAY, absent, pleno
 

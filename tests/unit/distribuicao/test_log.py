@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-
 from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, distribute
 from chalicelib.distribuicao.domain.errors import SeedError
 from chalicelib.distribuicao.domain.log import (
@@ -29,6 +28,7 @@ from chalicelib.distribuicao.domain.randomness import (
     pick_index,
     seed_matches,
 )
+
 from tests.unit.distribuicao.support import DAY, NOW, at, case, draw_many, export, pleno, seed_for
 
 

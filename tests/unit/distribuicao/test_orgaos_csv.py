@@ -1,9 +1,9 @@
 """Bulk import of órgãos from CSV: one line per judge becomes the JSON body the import route validates."""
 
 import pytest
-
 from chalicelib.distribuicao.api import ImportacaoIn
 from chalicelib.distribuicao.orgaos_csv import orgaos_from_csv
+
 from courtlib.http.csvbody import CsvError
 
 CSV = """orgao;nome_orgao;classes;cadeira;juiz;nome;antiguidade;presidente;desembargador;fim_mandato

@@ -5,7 +5,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-
 from chalicelib.distribuicao.domain.cnj import CnjNumber
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.errors import DistribuicaoError, NoEligibleJudgeError
@@ -19,6 +18,7 @@ from chalicelib.distribuicao.domain.precatorias import (
     distribute_precatoria,
     oldest_zone,
 )
+
 from courtlib.config import DistribuicaoConfig
 from tests.unit.distribuicao.support import at, export, load_verifier, seed_for
 

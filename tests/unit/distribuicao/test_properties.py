@@ -18,9 +18,6 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from chalicelib.distribuicao.domain.draw import (
     DistributionRequest,
     OrgaoState,
@@ -36,6 +33,9 @@ from chalicelib.distribuicao.domain.equality import class_spread
 from chalicelib.distribuicao.domain.errors import NoEligibleJudgeError
 from chalicelib.distribuicao.domain.judges import Absence, Exclusion, Judge, draw_eligibility
 from chalicelib.distribuicao.domain.log import verify_chain
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tests.unit.distribuicao.support import DAY, at, case, cnj, export, load_verifier, pleno, seed_for
 
 CLASSES = ("RE", "PC", "HC")

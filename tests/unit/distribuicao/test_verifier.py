@@ -12,9 +12,6 @@ import sys
 from datetime import timedelta
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from chalicelib.distribuicao.domain.draw import (
     AssignedCase,
     DistributionRequest,
@@ -31,6 +28,9 @@ from chalicelib.distribuicao.domain.draw import (
 from chalicelib.distribuicao.domain.equality import select_candidates
 from chalicelib.distribuicao.domain.log import canonical_json
 from chalicelib.distribuicao.domain.randomness import derive_value, pick_index
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.unit.distribuicao.support import DAY, VERIFIER, absent, at, case, cnj, export, load_verifier, pleno, seed_for
 
 DAY2 = DAY + timedelta(days=1)

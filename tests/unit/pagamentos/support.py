@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from chalicelib.pagamentos.domain.model import MonthData, Month, Person
+from chalicelib.pagamentos.domain.model import Month, MonthData, Person
 from chalicelib.pagamentos.domain.rules import Rules
+
 from courtlib.calendar import CalendarEntry, CourtCalendar, EntryKind
 from courtlib.config import TribunalConfig
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from pypdf import PdfReader
-
 from chalicelib.pagamentos.adapters.documents import brl, render_memo_pdf
 from chalicelib.pagamentos.domain.model import Line
+from pypdf import PdfReader
+
 from tests.unit.render import needs_pdftoppm, render_png
 
 TZ = ZoneInfo("America/Sao_Paulo")

@@ -7,7 +7,6 @@ import io
 from decimal import Decimal
 
 import pytest
-
 from chalicelib.pagamentos.domain.memos import (
     SENT,
     SIGNED,

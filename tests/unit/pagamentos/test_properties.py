@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from chalicelib.pagamentos.domain.memos import adjustments, paid_by_key
+from chalicelib.pagamentos.domain.model import Designation, Line, Month, Period
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.pagamentos.domain.memos import adjustments, paid_by_key
-from chalicelib.pagamentos.domain.model import Designation, Line, Month, Period
 from tests.unit.pagamentos.support import make_rules, month_data
 
 cents = st.integers(min_value=-500_000, max_value=500_000).map(lambda c: Decimal(c).scaleb(-2))

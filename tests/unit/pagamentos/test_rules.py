@@ -24,6 +24,7 @@ from chalicelib.pagamentos.domain.model import (
     Session,
     Vacation,
 )
+
 from tests.unit.pagamentos.support import CHAPADA, amounts, make_rules, month_data
 
 D = date

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from courtlib.calendar import CalendarEntry, CourtCalendar, EntryKind
-from courtlib.config import PlantaoConfig
-
 from chalicelib.plantao.domain.reference import (
     Comarca,
     ElectoralPeriod,
@@ -18,6 +15,9 @@ from chalicelib.plantao.domain.reference import (
     Region,
     Zone,
 )
+
+from courtlib.calendar import CalendarEntry, CourtCalendar, EntryKind
+from courtlib.config import PlantaoConfig
 
 TZ = ZoneInfo("America/Sao_Paulo")
 CUIABA, VARZEA, CHAPADA = "5103403", "5108402", "5103007"

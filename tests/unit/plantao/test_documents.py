@@ -7,8 +7,6 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from pypdf import PdfReader
-
 from chalicelib.plantao.adapters.documents import portaria_keys, render_portaria_pdf, to_latin1
 from chalicelib.plantao.domain.portaria import (
     Signatory,
@@ -19,6 +17,8 @@ from chalicelib.plantao.domain.portaria import (
     series_for,
 )
 from chalicelib.plantao.domain.scales import Kind, Month, generate
+from pypdf import PdfReader
+
 from courtlib.config import TribunalConfig
 from tests.unit.plantao.support import CONFIG, TZ, calendar, reference
 from tests.unit.render import needs_pdftoppm, render_png

@@ -10,11 +10,11 @@ impediment takes one shift from the impeded and gives the substitute the turn it
 from collections import Counter
 from datetime import datetime, timedelta
 
+from chalicelib.plantao.domain.reference import Comarca, Juizo, Magistrate, NightGroup, Region
+from chalicelib.plantao.domain.scales import Kind, Month, _next_index, generate, impediment, rotation_plans, swap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.plantao.domain.reference import Comarca, Juizo, Magistrate, NightGroup, Region
-from chalicelib.plantao.domain.scales import Kind, Month, _next_index, generate, impediment, rotation_plans, swap
 from tests.unit.plantao.support import CONFIG, TZ, calendar, reference
 
 KINDS = (Kind.ESTADUAL, Kind.NOTURNO, Kind.SEGUNDO_GRAU)

@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
-
 from chalicelib.plantao.domain.compensation import (
     CreditKind,
     LedgerEntry,
@@ -18,6 +17,7 @@ from chalicelib.plantao.domain.errors import PlantaoError
 from chalicelib.plantao.domain.portaria import Signatory, build_portaria, next_number, portaria_text, series_for
 from chalicelib.plantao.domain.reference import Absence
 from chalicelib.plantao.domain.scales import Kind, Month, generate
+
 from courtlib.config import PlantaoConfig
 from tests.unit.plantao.support import CONFIG, TZ, calendar, reference
 

@@ -8,10 +8,10 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
-
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict, UncoveredDayError
 from chalicelib.plantao.domain.reference import Absence
 from chalicelib.plantao.domain.scales import Kind, Month, generate, impediment, swap
+
 from tests.unit.plantao.support import CONFIG, TZ, at, calendar, reference
 
 FEB = Month(2027, 2)
@@ -208,9 +208,9 @@ def test_plan_02_month_parsing_and_neighbours():
 
 
 def test_cal_03_a_ponto_facultativo_decreed_after_publication_keeps_the_scale_and_anticipates_next_month():
-    from courtlib.calendar import CalendarEntry, EntryKind
-
     from chalicelib.plantao.domain.scales import cover_new_days
+
+    from courtlib.calendar import CalendarEntry, EntryKind
 
     ref = reference()
     published = generate(Kind.ESTADUAL, FEB, ref, calendar(entries=[]), CONFIG, {})

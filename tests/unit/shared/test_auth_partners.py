@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from chalice import Chalice
@@ -92,12 +92,12 @@ def test_tampered_body_is_401(client):
 
 
 def test_stale_timestamp_is_401(client):
-    old = datetime.now(timezone.utc) - timedelta(seconds=301)
+    old = datetime.now(UTC) - timedelta(seconds=301)
     assert _refused(signed_post(client, timestamp=old))["code"] == "ASSINATURA_INVALIDA"
 
 
 def test_future_timestamp_beyond_skew_is_401(client):
-    ahead = datetime.now(timezone.utc) + timedelta(seconds=400)
+    ahead = datetime.now(UTC) + timedelta(seconds=400)
     assert _refused(signed_post(client, timestamp=ahead))["code"] == "ASSINATURA_INVALIDA"
 
 
@@ -108,7 +108,7 @@ def test_unknown_partner_is_401(client):
 def test_every_signature_failure_gives_the_same_answer(client):
     answers = [_refused(response) for response in (
         signed_post(client, secret="outro"), signed_post(client, partner="TJXX"),
-        signed_post(client, timestamp=datetime.now(timezone.utc) - timedelta(hours=1)),
+        signed_post(client, timestamp=datetime.now(UTC) - timedelta(hours=1)),
     )]
     assert len({(a["code"], a["detail"]) for a in answers}) == 1
 
@@ -127,7 +127,7 @@ def test_no_headers_at_all_is_401(client):
 
 
 def test_verify_returns_the_partner_id_and_accepts_the_boundary():
-    now = datetime(2026, 11, 25, 19, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     headers = sign_request("TJSC", SECRET, "POST", "/p", body=b"{}", timestamp=now - timedelta(seconds=300))
     assert verify(KEYS, method="POST", path="/p", query=None, headers=headers, body=b"{}", now=now) == "TJSC"
     with pytest.raises(SignatureError):
@@ -139,7 +139,7 @@ def test_verify_returns_the_partner_id_and_accepts_the_boundary():
     {"method": "PUT"}, {"path": "/q"}, {"query": {"a": "1"}}, {"body": b"{ }"},
 ])
 def test_each_signed_part_matters(change):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     headers = sign_request("TJSC", SECRET, "POST", "/p", body=b"{}", timestamp=now)
     request = {"method": "POST", "path": "/p", "query": None, "body": b"{}", **change}
     with pytest.raises(SignatureError):
@@ -147,7 +147,7 @@ def test_each_signed_part_matters(change):
 
 
 def test_garbage_signature_and_timestamp_are_refused():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     headers = sign_request("TJSC", SECRET, "GET", "/p", timestamp=now)
     for broken in ({HEADER_SIGNATURE: "zz"}, {"X-Parceiro-Data": "ontem"}, {"X-Parceiro-Data": "2026-11-25T19:00:00"},
                    {"X-Parceiro-Id": "TJ SC/../"}):
@@ -183,7 +183,7 @@ def test_a_replayed_get_is_401_too(client):
 
 
 def test_the_nonce_is_signed_and_required():
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     headers = sign_request("TJSC", SECRET, "GET", "/p", timestamp=now)
     assert len(headers[HEADER_NONCE]) >= 16
     keys = StaticPartnerKeyStore({"TJSC": SECRET})
@@ -198,7 +198,7 @@ def test_the_nonce_is_signed_and_required():
 
 def test_a_nonce_is_kept_as_long_as_the_window_then_forgotten():
     keys = StaticPartnerKeyStore({"TJSC": SECRET})
-    now = datetime(2026, 11, 25, 19, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)
     headers = sign_request("TJSC", SECRET, "GET", "/p", timestamp=now)
     assert verify(keys, method="GET", path="/p", query=None, headers=headers, body=b"", now=now) == "TJSC"
     with pytest.raises(SignatureError) as replay:

@@ -1,6 +1,6 @@
 """CAL-01..03: the court calendar (dias úteis, recesso, pontos facultativos decreed after publication)."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -135,8 +135,8 @@ def test_cal_01_entries_without_municipality_for_a_municipal_holiday_are_refused
 def test_cal_01_a_datetime_is_read_in_the_tribunal_time_zone():
     calendar = CourtCalendar()
     # 2026-03-14 01:00 UTC is still Friday 13/03 22:00 in São Paulo.
-    assert calendar.is_dia_util(datetime(2026, 3, 14, 1, 0, tzinfo=timezone.utc))
-    assert not calendar.is_dia_util(datetime(2026, 3, 14, 4, 0, tzinfo=timezone.utc))
+    assert calendar.is_dia_util(datetime(2026, 3, 14, 1, 0, tzinfo=UTC))
+    assert not calendar.is_dia_util(datetime(2026, 3, 14, 4, 0, tzinfo=UTC))
 
 
 def test_cal_01_days_outside_the_loaded_years_are_refused():

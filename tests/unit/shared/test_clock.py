@@ -1,6 +1,6 @@
 """courtlib.clock: one "now" for every service; the settable clock of the local stack and tests."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,15 +23,15 @@ class FakeTicker:
 
 def test_the_system_clock_is_the_default_and_answers_aware_utc():
     assert isinstance(clock.current(), SystemClock)
-    assert clock.now().tzinfo == timezone.utc
+    assert clock.now().tzinfo == UTC
 
 
 def test_local_now_and_today_are_in_the_tribunal_time_zone():
     # 01:30 UTC on 2 March is still 1 March in Cuiabá's tribunal zone (America/Sao_Paulo, UTC-3)
-    with clock.using(SettableClock(datetime(2027, 3, 2, 1, 30, tzinfo=timezone.utc), frozen=True)):
+    with clock.using(SettableClock(datetime(2027, 3, 2, 1, 30, tzinfo=UTC), frozen=True)):
         assert clock.local_now().utcoffset() == timedelta(hours=-3)
         assert clock.today() == date(2027, 3, 1)
-        assert clock.now() == datetime(2027, 3, 2, 1, 30, tzinfo=timezone.utc)
+        assert clock.now() == datetime(2027, 3, 2, 1, 30, tzinfo=UTC)
     assert isinstance(clock.current(), SystemClock)
 
 

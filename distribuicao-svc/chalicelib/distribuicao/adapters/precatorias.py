@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
-
 from chalicelib.distribuicao.adapters.dynamodb import (
     DrawRecordItem,
     HeadMoved,
@@ -35,6 +32,9 @@ from chalicelib.distribuicao.domain.draw import Decision
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, LogHead
 from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+
 from courtlib import clock
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.persistence import TableItem, bind

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from threading import Lock
 
+from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 
-from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed
 from courtlib import clock
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings

@@ -18,11 +18,11 @@ from enum import StrEnum
 
 from courtlib.config import DistribuicaoConfig
 
+from .draw import CaseData, Decision, Rule, build_record, case_details, local_time, run_draw
 from .equality import CounterDelta, Counters
 from .errors import DistribuicaoError, NoEligibleJudgeError, StateError
 from .judges import Exclusion, describe_exclusion
 from .log import LogHead, RecordResult
-from .draw import CaseData, Decision, Rule, build_record, local_time, run_draw, case_details
 from .randomness import DailySeed
 
 COUNT_CLASS = "carta"

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.pagamentos.domain.memos import total
 from chalicelib.pagamentos.domain.model import Line
 from chalicelib.pagamentos.domain.rules import CATEGORIES, TITLES
+
 from courtlib import ptbr
 from courtlib.documents import a4_pdf, documents_s3, to_latin1
 from courtlib.settings import ServiceSettings

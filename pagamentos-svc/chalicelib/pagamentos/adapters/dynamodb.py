@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from chalicelib.pagamentos.adapters import codec
+from chalicelib.pagamentos.domain.model import Line, Month, Person
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.pagamentos.adapters import codec
-from chalicelib.pagamentos.domain.model import Line, Month, Person
 from courtlib import clock
 from courtlib.persistence import TableItem, VersionedItem, bind
 from courtlib.settings import ServiceSettings

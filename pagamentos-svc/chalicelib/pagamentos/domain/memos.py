@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from chalicelib.pagamentos.domain.model import DomainError, Line, Month
 from chalicelib.pagamentos.domain.rules import CATEGORIES
+
 from courtlib import ptbr
 from courtlib.csvexport import BR, CsvFormat, write_csv
 

@@ -21,6 +21,7 @@ from chalicelib.pagamentos.domain.model import (
     Period,
     Person,
 )
+
 from courtlib import ptbr
 from courtlib.config import PagamentosConfig, TabelaPagamentos, TribunalConfig
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from chalicelib.plantao.domain.portaria import COLUMNS, Portaria
+
 from courtlib.documents import a4_pdf, documents_s3, to_latin1
 from courtlib.observability import logger
 from courtlib.settings import ServiceSettings
@@ -122,6 +123,6 @@ class Notifier:
                     Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
                              "Body": {"Text": {"Data": f"Prezado(a) {name},\n\n{body}", "Charset": "UTF-8"}}})
                 sent += 1
-            except Exception:  # noqa: BLE001 - a notice that fails must not undo the approval: logged, retried by hand
+            except Exception:
                 logger.exception("aviso de plantão não enviado", extra={"destinatario": address})
         return sent

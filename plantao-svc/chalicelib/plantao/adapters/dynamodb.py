@@ -24,16 +24,15 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.plantao.adapters import codec
 from chalicelib.plantao.domain.compensation import LedgerEntry
 from chalicelib.plantao.domain.reference import ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month, Scale
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+
 from courtlib import clock
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.persistence import TableItem, bind

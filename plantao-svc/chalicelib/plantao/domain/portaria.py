@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.plantao.domain.scales import Kind, Month, Plantao
+
 from courtlib.config import PlantaoConfig
 from courtlib.ptbr import MESES, place_and_date
-
-from chalicelib.plantao.domain.scales import Kind, Month, Plantao
 
 KIND_TITLES = {
     Kind.ESTADUAL: "Plantão Judiciário Estadual (1º grau, dias sem expediente, 11h às 18h)",

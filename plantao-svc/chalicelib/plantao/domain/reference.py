@@ -11,6 +11,7 @@ from datetime import date
 from typing import TypeVar
 
 from chalicelib.plantao.domain.errors import PlantaoError
+
 from courtlib.calendar import UnknownMunicipalityError, resolve_municipality
 
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from courtlib.calendar import CourtCalendar
-from courtlib.config import Horario, PlantaoConfig
-
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict, UncoveredDayError
 from chalicelib.plantao.domain.reference import Magistrate, ReferenceData
+
+from courtlib.calendar import CourtCalendar
+from courtlib.config import Horario, PlantaoConfig
 
 
 class Kind(StrEnum):

@@ -29,7 +29,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, Union
 from urllib.parse import parse_qsl, quote
 
@@ -45,7 +45,7 @@ HEADER_NONCE = "X-Parceiro-Nonce"
 HEADERS = (HEADER_ID, HEADER_DATE, HEADER_NONCE, HEADER_SIGNATURE)
 MAX_SKEW_SECONDS = 300
 
-QueryLike = Union[Mapping[str, Union[str, Sequence[str]]], Sequence[tuple[str, str]], str, None]
+QueryLike = Union[Mapping[str, str | Sequence[str]], Sequence[tuple[str, str]], str, None]
 
 _PARTNER_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _HEX_SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -116,7 +116,7 @@ def signature(secret: str, method: str, path: str, query: QueryLike, timestamp: 
 
 
 def format_timestamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def sign_request(partner_id: str, secret: str, method: str, path: str, *, query: QueryLike = None,

@@ -23,8 +23,8 @@ from courtlib.http import problems as p
 from courtlib.http.context import RequestContext
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
 from courtlib.http.correlation import correlation_id_from
-from courtlib.http.idempotency import idempotency_key_from, run_idempotent
 from courtlib.http.csvbody import CsvError, is_csv
+from courtlib.http.idempotency import idempotency_key_from, run_idempotent
 from courtlib.http.problems import ProblemError
 from courtlib.http.responses import problem_response, to_response
 from courtlib.http.validation import body_text, parse_json_object, validate_body, validate_query
@@ -166,7 +166,7 @@ class Dispatcher:
             return None
         try:
             return self._token_verifier(token)
-        except Exception as error:  # noqa: BLE001 - any verification failure is a 401
+        except Exception as error:
             logger.info("token recusado", extra={"motivo": type(error).__name__})
             return None
 

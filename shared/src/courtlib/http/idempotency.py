@@ -142,7 +142,7 @@ def _settle(store: BasePersistenceLayer, payload: dict[str, Any], outcome: dict[
             else:
                 store.delete_record(data=payload, exception=outcome["error"])
             break
-        except Exception:  # noqa: BLE001 - retried, then the record expires by itself
+        except Exception:
             time.sleep(0.05 * (attempt + 1))
     if "stored" in outcome:
         return outcome["stored"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
-from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 

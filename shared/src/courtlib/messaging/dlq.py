@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -66,6 +66,6 @@ def _describe(message: dict[str, Any]) -> dict[str, Any]:
         "tipo": message_attributes.get("type", {}).get("StringValue"),
         "grupo": attributes.get("MessageGroupId"),
         "tentativas": int(attributes.get("ApproximateReceiveCount", "0")),
-        "enviada_em": datetime.fromtimestamp(int(sent) / 1000, timezone.utc).isoformat() if sent else None,
+        "enviada_em": datetime.fromtimestamp(int(sent) / 1000, UTC).isoformat() if sent else None,
         "corpo": message["Body"],
     }
