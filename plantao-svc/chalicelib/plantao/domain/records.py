@@ -1,0 +1,36 @@
+"""What the use cases read and write besides the pure values: a scale with its life (status, version, served
+shifts, portarias) and a rotation's positions, both versioned so that a write is conditioned on what was read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.plantao.domain.scales import Kind, Scale
+
+RASCUNHO, APROVADA = "rascunho", "aprovada"  # a scale's status (PLAN-02 draft, PLAN-04 approved)
+PENDENTE = "pendente"  # a swap request or a compensation use awaiting the presidency
+
+
+@dataclass
+class StoredScale:
+    scale: Scale
+    status: str
+    version: int  # 0 = never written
+    served: frozenset[str] = frozenset()
+    portarias: list[dict[str, Any]] = field(default_factory=list)
+    generated_at: str = ""
+    approved_at: str | None = None
+    approved_by: str | None = None
+
+    @property
+    def id(self) -> str:
+        return str(self.scale.id)  # str(): a checker run on domain/ alone may see Scale as Any
+
+
+@dataclass
+class RotationState:
+    kind: Kind
+    month: str | None
+    positions: dict[str, str | None]
+    version: int  # 0 = never written
