@@ -4,6 +4,7 @@ describes (a month, a day, a quadrimester, a portaria's number), refused as the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -98,7 +99,7 @@ class ReferenciaIn(BaseModel):
     noturno: list[NoturnoGrupoIn] = Field(default_factory=list, max_length=50)
 
     def parts(self) -> dict[str, list[dict[str, Any]]]:
-        def dump(items: list[BaseModel]) -> list[dict[str, Any]]:
+        def dump(items: Sequence[BaseModel]) -> list[dict[str, Any]]:
             return [i.model_dump(mode="json") for i in items]
 
         periods = [{"id": p.inicio.isoformat(), **p.model_dump(mode="json")} for p in self.periodos_eleitorais]
