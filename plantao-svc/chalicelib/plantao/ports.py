@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from chalicelib.plantao.domain.compensation import LedgerEntry
 from chalicelib.plantao.domain.portaria import Portaria
-from chalicelib.plantao.domain.records import RotationState, StoredScale
+from chalicelib.plantao.domain.records import Ledger, RotationState, StoredScale
 from chalicelib.plantao.domain.reference import ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month
 
@@ -46,7 +46,7 @@ class UnitOfWork(Protocol):
     def stage_entry(self, entry: LedgerEntry) -> None:
         """A ledger entry, written only if absent."""
 
-    def stage_balance(self, magistrate: str, *, saldo: int = 0, reservado: int = 0,
+    def stage_balance(self, magistrate: str, *, balance: int = 0, reserved: int = 0,
                       version: int | None = None) -> None:
         """Adds to a magistrate's balance and reserved days; ``version`` (when given) must still be the one read
         (0: no balance yet)."""
@@ -99,8 +99,7 @@ class Repository(Protocol):
 
     def swap_requests(self, scale_id: str) -> list[tuple[dict[str, Any], str]]: ...
 
-    def ledger(self, magistrate: str) -> tuple[int, int, int, list[LedgerEntry], list[dict[str, Any]]]:
-        """(balance, reserved, version, entries, uses) of a magistrate."""
+    def ledger(self, magistrate: str) -> Ledger: ...
 
     def use(self, magistrate: str, use_id: str) -> tuple[dict[str, Any], str] | None:
         """A compensation use's data and status."""

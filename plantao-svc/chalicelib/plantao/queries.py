@@ -201,11 +201,12 @@ class PlantaoQueries:
 
     def ledger(self, magistrate_id: str) -> ExtratoOut:
         find_magistrate(self.reference(), magistrate_id)
-        saldo, reservado, _, entries, uses = self.repository.ledger(magistrate_id)
-        return ExtratoOut(magistrado=magistrate_id, saldo=saldo, reservado=reservado, disponivel=saldo - reservado,
+        ledger = self.repository.ledger(magistrate_id)
+        return ExtratoOut(magistrado=magistrate_id, saldo=ledger.balance, reservado=ledger.reserved,
+                          disponivel=ledger.free,
                           lancamentos=[LancamentoOut(id=e.id, data=e.day, dias=e.days, tipo=e.kind, referencia=e.ref)
-                                       for e in entries],
-                          usos=[use_view(u) for u in uses])
+                                       for e in ledger.entries],
+                          usos=[use_view(u) for u in ledger.uses])
 
     # public reads (PLAN-03) ------------------------------------------------------------------------------
 

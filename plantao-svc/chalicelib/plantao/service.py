@@ -447,7 +447,7 @@ class PlantaoService:
                 nome=p.nome, data=p.day, inicio=p.start, fim=p.end, dia_util=p.dia_util, dias_credito=credit),
                 tribunal=self.tribunal, correlation_id=correlation_id, subject=plantao_id))
         for magistrate, days in sorted(credits.items()):
-            uow.stage_balance(magistrate, saldo=days)
+            uow.stage_balance(magistrate, balance=days)
         version = stored.version
         stored.served = stored.served | {p.id for p in chunk}
         uow.stage_scale(stored, previous_version=version)
@@ -462,7 +462,7 @@ class PlantaoService:
         entry = LedgerEntry(f"{kind.value}-{day.isoformat()}", magistrate.id, day, days, kind.value, description)
         uow = self.repository.unit_of_work()
         uow.stage_entry(entry)
-        uow.stage_balance(magistrate.id, saldo=days)
+        uow.stage_balance(magistrate.id, balance=days)
         commit_or_refuse(uow, f"Já há lançamento de {kind.value} de {magistrate.id} em {day.isoformat()}.")
         return entry
 
@@ -471,8 +471,8 @@ class PlantaoService:
         ref = self._reference()
         magistrate = find_magistrate(ref, magistrate_id)
         substitute = ref.magistrate(substitute_id)
-        saldo, reservado, version, _, _ = self.repository.ledger(magistrate_id)
-        ordered = check_use(magistrate, days, substitute, saldo - reservado, ref, self.calendar(days))
+        ledger = self.repository.ledger(magistrate_id)
+        ordered = check_use(magistrate, days, substitute, ledger.free, ref, self.calendar(days))
         assert substitute is not None
         use_id = uuid.uuid4().hex[:12]
         data = {"id": use_id, "magistrado": magistrate.id, "nome": magistrate.name,
@@ -482,7 +482,7 @@ class PlantaoService:
                 "solicitado_em": self.now().isoformat(timespec="seconds")}
         uow = self.repository.unit_of_work()
         uow.stage_use(magistrate.id, use_id, data, PENDENTE, expected=None)
-        uow.stage_balance(magistrate.id, reservado=len(ordered), version=version)
+        uow.stage_balance(magistrate.id, reserved=len(ordered), version=ledger.version)
         uow.commit()
         return {**data, "status": PENDENTE}
 
@@ -494,16 +494,17 @@ class PlantaoService:
         data, status = found
         if status != PENDENTE:
             raise StateConflict("PLAN-08", f"O pedido {use_id} já está {status}.")
-        saldo, _, version, _, _ = self.repository.ledger(magistrate_id)
+        ledger = self.repository.ledger(magistrate_id)
         days = [date.fromisoformat(d) for d in data["dias"]]
-        if len(days) > saldo:
-            raise PlantaoError("PLAN-08", f"Saldo insuficiente: {saldo} dia(s) para {len(days)}.", saldo=saldo)
+        if len(days) > ledger.balance:
+            raise PlantaoError("PLAN-08", f"Saldo insuficiente: {ledger.balance} dia(s) para {len(days)}.",
+                               saldo=ledger.balance)
         now = self.now()
         approved = {**data, "aprovado_por": by, "aprovado_em": now.isoformat(timespec="seconds")}
         uow = self.repository.unit_of_work()
         uow.stage_use(magistrate_id, use_id, approved, "aprovado", expected=PENDENTE)
         uow.stage_entry(LedgerEntry(f"uso-{use_id}", magistrate_id, days[0], -len(days), "uso", use_id))
-        uow.stage_balance(magistrate_id, saldo=-len(days), reservado=-len(days), version=version)
+        uow.stage_balance(magistrate_id, balance=-len(days), reserved=-len(days), version=ledger.version)
         uow.emit(new_event(CompensationUsed(
             compensacao_id=use_id, magistrado=magistrate_id, nome=data["nome"], juizo=data["juizo"],
             substituto=data["substituto"], substituto_nome=data["substituto_nome"],

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.plantao.domain.compensation import LedgerEntry
 from chalicelib.plantao.domain.portaria import Portaria, portaria_keys
-from chalicelib.plantao.domain.records import APROVADA, RotationState, StoredScale
+from chalicelib.plantao.domain.records import APROVADA, Ledger, RotationState, StoredScale
 from chalicelib.plantao.domain.reference import ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month
 
@@ -28,8 +28,8 @@ Key = tuple[str, ...]
 
 @dataclass
 class Balance:
-    saldo: int = 0
-    reservado: int = 0
+    balance: int = 0
+    reserved: int = 0
     version: int = 0
 
 
@@ -118,11 +118,11 @@ class FakeRepository:
     def swap_requests(self, scale_id: str) -> list[tuple[dict[str, Any], str]]:
         return copy.deepcopy([(d, s) for d, s in self.swaps.values() if d["escala"] == scale_id])
 
-    def ledger(self, magistrate: str) -> tuple[int, int, int, list[LedgerEntry], list[dict[str, Any]]]:
+    def ledger(self, magistrate: str) -> Ledger:
         balance = self.balances.get(magistrate, Balance())
         entries = [e for (m, _, _), e in sorted(self.entries.items(), key=lambda kv: kv[0][1:]) if m == magistrate]
         uses = [{**copy.deepcopy(d), "status": s} for (m, _), (d, s) in sorted(self.uses.items()) if m == magistrate]
-        return balance.saldo, balance.reservado, balance.version, entries, uses
+        return Ledger(balance.balance, balance.reserved, balance.version, tuple(entries), tuple(uses))
 
     def use(self, magistrate: str, use_id: str) -> tuple[dict[str, Any], str] | None:
         return copy.deepcopy(self.uses.get((magistrate, use_id)))
@@ -198,14 +198,14 @@ class FakeUnitOfWork:
         self._stage(("LANC", *key[0:1], entry.day.isoformat(), entry.id), lambda: key not in entries,
                     lambda: entries.__setitem__(key, entry))
 
-    def stage_balance(self, magistrate: str, *, saldo: int = 0, reservado: int = 0,
+    def stage_balance(self, magistrate: str, *, balance: int = 0, reserved: int = 0,
                       version: int | None = None) -> None:
         balances = self._repository.balances
 
         def apply() -> None:
             current = balances.setdefault(magistrate, Balance())
-            current.saldo += saldo
-            current.reservado += reservado
+            current.balance += balance
+            current.reserved += reserved
             current.version += 1
 
         self._stage(("SALDO", magistrate),

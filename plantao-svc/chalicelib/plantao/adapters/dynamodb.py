@@ -29,7 +29,7 @@ from typing import Any
 from chalicelib.plantao import codec
 from chalicelib.plantao.codec import REFERENCE_TYPES
 from chalicelib.plantao.domain.compensation import LedgerEntry
-from chalicelib.plantao.domain.records import APROVADA, PENDENTE, RASCUNHO, RotationState, StoredScale
+from chalicelib.plantao.domain.records import APROVADA, PENDENTE, RASCUNHO, Ledger, RotationState, StoredScale
 from chalicelib.plantao.domain.reference import ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
@@ -233,21 +233,21 @@ class PlantaoRepository:
 
     # compensation (PLAN-07, PLAN-08) -------------------------------------------------------------------
 
-    def ledger(self, magistrate: str) -> tuple[int, int, int, list[LedgerEntry], list[dict[str, Any]]]:
-        """(balance, reserved, version, entries, uses) of a magistrate in one Query."""
-        saldo = reservado = version = 0
+    def ledger(self, magistrate: str) -> Ledger:
+        """A magistrate's balance, entries and uses in one Query."""
+        balance = reserved = version = 0
         entries: list[LedgerEntry] = []
         uses: list[dict[str, Any]] = []
         for item in self.model.query(f"COMPENSACAO#{magistrate}", consistent_read=True):
             if item.sk == "SALDO":
-                saldo, reservado, version = int(item.saldo or 0), int(item.reservado or 0), int(item.version or 0)
+                balance, reserved, version = int(item.saldo or 0), int(item.reservado or 0), int(item.version or 0)
             elif item.sk.startswith("LANC#"):
                 d = json.loads(item.data or "{}")
                 entries.append(LedgerEntry(d["id"], magistrate, date.fromisoformat(d["data"]), int(d["dias"]),
                                            d["tipo"], d.get("referencia") or ""))
             elif item.sk.startswith("USO#"):
                 uses.append({**json.loads(item.data or "{}"), "status": item.status})
-        return saldo, reservado, version, entries, uses
+        return Ledger(balance, reserved, version, tuple(entries), tuple(uses))
 
     def use(self, magistrate: str, use_id: str) -> tuple[dict[str, Any], str] | None:
         try:
@@ -309,11 +309,11 @@ class DynamoUnitOfWork:
                              kind="lancamento", data=codec.dumps(data), updated_at=_now()),
                        condition=model.pk.does_not_exist())
 
-    def stage_balance(self, magistrate: str, *, saldo: int = 0, reservado: int = 0,
+    def stage_balance(self, magistrate: str, *, balance: int = 0, reserved: int = 0,
                       version: int | None = None) -> None:
         """ADDs to the balance item; ``version`` (when given) must still be the one read."""
         model = self._model
-        actions = [model.saldo.add(saldo), model.reservado.add(reservado), model.version.add(1),
+        actions = [model.saldo.add(balance), model.reservado.add(reserved), model.version.add(1),
                    model.kind.set("saldo"), model.updated_at.set(_now())]
         condition = None
         if version is not None:
