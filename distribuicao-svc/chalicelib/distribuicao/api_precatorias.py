@@ -35,6 +35,12 @@ routes = RouteSet(service="distribuicao", title="Cartas precatórias", tag="Cart
 CLASSE_CARTA = "CartPrec"
 
 
+def _partner(ctx: RequestContext) -> str:
+    """The calling partner court (the routes are ``partner=True``: the dispatcher verified the signature)."""
+    assert ctx.principal.partner_id is not None
+    return ctx.principal.partner_id
+
+
 # --- reference data (staff) -------------------------------------------------------------------
 
 
@@ -73,7 +79,7 @@ def post_precatoria(ctx: RequestContext, body: PrecatoriaIn) -> Response:
     case = CaseData(number, CLASSE_CARTA, secret=body.segredo_justica, parties=tuple(body.partes),
                     lawyers=tuple(body.advogados))
     outcome = service.receive(CartaCommand(
-        partner=ctx.principal.partner_id, origin_id=body.id_origem, municipality=body.municipio,
+        partner=_partner(ctx), origin_id=body.id_origem, municipality=body.municipio,
         kind=MatterKind(body.materia), case=case, voter_zone=body.zona_eleitor))
     out = carta_out(outcome.carta, replay=not outcome.created)
     return Response(body=out.model_dump(mode="json"), status_code=201 if outcome.created else 200,
@@ -83,13 +89,13 @@ def post_precatoria(ctx: RequestContext, body: PrecatoriaIn) -> Response:
 @routes.route("/precatorias/{id}", methods=["GET"], partner=True, response=PrecatoriaOut,
               summary="Uma carta precatória do próprio parceiro (a de outro parceiro responde 404)")
 def get_precatoria(ctx: RequestContext, id: str) -> PrecatoriaOut:
-    return carta_out(ctx.deps.precatorias.carta(ctx.principal.partner_id, id))
+    return carta_out(ctx.deps.precatorias.carta(_partner(ctx), id))
 
 
 @routes.route("/precatorias", methods=["GET"], partner=True, query=PageQuery, response=Page[PrecatoriaOut],
               summary="As cartas precatórias enviadas pelo parceiro, das mais antigas às mais novas (cursor)")
 def list_precatorias(ctx: RequestContext, query: PageQuery) -> Page[PrecatoriaOut]:
-    rows, last = ctx.deps.precatorias.cartas(ctx.principal.partner_id, query.limite, ctx.decode_cursor(query.cursor))
+    rows, last = ctx.deps.precatorias.cartas(_partner(ctx), query.limite, ctx.decode_cursor(query.cursor))
     return Page[PrecatoriaOut](itens=[carta_out(r) for r in rows], proximo=ctx.next_cursor(last))
 
 

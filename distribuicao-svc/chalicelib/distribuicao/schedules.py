@@ -99,7 +99,9 @@ def publish_edital(service: DistribuicaoService, store: EditalStore) -> dict[str
         details = {r.seq: d for r, d in pairs if d is not None}
         rows.extend(edital_rows([r for r, _ in pairs], details, start, end))
     generated_at = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=TZ)
-    kwargs = {"tribunal": service.settings.tribunal, "start": start, "end": end, "generated_at": generated_at}
-    stored = store.put(start, end, render_edital_json(rows, **kwargs), render_edital_pdf(rows, **kwargs))
+    tribunal = service.settings.tribunal
+    stored = store.put(start, end,
+                       render_edital_json(rows, tribunal=tribunal, start=start, end=end, generated_at=generated_at),
+                       render_edital_pdf(rows, tribunal=tribunal, start=start, end=end, generated_at=generated_at))
     return {"inicio": start.isoformat(), "fim": end.isoformat(),
             "total": sum(1 for r in rows if r.case_number), **stored}
