@@ -34,11 +34,10 @@ from chalicelib.distribuicao.ports import (
     StoredCarta,
     StoredZones,
 )
-from chalicelib.distribuicao.service import MAX_ATTEMPTS, cnj_refusal
+from chalicelib.distribuicao.service import MAX_ATTEMPTS, cnj_refusal, retrying
 
 from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, Invalid, NotFound, Refusal
-from courtlib.retry import retry_on_conflict
 
 TZ = ZoneInfo("America/Sao_Paulo")
 MUNICIPIO = r"^[0-9]{7}$"  # código IBGE
@@ -182,9 +181,8 @@ class PrecatoriaService:
         return rows
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
-        retrying = retry_on_conflict(attempts=self.max_attempts, sleep=self.sleep,
-                                     busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))
-        return retrying(attempt)()
+        return retrying(attempt, attempts=self.max_attempts, sleep=self.sleep,
+                        busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))
 
 
 def _check_municipality(municipality: str) -> None:
