@@ -15,6 +15,7 @@ from datetime import date
 from typing import ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
+from chalicelib.distribuicao.backoff import retrying
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_cnj
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.precatorias import (
@@ -34,7 +35,7 @@ from chalicelib.distribuicao.ports import (
     StoredCarta,
     StoredZones,
 )
-from chalicelib.distribuicao.service import MAX_ATTEMPTS, cnj_refusal, retrying
+from chalicelib.distribuicao.service import MAX_ATTEMPTS, cnj_refusal
 
 from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, Invalid, NotFound, Refusal

@@ -4,7 +4,8 @@ A distribution costs one consistent read of the órgão (one Query on DynamoDB) 
 TransactWriteItems), plus a seed read the first time a container sees a day. When another draw (or an edit of
 the órgão) commits in between, the write is refused as a whole (:class:`~courtlib.errors.WriteConflict`) and
 the use case reads again and decides again, up to ``max_attempts`` times with jittered exponential back-off
-(:func:`courtlib.retry.retry_on_conflict`); then :class:`~courtlib.errors.Busy` (nothing written).
+(:func:`courtlib.retry.retry_on_conflict`, its pause scaled in ``backoff.py``); then
+:class:`~courtlib.errors.Busy` (nothing written).
 
 It depends only on the ports (``ports.py``); refusals are ``courtlib.errors`` types (the domain's own
 subclass them), answered as problem+json by the HTTP dispatcher.
@@ -13,13 +14,13 @@ subclass them), answered as problem+json by the HTTP dispatcher.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from chalicelib.distribuicao.backoff import retrying
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import (
     CaseData,
@@ -50,54 +51,16 @@ from chalicelib.distribuicao.queries import OrgaoSituation, orgao_situation
 
 from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, CourtError, Invalid, NotFound, Refusal
-from courtlib.retry import FIRST_PAUSE_S, retry_on_conflict
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")
 MAX_ATTEMPTS = 10  # the first try and 9 retries: eight clients in one órgão rarely exhaust them
-BACKOFF_BASE_SECONDS = 0.01
-BACKOFF_CAP_SECONDS = 1.0
 FOREIGN_CASE = "PROCESSO_DE_OUTRO_TRIBUNAL"
 ORGAO_ID = r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$"
 BUSY_DETAIL = ("Muitas distribuições simultâneas neste órgão: o órgão recebeu outras alterações ao mesmo tempo "
                "({attempts} tentativas). Tente de novo.")
 
 T = TypeVar("T")
-
-
-class LatencyScaledPause:
-    """The pause between two attempts, scaled to how long the attempt that lost took.
-
-    Why not courtlib's pause as is: ``retry_on_conflict`` draws a full-jitter pause on a fixed scale
-    (``FIRST_PAUSE_S·2^(k−1)``, capped), tuned for a store answering in milliseconds; draws in one órgão
-    contend in proportion to the store's latency, so they spread out better when the pause grows with it
-    (on moto, 8 clients × 25 draws: 2.3 transactions per draw and 2 Busy this way, 3.75 and 10 on the fixed
-    scale). The pause courtlib drew, ``U(0, FIRST_PAUSE_S·2^(k−1))``, is rescaled to
-    ``U(0, max(BACKOFF_BASE_SECONDS, t)·2^k)`` where ``t`` is the failed attempt's duration, capped at
-    ``BACKOFF_CAP_SECONDS`` — the same as the distribution's own loop had (up to courtlib's cap, from the 7th
-    attempt on). One per call of a use case (it keeps the attempt's start)."""
-
-    def __init__(self, sleep: Callable[[float], None] | None) -> None:
-        self._sleep = sleep or time.sleep
-        self._started = time.monotonic()
-
-    def timed(self, attempt: Callable[[], T]) -> Callable[[], T]:
-        def run() -> T:
-            self._started = time.monotonic()
-            return attempt()
-
-        return run
-
-    def __call__(self, pause: float) -> None:
-        scale = max(BACKOFF_BASE_SECONDS, time.monotonic() - self._started)
-        self._sleep(min(BACKOFF_CAP_SECONDS, pause * 2 * scale / FIRST_PAUSE_S))
-
-
-def retrying(attempt: Callable[[], T], *, attempts: int, busy_detail: str,
-             sleep: Callable[[float], None] | None) -> T:
-    """``attempt`` run through :func:`courtlib.retry.retry_on_conflict` with the latency-scaled pause."""
-    pause = LatencyScaledPause(sleep)
-    return retry_on_conflict(attempts=attempts, sleep=pause, busy_detail=busy_detail)(pause.timed(attempt))()
 
 
 def cnj_refusal(error: CnjError, field: str) -> Refusal:

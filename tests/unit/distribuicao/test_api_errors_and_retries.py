@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from chalicelib.distribuicao.adapters.dynamodb import commit, conflict_or
+from chalicelib.distribuicao.backoff import BACKOFF_CAP_SECONDS, DistribuicaoService
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError
-from chalicelib.distribuicao.service import BACKOFF_CAP_SECONDS, DistribuicaoService
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
 from courtlib.config import DistribuicaoConfig
@@ -161,7 +161,7 @@ def test_dist_02_the_pause_grows_with_the_failed_attempts_duration_and_is_capped
     """courtlib's pause U(0, 5 ms·2^(k−1)) rescaled to U(0, max(10 ms, t)·2^k) for an attempt that took t."""
     import time
 
-    from chalicelib.distribuicao.service import LatencyScaledPause
+    from chalicelib.distribuicao.backoff import LatencyScaledPause
 
     slept: list[float] = []
     pause = LatencyScaledPause(slept.append)
