@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 from chalicelib.distribuicao.adapters.dynamodb import commit, conflict_or
-from chalicelib.distribuicao.backoff import BACKOFF_CAP_SECONDS, DistribuicaoService
+from chalicelib.distribuicao.backoff import BACKOFF_CAP_SECONDS
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError
+from chalicelib.distribuicao.service import DistribuicaoService
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
 from courtlib.config import DistribuicaoConfig
