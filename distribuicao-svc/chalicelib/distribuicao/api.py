@@ -58,7 +58,7 @@ from courtlib.calendar_api import calendar_read_routes
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 
-__all__ = ["ROUTE_SETS", "TITLE", "OrgaoIn", "routes"]
+__all__ = ["ROUTE_SETS", "TITLE", "OrgaoIn", "routes"]  # OrgaoIn: the draws bench builds its órgão with it
 
 TITLE = "distribuicao-svc — Distribuição de processos"
 routes = RouteSet(service="distribuicao", title="Distribuição de processos", tag="Distribuição")
