@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, TypeVar
-from zoneinfo import ZoneInfo
 
 from chalicelib.distribuicao.backoff import retrying
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_cnj
@@ -35,12 +34,11 @@ from chalicelib.distribuicao.ports import (
     StoredCarta,
     StoredZones,
 )
-from chalicelib.distribuicao.service import MAX_ATTEMPTS, cnj_refusal
+from chalicelib.distribuicao.service import MAX_ATTEMPTS, TZ, cnj_refusal
 
 from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, Invalid, NotFound, Refusal
 
-TZ = ZoneInfo("America/Sao_Paulo")
 MUNICIPIO = r"^[0-9]{7}$"  # código IBGE
 ID_ORIGEM = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 BUSY_DETAIL = ("Muitas cartas simultâneas neste município: o município recebeu outras alterações ao mesmo tempo "
