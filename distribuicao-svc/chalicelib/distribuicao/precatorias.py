@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, TypeVar
 
-from chalicelib.distribuicao.backoff import retrying
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_cnj
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.precatorias import (
@@ -38,6 +37,7 @@ from chalicelib.distribuicao.service import MAX_ATTEMPTS, TZ, cnj_refusal
 
 from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, Invalid, NotFound, Refusal
+from courtlib.retry import retry_on_conflict
 
 MUNICIPIO = r"^[0-9]{7}$"  # código IBGE
 ID_ORIGEM = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
@@ -180,8 +180,8 @@ class PrecatoriaService:
         return rows
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
-        return retrying(attempt, attempts=self.max_attempts, sleep=self.sleep,
-                        busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))
+        return retry_on_conflict(attempts=self.max_attempts, sleep=self.sleep,
+                                 busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))(attempt)()
 
 
 def _check_municipality(municipality: str) -> None:

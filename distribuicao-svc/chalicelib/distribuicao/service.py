@@ -4,7 +4,7 @@ A distribution costs one consistent read of the órgão (one Query on DynamoDB) 
 TransactWriteItems), plus a seed read the first time a container sees a day. When another draw (or an edit of
 the órgão) commits in between, the write is refused as a whole (:class:`~courtlib.errors.WriteConflict`) and
 the use case reads again and decides again, up to ``max_attempts`` times with jittered exponential back-off
-(:func:`courtlib.retry.retry_on_conflict`, its pause scaled in ``backoff.py``); then
+(:func:`courtlib.retry.retry_on_conflict`); then
 :class:`~courtlib.errors.Busy` (nothing written).
 
 It depends only on the ports (``ports.py``); refusals are ``courtlib.errors`` types (the domain's own
@@ -20,7 +20,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from chalicelib.distribuicao.backoff import retrying
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import (
     CaseData,
@@ -51,6 +50,7 @@ from chalicelib.distribuicao.queries import OrgaoSituation, orgao_situation
 
 from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, CourtError, Invalid, NotFound, Refusal
+from courtlib.retry import retry_on_conflict
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")
@@ -427,8 +427,8 @@ class DistribuicaoService:
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
         """Runs ``attempt`` again (fresh reads) while it meets a concurrent write, then :class:`Busy`."""
-        return retrying(attempt, attempts=self.max_attempts, sleep=self.sleep,
-                        busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))
+        return retry_on_conflict(attempts=self.max_attempts, sleep=self.sleep,
+                                 busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))(attempt)()
 
 
 def _check_judges(stored: StoredOrgao, judges: Mapping[str, str] | Sequence[str]) -> None:

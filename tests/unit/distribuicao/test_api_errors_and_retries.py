@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from chalicelib.distribuicao.adapters.dynamodb import commit, conflict_or
-from chalicelib.distribuicao.backoff import BACKOFF_CAP_SECONDS
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError
 from chalicelib.distribuicao.service import DistribuicaoService
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
@@ -15,6 +14,7 @@ from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Busy, Conflict, Invalid, NotFound, WriteConflict, as_court_error
 from courtlib.http import ProblemError
 from courtlib.http.problems import problem_from_error
+from courtlib.retry import MAX_PAUSE_S
 from courtlib.messaging.outbox import TransactionTooLarge
 from tests.unit.distribuicao.support import NOW
 
@@ -37,7 +37,7 @@ def test_dist_02_a_concurrent_write_is_retried_until_it_goes_through():
         return outcome
 
     assert svc._retrying(attempt) == "escrito"
-    assert len(pauses) == 2 and all(0 <= p <= BACKOFF_CAP_SECONDS for p in pauses)
+    assert len(pauses) == 2 and all(0 <= p <= MAX_PAUSE_S for p in pauses)
 
 
 def test_dist_02_retries_are_bounded_then_busy():
@@ -156,17 +156,3 @@ def test_dist_04_a_redistribution_raced_by_another_is_refused_not_applied_to_the
         svc.redistribute(row.number, RedistributionReason.IMPEDIMENTO)
     assert fake.commits == 1
     assert _problem(Conflict("já redistribuído")).status == 409
-
-
-def test_dist_02_the_pause_grows_with_the_failed_attempts_duration_and_is_capped():
-    """courtlib's pause U(0, 5 ms·2^(k−1)) rescaled to U(0, max(10 ms, t)·2^k) for an attempt that took t."""
-    import time
-
-    from chalicelib.distribuicao.backoff import LatencyScaledPause
-
-    slept: list[float] = []
-    pause = LatencyScaledPause(slept.append)
-    pause._started = time.monotonic() - 0.5  # the attempt that lost took 0.5 s (or a little more)
-    pause(0.0025)  # half of courtlib's first bound
-    pause(0.2)  # courtlib's cap
-    assert 0.5 <= slept[0] <= BACKOFF_CAP_SECONDS and slept[1] == BACKOFF_CAP_SECONDS
