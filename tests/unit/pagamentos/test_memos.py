@@ -18,7 +18,9 @@ from chalicelib.pagamentos.domain.memos import (
     split_memo_id,
     total,
 )
-from chalicelib.pagamentos.domain.model import DomainError, Line, Month
+from chalicelib.pagamentos.domain.model import Line, Month
+
+from courtlib.errors import Conflict, NotFound
 
 
 def line(key: str, valor: str, origem: str = "2027-02", ajuste: bool = False, chave_origem: str | None = None) -> Line:
@@ -31,7 +33,7 @@ def test_pag_10_lifecycle_draft_signed_sent_and_no_edit_after_signature():
     assert require_transition(SIGNED, "enviar") == SENT
     for status, action in (("rascunho", "enviar"), (SIGNED, "assinar"), (SIGNED, "editar"), (SENT, "editar"),
                            (SENT, "enviar")):
-        with pytest.raises(DomainError) as error:
+        with pytest.raises(Conflict) as error:
             require_transition(status, action)
         assert error.value.code == "PAG-10"
 
@@ -74,5 +76,5 @@ def test_pag_11_csv_has_a_row_per_line_and_the_total():
 
 def test_pag_10_memo_ids():
     assert split_memo_id("2027-02-ferias") == (Month(2027, 2), "ferias")
-    with pytest.raises(DomainError):
+    with pytest.raises(NotFound):
         split_memo_id("2027-02-nada")

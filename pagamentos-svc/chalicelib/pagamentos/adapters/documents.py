@@ -59,7 +59,7 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
                  f"Situação: {STATUS_WORDS.get(status, status)}"):
         pdf.multi_cell(0, 5.5, to_latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    rows = sorted(lines, key=lambda l: (l.ajuste, l.nome, l.chave))
+    rows = sorted(lines, key=lambda line: (line.ajuste, line.nome, line.chave))
     widths = (26, 46, 72, 14, 28)
     pdf.set_font("Helvetica", "", 8)
     if not rows:

@@ -1,6 +1,7 @@
 """The facts a monthly run reads (people, designations, vacations, sessions, events) and what it writes (lines).
 
-Plain frozen dataclasses, no AWS. A competência is a month, written ``AAAA-MM``.
+Plain frozen dataclasses, no AWS. A competência is a month, written ``AAAA-MM``. Refusals are
+:mod:`courtlib.errors` types (pure: no HTTP, no AWS).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
+
+from courtlib.errors import Invalid
 
 ONE_DAY = timedelta(days=1)
 
@@ -26,16 +29,6 @@ DesignationKind = Literal["cumulacao", "auxilio", "convocacao", "substituicao", 
 SessionStatus = Literal["presente", "ausente", "ferias", "licenca", "representacao", "correicao"]
 
 
-class DomainError(ValueError):
-    """A refusal of a rule: ``code`` names it (PAG-xx or VALIDACAO), ``field`` the input at fault."""
-
-    def __init__(self, code: str, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.field = field
-
-
 @dataclass(frozen=True, order=True)
 class Month:
     year: int
@@ -47,7 +40,7 @@ class Month:
             year, month = (int(part) for part in text.split("-"))
             date(year, month, 1)
         except (ValueError, TypeError) as error:
-            raise DomainError("VALIDACAO", f"competência inválida: {text!r} (use AAAA-MM)", "competencia") from error
+            raise Invalid(f"competência inválida: {text!r} (use AAAA-MM)", field="competencia") from error
         return cls(year, month)
 
     @classmethod
@@ -81,7 +74,7 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.fim < self.inicio:
-            raise DomainError("VALIDACAO", "período impossível: o fim é anterior ao início", "fim")
+            raise Invalid("período impossível: o fim é anterior ao início", field="fim")
 
     def days(self) -> Iterator[date]:
         day = self.inicio
