@@ -34,7 +34,7 @@ def _facts(repo: Any, prefix: str, magistrates: int, servants: int, month: tuple
     """People and a month of facts (designations, compensations, vacations, sessions, cooperation)."""
     from decimal import Decimal
 
-    from chalicelib.pagamentos.adapters import codec
+    from chalicelib.pagamentos import codec
     from chalicelib.pagamentos.domain.model import (
         Attendance,
         CompensationDays,
