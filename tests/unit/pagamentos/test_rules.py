@@ -184,7 +184,8 @@ def test_pag_05_vacation_after_six_months_of_full_substitution():
     assert amounts(make_rules().diferenca_entrancia(data)) == {"jz.gomes": Decimal("6000.00")}
     short = [desig("s0", "substituicao", "jz.gomes", "1VC-CBA", "2026-07-01", "2026-12-26",
                    entrancia_destino="especial", plena=True)]
-    assert make_rules().diferenca_entrancia(month_data(vacations=vacation, full_substitutions={"jz.gomes": short})) == []
+    data = month_data(vacations=vacation, full_substitutions={"jz.gomes": short})
+    assert make_rules().diferenca_entrancia(data) == []
 
 
 def test_pag_05_six_months_need_not_be_consecutive():
@@ -257,7 +258,7 @@ def test_pag_08_gratificacao_de_cooperacao_from_the_events():
                                    _bonus("b-r1", "2027-02", "apuracao", 1, 600, "450.00")])
     lines = make_rules().gratificacao_cooperacao(data)
     assert amounts(lines) == {"a-r1": Decimal("1800.00"), "a-r2": Decimal("-90.00")}
-    assert lines[0].quantidade == Decimal("40.00") and sum(l.valor for l in lines) == Decimal("1710.00")
+    assert lines[0].quantidade == Decimal("40.00") and sum(ln.valor for ln in lines) == Decimal("1710.00")
 
 
 # --- PAG-09 ---------------------------------------------------------------------------------------
