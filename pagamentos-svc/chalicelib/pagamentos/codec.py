@@ -21,8 +21,8 @@ from chalicelib.pagamentos.domain.model import (
 )
 
 
-def _d(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _d(value: str) -> date:
+    return date.fromisoformat(value)
 
 
 def person_to(p: Person) -> dict[str, Any]:

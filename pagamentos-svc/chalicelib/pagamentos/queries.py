@@ -117,7 +117,7 @@ class PagamentosQueries:
         """The nine memos of a month with status, lines and total, and the grand total."""
         month = Month.parse(competencia)
         headers = self.repository.memo_headers_of_month(month)
-        memos = [{"id": memo_id(month, c), "categoria": c, "regra": CATEGORIES[c], "titulo": TITLES[c],
+        memos: list[dict[str, Any]] = [{"id": memo_id(month, c), "categoria": c, "regra": CATEGORIES[c], "titulo": TITLES[c],
                   "status": headers[c].status if c in headers else "nao_gerado",
                   "linhas": headers[c].line_count if c in headers else 0,
                   "total": headers[c].total if c in headers else "0.00"} for c in CATEGORIES]

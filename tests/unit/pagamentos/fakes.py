@@ -217,10 +217,10 @@ class FakeUnitOfWork:
     def __init__(self, repository: FakeRepository) -> None:
         self._repo = repository
         self._checks: list[Callable[[], bool]] = []
-        self._writes: list[Callable[[], None]] = []
+        self._writes: list[Callable[[], object]] = []
         self.committed = False
 
-    def _add(self, write: Callable[[], None], check: Callable[[], bool] | None = None) -> None:
+    def _add(self, write: Callable[[], object], check: Callable[[], bool] | None = None) -> None:
         if check is not None:
             self._checks.append(check)
         self._writes.append(write)

@@ -45,7 +45,7 @@ def check_designation(d: Designation, person: Person, config: TribunalConfig) ->
 def competes(d: Designation, other_person: str) -> bool:
     """Whether a designation of the same kind and juízo for ``other_person`` excludes ``d`` in time: several
     judges may aid the same juízo at once, so for ``auxilio`` only the same judge's aids compete."""
-    return d.kind != "auxilio" or other_person == d.pessoa
+    return bool(d.kind != "auxilio" or other_person == d.pessoa)
 
 
 def check_overlap(d: Designation, stored: Iterable[Mapping[str, Any]]) -> None:

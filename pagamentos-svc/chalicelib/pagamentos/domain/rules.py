@@ -112,7 +112,8 @@ class Rules:
                 if end >= absence.inicio:
                     cache[absence.pessoa].update(Period(absence.inicio, end).days_in(data.month))
             data.away_cache = cache
-        return cache.get(pessoa, set())
+        days: set[date] = cache.get(pessoa, set())
+        return days
 
     def line(self, categoria: str, person: Person, base: str, quantidade: int | Decimal, valor: Fraction,
              data: MonthData, sub: str = "") -> Line:
@@ -295,9 +296,9 @@ class Rules:
         if attendance_status == "presente":
             return True
         if attendance_status == "representacao":
-            return person.funcao_tre in ("presidente", "corregedor") or authorised
+            return bool(person.funcao_tre in ("presidente", "corregedor") or authorised)
         if attendance_status == "correicao":
-            return person.funcao_tre == "corregedor"
+            return bool(person.funcao_tre == "corregedor")
         return False
 
     def gratificacao_presenca(self, data: MonthData) -> list[Line]:
@@ -344,7 +345,8 @@ class Rules:
         for v in sorted(data.vacations, key=lambda v: (v.pessoa, v.periodo.inicio)):
             person = data.people.get(v.pessoa)
             key = subsidy_key(person) if person else None
-            if key is None or (v.periodo.inicio.year, v.periodo.inicio.month) != (data.month.year, data.month.month):
+            if person is None or key is None \
+                    or (v.periodo.inicio.year, v.periodo.inicio.month) != (data.month.year, data.month.month):
                 continue
             days = list(v.periodo.days())
             total = sum((self.per_day(self.subsidy(key, day)) for day in days), Fraction(0)) * self.pag.terco_ferias
@@ -354,7 +356,8 @@ class Rules:
         for r in sorted(data.renounced, key=lambda r: (r.pessoa, r.id)):
             person = data.people.get(r.pessoa)
             key = subsidy_key(person) if person else None
-            if key is None or (r.autorizado_em.year, r.autorizado_em.month) != (data.month.year, data.month.month):
+            if person is None or key is None \
+                    or (r.autorizado_em.year, r.autorizado_em.month) != (data.month.year, data.month.month):
                 continue
             indemnity = self.per_day(self.subsidy(key, r.autorizado_em)) * r.dias
             lines.append(self.line("ferias", person, f"indenização de {r.dias} dia(s) de férias renunciadas "
