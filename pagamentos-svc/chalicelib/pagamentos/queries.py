@@ -34,7 +34,7 @@ def find_memo(repository: Repository, the_id: str) -> StoredMemo:
 def memo_document(stored: StoredMemo) -> dict[str, Any]:
     """The memo as JSON: the HTTP answer and the document sent to DIMAG."""
     h = stored.header
-    rows = sorted(stored.lines, key=lambda line: (line.ajuste, line.nome, line.chave))
+    rows = sorted(stored.lines, key=lambda line: (line.adjustment, line.name, line.key))
     return {
         "id": h.id, "competencia": h.month, "categoria": h.category,
         "regra": CATEGORIES[h.category], "titulo": TITLES[h.category], "status": h.status,
@@ -117,9 +117,10 @@ class PagamentosQueries:
         """The nine memos of a month with status, lines and total, and the grand total."""
         month = Month.parse(competencia)
         headers = self.repository.memo_headers_of_month(month)
-        memos: list[dict[str, Any]] = [{"id": memo_id(month, c), "categoria": c, "regra": CATEGORIES[c], "titulo": TITLES[c],
-                  "status": headers[c].status if c in headers else "nao_gerado",
-                  "linhas": headers[c].line_count if c in headers else 0,
-                  "total": headers[c].total if c in headers else "0.00"} for c in CATEGORIES]
+        memos: list[dict[str, Any]] = [
+            {"id": memo_id(month, c), "categoria": c, "regra": CATEGORIES[c], "titulo": TITLES[c],
+             "status": headers[c].status if c in headers else "nao_gerado",
+             "linhas": headers[c].line_count if c in headers else 0,
+             "total": headers[c].total if c in headers else "0.00"} for c in CATEGORIES]
         return {"competencia": str(month), "memorandos": memos,
                 "total_geral": str(sum((Decimal(m["total"]) for m in memos), Decimal("0.00")))}

@@ -101,7 +101,7 @@ class PagamentosService:
     def create_designation(self, d: Designation) -> tuple[dict[str, Any], bool]:
         """Registers ``d`` (one unit of work); the same id with the same content again → (existing, False).
         A concurrent designation for the same juízo (or the same id) makes it read and decide again."""
-        check_designation(d, self._magistrate(d.pessoa), self.config)
+        check_designation(d, self._magistrate(d.person), self.config)
         existing = self.repository.get_designation(d.id)
         body = codec.designation_to(d)
         if existing is not None:
@@ -112,7 +112,7 @@ class PagamentosService:
         check_overlap(d, entries)
         uow = self.repository.unit_of_work()
         uow.add_designation(d, body, version)
-        for month in d.periodo.months():
+        for month in d.period.months():
             uow.add_fact(month, "DESIG", d.id, body)
             uow.mark_pending(month)
         uow.commit()
@@ -123,9 +123,9 @@ class PagamentosService:
         earlier ones) before anything is written, so a refusal registers nobody."""
         imported = {p.id: p for p in people}
         for index, d in enumerate(designations):
-            person = imported.get(d.pessoa) or self.repository.get_person(d.pessoa)
-            if person is None or person.tipo != "magistrado":
-                raise Refusal("PESSOA_DESCONHECIDA", f"designação {index}: {d.pessoa} não é magistrado cadastrado.",
+            person = imported.get(d.person) or self.repository.get_person(d.person)
+            if person is None or person.kind != "magistrado":
+                raise Refusal("PESSOA_DESCONHECIDA", f"designação {index}: {d.person} não é magistrado cadastrado.",
                               field=f"designacoes[{index}].pessoa")
             try:
                 check_designation(d, person, self.config)
@@ -142,27 +142,27 @@ class PagamentosService:
         return {"pessoas": len(imported), "designacoes_criadas": created}
 
     def record_vacation(self, v: Vacation) -> dict[str, Any]:
-        self._magistrate(v.pessoa)
-        if len(v.periodo.months()) > MAX_VACATION_MONTHS:
+        self._magistrate(v.person)
+        if len(v.period.months()) > MAX_VACATION_MONTHS:
             raise Invalid("férias de mais de 3 meses: registre períodos separados.", field="fim")
         body = codec.vacation_to(v)
-        self._facts([(m, "FERIAS", v.id, body) for m in v.periodo.months()])
+        self._facts([(m, "FERIAS", v.id, body) for m in v.period.months()])
         return body
 
     def record_renounced(self, r: RenouncedVacation) -> dict[str, Any]:
-        self._magistrate(r.pessoa)
+        self._magistrate(r.person)
         body = codec.renounced_to(r)
-        self._facts([(Month.of(r.autorizado_em), "RENUNCIA", r.id, body)])
+        self._facts([(Month.of(r.authorized_on), "RENUNCIA", r.id, body)])
         return body
 
     def record_session(self, s: Session) -> dict[str, Any]:
-        people = [a.membro for a in s.presencas]
+        people = [a.member for a in s.attendances]
         if len(set(people)) != len(people):
             raise Invalid("membro repetido na lista de presença.", field="presencas")
         for member in people:
             self._magistrate(member, "presencas")
         body = codec.session_to(s)
-        self._facts([(Month.of(s.data), "SESSAO", f"{s.data.isoformat()}#{s.id}", body)])
+        self._facts([(Month.of(s.day), "SESSAO", f"{s.day.isoformat()}#{s.id}", body)])
         return body
 
     def _facts(self, facts: list[tuple[Month, str, str, dict[str, Any]]]) -> None:

@@ -108,8 +108,8 @@ class FakeRepository:
                          compensations=of("COMPENSACAO", codec.compensation_from),
                          sessions=of("SESSAO", codec.session_from), cooperation=of("COOP", codec.cooperation_from),
                          absences=[a for a in self.absences.values()
-                                   if a.inicio <= month.last and (a.fim is None or a.fim >= month.first)])
-        on_vacation = {v.pessoa for v in data.vacations if v.pessoa in people and people[v.pessoa].cargo == "juiz"}
+                                   if a.start <= month.last and (a.end is None or a.end >= month.first)])
+        on_vacation = {v.person for v in data.vacations if v.person in people and people[v.person].cargo == "juiz"}
         for body in self.full_subs:
             if body["pessoa"] in on_vacation:
                 data.full_substitutions.setdefault(body["pessoa"], []).append(codec.designation_from(body))
@@ -160,7 +160,7 @@ class FakeRepository:
         return [StoredLine(the_id, generation, line)
                 for the_id, generations in sorted(self.generations.items()) if the_id.endswith(f"-{category}")
                 for generation, lines in sorted(generations.items())
-                for line in lines if line.ajuste and line.competencia_origem == str(origin)]
+                for line in lines if line.adjustment and line.origin_month == str(origin)]
 
     def memo(self, month: Month | str, category: str) -> StoredMemo | None:
         header = self.headers.get((str(month), category))
@@ -198,7 +198,7 @@ class FakeRepository:
         return current
 
     def write_generation(self, the_id: str, category: str, generation: int, lines: list[Line]) -> None:
-        self.generations.setdefault(the_id, {})[generation] = sorted(lines, key=lambda line: line.chave)
+        self.generations.setdefault(the_id, {})[generation] = sorted(lines, key=lambda line: line.key)
         self.writes.append(f"linhas {the_id} g{generation}")
 
     def memo_counter(self, division: str, year: int) -> Counter:
@@ -233,8 +233,8 @@ class FakeUnitOfWork:
             repo.designations[d.id] = body
             repo.juizo_versions[key] = str(int(juizo_version or "0") + 1)
             repo.juizo_entries.setdefault(key, {})[d.id] = {
-                "id": d.id, "pessoa": d.pessoa, "inicio": d.periodo.inicio.isoformat(),
-                "fim": d.periodo.fim.isoformat()}
+                "id": d.id, "pessoa": d.person, "inicio": d.period.start.isoformat(),
+                "fim": d.period.end.isoformat()}
             if d.kind == "substituicao" and d.plena:
                 repo.full_subs.append(body)
             repo.writes.append(f"designacao {d.id}")
@@ -252,11 +252,11 @@ class FakeUnitOfWork:
     def mark_pending(self, month: Month | str) -> None:
         self._add(lambda: self._repo.pending.add(str(month)))
 
-    def record_absence(self, absence: MagistrateAbsenceRegistered, event_id: str) -> None:
+    def record_absence(self, event: MagistrateAbsenceRegistered, event_id: str) -> None:
         def write() -> None:
-            self._repo.absences[(absence.inicio, absence.magistrado)] = Absence(
-                absence.magistrado, absence.inicio, absence.fim, absence.motivo)
-            self._repo.writes.append(f"ausencia {absence.magistrado}")
+            self._repo.absences[(event.inicio, event.magistrado)] = Absence(
+                event.magistrado, event.inicio, event.fim, event.motivo)
+            self._repo.writes.append(f"ausencia {event.magistrado}")
 
         self._add(write)
 

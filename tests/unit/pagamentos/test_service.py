@@ -255,7 +255,7 @@ def test_pag_08_a_bonus_is_a_fact_of_its_competencia_and_a_duty_is_kept_as_a_rec
 def test_pag_03_an_absence_is_stored_whoever_it_is_and_its_months_marked(world):
     deliver(world, MagistrateAbsenceRegistered(orgao="PLENO", magistrado="des.x", nome="Des. X",
                                                inicio=date(2027, 2, 25), fim=date(2027, 3, 2), motivo="licença"))
-    assert [a.pessoa for a in world.repo.absences.values()] == ["des.x"]
+    assert [a.person for a in world.repo.absences.values()] == ["des.x"]
     assert world.repo.pending == {"2027-02", "2027-03"}
 
 

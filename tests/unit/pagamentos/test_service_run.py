@@ -149,11 +149,11 @@ def test_pag_10_plan_run_pays_each_late_amount_exactly_once(facts, payments, apr
     carries, per original line, exactly computed − paid (so paid + adjustments = computed, and the adjustments sum
     to the difference of the totals); with April closed it carries nothing and March stays pending."""
     bonuses = [_bonus(n, who, valor) for n, (who, valor) in enumerate(facts)]
-    keys = [b.apuracao_id for b in bonuses] + [f"sv.z-{n}" for n in range(8)]
+    keys = [b.assessment_id for b in bonuses] + [f"sv.z-{n}" for n in range(8)]
     paid = [_paid(keys[i % len(keys)], valor) for i, valor in payments]
     plan = plan_run(APRIL, _snapshot(bonuses, paid, april_status), lambda month: make_rules())
     march = make_rules().build(month_data(MARCH, cooperation=bonuses))[COOP]
-    recomputed = {line.chave_origem: line.valor for line in march}
+    recomputed = {line.origin_key: line.amount for line in march}
     carried = [line for s in plan.settlements for line in s.lines]
     assert plan.computed == make_rules().build(month_data(APRIL)) and plan.settled == ()
     if april_status in CLOSED:
@@ -161,11 +161,11 @@ def test_pag_10_plan_run_pays_each_late_amount_exactly_once(facts, payments, apr
         return
     paid_by: dict[str, Decimal] = {}
     for line in paid + carried:
-        paid_by[line.chave_origem] = paid_by.get(line.chave_origem, Decimal(0)) + line.valor
+        paid_by[line.origin_key] = paid_by.get(line.origin_key, Decimal(0)) + line.amount
     for key in set(recomputed) | set(paid_by):
         assert paid_by.get(key, Decimal(0)) == recomputed.get(key, Decimal(0))
     assert total(carried) == sum(recomputed.values(), Decimal("0.00")) - total(paid)
-    assert all(line.ajuste and line.competencia_origem == "2027-03" for line in carried)
+    assert all(line.adjustment and line.origin_month == "2027-03" for line in carried)
     assert plan.lines(COOP) == carried and plan.lines(COOP, frozenset({(COOP, MARCH)})) == []
 
 
@@ -176,7 +176,7 @@ def test_pag_10_plan_run_leaves_adjustments_allocated_to_another_draft_there():
     assert plan_run(APRIL, snapshot, lambda month: make_rules()).settlements == ()
     snapshot.headers["2027-05"] = {COOP: MemoHeader("2027-05", COOP, status="assinado")}
     [settlement] = plan_run(APRIL, snapshot, lambda month: make_rules()).settlements
-    assert (settlement.claim, settlement.expected, [line.valor for line in settlement.lines]) == (
+    assert (settlement.claim, settlement.expected, [line.amount for line in settlement.lines]) == (
         True, "2027-05", [Decimal("10.00")])
 
 
@@ -191,5 +191,5 @@ def test_pag_10_plan_run_ignores_late_months_without_a_closed_memo_and_later_mon
 def test_pag_01_plan_run_of_a_month_is_its_rules_alone_when_nothing_is_late():
     data = month_data(MARCH, cooperation=[_bonus(1, "sv.a", Decimal("10.00"))])
     plan = plan_run(MARCH, RunSnapshot(data, {}), lambda month: make_rules())
-    assert [line.valor for line in plan.lines(COOP)] == [Decimal("10.00")]
+    assert [line.amount for line in plan.lines(COOP)] == [Decimal("10.00")]
     assert (plan.settlements, plan.reviewed, plan.settled) == ((), (), ())

@@ -63,7 +63,8 @@ class RecordItem(TableItem):
 
     @property
     def data(self) -> dict[str, Any]:
-        return json.loads(self.dados)
+        data: dict[str, Any] = json.loads(self.dados)
+        return data
 
 
 class MemoItem(VersionedItem):
@@ -222,7 +223,7 @@ class PagamentosRepository:
             cooperation=[codec.cooperation_from(d) for d in facts["COOP"]],
             absences=self.absences.overlapping_absences(month.first, month.last),
         )
-        on_vacation = {v.pessoa for v in data.vacations if v.pessoa in people and people[v.pessoa].cargo == "juiz"}
+        on_vacation = {v.person for v in data.vacations if v.person in people and people[v.person].cargo == "juiz"}
         if on_vacation:
             for d in self.full_substitutions():
                 if d["pessoa"] in on_vacation:
@@ -258,9 +259,10 @@ class PagamentosRepository:
     def allocation(self, category: str, origin: Month | str) -> str | None:
         """PAG-10: the month whose memo of ``category`` carries the adjustments of ``origin`` (None: none yet)."""
         try:
-            return self.records.get(f"ALOCACAO#{category}", str(origin)).data["competencia"]
+            month: str = self.records.get(f"ALOCACAO#{category}", str(origin)).data["competencia"]
         except DoesNotExist:
             return None
+        return month
 
     def allocate(self, category: str, origin: Month | str, month: str, expected: str | None) -> None:
         """Points ``origin``'s adjustments of ``category`` to ``month`` if nobody moved them since (else
@@ -366,19 +368,19 @@ class PagamentosRepository:
         return current
 
     def write_generation(self, memo_id: str, category: str, generation: int, lines: list[Line]) -> None:
-        ordered = sorted(lines, key=lambda line: line.chave)
+        ordered = sorted(lines, key=lambda line: line.key)
         with self.chunks.batch_write() as batch:
             for index in range(0, max(len(ordered), 1), CHUNK):
                 part = ordered[index:index + CHUNK]
                 batch.save(self.chunks(pk=f"MEMO#{memo_id}", sk=f"LINHAS#{generation:06d}#{index // CHUNK:05d}",
                                        memo=memo_id, geracao=generation,
                                        dados=_json([codec.line_to(line) for line in part])))
-        adjustments = [line for line in ordered if line.ajuste]
+        adjustments = [line for line in ordered if line.adjustment]
         if adjustments:
             self.batch_save(self._origin_item(memo_id, category, generation, line) for line in adjustments)
 
     def _origin_item(self, memo_id: str, category: str, generation: int, line: Line) -> RecordItem:
-        return self.record(f"ORIGEM#{category}#{line.competencia_origem}", f"{memo_id}#{generation:06d}#{line.chave}",
+        return self.record(f"ORIGEM#{category}#{line.origin_month}", f"{memo_id}#{generation:06d}#{line.key}",
                            "ORIGEM", {"memo": memo_id, "geracao": generation, "linha": codec.line_to(line)})
 
     def delete_generations(self, memo_id: str, category: str,
@@ -388,7 +390,7 @@ class PagamentosRepository:
                 for sk, lines in chunks:
                     batch.delete(self.chunks(pk=f"MEMO#{memo_id}", sk=sk))
                     for line in lines:
-                        if line.ajuste:
+                        if line.adjustment:
                             batch.delete(self._origin_item(memo_id, category, generation, line))
 
     def batch_save(self, items: Iterable[Any]) -> None:
@@ -412,16 +414,16 @@ class DynamoUnitOfWork:
         """The designation (new), its juízo's index entry and guard (conditional on the version read, so two
         overlapping designations never both pass) and, for a full substitution, the PAG-05 index entry."""
         d, repo, model = designation, self._repo, self._repo.records
-        start = d.periodo.inicio.isoformat()
+        start = d.period.start.isoformat()
         self._save(repo.record(f"DESIGNACAO#{d.id}", "DESIGNACAO", "DESIGNACAO", body,
-                               gsi1=(f"DESIGNACOES#{d.pessoa}", f"{start}#{d.id}")), model.pk.does_not_exist())
+                               gsi1=(f"DESIGNACOES#{d.person}", f"{start}#{d.id}")), model.pk.does_not_exist())
         guard = repo.record(f"JUIZO#{d.juizo}", f"GUARDA#{d.kind}", "GUARDA", {"v": 0})
         guard.dados = str(int(juizo_version or "0") + 1)
         self._save(guard, model.pk.does_not_exist() if juizo_version is None else model.dados == juizo_version)
         self._save(repo.record(f"JUIZO#{d.juizo}", f"{d.kind}#{start}#{d.id}", "INDICE",
-                               {"id": d.id, "pessoa": d.pessoa, "inicio": start, "fim": d.periodo.fim.isoformat()}))
+                               {"id": d.id, "pessoa": d.person, "inicio": start, "fim": d.period.end.isoformat()}))
         if d.kind == "substituicao" and d.plena:  # PAG-05: the full substitutions, one partition for all
-            self._save(repo.record(FULL_SUBSTITUTIONS, f"{d.pessoa}#{start}#{d.id}", "SUBSTITUICAO", body))
+            self._save(repo.record(FULL_SUBSTITUTIONS, f"{d.person}#{start}#{d.id}", "SUBSTITUICAO", body))
 
     def add_fact(self, month: Month | str, kind: str, key: str, body: dict[str, Any],
                  event_id: str | None = None) -> None:

@@ -17,14 +17,14 @@ FRACTIONS = {"1/3", "1/6"}
 def require_magistrate(person: Person | None, person_id: str, field: str = "pessoa") -> Person:
     if person is None:
         raise Refusal("PESSOA_DESCONHECIDA", f"{person_id} não está cadastrado em pagamentos.", field=field)
-    if person.tipo != "magistrado":
+    if person.kind != "magistrado":
         raise Invalid(f"{person_id} não é magistrado.", field=field)
     return person
 
 
 def check_designation(d: Designation, person: Person, config: TribunalConfig) -> None:
     """The refusals of ``d`` for the magistrate ``person`` (422)."""
-    if len(d.periodo.months()) > MAX_DESIGNATION_MONTHS:
+    if len(d.period.months()) > MAX_DESIGNATION_MONTHS:
         raise Invalid(f"período maior que {MAX_DESIGNATION_MONTHS} meses: registre designações sucessivas.",
                       field="fim")
     if d.kind == "substituicao" and not d.entrancia_destino:
@@ -32,7 +32,7 @@ def check_designation(d: Designation, person: Person, config: TribunalConfig) ->
     if d.kind == "diarias" and not d.municipio:
         raise Refusal("PAG-06", "designação com diárias sem o município do serviço.", field="municipio")
     if d.kind == "funcao":
-        known = config.pagamentos.tabela_em(d.periodo.inicio).funcoes
+        known = config.pagamentos.tabela_em(d.period.start).funcoes
         if d.funcao not in known:
             raise Refusal("PAG-01", f"função sem valor na tabela: {d.funcao!r} (conhecidas: "
                                     f"{', '.join(sorted(known))}).", field="funcao")
@@ -45,7 +45,7 @@ def check_designation(d: Designation, person: Person, config: TribunalConfig) ->
 def competes(d: Designation, other_person: str) -> bool:
     """Whether a designation of the same kind and juízo for ``other_person`` excludes ``d`` in time: several
     judges may aid the same juízo at once, so for ``auxilio`` only the same judge's aids compete."""
-    return bool(d.kind != "auxilio" or other_person == d.pessoa)
+    return bool(d.kind != "auxilio" or other_person == d.person)
 
 
 def check_overlap(d: Designation, stored: Iterable[Mapping[str, Any]]) -> None:
@@ -53,7 +53,7 @@ def check_overlap(d: Designation, stored: Iterable[Mapping[str, Any]]) -> None:
     for other in stored:
         if other["id"] == d.id or not competes(d, other["pessoa"]):
             continue
-        if other["inicio"] <= d.periodo.fim.isoformat() and d.periodo.inicio.isoformat() <= other["fim"]:
+        if other["inicio"] <= d.period.end.isoformat() and d.period.start.isoformat() <= other["fim"]:
             raise Conflict(f"o juízo {d.juizo} já tem designação de {d.kind} de {other['pessoa']} de "
                            f"{other['inicio']} a {other['fim']} que se sobrepõe a este período.",
                            code="DESIGNACAO_SOBREPOSTA", field="inicio")
@@ -63,8 +63,8 @@ def check_batch_overlaps(designations: Sequence[Designation], index: int) -> Non
     """409 if the ``index``-th designation of a batch overlaps an earlier one of the same batch."""
     d = designations[index]
     for position, other in enumerate(designations[:index]):
-        if other.juizo == d.juizo and other.kind == d.kind and other.periodo.overlaps(d.periodo) \
-                and competes(d, other.pessoa):
+        if other.juizo == d.juizo and other.kind == d.kind and other.period.overlaps(d.period) \
+                and competes(d, other.person):
             raise Conflict(f"designações {position} e {index} se sobrepõem no juízo {d.juizo}.",
                            code="DESIGNACAO_SOBREPOSTA", field=f"designacoes[{index}]")
 

@@ -60,16 +60,16 @@ def require_transition(status: str, action: str) -> str:
 
 
 def total(lines: Iterable[Line]) -> Decimal:
-    return sum((line.valor for line in lines), Decimal("0.00"))
+    return sum((line.amount for line in lines), Decimal("0.00"))
 
 
 def content_hash(lines: Iterable[Line]) -> str:
     """Identifies a memo's content: a run that computes the same lines writes nothing (PAG-01)."""
     digest = hashlib.sha256()
-    for line in sorted(lines, key=lambda line: line.chave):
-        digest.update("\x1f".join((line.chave, line.regra, line.pessoa, line.nome, line.base, str(line.quantidade),
-                                   str(line.valor), line.competencia_origem, line.chave_origem,
-                                   "1" if line.ajuste else "0")).encode())
+    for line in sorted(lines, key=lambda line: line.key):
+        digest.update("\x1f".join((line.key, line.rule, line.person, line.name, line.basis, str(line.quantity),
+                                   str(line.amount), line.origin_month, line.origin_key,
+                                   "1" if line.adjustment else "0")).encode())
         digest.update(b"\x1e")
     return digest.hexdigest()
 
@@ -80,32 +80,32 @@ def adjustments(category: str, origin: Month, recomputed: Iterable[Line],
 
     ``paid``: per ``chave_origem``, the sum of the lines of closed (signed or sent) memos that refer to
     ``origin`` — its own memo and adjustments already in later memos — so nothing is paid twice.
-    ``names``: (pessoa, nome) of keys that disappeared from the recomputation (a reversal).
+    ``names``: (person, name) of keys that disappeared from the recomputation (a reversal).
     """
-    now: dict[str, Line] = {line.chave_origem: line for line in recomputed}
+    now: dict[str, Line] = {line.origin_key: line for line in recomputed}
     out = []
     for key in sorted(set(now) | set(paid)):
-        computed = now[key].valor if key in now else Decimal("0.00")
+        computed = now[key].amount if key in now else Decimal("0.00")
         already = paid.get(key, Decimal("0.00"))
         difference = computed - already
         if difference == 0:
             continue
         if key in now:
-            pessoa, nome, quantidade = now[key].pessoa, now[key].nome, now[key].quantidade
+            person, name, quantity = now[key].person, now[key].name, now[key].quantity
         else:
-            pessoa, nome = (names or {}).get(key, (key.split("|")[0], key.split("|")[0]))
-            quantidade = Decimal(0)
-        out.append(Line(category, CATEGORIES[category], pessoa, nome,
+            person, name = (names or {}).get(key, (key.split("|")[0], key.split("|")[0]))
+            quantity = Decimal(0)
+        out.append(Line(category, CATEGORIES[category], person, name,
                         f"ajuste da competência {ptbr.month_label(str(origin))}: devido {ptbr.brl(computed)}, "
                         f"já pago {ptbr.brl(already)}",
-                        quantidade, difference, f"ajuste|{origin}|{key}", str(origin), key, ajuste=True))
+                        quantity, difference, f"ajuste|{origin}|{key}", str(origin), key, adjustment=True))
     return out
 
 
 def paid_by_key(lines: Iterable[Line]) -> dict[str, Decimal]:
     paid: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
     for line in lines:
-        paid[line.chave_origem] += line.valor
+        paid[line.origin_key] += line.amount
     return dict(paid)
 
 
@@ -120,10 +120,10 @@ def render_csv(memo: str, month: str, category: str, lines: Iterable[Line], numb
     Written by :func:`courtlib.csvexport.write_csv`: ``;``, decimal comma and a UTF-8 BOM by default; every text
     cell that could start a formula (a servant's name from an event included) is neutralised. ``numero``: the
     memo's number ("Memorando nº 12/2026 – DIMAG") once signed, empty on a draft."""
-    rows = sorted(lines, key=lambda line: (line.ajuste, line.nome, line.chave))
+    rows = sorted(lines, key=lambda line: (line.adjustment, line.name, line.key))
     body: list[tuple[str | Decimal | None, ...]] = [
-        (memo, month, category, line.regra, line.pessoa, line.nome, line.base, line.quantidade, line.valor,
-         line.competencia_origem, "sim" if line.ajuste else "nao", number) for line in rows]
+        (memo, month, category, line.rule, line.person, line.name, line.basis, line.quantity, line.amount,
+         line.origin_month, "sim" if line.adjustment else "nao", number) for line in rows]
     body.append((memo, month, category, CATEGORIES[category], "", "TOTAL", f"{len(rows)} linha(s)", None,
                  total(rows), "", "", number))
     return write_csv(CSV_HEADER, body, fmt)

@@ -114,7 +114,7 @@ def plan_run(month: Month, snapshot: RunSnapshot, rules_for: RulesFor) -> RunPla
                 settled = False  # that draft carries the adjustment: never two drafts with it
                 continue
             paid = paid_lines(snapshot, origin, category)
-            names = {line.chave_origem: (line.pessoa, line.nome) for line in paid}
+            names = {line.origin_key: (line.person, line.name) for line in paid}
             due = adjustments(category, origin.month, rebuilt[category], paid_by_key(paid), names)
             if due:
                 settled = False
@@ -129,7 +129,7 @@ def plan_run(month: Month, snapshot: RunSnapshot, rules_for: RulesFor) -> RunPla
 def paid_lines(snapshot: RunSnapshot, origin: OriginSnapshot, category: str) -> list[Line]:
     """The lines closed memos hold for ``origin``: its own memo's, and adjustments in later closed memos
     (only in the generation that memo was closed with)."""
-    paid = [line for line in origin.own_lines.get(category, []) if line.competencia_origem == str(origin.month)]
+    paid = [line for line in origin.own_lines.get(category, []) if line.origin_month == str(origin.month)]
     for stored in origin.later_lines.get(category, []):
         memo_month, memo_category = split_memo_id(stored.memo)
         header = snapshot.header(memo_month, memo_category)
