@@ -90,9 +90,9 @@ class PagamentosQueries:
     def designations_of(self, person_id: str) -> list[dict[str, Any]]:
         return self.repository.designations_of(person_id)
 
-    def duties(self, competencia: str) -> list[dict[str, Any]]:
+    def duties(self, month: str) -> list[dict[str, Any]]:
         """Plantões served in the month, as plantao-svc published them (kept as a record)."""
-        return self.repository.facts_of_kind(competencia, "PLANTAO")
+        return self.repository.facts_of_kind(month, "PLANTAO")
 
     def parked(self, limit: int, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
         items, last = self.repository.parked(limit, start)
@@ -113,9 +113,9 @@ class PagamentosQueries:
     def pdf(self, the_id: str) -> bytes:
         return memo_pdf(self.memo(the_id), self.config, self.render_pdf, self.clock)
 
-    def summary(self, competencia: str) -> dict[str, Any]:
-        """The nine memos of a month with status, lines and total, and the grand total."""
-        month = Month.parse(competencia)
+    def summary(self, month_text: str) -> dict[str, Any]:
+        """The nine memos of a month (``AAAA-MM``) with status, lines and total, and the grand total."""
+        month = Month.parse(month_text)
         headers = self.repository.memo_headers_of_month(month)
         memos: list[dict[str, Any]] = [
             {"id": memo_id(month, c), "categoria": c, "regra": CATEGORIES[c], "titulo": TITLES[c],

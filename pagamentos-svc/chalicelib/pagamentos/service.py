@@ -258,11 +258,11 @@ class PagamentosService:
         calendar = self.calendar.calendar_for(self.config, [month.year])
         return Rules(self.config, lambda day, municipio: calendar.is_dia_util(day, municipio))
 
-    def finished_month(self, competencia: str | None) -> Month:
+    def finished_month(self, requested: str | None) -> Month:
         """PAG-01: the month a manual run asks for (default: the previous one); only a finished month runs (as
         cooperação closes only finished months, COOP-11)."""
         current = Month.of(self.today())
-        month = Month.parse(competencia) if competencia else current.previous()
+        month = Month.parse(requested) if requested else current.previous()
         if month >= current:
             raise Refusal("PAG-01", f"Só se apura mês já terminado (anterior a {current}).", field="competencia")
         return month
@@ -336,9 +336,10 @@ class PagamentosService:
             raise Conflict("o memorando mudou durante a operação; consulte e repita.") from error
         return StoredMemo(saved, stored.lines)
 
-    def edit(self, the_id: str, user: str, observacao: str) -> StoredMemo:
+    def edit(self, the_id: str, user: str, note: str) -> StoredMemo:
+        """PAG-10: a note on a draft (a signed or sent memo is never changed)."""
         stored = self.memo(the_id)
-        return self._save(stored, stored.header.noted(observacao))
+        return self._save(stored, stored.header.noted(note))
 
     def send(self, the_id: str, user: str) -> StoredMemo:
         """PAG-10/PAG-11: the signed memo's JSON, CSV and PDF go to the documents store, then the memo is sent."""
