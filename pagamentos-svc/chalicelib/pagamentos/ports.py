@@ -49,7 +49,7 @@ class UnitOfWork(Protocol):
     def unpark(self, event_id: str) -> None:
         """Removes a parked event, conditional on it still being there."""
 
-    def set_memo_counter(self, division: str, year: int, read: Any, last: int) -> None:
+    def set_memo_counter(self, division: str, year: int, read: CounterRead, last: int) -> None:
         """PAG-11: the division's last number becomes ``last``, conditional on the counter as ``read``."""
 
     def save_header(self, header: MemoHeader) -> None:

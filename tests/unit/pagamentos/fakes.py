@@ -19,6 +19,7 @@ from chalicelib.pagamentos import codec
 from chalicelib.pagamentos.domain.memos import MemoHeader, StoredMemo
 from chalicelib.pagamentos.domain.model import Absence, Designation, Line, Month, MonthData, Person
 from chalicelib.pagamentos.domain.run import RunSnapshot, StoredLine
+from chalicelib.pagamentos.ports import CounterRead
 from chalicelib.pagamentos.snapshot import load_run_snapshot
 
 from courtlib.calendar import CourtCalendar
@@ -273,7 +274,7 @@ class FakeUnitOfWork:
         self._add(lambda: self._repo.parked_events.pop(event_id) and None,
                   lambda: event_id in self._repo.parked_events)
 
-    def set_memo_counter(self, division: str, year: int, read: Any, last: int) -> None:
+    def set_memo_counter(self, division: str, year: int, read: CounterRead, last: int) -> None:
         def write() -> None:
             self._repo.counters[(division, year)] = last
 

@@ -16,6 +16,7 @@ from chalicelib.pagamentos.domain.memos import MemoHeader, new_draft
 from chalicelib.pagamentos.domain.model import (
     Attendance,
     Designation,
+    DesignationKind,
     Line,
     Period,
     Person,
@@ -65,7 +66,7 @@ def world() -> World:
     return World()
 
 
-def designation(id_: str = "d1", kind: str = "cumulacao", person: str = "jz.alves", juizo: str = "2VC-CBA",
+def designation(id_: str = "d1", kind: DesignationKind = "cumulacao", person: str = "jz.alves", juizo: str = "2VC-CBA",
                 start: str = "2027-03-01", end: str = "2027-03-10", **kw) -> Designation:
     return Designation(id_, kind, person, juizo, Period(date.fromisoformat(start), date.fromisoformat(end)), **kw)
 

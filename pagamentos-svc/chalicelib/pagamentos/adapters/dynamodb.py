@@ -32,6 +32,7 @@ from chalicelib.pagamentos.adapters.absences import AbsenceRepository
 from chalicelib.pagamentos.domain.memos import MemoHeader, StoredMemo
 from chalicelib.pagamentos.domain.model import Designation, Line, Month, MonthData, Person
 from chalicelib.pagamentos.domain.run import RunSnapshot, StoredLine
+from chalicelib.pagamentos.ports import CounterRead
 from chalicelib.pagamentos.snapshot import load_run_snapshot
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -442,7 +443,7 @@ class DynamoUnitOfWork:
         model = self._repo.records
         self._uow.delete(model(pk=f"ESTACIONADO#{event_id}", sk="EVENTO"), model.pk.exists())
 
-    def set_memo_counter(self, division: str, year: int, read: MemoCounter, last: int) -> None:
+    def set_memo_counter(self, division: str, year: int, read: CounterRead, last: int) -> None:
         model = self._repo.records
         condition = model.dados == _json({"ultimo": read.last}) if read.exists else model.pk.does_not_exist()
         self._save(self._repo.memo_counter_item(division, year, last), condition)
