@@ -161,7 +161,8 @@ class ImportacaoIn(BaseModel):
 
     def domain(self) -> ReferenceImport:
         return ReferenceImport([u.domain(u.id) for u in self.unidades], [s.domain(s.id) for s in self.servidores],
-                               self.anexos, [p.domain(p.id) for p in self.portarias],
+                               {str(annex): quotas for annex, quotas in self.anexos.items()},
+                               [p.domain(p.id) for p in self.portarias],
                                [a.domain() for a in self.afastamentos], [d.domain() for d in self.designacoes],
                                None if self.norma is None else self.norma.data_final)
 
@@ -338,8 +339,11 @@ def coop_out(c: Cooperation, left: int | None = None, decisions: list[dict[str, 
         id=c.id, servidor=c.servant, unidade_lotacao=c.home_unit, unidade_cooperada=c.unit, modalidade=c.modality,
         inicio=c.period.start, fim=c.period.end, presencial=c.presencial, plano_trabalho=c.work_plan,
         afastado=c.leave_servant, situacao=c.status, meta=c.goal, deferida_em=c.approved_on, vagas_restantes=left,
-        decisoes=None if decisions is None else [DecisaoRegistroOut(**{k: d.get(k) for k in DecisaoRegistroOut
-                                                                       .model_fields}) for d in decisions])
+        decisoes=None if decisions is None else [decision_out(d) for d in decisions])
+
+
+def decision_out(d: dict[str, Any]) -> DecisaoRegistroOut:
+    return DecisaoRegistroOut.model_validate({k: d.get(k) for k in DecisaoRegistroOut.model_fields})
 
 
 def ponto_out(r: TimeRecord) -> PontoOut:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from courtlib.config import CooperacaoConfig
 
@@ -427,7 +428,7 @@ class Assessment:
     servant: str
     month: str
     revision: int
-    nature: str
+    nature: Literal["apuracao", "ajuste"]
     minutes: int  # the event's minutes: total for an apuração, difference for an ajuste
     value: Decimal
     total_minutes: int  # capped total after this revision
