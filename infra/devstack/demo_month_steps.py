@@ -190,7 +190,8 @@ def scales_generated(demo: Demo) -> str:
     expect(scales, f"escalas de {NEXT_MONTH} geradas", {"escalas": scales, "disparados": fired})
     demo.facts["scales"] = {s["id"]: s for s in scales}
     kinds = Counter(s["tipo"] for s in scales)
-    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f" ({sum(len(s['plantoes']) for s in scales)} plantões)"
+    shifts = sum(len(s["plantoes"]) for s in scales)
+    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f" ({shifts} plantões)"
 
 
 @step("escalas aprovadas pela Presidência: portarias emitidas e avisos aos magistrados (PLAN-04)")
@@ -348,10 +349,10 @@ def _memo_lines(demo: Demo, month: str, category: str) -> list[dict]:
 @step("execução de pagamentos de março (05/04): memorando de gratificação com Ana (40 h) e Bruno (3 h) (PAG-08)")
 def payments_run(demo: Demo) -> str:
     demo.advance_to("2027-04-05T09:00:00-03:00")
-    lines = demo.eventually(lambda: [l for l in _memo_lines(demo, MONTH, "gratificacao_cooperacao")
-                                     if l["pessoa"] in ("servidor.ana", "servidor.bruno")] or None,
+    lines = demo.eventually(lambda: [line for line in _memo_lines(demo, MONTH, "gratificacao_cooperacao")
+                                     if line["pessoa"] in ("servidor.ana", "servidor.bruno")] or None,
                             "linhas de Ana e Bruno no memorando de gratificação")
-    values = {l["pessoa"]: l["valor"] for l in lines}
+    values = {line["pessoa"]: line["valor"] for line in lines}
     expect(values.get("servidor.ana") == "1800.00" and values.get("servidor.bruno") == "135.00",
            "Ana R$ 1800,00 (40 h × R$ 45,00) e Bruno R$ 135,00", values)
     resumo = demo.json("pagamentos", "GET", "/memorandos", "dimag.folha", params={"competencia": MONTH})
@@ -368,7 +369,8 @@ def memo_signed_and_sent(demo: Demo) -> str:
     sent = demo.json("pagamentos", "POST", f"/memorandos/{memo}/envio", "dimag.folha")
     expect(sent.get("situacao", sent.get("status")) == "enviado", "memorando enviado", sent)
     out = demo.folder
-    pdf = demo.call("pagamentos", "GET", f"/memorandos/{memo}/pdf", "dimag.folha", headers={"Accept": "application/pdf"})
+    pdf = demo.call("pagamentos", "GET", f"/memorandos/{memo}/pdf", "dimag.folha",
+                    headers={"Accept": "application/pdf"})
     csv = demo.call("pagamentos", "GET", f"/memorandos/{memo}/csv", "dimag.folha")
     expect(pdf.content.startswith(b"%PDF"), "PDF do memorando", pdf.content[:40])
     demo.save(f"{memo}.pdf", pdf.content)
@@ -389,10 +391,10 @@ def late_event_becomes_adjustment(demo: Demo) -> str:
     reclosed = demo.json("cooperacao", "POST", "/fechamentos", "dimag.folha", {"competencia": MONTH})
     expect(reclosed.get("ajustes", 0) >= 1, "um ajuste publicado", reclosed)
     demo.advance_to("2027-05-05T09:00:00-03:00")  # April's close (01/05) and April's payments run (05/05)
-    lines = demo.eventually(lambda: [l for l in _memo_lines(demo, NEXT_MONTH, "gratificacao_cooperacao")
-                                     if l["pessoa"] == "servidor.bruno"] or None,
+    lines = demo.eventually(lambda: [line for line in _memo_lines(demo, NEXT_MONTH, "gratificacao_cooperacao")
+                                     if line["pessoa"] == "servidor.bruno"] or None,
                             "linha de ajuste de Bruno no memorando de abril")
-    adjustment = [l for l in lines if l.get("competencia_origem") == MONTH]
+    adjustment = [line for line in lines if line.get("competencia_origem") == MONTH]
     expect(adjustment and adjustment[0]["valor"] == "90.00", "ajuste de R$ 90,00 (2 h) referente a março", lines)
     demo.facts["adjustment"] = adjustment[0]
     demo.facts["memos"] = [m for month in (MONTH, NEXT_MONTH) for m in _memos(demo, month)
