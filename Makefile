@@ -66,7 +66,7 @@ fuzz: $(STAMP)
 lint: $(STAMP)
 	@status=0; \
 	$(VENV)/bin/cfn-lint infra/template.yaml infra/identity.yaml || status=1; \
-	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff check --output-format concise . || status=1; \
 	$(VENV)/bin/mypy || status=1; \
 	$(PY) scripts/requirements.py --check || status=1; \
 	exit $$status
