@@ -24,6 +24,7 @@ lock: $(STAMP)
 	  --python-version 3.11 --generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) \
 	  --quiet -o requirements-dev.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
+	touch $(STAMP)
 	$(PY) scripts/requirements.py --write
 
 ## requirements: regenerate each <svc>-svc/requirements.txt from shared/pyproject.toml, pinned to the lock.

@@ -147,7 +147,7 @@ def write_month_totals(dynamodb: Any, table: str, month: str, n: int, tag: str) 
             "data": {"S": f'{{"competencia":"{month}","nome":"Servidor {i}","servidor":"{servant}"}}'},
             "gsi1pk": {"S": f"MES#{month}#{shard:02d}"}, "gsi1sk": {"S": servant}}}})
     for start in range(0, len(requests), 25):
-        pending = {table: requests[start:start + 25]}
+        pending: dict[str, Any] | None = {table: requests[start:start + 25]}
         while pending:
             pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or None
 

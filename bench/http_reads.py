@@ -68,13 +68,13 @@ class AwsCallCounter:
             counter._record(operation_model.service_model.service_id, operation_model.name)
             return original(endpoint, operation_model, request_dict)
 
-        Endpoint.make_request = make_request  # type: ignore[method-assign]
+        Endpoint.make_request = make_request
         return self
 
     def __exit__(self, *exc: object) -> None:
         from botocore.endpoint import Endpoint
 
-        Endpoint.make_request = self._original  # type: ignore[method-assign]
+        Endpoint.make_request = self._original
 
     def _record(self, service: str, operation: str) -> None:
         with self._lock:

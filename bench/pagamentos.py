@@ -17,16 +17,19 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.http_reads import AwsCallCounter, describe_calls, stdout_handlers_to_devnull
+
+if TYPE_CHECKING:  # the service's modules are imported once its directory is on sys.path
+    from chalicelib.pagamentos.domain.model import DesignationKind, Entrancia
 
 SERVICE = "pagamentos"
 USER = "dimag.folha"
 MAGISTRATES, SERVANTS = 5_000, 1_000
 GOAL_SECONDS, GOAL_RATIO = 60.0, 2.2
 RUN_TIMEOUT_S = 900.0
-ENTRANCIAS = ("inicial", "final", "especial")
+ENTRANCIAS: tuple[Entrancia, ...] = ("inicial", "final", "especial")
 MUNICIPIOS = ("5103403", "5108402", "5103007")
 
 
@@ -68,7 +71,7 @@ def _facts(repo: Any, prefix: str, magistrates: int, servants: int, month: tuple
                              MUNICIPIOS[n % 3]))
         start = rng.randrange(0, 20)
 
-        def designation(kind: str, pid: str = pid, start: int = start, **kw: Any) -> None:  # bound to this judge
+        def designation(kind: DesignationKind, pid: str = pid, start: int = start, **kw: Any) -> None:  # this judge
             d = Designation(f"{kind}-{pid}", kind, pid, kw.pop("juizo", f"X-{pid}"),
                             Period(day(start), day(start + kw.pop("days", 10))), **kw)
             facts.append((m, "DESIG", d.id, codec.designation_to(d)))
@@ -143,13 +146,13 @@ class _ThreadCalls:
                 calls[f"{operation_model.service_model.service_id} {operation_model.name}"] += 1
             return original(endpoint, operation_model, request_dict)
 
-        Endpoint.make_request = make_request  # type: ignore[method-assign]
+        Endpoint.make_request = make_request
         return self.calls
 
     def __exit__(self, *exc: object) -> None:
         from botocore.endpoint import Endpoint
 
-        Endpoint.make_request = self._original  # type: ignore[method-assign]
+        Endpoint.make_request = self._original
 
 
 def run(emit: Callable[[str], None], stack: Any, base: Any, counter: AwsCallCounter,

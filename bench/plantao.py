@@ -45,7 +45,10 @@ def _municipio(r: int, c: int) -> str:
 
 def state() -> dict[str, Any]:
     """Reference data of a whole state (≈900 judges, 90 comarcas, ≈180 desembargadores)."""
-    regions, comarcas, juizos, magistrates = [], [], [], []
+    regions: list[dict[str, Any]] = []
+    comarcas: list[dict[str, Any]] = []
+    juizos: list[dict[str, Any]] = []
+    magistrates: list[dict[str, Any]] = []
     for r in range(REGIONS):
         regions.append({"id": f"R{r + 1:02d}", "nome": f"{r + 1}ª Região", "ordem": r + 1})
         for c in range(COMARCAS_PER_REGION):

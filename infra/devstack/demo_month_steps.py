@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from devstack.demo_month import CUIABA, MONTH, NEXT_MONTH, ORGAO, ROOT, START, Demo, StepFailed, expect
 
@@ -277,8 +278,9 @@ def partner_carta(demo: Demo) -> str:
         {"numero": 1, "instalada_em": "1946-05-01"}, {"numero": 39, "instalada_em": "1988-03-10"},
         {"numero": 51, "instalada_em": "2004-08-01"}]})
     numero = _number(demo)
-    carta = {"numero_processo": numero, "municipio": CUIABA, "materia": "carta", "partes": ["Autora", "Réu"],
-             "advogados": ["Advogado OAB/SP 1"], "segredo_justica": False, "id_origem": "CP-2027-0001"}
+    carta: dict[str, Any] = {"numero_processo": numero, "municipio": CUIABA, "materia": "carta",
+                             "partes": ["Autora", "Réu"], "advogados": ["Advogado OAB/SP 1"],
+                             "segredo_justica": False, "id_origem": "CP-2027-0001"}
     unsigned = demo.http.post(demo.urls["distribuicao"] + "/precatorias", json=carta, timeout=60)
     expect(unsigned.status_code == 401, "sem assinatura → 401", unsigned.status_code)
     out = demo.signed("distribuicao", "POST", "/precatorias", "TJSP", registered["segredo"], carta, expected=(201,))
