@@ -25,9 +25,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "requirements-dev.txt"
-SHARED = ROOT / "shared" / "pyproject.toml"
-CONFIG = ROOT / "pyproject.toml"
+LOCK, SHARED, CONFIG = "requirements-dev.txt", "shared/pyproject.toml", "pyproject.toml"  # under the root
 # The Lambda runtime the services are packaged for (infra/package.sh: python3.11, x86_64).
 LAMBDA_ENVIRONMENT = {
     "implementation_name": "cpython",
@@ -42,7 +40,7 @@ LAMBDA_ENVIRONMENT = {
     "python_version": "3.11",
     "sys_platform": "linux",
 }
-_LOCK_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
+_LOCK_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;([^\\]+))?")
 
 
 class LockMismatch(Exception):
@@ -50,11 +48,13 @@ class LockMismatch(Exception):
 
 
 def locked_versions(lock_text: str) -> dict[str, tuple[str, str]]:
-    """canonical name -> (name as the lock spells it, pinned version)."""
+    """canonical name -> (name as the lock spells it, pinned version), of the pins that apply on Lambda.
+
+    A universal lock may pin a package twice under exclusive markers (one version per platform)."""
     pins: dict[str, tuple[str, str]] = {}
     for line in lock_text.splitlines():
         match = _LOCK_LINE.match(line)
-        if match:
+        if match and (match.group(3) is None or _evaluate(Marker(match.group(3).strip()), "")):
             pins[canonicalize_name(match.group(1))] = (match.group(1), match.group(2))
     return pins
 
@@ -129,10 +129,10 @@ def render(service: str, extras: list[str], packages: Mapping[str, str],
 
 def expected(root: Path = ROOT) -> dict[Path, str]:
     """requirements.txt path -> its content."""
-    pins = locked_versions((root / LOCK.name).read_text())
-    shared_text = (root / "shared" / "pyproject.toml").read_text()
+    pins = locked_versions((root / LOCK).read_text())
+    shared_text = (root / SHARED).read_text()
     files = {}
-    for service, extras in service_extras((root / CONFIG.name).read_text()).items():
+    for service, extras in service_extras((root / CONFIG).read_text()).items():
         packages = closure(courtlib_requirements(shared_text, extras), pins)
         files[root / f"{service}-svc" / "requirements.txt"] = render(service, extras, packages, pins)
     return files
