@@ -1,9 +1,11 @@
 """The embedded AWS: moto's server in this process, the infra template deployed into it, identity applied.
 
-``infra/template.yaml`` is deployed with moto's CloudFormation, so tables and queues come from the
-one template. ``infra/identity.yaml`` declares what moto's CloudFormation cannot create (Cognito
-user pool, groups and client; the SES identity): its resources are created by API here and its
-``Outputs`` evaluated like CloudFormation would.
+Both templates are applied the same way (:func:`apply_template`): each resource is created by API from
+its template ``Properties``, in dependency order, and the ``Outputs`` are evaluated like CloudFormation
+would. ``infra/template.yaml``'s tables, queues and bucket come from ``devstack.resources`` (faster than
+moto's CloudFormation, see there; a template with another resource type goes through moto's
+CloudFormation, :func:`deploy_stack`); ``infra/identity.yaml`` declares what moto's CloudFormation
+cannot create (Cognito user pool, groups and client; the SES identity).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 
 from devstack import moto_patches
+from devstack.resources import INFRA_CREATORS, Creator
 from devstack.templates import Resolver, Unresolved, load_template
 
 REGION = "sa-east-1"
@@ -49,7 +52,7 @@ class Aws:
 
     def close(self) -> None:
         """Closes the clients' connections (each keeps a moto server thread alive otherwise)."""
-        for name, client in list(self._clients.items()):
+        for client in list(self._clients.values()):
             if hasattr(client, "close"):
                 client.close()
         self._clients.clear()
@@ -197,7 +200,7 @@ def _create_email_identity(aws: Aws, props: dict[str, Any]) -> dict[str, Any]:
     return {"Ref": props["EmailIdentity"]}
 
 
-_CREATORS = {
+_CREATORS: dict[str, Creator] = {
     "AWS::Cognito::UserPool": _create_user_pool,
     "AWS::Cognito::UserPoolGroup": _create_group,
     "AWS::Cognito::UserPoolClient": _create_client,
@@ -206,19 +209,40 @@ _CREATORS = {
 }
 
 
+def deploy_template(aws: Aws, template_path: Path, stack_name: str, parameters: Mapping[str, str]) -> dict[str, str]:
+    """Creates the infra template's resources and returns its outputs: by API when ``devstack.resources``
+    creates every type it declares, else with moto's CloudFormation."""
+    resources = (load_template(template_path).get("Resources") or {}).values()
+    unknown = sorted({spec["Type"] for spec in resources} - set(INFRA_CREATORS))
+    if unknown:
+        log.info("infra: %s sem criação direta; implantando %s pelo CloudFormation do moto", ", ".join(unknown),
+                 template_path.name)
+        return deploy_stack(aws, template_path, stack_name, parameters)
+    return apply_template(aws, template_path, parameters, INFRA_CREATORS, stack_name=stack_name)
+
+
 def apply_identity(aws: Aws, template_path: Path, parameters: Mapping[str, str]) -> dict[str, str]:
     """Creates identity.yaml's resources by API (in dependency order) and returns its outputs."""
+    return apply_template(aws, template_path, parameters, _CREATORS)
+
+
+def apply_template(aws: Aws, template_path: Path, parameters: Mapping[str, str], creators: Mapping[str, Creator],
+                   *, stack_name: str = "local") -> dict[str, str]:
+    """Creates a template's resources with ``creators`` (by type; in dependency order) and returns its outputs.
+
+    A resource of a type with no creator is skipped with a warning (its ``!Ref`` gives its logical id).
+    """
     template = load_template(template_path)
     resolver = Resolver(template, {k: v for k, v in parameters.items()
-                                   if k in (template.get("Parameters") or {})}, aws.region, aws.account)
+                                   if k in (template.get("Parameters") or {})}, aws.region, aws.account, stack_name)
     pending = {name: spec for name, spec in (template.get("Resources") or {}).items()
                if "Condition" not in spec or resolver.condition(spec["Condition"])}
     while pending:
         progressed = False
         for name, spec in list(pending.items()):
-            creator = _CREATORS.get(spec["Type"])
+            creator = creators.get(spec["Type"])
             if creator is None:
-                log.warning("identity: %s (%s) is not created locally", name, spec["Type"])
+                log.warning("%s: %s (%s) is not created locally", template_path.name, name, spec["Type"])
                 resolver.resources[name] = {"Ref": name}
             else:
                 try:
@@ -229,7 +253,7 @@ def apply_identity(aws: Aws, template_path: Path, parameters: Mapping[str, str])
             del pending[name]
             progressed = True
         if not progressed:
-            raise RuntimeError(f"identity: circular or unknown references in {sorted(pending)}")
+            raise RuntimeError(f"{template_path.name}: circular or unknown references in {sorted(pending)}")
     outputs: dict[str, str] = {}
     for name, spec in (template.get("Outputs") or {}).items():
         if "Condition" in spec and not resolver.condition(spec["Condition"]):
