@@ -22,7 +22,7 @@ from typing import Any
 import boto3
 from botocore.config import Config as BotoConfig
 
-from devstack import moto_patches
+from devstack import moto_patches, moto_speedups
 from devstack.resources import INFRA_CREATORS, Creator
 from devstack.templates import Resolver, Unresolved, load_template
 
@@ -80,6 +80,7 @@ class MotoServer:
             _ensure_free(self._port)  # ThreadedMotoServer.start() would wait forever on a port in use
         serialise_dynamodb()
         moto_patches.apply()
+        moto_speedups.apply()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"

@@ -6,8 +6,9 @@ machines, to create a dozen tables, queues and a bucket. These creators make the
 the calls CloudFormation would make, from the same template (the one source of truth), and give the
 attributes that ``!Ref``/``!GetAtt`` read. They also apply what moto's CloudFormation skips (a table's
 TTL and point-in-time recovery, a bucket's versioning and public access block), so the local stack is
-closer to AWS. A template with any other resource type is deployed with moto's CloudFormation as
-before (``devstack.aws.deploy_template``).
+closer to AWS; a table's encryption (``SSESpecification``) is left out, as moto's CloudFormation did.
+A template with any other resource type is deployed with moto's CloudFormation as before
+(``devstack.aws.deploy_template``).
 """
 
 from __future__ import annotations
@@ -29,10 +30,8 @@ def create_table(aws: Any, props: dict[str, Any]) -> dict[str, Any]:
     params = {key: props[key] for key in _TABLE_SAME if key in props}
     if "StreamSpecification" in props:  # CloudFormation's form has no StreamEnabled: declaring it enables it
         params["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
-    if "SSESpecification" in props:
-        sse = props["SSESpecification"]
-        params["SSESpecification"] = {"Enabled": _flag(sse.get("SSEEnabled")),
-                                      **{k: sse[k] for k in ("SSEType", "KMSMasterKeyId") if k in sse}}
+    # SSESpecification is left out, as moto's CloudFormation left it: in moto, encryption changes nothing a
+    # table stores or answers, and SSEEnabled (a KMS key) would load moto's KMS and make a key per table.
     table = dynamodb.create_table(**params)["TableDescription"]
     name = table["TableName"]
     if "TimeToLiveSpecification" in props:
@@ -55,8 +54,11 @@ def create_queue(aws: Any, props: dict[str, Any]) -> dict[str, Any]:
     name = props["QueueName"]
     attributes = {key: _attribute(value) for key, value in props.items() if key not in ("QueueName", "Tags")}
     tags = {tag["Key"]: str(tag["Value"]) for tag in props.get("Tags") or []}
-    url = sqs.create_queue(QueueName=name, Attributes=attributes, **({"tags": tags} if tags else {}))["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    created = sqs.create_queue(QueueName=name, Attributes=attributes, **({"tags": tags} if tags else {}))["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=created, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # The URL as AWS (and moto's CloudFormation) gives it, not the embedded endpoint's: moto accepts both.
+    account = arn.split(":")[4]
+    url = f"https://sqs.{aws.region}.amazonaws.com/{account}/{name}"
     return {"Ref": url, "Arn": arn, "QueueName": name, "QueueUrl": url}
 
 
