@@ -213,13 +213,13 @@ _CREATORS: dict[str, Creator] = {
 def deploy_template(aws: Aws, template_path: Path, stack_name: str, parameters: Mapping[str, str]) -> dict[str, str]:
     """Creates the infra template's resources and returns its outputs: by API when ``devstack.resources``
     creates every type it declares, else with moto's CloudFormation."""
-    resources = (load_template(template_path).get("Resources") or {}).values()
-    unknown = sorted({spec["Type"] for spec in resources} - set(INFRA_CREATORS))
+    template = load_template(template_path)
+    unknown = sorted({spec["Type"] for spec in (template.get("Resources") or {}).values()} - set(INFRA_CREATORS))
     if unknown:
         log.info("infra: %s sem criação direta; implantando %s pelo CloudFormation do moto", ", ".join(unknown),
                  template_path.name)
         return deploy_stack(aws, template_path, stack_name, parameters)
-    return apply_template(aws, template_path, parameters, INFRA_CREATORS, stack_name=stack_name)
+    return apply_template(aws, template_path, parameters, INFRA_CREATORS, stack_name=stack_name, template=template)
 
 
 def apply_identity(aws: Aws, template_path: Path, parameters: Mapping[str, str]) -> dict[str, str]:
@@ -228,12 +228,13 @@ def apply_identity(aws: Aws, template_path: Path, parameters: Mapping[str, str])
 
 
 def apply_template(aws: Aws, template_path: Path, parameters: Mapping[str, str], creators: Mapping[str, Creator],
-                   *, stack_name: str = "local") -> dict[str, str]:
+                   *, stack_name: str = "local", template: Mapping[str, Any] | None = None) -> dict[str, str]:
     """Creates a template's resources with ``creators`` (by type; in dependency order) and returns its outputs.
 
     A resource of a type with no creator is skipped with a warning (its ``!Ref`` gives its logical id).
+    ``template``: the file already read, if the caller has it.
     """
-    template = load_template(template_path)
+    template = load_template(template_path) if template is None else template
     resolver = Resolver(template, {k: v for k, v in parameters.items()
                                    if k in (template.get("Parameters") or {})}, aws.region, aws.account, stack_name)
     pending = {name: spec for name, spec in (template.get("Resources") or {}).items()
