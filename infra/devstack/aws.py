@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,22 +34,25 @@ log = logging.getLogger("devstack")
 
 @dataclass
 class Aws:
-    """Clients for one endpoint; boto3 clients are thread-safe, the pool is sized for the pollers."""
+    """Clients for one endpoint; boto3 clients are thread-safe (making one is not: under a lock), the pool is
+    sized for the pollers."""
 
     endpoint: str
     region: str = REGION
     _session: Any = field(default=None, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: Any = field(default_factory=threading.Lock, repr=False)
 
     def client(self, name: str) -> Any:
-        if name not in self._clients:
-            if self._session is None:
-                self._session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                                      region_name=self.region)
-            self._clients[name] = self._session.client(
-                name, endpoint_url=self.endpoint,
-                config=BotoConfig(max_pool_connections=32, retries={"max_attempts": 2, "mode": "standard"}))
-        return self._clients[name]
+        with self._lock:
+            if name not in self._clients:
+                if self._session is None:
+                    self._session = boto3.session.Session(aws_access_key_id="testing",
+                                                          aws_secret_access_key="testing", region_name=self.region)
+                self._clients[name] = self._session.client(
+                    name, endpoint_url=self.endpoint,
+                    config=BotoConfig(max_pool_connections=32, retries={"max_attempts": 2, "mode": "standard"}))
+            return self._clients[name]
 
     def close(self) -> None:
         """Closes the clients' connections (each keeps a moto server thread alive otherwise)."""
@@ -229,33 +233,40 @@ def apply_identity(aws: Aws, template_path: Path, parameters: Mapping[str, str])
 
 def apply_template(aws: Aws, template_path: Path, parameters: Mapping[str, str], creators: Mapping[str, Creator],
                    *, stack_name: str = "local", template: Mapping[str, Any] | None = None) -> dict[str, str]:
-    """Creates a template's resources with ``creators`` (by type; in dependency order) and returns its outputs.
+    """Creates a template's resources with ``creators`` (by type) and returns its outputs.
 
-    A resource of a type with no creator is skipped with a warning (its ``!Ref`` gives its logical id).
-    ``template``: the file already read, if the caller has it.
+    In waves: every resource whose references are all created is created in the same wave, side by side
+    (on a loaded machine each call to the embedded AWS waits its turn for a CPU, and one wave waits once,
+    not once per resource); the next wave is what they unblocked. A resource of a type with no creator
+    is skipped with a warning (its ``!Ref`` gives its logical id). ``template``: the file already read.
     """
     template = load_template(template_path) if template is None else template
     resolver = Resolver(template, {k: v for k, v in parameters.items()
                                    if k in (template.get("Parameters") or {})}, aws.region, aws.account, stack_name)
     pending = {name: spec for name, spec in (template.get("Resources") or {}).items()
                if "Condition" not in spec or resolver.condition(spec["Condition"])}
-    while pending:
-        progressed = False
-        for name, spec in list(pending.items()):
-            creator = creators.get(spec["Type"])
-            if creator is None:
-                log.warning("%s: %s (%s) is not created locally", template_path.name, name, spec["Type"])
-                resolver.resources[name] = {"Ref": name}
-            else:
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="infra") as pool:
+        while pending:
+            wave: dict[str, tuple[Creator, dict[str, Any]]] = {}
+            skipped = False
+            for name, spec in list(pending.items()):
+                creator = creators.get(spec["Type"])
+                if creator is None:
+                    log.warning("%s: %s (%s) is not created locally", template_path.name, name, spec["Type"])
+                    resolver.resources[name] = {"Ref": name}
+                    del pending[name]
+                    skipped = True
+                    continue
                 try:
-                    properties = resolver.resolve(spec.get("Properties") or {})
+                    wave[name] = (creator, resolver.resolve(spec.get("Properties") or {}))
                 except Unresolved:
                     continue
-                resolver.resources[name] = creator(aws, properties)
-            del pending[name]
-            progressed = True
-        if not progressed:
-            raise RuntimeError(f"{template_path.name}: circular or unknown references in {sorted(pending)}")
+            if not wave and not skipped:
+                raise RuntimeError(f"{template_path.name}: circular or unknown references in {sorted(pending)}")
+            created = {name: pool.submit(creator, aws, properties) for name, (creator, properties) in wave.items()}
+            for name, future in created.items():
+                resolver.resources[name] = future.result()
+                del pending[name]
     outputs: dict[str, str] = {}
     for name, spec in (template.get("Outputs") or {}).items():
         if "Condition" in spec and not resolver.condition(spec["Condition"]):
