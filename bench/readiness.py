@@ -61,7 +61,7 @@ def run(emit: Callable[[str], None], runs: int = RUNS) -> bool:
     emit(f"  mediana {middle:.1f} s (mín. {min(times):.1f} s, máx. {max(times):.1f} s); "
          f"meta ≤{GOAL_S:.0f} s: {verdict}")
     if cpus:
-        emit(f"  CPU do processo até pronto: mediana {median(cpus):.1f} s (não depende da carga da máquina)")
+        emit(f"  CPU do processo até pronto: mediana {median(cpus):.1f} s (muda bem menos com a carga da máquina)")
     return True
 
 
