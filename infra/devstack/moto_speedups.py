@@ -79,7 +79,7 @@ def _stream_records_as_json() -> None:
         result = self.backend.get_records(self._get_param("ShardIterator"), 1000 if limit is None else limit)
         return json.dumps(result, default=_wire_value), {"Content-Type": "application/x-amz-json-1.0"}
 
-    DynamoDBStreamsHandler.get_records = get_records  # type: ignore[method-assign]
+    DynamoDBStreamsHandler.get_records = get_records  # type: ignore[method-assign,assignment]
 
 
 def _wire_value(value: Any) -> Any:
