@@ -54,14 +54,15 @@ def run(emit: Callable[[str], None], runs: int = RUNS) -> bool:
             cpus += [cpu] if cpu is not None else []
             used = f" (CPU {cpu:.1f} s)" if cpu is not None else ""
             emit(f"  execução {number + 1}: {seconds:.1f} s{used} — banner: {banner}")
+    if cpus:
+        emit(f"  CPU do processo até pronto: mediana {median(cpus):.1f} s (muda bem menos com a carga da máquina)")
+
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     emit(f"  carga média do sistema ao fim (1 min): {load:.1f} em {os.cpu_count()} núcleo(s); o tempo cresce com ela")
     middle = median(times)
     verdict = "atingida" if middle <= GOAL_S else "NÃO atingida"
     emit(f"  mediana {middle:.1f} s (mín. {min(times):.1f} s, máx. {max(times):.1f} s); "
          f"meta ≤{GOAL_S:.0f} s: {verdict}")
-    if cpus:
-        emit(f"  CPU do processo até pronto: mediana {median(cpus):.1f} s (muda bem menos com a carga da máquina)")
     return True
 
 
