@@ -106,8 +106,10 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         from courtlib import clock
+        from devstack.sdk_data import share_loaders
 
         began = mark = time.monotonic()
+        share_loaders()  # before any client: the apps' many botocore sessions parse the SDK's data once
         self._saved_environ = dict(os.environ)
         self.clock = clock.SettableClock(self._clock_start)
         self._previous_clock = clock.use(self.clock)
@@ -135,13 +137,13 @@ class LocalStack:
     def _start_aws(self) -> None:
         from courtlib.settings import env_from_outputs
         from devstack import auth
-        from devstack.aws import Aws, MotoServer, apply_identity, aws_environment, deploy_stack, set_environment
+        from devstack.aws import Aws, MotoServer, apply_identity, aws_environment, deploy_template, set_environment
 
         self._moto = MotoServer(self._moto_port)
         self.endpoint = self._moto.start()
         set_environment(aws_environment(self.endpoint))
         self._aws = Aws(self.endpoint)
-        self.outputs = deploy_stack(self._aws, self.template, self.stack_name, self.parameters)
+        self.outputs = deploy_template(self._aws, self.template, self.stack_name, self.parameters)
         self.outputs.update(apply_identity(self._aws, self.identity, self.parameters))
         set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal,
                          "POWERTOOLS_METRICS_DISABLED": "true", **stage_secrets(os.environ)})  # EMF is for CloudWatch
