@@ -128,7 +128,7 @@ export function table(caption, columns, rows, emptyText = "Nada encontrado.") {
   return el("div", { class: "tabela" }, el("table", {},
     el("caption", {}, caption),
     el("thead", {}, el("tr", {}, columns.map(([h, , o]) => el("th", { scope: "col", class: o?.num ? "num" : null }, h)))),
-    el("tbody", {}, rows.map((row) => el("tr", {}, columns.map(([, f, o]) => el("td", { class: o?.num ? "num" : null }, f(row))))))));
+    el("tbody", {}, rows.map((row) => el("tr", {}, columns.map(([h, f, o]) => el("td", { class: o?.num ? "num" : null, "data-rotulo": h }, f(row))))))));
 }
 
 /** Saves a Blob as a file (download link clicked for the user). */
