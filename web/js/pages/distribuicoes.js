@@ -16,7 +16,7 @@ numero.addEventListener("input", () => {
   if (!digits) { estado.textContent = ""; estado.className = ""; return; }
   const result = checkCnj(numero.value);
   estado.textContent = result.mensagem;
-  estado.className = result.ok ? "ok-campo" : digits.length === 20 ? "erro-campo" : "dica";
+  estado.className = result.ok ? "ok-campo" : digits.length === 20 ? "estado-invalido" : "dica";
 });
 
 consulta.addEventListener("submit", async (event) => {
