@@ -1,6 +1,6 @@
 // Admin: the calendar (CAL-01), partner courts' keys, the dead-letter queues with redrive.
 import { call } from "../api.js";
-import { el, table } from "../ui.js";
+import { el, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 
 const SERVICOS = [["cooperacao", "Cooperação"], ["plantao", "Plantão"], ["distribuicao", "Distribuição"], ["pagamentos", "Pagamentos"]];
@@ -36,7 +36,7 @@ export function screens(ctx) {
       const answer = await call(servico, "/admin/dlq", { token: ctx.token() });
       rows.push({ servico, nome, total: answer.total_aproximado ?? (answer.itens || []).length, itens: answer.itens || [] });
     }
-    filas.replaceChildren(table("Mensagens nas filas mortas", [
+    fill(filas, table("Mensagens nas filas mortas", [
       ["Serviço", (r) => r.nome], ["Mensagens", (r) => r.total, { num: true }],
       ["Ação", (r) => (r.total ? el("button", { type: "button", onclick: (e) => redrive(r.servico, e.currentTarget) }, `Reprocessar ${r.nome}`) : "—")],
     ], rows));
@@ -52,6 +52,6 @@ export function screens(ctx) {
       filas.prepend(el("p", { class: "alerta erro", role: "alert" }, problem.detail));
     }
   }
-  showQueues().catch((p) => filas.replaceChildren(el("p", { class: "alerta erro" }, p.detail)));
+  showQueues().catch((p) => fill(filas, el("p", { class: "alerta erro" }, p.detail)));
   return [section("calendario-admin", "Calendário do tribunal", dia), section("parceiros", "Tribunais parceiros", parceiro), section("dlq", "Filas mortas (DLQ)", filas)];
 }

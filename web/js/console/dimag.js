@@ -1,6 +1,6 @@
 // DIMAG: run the month (PAG-01), see the memos, download JSON/CSV/PDF (PAG-11), send them (PAG-10), the parked events.
 import { call } from "../api.js";
-import { dataBR, dinheiro, el, saveBlob, table } from "../ui.js";
+import { dataBR, dinheiro, el, saveBlob, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 
 export function screens(ctx) {
@@ -34,7 +34,7 @@ export function screens(ctx) {
     competenciaAtual = competencia;
     const answer = await call("pagamentos", "/memorandos", { token: ctx.token(), query: { competencia } });
     const itens = answer.memorandos || answer.itens || [];
-    memos.replaceChildren(
+    fill(memos, 
       table(`Memorandos de ${competencia}`, [
         ["Memorando", (m) => m.titulo], ["Regra", (m) => m.regra], ["Situação", (m) => m.status],
         ["Linhas", (m) => m.linhas, { num: true }], ["Total", (m) => dinheiro(m.total), { num: true }],
@@ -43,7 +43,7 @@ export function screens(ctx) {
             onclick: (e) => download(m.id, f, e.currentTarget) }, f.toUpperCase())))],
         ["Envio", (m) => (m.status === "assinado" ? el("button", { type: "button", onclick: (e) => send(m.id, e.currentTarget) }, "Enviar à folha") : "—")],
       ], itens, "Nenhum memorando nesta competência: execute o mês."),
-      answer.total !== undefined ? el("p", {}, el("strong", {}, `Total geral: ${dinheiro(answer.total)}`)) : null);
+      answer.total_geral !== undefined ? el("p", {}, el("strong", {}, `Total geral: ${dinheiro(answer.total_geral)}`)) : null);
   }
   const executar = form({
     id: "execucao", title: "Executar o mês", submit: "Executar",
@@ -53,7 +53,8 @@ export function screens(ctx) {
       const out = await call("pagamentos", "/execucoes", { method: "POST", body: v.competencia ? { competencia: v.competencia } : {}, token: ctx.token(), idempotencyKey: key });
       const competencia = out.competencia || v.competencia;
       if (competencia) await showMemos(competencia);
-      return success(`Execução de ${competencia} concluída${out.memorandos ? `: ${Array.isArray(out.memorandos) ? out.memorandos.length : out.memorandos} memorandos` : ""}.`);
+      const quantos = Array.isArray(out.memorandos) ? out.memorandos.length : Object.keys(out.memorandos || {}).length;
+      return success(`Execução de ${competencia} concluída${quantos ? `: ${quantos} memorandos` : ""}.`);
     },
   });
   const ver = form({
@@ -62,10 +63,10 @@ export function screens(ctx) {
     handler: async (v) => { await showMemos(v.competencia); return null; },
   });
   const estacionados = el("div");
-  call("pagamentos", "/estacionados", { token: ctx.token() }).then((answer) => estacionados.replaceChildren(
+  call("pagamentos", "/estacionados", { token: ctx.token() }).then((answer) => fill(estacionados, 
     table("Eventos estacionados", [["Evento", (e) => e.evento || e.id], ["Tipo", (e) => e.tipo || e.evento_tipo || "—"],
       ["Motivo", (e) => e.motivo || "—"], ["Desde", (e) => dataBR(e.estacionado_em || e.recebido_em)]],
-      answer.itens || [], "Nenhum evento estacionado."))).catch((p) => estacionados.replaceChildren(el("p", { class: "alerta erro" }, p.detail)));
+      answer.itens || [], "Nenhum evento estacionado."))).catch((p) => fill(estacionados, el("p", { class: "alerta erro" }, p.detail)));
   return [
     section("execucao-mes", "Execução mensal e memorandos", executar, ver, memos),
     section("estacionados", "Eventos estacionados", estacionados),

@@ -1,6 +1,6 @@
 // Distribuição: distribute a case (DIST-01, DIST-02), the órgão's equality panel, a manual draw (DIST-09).
 import { call } from "../api.js";
-import { el, table } from "../ui.js";
+import { el, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 
 const lines = (text) => (text || "").split("\n").map((s) => s.trim()).filter(Boolean);
@@ -42,7 +42,7 @@ export function screens(ctx) {
       const orgao = await call("distribuicao", `/orgaos/${encodeURIComponent(v.orgao || "")}`, { token: ctx.token() });
       const classes = orgao.classes || [];
       const ig = orgao.igualdade || {};
-      painel.replaceChildren(
+      fill(painel, 
         el("p", {}, `${orgao.nome}: diferença total ${ig.diferenca_total ?? "—"} (limite ${ig.maximo_total ?? "—"}); por classe até ${ig.maximo_por_classe ?? "—"}.`),
         ...(ig.alertas || []).map((a) => el("p", { class: "alerta aviso" }, typeof a === "string" ? a : a.mensagem || JSON.stringify(a))),
         table(`Contagens por cadeira — ${orgao.id}`, [

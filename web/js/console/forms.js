@@ -1,6 +1,6 @@
 // Forms for the console: every control has its label; a refusal of the API is shown next to the field it names.
 import { newKey } from "../api.js";
-import { clearProblems, el, showProblem } from "../ui.js";
+import { clearProblems, el, showProblem, fill } from "../ui.js";
 
 let counter = 0;
 
@@ -60,7 +60,7 @@ export function form({ id, title, fields = [], submit = "Enviar", handler, intro
     try {
       const shown = await handler(values(node), node, key);
       key = newKey();
-      result.replaceChildren(...(shown ? [shown] : []));
+      fill(result, ...(shown ? [shown] : []));
     } catch (problem) {
       if (!(problem && problem.detail)) throw problem;
       result.replaceChildren();

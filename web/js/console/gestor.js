@@ -1,6 +1,6 @@
 // Gestor: the requests awaiting my decision (the units I manage), decide, extend, end early (COOP-09, COOP-10).
 import { call } from "../api.js";
-import { dataBR, el, table } from "../ui.js";
+import { dataBR, el, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 
 const SITUACOES = { pendente: "aguardando decisão", aprovada: "aprovada", indeferida: "indeferida", encerrada: "encerrada" };
@@ -16,7 +16,7 @@ export function screens(ctx) {
       pedidos.push(...(answer.itens || []));
     }
     const pendentes = pedidos.filter((c) => c.situacao === "pendente");
-    lista.replaceChildren(
+    fill(lista, 
       el("p", {}, `Unidades sob a sua gestão: ${minhas.map((u) => `${u.nome} (${u.id})`).join(", ") || "nenhuma"}.`),
       table("Pedidos aguardando a minha decisão", [
         ["Código", (c) => c.id], ["Servidor", (c) => c.servidor], ["Lotação", (c) => c.unidade_lotacao],
@@ -27,7 +27,7 @@ export function screens(ctx) {
         ["Situação", (c) => SITUACOES[c.situacao] || c.situacao],
       ], pedidos.filter((c) => c.situacao !== "pendente"), "Nenhuma cooperação decidida ainda."));
   }
-  refresh().catch((p) => lista.replaceChildren(el("p", { class: "alerta erro" }, p.detail)));
+  refresh().catch((p) => fill(lista, el("p", { class: "alerta erro" }, p.detail)));
 
   const decidir = form({
     id: "decisao", title: "Decidir um pedido", submit: "Registrar decisão",

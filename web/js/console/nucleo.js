@@ -1,6 +1,6 @@
 // Corregedoria and Núcleo de Cooperação: their decisions (COOP-10 as corregedoria; COOP-12 deliberations).
 import { call } from "../api.js";
-import { dataBR, el, table } from "../ui.js";
+import { dataBR, el, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 import * as gestor from "./gestor.js";
 
@@ -9,12 +9,12 @@ export function screens(ctx) {
   const lista = el("div", { "aria-live": "polite" });
   async function refresh() {
     const answer = await call("cooperacao", "/nucleo/pedidos", { token: ctx.token() });
-    lista.replaceChildren(table("Pedidos de cooperação judiciária", [
+    fill(lista, table("Pedidos de cooperação judiciária", [
       ["Origem", (p) => p.origem], ["Código", (p) => p.id_origem || p.id], ["Solicitante", (p) => p.juizo_solicitante],
       ["Objeto", (p) => p.objeto], ["Situação", (p) => p.situacao], ["Recebido", (p) => dataBR(p.recebido_em)],
     ], answer.itens || [], "Nenhum pedido."));
   }
-  refresh().catch((p) => lista.replaceChildren(el("p", { class: "alerta erro" }, p.detail)));
+  refresh().catch((p) => fill(lista, el("p", { class: "alerta erro" }, p.detail)));
   const deliberar = form({
     id: "deliberacao", title: "Deliberar um pedido", submit: "Registrar deliberação",
     fields: [

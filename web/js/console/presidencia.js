@@ -1,6 +1,6 @@
 // Presidência: generate and approve the plantão scales (PLAN-04), swaps (PLAN-05), impediments (PLAN-06); sign memos (PAG-10).
 import { call } from "../api.js";
-import { dataBR, dinheiro, el, hoje, table } from "../ui.js";
+import { dataBR, dinheiro, el, hoje, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 
 const TIPOS = [["estadual", "Estadual"], ["municipal", "Municipal"], ["noturno", "Noturno"], ["segundo_grau", "2º grau"], ["eleitoral", "Eleitoral"]];
@@ -13,7 +13,7 @@ export function screens(ctx) {
     mesAtual = mes;
     const answer = await call("plantao", "/escalas", { token: ctx.token(), query: { mes } });
     const itens = answer.itens || [];
-    escalas.replaceChildren(table(`Escalas de ${mes}`, [
+    fill(escalas, table(`Escalas de ${mes}`, [
       ["Escala", (s) => s.id], ["Tipo", (s) => s.tipo], ["Situação", (s) => s.status], ["Plantões", (s) => (s.plantoes || []).length, { num: true }],
       ["Portarias", (s) => (s.portarias || []).map((p) => p.numero).join(", ") || "—"],
       ["Ação", (s) => (s.status === "rascunho"
@@ -67,7 +67,7 @@ export function screens(ctx) {
   async function showMemos(competencia) {
     competenciaAtual = competencia;
     const answer = await call("pagamentos", "/memorandos", { token: ctx.token(), query: { competencia } });
-    memos.replaceChildren(table(`Memorandos de ${competencia}`, [
+    fill(memos, table(`Memorandos de ${competencia}`, [
       ["Memorando", (m) => m.titulo], ["Regra", (m) => m.regra], ["Situação", (m) => m.status],
       ["Linhas", (m) => m.linhas, { num: true }], ["Total", (m) => dinheiro(m.total), { num: true }],
       ["Ação", (m) => (m.status === "rascunho" && m.linhas > 0

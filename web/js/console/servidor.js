@@ -1,6 +1,6 @@
 // Servidor: my cooperations, a new request, my ponto and the hours left of the 40 h of the month (COOP-06).
 import { call } from "../api.js";
-import { dataBR, el, hoje, horas, table } from "../ui.js";
+import { dataBR, el, hoje, horas, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 
 const SITUACOES = { pendente: "aguardando decisão", aprovada: "aprovada", indeferida: "indeferida", encerrada: "encerrada" };
@@ -10,14 +10,14 @@ export function screens(ctx) {
   const lista = el("div");
   async function refresh() {
     const answer = await call("cooperacao", "/cooperacoes", { token: ctx.token() });
-    lista.replaceChildren(table("Minhas cooperações", [
+    fill(lista, table("Minhas cooperações", [
       ["Código", (c) => c.id], ["Unidade cooperada", (c) => c.unidade_cooperada], ["Modalidade", (c) => c.modalidade],
       ["Período", (c) => `${dataBR(c.inicio)} a ${dataBR(c.fim)}`], ["Situação", (c) => SITUACOES[c.situacao] || c.situacao],
       ["Meta", (c) => c.meta || "—"],
     ], answer.itens || [], "Você ainda não tem cooperações."));
     return answer.itens || [];
   }
-  refresh().catch((p) => lista.replaceChildren(el("p", { class: "alerta erro" }, p.detail)));
+  refresh().catch((p) => fill(lista, el("p", { class: "alerta erro" }, p.detail)));
 
   const unidades = call("cooperacao", "/unidades", { token: ctx.token(), query: { limite: 200 } }).then((a) => a.itens || []).catch(() => []);
   const pedido = form({
@@ -46,7 +46,7 @@ export function screens(ctx) {
   const saldo = el("div", { "aria-live": "polite" });
   async function showMonth(competencia) {
     const answer = await call("cooperacao", `/servidores/${encodeURIComponent(ctx.user)}/pontos`, { token: ctx.token(), query: { competencia } });
-    saldo.replaceChildren(
+    fill(saldo, 
       el("p", { class: "saldo" }, el("strong", {}, `Horas em ${competencia.slice(5)}/${competencia.slice(0, 4)}: ${horas(answer.minutos_mes)}. `),
         `Restam ${horas(answer.disponiveis_minutos)} das 40 h do mês.`),
       table("Sessões registradas", [["Início", (p) => dataBR(p.inicio)], ["Fim", (p) => dataBR(p.fim)], ["Duração", (p) => horas(p.minutos), { num: true }]],

@@ -1,5 +1,5 @@
 import { call } from "../api.js";
-import { $, clearProblems, dataBR, diaSemana, el, hoje, mesBR, showProblem, table } from "../ui.js";
+import { $, clearProblems, dataBR, diaSemana, el, hoje, mesBR, showProblem, table, fill } from "../ui.js";
 
 const form = $("#filtro");
 
@@ -23,7 +23,7 @@ form.addEventListener("submit", async (event) => {
     const rest = await Promise.all(days.slice(1).map((d) => call("plantao", `/calendario/situacao/${d}`, { query: { municipio } })));
     const semExpediente = [first, ...rest].filter((s) => !s.dia_util && s.motivo && !/^(sábado|domingo)$/.test(s.motivo));
     const fimDeSemana = [first, ...rest].filter((s) => !s.dia_util && (!s.motivo || /^(sábado|domingo)$/.test(s.motivo))).length;
-    out.replaceChildren(
+    fill(out, 
       el("h2", {}, `${mesBR(mes)}${municipio ? ` — ${municipio}` : " — todo o tribunal"}`),
       table(`Dias sem expediente em ${mesBR(mes)} (além de ${fimDeSemana} dias de fim de semana)`, [
         ["Dia", (s) => `${dataBR(s.data)} (${diaSemana(s.data)})`],

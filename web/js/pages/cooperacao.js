@@ -1,5 +1,5 @@
 import { call } from "../api.js";
-import { $, clearProblems, dataBR, el, showProblem } from "../ui.js";
+import { $, clearProblems, dataBR, el, showProblem, fill } from "../ui.js";
 
 const TIPOS = { acordo_cooperacao_tecnica: "Acordo de cooperação técnica", termo_cooperacao: "Termo de cooperação",
   ato_concertado: "Ato concertado", ato_conjunto: "Ato conjunto", boa_pratica: "Boa prática" };
@@ -12,7 +12,7 @@ form.addEventListener("submit", async (event) => {
   try {
     const answer = await call("cooperacao", "/registro/atos", { query: { q: $("#q").value.trim(), tipo: $("#tipo").value, ano: $("#ano").value } });
     const itens = answer.itens || [];
-    out.replaceChildren(
+    fill(out, 
       el("h2", {}, `${itens.length} ato(s) encontrado(s)`),
       ...itens.map((ato) => el("article", { class: "cartao" },
         el("h3", {}, ato.titulo),

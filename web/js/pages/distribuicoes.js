@@ -1,7 +1,7 @@
 import { call } from "../api.js";
 import { checkCnj, maskCnj } from "../cnj.js";
 import { verificar } from "../verify.js";
-import { $, clearProblems, dataBR, el, hoje, showMessage, showProblem, table } from "../ui.js";
+import { $, clearProblems, dataBR, el, hoje, showMessage, showProblem, table, fill } from "../ui.js";
 
 // ---------------------------------------------------------------- consultation of a case (DIST-08)
 
@@ -44,7 +44,7 @@ function lista(value) {
 }
 
 function showCase(out, caso) {
-  out.replaceChildren(
+  fill(out, 
     el("h2", { id: "processo-titulo" }, `Processo ${caso.numero_processo}`),
     el("dl", { class: "ficha" },
       el("dt", {}, "Órgão"), el("dd", {}, caso.orgao),
@@ -107,7 +107,7 @@ async function verifyLog() {
   loaded = null;
   const out = $("#verificacao");
   out.hidden = false;
-  out.replaceChildren(el("h2", { id: "verificacao-titulo" }, "Verificação"), el("p", {}, "Verificando os sorteios…"));
+  fill(out, el("h2", { id: "verificacao-titulo" }, "Verificação"), el("p", {}, "Verificando os sorteios…"));
   try {
     const exportacao = await loadExport();
     showRecords(exportacao, $("#dia").value);
@@ -124,7 +124,7 @@ function showRecords(exportacao, day) {
   const section = $("#registros");
   const rows = exportacao.registros.filter((r) => !day || dayOf(r) === day);
   const seeds = new Set((exportacao.sementes || []).map((s) => s.dia));
-  section.replaceChildren(
+  fill(section, 
     el("h2", { id: "registros-titulo" }, day ? `Log ${exportacao.log} em ${dataBR(day)}` : `Log ${exportacao.log}`),
     el("p", {}, `${rows.length} registro(s)${day ? " no dia" : ""}; cabeça do log: seq ${exportacao.cabeca?.seq} `,
        el("span", { class: "codigo" }, exportacao.cabeca?.hash || "")),
@@ -166,7 +166,7 @@ function showReport(out, exportacao, relatorio, day) {
       : `Em ${dataBR(day)} não houve sorteio neste log.`));
   }
   children.push(el("p", { class: "dica" }, `Sorteios conferidos: ${relatorio.sorteiosVerificados}; sorteios manuais: ${relatorio.manuais}; atribuições sem sorteio (prevenção, redistribuição…): ${relatorio.atribuicoes}. Sementes reveladas: ${(exportacao.sementes || []).length}.`));
-  out.replaceChildren(...children);
+  fill(out, ...children);
   out.hidden = false;
 }
 
@@ -196,7 +196,7 @@ function showChart(exportacao) {
     bar.style.width = `${Math.max(6, (100 * total(u)) / max)}%`;
     bars.append(el("span", {}, names[u] ? `${u} · ${names[u]}` : u), el("span", {}, bar));
   }
-  section.replaceChildren(
+  fill(section, 
     el("h2", { id: "grafico-titulo" }, `Processos por relator e classe — ${exportacao.log}`),
     bars,
     table("Distribuídos por cadeira e classe, com a diferença entre a maior e a menor contagem", [

@@ -1,5 +1,5 @@
 import { call } from "../api.js";
-import { $, clearProblems, dataBR, el, hoje, showProblem, table } from "../ui.js";
+import { $, clearProblems, dataBR, el, hoje, showProblem, table, fill } from "../ui.js";
 
 const form = $("#filtro");
 
@@ -9,7 +9,7 @@ form.addEventListener("submit", async (event) => {
   const out = $("#lista");
   try {
     const answer = await call("distribuicao", "/editais", { query: { ano: $("#ano").value } });
-    out.replaceChildren(
+    fill(out, 
       el("h2", {}, `Editais de ${answer.ano}`),
       table(`Editais publicados em ${answer.ano}`, [
         ["Período", (e) => `${dataBR(e.inicio)} a ${dataBR(e.fim)}`],

@@ -1,5 +1,5 @@
 import { call } from "../api.js";
-import { $, clearProblems, dataBR, diaSemana, el, hoje, mesBR, showProblem, table } from "../ui.js";
+import { $, clearProblems, dataBR, diaSemana, el, hoje, mesBR, showProblem, table, fill } from "../ui.js";
 
 const TIPOS = { estadual: "Estadual", municipal: "Municipal", noturno: "Noturno", segundo_grau: "2º grau", eleitoral: "Eleitoral" };
 const form = $("#filtro");
@@ -18,7 +18,7 @@ form.addEventListener("submit", async (event) => {
     const escala = await call("plantao", `/publico/escalas/${mes}`, { query: { tipo: $("#tipo").value } });
     const plantoes = escala.plantoes || [];
     const ocultos = plantoes.filter((p) => !p.divulgado).length;
-    out.replaceChildren(
+    fill(out, 
       el("h2", {}, `Plantões de ${mesBR(mes)}`),
       ocultos ? el("p", { class: "alerta aviso" }, `${ocultos} plantão(ões) ainda sem nome: o nome é divulgado cinco dias antes do plantão (PLAN-03).`) : null,
       table(`Escala de ${mesBR(mes)}`, [
