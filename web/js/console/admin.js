@@ -29,6 +29,27 @@ export function screens(ctx) {
       return el("div", { class: "alerta sucesso" }, el("p", {}, `Parceiro ${out.id || v.id} registrado. Chave de assinatura:`), el("p", { class: "codigo" }, out.segredo));
     },
   });
+  const referencia = el("div", { "aria-live": "polite" });
+  async function showReference() {
+    const ref = await call("plantao", "/referencia", { token: ctx.token() });
+    const kinds = Object.entries(ref).filter(([, v]) => Array.isArray(v));
+    fill(referencia, table("Dados de referência do plantão", [["Tipo", ([k]) => k], ["Registros", ([, v]) => v.length, { num: true }]], kinds));
+  }
+  showReference().catch((p) => fill(referencia, el("p", { class: "alerta erro" }, p.detail)));
+  const importar = form({
+    id: "referencia", title: "Importar dados de referência (JSON)", submit: "Importar",
+    intro: "Regiões, comarcas, juízos, magistrados, zonas… (PUT /referencia do plantão): o conjunto inteiro é validado antes de gravar.",
+    fields: [{ name: "dados", label: "JSON", type: "textarea", rows: 6, required: true }],
+    handler: async (v) => {
+      let body;
+      try { body = JSON.parse(v.dados || ""); } catch {
+        throw { field: "dados", detail: "O texto não é JSON válido.", code: "VALIDACAO" };
+      }
+      await call("plantao", "/referencia", { method: "PUT", body, token: ctx.token() });
+      await showReference();
+      return success("Dados de referência importados.");
+    },
+  });
   const filas = el("div", { "aria-live": "polite" });
   async function showQueues() {
     const rows = [];
@@ -53,5 +74,6 @@ export function screens(ctx) {
     }
   }
   showQueues().catch((p) => fill(filas, el("p", { class: "alerta erro" }, p.detail)));
-  return [section("calendario-admin", "Calendário do tribunal", dia), section("parceiros", "Tribunais parceiros", parceiro), section("dlq", "Filas mortas (DLQ)", filas)];
+  return [section("calendario-admin", "Calendário do tribunal", dia), section("referencia-secao", "Dados de referência", referencia, importar),
+    section("parceiros", "Tribunais parceiros", parceiro), section("dlq", "Filas mortas (DLQ)", filas)];
 }

@@ -61,6 +61,20 @@ export function screens(ctx) {
       return success(`Permuta ${asked.id} aprovada${done.portaria?.numero ? `: ${done.portaria.numero}` : ""}.`);
     },
   });
+  const impedimento = form({
+    id: "impedimento", title: "Impedimento de plantonista", submit: "Registrar impedimento",
+    intro: "O substituto é quem abriria o mês seguinte, antecipado (PLAN-06).",
+    fields: [
+      { name: "escala", label: "Escala", required: true, hint: "Por exemplo 2027-04-estadual." },
+      { name: "plantao", label: "Plantão (código)", required: true, hint: "Por exemplo 2027-04-03#estadual:R1." },
+      { name: "motivo", label: "Motivo", required: true },
+    ],
+    handler: async (v, _f, key) => {
+      const out = await call("plantao", `/escalas/${encodeURIComponent(v.escala || "")}/impedimentos`, {
+        method: "POST", body: { plantao: v.plantao, motivo: v.motivo }, token: ctx.token(), idempotencyKey: key });
+      return success(`Impedimento registrado: ${dataBR(out.plantao?.data)} passa a ${out.plantao?.nome || out.plantao?.magistrado || "—"}${out.portaria ? ` (${out.portaria})` : ""}.`);
+    },
+  });
 
   const memos = el("div", { "aria-live": "polite" });
   let competenciaAtual = null;
@@ -91,7 +105,7 @@ export function screens(ctx) {
     handler: async (v) => { await showMemos(v.competencia); return null; },
   });
   return [
-    section("escalas", "Escalas de plantão", ver, escalas, gerar, permuta),
+    section("escalas", "Escalas de plantão", ver, escalas, gerar, permuta, impedimento),
     section("memorandos-assinatura", "Memorandos para assinar", verMemos, memos),
   ];
 }
