@@ -396,3 +396,35 @@ def test_12_axe_on_the_console_of_each_role(api, new_page, user):
     assert axe_violations(page) == []
     screenshot(page, f"console-{user}")
     assert not page.errors
+
+
+def test_13_keyboard_only_sign_in_and_consultation(api, new_page, facts):
+    """Keyboard navigation: the skip link first, every control reachable with Tab, Enter submits."""
+    page = new_page()
+    page.goto(f"{api.web}/console.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.textContent") == "Pular para o conteúdo"
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "usuario":
+            break
+    else:
+        pytest.fail("o campo de matrícula não é alcançável com Tab")
+    page.keyboard.type("servidor.ana")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "senha"
+    page.keyboard.type("Tribunal#Demo2026")
+    page.keyboard.press("Enter")
+    expect(page.locator("#sessao")).to_be_visible()
+    expect(page.locator("#minhas-cooperacoes table")).to_be_visible()
+
+    citizen = new_page()
+    citizen.goto(f"{api.web}/distribuicoes.html")
+    for _ in range(20):
+        citizen.keyboard.press("Tab")
+        if citizen.evaluate("() => document.activeElement.id") == "numero":
+            break
+    citizen.keyboard.type("0000001")  # an incomplete number: the field itself says what is missing
+    citizen.keyboard.press("Enter")
+    expect(citizen.locator("#numero")).to_have_attribute("aria-invalid", "true")
+    expect(citizen.locator("#consulta .erro-campo")).to_contain_text("Faltam dígitos")
