@@ -416,7 +416,7 @@ def test_13_keyboard_only_sign_in_and_consultation(api, new_page, facts):
     page.keyboard.type("Tribunal#Demo2026")
     page.keyboard.press("Enter")
     expect(page.locator("#sessao")).to_be_visible()
-    expect(page.locator("#minhas-cooperacoes table")).to_be_visible()
+    expect(page.locator("#minhas-cooperacoes")).to_contain_text("Minhas cooperações")
 
     citizen = new_page()
     citizen.goto(f"{api.web}/distribuicoes.html")
