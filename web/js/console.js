@@ -40,8 +40,12 @@ function showSignedOut(message, kind = "") {
   $("#telas").replaceChildren();
   $("#sessao").hidden = true;
   $("#entrar").hidden = false;
-  if (message) showMessage(aviso, message, kind); else showMessage(aviso, "");
-  $("#usuario").focus();
+  if (message) {
+    showMessage(aviso, message, kind);
+    $("#usuario").focus();  // after a logout or an expired session: straight back to the form
+  } else {
+    showMessage(aviso, "");
+  }
 }
 
 $("#login").addEventListener("submit", async (event) => {
