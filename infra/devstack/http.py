@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -70,7 +71,10 @@ def gateway_problem(status: int) -> tuple[dict[str, str], bytes]:
     correlation = str(uuid.uuid4())
     body = {"type": f"https://tribunal.example/problemas/{code}", "title": title, "status": status, "code": code,
             "detail": detail, "correlation_id": correlation}
-    headers = {"Content-Type": "application/problem+json", "X-Correlation-Id": correlation}
+    headers = {"Content-Type": "application/problem+json", "X-Correlation-Id": correlation,
+               # as the template's GatewayResponses: a browser on the web origin must be able to read the refusal
+               "Access-Control-Allow-Origin": os.environ.get("CORS_ALLOW_ORIGIN") or "*",
+               "Access-Control-Expose-Headers": "X-Correlation-Id,Retry-After"}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return headers, json.dumps(body, ensure_ascii=False).encode("utf-8")

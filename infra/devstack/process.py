@@ -37,7 +37,7 @@ class StackProcess:
 
 
 def command(ready_file: Path, *, parameters: Mapping[str, str] | None = None, now: str | None = None) -> list[str]:
-    argv = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0",
+    argv = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0", "--web-port", "0",
             "--ready-file", str(ready_file)]
     for name, value in (parameters or {}).items():
         argv += ["--parameter", f"{name}={value}"]
