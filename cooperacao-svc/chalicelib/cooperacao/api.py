@@ -36,7 +36,7 @@ from chalicelib.cooperacao.service import TZ, Actor, Busy, Forbidden, NotFound, 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from courtlib.auth.principal import ROLES
-from courtlib.calendar_api import calendar_read_routes
+from courtlib.calendar.api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 from courtlib.http.validation import MONTH_PATTERN, LocalTime

@@ -43,7 +43,7 @@ from chalicelib.distribuicao.service import (
 from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
 from courtlib.auth.principal import ROLES
-from courtlib.calendar_api import calendar_read_routes
+from courtlib.calendar.api import calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 from courtlib.messaging.outbox import TransactionTooLarge

@@ -5,7 +5,7 @@ from typing import Any
 from chalice import Blueprint
 from chalicelib.distribuicao import schedules
 
-from courtlib.calendar_api import calendar_event_handlers
+from courtlib.calendar.api import calendar_event_handlers
 from courtlib.observability import flush as flush_metrics
 from courtlib.service import messaging_blueprint
 

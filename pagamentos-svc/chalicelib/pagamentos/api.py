@@ -31,7 +31,7 @@ from chalicelib.pagamentos.domain.model import (
 from chalicelib.pagamentos.service import Refused, new_id
 from pydantic import BaseModel, Field, model_validator
 
-from courtlib.calendar_api import calendar_read_routes
+from courtlib.calendar.api import calendar_read_routes
 from courtlib.csvexport import BR, PLAIN
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.responses import require_accept

@@ -13,7 +13,7 @@ from chalice import Blueprint
 from chalicelib.pagamentos import schedules
 from chalicelib.pagamentos.adapters.absences import AbsenceRepository
 
-from courtlib.calendar_api import calendar_event_handlers
+from courtlib.calendar.api import calendar_event_handlers
 from courtlib.messaging.contracts import (
     CompensationUsed,
     CooperationBonusAssessed,

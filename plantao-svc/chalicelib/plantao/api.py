@@ -24,7 +24,7 @@ from chalicelib.plantao.service import NotFound
 from pydantic import BaseModel, Field
 
 from courtlib.auth.principal import ROLES
-from courtlib.calendar_api import calendar_admin_routes, calendar_read_routes
+from courtlib.calendar.api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 from courtlib.http.responses import require_accept

@@ -43,7 +43,7 @@ from chalicelib.plantao.domain.reference import Magistrate, ReferenceData, in_re
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao, Scale
 
 from courtlib.calendar import CourtCalendar
-from courtlib.calendar_store import CalendarRepository
+from courtlib.calendar.store import CalendarRepository
 from courtlib.config import TribunalConfig
 from courtlib.messaging.contracts import CompensationUsed, DutyServed, new_event
 from courtlib.messaging.outbox import UnitOfWork

@@ -18,7 +18,7 @@ from chalice.app import Authorizer
 from pydantic import BaseModel, Field
 
 from courtlib.auth.partners import TablePartnerKeyStore
-from courtlib.calendar_store import CalendarRepository
+from courtlib.calendar.store import CalendarRepository
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
 from courtlib.http.chalice_errors import chalice_refusals_as_problems
 from courtlib.messaging.consumer import EventConsumer, EventHandler

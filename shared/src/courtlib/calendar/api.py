@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from courtlib import clock
 from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
-from courtlib.calendar_store import CalendarRepository, calendar_keys, to_item
+from courtlib.calendar.store import CalendarRepository, calendar_keys, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.messaging.contracts import (
     CalendarDayRegistered,
