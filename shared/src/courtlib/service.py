@@ -21,6 +21,7 @@ from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.calendar.store import CalendarRepository
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
 from courtlib.http.chalice_errors import chalice_refusals_as_problems
+from courtlib.http.dispatch import build_blueprint
 from courtlib.messaging.consumer import EventConsumer, EventHandler
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.relay import OutboxRelay
@@ -57,8 +58,8 @@ def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: A
     partner_keys = TablePartnerKeyStore(settings)
     ops = ops_routes(settings, partner_keys, openapi=lambda: openapi_document(*route_sets, ops, title=title))
     idempotency = cache(lambda: http_idempotency_layer(settings))  # built on first use, shared by all routes
-    blueprints = [routes.blueprint(authorizer=authorizer, deps=deps, settings=settings,
-                                   idempotency_store=idempotency, partner_keys=partner_keys)
+    blueprints = [build_blueprint(routes, authorizer=authorizer, deps=deps, settings=settings,
+                                  idempotency_store=idempotency, partner_keys=partner_keys)
                   for routes in (*route_sets, ops)]
     blueprints[-1].register_middleware(chalice_refusals_as_problems, "http")  # once per app
     return blueprints
