@@ -17,6 +17,7 @@ from chalice import Blueprint, Response
 from chalice.app import Authorizer
 from pydantic import BaseModel, Field
 
+from courtlib import aws
 from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.calendar.store import CalendarRepository
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
@@ -198,17 +199,10 @@ def ops_routes(settings: ServiceSettings, partner_keys: TablePartnerKeyStore,
     return routes
 
 
-@cache
-def _client(name: str, region: str, endpoint_url: str | None) -> Any:
-    import boto3
-
-    return boto3.client(name, region_name=region, endpoint_url=endpoint_url)
-
-
 def _checks(settings: ServiceSettings) -> dict[str, str]:
     checks: dict[str, str] = {}
-    dynamodb = _client("dynamodb", settings.region, settings.endpoint_url)
-    sqs = _client("sqs", settings.region, settings.endpoint_url)
+    dynamodb = aws.client("dynamodb", settings)
+    sqs = aws.client("sqs", settings)
     try:
         status = dynamodb.describe_table(TableName=settings.table_name)["Table"]["TableStatus"]
         checks["tabela"] = "ok" if status == "ACTIVE" else status.lower()
