@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property, wraps
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
@@ -26,7 +26,7 @@ from courtlib.http.dispatch import build_blueprint
 from courtlib.messaging.consumer import EventConsumer, EventHandler
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.relay import OutboxRelay
-from courtlib.observability import flush as flush_metrics
+from courtlib.observability import observed
 from courtlib.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -62,7 +62,9 @@ def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: A
     blueprints = [build_blueprint(routes, authorizer=authorizer, deps=deps, settings=settings,
                                   idempotency_store=idempotency, partner_keys=partner_keys)
                   for routes in (*route_sets, ops)]
-    blueprints[-1].register_middleware(chalice_refusals_as_problems, "http")  # once per app
+    # Middleware is app-wide (the queue, stream and schedule handlers too): registered once, here.
+    blueprints[-1].register_middleware(observed, "all")
+    blueprints[-1].register_middleware(chalice_refusals_as_problems, "http")
     return blueprints
 
 
@@ -75,36 +77,20 @@ def lambda_handlers(app: Any) -> dict[str, Any]:
     return {source.name: app.handler_map[source.name] for source in app.event_sources}
 
 
-def _flushing_metrics(handler: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Publishes the metrics a handler counted when it returns or fails."""
-
-    @wraps(handler)
-    def wrapper(event: Any) -> Any:
-        try:
-            return handler(event)
-        finally:
-            flush_metrics()
-
-    return wrapper
-
-
 def messaging_blueprint(settings: ServiceSettings, handlers: dict[str, EventHandler]) -> Blueprint:
     blueprint = Blueprint("app")  # see lambda_handlers
     consumer = EventConsumer(settings, handlers)
     relay = OutboxRelay(settings)
 
     @blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)
-    @_flushing_metrics
     def consume_events(event: Any) -> dict[str, Any]:
         return consumer.handle_sqs(event.to_dict(), event.context)
 
     @blueprint.on_dynamodb_record(stream_arn=settings.stream_arn, batch_size=100)
-    @_flushing_metrics
     def relay_outbox(event: Any) -> dict[str, Any]:
         return relay.handle_stream(event.to_dict(), event.context)
 
     @blueprint.schedule("rate(5 minutes)")
-    @_flushing_metrics
     def sweep_outbox(event: Any) -> dict[str, int]:
         return {"publicados": relay.sweep()}
 

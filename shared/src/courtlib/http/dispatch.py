@@ -25,7 +25,7 @@ from courtlib.errors import as_court_error
 from courtlib.http import problems as p
 from courtlib.http.context import RequestContext
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
-from courtlib.http.correlation import correlation_id_from
+from courtlib.http.correlation import correlation_id_from, current_correlation_id
 from courtlib.http.csvbody import CsvError, is_csv
 from courtlib.http.idempotency import idempotency_key_from, run_idempotent
 from courtlib.http.problems import ProblemError
@@ -120,9 +120,8 @@ class Dispatcher:
     def __call__(self, **path_params: str) -> Response:
         started = time.perf_counter()
         request = self._blueprint.current_request
-        correlation_id = correlation_id_from(request.headers)
+        correlation_id = current_correlation_id() or correlation_id_from(request.headers)  # see observability
         path = _request_path(request, self.spec.path)
-        logger.append_keys(correlation_id=correlation_id)
         try:
             response = self._serve(request, path, correlation_id, path_params)
         except ProblemError as error:
@@ -147,7 +146,6 @@ class Dispatcher:
         logger.info("requisição atendida", extra={
             "metodo": request.method, "rota": self.spec.path, "status": response.status_code,
             "duracao_ms": round((time.perf_counter() - started) * 1000, 1)})
-        logger.remove_keys(["correlation_id", "parceiro"])
         return response
 
     def _serve(self, request: Any, path: str, correlation_id: str, path_params: dict[str, str]) -> Response:
