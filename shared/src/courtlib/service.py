@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from courtlib import aws
 from courtlib.auth.partners import TablePartnerKeyStore
+from courtlib.bootstrap import Bootstrapped, adapter
 from courtlib.calendar.store import CalendarRepository
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
 from courtlib.http.chalice_errors import chalice_refusals_as_problems
@@ -34,15 +35,10 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class ServiceDeps:
-    """What the shared routes need from a service; a service's own deps extend it."""
+class ServiceDeps(Bootstrapped):
+    """What the shared routes need from a service; a service's own deps extend it (see :mod:`courtlib.bootstrap`)."""
 
-    settings: ServiceSettings
-    calendar: CalendarRepository = None  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        if self.calendar is None:
-            self.calendar = CalendarRepository(self.settings)
+    calendar: CalendarRepository = adapter(CalendarRepository)
 
     @cached_property
     def config(self) -> TribunalConfig:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 
+from courtlib.clock import TRIBUNAL_TZ
 from courtlib.http.problems import INVALID_BODY, VALIDATION, ProblemError
 
 MAX_REPORTED_ERRORS = 50
@@ -25,7 +26,7 @@ MONTH_PATTERN = r"^(000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])$"
 
 def _naive(value: time) -> time:
     if value.tzinfo is not None:
-        raise ValueError("informe o horário local (America/Sao_Paulo), sem fuso")
+        raise ValueError(f"informe o horário local ({TRIBUNAL_TZ.key}), sem fuso")
     return value
 
 
