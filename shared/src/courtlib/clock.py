@@ -194,7 +194,7 @@ class _TribunalZone(tzinfo):
         return "TRIBUNAL_TZ"  # pickled by name: the one instance of this module
 
 
-TRIBUNAL_TZ: tzinfo = _TribunalZone()
+TRIBUNAL_TZ = _TribunalZone()
 
 
 def _aware(moment: datetime, field: str) -> datetime:

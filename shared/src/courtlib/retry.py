@@ -38,10 +38,10 @@ def retry_on_conflict(*, attempts: int = ATTEMPTS, conflicts: tuple[type[BaseExc
     def decorate(function: F) -> F:
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            pause: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
             retrying = Retrying(stop=stop_after_attempt(attempts), reraise=False,
                                 retry=retry_if_exception_type(conflicts),
-                                wait=wait_random_exponential(multiplier=FIRST_PAUSE_S, max=MAX_PAUSE_S),
-                                **({"sleep": sleep} if sleep is not None else {}))
+                                wait=wait_random_exponential(multiplier=FIRST_PAUSE_S, max=MAX_PAUSE_S), **pause)
             try:
                 return retrying(function, *args, **kwargs)
             except RetryError:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Response
-from chalice.app import Authorizer
+from chalice.app import Authorizer, Blueprint, Response
 from pydantic import BaseModel, Field
 
 from courtlib import aws

@@ -262,9 +262,9 @@ class CourtCalendar:
 
     def _day(self, value: date | datetime) -> date:
         day = _as_date(value, self.timezone)
-        if self.years is not None and day.year not in self.years:  # type: ignore[operator]
+        if self.years is not None and day.year not in self.years:
             raise OutsideCalendarError(
-                f"o calendário foi carregado para {sorted(self.years)} e não cobre {day.isoformat()}"  # type: ignore[arg-type]
+                f"o calendário foi carregado para {sorted(self.years)} e não cobre {day.isoformat()}"
             )
         return day
 

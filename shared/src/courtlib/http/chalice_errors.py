@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Response
+from chalice.app import Response
 
 from courtlib.http.correlation import HEADER, correlation_id_from, current_correlation_id
 from courtlib.http.problems import PROBLEM_CONTENT_TYPE, ProblemError

@@ -15,8 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, CORSConfig, Response
-from chalice.app import ChaliceViewError
+from chalice.app import Blueprint, ChaliceViewError, CORSConfig, Response
 
 from courtlib.auth.partners import HEADER_NONCE, SignatureError, verify
 from courtlib.auth.principal import ANONYMOUS, Principal

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalice import Response
+from chalice.app import Response
 
 from courtlib.http.problems import IDEMPOTENCY, IDEMPOTENCY_IN_PROGRESS, ProblemError
 
@@ -57,7 +57,7 @@ def idempotency_key_from(headers: Any) -> str | None:
     raw = headers.get(HEADER.lower()) or headers.get(HEADER)
     if raw is None:
         return None
-    key = raw.strip()
+    key = str(raw).strip()
     if not _KEY.match(key):
         raise ProblemError(400, IDEMPOTENCY, "O cabeçalho Idempotency-Key deve ter de 1 a 255 caracteres visíveis.",
                            field=HEADER)

@@ -116,11 +116,11 @@ def location(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_problem(error: ValidationError, *, prefix: tuple[str, ...] = ()) -> ProblemError:
-    errors = [{"field": location((*prefix, *item["loc"])), "detail": translate(item)}
+    errors: list[dict[str, str | None]] = [{"field": location((*prefix, *item["loc"])), "detail": translate(item)}
               for item in error.errors(include_url=False)[:MAX_REPORTED_ERRORS]]
-    first = errors[0] if errors else {"field": None, "detail": "valor inválido"}
-    return ProblemError(422, VALIDATION, f"{first['field']}: {first['detail']}" if first["field"] else first["detail"],
-                        field=first["field"], errors=errors)
+    first: dict[str, str | None] = errors[0] if errors else {"field": None, "detail": "valor inválido"}
+    detail = f"{first['field']}: {first['detail']}" if first["field"] else str(first["detail"])
+    return ProblemError(422, VALIDATION, detail, field=first["field"], errors=errors)
 
 
 def body_text(raw: bytes | str | None) -> str:
