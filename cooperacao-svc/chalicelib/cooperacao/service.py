@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from chalicelib.cooperacao.adapters.store import (
     CoopItem,
@@ -53,12 +52,13 @@ from chalicelib.cooperacao.domain.rules import (
     validate_request,
 )
 
+from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import TribunalConfig
 from courtlib.messaging.contracts import CooperationBonusAssessed, Envelope, new_event
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.settings import ServiceSettings
 
-TZ = ZoneInfo("America/Sao_Paulo")
+TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 MAX_ATTEMPTS = 8
 EVENT_NAMESPACE = uuid.UUID("6f1c2d0e-5b7a-4c3e-9d2f-0a1b2c3d4e5f")
 T = TypeVar("T")
