@@ -1,7 +1,8 @@
 """What distribuicao-svc's handlers reach through ``ctx.deps``: repository, seeds, clock and the use cases.
 
-``clock`` and ``seeds`` are plain attributes so a test (or a replay tool) can set them: the use cases
-are built per call from whatever the deps hold at that moment.
+Built by ``courtlib.bootstrap`` from the settings (a test may give its own adapters). ``clock`` and
+``seeds`` are plain attributes so a test (or a replay tool) can set them: the use cases are built per
+call from whatever the deps hold at that moment.
 """
 
 from __future__ import annotations
@@ -9,38 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
 from chalicelib.distribuicao.adapters.edital import EditalStore
 from chalicelib.distribuicao.adapters.seeds import SeedStore
 from chalicelib.distribuicao.service import DistribuicaoService
 
-from courtlib import clock
+from courtlib.bootstrap import adapter
+from courtlib.clock import local_now
 from courtlib.service import ServiceDeps
-
-TZ = ZoneInfo("America/Sao_Paulo")
-
-
-def wall_clock() -> datetime:
-    return clock.now().astimezone(TZ)
 
 
 @dataclass
 class DistribuicaoDeps(ServiceDeps):
-    repository: DistribuicaoRepository = None  # type: ignore[assignment]
-    seeds: SeedStore = None  # type: ignore[assignment]
-    editais: EditalStore = None  # type: ignore[assignment]
-    clock: Callable[[], datetime] = field(default=wall_clock)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.repository is None:
-            self.repository = DistribuicaoRepository(self.settings)
-        if self.seeds is None:
-            self.seeds = SeedStore(self.settings)
-        if self.editais is None:
-            self.editais = EditalStore(self.settings)
+    repository: DistribuicaoRepository = adapter(DistribuicaoRepository)
+    seeds: SeedStore = adapter(SeedStore)
+    editais: EditalStore = adapter(EditalStore)
+    clock: Callable[[], datetime] = field(default=local_now)
 
     @property
     def service(self) -> DistribuicaoService:

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from chalicelib.distribuicao.adapters.dynamodb import (
     CaseAlreadyDistributed,
@@ -42,10 +41,11 @@ from chalicelib.distribuicao.domain.errors import StateError
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role
 from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord, public_export
 
+from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import DistribuicaoConfig
 from courtlib.settings import ServiceSettings
 
-TZ = ZoneInfo("America/Sao_Paulo")
+TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 MAX_ATTEMPTS = 10  # the first try and 9 retries: eight clients in one órgão rarely exhaust them
 BACKOFF_BASE_SECONDS = 0.01
 BACKOFF_CAP_SECONDS = 1.0
