@@ -34,7 +34,7 @@ def _facts(repo: Any, prefix: str, magistrates: int, servants: int, month: tuple
     """People and a month of facts (designations, compensations, vacations, sessions, cooperation)."""
     from decimal import Decimal
 
-    from chalicelib.pagamentos.adapters import codec
+    from chalicelib.pagamentos import codec
     from chalicelib.pagamentos.domain.model import (
         Attendance,
         CompensationDays,
@@ -96,14 +96,14 @@ def _facts(repo: Any, prefix: str, magistrates: int, servants: int, month: tuple
     members = [p.id for p in people[:7]]
     for s in range(8):
         session = Session(f"S{s}", day(1 + 3 * s), tuple(Attendance(x, "presente") for x in members))
-        facts.append((m, "SESSAO", f"{session.data.isoformat()}#{session.id}", codec.session_to(session)))
+        facts.append((m, "SESSAO", f"{session.day.isoformat()}#{session.id}", codec.session_to(session)))
     for n in range(servants):
         sid = f"{prefix}.s{n}"
         people.append(Person(sid, f"Servidor {prefix} {n}", "servidor", "servidor"))
         minutes = 60 * (1 + n % 40)
         bonus = CooperationBonus(f"{sid}-{m}-r1", sid, sid, str(m), "apuracao", 1, minutes, Decimal("45.00"),
                                  Decimal(minutes) * Decimal("0.75"))
-        facts.append((m, "COOP", bonus.apuracao_id, codec.cooperation_to(bonus)))
+        facts.append((m, "COOP", bonus.assessment_id, codec.cooperation_to(bonus)))
     return people, facts
 
 

@@ -1,4 +1,5 @@
-"""What distribuicao-svc's handlers reach through ``ctx.deps``: repository, seeds, clock and the use cases.
+"""What distribuicao-svc's handlers reach through ``ctx.deps``: the use cases (``service``, ``precatorias``) and
+the queries (``editais``' links), built on the adapters held here.
 
 Built by ``courtlib.bootstrap`` from the settings (a test may give its own adapters). ``clock`` and
 ``seeds`` are plain attributes so a test (or a replay tool) can set them: the use cases are built per
@@ -13,7 +14,10 @@ from datetime import datetime
 
 from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
 from chalicelib.distribuicao.adapters.edital import EditalStore
+from chalicelib.distribuicao.adapters.precatorias import PrecatoriaRepository
 from chalicelib.distribuicao.adapters.seeds import SeedStore
+from chalicelib.distribuicao.precatorias import PrecatoriaService
+from chalicelib.distribuicao.queries import EditalQueries
 from chalicelib.distribuicao.service import DistribuicaoService
 
 from courtlib.bootstrap import adapter
@@ -26,9 +30,19 @@ class DistribuicaoDeps(ServiceDeps):
     repository: DistribuicaoRepository = adapter(DistribuicaoRepository)
     seeds: SeedStore = adapter(SeedStore)
     editais: EditalStore = adapter(EditalStore)
+    precatoria_repository: PrecatoriaRepository = adapter(PrecatoriaRepository)
     clock: Callable[[], datetime] = field(default=local_now)
 
     @property
     def service(self) -> DistribuicaoService:
         return DistribuicaoService(self.repository, self.seeds, clock=self.clock, config=self.config.distribuicao,
                                    settings=self.settings)
+
+    @property
+    def precatorias(self) -> PrecatoriaService:
+        return PrecatoriaService(self.precatoria_repository, self.seeds, clock=self.clock,
+                                 config=self.config.distribuicao)
+
+    @property
+    def edital_queries(self) -> EditalQueries:
+        return EditalQueries(self.editais, self.clock)

@@ -1,4 +1,5 @@
-"""What plantao-svc's handlers reach through ``ctx.deps``: repository, documents, notices, clock, use cases.
+"""What plantao-svc's handlers reach through ``ctx.deps``: the use cases (``service``) and the reads (``queries``),
+built on the adapters held here (repository, documents, notices, clock).
 
 Built by ``courtlib.bootstrap`` from the settings (a test may give its own adapters). ``clock`` is a plain
 attribute so a test can travel in time (PLAN-03 embargo, served duties); the service is built per call
@@ -11,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from chalicelib.plantao.adapters.documents import Notifier, PortariaStore
+from chalicelib.plantao.adapters.documents import Notifier, PortariaStore, render_portaria_pdf
 from chalicelib.plantao.adapters.dynamodb import PlantaoRepository
+from chalicelib.plantao.queries import PlantaoQueries
 from chalicelib.plantao.service import PlantaoService
 
 from courtlib.bootstrap import adapter
@@ -29,5 +31,9 @@ class PlantaoDeps(ServiceDeps):
 
     @property
     def service(self) -> PlantaoService:
-        return PlantaoService(self.repository, self.calendar, self.config, self.settings, self.clock, self.documents,
-                              self.notifier)
+        return PlantaoService(self.repository, self.calendar, self.config, self.settings.tribunal, self.clock,
+                              self.documents, self.notifier, render_portaria_pdf)
+
+    @property
+    def queries(self) -> PlantaoQueries:
+        return PlantaoQueries(self.repository, self.documents, self.config, self.clock)

@@ -1,16 +1,16 @@
 """Use cases of plantao-svc: read, let the pure domain decide, write in one transaction (outbox included),
-then the side effects of an approval (portaria in S3, e-mail notices).
+then the side effects of an approval (portaria documents, e-mail notices).
 
-Every refusal raises before anything is written. A concurrent change of the same scale, rotation, counter
-or balance makes a conditional write fail: the request is refused with 409 (nothing written) and may be
-repeated.
+The use cases depend only on the ports (:mod:`chalicelib.plantao.ports`); the reads that decide nothing are in
+:mod:`chalicelib.plantao.queries`. Every refusal raises before anything is written. A use case whose transaction
+met a concurrent write of the same scale, rotation, counter or balance (``WriteConflict``) is read and decided
+again, up to ``ATTEMPTS`` times, then answers ``Busy`` (503, nothing written); a rule's own conflict (PLAN-xx,
+409) is never retried. The creations that a second request would only duplicate (a month's draft, a credit, an
+import) are not decided again: their race is a 409 ``CONFLITO``.
 """
 
 from __future__ import annotations
 
-import functools
-import random
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -18,15 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.plantao.adapters.documents import Notifier, PortariaStore, portaria_keys, render_portaria_pdf
-from chalicelib.plantao.adapters.dynamodb import (
-    APROVADA,
-    RASCUNHO,
-    REFERENCE_TYPES,
-    Conflict,
-    PlantaoRepository,
-    StoredScale,
-)
+from chalicelib.plantao.codec import REFERENCE_TYPES
 from chalicelib.plantao.domain import scales as rules
 from chalicelib.plantao.domain.compensation import CreditKind, LedgerEntry, check_use, credit_for_duty, credit_for_event
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict
@@ -36,66 +28,54 @@ from chalicelib.plantao.domain.portaria import (
     build_portaria,
     changed_portaria,
     next_number,
+    portaria_keys,
     portaria_text,
     series_for,
 )
-from chalicelib.plantao.domain.reference import Magistrate, ReferenceData, in_registered_municipality, quadrimester_of
+from chalicelib.plantao.domain.records import APROVADA, PENDENTE, RASCUNHO, StoredScale
+from chalicelib.plantao.domain.reference import ReferenceData, in_registered_municipality, quadrimester_of
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao, Scale
+from chalicelib.plantao.ports import Calendars, Clock, Notifier, PdfRenderer, PortariaDocuments, Repository, UnitOfWork
+from chalicelib.plantao.queries import find_magistrate, find_scale
 
 from courtlib.calendar import CourtCalendar
-from courtlib.calendar.store import CalendarRepository
-from courtlib.config import TribunalConfig
+from courtlib.config import PlantaoConfig, TribunalConfig
+from courtlib.errors import Invalid, NotFound, WriteConflict
 from courtlib.messaging.contracts import CompensationUsed, DutyServed, new_event
-from courtlib.messaging.outbox import UnitOfWork
 from courtlib.observability import logger
+from courtlib.retry import retry_on_conflict
 
-MAX_ATTEMPTS = 3  # a use case that met a concurrent write is read and decided again, then refused (409)
+ATTEMPTS = 3  # a use case that met a concurrent write is read and decided again, then Busy (503)
 SERVED_CHUNK = 25  # plantões per transaction when registering served duties: ≤ 1 + 25 + 25 + 25 items
+CONCURRENT_WRITE = "CONFLITO"
+retried = retry_on_conflict(attempts=ATTEMPTS,
+                            busy_detail="A escala, a numeração de portarias ou o saldo mudou ao mesmo tempo em "
+                                        "outras requisições; nada foi gravado. Repita.")
 
 
-class NotFound(LookupError):
-    def __init__(self, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.field = field
-
-
-def conflict(detail: str, code: str = "CONFLITO") -> StateConflict:
-    return StateConflict(code, detail)
-
-
-def retried(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Runs a use case again (fresh reads) when its transaction met a concurrent write (``CONFLITO``); a rule's
-    own conflict (PLAN-xx) is never retried. After ``MAX_ATTEMPTS`` the 409 goes to the caller."""
-
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                return method(*args, **kwargs)
-            except StateConflict as error:
-                if error.code != "CONFLITO" or attempt + 1 == MAX_ATTEMPTS:
-                    raise
-                time.sleep(random.uniform(0, 0.02 * 2 ** attempt))
-        raise AssertionError("unreachable")
-
-    return wrapper
+def commit_or_refuse(uow: UnitOfWork, detail: str) -> None:
+    """Commits; a concurrent write is not decided again but refused (409 ``CONFLITO``, nothing written)."""
+    try:
+        uow.commit()
+    except WriteConflict:
+        raise StateConflict(CONCURRENT_WRITE, detail) from None
 
 
 @dataclass
 class PlantaoService:
-    repository: PlantaoRepository
-    calendars: CalendarRepository
+    repository: Repository
+    calendars: Calendars
     config: TribunalConfig
-    settings: Any
-    clock: Callable[[], datetime]
-    documents: PortariaStore
+    tribunal: str  # the events' tribunal
+    clock: Clock
+    documents: PortariaDocuments
     notifier: Notifier
+    render_pdf: PdfRenderer
 
     # basics ------------------------------------------------------------------------------------------
 
     @property
-    def rules(self) -> Any:
+    def rules(self) -> PlantaoConfig:
         return self.config.plantao
 
     def now(self) -> datetime:
@@ -104,18 +84,8 @@ class PlantaoService:
     def today(self) -> date:
         return self.now().date()
 
-    def reference(self) -> ReferenceData:
+    def _reference(self) -> ReferenceData:
         return self.repository.load_reference(self.config.capital.ibge)[0]
-
-    def reference_page(self, kind: str, limit: int, after: str | None) -> tuple[list[Any], str | None]:
-        """One page of one kind of reference data (``regions``, ``comarcas``, ``juizos``, ``magistrates``,
-        ``zones``) in id order, and the id to continue after when more follow. The reference data is one
-        snapshot read in two calls, so the page is cut here rather than by DynamoDB."""
-        values = sorted(getattr(self.reference(), kind), key=lambda value: value.id)
-        if after is not None:
-            values = [value for value in values if value.id > after]
-        page = values[:limit]
-        return page, (page[-1].id if len(values) > limit else None)
 
     def calendar(self, days: Iterable[date]) -> CourtCalendar:
         return self.calendars.calendar_for(self.config, {d.year for d in days})
@@ -123,18 +93,8 @@ class PlantaoService:
     def _month_calendar(self, month: Month) -> CourtCalendar:
         return self.calendar([month.first, month.next().last])
 
-    def scale(self, scale_id: str) -> StoredScale:
-        month, kind = parse_scale_id(scale_id)
-        stored = self.repository.scale(month, kind)
-        if stored is None:
-            raise NotFound(f"Escala {scale_id} não existe.", field="escala")
-        return stored
-
-    def _tx(self, uow: UnitOfWork, on_conflict: str) -> None:
-        try:
-            self.repository.commit(uow)
-        except Conflict:
-            raise conflict(on_conflict) from None
+    def _scale(self, scale_id: str) -> StoredScale:
+        return find_scale(self.repository, scale_id)
 
     # reference data ----------------------------------------------------------------------------------
 
@@ -143,24 +103,24 @@ class PlantaoService:
         current, version = self.repository.load_reference(self.config.capital.ibge)
         merged: dict[str, Any] = {}
         for tag, items in parts.items():
-            attr, _to, from_ = REFERENCE_TYPES[tag]
+            spec = REFERENCE_TYPES[tag]
             key = _identity(tag)
-            new = [from_(i) for i in items]
+            new = [spec.from_dict(i) for i in items]
             if tag in ("COMARCA", "ZONA"):  # CAL-01: stored by the IBGE code of one of the tribunal's municipalities
                 new = [in_registered_municipality(n, self.config.municipios_registrados) for n in new]
             ids = {key(n) for n in new}
-            merged[attr] = (*[x for x in getattr(current, attr) if key(x) not in ids], *new)
+            merged[spec.attribute] = (*[x for x in getattr(current, spec.attribute) if key(x) not in ids], *new)
         candidate = replace(current, **merged, _index={})
         problems = candidate.check()
         if problems:
-            raise PlantaoError("VALIDACAO", "Dados de referência inconsistentes: " + "; ".join(problems[:10]),
-                               problemas=problems[:50])
+            raise Invalid("Dados de referência inconsistentes: " + "; ".join(problems[:10]), problemas=problems[:50])
         try:
             self.repository.save_reference(candidate, version)
-        except Conflict:
-            raise conflict("Os dados de referência foram alterados ao mesmo tempo; repita a importação.") from None
-        except ValueError as error:
-            raise PlantaoError("VALIDACAO", str(error)) from None
+        except WriteConflict:
+            raise StateConflict(CONCURRENT_WRITE, "Os dados de referência foram alterados ao mesmo tempo; repita a "
+                                "importação.") from None
+        except ValueError as error:  # too large for one transaction
+            raise Invalid(str(error)) from None
         return {tag.lower(): len(items) for tag, items in parts.items()}
 
     # night scale edital (PLAN-01) ----------------------------------------------------------------------
@@ -180,7 +140,7 @@ class PlantaoService:
             raise PlantaoError("PLAN-01", f"O edital do plantão noturno {year}/{quadrimester} não está aberto hoje "
                                f"({self.today().isoformat()}); os editais abrem nos meses "
                                f"{', '.join(str(m) for m in self.rules.noturno.meses_edital)}.", field="quadrimestre")
-        magistrate = self.reference().magistrate(magistrate_id)
+        magistrate = self._reference().magistrate(magistrate_id)
         if magistrate is None or magistrate.juizo is None:
             raise PlantaoError("PLAN-01", f"{magistrate_id} não é juiz de 1º grau cadastrado.", field="magistrado")
         self.repository.add_candidate(year, quadrimester, magistrate_id)
@@ -206,9 +166,9 @@ class PlantaoService:
         scale of the kind; answers the stored positions."""
         rotation = self.repository.rotation(kind)
         if rotation.version != 0:
-            raise conflict(f"A rotação {kind.value} já está em uso (último mês {rotation.month}): ela nunca é "
-                           "reiniciada.", "PLAN-02")
-        plans = {p.key: p for p in rules.rotation_plans(kind, last_month.next(), self.reference(),
+            raise StateConflict("PLAN-02", f"A rotação {kind.value} já está em uso (último mês {rotation.month}): "
+                                "ela nunca é reiniciada.")
+        plans = {p.key: p for p in rules.rotation_plans(kind, last_month.next(), self._reference(),
                                                         self._month_calendar(last_month.next()), self.rules)}
         positions: dict[str, str] = {}
         for rotation_key, member_id in last_members.items():
@@ -220,65 +180,67 @@ class PlantaoService:
             if member is None:
                 raise PlantaoError("PLAN-02", f"{member_id} não é membro da rotação {rotation_key}.", field="ultimos")
             positions[rotation_key] = member.key
-        uow = UnitOfWork(self.settings)
-        self.repository.stage_rotation(uow, rotation, last_month, positions)
-        self._tx(uow, f"A rotação {kind.value} começou a ser usada ao mesmo tempo.")
+        uow = self.repository.unit_of_work()
+        uow.stage_rotation(rotation, last_month, positions)
+        commit_or_refuse(uow, f"A rotação {kind.value} começou a ser usada ao mesmo tempo.")
         return positions
 
     def generate(self, month: Month, kind: Kind) -> StoredScale:
         if self.repository.scale(month, kind) is not None:
-            raise conflict(f"Já existe escala {kind.value} de {month}.", "PLAN-02")
+            raise StateConflict("PLAN-02", f"Já existe escala {kind.value} de {month}.")
         rotation = self.repository.rotation(kind)
         if rotation.month is not None:
             last = Month.parse(rotation.month)
             if last >= month:
-                raise conflict(f"A rotação {kind.value} já avançou até {last}: não se gera um mês anterior.", "PLAN-02")
+                raise StateConflict("PLAN-02", f"A rotação {kind.value} já avançou até {last}: não se gera um mês "
+                                    "anterior.")
             if last != month.previous():
                 raise PlantaoError("PLAN-02", f"Gere antes a escala {kind.value} de {month.previous()}: a rotação "
                                    f"continua de {last}.", field="mes")
-        scale = rules.generate(kind, month, self.reference(), self._month_calendar(month), self.rules,
+        scale = rules.generate(kind, month, self._reference(), self._month_calendar(month), self.rules,
                                rotation.positions)
         stored = StoredScale(scale, RASCUNHO, 0, generated_at=self.now().isoformat(timespec="seconds"))
-        uow = UnitOfWork(self.settings)
-        self.repository.stage_scale(uow, stored, previous_version=None)
-        self.repository.stage_rotation(uow, rotation, month, scale.end)
-        self._tx(uow, f"Escala {kind.value} de {month} gerada por outra requisição ao mesmo tempo.")
+        uow = self.repository.unit_of_work()
+        uow.stage_scale(stored, previous_version=None)
+        uow.stage_rotation(rotation, month, scale.end)
+        commit_or_refuse(uow, f"Escala {kind.value} de {month} gerada por outra requisição ao mesmo tempo.")
         return stored
 
     @retried
     def regenerate(self, scale_id: str) -> StoredScale:
-        stored = self.scale(scale_id)
+        stored = self._scale(scale_id)
         if stored.status != RASCUNHO:
-            raise conflict(f"A escala {scale_id} já foi aprovada: altere-a por permuta ou impedimento.", "PLAN-02")
+            raise StateConflict("PLAN-02", f"A escala {scale_id} já foi aprovada: altere-a por permuta ou impedimento.")
         scale = stored.scale
         rotation = self.repository.rotation(scale.kind)
         if rotation.month != str(scale.month):
-            raise conflict(f"A escala de {rotation.month} já continua esta rotação: regenere a partir dela.", "PLAN-02")
-        new = rules.generate(scale.kind, scale.month, self.reference(), self._month_calendar(scale.month), self.rules,
+            raise StateConflict("PLAN-02", f"A escala de {rotation.month} já continua esta rotação: regenere a partir "
+                                "dela.")
+        new = rules.generate(scale.kind, scale.month, self._reference(), self._month_calendar(scale.month), self.rules,
                              scale.start)
         version = stored.version
         stored.scale = new
         stored.generated_at = self.now().isoformat(timespec="seconds")
-        uow = UnitOfWork(self.settings)
-        self.repository.stage_scale(uow, stored, previous_version=version)
-        self.repository.stage_rotation(uow, rotation, scale.month, new.end)
-        self._tx(uow, f"A escala {scale_id} mudou durante a regeneração.")
+        uow = self.repository.unit_of_work()
+        uow.stage_scale(stored, previous_version=version)
+        uow.stage_rotation(rotation, scale.month, new.end)
+        uow.commit()
         return stored
 
     # approval and portarias (PLAN-04) ----------------------------------------------------------------
 
     @retried
     def approve(self, scale_id: str, by: str) -> tuple[StoredScale, dict[str, Any], int]:
-        stored = self.scale(scale_id)
+        stored = self._scale(scale_id)
         if stored.status != RASCUNHO:
-            raise conflict(f"A escala {scale_id} já está aprovada.", "PLAN-04")
+            raise StateConflict("PLAN-04", f"A escala {scale_id} já está aprovada.")
         version = stored.version
         now = self.now()
         stored.status, stored.approved_at, stored.approved_by = APROVADA, now.isoformat(timespec="seconds"), by
-        uow = UnitOfWork(self.settings)
+        uow = self.repository.unit_of_work()
         record, document = self._stage_portaria(uow, stored, "aprovação da escala mensal", stored.scale.plantoes, by)
-        self.repository.stage_scale(uow, stored, previous_version=version)
-        self._tx(uow, f"A escala {scale_id} ou a numeração de portarias mudou ao mesmo tempo; repita.")
+        uow.stage_scale(stored, previous_version=version)
+        uow.commit()
         sent = self._publish(record, document, {p.magistrado for p in stored.scale.plantoes}, stored.scale)
         return stored, record, sent
 
@@ -302,18 +264,18 @@ class PlantaoService:
         record = {"numero": number.label, "serie": series, "ano": now.year, "n": number.number, "escala": scale.id,
                   "motivo": reason, "texto": txt_key, "pdf": pdf_key, "emitida_em": now.isoformat(timespec="seconds"),
                   "assinada_por": by, "plantoes": [p.id for p in plantoes]}
-        self.repository.stage_portaria(uow, series, now.year, number.number, last, record)
+        uow.stage_portaria(series, now.year, number.number, last, record)
         stored.portarias.append(record)
         return record, document
 
     def _publish(self, record: Mapping[str, Any], document: Portaria, magistrates: Iterable[str], scale: Scale) -> int:
         """After the commit: the portaria's text and PDF in S3, then a notice to each designated magistrate."""
         try:
-            pdf = render_portaria_pdf(document, issued_at=datetime.fromisoformat(record["emitida_em"]))
+            pdf = self.render_pdf(document, issued_at=datetime.fromisoformat(record["emitida_em"]))
             self.documents.put(record["serie"], record["ano"], record["n"], portaria_text(document), pdf)
         except Exception:
             logger.exception("portaria não armazenada", extra={"portaria": record["numero"]})
-        ref = self.reference()
+        ref = self._reference()
         messages = []
         for magistrate_id in sorted(magistrates):
             magistrate = ref.magistrate(magistrate_id)
@@ -331,34 +293,19 @@ class PlantaoService:
         subject = f"{record['numero']} — plantão {scale.kind.value} {scale.month}"
         return self.notifier.send(messages, subject)
 
-    def portaria(self, series: str, year: int, number: int) -> tuple[dict[str, Any], str]:
-        record = self.repository.portaria(series, year, number)
-        if record is None:
-            raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
-        body = self.documents.get(record["texto"])
-        return record, (body or b"").decode("utf-8")
-
-    def portaria_document(self, series: str, year: int, number: int, kind: str) -> bytes:
-        """The portaria as stored in S3 at approval: ``kind`` ``pdf`` or ``texto`` (404 when either is missing)."""
-        record = self.repository.portaria(series, year, number)
-        body = None if record is None else self.documents.get(record[kind])
-        if body is None:
-            raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
-        return body
-
     # swap (PLAN-05) --------------------------------------------------------------------------------
 
     def request_swap(self, scale_id: str, a: str, ma: str, b: str, mb: str, reason: str, by: str) -> dict[str, Any]:
-        stored = self.scale(scale_id)
-        rules.swap(stored.scale, a, ma, b, mb, self.reference(), self.now())  # validates (raises PLAN-05)
+        stored = self._scale(scale_id)
+        rules.swap(stored.scale, a, ma, b, mb, self._reference(), self.now())  # validates (raises PLAN-05)
         swap_id = uuid.uuid4().hex[:12]
         data = {"id": swap_id, "escala": scale_id, "plantao_a": a, "magistrado_a": ma, "plantao_b": b,
                 "magistrado_b": mb, "motivo": reason, "solicitada_por": by,
                 "solicitada_em": self.now().isoformat(timespec="seconds")}
-        uow = UnitOfWork(self.settings)
-        self.repository.stage_swap_request(uow, swap_id, data, "pendente", expected=None)
-        self._tx(uow, "Permuta já registrada.")
-        return {**data, "status": "pendente"}
+        uow = self.repository.unit_of_work()
+        uow.stage_swap_request(swap_id, data, PENDENTE, expected=None)
+        commit_or_refuse(uow, "Permuta já registrada.")
+        return {**data, "status": PENDENTE}
 
     @retried
     def approve_swap(self, swap_id: str, by: str) -> tuple[dict[str, Any], StoredScale, dict[str, Any] | None, int]:
@@ -366,22 +313,22 @@ class PlantaoService:
         if found is None:
             raise NotFound(f"Permuta {swap_id} não existe.", field="permuta")
         data, status = found
-        if status != "pendente":
-            raise conflict(f"A permuta {swap_id} já está {status}.", "PLAN-05")
-        stored = self.scale(data["escala"])
+        if status != PENDENTE:
+            raise StateConflict("PLAN-05", f"A permuta {swap_id} já está {status}.")
+        stored = self._scale(data["escala"])
         version = stored.version
         stored.scale = rules.swap(stored.scale, data["plantao_a"], data["magistrado_a"], data["plantao_b"],
-                                  data["magistrado_b"], self.reference(), self.now())
-        uow = UnitOfWork(self.settings)
+                                  data["magistrado_b"], self._reference(), self.now())
+        uow = self.repository.unit_of_work()
         record = document = None
         changed = [stored.scale.plantao(data["plantao_a"]), stored.scale.plantao(data["plantao_b"])]
         if stored.status == APROVADA:
             record, document = self._stage_portaria(uow, stored, f"permuta ({data['motivo']})",
                                                 [p for p in changed if p], by, change=True)
-        self.repository.stage_scale(uow, stored, previous_version=version)
+        uow.stage_scale(stored, previous_version=version)
         approved = {**data, "aprovada_por": by, "aprovada_em": self.now().isoformat(timespec="seconds")}
-        self.repository.stage_swap_request(uow, swap_id, approved, "aprovada", expected="pendente")
-        self._tx(uow, f"A escala {stored.id} ou a permuta mudou ao mesmo tempo; repita.")
+        uow.stage_swap_request(swap_id, approved, "aprovada", expected=PENDENTE)
+        uow.commit()
         sent = 0
         if record is not None and document is not None:
             sent = self._publish(record, document, {data["magistrado_a"], data["magistrado_b"]},
@@ -393,13 +340,13 @@ class PlantaoService:
     @retried
     def impediment(self, scale_id: str, plantao_id: str, reason: str, by: str) -> tuple[StoredScale, Plantao,
                                                                                           dict[str, Any] | None, int]:
-        stored = self.scale(scale_id)
+        stored = self._scale(scale_id)
         scale = stored.scale
-        ref = self.reference()
+        ref = self._reference()
         calendar = self.calendar([scale.month.first, scale.month.next().next().last])
         old = scale.plantao(plantao_id)
         new_scale, new = rules.impediment(scale, plantao_id, ref, calendar, self.rules, self.now())
-        uow = UnitOfWork(self.settings)
+        uow = self.repository.unit_of_work()
         self._stage_anticipation(uow, scale, new_scale, ref, calendar, "PLAN-06")
         version = stored.version
         stored.scale = new_scale
@@ -407,8 +354,8 @@ class PlantaoService:
         if stored.status == APROVADA:
             record, document = self._stage_portaria(uow, stored, f"impedimento de {old.nome if old else ''} ({reason})",
                                                 [new], by, change=True)
-        self.repository.stage_scale(uow, stored, previous_version=version)
-        self._tx(uow, f"A escala {scale_id} mudou ao mesmo tempo; repita.")
+        uow.stage_scale(stored, previous_version=version)
+        uow.commit()
         sent = 0
         if record is not None and document is not None:
             sent = self._publish(record, document, {new.magistrado, *([old.magistrado] if old else [])},
@@ -421,44 +368,45 @@ class PlantaoService:
         exists, is regenerated from the new position; an approved next month refuses the change (409)."""
         rotation = self.repository.rotation(scale.kind)
         if rotation.month == str(scale.month):
-            self.repository.stage_rotation(uow, rotation, scale.month, new_scale.end)
+            uow.stage_rotation(rotation, scale.month, new_scale.end)
         elif rotation.month == str(scale.month.next()):
             following = self.repository.scale(scale.month.next(), scale.kind)
             if following is None or following.status != RASCUNHO:
-                raise conflict(f"A escala {scale.kind.value} de {scale.month.next()} já foi aprovada: quem a abre "
-                               "não pode mais ser antecipado; use uma permuta.", code)
+                raise StateConflict(code, f"A escala {scale.kind.value} de {scale.month.next()} já foi aprovada: quem "
+                                    "a abre não pode mais ser antecipado; use uma permuta.")
             version = following.version
             following.scale = rules.generate(scale.kind, scale.month.next(), ref, calendar, self.rules, new_scale.end)
-            self.repository.stage_scale(uow, following, previous_version=version)
-            self.repository.stage_rotation(uow, rotation, scale.month.next(), following.scale.end)
+            uow.stage_scale(following, previous_version=version)
+            uow.stage_rotation(rotation, scale.month.next(), following.scale.end)
         else:
-            raise conflict(f"A rotação {scale.kind.value} já avançou até {rotation.month}.", code)
+            raise StateConflict(code, f"A rotação {scale.kind.value} já avançou até {rotation.month}.")
 
     # days that became non-working after publication (CAL-03, 003 10.11.4) -----------------------------
 
     @retried
     def cover_new_days(self, scale_id: str, by: str) -> tuple[StoredScale, list[Plantao], dict[str, Any] | None, int]:
-        stored = self.scale(scale_id)
+        stored = self._scale(scale_id)
         scale = stored.scale
-        ref = self.reference()
+        ref = self._reference()
         calendar = self.calendar([scale.month.first, scale.month.next().next().last])
         new_scale, added = rules.cover_new_days(scale, ref, calendar, self.rules, self.now())
         if not added:
             return stored, [], None, 0
-        uow = UnitOfWork(self.settings)
+        uow = self.repository.unit_of_work()
         self._stage_anticipation(uow, scale, new_scale, ref, calendar, "CAL-03")
         version = stored.version
         stored.scale = new_scale
         record = document = None
         if stored.status == APROVADA:
             days = ", ".join(sorted({p.day.strftime("%d/%m/%Y") for p in added}))
-            record, document = self._stage_portaria(uow, stored, f"dias sem expediente decretados após a escala: {days}",
-                                                added, by, change=True)
-        self.repository.stage_scale(uow, stored, previous_version=version)
-        self._tx(uow, f"A escala {scale_id} mudou ao mesmo tempo; repita.")
+            reason = f"dias sem expediente decretados após a escala: {days}"
+            record, document = self._stage_portaria(uow, stored, reason, added, by, change=True)
+        uow.stage_scale(stored, previous_version=version)
+        uow.commit()
         sent = 0
         if record is not None and document is not None:
-            sent = self._publish(record, document, {p.magistrado for p in added}, replace(new_scale, plantoes=tuple(added)))
+            sent = self._publish(record, document, {p.magistrado for p in added},
+                                 replace(new_scale, plantoes=tuple(added)))
         return stored, added, record, sent
 
     # served duties (PLAN-07) → DutyServed ---------------------------------------------------------------
@@ -478,65 +426,53 @@ class PlantaoService:
                 chunk = due[start:start + SERVED_CHUNK]
                 try:
                     self._register_chunk(stored, chunk, correlation_id)
-                except StateConflict:
+                except WriteConflict:
                     failed.append(stored.id)  # changed meanwhile: the next run takes it
                     break
                 emitted += len(chunk)
         return {"plantoes_registrados": emitted, "escalas_com_conflito": failed}
 
     def _register_chunk(self, stored: StoredScale, chunk: Sequence[Plantao], correlation_id: str) -> None:
-        uow = UnitOfWork(self.settings)
+        uow = self.repository.unit_of_work()
         credits: dict[str, int] = defaultdict(int)
         for p in chunk:
             credit = credit_for_duty(p.dia_util, self.rules)
             plantao_id = f"{stored.id}#{p.id}"
             if credit:
                 credits[p.magistrado] += credit
-                self.repository.stage_entry(uow, LedgerEntry(plantao_id, p.magistrado, p.day, credit,
-                                                             CreditKind.PLANTAO.value, plantao_id))
+                uow.stage_entry(LedgerEntry(plantao_id, p.magistrado, p.day, credit, CreditKind.PLANTAO.value,
+                                            plantao_id))
             uow.emit(new_event(DutyServed(
                 plantao_id=plantao_id, escala_id=stored.id, tipo=stored.scale.kind.value, magistrado=p.magistrado,
                 nome=p.nome, data=p.day, inicio=p.start, fim=p.end, dia_util=p.dia_util, dias_credito=credit),
-                tribunal=self.settings.tribunal, correlation_id=correlation_id, subject=plantao_id))
+                tribunal=self.tribunal, correlation_id=correlation_id, subject=plantao_id))
         for magistrate, days in sorted(credits.items()):
-            self.repository.stage_balance(uow, magistrate, saldo=days)
+            uow.stage_balance(magistrate, balance=days)
         version = stored.version
         stored.served = stored.served | {p.id for p in chunk}
-        self.repository.stage_scale(uow, stored, previous_version=version)
-        self._tx(uow, f"A escala {stored.id} mudou ao registrar plantões realizados.")
+        uow.stage_scale(stored, previous_version=version)
+        uow.commit()  # a concurrent change of the scale: register_served leaves it to the next run
 
     # compensation (PLAN-07, PLAN-08) ----------------------------------------------------------------
 
-    def _magistrate(self, ref: ReferenceData, magistrate_id: str, field: str = "magistrado") -> Magistrate:
-        magistrate = ref.magistrate(magistrate_id)
-        if magistrate is None:
-            raise NotFound(f"Magistrado {magistrate_id} não cadastrado.", field=field)
-        return magistrate
-
     def credit(self, magistrate_id: str, kind: CreditKind, day: date, description: str) -> LedgerEntry:
-        ref = self.reference()
-        magistrate = self._magistrate(ref, magistrate_id)
+        ref = self._reference()
+        magistrate = find_magistrate(ref, magistrate_id)
         days = credit_for_event(kind, magistrate, day, ref, self.calendar([day]), self.rules, today=self.today())
         entry = LedgerEntry(f"{kind.value}-{day.isoformat()}", magistrate.id, day, days, kind.value, description)
-        uow = UnitOfWork(self.settings)
-        self.repository.stage_entry(uow, entry)
-        self.repository.stage_balance(uow, magistrate.id, saldo=days)
-        self._tx(uow, f"Já há lançamento de {kind.value} de {magistrate.id} em {day.isoformat()}.")
+        uow = self.repository.unit_of_work()
+        uow.stage_entry(entry)
+        uow.stage_balance(magistrate.id, balance=days)
+        commit_or_refuse(uow, f"Já há lançamento de {kind.value} de {magistrate.id} em {day.isoformat()}.")
         return entry
-
-    def ledger(self, magistrate_id: str) -> dict[str, Any]:
-        self._magistrate(self.reference(), magistrate_id)
-        saldo, reservado, _, entries, uses = self.repository.ledger(magistrate_id)
-        return {"magistrado": magistrate_id, "saldo": saldo, "reservado": reservado, "disponivel": saldo - reservado,
-                "lancamentos": entries, "usos": uses}
 
     @retried
     def request_use(self, magistrate_id: str, days: Sequence[date], substitute_id: str, by: str) -> dict[str, Any]:
-        ref = self.reference()
-        magistrate = self._magistrate(ref, magistrate_id)
+        ref = self._reference()
+        magistrate = find_magistrate(ref, magistrate_id)
         substitute = ref.magistrate(substitute_id)
-        saldo, reservado, version, _, _ = self.repository.ledger(magistrate_id)
-        ordered = check_use(magistrate, days, substitute, saldo - reservado, ref, self.calendar(days))
+        ledger = self.repository.ledger(magistrate_id)
+        ordered = check_use(magistrate, days, substitute, ledger.free, ref, self.calendar(days))
         assert substitute is not None
         use_id = uuid.uuid4().hex[:12]
         data = {"id": use_id, "magistrado": magistrate.id, "nome": magistrate.name,
@@ -544,11 +480,11 @@ class PlantaoService:
                 "substituto_nome": substitute.name, "juizo_substituto": substitute.juizo or substitute.orgao or "",
                 "dias": [d.isoformat() for d in ordered], "solicitado_por": by,
                 "solicitado_em": self.now().isoformat(timespec="seconds")}
-        uow = UnitOfWork(self.settings)
-        self.repository.stage_use(uow, magistrate.id, use_id, data, "pendente", expected=None)
-        self.repository.stage_balance(uow, magistrate.id, reservado=len(ordered), version=version)
-        self._tx(uow, f"O saldo de {magistrate.id} mudou ao mesmo tempo; repita.")
-        return {**data, "status": "pendente"}
+        uow = self.repository.unit_of_work()
+        uow.stage_use(magistrate.id, use_id, data, PENDENTE, expected=None)
+        uow.stage_balance(magistrate.id, reserved=len(ordered), version=ledger.version)
+        uow.commit()
+        return {**data, "status": PENDENTE}
 
     @retried
     def approve_use(self, magistrate_id: str, use_id: str, by: str, correlation_id: str) -> dict[str, Any]:
@@ -556,25 +492,25 @@ class PlantaoService:
         if found is None:
             raise NotFound(f"Pedido de compensação {use_id} de {magistrate_id} não existe.")
         data, status = found
-        if status != "pendente":
-            raise conflict(f"O pedido {use_id} já está {status}.", "PLAN-08")
-        saldo, _, version, _, _ = self.repository.ledger(magistrate_id)
+        if status != PENDENTE:
+            raise StateConflict("PLAN-08", f"O pedido {use_id} já está {status}.")
+        ledger = self.repository.ledger(magistrate_id)
         days = [date.fromisoformat(d) for d in data["dias"]]
-        if len(days) > saldo:
-            raise PlantaoError("PLAN-08", f"Saldo insuficiente: {saldo} dia(s) para {len(days)}.", saldo=saldo)
+        if len(days) > ledger.balance:
+            raise PlantaoError("PLAN-08", f"Saldo insuficiente: {ledger.balance} dia(s) para {len(days)}.",
+                               saldo=ledger.balance)
         now = self.now()
         approved = {**data, "aprovado_por": by, "aprovado_em": now.isoformat(timespec="seconds")}
-        uow = UnitOfWork(self.settings)
-        self.repository.stage_use(uow, magistrate_id, use_id, approved, "aprovado", expected="pendente")
-        self.repository.stage_entry(uow, LedgerEntry(f"uso-{use_id}", magistrate_id, days[0], -len(days), "uso",
-                                                     use_id))
-        self.repository.stage_balance(uow, magistrate_id, saldo=-len(days), reservado=-len(days), version=version)
+        uow = self.repository.unit_of_work()
+        uow.stage_use(magistrate_id, use_id, approved, "aprovado", expected=PENDENTE)
+        uow.stage_entry(LedgerEntry(f"uso-{use_id}", magistrate_id, days[0], -len(days), "uso", use_id))
+        uow.stage_balance(magistrate_id, balance=-len(days), reserved=-len(days), version=ledger.version)
         uow.emit(new_event(CompensationUsed(
             compensacao_id=use_id, magistrado=magistrate_id, nome=data["nome"], juizo=data["juizo"],
             substituto=data["substituto"], substituto_nome=data["substituto_nome"],
             juizo_substituto=data["juizo_substituto"], dias=days, aprovado_em=now, aprovado_por=by),
-            tribunal=self.settings.tribunal, correlation_id=correlation_id, subject=f"{magistrate_id}/{use_id}"))
-        self._tx(uow, f"O pedido {use_id} ou o saldo mudou ao mesmo tempo; repita.")
+            tribunal=self.tribunal, correlation_id=correlation_id, subject=f"{magistrate_id}/{use_id}"))
+        uow.commit()
         return {**approved, "status": "aprovado"}
 
     # monthly schedule ------------------------------------------------------------------------------
@@ -595,14 +531,6 @@ class PlantaoService:
                 failed[rules.scale_id(month, kind)] = error.detail
                 logger.warning("escala não gerada", extra={"escala": rules.scale_id(month, kind), "erro": error.detail})
         return {"dia": today.isoformat(), "geradas": done, "existentes": skipped, "falhas": failed}
-
-
-def parse_scale_id(scale_id: str) -> tuple[Month, Kind]:
-    try:
-        month, kind = scale_id[:7], scale_id[8:]
-        return Month.parse(month), Kind(kind)
-    except ValueError:
-        raise NotFound(f"Escala {scale_id} não existe (use AAAA-MM-tipo).", field="escala") from None
 
 
 def _identity(tag: str) -> Callable[[Any], str]:

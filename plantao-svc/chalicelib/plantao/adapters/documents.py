@@ -11,14 +11,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from chalicelib.plantao.domain.portaria import COLUMNS, Portaria
+from chalicelib.plantao.domain.portaria import COLUMNS, Portaria, portaria_keys
 
 from courtlib import aws
 from courtlib.documents import DocumentsBucket, a4_pdf, to_latin1
 from courtlib.observability import logger
 from courtlib.settings import ServiceSettings
-
-KEY_PREFIX = "plantao/portarias"
 
 
 def render_portaria_pdf(portaria: Portaria, *, issued_at: datetime) -> bytes:
@@ -67,11 +65,6 @@ def render_portaria_pdf(portaria: Portaria, *, issued_at: datetime) -> bytes:
     pdf.set_font("Helvetica", "", 10)
     pdf.multi_cell(0, 5, to_latin1(portaria.signatory.cargo), align="C", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def portaria_keys(series: str, year: int, number: int) -> tuple[str, str]:
-    base = f"{KEY_PREFIX}/{series}/{year}/{number:05d}"
-    return f"{base}.txt", f"{base}.pdf"
 
 
 class PortariaStore:

@@ -3,10 +3,10 @@
 | item | pk | sk | notes |
 |---|---|---|---|
 | reference snapshot head | ``REF`` | ``CABECA`` | ``version``, number of chunks (``last``) |
-| reference snapshot chunk | ``REF`` | ``LOTE#<nnn>`` | ≤ 300 KB of ``[tipo, dado]`` rows (regions, comarcas, juízos, magistrates, zones, periods, night groups) |
+| reference snapshot chunk | ``REF`` | ``LOTE#<nnn>`` | ≤ 300 KB of ``[tipo, dado]`` rows (every kind of datum) |
 | night-scale candidacy | ``EDITAL#<ano>-<q>`` | ``CANDIDATO#<magistrado>`` | PLAN-01 noturno |
 | rotation positions of a kind | ``ROTACAO`` | ``<tipo>`` | ``data`` {mes, posicoes}; ``version`` (PLAN-02) |
-| scale of a month and kind | ``ESCALA#<aaaa-mm>`` | ``<tipo>`` | the whole scale as JSON, ``status``, ``version``; gsi1 ``ESCALAS`` / ``<mes>#<tipo>`` |
+| scale of a month and kind | ``ESCALA#<aaaa-mm>`` | ``<tipo>`` | JSON, ``status``, ``version``; gsi1 ``ESCALAS`` |
 | portaria counter | ``PORTARIA#<serie>#<ano>`` | ``CONTADOR`` | ``last`` (PLAN-04) |
 | portaria | ``PORTARIA#<serie>#<ano>`` | ``<número, 5 dígitos>`` | scale, reason, S3 keys |
 | swap request | ``PERMUTA#<id>`` | ``PERMUTA`` | ``status``; gsi1 ``ESCALA#<id>#PERMUTAS`` |
@@ -23,17 +23,21 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from chalicelib.plantao.adapters import codec
+from chalicelib.plantao import codec
+from chalicelib.plantao.codec import REFERENCE_TYPES
 from chalicelib.plantao.domain.compensation import LedgerEntry
+from chalicelib.plantao.domain.records import APROVADA, PENDENTE, RASCUNHO, Ledger, RotationState, StoredScale
 from chalicelib.plantao.domain.reference import ReferenceData
-from chalicelib.plantao.domain.scales import Kind, Month, Scale
+from chalicelib.plantao.domain.scales import Kind, Month
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 
 from courtlib import clock
+from courtlib.errors import WriteConflict
+from courtlib.messaging.contracts import Envelope
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
@@ -46,18 +50,6 @@ REF_CHUNK_BYTES = 300_000  # DynamoDB items hold ≤ 400 KB
 REF_MAX_BYTES = 3_500_000  # a transaction holds ≤ 4 MB
 ROTATION_PK = "ROTACAO"
 SCALES_INDEX = "ESCALAS"
-RASCUNHO, APROVADA = "rascunho", "aprovada"
-
-# type tag -> (attribute of ReferenceData, to dict, from dict)
-REFERENCE_TYPES: dict[str, tuple[str, Any, Any]] = {
-    "REGIAO": ("regions", codec.region_to, codec.region_from),
-    "COMARCA": ("comarcas", codec.comarca_to, codec.comarca_from),
-    "JUIZO": ("juizos", codec.juizo_to, codec.juizo_from),
-    "MAGISTRADO": ("magistrates", codec.magistrate_to, codec.magistrate_from),
-    "ZONA": ("zones", codec.zone_to, codec.zone_from),
-    "PERIODO": ("electoral_periods", codec.period_to, codec.period_from),
-    "NOTURNO": ("night_groups", codec.night_to, codec.night_from),
-}
 
 
 class PlantaoItem(TableItem):
@@ -71,52 +63,27 @@ class PlantaoItem(TableItem):
     updated_at = UnicodeAttribute(null=True)
 
 
-class Conflict(Exception):
-    """A conditional write met a state another request changed (nothing was written)."""
-
-    def __init__(self, index: int | None = None) -> None:
-        super().__init__(f"conflito na operação {index}")
-        self.index = index
-
-
-@dataclass
-class StoredScale:
-    scale: Scale
-    status: str
-    version: int
-    served: frozenset[str] = frozenset()
-    portarias: list[dict[str, Any]] = field(default_factory=list)
-    generated_at: str = ""
-    approved_at: str | None = None
-    approved_by: str | None = None
-
-    @property
-    def id(self) -> str:
-        return self.scale.id
-
-    def document(self) -> dict[str, Any]:
-        return {"escala": codec.scale_to(self.scale), "realizados": sorted(self.served), "portarias": self.portarias,
-                "gerada_em": self.generated_at, "aprovada_em": self.approved_at, "aprovada_por": self.approved_by}
-
-
-@dataclass
-class RotationState:
-    kind: Kind
-    month: str | None
-    positions: dict[str, str | None]
-    version: int  # 0 = never written
-
-
 def _now() -> str:
     return clock.now().isoformat(timespec="seconds")
 
 
+def _scale_document(stored: StoredScale) -> dict[str, Any]:
+    return {"escala": codec.scale_to(stored.scale), "realizados": sorted(stored.served),
+            "portarias": stored.portarias, "gerada_em": stored.generated_at, "aprovada_em": stored.approved_at,
+            "aprovada_por": stored.approved_by}
+
+
 class PlantaoRepository:
+    """The :class:`chalicelib.plantao.ports.Repository` port on the service's DynamoDB table."""
+
     def __init__(self, settings: ServiceSettings, public_cache_seconds: float = PUBLIC_CACHE_SECONDS) -> None:
         self.settings = settings
         self.model = bind(PlantaoItem, settings)
         self.public_cache_seconds = public_cache_seconds
         self._public_cache: dict[str, tuple[float, list[StoredScale]]] = {}
+
+    def unit_of_work(self) -> DynamoUnitOfWork:
+        return DynamoUnitOfWork(self)
 
     # reference data --------------------------------------------------------------------------------
 
@@ -129,18 +96,19 @@ class PlantaoRepository:
             return ReferenceData(capital=capital), 0
         chunks = int(head.last or 0)
         items = self.model.batch_get([(REF_PK, f"{REF_CHUNK}{n:03d}") for n in range(chunks)], consistent_read=True)
-        values: dict[str, list[Any]] = {attr: [] for attr, _, _ in REFERENCE_TYPES.values()}
+        values: dict[str, list[Any]] = {spec.attribute: [] for spec in REFERENCE_TYPES.values()}
         for item in sorted(items, key=lambda i: i.sk):
             for tag, data in json.loads(item.data or "[]"):
                 spec = REFERENCE_TYPES.get(tag)
                 if spec is not None:
-                    values[spec[0]].append(spec[2](data))
+                    values[spec.attribute].append(spec.from_dict(data))
         return ReferenceData(**{k: tuple(v) for k, v in values.items()}, capital=capital), int(head.version or 0)
 
     def save_reference(self, ref: ReferenceData, read_version: int) -> int:
         """Writes the whole reference snapshot in chunks of ≤ ``REF_CHUNK_BYTES`` in one transaction, conditioned
         on the version read (a concurrent import is refused, not merged). Answers the number of chunks."""
-        rows = [[tag, to(value)] for tag, (attr, to, _) in REFERENCE_TYPES.items() for value in getattr(ref, attr)]
+        rows = [[tag, spec.to_dict(value)] for tag, spec in REFERENCE_TYPES.items()
+                for value in getattr(ref, spec.attribute)]
         chunks: list[str] = []
         current: list[Any] = []
         size = 0
@@ -167,7 +135,7 @@ class PlantaoRepository:
         condition = model.pk.does_not_exist() if read_version == 0 else model.version == read_version
         uow.save(model(pk=REF_PK, sk=REF_HEAD, kind="referencia", last=len(chunks), version=read_version + 1,
                        updated_at=_now()), condition=condition)
-        self.commit(uow)
+        commit(uow)
         return len(chunks)
 
     def candidates(self, year: int, quadrimester: int) -> list[str]:
@@ -186,15 +154,6 @@ class PlantaoRepository:
             return RotationState(kind, None, {}, 0)
         data = json.loads(item.data or "{}")
         return RotationState(kind, data.get("mes"), dict(data.get("posicoes") or {}), int(item.version or 0))
-
-    def stage_rotation(self, uow: UnitOfWork, state: RotationState, month: Month,
-                       positions: Mapping[str, str | None]) -> None:
-        model = self.model
-        item = model(pk=ROTATION_PK, sk=state.kind.value, kind="rotacao",
-                     data=codec.dumps({"mes": str(month), "posicoes": dict(positions)}), version=state.version + 1,
-                     updated_at=_now())
-        condition = model.pk.does_not_exist() if state.version == 0 else model.version == state.version
-        uow.save(item, condition=condition)
 
     def scale(self, month: Month, kind: Kind) -> StoredScale | None:
         try:
@@ -222,6 +181,9 @@ class PlantaoRepository:
         self._public_cache[key] = (now, scales)
         return scales
 
+    def forget_published(self, month: Month) -> None:
+        self._public_cache.pop(str(month), None)
+
     def scales_between(self, first: Month, last: Month) -> list[StoredScale]:
         """Scales of ``first..last`` through gsi1 (eventually consistent)."""
         condition = self.model.gsi1sk.between(f"{first}#", f"{last}#~")
@@ -241,18 +203,6 @@ class PlantaoRepository:
                            frozenset(data.get("realizados") or ()), list(data.get("portarias") or []),
                            data.get("gerada_em") or "", data.get("aprovada_em"), data.get("aprovada_por"))
 
-    def stage_scale(self, uow: UnitOfWork, stored: StoredScale, *, previous_version: int | None) -> None:
-        """The scale item; ``previous_version`` None = must not exist yet, else the version read."""
-        model = self.model
-        scale = stored.scale
-        item = model(pk=f"ESCALA#{scale.month}", sk=scale.kind.value, kind="escala", status=stored.status,
-                     version=(previous_version or 0) + 1, data=codec.dumps(stored.document()),
-                     gsi1pk=SCALES_INDEX, gsi1sk=f"{scale.month}#{scale.kind.value}", updated_at=_now())
-        condition = model.pk.does_not_exist() if previous_version is None else model.version == previous_version
-        uow.save(item, condition=condition)
-        uow.after_commit(lambda: self._public_cache.pop(str(scale.month), None))
-        stored.version = (previous_version or 0) + 1
-
     # portarias (PLAN-04) ---------------------------------------------------------------------------
 
     def portaria_last(self, series: str, year: int) -> int | None:
@@ -260,15 +210,6 @@ class PlantaoRepository:
             return int(self.model.get(f"PORTARIA#{series}#{year}", "CONTADOR", consistent_read=True).last or 0)
         except self.model.DoesNotExist:
             return None
-
-    def stage_portaria(self, uow: UnitOfWork, series: str, year: int, number: int, last_read: int | None,
-                       record: Mapping[str, Any]) -> None:
-        model = self.model
-        pk = f"PORTARIA#{series}#{year}"
-        condition = model.pk.does_not_exist() if last_read is None else model.last == last_read
-        uow.save(model(pk=pk, sk="CONTADOR", kind="contador", last=number, updated_at=_now()), condition=condition)
-        uow.save(model(pk=pk, sk=f"{number:05d}", kind="portaria", data=codec.dumps(dict(record)), updated_at=_now()),
-                 condition=model.pk.does_not_exist())
 
     def portaria(self, series: str, year: int, number: int) -> dict[str, Any] | None:
         try:
@@ -283,83 +224,125 @@ class PlantaoRepository:
             item = self.model.get(f"PERMUTA#{swap_id}", "PERMUTA", consistent_read=True)
         except self.model.DoesNotExist:
             return None
-        return json.loads(item.data or "{}"), item.status or "pendente"
+        return json.loads(item.data or "{}"), item.status or PENDENTE
 
     def swap_requests(self, scale_id: str) -> list[tuple[dict[str, Any], str]]:
         """The swap requests of a scale (gsi1 ``ESCALA#<id>#PERMUTAS``, eventually consistent)."""
-        return [(json.loads(i.data or "{}"), i.status or "pendente")
+        return [(json.loads(i.data or "{}"), i.status or PENDENTE)
                 for i in self.model.by_gsi1.query(f"ESCALA#{scale_id}#PERMUTAS")]
-
-    def stage_swap_request(self, uow: UnitOfWork, swap_id: str, data: Mapping[str, Any], status: str,
-                           expected: str | None) -> None:
-        model = self.model
-        item = model(pk=f"PERMUTA#{swap_id}", sk="PERMUTA", kind="permuta", status=status, data=codec.dumps(dict(data)),
-                     gsi1pk=f"ESCALA#{data['escala']}#PERMUTAS", gsi1sk=swap_id, updated_at=_now())
-        uow.save(item, condition=model.pk.does_not_exist() if expected is None else model.status == expected)
 
     # compensation (PLAN-07, PLAN-08) -------------------------------------------------------------------
 
-    def ledger(self, magistrate: str) -> tuple[int, int, int, list[LedgerEntry], list[dict[str, Any]]]:
-        """(balance, reserved, version, entries, uses) of a magistrate in one Query."""
-        saldo = reservado = version = 0
+    def ledger(self, magistrate: str) -> Ledger:
+        """A magistrate's balance, entries and uses in one Query."""
+        balance = reserved = version = 0
         entries: list[LedgerEntry] = []
         uses: list[dict[str, Any]] = []
         for item in self.model.query(f"COMPENSACAO#{magistrate}", consistent_read=True):
             if item.sk == "SALDO":
-                saldo, reservado, version = int(item.saldo or 0), int(item.reservado or 0), int(item.version or 0)
+                balance, reserved, version = int(item.saldo or 0), int(item.reservado or 0), int(item.version or 0)
             elif item.sk.startswith("LANC#"):
                 d = json.loads(item.data or "{}")
-                from datetime import date
-
                 entries.append(LedgerEntry(d["id"], magistrate, date.fromisoformat(d["data"]), int(d["dias"]),
                                            d["tipo"], d.get("referencia") or ""))
             elif item.sk.startswith("USO#"):
                 uses.append({**json.loads(item.data or "{}"), "status": item.status})
-        return saldo, reservado, version, entries, uses
-
-    def stage_entry(self, uow: UnitOfWork, entry: LedgerEntry) -> None:
-        model = self.model
-        data = {"id": entry.id, "data": entry.day.isoformat(), "dias": entry.days, "tipo": entry.kind,
-                "referencia": entry.ref}
-        uow.save(model(pk=f"COMPENSACAO#{entry.magistrate}", sk=f"LANC#{entry.day.isoformat()}#{entry.id}",
-                       kind="lancamento", data=codec.dumps(data), updated_at=_now()),
-                 condition=model.pk.does_not_exist())
-
-    def stage_balance(self, uow: UnitOfWork, magistrate: str, *, saldo: int = 0, reservado: int = 0,
-                      version: int | None = None, min_free: int | None = None) -> None:
-        """ADDs to the balance item; ``version`` (when given) must still be the one read."""
-        model = self.model
-        actions = [model.saldo.add(saldo), model.reservado.add(reservado), model.version.add(1),
-                   model.kind.set("saldo"), model.updated_at.set(_now())]
-        condition = None
-        if version is not None:
-            condition = model.version.does_not_exist() if version == 0 else model.version == version
-        uow.update(model(pk=f"COMPENSACAO#{magistrate}", sk="SALDO"), actions=actions, condition=condition)
+        return Ledger(balance, reserved, version, tuple(entries), tuple(uses))
 
     def use(self, magistrate: str, use_id: str) -> tuple[dict[str, Any], str] | None:
         try:
             item = self.model.get(f"COMPENSACAO#{magistrate}", f"USO#{use_id}", consistent_read=True)
         except self.model.DoesNotExist:
             return None
-        return json.loads(item.data or "{}"), item.status or "pendente"
+        return json.loads(item.data or "{}"), item.status or PENDENTE
 
-    def stage_use(self, uow: UnitOfWork, magistrate: str, use_id: str, data: Mapping[str, Any], status: str,
+
+class DynamoUnitOfWork:
+    """The :class:`chalicelib.plantao.ports.UnitOfWork` port: the staged items (each with the condition on what
+    was read) and the events, sent as one TransactWriteItems by :class:`courtlib.messaging.outbox.UnitOfWork`."""
+
+    def __init__(self, repository: PlantaoRepository) -> None:
+        self._repository = repository
+        self._model = repository.model
+        self._uow = UnitOfWork(repository.settings)
+
+    def stage_rotation(self, state: RotationState, month: Month, positions: Mapping[str, str | None]) -> None:
+        model = self._model
+        item = model(pk=ROTATION_PK, sk=state.kind.value, kind="rotacao",
+                     data=codec.dumps({"mes": str(month), "posicoes": dict(positions)}), version=state.version + 1,
+                     updated_at=_now())
+        condition = model.pk.does_not_exist() if state.version == 0 else model.version == state.version
+        self._uow.save(item, condition=condition)
+
+    def stage_scale(self, stored: StoredScale, *, previous_version: int | None) -> None:
+        model = self._model
+        scale = stored.scale
+        item = model(pk=f"ESCALA#{scale.month}", sk=scale.kind.value, kind="escala", status=stored.status,
+                     version=(previous_version or 0) + 1, data=codec.dumps(_scale_document(stored)),
+                     gsi1pk=SCALES_INDEX, gsi1sk=f"{scale.month}#{scale.kind.value}", updated_at=_now())
+        condition = model.pk.does_not_exist() if previous_version is None else model.version == previous_version
+        self._uow.save(item, condition=condition)
+        self._uow.after_commit(lambda: self._repository.forget_published(scale.month))
+        stored.version = (previous_version or 0) + 1
+
+    def stage_portaria(self, series: str, year: int, number: int, last_read: int | None,
+                       record: Mapping[str, Any]) -> None:
+        model = self._model
+        pk = f"PORTARIA#{series}#{year}"
+        condition = model.pk.does_not_exist() if last_read is None else model.last == last_read
+        self._uow.save(model(pk=pk, sk="CONTADOR", kind="contador", last=number, updated_at=_now()),
+                       condition=condition)
+        self._uow.save(model(pk=pk, sk=f"{number:05d}", kind="portaria", data=codec.dumps(dict(record)),
+                             updated_at=_now()), condition=model.pk.does_not_exist())
+
+    def stage_swap_request(self, swap_id: str, data: Mapping[str, Any], status: str, *, expected: str | None) -> None:
+        model = self._model
+        item = model(pk=f"PERMUTA#{swap_id}", sk="PERMUTA", kind="permuta", status=status, data=codec.dumps(dict(data)),
+                     gsi1pk=f"ESCALA#{data['escala']}#PERMUTAS", gsi1sk=swap_id, updated_at=_now())
+        self._uow.save(item, condition=model.pk.does_not_exist() if expected is None else model.status == expected)
+
+    def stage_entry(self, entry: LedgerEntry) -> None:
+        model = self._model
+        data = {"id": entry.id, "data": entry.day.isoformat(), "dias": entry.days, "tipo": entry.kind,
+                "referencia": entry.ref}
+        self._uow.save(model(pk=f"COMPENSACAO#{entry.magistrate}", sk=f"LANC#{entry.day.isoformat()}#{entry.id}",
+                             kind="lancamento", data=codec.dumps(data), updated_at=_now()),
+                       condition=model.pk.does_not_exist())
+
+    def stage_balance(self, magistrate: str, *, balance: int = 0, reserved: int = 0,
+                      version: int | None = None) -> None:
+        """ADDs to the balance item; ``version`` (when given) must still be the one read."""
+        model = self._model
+        actions = [model.saldo.add(balance), model.reservado.add(reserved), model.version.add(1),
+                   model.kind.set("saldo"), model.updated_at.set(_now())]
+        condition = None
+        if version is not None:
+            condition = model.version.does_not_exist() if version == 0 else model.version == version
+        self._uow.update(model(pk=f"COMPENSACAO#{magistrate}", sk="SALDO"), actions=actions, condition=condition)
+
+    def stage_use(self, magistrate: str, use_id: str, data: Mapping[str, Any], status: str, *,
                   expected: str | None) -> None:
-        model = self.model
-        uow.save(model(pk=f"COMPENSACAO#{magistrate}", sk=f"USO#{use_id}", kind="uso", status=status,
-                       data=codec.dumps(dict(data)), updated_at=_now()),
-                 condition=model.pk.does_not_exist() if expected is None else model.status == expected)
+        model = self._model
+        self._uow.save(model(pk=f"COMPENSACAO#{magistrate}", sk=f"USO#{use_id}", kind="uso", status=status,
+                             data=codec.dumps(dict(data)), updated_at=_now()),
+                       condition=model.pk.does_not_exist() if expected is None else model.status == expected)
 
-    # commit --------------------------------------------------------------------------------------------
+    def emit(self, envelope: Envelope) -> None:
+        self._uow.emit(envelope)
 
-    @staticmethod
-    def commit(uow: UnitOfWork) -> None:
-        try:
-            uow.commit()
-        except ConditionFailed as error:
-            raise Conflict(error.index) from error
-        except TransactWriteError as error:
-            codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
-            if "TransactionConflict" in codes:
-                raise Conflict() from error
-            raise
+    def commit(self) -> None:
+        commit(self._uow)
+
+
+def commit(uow: UnitOfWork) -> None:
+    """Sends the transaction; a failed condition or a concurrent transaction on one of its items is a
+    :class:`courtlib.errors.WriteConflict` (nothing was written)."""
+    try:
+        uow.commit()
+    except ConditionFailed as error:
+        raise WriteConflict(f"condição da operação {error.index} não atendida") from error
+    except TransactWriteError as error:
+        codes = {r.code for r in (error.cancellation_reasons or []) if r is not None}
+        if "TransactionConflict" in codes:
+            raise WriteConflict("transação concorrente") from error
+        raise

@@ -162,3 +162,13 @@ def changed_portaria(portarias: Sequence[Mapping[str, Any]], plantao_ids: Iterab
         if wanted & set(record.get("plantoes", ())):
             return str(record["numero"])
     return str(portarias[0]["numero"]) if portarias else None
+
+
+DOCUMENT_KEY_PREFIX = "plantao/portarias"
+
+
+def portaria_keys(series: str, year: int, number: int) -> tuple[str, str]:
+    """The names under which a portaria's text and PDF are kept (derived from its number, so storing it again
+    overwrites it with the same bytes): ``plantao/portarias/<série>/<ano>/<nnnnn>.txt`` and ``.pdf``."""
+    base = f"{DOCUMENT_KEY_PREFIX}/{series}/{year}/{number:05d}"
+    return f"{base}.txt", f"{base}.pdf"

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypeVar
 
-from chalicelib.plantao.domain.errors import PlantaoError
-
 from courtlib.calendar import UnknownMunicipalityError, resolve_municipality
+from courtlib.errors import Invalid
 
 
 @dataclass(frozen=True)
@@ -156,9 +155,9 @@ class ReferenceData:
                               ("magistrado", self.magistrates), ("zona", self.zones)):
             seen: set[str] = set()
             for value in values:
-                if value.id in seen:  # type: ignore[attr-defined]
-                    problems.append(f"{label} {value.id} repetido")  # type: ignore[attr-defined]
-                seen.add(value.id)  # type: ignore[attr-defined]
+                if value.id in seen:
+                    problems.append(f"{label} {value.id} repetido")
+                seen.add(value.id)
         for m in self.magistrates:
             if m.juizo is not None and self.juizo(m.juizo) is None:
                 problems.append(f"magistrado {m.id}: juízo {m.juizo} desconhecido")
@@ -199,5 +198,5 @@ def in_registered_municipality(item: Placed, registered: Mapping[str, str]) -> P
         code = resolve_municipality(item.municipio, registered)
     except UnknownMunicipalityError as error:
         label = "comarca" if isinstance(item, Comarca) else "zona"
-        raise PlantaoError("VALIDACAO", f"{label} {item.id}: {error}", field="municipio") from None
+        raise Invalid(f"{label} {item.id}: {error}", field="municipio") from None
     return replace(item, municipio=code)

@@ -241,7 +241,9 @@ def rotation_plans(kind: Kind, month: Month, ref: ReferenceData, calendar: Court
         key = "segundo_grau"
 
         def second_degree_hours(d: date) -> Horario:
-            return hours.segundo_grau_dia_util if calendar.is_dia_util(d, capital) else hours.segundo_grau_sem_expediente
+            if calendar.is_dia_util(d, capital):
+                return hours.segundo_grau_dia_util
+            return hours.segundo_grau_sem_expediente
 
         plans.append(RotationPlan(key, _desembargadores(ref), _slots(
             key, "2º grau", days, second_degree_hours, capital, lambda d: calendar.is_dia_util(d, capital), tz)))

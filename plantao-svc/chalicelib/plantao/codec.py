@@ -1,11 +1,13 @@
-"""JSON (de)serialisation of the domain values stored in the table (reference data, scales)."""
+"""The Portuguese dict form of the domain values (reference data, scales): what the reference import and
+read speak over HTTP and what the table stores as JSON. Pure (no AWS), shared by the use cases and the
+adapters."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.plantao.domain.reference import (
     Absence,
@@ -123,3 +125,23 @@ def scale_to(s: Scale) -> dict[str, Any]:
 def scale_from(d: Mapping[str, Any]) -> Scale:
     return Scale(Month.parse(d["mes"]), Kind(d["tipo"]), tuple(plantao_from(p) for p in d["plantoes"]),
                  dict(d["inicio_rotacao"]), dict(d["fim_rotacao"]))
+
+
+# reference data by type tag: the attribute of ReferenceData that holds them and the two conversions
+
+
+class ReferenceType(NamedTuple):
+    attribute: str
+    to_dict: Callable[[Any], dict[str, Any]]
+    from_dict: Callable[[Mapping[str, Any]], Any]
+
+
+REFERENCE_TYPES: dict[str, ReferenceType] = {
+    "REGIAO": ReferenceType("regions", region_to, region_from),
+    "COMARCA": ReferenceType("comarcas", comarca_to, comarca_from),
+    "JUIZO": ReferenceType("juizos", juizo_to, juizo_from),
+    "MAGISTRADO": ReferenceType("magistrates", magistrate_to, magistrate_from),
+    "ZONA": ReferenceType("zones", zone_to, zone_from),
+    "PERIODO": ReferenceType("electoral_periods", period_to, period_from),
+    "NOTURNO": ReferenceType("night_groups", night_to, night_from),
+}
