@@ -7,8 +7,8 @@ created on first use so importing this module stays cheap.
 invocation: each log line carries the function's name and request id (and, for HTTP, the correlation
 id), and the metrics an invocation counted are published when it returns or fails. A consumer takes
 the correlation id of each event it applies from the event's envelope (``correlationid``), so logs
-follow a request across the queues. There is no tracer: X-Ray's SDK costs cold-start import time and
-nothing here sent traces.
+follow a request across the queues. There is no tracer: nothing here sent traces, and the X-Ray SDK
+(the ``tracer`` extra) only added to every Lambda package and, once a Tracer is made, to its cold start.
 """
 
 from __future__ import annotations
