@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("cooperacao", "plantao", "distribuicao", "pagamentos")
 FORBIDDEN_IN_DOMAIN = ("boto3", "botocore", "pynamodb", "chalice", "aws_lambda_powertools", "moto")
-PURE_SHARED_MODULES = ("calendar.py", "config.py")
+PURE_SHARED_MODULES = ("calendar/__init__.py", "config.py")
 
 
 def _imports(path: Path) -> set[str]:

@@ -12,7 +12,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[3] / "plantao-svc" / "chalicelib" / "plantao"
 ABOVE_THE_ADAPTERS = ("service.py", "queries.py", "ports.py", "schemas.py", "codec.py", "api.py")
 FORBIDDEN = ("pynamodb", "boto3", "botocore", "moto")
-STORE_MODULES = ("courtlib.persistence", "courtlib.messaging.outbox", "courtlib.calendar_store")
+STORE_MODULES = ("courtlib.persistence", "courtlib.messaging.outbox", "courtlib.calendar.store")
 
 
 def _imports(path: Path) -> set[str]:

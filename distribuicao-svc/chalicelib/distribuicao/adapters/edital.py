@@ -13,16 +13,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cached_property
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from chalicelib.distribuicao.domain.log import EditalRow
 
-from courtlib.documents import documents_s3, to_latin1
+from courtlib.clock import TRIBUNAL_TZ
+from courtlib.documents import DocumentsBucket, to_latin1
 from courtlib.settings import ServiceSettings
 
-TZ = ZoneInfo("America/Sao_Paulo")
+TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 KEY_PREFIX = "distribuicao/editais"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 PDF_CONTENT_TYPE = "application/pdf"
@@ -290,19 +289,11 @@ class EditalStore:
     """
 
     def __init__(self, settings: ServiceSettings, client: Any | None = None) -> None:
-        self._settings = settings
-        if client is not None:
-            self.__dict__["_s3"] = client
-
-    @cached_property
-    def _s3(self) -> Any:
-        return documents_s3(self._settings)
+        self._bucket = DocumentsBucket(settings, client)
 
     @property
     def bucket(self) -> str:
-        if not self._settings.documents_bucket:
-            raise RuntimeError("DOCUMENTS_BUCKET não configurado")
-        return self._settings.documents_bucket
+        return self._bucket.name
 
     def put(self, start: date, end: date, json_bytes: bytes, pdf_bytes: bytes) -> dict[str, str]:
         """Store (or overwrite) the period's two documents; returns their keys and sha256.
@@ -319,55 +310,30 @@ class EditalStore:
             (json_key, json_bytes, json_hash, JSON_CONTENT_TYPE, "json"),
             (pdf_key, pdf_bytes, pdf_hash, PDF_CONTENT_TYPE, "pdf"),
         ):
-            if self._stored_sha256(key) == digest:
+            if (self._bucket.metadata(key) or {}).get("sha256") == digest:
                 continue
-            self._s3.put_object(
-                Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
-                ContentDisposition=f'inline; filename="{name}.{extension}"',
-                Metadata={**metadata, "sha256": digest},
-            )
+            self._bucket.put(key, body, content_type, metadata={**metadata, "sha256": digest},
+                             disposition=f'inline; filename="{name}.{extension}"')
         return {"json_key": json_key, "json_sha256": json_hash, "pdf_key": pdf_key, "pdf_sha256": pdf_hash}
 
-    def _stored_sha256(self, key: str) -> str | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            head = self._s3.head_object(Bucket=self.bucket, Key=key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                return None
-            raise
-        return head.get("Metadata", {}).get("sha256")
-
-    def _get(self, key: str) -> bytes | None:
-        try:
-            response = self._s3.get_object(Bucket=self.bucket, Key=key)
-        except self._s3.exceptions.NoSuchKey:
-            return None
-        return response["Body"].read()
-
     def get_json(self, start: date, end: date) -> bytes | None:
-        return self._get(edital_keys(start, end)[0])
+        return self._bucket.get(edital_keys(start, end)[0])
 
     def get_pdf(self, start: date, end: date) -> bytes | None:
-        return self._get(edital_keys(start, end)[1])
+        return self._bucket.get(edital_keys(start, end)[1])
 
     def published(self, year: int) -> list[tuple[date, date]]:
         """The periods of ``year`` whose edital is in the bucket, oldest first (S3 listing, no table read)."""
         periods = []
-        paginator = self._s3.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=f"{KEY_PREFIX}/{year:04d}/"):
-            for item in page.get("Contents", []):
-                stem, _, extension = item["Key"].rpartition("/")[2].partition(".")
-                if extension == "json":
-                    start, _, end = stem.partition("_")
-                    periods.append((date.fromisoformat(start), date.fromisoformat(end)))
+        for key in self._bucket.keys(f"{KEY_PREFIX}/{year:04d}/"):
+            stem, _, extension = key.rpartition("/")[2].partition(".")
+            if extension == "json":
+                start, _, end = stem.partition("_")
+                periods.append((date.fromisoformat(start), date.fromisoformat(end)))
         return sorted(periods)
 
     def presigned_get(self, key: str, expires: int = 3600) -> str:
         """A link that downloads ``key`` for ``expires`` seconds (the bucket itself is never public)."""
-        return self._s3.generate_presigned_url(
-            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires
-        )
+        return self._bucket.presigned_get(key, expires)
 
     public_url = presigned_get
