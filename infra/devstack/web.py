@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from devstack.http import BackgroundServer
 
 log = logging.getLogger("devstack")
 
@@ -42,7 +43,7 @@ def content_security_policy(urls: Mapping[str, str]) -> str:
             f"connect-src 'self' {apis}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
 
-class WebServer:
+class WebServer(BackgroundServer):
     """Serves ``root`` on 127.0.0.1:``port`` (0 = any free) in a thread; ``login(user, password)`` → ID token."""
 
     def __init__(self, urls: Callable[[], Mapping[str, str]], login: Callable[[str, str], str],
@@ -110,26 +111,7 @@ class WebServer:
                 self.wfile.write(data)
 
         self.urls, self.login = urls, login
-        try:
-            self.server = ThreadingHTTPServer((host, port), partial(Handler, directory=str(root)))
-        except OSError as error:
-            raise OSError(error.errno, f"porta {port} (portal web) em uso: {error.strerror}") from None
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2},
-                                       name="web", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        if self.thread.is_alive():
-            self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        super().__init__("web", "portal web", host, port, partial(Handler, directory=str(root)))
 
 
 def _problem(status: int, code: str, field: str | None, detail: str) -> dict[str, Any]:
