@@ -120,9 +120,14 @@ def _ordem_e_encadeamento(registros, rel):
         if hash_do_registro(reg) != reg.get("hash"):
             rel.problema("ALTERADO", f"registro seq {seq} (posição {posicao}): conteúdo alterado — o hash não confere")
         if seq in vistos:
-            rel.problema("INSERIDO", f"há dois registros com seq {seq} (posições {vistos[seq]} e {posicao}): um deles foi inserido")
+            rel.problema(
+                "INSERIDO",
+                f"há dois registros com seq {seq} (posições {vistos[seq]} e {posicao}): um deles foi inserido",
+            )
         elif anterior_seq is not None and seq < anterior_seq:
-            rel.problema("FORA DE ORDEM", f"registro seq {seq} (posição {posicao}) aparece depois do seq {anterior_seq}")
+            rel.problema(
+                "FORA DE ORDEM", f"registro seq {seq} (posição {posicao}) aparece depois do seq {anterior_seq}"
+            )
         vistos.setdefault(seq, posicao)
         anterior_seq = seq if anterior_seq is None else max(anterior_seq, seq)
     esperado, hash_anterior = 1, HASH_INICIAL
@@ -150,13 +155,18 @@ def _confere_semente(reg, candidatos, sementes, invalidas, rel):
     escolhida = reg["resultado"]["unidade"]
     dia = reg["dia_semente"]
     if dia != reg["registrado_em"][:10]:
-        rel.problema("SORTEIO", f"registro seq {seq}: usou a semente do dia {dia}, mas foi registrado em {reg['registrado_em'][:10]}")
+        rel.problema(
+            "SORTEIO",
+            f"registro seq {seq}: usou a semente do dia {dia}, mas foi registrado em {reg['registrado_em'][:10]}",
+        )
     if dia in sementes:
         valor, indice, esperado = sorteado(sementes[dia], reg["log"], reg["processo"], seq, candidatos)
         if reg["valor"] != valor:
             rel.problema("SORTEIO", f"registro seq {seq}: o valor aleatório não é o que a semente do dia {dia} produz")
         if reg["indice"] != indice or escolhida != esperado:
-            rel.problema("SORTEIO", f"registro seq {seq}: o sorteado deveria ser {esperado}, e o registro diz {escolhida}")
+            rel.problema(
+                "SORTEIO", f"registro seq {seq}: o sorteado deveria ser {esperado}, e o registro diz {escolhida}"
+            )
         else:
             rel.sorteios_verificados += 1
     elif dia in invalidas:
@@ -180,7 +190,10 @@ def _confere_deltas(reg, rel):
     if origem and origem != destino:
         permitidos.append(sorted([(origem, classe, -1), (destino, classe, 1)]))
     if feitos not in permitidos:
-        rel.problema("CONTAGEM", f"registro seq {seq}: alterações de contagem incompatíveis com a regra {reg['regra']}: {feitos}")
+        rel.problema(
+            "CONTAGEM",
+            f"registro seq {seq}: alterações de contagem incompatíveis com a regra {reg['regra']}: {feitos}",
+        )
 
 
 def _confere_registro(reg, exportacao, sementes, invalidas, contagens, totais, rel):
@@ -211,7 +224,10 @@ def _confere_registro(reg, exportacao, sementes, invalidas, contagens, totais, r
             rel.problema("SORTEIO", f"registro seq {seq}: as contagens anteriores não cobrem exatamente os elegíveis")
         candidatos = candidatos_pela_regra({u: antes[u] for u in elegiveis if u in antes})
         if list(reg["candidatos"]) != candidatos:
-            rel.problema("SORTEIO", f"registro seq {seq}: candidatos registrados {reg['candidatos']}, pela regra seriam {candidatos}")
+            rel.problema(
+                "SORTEIO",
+                f"registro seq {seq}: candidatos registrados {reg['candidatos']}, pela regra seriam {candidatos}",
+            )
         if not candidatos:
             rel.problema("SORTEIO", f"registro seq {seq}: sorteio sem candidatos")
         elif escolhida not in candidatos:
@@ -234,10 +250,19 @@ def _confere_registro(reg, exportacao, sementes, invalidas, contagens, totais, r
     if reg["dados_hash"] is not None:
         detalhes = reg.get("detalhes")
         if reg["sigilo"]:
-            if not isinstance(detalhes, dict) or detalhes.get("partes") != SEGREDO or detalhes.get("advogados") != SEGREDO:
-                rel.problema("SIGILO", f"registro seq {seq}: processo em segredo de justiça com partes ou advogados expostos")
+            if (
+                not isinstance(detalhes, dict)
+                or detalhes.get("partes") != SEGREDO
+                or detalhes.get("advogados") != SEGREDO
+            ):
+                rel.problema(
+                    "SIGILO", f"registro seq {seq}: processo em segredo de justiça com partes ou advogados expostos"
+                )
         elif not isinstance(detalhes, dict) or sha256(json_canonico(detalhes)) != reg["dados_hash"]:
-            rel.problema("DADOS", f"registro seq {seq}: partes, advogados ou assuntos publicados não conferem com o hash registrado")
+            rel.problema(
+                "DADOS",
+                f"registro seq {seq}: partes, advogados ou assuntos publicados não conferem com o hash registrado",
+            )
     _confere_deltas(reg, rel)
     for delta in reg["deltas"]:
         chave = (delta["unidade"], delta["classe"])
@@ -250,7 +275,9 @@ def verificar(exportacao, cabeca_publicada=None):
     if not isinstance(exportacao, dict) or exportacao.get("formato") != FORMATO or exportacao.get("versao") != 1:
         raise ValueError(f"não é uma exportação {FORMATO} versão 1")
     registros = exportacao.get("registros")
-    if not isinstance(registros, list) or not all(isinstance(r, dict) and isinstance(r.get("seq"), int) for r in registros):
+    if not isinstance(registros, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("seq"), int) for r in registros
+    ):
         raise ValueError("a lista de registros está ausente ou malformada")
     rel = Relatorio()
     sementes, invalidas = _sementes_validas(exportacao, rel)
@@ -264,7 +291,11 @@ def verificar(exportacao, cabeca_publicada=None):
     cabeca = exportacao.get("cabeca") or {}
     ultimo = unicos[-1] if unicos else {"seq": 0, "hash": HASH_INICIAL}
     if cabeca.get("seq") != ultimo["seq"] or cabeca.get("hash") != ultimo.get("hash"):
-        rel.problema("CABEÇA", f"a cabeça declarada (seq {cabeca.get('seq')}) não é o último registro (seq {ultimo['seq']}): registros finais removidos?")
+        rel.problema(
+            "CABEÇA",
+            f"a cabeça declarada (seq {cabeca.get('seq')}) não é o último registro (seq {ultimo['seq']}): "
+            "registros finais removidos?",
+        )
     if cabeca_publicada and cabeca_publicada.lower() not in {r.get("hash") for r in registros}:
         rel.problema("CABEÇA", "o hash publicado pelo tribunal não está neste log: registros removidos ou alterados")
     return rel
@@ -275,7 +306,8 @@ def texto_do_relatorio(exportacao, rel):
     linhas = [
         f"Verificação do log de distribuição {exportacao.get('log')} — {exportacao.get('tribunal')}",
         f"Exportado em {exportacao.get('gerado_em')}; {len(registros)} registro(s); "
-        f"{len(exportacao.get('compromissos', []))} compromisso(s) e {len(exportacao.get('sementes', []))} semente(s) revelada(s).",
+        f"{len(exportacao.get('compromissos', []))} compromisso(s) e "
+        f"{len(exportacao.get('sementes', []))} semente(s) revelada(s).",
         f"Sorteios conferidos: {rel.sorteios_verificados}; sorteios manuais: {rel.manuais}; "
         f"atribuições sem sorteio (prevenção, redistribuição...): {rel.atribuicoes}.",
         "Compare os compromissos abaixo com os publicados pelo tribunal antes de cada dia:",
@@ -288,7 +320,8 @@ def texto_do_relatorio(exportacao, rel):
     elif rel.pendentes:
         linhas.append(
             f"RESULTADO: nada de errado até aqui, mas {len(rel.pendentes)} sorteio(s) aguardam a revelação da "
-            f"semente do dia (seq {', '.join(map(str, rel.pendentes[:10]))}{'...' if len(rel.pendentes) > 10 else ''}). "
+            f"semente do dia (seq {', '.join(map(str, rel.pendentes[:10]))}"
+            f"{'...' if len(rel.pendentes) > 10 else ''}). "
             "PENDENTE: verifique de novo amanhã."
         )
     else:

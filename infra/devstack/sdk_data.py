@@ -36,4 +36,4 @@ def share_loaders() -> None:
         self._components.lazy_register_component("data_loader", shared_loader)
 
     _register_data_loader._shared = True  # type: ignore[attr-defined]
-    session.Session._register_data_loader = _register_data_loader  # type: ignore[method-assign]
+    session.Session._register_data_loader = _register_data_loader

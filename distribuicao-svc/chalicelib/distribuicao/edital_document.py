@@ -145,6 +145,7 @@ def render_edital_pdf(
     from fpdf import FPDF
     from fpdf.enums import MethodReturnValue, TableBordersLayout, TableCellFillMode, VAlign, WrapMode
     from fpdf.fonts import FontFace
+    from fpdf.util import Padding
 
     local = _local(generated_at)
     period = f"{_br(start)} a {_br(end)}"
@@ -212,8 +213,9 @@ def render_edital_pdf(
                 return [text]  # (word wrapping wastes far less than 2/3 of each line)
             lines = pdf.multi_cell(
                 _L.widths[column], _L.line, text, dry_run=True, output=MethodReturnValue.LINES,
-                padding=(0, _L.padding[1]), wrapmode=WrapMode.WORD,
+                padding=Padding(right=_L.padding[1], left=_L.padding[1]), wrapmode=WrapMode.WORD,
             )
+            assert isinstance(lines, list)  # what output=LINES answers (fpdf2 types all its outputs as one union)
             return [str(line) for line in lines] or [""]
 
         headings = FontFace(emphasis="BOLD", fill_color=(220, 220, 220))

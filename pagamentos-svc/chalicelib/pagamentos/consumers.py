@@ -39,7 +39,7 @@ def blueprint(deps: Any) -> Blueprint:
                 event_type_of(CompensationUsed): apply,
                 event_type_of(DutyServed): apply,
                 event_type_of(CooperationBonusAssessed): apply}
-    bp = messaging_blueprint(deps.settings, handlers=handlers)  # type: ignore[arg-type]
+    bp = messaging_blueprint(deps.settings, handlers=handlers)
 
     @bp.schedule(MONTHLY_RUN_CRON)
     def monthly_run(event: Any) -> dict[str, Any]:

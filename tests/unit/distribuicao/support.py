@@ -64,17 +64,24 @@ def thread(state: OrgaoState, decisions: list[Decision], decision: Decision) -> 
     return state.apply(decision)
 
 
-def draw_many(state: OrgaoState, classes: list[str], *, day: date = DAY, first: int = 1) -> tuple[OrgaoState, list[Decision]]:
+def draw_many(
+    state: OrgaoState, classes: list[str], *, day: date = DAY, first: int = 1
+) -> tuple[OrgaoState, list[Decision]]:
     decisions: list[Decision] = []
     for i, classe in enumerate(classes):
         decision = distribute(
-            state, DistributionRequest(case(first + i, classe)), seed=seed_for(day), now=at(day, 9) + timedelta(minutes=i)
+            state,
+            DistributionRequest(case(first + i, classe)),
+            seed=seed_for(day),
+            now=at(day, 9) + timedelta(minutes=i),
         )
         state = thread(state, decisions, decision)
     return state, decisions
 
 
-def export(decisions: list[Decision], *, today: date, seeds_days: list[date] | None = None, log_id: str = "TRE-MT:PLENO") -> dict:
+def export(
+    decisions: list[Decision], *, today: date, seeds_days: list[date] | None = None, log_id: str = "TRE-MT:PLENO"
+) -> dict:
     records: list[DrawRecord] = [d.record for d in decisions]
     days = sorted({date.fromisoformat(r.recorded_at[:10]) for r in records}) if seeds_days is None else seeds_days
     seeds = [seed_for(d) for d in days]

@@ -63,7 +63,15 @@ def test_dist_01_a_changed_digit_is_caught():
 
 
 @pytest.mark.parametrize(
-    "text", ["", "0600007-30.2020.6.11", "06000073020206110000X", "0600007-30-2020-6-11-0000", "600007-30.2020.6.11.0000", None]
+    "text",
+    [
+        "",
+        "0600007-30.2020.6.11",
+        "06000073020206110000X",
+        "0600007-30-2020-6-11-0000",
+        "600007-30.2020.6.11.0000",
+        None,
+    ],
 )
 def test_dist_01_bad_format_names_the_format(text):
     with pytest.raises(CnjError) as err:

@@ -147,13 +147,15 @@ def test_dist_03_no_prevention_when_the_judge_left_the_court():
     assert decision.record.mode == "sorteio" and "não compõe mais" in decision.record.reason
     # a pending related case: the judge who took the seat is prevented (RI art. 38 §1º VI)
     orgao = pleno(J4={"mandate_end": DAY - timedelta(days=40)})
-    orgao = replace(orgao, judges=orgao.judges + (Judge("J8", "Juiz 8", 8, "C4", mandate_start=DAY - timedelta(days=39)),))
+    newcomer = Judge("J8", "Juiz 8", 8, "C4", mandate_start=DAY - timedelta(days=39))
+    orgao = replace(orgao, judges=(*orgao.judges, newcomer))
     decision = dist(OrgaoState(orgao), DistributionRequest(case(1), related=related(pending=True)))
     assert decision.record.rule == Rule.PREVENCAO and decision.relator_id == "J8"
 
 
 def test_dist_03_apuracao_appeal_prevention_is_not_compensated():
-    decision = dist(OrgaoState(pleno()), DistributionRequest(case(1), related=related(kind=PreventionKind.APURACAO_ART_260)))
+    request = DistributionRequest(case(1), related=related(kind=PreventionKind.APURACAO_ART_260))
+    decision = dist(OrgaoState(pleno()), request)
     assert decision.record.rule == Rule.PREVENCAO_SEM_COMPENSACAO and decision.deltas == ()
 
 
@@ -285,7 +287,7 @@ def test_dist_06_after_15_days_pending_cases_are_redistributed_and_come_back_wit
     assert all("C4" not in d.record.eligible and d.record.mode == "sorteio" for d in decisions)
     assert len({d.unit for d in decisions}) == 3  # equality among the others
     assert state.counters.count("C4", "RE") == 0
-    moved = [d.assigned(c.case) for d, c in zip(decisions, cases)]
+    moved = [d.assigned(c.case) for d, c in zip(decisions, cases, strict=True)]  # one decision per case
     judged = replace(moved[0], pending=False)  # judged meanwhile: stays, C4 is compensated by the draws
     back_day = DAY + timedelta(days=21)
     plan = plan_absences(state, [judged, *moved[1:]], on=back_day)
@@ -356,7 +358,7 @@ def test_dist_02_dist_11_draw_from_a_tied_state_is_uniform():
     rng = random.Random(20260302)
     state = OrgaoState(pleno())
     wins = Counter()
-    for i in range(10_000):
+    for _ in range(10_000):
         seed = DailySeed(DAY, rng.randbytes(32))
         number = CnjNumber.build(rng.randrange(1, 9_999_999), 2026, 6, 11, rng.randrange(0, 60))
         decision = distribute(state, DistributionRequest(replace(case(1), number=number)), seed=seed, now=NOW)

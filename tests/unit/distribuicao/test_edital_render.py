@@ -191,8 +191,12 @@ def test_dist_08_pdf_shows_the_rule_when_it_is_not_an_ordinary_draw():
 
 
 def test_dist_08_pdf_keeps_portuguese_accents():
-    accented = row(5, relator="Des. Sebastião Conceição", parties=("Município de São José do Rio Claro", "Tânia Nóbrega"),
-                   lawyers=("Aurélio Assunção Gonçalves (OAB/MT 123)",))
+    accented = row(
+        5,
+        relator="Des. Sebastião Conceição",
+        parties=("Município de São José do Rio Claro", "Tânia Nóbrega"),
+        lawyers=("Aurélio Assunção Gonçalves (OAB/MT 123)",),
+    )
     pdf = render_edital_pdf([accented], **KW)
     text = pdf_text(pdf)
     for word in ("Sebastião", "Conceição", "Município", "São José", "Tânia", "Nóbrega", "Aurélio", "Assunção",
@@ -220,7 +224,8 @@ def test_dist_08_characters_outside_latin1_are_replaced_not_fatal():
     weird = row(6, parties=("Coligação “Avança” — Erdős 中…",), relator="Juiz ‘Aspas’")
     text = pdf_text(render_edital_pdf([weird], **KW))
     assert 'Coligação "Avança" - Erdos ?...' in text and "Juiz 'Aspas'" in text
-    assert json.loads(render_edital_json([weird], **KW))["distribuicoes"][0]["partes"] == ["Coligação “Avança” — Erdős 中…"]
+    published = json.loads(render_edital_json([weird], **KW))
+    assert published["distribuicoes"][0]["partes"] == ["Coligação “Avança” — Erdős 中…"]
 
 
 def test_dist_08_long_names_wrap_and_huge_party_lists_continue_on_the_next_pages():
@@ -285,7 +290,8 @@ def test_dist_08_edital_keys():
         "distribuicao/editais/2026/2026-03-01_2026-03-15.json",
         "distribuicao/editais/2026/2026-03-01_2026-03-15.pdf",
     )
-    assert edital_keys(date(2025, 12, 16), date(2025, 12, 31))[1] == "distribuicao/editais/2025/2025-12-16_2025-12-31.pdf"
+    _, pdf_key = edital_keys(date(2025, 12, 16), date(2025, 12, 31))
+    assert pdf_key == "distribuicao/editais/2025/2025-12-16_2025-12-31.pdf"
 
 
 @needs_pdftoppm

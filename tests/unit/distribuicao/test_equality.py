@@ -18,7 +18,9 @@ from courtlib.config import DistribuicaoConfig
 
 
 def test_dist_02_candidates_are_lowest_in_class_then_lowest_total():
-    counters = Counters({"A": {"RE": 1, "PC": 3}, "B": {"RE": 0, "PC": 5}, "C": {"RE": 0, "PC": 2}, "D": {"RE": 0, "PC": 2}})
+    counters = Counters(
+        {"A": {"RE": 1, "PC": 3}, "B": {"RE": 0, "PC": 5}, "C": {"RE": 0, "PC": 2}, "D": {"RE": 0, "PC": 2}}
+    )
     assert candidates(counters, ["A", "B", "C", "D"], "RE") == ["C", "D"]
     assert candidates(counters, ["A", "B"], "RE") == ["B"]  # class first, even with a larger total
     assert candidates(counters, ["A", "B", "C", "D"], "HC") == ["C", "D"]  # new class: all tie, lowest total
@@ -113,7 +115,9 @@ def best_guarantee_of_any_rule(n, k):
     return k
 
 
-@pytest.mark.parametrize("n,k", [(2, 1), (2, 2), (2, 3), (2, 4), (2, 5), (3, 3), (3, 4), (3, 5), (4, 3), (4, 4), (6, 2), (6, 3)])
+@pytest.mark.parametrize(
+    "n,k", [(2, 1), (2, 2), (2, 3), (2, 4), (2, 5), (3, 3), (3, 4), (3, 5), (4, 3), (4, 4), (6, 2), (6, 3)]
+)
 def test_dist_02_overall_spread_of_the_rule_never_exceeds_half_the_classes(n, k):
     """Exhaustive: with every class kept within 1, the rule's overall spread reaches exactly ⌈k/2⌉."""
     assert worst_spread_of_the_rule(n, k) == overall_spread_bound(k) == (k + 1) // 2

@@ -105,7 +105,11 @@ def test_orgao_refuses_inconsistent_data():
     two = Orgao("X", seats, (Judge("A", "A", 1, "C1"), Judge("B", "B", 2, "C1")))
     with pytest.raises(StateError, match="mais de um titular"):
         two.status("C1", DAY)
-    later = Orgao("X", seats, (Judge("A", "A", 1, "C1", mandate_end=DAY), Judge("B", "B", 2, "C1", mandate_start=DAY + timedelta(days=1))))
+    later = Orgao(
+        "X",
+        seats,
+        (Judge("A", "A", 1, "C1", mandate_end=DAY), Judge("B", "B", 2, "C1", mandate_start=DAY + timedelta(days=1))),
+    )
     assert later.status("C1", DAY).titular.id == "A"
     assert later.status("C1", DAY + timedelta(days=1)).titular.id == "B"
 

@@ -5,6 +5,7 @@ import hmac
 import json
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, distribute
@@ -60,7 +61,7 @@ def test_dist_11_records_chain_and_any_edit_breaks_it():
     _, decisions = draw_many(OrgaoState(pleno()), ["RE", "PC", "RE", "HC"])
     records = [d.record for d in decisions]
     assert records[0].prev_hash == GENESIS_HASH
-    assert all(b.prev_hash == a.hash for a, b in zip(records, records[1:]))
+    assert all(b.prev_hash == a.hash for a, b in pairwise(records))
     assert verify_chain(records) == []
     edited = replace(records[1], result=replace(records[1].result, unit="C7"))
     assert any("alterado" in p for p in verify_chain([records[0], edited, *records[2:]]))

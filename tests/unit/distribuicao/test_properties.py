@@ -137,9 +137,11 @@ class Simulation:
                 data = case(self.next_number, a, urgent=urgent)
                 self.next_number += 1
                 excluded = {}
-                if excluded_seat is not None and (j := self.state.orgao.status(excluded_seat, self.day).relator) is not None:
-                    excluded = {j.id: Exclusion.RELATOR_DECISAO_IMPUGNADA}
-                self.record(distribute(self.state, DistributionRequest(data, excluded_judges=excluded), seed=self.seed(), now=self.now()), data)
+                relator = None if excluded_seat is None else self.state.orgao.status(excluded_seat, self.day).relator
+                if relator is not None:
+                    excluded = {relator.id: Exclusion.RELATOR_DECISAO_IMPUGNADA}
+                request = DistributionRequest(data, excluded_judges=excluded)
+                self.record(distribute(self.state, request, seed=self.seed(), now=self.now()), data)
             elif kind == "prevent":
                 status = self.state.orgao.status(b, self.day)
                 if status.relator is None:
@@ -147,7 +149,8 @@ class Simulation:
                 data = case(self.next_number, a)
                 self.next_number += 1
                 related = RelatedCase(cnj(9000 + self.next_number), PreventionKind.CONEXAO, status.relator.id, b)
-                self.record(distribute(self.state, DistributionRequest(data, related=related), seed=self.seed(), now=self.now()), data)
+                request = DistributionRequest(data, related=related)
+                self.record(distribute(self.state, request, seed=self.seed(), now=self.now()), data)
             elif kind == "impede":
                 target = self.pending(a)
                 if target is not None and self.state.orgao.has_judge(target.relator_id):
@@ -168,7 +171,8 @@ class Simulation:
             elif kind == "fill":
                 if self.judge_of(a) is None:
                     self.fills += 1
-                    self.set_judge(Judge(f"N{self.fills}", f"Novo {self.fills}", 20 + self.fills, a, mandate_start=self.day))
+                    newcomer = Judge(f"N{self.fills}", f"Novo {self.fills}", 20 + self.fills, a, mandate_start=self.day)
+                    self.set_judge(newcomer)
             elif kind == "mandate_end_soon":
                 judge = self.judge_of(a)
                 if judge is not None and not judge.president and judge.mandate_end is None:

@@ -74,7 +74,8 @@ def build_scenario():
         absent_seat, judge = "C5", state.orgao.judge("J5")
     from dataclasses import replace
 
-    orgao = replace(state.orgao, judges=tuple(replace(j, **absent(DAY3)) if j.id == judge.id else j for j in state.orgao.judges))
+    judges = tuple(replace(j, **absent(DAY3)) if j.id == judge.id else j for j in state.orgao.judges)
+    orgao = replace(state.orgao, judges=judges)
     state = replace(state, orgao=orgao)
     urgent = AssignedCase(case(99, urgent=True), absent_seat, judge.id)
     _, moved = execute_all(state, plan_absences(state, [urgent], on=DAY3), seed=seed_for(DAY3), now=now(DAY3))
@@ -98,7 +99,11 @@ def run(doc, tmp_path, *extra):
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     # -I: isolated mode, no PYTHONPATH and no site packages of the project — as on a citizen's machine
     done = subprocess.run(
-        [sys.executable, "-I", str(VERIFIER), str(path), *extra], capture_output=True, text=True, cwd=tmp_path, timeout=60
+        [sys.executable, "-I", str(VERIFIER), str(path), *extra],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
     )
     return done.returncode, done.stdout
 
@@ -177,7 +182,8 @@ def test_dist_11_hidden_count_changes_are_caught(good_export, tmp_path):
     prevention["deltas"].append({"unidade": "C2", "classe": prevention["classe_contagem"], "delta": 3})
     rechain(doc)
     code, out = run(doc, tmp_path)
-    assert code == 1 and f"[CONTAGEM] registro seq {prevention['seq']}: alterações de contagem incompatíveis" in out, out
+    assert code == 1, out
+    assert f"[CONTAGEM] registro seq {prevention['seq']}: alterações de contagem incompatíveis" in out, out
 
 
 def test_dist_09_dist_11_manual_draw_without_witnesses_is_reported(good_export, tmp_path):
@@ -277,7 +283,9 @@ def test_dist_11_verifier_uses_only_the_standard_library():
     assert names - {"__future__"} <= set(sys.stdlib_module_names), names
 
 
-units = st.lists(st.sampled_from(["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C10", "ZE-001", "ZE-037"]), min_size=1, unique=True)
+units = st.lists(
+    st.sampled_from(["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C10", "ZE-001", "ZE-037"]), min_size=1, unique=True
+)
 
 
 @settings(max_examples=300, deadline=None)

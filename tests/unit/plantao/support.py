@@ -71,7 +71,9 @@ def reference(**changes) -> ReferenceData:
 
 
 ENTRIES = [
-    CalendarEntry(date(2027, 2, 10), EntryKind.FERIADO_MUNICIPAL, VARZEA, "Feriado de teste (quarta)", date(2026, 1, 1)),
+    CalendarEntry(
+        date(2027, 2, 10), EntryKind.FERIADO_MUNICIPAL, VARZEA, "Feriado de teste (quarta)", date(2026, 1, 1)
+    ),
     CalendarEntry(date(2027, 2, 13), EntryKind.FERIADO_MUNICIPAL, VARZEA, "Feriado num sábado", date(2026, 1, 1)),
     CalendarEntry(date(2027, 2, 17), EntryKind.FERIADO_MUNICIPAL, CHAPADA, "Feriado de Chapada", date(2026, 1, 1)),
     CalendarEntry(date(2027, 2, 24), EntryKind.FERIADO_MUNICIPAL, CUIABA, "Feriado da capital", date(2026, 1, 1)),

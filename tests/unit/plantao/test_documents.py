@@ -30,9 +30,19 @@ ISSUED = datetime(2026, 12, 4, 15, tzinfo=TZ)
 
 def _portaria(kind=Kind.ESTADUAL, number=7, altera=None, plantoes=None, motivo="aprovação da escala mensal"):
     scale = generate(kind, Month(2027, 2), reference(), calendar(), CONFIG, {})
-    return scale, build_portaria(next_number(series_for(kind, CONFIG), 2027, number - 1), tribunal=TRIBUNAL.nome, kind=kind,
-                                 month=scale.month, plantoes=plantoes or scale.plantoes, motivo=motivo,
-                                 signatory=SIGNATORY, place=TRIBUNAL.capital.nome, issued_at=ISSUED, altera=altera)
+    portaria = build_portaria(
+        next_number(series_for(kind, CONFIG), 2027, number - 1),
+        tribunal=TRIBUNAL.nome,
+        kind=kind,
+        month=scale.month,
+        plantoes=plantoes or scale.plantoes,
+        motivo=motivo,
+        signatory=SIGNATORY,
+        place=TRIBUNAL.capital.nome,
+        issued_at=ISSUED,
+        altera=altera,
+    )
+    return scale, portaria
 
 
 def _text(pdf: bytes) -> str:
@@ -47,7 +57,10 @@ def test_plan_04_portaria_pdf_opens_with_number_and_names_and_is_reproducible():
     assert "PORTARIA MI Nº 7/2027" in extracted
     for name in {p.nome for p in scale.plantoes}:
         assert name in extracted
-    assert portaria_keys("MI", 2027, 7) == ("plantao/portarias/MI/2027/00007.txt", "plantao/portarias/MI/2027/00007.pdf")
+    assert portaria_keys("MI", 2027, 7) == (
+        "plantao/portarias/MI/2027/00007.txt",
+        "plantao/portarias/MI/2027/00007.pdf",
+    )
 
 
 def test_plan_04_portaria_is_a_table_signed_by_the_president_with_place_and_date_in_full():

@@ -9,6 +9,7 @@ impediment takes one shift from the impeded and gives the substitute the turn it
 
 from collections import Counter
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from chalicelib.plantao.domain.reference import Comarca, Juizo, Magistrate, NightGroup, Region
 from chalicelib.plantao.domain.scales import Kind, Month, _next_index, generate, impediment, rotation_plans, swap
@@ -32,9 +33,14 @@ def world(sizes: list[int]):
             magistrates.append(Magistrate(judge, f"Juiz {n}.{k}" + "x" * k, 100 + len(magistrates), juizo=f"V{k}-C{n}"))
     base = reference()
     night = tuple(m.id for m in magistrates[:4])
-    return reference(regions=(Region("R1", "Região 1", 1), Region("R2", "Região 2", 2)), comarcas=tuple(comarcas),
-                     juizos=tuple(juizos), magistrates=(*magistrates, *[m for m in base.magistrates if m.desembargador]),
-                     zones=(), night_groups=tuple(NightGroup(y, q, night) for y in range(2026, 2031) for q in (1, 2, 3)))
+    return reference(
+        regions=(Region("R1", "Região 1", 1), Region("R2", "Região 2", 2)),
+        comarcas=tuple(comarcas),
+        juizos=tuple(juizos),
+        magistrates=(*magistrates, *[m for m in base.magistrates if m.desembargador]),
+        zones=(),
+        night_groups=tuple(NightGroup(y, q, night) for y in range(2026, 2031) for q in (1, 2, 3)),
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -81,7 +87,7 @@ def test_plan_02_property_24_months_nobody_skipped_or_doubled_counts_within_one(
     for rotation, turns in ledger.items():
         keys = sorted(owner[rotation])
         # contiguous cyclic walk: nobody skipped, nobody doubled (also across month boundaries)
-        for before, after in zip(turns, turns[1:]):
+        for before, after in pairwise(turns):
             assert keys[(keys.index(before) + 1) % len(keys)] == after, (rotation, before, after)
         holders = Counter(owner[rotation][t] for t in turns)
         everyone = {owner[rotation][k] for k in keys}

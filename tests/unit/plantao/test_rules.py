@@ -63,7 +63,8 @@ def test_plan_07_credits_two_days_per_plantao_on_a_non_working_day_none_on_a_dia
 def test_plan_07_social_action_counts_only_on_a_non_working_day_and_cedes_only_for_desembargadores():
     ref, cal = reference(), calendar()
     alves, paulo = ref.magistrate("jz.alves"), ref.magistrate("jd.paulo")
-    assert credit_for_event(CreditKind.ACAO_SOCIAL, alves, date(2027, 2, 6), ref, cal, CONFIG, today=date(2027, 3, 1)) == 2
+    credit = credit_for_event(CreditKind.ACAO_SOCIAL, alves, date(2027, 2, 6), ref, cal, CONFIG, today=date(2027, 3, 1))
+    assert credit == 2
     with pytest.raises(PlantaoError, match="dia útil") as error:
         credit_for_event(CreditKind.ACAO_SOCIAL, alves, date(2027, 2, 8), ref, cal, CONFIG, today=date(2027, 3, 1))
     assert error.value.code == "PLAN-07"
@@ -124,7 +125,9 @@ def test_plan_01_reference_data_check_names_every_inconsistency():
 
     ref = reference()
     assert ref.check() == []
-    broken = reference(juizos=(*ref.juizos, Juizo("1VC-CBA", "Duplicada", "CBA", 9), Juizo("X", "X", "NADA", 1, "ninguem")),
-                       magistrates=(*ref.magistrates, Magistrate("jz.sem", "Juiz Sem Vara", 99, juizo="VARA-INEXISTENTE")))
+    broken = reference(
+        juizos=(*ref.juizos, Juizo("1VC-CBA", "Duplicada", "CBA", 9), Juizo("X", "X", "NADA", 1, "ninguem")),
+        magistrates=(*ref.magistrates, Magistrate("jz.sem", "Juiz Sem Vara", 99, juizo="VARA-INEXISTENTE")),
+    )
     assert broken.check() == ["juízo 1VC-CBA repetido", "magistrado jz.sem: juízo VARA-INEXISTENTE desconhecido",
                               "juízo X: comarca NADA desconhecida", "juízo X: magistrado ninguem desconhecido"]

@@ -105,11 +105,13 @@ class CaseItem(TableItem):
     rule = UnicodeAttribute()
     mode = UnicodeAttribute()
     current_seq = NumberAttribute()
-    seqs = ListAttribute(of=NumberAttribute)
+    # annotated with what a read gives: PynamoDB types ListAttribute(of=X) as a list of X attribute objects
+    # (pynamodb/PynamoDB#1221), hence the ignores
+    seqs: ListAttribute[int] = ListAttribute(of=NumberAttribute)  # type: ignore[arg-type]
     pending = BooleanAttribute(default=True)
     home_seat = UnicodeAttribute(null=True)
     revisor_has_visto = BooleanAttribute(default=False)
-    voided_acts_of = ListAttribute(of=UnicodeAttribute, null=True)
+    voided_acts_of: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
     distributed_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 
@@ -385,7 +387,7 @@ class DistribuicaoRepository:
             items = list(model.query(pk, consistent_read=True))
         else:
             items = list(model.batch_get([(pk, seq_key(s)) for s in sorted(set(seqs))]))
-        out = []
+        out: list[tuple[DrawRecord, CaseDetails | None]] = []
         for item in sorted(items, key=lambda i: i.sk):
             record = DrawRecord.from_dict(json.loads(item.record))
             details = None if item.details is None else CaseDetails.from_dict(json.loads(item.details))

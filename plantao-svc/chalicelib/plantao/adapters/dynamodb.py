@@ -102,7 +102,8 @@ class PlantaoRepository:
                 spec = REFERENCE_TYPES.get(tag)
                 if spec is not None:
                     values[spec.attribute].append(spec.from_dict(data))
-        return ReferenceData(**{k: tuple(v) for k, v in values.items()}, capital=capital), int(head.version or 0)
+        loaded: dict[str, Any] = {k: tuple(v) for k, v in values.items()}  # by field name, as import_reference merges
+        return ReferenceData(**loaded, capital=capital), int(head.version or 0)
 
     def save_reference(self, ref: ReferenceData, read_version: int) -> int:
         """Writes the whole reference snapshot in chunks of ≤ ``REF_CHUNK_BYTES`` in one transaction, conditioned
