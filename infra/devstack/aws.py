@@ -218,7 +218,11 @@ def deploy_template(aws: Aws, template_path: Path, stack_name: str, parameters: 
     """Creates the infra template's resources and returns its outputs: by API when ``devstack.resources``
     creates every type it declares, else with moto's CloudFormation."""
     template = load_template(template_path)
-    unknown = sorted({spec["Type"] for spec in (template.get("Resources") or {}).values()} - set(INFRA_CREATORS))
+    resolver = Resolver(template, {k: v for k, v in parameters.items() if k in (template.get("Parameters") or {})},
+                        aws.region, aws.account, stack_name)
+    declared = [spec for spec in (template.get("Resources") or {}).values()
+                if "Condition" not in spec or resolver.condition(spec["Condition"])]  # off: not created at all
+    unknown = sorted({spec["Type"] for spec in declared} - set(INFRA_CREATORS))
     if unknown:
         log.info("infra: %s sem criação direta; implantando %s pelo CloudFormation do moto", ", ".join(unknown),
                  template_path.name)
