@@ -188,7 +188,9 @@ def verify_chain(records: Sequence[Mapping[str, Any]], *, expected_length: int |
     expected = 1
     for record in records:
         body = {name: value for name, value in record.items() if name != "hash"}
-        sequence = int(record.get("sequencia", 0))
+        sequence = record.get("sequencia")
+        if not isinstance(sequence, int) or isinstance(sequence, bool):
+            return ChainBreak(expected, "alterado", f"o registro na posição {expected} não tem sequência válida")
         if sequence < expected:
             return ChainBreak(sequence, "fora_de_ordem", f"registro {sequence} aparece depois do {expected - 1}")
         if sequence > expected:
