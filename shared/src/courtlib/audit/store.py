@@ -200,9 +200,7 @@ class AuditChains:
         model_index = self.records.by_gsi1 if index == "alvo" else self.records.by_gsi2
         sort_attr = self.records.gsi1sk if index == "alvo" else self.records.gsi2sk
         prefix = "ALVO" if index == "alvo" else "PESSOA"
-        low = _iso(start) if start else ""
-        high = _iso(end) if end else "~"
-        condition = sort_attr.between(low, high)
+        condition = sort_attr.between(_iso(start) if start else "0", _iso(end) if end else "~")
         filters = _filters(self.records, act, person if index == "alvo" else None)
         result = model_index.query(f"{RECORD_PREFIX}{prefix}#{self._settings.service}#{key}", condition,
                                    filter_condition=filters, limit=limit, last_evaluated_key=cursor)
