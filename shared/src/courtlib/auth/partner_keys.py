@@ -20,6 +20,7 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
+from pynamodb.expressions.condition import Condition
 
 from courtlib.auth.sealing import KmsSealer, Sealed
 from courtlib.errors import WriteConflict
@@ -106,6 +107,7 @@ class TablePartnerKeyStore:
         item = self._model(f"{PARTNER_PREFIX}{partner_id}", KEY_SK, tribunal_name=tribunal_name, active=active,
                            sealed_secret=sealed.ciphertext, sealed_data_key=sealed.data_key, generation=generation)
         uow = UnitOfWork(self._settings)
+        condition: Condition
         if existing is None:
             condition = self._model.pk.does_not_exist()
         elif existing.generation is None:
@@ -129,7 +131,7 @@ class TablePartnerKeyStore:
         item = self._key(partner_id)
         if item is None:
             return False
-        before = _shown(item)
+        before = _shown(item) or {}
         uow = UnitOfWork(self._settings)
         condition = (self._model.generation.does_not_exist() if item.generation is None
                      else self._model.generation == int(item.generation))
