@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from courtlib.audit.record import (
@@ -93,6 +93,7 @@ def test_a_reordering_is_named():
     assert broken is not None and broken.sequence == 1
 
 
+@settings(deadline=None)  # hashing chains: no per-example deadline on a loaded machine
 @given(position=st.integers(0, 5), field=st.sampled_from(["ato", "regras", "antes", "depois", "quando", "correlacao",
                                                          "alvo", "quem", "sequencia", "hash_anterior", "dia"]),
        value=st.text(max_size=20))
@@ -106,6 +107,7 @@ def test_any_single_edit_of_any_field_is_detected(position, field, value):
     assert broken is not None and broken.sequence <= position + 1
 
 
+@settings(deadline=None)
 @given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=80))
 def test_a_target_always_falls_on_the_same_shard_within_range(kind, ident):
     target = Target(kind, ident)
