@@ -124,3 +124,15 @@ def test_the_day_check_answers_for_every_chain(api):
     body = answer.json_body
     assert body["integra"] is True and body["servico"] == SERVICE
     assert len(body["cadeias"]) == 4 and sum(c["registros"] for c in body["cadeias"]) >= 1
+
+
+def test_a_cursor_of_one_listing_is_refused_by_another(api):
+    partner = _partner_id()
+    _register(api, partner)
+    _register(api, partner)
+    cursor = _audit(api, alvo=f"parceiro:{partner}", limite=1)["proximo"]
+    for other in ({"pessoa": "sub-admin.ti"}, {"alvo": "parceiro:OUTRO"}, {"de": today().isoformat()}):
+        answer = api.http.get(f"/auditoria?{urlencode({**other, 'limite': 1, 'cursor': cursor})}",
+                              headers=CORREGEDORIA)
+        assert answer.status_code == 400, (other, answer.body)
+        assert answer.json_body["code"] == "CURSOR_INVALIDO"

@@ -12,9 +12,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from courtlib import clock
+from courtlib.audit.record import SHARDS
 from courtlib.audit.store import AuditChains, day_bounds, days_between
 from courtlib.errors import Invalid
-from courtlib.http import Page, PageQuery, RequestContext, RouteSet
+from courtlib.http import Page, PageQuery, ProblemError, RequestContext, RouteSet
+from courtlib.http.problems import INVALID_CURSOR
 from courtlib.settings import ServiceSettings
 
 AUDIT_ROLES = frozenset({"corregedoria", "admin"})
@@ -99,8 +101,8 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
             index, key = ("alvo", query.alvo) if query.alvo else ("pessoa", query.pessoa)
             items, last = chains.by_index(index, key or "", start=start, end=end, act=query.ato,
                                           person=query.pessoa, limit=query.limite,
-                                          cursor=(cursor or {}).get("chave"))
-            following = {"chave": last} if last else None
+                                          cursor=_resumed(cursor, index, key or "").get("chave"))
+            following = {"via": index, "de": key, "chave": last} if last else None
         else:
             first = query.de or query.ate or clock.today()
             last_day = query.ate or (query.de and clock.today()) or first
@@ -108,8 +110,15 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
                 last_day = first
             if (last_day - first).days >= MAX_PERIOD_DAYS:
                 raise Invalid(f"Sem alvo nem pessoa, o período vai de no máximo {MAX_PERIOD_DAYS} dias.", field="de")
-            items, following = chains.by_days(list(days_between(first, last_day)), act=query.ato, person=None,
-                                              limit=query.limite, cursor=cursor)
+            days = list(days_between(first, last_day))
+            position = _resumed(cursor, "periodo", f"{first}/{last_day}")
+            if position and (position.get("dia") not in {d.isoformat() for d in days}
+                             or position.get("cadeia") not in range(SHARDS)):
+                raise _bad_cursor()
+            items, following = chains.by_days(days, act=query.ato, person=None, limit=query.limite,
+                                              cursor=position or None)
+            if following:
+                following = {**following, "via": "periodo", "de": f"{first}/{last_day}"}
         return {"itens": items, "proximo": ctx.next_cursor(following)}
 
     @routes.route("/auditoria/verificacao", methods=["GET"], roles=AUDIT_ROLES, query=VerificacaoQuery,
@@ -125,6 +134,19 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
                                  detalhe=broken.detail if broken else None))
         return Verificacao(servico=settings.service, dia=query.dia, integra=all(c.integra for c in report),
                            cadeias=report)
+
+
+def _resumed(cursor: dict[str, Any] | None, via: str, of: str) -> dict[str, Any]:
+    """The position a cursor resumes from, refused when it came from another kind of listing or filter."""
+    if cursor is None:
+        return {}
+    if cursor.get("via") != via or cursor.get("de") != of:
+        raise _bad_cursor()
+    return cursor
+
+
+def _bad_cursor() -> ProblemError:
+    return ProblemError(400, INVALID_CURSOR, "O cursor é de outra consulta: repita a consulta sem ele.", field="cursor")
 
 
 def _bounds(first: date | None, last: date | None) -> tuple[Any, Any]:

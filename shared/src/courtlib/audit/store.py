@@ -217,7 +217,7 @@ class AuditChains:
         start_key = None
         if cursor is not None:
             position = chains.index((date.fromisoformat(cursor["dia"]), int(cursor["cadeia"])))
-            start_key = cursor.get("chave")
+            start_key = cursor.get("chave") or None
         for day, shard in chains[position:]:
             result = self.records.query(record_key(self._settings.service, day, shard), filter_condition=filters,
                                         limit=limit - len(items), last_evaluated_key=start_key)
