@@ -29,7 +29,7 @@ def _partner_id() -> str:
 
 def _register(api, partner: str) -> dict:
     answer = api.http.post("/admin/parceiros", body=json.dumps({"id": partner, "nome": f"Tribunal {partner}"}),
-                           headers={"Content-Type": "application/json", **ADMIN})
+                           headers={"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex, **ADMIN})
     assert answer.status_code == 201, answer.body
     return answer.json_body
 
@@ -56,6 +56,7 @@ def test_registering_replacing_and_revoking_a_partner_key_are_three_audited_acts
 
 
 def test_no_partner_secret_is_readable_in_the_table_or_the_audit(api, settings_of):
+    """Not in the key item, not in the audit record, not in a stored idempotent response (the request had a key)."""
     partner = _partner_id()
     secret = _register(api, partner)["segredo"]
     settings = settings_of(SERVICE)

@@ -191,8 +191,10 @@ def ops_routes(settings: ServiceSettings, partner_keys: TablePartnerKeyStore,
         uow.commit()
         return RedriveResult(reprocessadas=moved)
 
+    # Not idempotent on purpose: a stored response would keep the new secret in the table for 24 h. A repeated
+    # request is a new, audited act (ADM.PARCEIRO.CHAVE.TROCAR) whose answer carries the secret then in force.
     @routes.route("/admin/parceiros", methods=["POST"], roles={"admin"}, body=ParceiroIn, response=ParceiroOut,
-                  status=201, idempotent=True, summary="Cadastra (ou troca a chave de) um tribunal parceiro")
+                  status=201, summary="Cadastra (ou troca a chave de) um tribunal parceiro")
     def register_partner(ctx: RequestContext, body: ParceiroIn) -> ParceiroOut:
         item = partner_keys.register(body.id, body.nome)
         return ParceiroOut(id=body.id, nome=body.nome, ativo=True, segredo=item.secret)
