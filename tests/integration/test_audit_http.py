@@ -112,10 +112,16 @@ def test_filters_by_target_person_act_and_period_with_pagination(api):
 
 def test_bad_filters_are_refused_with_a_problem(api):
     for query in ("de=2027-02-01&ate=2027-01-01", "de=2027-01-01&ate=2027-03-31", "ato=minusculo", "limite=0",
-                  "cursor=forjado"):
+                  "cursor=forjado", "de=9999-12-31", "alvo=processo:1&ate=9999-12-31", "alvo=semtipo"):
         answer = api.http.get(f"/auditoria?{query}", headers=CORREGEDORIA)
         assert answer.status_code in (400, 422), (query, answer.body)
         assert answer.headers["Content-Type"] == "application/problem+json"
+
+
+def test_the_day_check_refuses_a_day_that_is_not_one(api):
+    for day in ("ontem", "9999-12-31", ""):
+        answer = api.http.get(f"/auditoria/verificacao?dia={day}", headers=CORREGEDORIA)
+        assert answer.status_code in (400, 422) and answer.headers["Content-Type"] == "application/problem+json"
 
 
 def test_the_day_check_answers_for_every_chain(api):

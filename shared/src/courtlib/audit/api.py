@@ -21,6 +21,7 @@ from courtlib.settings import ServiceSettings
 
 AUDIT_ROLES = frozenset({"corregedoria", "admin"})
 MAX_PERIOD_DAYS = 31  # a period read without target or person walks every chain of every day in it
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)  # dates beyond are typos, not periods
 
 
 class Quem(BaseModel):
@@ -56,8 +57,8 @@ class AuditoriaQuery(PageQuery):
     alvo: str | None = Field(None, pattern=r"^[a-z_]{2,40}:.{1,200}$", description="tipo:id, ex.: processo:0600123-45")
     pessoa: str | None = Field(None, max_length=200, description="id de quem agiu (sub, parceiro:<id>, sistema:<nome>)")
     ato: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_.]{1,60}$", description="código do ato: PLAN.IMPEDIMENTO")
-    de: date | None = Field(None, description="primeiro dia do período (data local do tribunal)")
-    ate: date | None = Field(None, description="último dia do período (inclusive)")
+    de: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY, description="primeiro dia (data local do tribunal)")
+    ate: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY, description="último dia do período (inclusive)")
 
     @model_validator(mode="after")
     def _ordered(self) -> AuditoriaQuery:
@@ -67,7 +68,7 @@ class AuditoriaQuery(PageQuery):
 
 
 class VerificacaoQuery(BaseModel):
-    dia: date = Field(description="Dia (data local do tribunal) cujas cadeias verificar")
+    dia: date = Field(ge=FIRST_DAY, le=LAST_DAY, description="Dia (data local do tribunal) cujas cadeias verificar")
 
 
 class Cadeia(BaseModel):
@@ -152,5 +153,5 @@ def _bad_cursor() -> ProblemError:
 def _bounds(first: date | None, last: date | None) -> tuple[Any, Any]:
     if first is None and last is None:
         return None, None
-    start, end = day_bounds(first or date.min.replace(year=2000), last or date.max.replace(year=9998))
+    start, end = day_bounds(first or FIRST_DAY, last or LAST_DAY)
     return (start if first else None), (end if last else None)

@@ -174,15 +174,19 @@ class AuditChains:
     # ------------------------------------------------------------------ reading
 
     def chain(self, day: date, shard: int) -> tuple[list[dict[str, Any]], int]:
-        """Every record of one chain in stored order, and the length its head says it has."""
+        """One chain's records in stored order, and the length its head says it has.
+
+        The head is read first and records appended after it are left out, so an act committed during the
+        check does not look like a record missing at the end.
+        """
         service = self._settings.service
-        records = [item.to_json() for item in
-                   self.records.query(record_key(service, day, shard), consistent_read=True)]
         try:
             length = int(self.heads.get(f"{HEAD_PREFIX}{chain_id(service, day, shard)}", HEAD_SK,
                                         consistent_read=True).length)
         except self.heads.DoesNotExist:
             length = 0
+        records = [item.to_json() for item in self.records.query(
+            record_key(service, day, shard), self.records.sk <= f"{length:010d}", consistent_read=True)]
         return records, length
 
     def verify_day(self, day: date) -> list[tuple[int, int, ChainBreak | None]]:
