@@ -51,3 +51,13 @@ def test_the_actor_of_a_principal_is_its_stable_id_name_and_roles():
     user = Principal.from_claims({"sub": "abc", "cognito:username": "ana", "cognito:groups": ["gestor", "admin"]})
     assert actor_of(user) == Actor("usuario", "abc", "ana", ("admin", "gestor"))
     assert actor_of(Principal.partner("TJSC")) == Actor.partner("TJSC")
+
+
+def test_a_pending_act_keeps_a_copy_of_before_and_after_and_refuses_floats_at_once():
+    state = {"juiz": "A", "dias": [1, 2]}
+    with acting_as(Actor.system("t")):
+        act = pending_act("PLAN.IMPEDIMENTO", ("escala", "2027-03"), before=state)
+        state["dias"].append(3)
+        assert act.before == {"juiz": "A", "dias": [1, 2]}
+        with pytest.raises(TypeError):
+            pending_act("PAG.MEMO.EDITAR", ("memo", "1"), after={"valor": 10.5})

@@ -143,6 +143,11 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple
     return {name: before.get(name) for name in names}, {name: after.get(name) for name in names}
 
 
+def plain(value: Any) -> Any:
+    """``value`` as JSON types (a copy); amounts (Decimal) and moments become strings; floats are refused."""
+    return _plain(value)
+
+
 def _plain(value: Any) -> Any:
     """``value`` as JSON types; amounts (Decimal) and moments become strings; floats are refused."""
     if value is None or isinstance(value, (str, bool, int)):

@@ -49,6 +49,7 @@ from courtlib.audit.record import (
     ChainBreak,
     Target,
     chain_id,
+    plain,
     shard_of,
     verify_chain,
 )
@@ -96,7 +97,9 @@ def pending_act(act: str, target: Target | tuple[str, str], *, rules: Sequence[s
         raise ValueError(f"código de ato inválido: {act!r} (ex.: DIST.DISTRIBUIR)")
     target = target if isinstance(target, Target) else Target(*target)
     now = acting.current()
-    return PendingAct(act, target, tuple(rules), before, after, now.actor, now.correlation_id)
+    # Copied as JSON now: a use case that changes its dict afterwards does not change the record, and a value
+    # with no JSON form fails here, in the use case, rather than at commit.
+    return PendingAct(act, target, tuple(rules), plain(before), plain(after), now.actor, now.correlation_id)
 
 
 def record_key(service: str, day: date, shard: int) -> str:
