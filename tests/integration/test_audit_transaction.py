@@ -123,3 +123,21 @@ def test_the_day_check_names_an_edit_and_a_deletion_made_behind_the_services_bac
     broken = chains.verify_day(today())[shard][2]
     assert broken is not None and (broken.sequence, broken.problem) == (2, "ausente")
     assert len(chains.verify_day(today())) == SHARDS
+
+
+def test_acts_on_many_targets_in_any_order_leave_every_chain_intact_and_each_history_in_order(scratch_table):
+    import random
+
+    rng = random.Random(17)
+    targets = [f"2027-{month:02d}" for month in range(1, 7)]
+    writes = [(target, f"v{n}") for n, target in enumerate(rng.choices(targets, k=14))]
+    for target, value in writes:
+        _act(scratch_table, target, value)
+    chains = AuditChains(scratch_table)
+    report = chains.verify_day(today())
+    assert all(broken is None for _, _, broken in report)
+    assert sum(count for _, count, _ in report) == len(writes)
+    for target in set(t for t, _ in writes):
+        records, _ = chains.chain(today(), shard_of(Target("escala", target)))
+        history = [r["depois"]["valor"] for r in records if r["alvo"]["id"] == target]
+        assert history == [value for t, value in writes if t == target]
