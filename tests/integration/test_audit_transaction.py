@@ -88,8 +88,8 @@ def test_a_chain_head_advanced_meanwhile_is_read_again_and_nothing_is_lost(scrat
     original = AuditChains.operations
     raced = []
 
-    def operations_after_a_rival(self, acts):
-        ops = original(self, acts)
+    def operations_after_a_rival(self, acts, **kwargs):
+        ops = original(self, acts, **kwargs)
         if not raced:  # a rival act commits between our read of the head and our commit
             raced.append(True)
             _act(scratch_table, "2027-03", "rival")
@@ -100,6 +100,18 @@ def test_a_chain_head_advanced_meanwhile_is_read_again_and_nothing_is_lost(scrat
     records, length = chains.chain(today(), shard_of(Target("escala", "2027-03")))
     assert [r["depois"]["valor"] for r in records] == ["rival", "nosso"] and length == 2
     assert chains.verify_day(today())[shard_of(Target("escala", "2027-03"))][2] is None
+
+
+def test_a_head_remembered_by_this_process_but_advanced_by_another_is_read_again(scratch_table):
+    from courtlib.audit.record import GENESIS, chain_id
+
+    _act(scratch_table, "2027-03", "v1")
+    chain = chain_id("plantao", today(), shard_of(Target("escala", "2027-03")))
+    AuditChains._known[(scratch_table.table_name, chain)] = (0, GENESIS)  # as if another Lambda wrote since
+    _act(scratch_table, "2027-03", "v2")
+    records, length = AuditChains(scratch_table).chain(today(), shard_of(Target("escala", "2027-03")))
+    assert [r["sequencia"] for r in records] == [1, 2] and length == 2
+    assert AuditChains._known[(scratch_table.table_name, chain)] == (2, records[-1]["hash"])
 
 
 def test_the_day_check_names_an_edit_and_a_deletion_made_behind_the_services_back(scratch_table):

@@ -121,16 +121,22 @@ def retention_years(settings: ServiceSettings) -> int:
 class AuditChains:
     """Builds the transaction items of pending acts (used by the unit of work) and reads chains back."""
 
+    # The heads this process last wrote, by (table, chain): a warm Lambda appending to a chain it wrote last
+    # skips reading the head. A stale entry costs one refused transaction, then a read (the condition decides).
+    _known: dict[tuple[str, str], tuple[int, str]] = {}
+
     def __init__(self, settings: ServiceSettings) -> None:
         self._settings = settings
         self.records = bind(AuditItem, settings)
         self.heads = bind(AuditHeadItem, settings)
+        self._written: dict[tuple[str, str], tuple[int, str]] = {}
 
-    def operations(self, acts: Sequence[PendingAct]) -> list[tuple[str, Any, Any]]:
+    def operations(self, acts: Sequence[PendingAct], *, fresh: bool = False) -> list[tuple[str, Any, Any]]:
         """The unit-of-work operations that append ``acts``: per record a conditional put, per chain one head write.
 
-        Reads each chain's head (strongly consistent); the head's condition fails the whole transaction if
-        another act advanced it meanwhile — the unit of work then reads the heads again and retries.
+        Takes each chain's head from what this process last wrote, else (or with ``fresh``) reads it strongly
+        consistent; the head's condition fails the whole transaction if another act advanced it meanwhile —
+        the unit of work then calls again with ``fresh=True``. Call :meth:`committed` once the transaction is in.
         """
         service = self._settings.service
         at = clock.now()
@@ -141,7 +147,8 @@ class AuditChains:
         for pending in acts:
             shard = shard_of(pending.target)
             if shard not in heads:
-                read, read_hash = self._head(service, day, shard)
+                known = None if fresh else self._known.get((self._settings.table_name, chain_id(service, day, shard)))
+                read, read_hash = known or self._head(service, day, shard)
                 heads[shard] = (read, read, read_hash)
             first, length, last_hash = heads[shard]
             record = AuditRecord(
@@ -164,7 +171,13 @@ class AuditChains:
                               last_hash=last_hash)
             condition: Condition = (self.heads.pk.does_not_exist() if first == 0 else self.heads.length == first)
             ops.append(("save", head, condition))
+        self._written = {(self._settings.table_name, chain_id(service, day, shard)): (length, last_hash)
+                         for shard, (_, length, last_hash) in heads.items()}
         return ops
+
+    def committed(self) -> None:
+        """The transaction of the last :meth:`operations` was written: remember its heads."""
+        AuditChains._known.update(self._written)
 
     def _head(self, service: str, day: date, shard: int) -> tuple[int, str]:
         try:

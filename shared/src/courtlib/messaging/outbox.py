@@ -173,9 +173,10 @@ class UnitOfWork:
         own = len(self._ops)
         for attempt in range(1, AUDIT_HEAD_ATTEMPTS + 1):
             del self._ops[own:]
-            self._ops.extend(chains.operations(self._audits))
+            self._ops.extend(chains.operations(self._audits, fresh=attempt > 1))
             try:
                 self._send()
+                chains.committed()
                 return
             except ConditionFailed as error:
                 if error.index < own:  # the use case's own condition: its refusal, not a race on a chain head
