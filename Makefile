@@ -6,14 +6,30 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run demo test unit integration e2e chaos fuzz lint package bench fire clock deploy clean
+.PHONY: run demo test unit integration e2e chaos fuzz lint lock requirements package bench fire clock deploy clean
 
+# The lock (requirements-dev.txt, every package pinned with its hashes) is installed as it is; courtlib
+# (./shared, editable) after it, without dependencies: they are in the lock.
 $(STAMP): requirements-dev.txt shared/pyproject.toml
 	@$(PYTHON) -c "import sys; sys.exit(sys.version_info[:2] != (3, 11))" || { echo "make: é preciso Python 3.11 (encontrado: $(PYTHON))"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 requires pip<26.3 for its packager
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e ./shared
 	touch $(STAMP)
+
+## lock: re-resolve requirements-dev.in + shared/pyproject.toml into requirements-dev.txt (kept pins are
+## preferred; `make lock UPGRADE=1` takes the newest allowed), then regenerate the services' requirements.txt.
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile requirements-dev.in shared/pyproject.toml --all-extras --universal \
+	  --python-version 3.11 --generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) \
+	  --quiet -o requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
+	touch $(STAMP)
+	$(PY) scripts/requirements.py --write
+
+## requirements: regenerate each <svc>-svc/requirements.txt from shared/pyproject.toml, pinned to the lock.
+requirements: $(STAMP)
+	$(PY) scripts/requirements.py --write
 
 ## run: the four services on localhost against an embedded AWS (moto), with demo data. Ctrl-C stops.
 run: $(STAMP)
@@ -46,9 +62,15 @@ FUZZ_EXAMPLES ?= 100
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/fuzz -s
 
-## lint: cfn-lint on every template.
+## lint: cfn-lint on every template, ruff on the repository, mypy (strict on courtlib and each domain/; see
+## pyproject.toml) and the services' requirements.txt against the lock. Runs every check, then fails if one did.
 lint: $(STAMP)
-	$(VENV)/bin/cfn-lint infra/template.yaml infra/identity.yaml
+	@status=0; \
+	$(VENV)/bin/cfn-lint infra/template.yaml infra/identity.yaml || status=1; \
+	$(VENV)/bin/ruff check --output-format concise . || status=1; \
+	$(VENV)/bin/mypy || status=1; \
+	$(PY) scripts/requirements.py --check || status=1; \
+	exit $$status
 
 ## package: `chalice package` of every service into out/<service>, checking the artifact imports.
 package: $(STAMP)

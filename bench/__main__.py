@@ -11,6 +11,7 @@ import sys
 import time
 from datetime import datetime
 from importlib import metadata
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench import (
@@ -26,6 +27,8 @@ from bench import (
     readiness,
 )
 from bench.dynamodb_local import ROOT, Unavailable, dynamodb_local
+from bench.http_reads import AwsCallCounter
+from bench.stats import Summary
 
 PACKAGES = ("boto3", "botocore", "pynamodb", "aws-lambda-powertools", "chalice", "moto", "pydantic")
 
@@ -89,7 +92,7 @@ def main() -> int:
     # each service's section runs on the stack of section 2, against its bare-GetItem base
     sections = (draws.run, plantao.run, cooperacao.run, pagamentos.run)
 
-    def on_the_stack(stack: object, base: object, counter: object) -> bool:
+    def on_the_stack(stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
         results = []
         for number, section in enumerate(sections):
             if number:

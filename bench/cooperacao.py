@@ -147,7 +147,7 @@ def write_month_totals(dynamodb: Any, table: str, month: str, n: int, tag: str) 
             "data": {"S": f'{{"competencia":"{month}","nome":"Servidor {i}","servidor":"{servant}"}}'},
             "gsi1pk": {"S": f"MES#{month}#{shard:02d}"}, "gsi1sk": {"S": servant}}}})
     for start in range(0, len(requests), 25):
-        pending = {table: requests[start:start + 25]}
+        pending: dict[str, Any] | None = {table: requests[start:start + 25]}
         while pending:
             pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or None
 
@@ -205,6 +205,7 @@ def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCal
     growth = ratio(results[1], results[0])
     emit(f"   crescimento 2N/N: {format_ratio(growth)} (meta ≤{format_ratio(CLOSE_GROWTH_GOAL)}) "
          f"{'OK' if growth <= CLOSE_GROWTH_GOAL else 'ACIMA DA META'}")
-    emit(f"   N = {CLOSE_N}, não 20.000: no moto cada TransactWriteItems ainda copia a tabela inteira (rollback), então "
+    emit(f"   N = {CLOSE_N}, não 20.000: no moto cada TransactWriteItems ainda copia a tabela inteira (rollback), "
+         "então "
          "o custo cresce com o tamanho da tabela (quadrático); extrapolar 20.000 daqui não diz nada sobre o DynamoDB.")
     return True

@@ -48,7 +48,8 @@ def run(emit: Callable[[str], None], endpoint: str) -> bool:
             calls = counter.calls_since(0)
         seconds.append(elapsed)
         scans = sum(c for name, c in calls.items() if name.endswith(" Scan"))
-        verdict = "" if n != N else f"  meta ≤{GOAL_SECONDS:.0f} s  {'OK' if elapsed <= GOAL_SECONDS else 'ACIMA DA META'}"
+        met = "OK" if elapsed <= GOAL_SECONDS else "ACIMA DA META"
+        verdict = "" if n != N else f"  meta ≤{GOAL_SECONDS:.0f} s  {met}"
         emit(f"   {n} servidores (totais gravados em {written:.1f} s): fechamento em {elapsed:.1f} s{verdict}; "
              f"{result.published} eventos em {result.batches} transações")
         emit(f"     chamadas: {describe_calls(calls)}" + ("" if not scans else f"  ERRO: {scans} Scan(s)"))

@@ -68,13 +68,13 @@ class AwsCallCounter:
             counter._record(operation_model.service_model.service_id, operation_model.name)
             return original(endpoint, operation_model, request_dict)
 
-        Endpoint.make_request = make_request  # type: ignore[method-assign]
+        Endpoint.make_request = make_request
         return self
 
     def __exit__(self, *exc: object) -> None:
         from botocore.endpoint import Endpoint
 
-        Endpoint.make_request = self._original  # type: ignore[method-assign]
+        Endpoint.make_request = self._original
 
     def _record(self, service: str, operation: str) -> None:
         with self._lock:
@@ -142,7 +142,7 @@ def stdout_handlers_to_devnull() -> Iterator[None]:
         try:
             yield
         finally:
-            for handler, stream in zip(handlers, previous):
+            for handler, stream in zip(handlers, previous, strict=True):
                 handler.setStream(stream)
 
 
@@ -189,8 +189,8 @@ def _gateway(stack: Any) -> Any:
 
 
 def _gateway_call(gateway: Any, read: Read, headers: dict[str, str]) -> None:
-    response = gateway.handle_request("GET", read.path, {"host": "127.0.0.1", **{k.lower(): v for k, v in headers.items()}},
-                                      b"")
+    lowered = {k.lower(): v for k, v in headers.items()}
+    response = gateway.handle_request("GET", read.path, {"host": "127.0.0.1", **lowered}, b"")
     if response["statusCode"] != 200:
         raise RuntimeError(f"gateway {response['statusCode']}: {response['body'][:300]!r}")
 
@@ -238,14 +238,15 @@ def _report_read(emit: Callable[[str], None], read: Read, result: ReadResult, ba
     emit(f"     o que faz: {read.note}")
     emit(f"     chamadas AWS, 1ª requisição{' (cache do calendário vazio)' if result.cache_cleared else ''}: "
          f"{describe_calls(result.first_calls)}")
-    emit(f"     chamadas AWS por requisição nas medidas: {describe_calls(result.timed_calls, per=max(result.requests, 1))}"
+    per_request = describe_calls(result.timed_calls, per=max(result.requests, 1))
+    emit(f"     chamadas AWS por requisição nas medidas: {per_request}"
          f" ({result.requests} requisições)")
 
 
 def run(emit: Callable[[str], None],
         then: Callable[[Any, Summary, AwsCallCounter], bool] | None = None) -> bool:
-    """Prints section 2, then runs ``then(stack, base, counter)`` on the same stack (the services' sections); False if a read
-    (or ``then``) failed — a harness or app error, not a missed goal."""
+    """Prints section 2, then runs ``then(stack, base, counter)`` on the same stack (the services' sections);
+    False if a read (or ``then``) failed — a harness or app error, not a missed goal."""
     import requests
 
     from devstack.stack import EPHEMERAL, LocalStack
@@ -257,7 +258,8 @@ def run(emit: Callable[[str], None],
     began = time.monotonic()
     with AwsCallCounter() as counter, LocalStack(ports=EPHEMERAL, moto_port=0, control_port=0,
                                                  parameters={"Stage": "bench"}, seed=False) as stack:
-        emit(f"   pilha local pronta em {time.monotonic() - began:.1f} s ({stack.endpoint}, apps: {', '.join(stack.urls)})")
+        emit(f"   pilha local pronta em {time.monotonic() - began:.1f} s "
+             f"({stack.endpoint}, apps: {', '.join(stack.urls)})")
         until = time.monotonic() + SECTION_BUDGET_S
         dynamodb = _client("dynamodb", stack.endpoint)
         table, key = _prepare(stack, dynamodb)

@@ -29,10 +29,10 @@ SECTION_BUDGET_S = 60.0  # if exceeded, fewer runs are made (and said)
 BASELINE_IMPORTS = (
     "import boto3\n"
     "import pynamodb.models\n"
-    "from aws_lambda_powertools import Logger, Tracer, Metrics\n"
+    "from aws_lambda_powertools import Logger, Metrics\n"
     "from aws_lambda_powertools.utilities.batch import BatchProcessor\n"
     "from aws_lambda_powertools.utilities.idempotency import idempotent_function\n"
-    "from aws_lambda_powertools.utilities.parser import parse\n"
+    "import pydantic\n"
 )
 APP_IMPORT = "import app\n"
 

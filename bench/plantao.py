@@ -45,14 +45,18 @@ def _municipio(r: int, c: int) -> str:
 
 def state() -> dict[str, Any]:
     """Reference data of a whole state (≈900 judges, 90 comarcas, ≈180 desembargadores)."""
-    regions, comarcas, juizos, magistrates = [], [], [], []
+    regions: list[dict[str, Any]] = []
+    comarcas: list[dict[str, Any]] = []
+    juizos: list[dict[str, Any]] = []
+    magistrates: list[dict[str, Any]] = []
     for r in range(REGIONS):
         regions.append({"id": f"R{r + 1:02d}", "nome": f"{r + 1}ª Região", "ordem": r + 1})
         for c in range(COMARCAS_PER_REGION):
             comarca = f"C{r:02d}{c:02d}"
             municipio = _municipio(r, c)
             comarcas.append({"id": comarca, "nome": f"Comarca {comarca}", "municipio": municipio,
-                             "regiao": f"R{r + 1:02d}", "ordem": c + 1, "entrancia": "especial" if r == 0 else "inicial"})
+                             "regiao": f"R{r + 1:02d}", "ordem": c + 1,
+                             "entrancia": "especial" if r == 0 else "inicial"})
             for v in range(JUIZOS_PER_COMARCA):
                 judge = f"jz.{comarca.lower()}.{v}"
                 juizos.append({"id": f"V{v}-{comarca}", "nome": f"{v + 1}ª Vara da Comarca {comarca}",
@@ -135,7 +139,8 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
                 emit(f"   ERRO ao registrar feriado municipal: HTTP {made.status_code} {made.text[:300]}")
                 return False
         settled = _wait_for_events(stack)  # the holidays' events go to three services: not during the timing
-        emit(f"   {len(holidays)} feriados municipais registrados; eventos entregues: {'sim' if settled else 'NÃO (20 s)'}")
+        delivered = "sim" if settled else "NÃO (20 s)"
+        emit(f"   {len(holidays)} feriados municipais registrados; eventos entregues: {delivered}")
 
         mark = counter.mark()
         began = time.perf_counter()
@@ -183,7 +188,8 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
                 calls = counter.request_calls_since(mark)
             finally:
                 repository.public_cache_seconds = saved
-            emit(f"   (d) a mesma leitura sem o cache do contêiner ({describe_calls(calls, per=cold.n + 10)} por leitura):")
+            per_read = describe_calls(calls, per=cold.n + 10)
+            emit(f"   (d) a mesma leitura sem o cache do contêiner ({per_read} por leitura):")
             emit("     " + figure("p50", cold.p50, base.p50, GOAL_P50, width=4))
             emit("     " + figure("p99", cold.p99, base.p50, GOAL_P99, width=4))
     return True

@@ -50,7 +50,8 @@ def run(emit: Callable[[str], None], runs: int = RUNS) -> bool:
     emit(f"  carga média do sistema ao fim (1 min): {load:.1f} em {os.cpu_count()} núcleo(s); o tempo cresce com ela")
     middle = median(times)
     verdict = "atingida" if middle <= GOAL_S else "NÃO atingida"
-    emit(f"  mediana {middle:.1f} s (mín. {min(times):.1f} s, máx. {max(times):.1f} s); meta ≤{GOAL_S:.0f} s: {verdict}")
+    emit(f"  mediana {middle:.1f} s (mín. {min(times):.1f} s, máx. {max(times):.1f} s); "
+         f"meta ≤{GOAL_S:.0f} s: {verdict}")
     return True
 
 

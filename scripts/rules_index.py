@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "regras.md"
 BEGIN, END = "<!-- BEGIN rules_index -->", "<!-- END rules_index -->"
 PREFIXES = ("CAL", "COOP", "PLAN", "DIST", "PAG")
-_TABLE_ROW = re.compile(r"^\|\s*((?:%s)-\d{2})\s*\|" % "|".join(PREFIXES), re.MULTILINE)
-_IN_TEXT = re.compile(r"\b(%s)-(\d{2})\b" % "|".join(PREFIXES))
-_IN_NAME = re.compile(r"(?:^|_)(%s)_(\d{2})(?=_|$)" % "|".join(p.lower() for p in PREFIXES))
+_ANY_PREFIX = "|".join(PREFIXES)
+_TABLE_ROW = re.compile(rf"^\|\s*((?:{_ANY_PREFIX})-\d{{2}})\s*\|", re.MULTILINE)
+_IN_TEXT = re.compile(rf"\b({_ANY_PREFIX})-(\d{{2}})\b")
+_IN_NAME = re.compile(rf"(?:^|_)({_ANY_PREFIX.lower()})_(\d{{2}})(?=_|$)")
 SOURCE_DIRS = ("cooperacao-svc/chalicelib", "plantao-svc/chalicelib", "distribuicao-svc/chalicelib",
                "pagamentos-svc/chalicelib", "shared/src/courtlib")
 MODULES_SHOWN = 3

@@ -237,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     fire_parser.add_argument("handler")
     status_parser = commands.add_parser("status", help="estado da pilha local")
     clock_parser = commands.add_parser("clock", help="mostra, define ou avança o relógio da pilha local")
-    clock_parser.add_argument("--agora", help="define a data e hora, ISO 8601 com fuso (ex.: 2027-03-01T09:00:00-03:00)")
+    clock_parser.add_argument("--agora",
+                              help="define a data e hora, ISO 8601 com fuso (ex.: 2027-03-01T09:00:00-03:00)")
     clock_parser.add_argument("--avancar", help="avança uma duração ISO 8601 (ex.: P1D, PT6H, P1M) e dispara "
                               "os agendamentos do intervalo")
     run_parser.add_argument("--moto-port", type=int, default=4566, help="porta do moto (0 = qualquer livre)")

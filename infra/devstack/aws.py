@@ -49,7 +49,7 @@ class Aws:
 
     def close(self) -> None:
         """Closes the clients' connections (each keeps a moto server thread alive otherwise)."""
-        for name, client in list(self._clients.items()):
+        for client in list(self._clients.values()):
             if hasattr(client, "close"):
                 client.close()
         self._clients.clear()

@@ -46,7 +46,8 @@ SEED_STEPS: list[SeedStep] = [
         "modalidade": "M3", "inicio": "2027-01-01", "fim": "2027-01-31", "unidades": {"2VC-CBA": 5}}),
     # COOP-12: the public register starts with an agreement like those of 000.
     SeedStep("cooperacao", "POST", "/registro/atos", {
-        "tipo": "acordo_cooperacao_tecnica", "titulo": "Acordo de Cooperação Técnica com o Tribunal de Contas do Estado",
+        "tipo": "acordo_cooperacao_tecnica",
+        "titulo": "Acordo de Cooperação Técnica com o Tribunal de Contas do Estado",
         "resumo": "Intercâmbio de informações e de bases de dados para a fiscalização de contas eleitorais.",
         "partes": ["TRE-MT", "TCE-MT"], "numero": "SEI 0007289-34.2026.6.11.8000", "data": "2026-03-10"}),
     SeedStep("cooperacao", "POST", "/registro/atos", {

@@ -109,7 +109,8 @@ class Demo:
     # --- the clock -------------------------------------------------------------------------------------------
     def clock(self, body: dict[str, str]) -> dict[str, Any]:
         response = self.http.post(f"{self.control}/relogio", json=body, timeout=900)
-        expect(response.status_code == 200, f"POST /relogio {body} → 200", f"{response.status_code} {response.text[:300]}")
+        expect(response.status_code == 200, f"POST /relogio {body} → 200",
+               f"{response.status_code} {response.text[:300]}")
         answer = response.json()
         errors = [run for run in answer.get("disparados", []) if "erro" in run or run.get("eventos_pendentes")]
         expect(not errors, "agendamentos sem erro e com os eventos aplicados", errors[:3])
@@ -171,9 +172,10 @@ def play(demo: Demo, out: Any = sys.stdout) -> int:
                       f"  passo:    {title}\n  esperado: {failed.expected}\n  recebido: {failed.received}\n")
             return 1
         except (requests.RequestException, KeyError, ValueError, TypeError) as error:  # an answer of another shape
+            request = getattr(error, "request", None)
+            where = f" em {request.method} {request.url}" if request else ""
             out.write(f"[{index:02d}/{total}] {title}  FALHOU\n  passo:    {title}\n"
-                      f"  recebido: {type(error).__name__}: {error}"
-                      f"{' em ' + error.request.method + ' ' + error.request.url if getattr(error, 'request', None) else ''}\n")
+                      f"  recebido: {type(error).__name__}: {error}{where}\n")
             return 1
         out.write(f"[{index:02d}/{total}] {title}{': ' + detail if detail else ''}  ok "
                   f"({time.monotonic() - began:.1f} s)\n")

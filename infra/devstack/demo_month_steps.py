@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from devstack.demo_month import CUIABA, MONTH, NEXT_MONTH, ORGAO, ROOT, START, Demo, StepFailed, expect
 
@@ -190,7 +191,8 @@ def scales_generated(demo: Demo) -> str:
     expect(scales, f"escalas de {NEXT_MONTH} geradas", {"escalas": scales, "disparados": fired})
     demo.facts["scales"] = {s["id"]: s for s in scales}
     kinds = Counter(s["tipo"] for s in scales)
-    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f" ({sum(len(s['plantoes']) for s in scales)} plantões)"
+    shifts = sum(len(s["plantoes"]) for s in scales)
+    return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + f" ({shifts} plantões)"
 
 
 @step("escalas aprovadas pela Presidência: portarias emitidas e avisos aos magistrados (PLAN-04)")
@@ -276,8 +278,9 @@ def partner_carta(demo: Demo) -> str:
         {"numero": 1, "instalada_em": "1946-05-01"}, {"numero": 39, "instalada_em": "1988-03-10"},
         {"numero": 51, "instalada_em": "2004-08-01"}]})
     numero = _number(demo)
-    carta = {"numero_processo": numero, "municipio": CUIABA, "materia": "carta", "partes": ["Autora", "Réu"],
-             "advogados": ["Advogado OAB/SP 1"], "segredo_justica": False, "id_origem": "CP-2027-0001"}
+    carta: dict[str, Any] = {"numero_processo": numero, "municipio": CUIABA, "materia": "carta",
+                             "partes": ["Autora", "Réu"], "advogados": ["Advogado OAB/SP 1"],
+                             "segredo_justica": False, "id_origem": "CP-2027-0001"}
     unsigned = demo.http.post(demo.urls["distribuicao"] + "/precatorias", json=carta, timeout=60)
     expect(unsigned.status_code == 401, "sem assinatura → 401", unsigned.status_code)
     out = demo.signed("distribuicao", "POST", "/precatorias", "TJSP", registered["segredo"], carta, expected=(201,))
@@ -348,10 +351,10 @@ def _memo_lines(demo: Demo, month: str, category: str) -> list[dict]:
 @step("execução de pagamentos de março (05/04): memorando de gratificação com Ana (40 h) e Bruno (3 h) (PAG-08)")
 def payments_run(demo: Demo) -> str:
     demo.advance_to("2027-04-05T09:00:00-03:00")
-    lines = demo.eventually(lambda: [l for l in _memo_lines(demo, MONTH, "gratificacao_cooperacao")
-                                     if l["pessoa"] in ("servidor.ana", "servidor.bruno")] or None,
+    lines = demo.eventually(lambda: [line for line in _memo_lines(demo, MONTH, "gratificacao_cooperacao")
+                                     if line["pessoa"] in ("servidor.ana", "servidor.bruno")] or None,
                             "linhas de Ana e Bruno no memorando de gratificação")
-    values = {l["pessoa"]: l["valor"] for l in lines}
+    values = {line["pessoa"]: line["valor"] for line in lines}
     expect(values.get("servidor.ana") == "1800.00" and values.get("servidor.bruno") == "135.00",
            "Ana R$ 1800,00 (40 h × R$ 45,00) e Bruno R$ 135,00", values)
     resumo = demo.json("pagamentos", "GET", "/memorandos", "dimag.folha", params={"competencia": MONTH})
@@ -368,7 +371,8 @@ def memo_signed_and_sent(demo: Demo) -> str:
     sent = demo.json("pagamentos", "POST", f"/memorandos/{memo}/envio", "dimag.folha")
     expect(sent.get("situacao", sent.get("status")) == "enviado", "memorando enviado", sent)
     out = demo.folder
-    pdf = demo.call("pagamentos", "GET", f"/memorandos/{memo}/pdf", "dimag.folha", headers={"Accept": "application/pdf"})
+    pdf = demo.call("pagamentos", "GET", f"/memorandos/{memo}/pdf", "dimag.folha",
+                    headers={"Accept": "application/pdf"})
     csv = demo.call("pagamentos", "GET", f"/memorandos/{memo}/csv", "dimag.folha")
     expect(pdf.content.startswith(b"%PDF"), "PDF do memorando", pdf.content[:40])
     demo.save(f"{memo}.pdf", pdf.content)
@@ -389,10 +393,10 @@ def late_event_becomes_adjustment(demo: Demo) -> str:
     reclosed = demo.json("cooperacao", "POST", "/fechamentos", "dimag.folha", {"competencia": MONTH})
     expect(reclosed.get("ajustes", 0) >= 1, "um ajuste publicado", reclosed)
     demo.advance_to("2027-05-05T09:00:00-03:00")  # April's close (01/05) and April's payments run (05/05)
-    lines = demo.eventually(lambda: [l for l in _memo_lines(demo, NEXT_MONTH, "gratificacao_cooperacao")
-                                     if l["pessoa"] == "servidor.bruno"] or None,
+    lines = demo.eventually(lambda: [line for line in _memo_lines(demo, NEXT_MONTH, "gratificacao_cooperacao")
+                                     if line["pessoa"] == "servidor.bruno"] or None,
                             "linha de ajuste de Bruno no memorando de abril")
-    adjustment = [l for l in lines if l.get("competencia_origem") == MONTH]
+    adjustment = [line for line in lines if line.get("competencia_origem") == MONTH]
     expect(adjustment and adjustment[0]["valor"] == "90.00", "ajuste de R$ 90,00 (2 h) referente a março", lines)
     demo.facts["adjustment"] = adjustment[0]
     demo.facts["memos"] = [m for month in (MONTH, NEXT_MONTH) for m in _memos(demo, month)

@@ -15,7 +15,7 @@ def _brl(value: Any) -> str:
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(str(x)) for x in [h, *[r[i] for r in rows]]) for i, h in enumerate(headers)]
     line = lambda cells: "  " + "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)  # noqa: E731
-                                         for i, (c, w) in enumerate(zip(cells, widths)))
+                                         for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
     return [line(headers), "  " + "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
 
 

@@ -419,7 +419,8 @@ class Scheduler(threading.Thread):
 
     def advance(self, settable: Any, move: Callable[[datetime], datetime], settle: Callable[[], Any] = lambda: None,
                 ) -> tuple[datetime, datetime, list[dict[str, Any]]]:
-        """Moves ``settable`` (a ``courtlib.clock.SettableClock``) from now to ``move(now)``, firing what AWS would have.
+        """Moves ``settable`` (a ``courtlib.clock.SettableClock``) from now to ``move(now)``, firing what AWS would
+        have.
 
         Every schedule due up to the target runs in order of its instant (ties: in declaration
         order), synchronously, with the clock frozen at that instant and that instant as the event

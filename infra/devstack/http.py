@@ -115,7 +115,7 @@ class _QuietRequestHandler(ChaliceRequestHandler):
         self.local_gateway = gateway  # what ChaliceRequestHandler.__init__ would build on every request
         self.service = service
         self._status = 0
-        BaseHTTPRequestHandler.__init__(self, request, client_address, server)  # type: ignore[arg-type]
+        BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
     def handle_one_request(self) -> None:
         """One request, its logs in its service's file, then one access line (method, path, status, ms)."""
@@ -165,8 +165,10 @@ def serve_app(service: str, app: Chalice, config: Config, verifier: TokenVerifie
     _as_local_chalice(app)
     gateway = VerifyingGateway(app, config, verifier)
 
-    def handler(*args: Any, **kwargs: Any) -> _QuietRequestHandler:
-        return _QuietRequestHandler(*args, gateway=gateway, service=service, **kwargs)
+    def handler(request: Any, client_address: Any, server: Any, app_object: Chalice,
+                config: Config) -> _QuietRequestHandler:  # chalice passes app_object and config by name
+        return _QuietRequestHandler(request, client_address, server, app_object=app_object, config=config,
+                                    gateway=gateway, service=service)
 
     try:
         server = LocalDevServer(app, config, host, port, handler_cls=handler)
@@ -250,7 +252,7 @@ class ControlServer:
                     if path == "/relogio" and control.clock_move is not None:
                         self._send(200, control.clock_move(body))
                     elif path == "/login" and control.login is not None:
-                        self._login(body)
+                        self._login(control.login, body)
                     else:
                         self._send(404, {"erro": f"rota desconhecida: {self.path}"})
                 except ClockRequestError as error:
@@ -261,14 +263,14 @@ class ControlServer:
                     log.exception("controle %s falhou", path)
                     self._send(500, {"erro": f"{type(error).__name__}: {error}"})
 
-            def _login(self, body: Any) -> None:
+            def _login(self, login: Callable[[str, str], str], body: Any) -> None:
                 user = body.get("usuario") if isinstance(body, dict) else None
                 password = body.get("senha") if isinstance(body, dict) else None
                 if not isinstance(user, str) or not user or not isinstance(password, str) or not password:
                     self._problem(422, "LOGIN_INVALIDO", "usuario" if not isinstance(user, str) or not user
                                   else "senha", 'Informe "usuario" e "senha".')
                     return
-                self._send(200, {"id_token": control.login(user, password)})
+                self._send(200, {"id_token": login(user, password)})
 
             def _problem(self, status: int, code: str, field: str | None, detail: str) -> None:
                 body = {"type": "about:blank", "title": "Pedido recusado", "status": status, "code": code,

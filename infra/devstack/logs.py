@@ -66,7 +66,7 @@ class PerServiceFiles(logging.Handler):
         try:
             line = self.format(record)
             stream = self._file(current_service() or "devstack")
-            with self.lock:  # type: ignore[union-attr] - logging.Handler creates it
+            with self.lock:  # type: ignore[union-attr]  # logging.Handler.__init__ creates it
                 stream.write(line + "\n")
         except Exception:
             self.handleError(record)

@@ -187,7 +187,7 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
 
         # 1. every condition against the current state: a cancelled transaction writes nothing.
         errors: list[tuple[str | None, str | None, Any]] = []
-        for op_type, op, table, key in plan:
+        for _op_type, op, _table, key in plan:
             condition = op.get("ConditionExpression")
             error: tuple[str | None, str | None, Any] = (None, None, None)
             if condition is not None:
@@ -205,7 +205,7 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
         # 2. apply, with an undo record of the touched items and of each stream's length.
         undo: list[tuple[Any, tuple[Any, Any], Any]] = []
         streams: dict[int, tuple[Any, int]] = {}
-        for op_type, op, table, key in plan:
+        for op_type, _op, table, key in plan:
             if op_type != "ConditionCheck":
                 slot = _slot(table, key)
                 before = _stored(table, slot)
@@ -214,7 +214,7 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
                     streams[id(table)] = (table.stream_shard, len(table.stream_shard.items))
         errors = [(None, None, None)] * len(plan)
         try:
-            for position, (op_type, op, table, key) in enumerate(plan):
+            for position, (op_type, op, _table, key) in enumerate(plan):
                 try:
                     _apply(self, op_type, op, key)
                 except Exception as error:

@@ -184,7 +184,8 @@ def test_chaos_nothing_lost_nothing_doubled_every_answer_right_or_a_clean_503(st
     judges = [{"id": f"J{n}", "nome": f"Juiz {n}", "antiguidade": n, "cadeira": f"C{n}", "presidente": n == 1}
               for n in range(1, 8)]
     clients.call("PUT", "distribuicao", f"/orgaos/{orgao}", "admin.ti", {
-        "nome": "Pleno (caos)", "classes": ["AIME", "HC", "PC", "RE"], "cadeiras": [{"id": f"C{n}"} for n in range(1, 8)],
+        "nome": "Pleno (caos)", "classes": ["AIME", "HC", "PC", "RE"],
+        "cadeiras": [{"id": f"C{n}"} for n in range(1, 8)],
         "juizes": judges})
     _, coops, month = _setup_cooperacao(clients, today)
     clients.call("PUT", "plantao", "/referencia", "admin.ti", demo_plantao.REFERENCE)

@@ -64,14 +64,15 @@ def test_pag_02_compensation_event_reaches_the_memo_once_and_the_pdf_opens(stack
     deadline, lines = time.monotonic() + 30, []
     while time.monotonic() < deadline:
         _run(stack, "2025-12")
-        lines = [l for l in _memo(stack, "2025-12-cumulacao_juizes")["linhas"] if l["pessoa"] == "jz.barros"]
+        lines = [line for line in _memo(stack, "2025-12-cumulacao_juizes")["linhas"] if line["pessoa"] == "jz.barros"]
         if lines:
             break
         time.sleep(0.5)
-    assert [(l["valor"], l["quantidade"]) for l in lines] == [("441.70", "1")]
+    assert [(line["valor"], line["quantidade"]) for line in lines] == [("441.70", "1")]
     time.sleep(1.5)  # the second copy is consumed too: still one line
     _run(stack, "2025-12")
-    assert len([l for l in _memo(stack, "2025-12-cumulacao_juizes")["linhas"] if l["pessoa"] == "jz.barros"]) == 1
+    memo = _memo(stack, "2025-12-cumulacao_juizes")
+    assert len([line for line in memo["linhas"] if line["pessoa"] == "jz.barros"]) == 1
 
     pdf = requests.get(f"{base}/memorandos/2025-12-cumulacao_juizes/pdf",
                        headers={**_auth(stack, "presidente"), "Accept": "application/pdf"}, timeout=TIMEOUT)

@@ -108,7 +108,8 @@ def test_coop_11_pag_08_one_gratificacao_per_servant_reaches_the_memo_even_when_
 
     # ponto of the previous month (Saturdays: no expediente), over HTTP by each servant
     saturdays = _saturdays(first, last)
-    sessions = {"servidor.ana": [(saturdays[0], 8, 10), (saturdays[1], 8, 9)], "servidor.bruno": [(saturdays[0], 9, 12)]}
+    sessions = {"servidor.ana": [(saturdays[0], 8, 10), (saturdays[1], 8, 9)],
+                "servidor.bruno": [(saturdays[0], 9, 12)]}
     for servant, items in sessions.items():
         for day, h1, h2 in items:
             _ok(requests.post(f"{base}/cooperacoes/{coops[servant]}/pontos", json={
@@ -140,10 +141,10 @@ def test_coop_11_pag_08_one_gratificacao_per_servant_reaches_the_memo_even_when_
 
     # at pagamentos-svc: the run of that month shows one line per servant, however often it runs
     lines = _memo_lines_eventually(stack, month, "gratificacao_cooperacao",
-                                   lambda ls: {l["pessoa"] for l in ls} >= set(expected))
+                                   lambda ls: {line["pessoa"] for line in ls} >= set(expected))
     for servant in expected:
-        mine = [l for l in lines if l["pessoa"] == servant]
-        assert [(l["valor"], l["regra"]) for l in mine] == [("135.00", "PAG-08")], mine  # 3 h × R$ 45,00
+        mine = [line for line in lines if line["pessoa"] == servant]
+        assert [(line["valor"], line["regra"]) for line in mine] == [("135.00", "PAG-08")], mine  # 3 h × R$ 45,00
     _assert_no_dead_letters(stack)
 
 
@@ -176,7 +177,8 @@ def test_pag_02_compensation_used_in_plantao_is_a_cumulacao_once_counting_only_d
                       timeout=TIMEOUT), 200)
     _ok(requests.post(f"{plantao}/calendario/dias", json={
         "data": "2027-03-04", "tipo": "feriado_municipal", "municipio": "5103403",
-        "descricao": "Feriado municipal (e2e)", "decretado_em": today.isoformat()}, headers=admin, timeout=TIMEOUT), 201)
+        "descricao": "Feriado municipal (e2e)", "decretado_em": today.isoformat()},
+        headers=admin, timeout=TIMEOUT), 201)
 
     def holiday_known() -> bool:
         answer = requests.get(f"{pagamentos}/calendario/situacao/2027-03-04", params={"municipio": "5103403"},
@@ -190,9 +192,9 @@ def test_pag_02_compensation_used_in_plantao_is_a_cumulacao_once_counting_only_d
     _ok(requests.post(f"{control}/relogio", json={"agora": "2027-04-01T10:00:00-03:00"}, timeout=TIMEOUT), 200)
     stack["tokens"] = _ok(requests.get(f"{control}/tokens", timeout=TIMEOUT), 200)
     lines = _memo_lines_eventually(stack, "2027-03", "cumulacao_juizes",
-                                   lambda ls: any(l["pessoa"] == "jz.campos" for l in ls))
-    mine = [l for l in lines if l["pessoa"] == "jz.campos"]
-    assert [(l["valor"], l["quantidade"], l["regra"]) for l in mine] == [("441.70", "1", "PAG-02")], mine
+                                   lambda ls: any(line["pessoa"] == "jz.campos" for line in ls))
+    mine = [line for line in lines if line["pessoa"] == "jz.campos"]
+    assert [(line["valor"], line["quantidade"], line["regra"]) for line in mine] == [("441.70", "1", "PAG-02")], mine
 
     pdf = requests.get(f"{pagamentos}/memorandos/2027-03-cumulacao_juizes/pdf",
                        headers={**_auth(stack, "dimag.folha"), "Accept": "application/pdf"}, timeout=TIMEOUT)

@@ -75,7 +75,8 @@ def test_cal_01_a_day_registered_on_plantao_is_applied_once_by_every_consumer(st
 
     dynamodb = _aws(stack, "dynamodb")
     outbox = dynamodb.query(TableName=stack["outputs"]["PlantaoTableName"], IndexName="gsi1",
-                            KeyConditionExpression="gsi1pk = :p", ExpressionAttributeValues={":p": {"S": "OUTBOX#PENDENTE"}})
+                            KeyConditionExpression="gsi1pk = :p",
+                            ExpressionAttributeValues={":p": {"S": "OUTBOX#PENDENTE"}})
     assert outbox["Count"] == 0, "every outbox item was relayed"
 
     table = stack["outputs"]["PagamentosTableName"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,11 +95,10 @@ def test_fuzz_service_answers_only_declared_statuses_as_problems(fuzz_stack, ser
 
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == sum(len(item) for item in document["paths"].values())
-    for operation in operations:
-        raw = operation.definition.raw
-        declared = set(raw["responses"])
-        callers = itertools.cycle(_callers(raw, by_role))
-        label = f"{operation.method.upper()} {operation.path}"
+
+    def exercise_of(raw: dict[str, Any], declared: set[str], callers: Iterator[str | None],
+                    label: str) -> Callable[[Any], None]:
+        """The test body of one operation, its values bound here rather than read from the loop below."""
 
         def exercise(case: Any) -> None:
             user = next(callers)
@@ -134,6 +134,14 @@ def test_fuzz_service_answers_only_declared_statuses_as_problems(fuzz_stack, ser
                 if defect:
                     findings.add(label, status, defect, _example(prepared, response))
 
+        return exercise
+
+    for operation in operations:
+        raw = operation.definition.raw
+        declared = set(raw["responses"])
+        callers = itertools.cycle(_callers(raw, by_role))
+        label = f"{operation.method.upper()} {operation.path}"
+        exercise = exercise_of(raw, declared, callers, label)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             run = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
                            suppress_health_check=list(HealthCheck))(given(operation.as_strategy(mode))(exercise))

@@ -72,7 +72,8 @@ def test_only_admin_writes_the_calendar(client_of):
     plantao = client_of("plantao")
     body = {"data": "2027-04-01", "tipo": "ponto_facultativo", "descricao": "Ponto facultativo"}
     assert _post(plantao, body, headers=SERVANT).status_code == 403
-    anonymous = plantao.http.post("/calendario/dias", body=json.dumps(body), headers={"Content-Type": "application/json"})
+    anonymous = plantao.http.post("/calendario/dias", body=json.dumps(body),
+                                  headers={"Content-Type": "application/json"})
     assert anonymous.status_code == 401
     assert anonymous.headers["Content-Type"] == "application/problem+json"
 

@@ -84,17 +84,19 @@ def service(table_name):
     settings = CooperacaoSettings(table_name=table_name, pagination_secret="s")
     config = TribunalConfig(cooperacao=CooperacaoConfig(data_final_norma=date(2026, 12, 31)))
     clock = {"now": datetime(2026, 3, 2, 20, 0, tzinfo=TZ)}
-    svc = CooperacaoService(Store(settings), settings, config, lambda: clock["now"])
+    store = Store(settings)
+    svc = CooperacaoService(store, config, lambda: clock["now"])
     svc.clock_state = clock  # type: ignore[attr-defined]
+    svc.settings = settings  # type: ignore[attr-defined]
     svc.put_unit(Unit("1VC", "1ª Vara Cível", UnitKind.CARTORIO, "FORUM", "gestor.1vc"))
     svc.put_unit(Unit("2VC", "2ª Vara Cível", UnitKind.CARTORIO, "FORUM", "gestor.2vc"))
     svc.put_servant(Servant("ana", "Ana", True, law_degree=True, lotacao="1VC", hours=WorkingHours(time(12), time(19))))
     svc.put_annex("IV", {"2VC": 2})
     coop, _ = svc.submit("ana", RequestCommand("1VC", "2VC", Modality.M4, Period(date(2026, 3, 2), date(2026, 3, 31))))
-    svc.decide(coop.id, Actor("gestor.2vc", frozenset({"gestor"})), "gestor", True, "meta", None)
+    svc.decide(coop.id, Actor("gestor.2vc", frozenset({"gestor"})), True, "meta", None)
     svc.coop_id = coop.id  # type: ignore[attr-defined]
     clock["now"] = datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
-    _ = svc.store.model._get_connection().connection.client  # botocore clients before the threads
+    _ = store.model._get_connection().connection.client  # botocore clients before the threads
     _ = _connection(settings.region, settings.endpoint_url).client
     return svc
 
@@ -149,7 +151,7 @@ def test_coop_08_simultaneous_overlapping_records_keep_one(service, atomic_moto)
 def _month_totals(service: CooperacaoService, month: str, n: int, minutes: int = 125) -> list[str]:
     """``n`` servants with ``minutes`` in ``month``, written as the ponto writes them (totals only)."""
     servants = [f"srv{i:05d}" for i in range(n)]
-    model = service.store.model
+    model = service.repository.model
     with model.batch_write() as batch:
         for s in servants:
             batch.save(model(pk=f"SERVIDOR#{s}", sk=f"MES#{month}", kind="mes", minutos=minutes, version=1,

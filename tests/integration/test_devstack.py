@@ -170,7 +170,8 @@ def test_a_schedule_fires_on_demand_through_the_control_endpoint(stack, received
     event = received["scheduled"][-1]
     assert event["detail-type"] == "Scheduled Event"
     assert event["source"] == "aws.events"
-    assert event["resources"] == [f"arn:aws:events:sa-east-1:{event['account']}:rule/devstack-fixture-{STAGE}-sweep_outbox"]
+    rule = f"arn:aws:events:sa-east-1:{event['account']}:rule/devstack-fixture-{STAGE}-sweep_outbox"
+    assert event["resources"] == [rule]
     assert _http("POST", f"{stack.control_url}/agendamentos/teste/nao_existe")[0] == 404
 
 

@@ -130,7 +130,8 @@ def test_login_with_a_wrong_password_or_no_user_is_refused(stack):
 
 
 def test_a_token_expires_by_the_stack_clock_and_a_fresh_one_works(stack):
-    old = _http("POST", f"{stack.control_url}/login", {"usuario": "servidor.ana", "senha": DEMO_PASSWORD})[2]["id_token"]
+    login = {"usuario": "servidor.ana", "senha": DEMO_PASSWORD}
+    old = _http("POST", f"{stack.control_url}/login", login)[2]["id_token"]
     assert _http("GET", f"{stack.urls['teste']}/protegido", headers={"Authorization": old})[0] == 200
     assert _http("POST", f"{stack.control_url}/relogio", {"avancar": "PT2H"})[0] == 200
     assert _http("GET", f"{stack.urls['teste']}/protegido", headers={"Authorization": old})[0] == 401

@@ -24,10 +24,11 @@ from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.equality import class_spread
 from chalicelib.distribuicao.domain.judges import Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import verify_chain
-from chalicelib.distribuicao.service import Busy, DistribuicaoService, DistributionCommand, OrgaoSpec
+from chalicelib.distribuicao.service import DistribuicaoService, DistributionCommand, OrgaoSpec
 from chalicelib.distribuicao.settings import DistribuicaoSettings
 
 from courtlib.config import DistribuicaoConfig
+from courtlib.errors import Busy
 from courtlib.messaging.outbox import _connection
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -187,7 +187,7 @@ def deliver_to_pagamentos(settings_of) -> dict:
 
 def test_pag_03_desembargador_absence_goes_to_the_outbox_in_the_same_transaction(client, table, settings_of):
     """The absence of a desembargador is an event for pagamentos-svc (PAG-03), written with the change."""
-    from chalicelib.distribuicao.adapters.events import ABSENCE_REGISTERED
+    from chalicelib.distribuicao.events import ABSENCE_REGISTERED
 
     orgao = new_orgao(client)
     response = post(client, f"/orgaos/{orgao}/ausencias",

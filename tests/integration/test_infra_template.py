@@ -43,7 +43,8 @@ def test_every_output_of_the_conventions_exists(aws_stack, service):
 
 
 def test_outputs_are_exported_under_the_stage_prefix(aws_stack):
-    exports = {e["Name"]: e["Value"] for e in boto3.client("cloudformation", region_name=REGION).list_exports()["Exports"]}
+    listed = boto3.client("cloudformation", region_name=REGION).list_exports()["Exports"]
+    exports = {e["Name"]: e["Value"] for e in listed}
     for name, value in aws_stack.items():
         assert exports.get(f"tribunal-{STAGE}-{name}") == value
 
@@ -97,7 +98,8 @@ def test_queue_is_fifo_and_redrives_to_its_dlq(aws_stack, service):
     assert queue["ContentBasedDeduplication"] == "false"
     assert queue["QueueArn"] == aws_stack[f"{name}QueueArn"]
     assert dlq["QueueArn"] == aws_stack[f"{name}DlqArn"]
-    assert json.loads(queue["RedrivePolicy"]) == {"deadLetterTargetArn": aws_stack[f"{name}DlqArn"], "maxReceiveCount": 5}
+    redrive = {"deadLetterTargetArn": aws_stack[f"{name}DlqArn"], "maxReceiveCount": 5}
+    assert json.loads(queue["RedrivePolicy"]) == redrive
     assert dlq["MessageRetentionPeriod"] == str(14 * 24 * 3600)
     assert queue["SqsManagedSseEnabled"] == dlq["SqsManagedSseEnabled"] == "true"
 

@@ -11,7 +11,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from courtlib.messaging.consumer import EventConsumer
 from courtlib.messaging.contracts import CalendarDayRegistered, Envelope, new_event
 from courtlib.messaging.dlq import DeadLetters
-from courtlib.messaging.outbox import AlreadyApplied, OutboxItem, UnitOfWork
+from courtlib.messaging.outbox import AlreadyApplied, ConditionFailed, OutboxItem, UnitOfWork
 from courtlib.messaging.relay import OutboxRelay
 from courtlib.persistence import TableItem, bind
 from tests.integration.lambda_events import sqs_event, stream_event
@@ -83,7 +83,7 @@ def test_state_change_and_event_are_one_transaction(settings_of):
     uow.save(model(pk="ATOMICO", sk="x", total=2), condition=model.pk.does_not_exist())
     event = new_event(_payload(), tribunal="TRE-MT", correlation_id="c-atomic")
     uow.emit(event)
-    with pytest.raises(Exception):
+    with pytest.raises(ConditionFailed):
         uow.commit()
     outbox = bind(OutboxItem, settings)
     with pytest.raises(outbox.DoesNotExist):

@@ -216,7 +216,7 @@ def test_pag_10_lifecycle_and_a_late_event_becomes_an_adjustment(client, service
     deliver(service_app, bonus(ana, f"{ana}-r1", "apuracao", 1, 2400, "1800.00"), twice=True)
     run(client, "2034-03")
     march = memo(client, "2034-03-gratificacao_cooperacao")
-    assert [l["valor"] for l in lines_of(march, ana)] == ["1800.00"]
+    assert [ln["valor"] for ln in lines_of(march, ana)] == ["1800.00"]
     assert send(client, "post", "/memorandos/2034-03-gratificacao_cooperacao/envio").status_code == 409  # unsigned
     assert send(client, "post", "/memorandos/2034-03-gratificacao_cooperacao/assinatura").status_code == 403  # dimag
     signed = send(client, "post", "/memorandos/2034-03-gratificacao_cooperacao/assinatura", auth=PRESIDENCY)
@@ -236,16 +236,16 @@ def test_pag_10_lifecycle_and_a_late_event_becomes_an_adjustment(client, service
     run(client, "2034-04")
     run(client, "2034-04")
     april = memo(client, "2034-04-gratificacao_cooperacao")
-    adjustments = {(l["pessoa"], l["valor"], l["competencia_origem"]) for l in april["linhas"] if l["ajuste"]}
+    adjustments = {(ln["pessoa"], ln["valor"], ln["competencia_origem"]) for ln in april["linhas"] if ln["ajuste"]}
     assert {(ana, "-90.00", "2034-03"), (bia, "450.00", "2034-03")} <= adjustments
-    assert len([l for l in april["linhas"] if l["pessoa"] in (ana, bia)]) == 2
+    assert len([ln for ln in april["linhas"] if ln["pessoa"] in (ana, bia)]) == 2
     run(client, "2034-05")  # April is still a draft: the adjustment stays there, May does not repeat it
-    assert [l for l in memo(client, "2034-05-gratificacao_cooperacao")["linhas"] if l["pessoa"] in (ana, bia)] == []
+    assert [ln for ln in memo(client, "2034-05-gratificacao_cooperacao")["linhas"] if ln["pessoa"] in (ana, bia)] == []
     assert send(client, "post", "/memorandos/2034-04-gratificacao_cooperacao/assinatura",
                 auth=PRESIDENCY).status_code == 200
     run(client, "2034-05")
     may = memo(client, "2034-05-gratificacao_cooperacao")
-    assert [l for l in may["linhas"] if l["pessoa"] in (ana, bia)] == []
+    assert [ln for ln in may["linhas"] if ln["pessoa"] in (ana, bia)] == []
 
 
 def test_unknown_person_is_parked_listed_and_replayed(client, service_app):
@@ -269,7 +269,7 @@ def test_unknown_person_is_parked_listed_and_replayed(client, service_app):
     assert send(client, "post", f"/estacionados/{event_id}/reprocessar").status_code == 404
     assert all(p["id"] != event_id for p in json.loads(send(client, "get", "/estacionados").body)["itens"])
     run(client, "2035-03")
-    assert [l["valor"] for l in lines_of(memo(client, "2035-03-cumulacao_juizes"), pid)] == ["441.70"]
+    assert [ln["valor"] for ln in lines_of(memo(client, "2035-03-cumulacao_juizes"), pid)] == ["441.70"]
 
 
 SCHEDULED = {"version": "0", "id": "e-1", "detail-type": "Scheduled Event", "source": "aws.events",
@@ -315,11 +315,11 @@ def test_pag_10_a_memo_signed_during_a_run_keeps_what_was_signed(client, deps, m
     monkeypatch.setattr(deps.repository, "write_generation", original)
     assert result["memorandos"]["cumulacao_juizes"]["resultado"].startswith("conflito")
     signed = memo(client, memo_name)
-    assert signed["status"] == "assinado" and [l["valor"] for l in lines_of(signed, pid)] == ["2208.51"]
+    assert signed["status"] == "assinado" and [ln["valor"] for ln in lines_of(signed, pid)] == ["2208.51"]
     assert set(deps.repository.generations(memo_name)) == {signed["geracao"]}  # no orphan left
     run(client, "2037-04")
     april = memo(client, "2037-04-cumulacao_juizes")
-    assert [(l["valor"], l["ajuste"]) for l in lines_of(april, pid)] == [("1325.11", True)]
+    assert [(ln["valor"], ln["ajuste"]) for ln in lines_of(april, pid)] == [("1325.11", True)]
 
 
 def test_pag_05_vacation_after_six_months_of_full_substitution_over_http(client):
@@ -334,8 +334,8 @@ def test_pag_05_vacation_after_six_months_of_full_substitution_over_http(client)
     assert send(client, "post", "/ferias", {"pessoa": pid, "inicio": "2038-08-03", "fim": "2038-09-01"}
                 ).status_code == 201
     run(client, "2038-08")
-    assert [l["valor"] for l in lines_of(memo(client, "2038-08-diferenca_entrancia"), pid)] == ["3746.74"]
-    assert [l["valor"] for l in lines_of(memo(client, "2038-08-ferias"), pid)] == ["11959.09"]
+    assert [ln["valor"] for ln in lines_of(memo(client, "2038-08-diferenca_entrancia"), pid)] == ["3746.74"]
+    assert [ln["valor"] for ln in lines_of(memo(client, "2038-08-ferias"), pid)] == ["11959.09"]
 
 
 def test_bulk_import_is_all_or_nothing(client):
@@ -385,7 +385,7 @@ def test_pag_03_absences_from_distribuicao_and_the_ten_percent(client, service_a
     deliver(service_app, away(0, "2040-03-01", "2040-03-04"), away(1, "2040-03-10", "2040-03-12"),
             duty(f"des.{tag}2"), duty(f"des.{tag}x"), twice=True)
     run(client, "2040-03")
-    lines = {l["pessoa"]: l["valor"] for l in memo(client, "2040-03-cumulacao_desembargadores")["linhas"]}
+    lines = {ln["pessoa"]: ln["valor"] for ln in memo(client, "2040-03-cumulacao_desembargadores")["linhas"]}
     assert lines == {f"des.{tag}{n}": "13948.50" for n in range(1, 10)}
     duties = json.loads(send(client, "get", "/plantoes?competencia=2040-03").body)["itens"]
     assert [d["magistrado"] for d in duties] == [f"des.{tag}2"]
@@ -414,11 +414,11 @@ def test_pag_10_an_empty_draft_in_between_does_not_hold_the_adjustment(client, s
     run(client, "2041-04")
     deliver(service_app, bonus(f"{ana}-r2", "450.00", 600))
     run(client, "2041-05")
-    may = [(l["valor"], l["competencia_origem"]) for l in memo(client, "2041-05-gratificacao_cooperacao")["linhas"]
-           if l["pessoa"] == ana]
+    may = [(ln["valor"], ln["competencia_origem"]) for ln in memo(client, "2041-05-gratificacao_cooperacao")["linhas"]
+           if ln["pessoa"] == ana]
     assert may == [("450.00", "2041-03")]
     run(client, "2041-04")
-    assert [l for l in memo(client, "2041-04-gratificacao_cooperacao")["linhas"] if l["pessoa"] == ana] == []
+    assert [ln for ln in memo(client, "2041-04-gratificacao_cooperacao")["linhas"] if ln["pessoa"] == ana] == []
 
 
 # --- PAG-11: the payroll CSV (pt-BR spreadsheet, no formula injection) and the memo's number -----------------
@@ -448,7 +448,8 @@ def test_pag_11_names_arriving_with_the_gratificacao_event_never_start_a_csv_cel
         people.append(pid)
     deliver(service_app, *[CooperationBonusAssessed(
         apuracao_id=f"{pid}-a", servidor=pid, nome=name, competencia=month, natureza="apuracao", revisao=1,
-        minutos=630, valor_hora=Decimal("45.00"), valor=Decimal("472.50")) for pid, name in zip(people, INJECTIONS)])
+        minutos=630, valor_hora=Decimal("45.00"), valor=Decimal("472.50"))
+        for pid, name in zip(people, INJECTIONS, strict=True)])
     run(client, month)
     response = send(client, "get", f"/memorandos/{month}-gratificacao_cooperacao/csv")
     assert response.status_code == 200
@@ -513,6 +514,6 @@ def test_pag_11_a_signature_that_lost_the_race_for_a_number_takes_the_next_one(c
     signed = deps.service.sign(first, "presidente")
     assert len(reads) == 2 and reads[1] == reads[0] + 1  # it lost once and read again
     other = repository.memo_headers_of_month("2037-01")["diarias"]
-    assert (int(other.numero), int(signed.header.numero)) == (reads[0] + 1, reads[0] + 2)
+    assert (other.number, signed.header.number) == (reads[0] + 1, reads[0] + 2)
     assert [memo(client, i)["numero"].split("/")[0] for i in (second, first)] == [
         f"Memorando nº {reads[0] + 1}", f"Memorando nº {reads[0] + 2}"]

@@ -15,14 +15,10 @@ from datetime import date
 import pytest
 
 from courtlib.http.testing import bearer
-from tests.integration.test_plantao_http import (  # noqa: F401 - ses and world are fixtures
-    ADMIN,
-    MANAGER,
-    PRESIDENCY,
-    World,
-    ses,
-    world,
-)
+from tests.integration import test_plantao_http as plantao_http
+from tests.integration.test_plantao_http import ADMIN, MANAGER, PRESIDENCY, World
+
+ses, world = plantao_http.ses, plantao_http.world  # the fixtures, shared with test_plantao_http
 
 D = date(2027, 2, 13)
 FIXED_CORRELATION = {"X-Correlation-Id": "sonda-embargo"}

@@ -39,7 +39,8 @@ MEMBERS = [("des.presidente", "Des. Presidente Carlos Almeida", 1, True), ("des.
 
 REFERENCE = {
     "regioes": [{"id": "R1", "nome": "1ª Região (Capital)", "ordem": 1}, {"id": "R2", "nome": "2ª Região", "ordem": 2}],
-    "comarcas": [{"id": "CBA", "nome": "Cuiabá", "municipio": CUIABA, "regiao": "R1", "ordem": 1, "entrancia": "especial"},
+    "comarcas": [{"id": "CBA", "nome": "Cuiabá", "municipio": CUIABA, "regiao": "R1", "ordem": 1,
+                  "entrancia": "especial"},
                  {"id": "VGR", "nome": "Várzea Grande", "municipio": VARZEA, "regiao": "R2", "ordem": 1,
                   "entrancia": "final"},
                  {"id": "CHA", "nome": "Chapada dos Guimarães", "municipio": CHAPADA, "regiao": "R2", "ordem": 2,

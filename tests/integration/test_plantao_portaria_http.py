@@ -11,7 +11,9 @@ import boto3
 from pypdf import PdfReader
 
 from courtlib.http.testing import bearer
-from tests.integration.test_plantao_http import ses, world  # noqa: F401 - the fixtures
+from tests.integration import test_plantao_http as plantao_http
+
+ses, world = plantao_http.ses, plantao_http.world  # the fixtures, shared with test_plantao_http
 
 SERVANT = bearer("servidor.ana", "servidor")
 

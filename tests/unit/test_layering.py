@@ -59,14 +59,3 @@ def test_app_py_is_only_a_composition_root(service):
     functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     assert not functions, "handlers belong in chalicelib/<service>/api.py or consumers.py"
     assert len(source.splitlines()) <= 30
-
-
-@pytest.mark.parametrize("service", SERVICES)
-def test_service_requirements_carry_the_shared_library_dependencies(service):
-    """courtlib is vendored without its dependencies, so each service must list them itself."""
-    import tomllib
-
-    shared = tomllib.loads((ROOT / "shared" / "pyproject.toml").read_text())["project"]["dependencies"]
-    lines = {line.strip() for line in (ROOT / f"{service}-svc" / "requirements.txt").read_text().splitlines()}
-    missing = [dep for dep in shared if dep not in lines]
-    assert not missing, f"{service}-svc/requirements.txt lacks {missing}"

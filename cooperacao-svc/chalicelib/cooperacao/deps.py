@@ -1,4 +1,4 @@
-"""What cooperacao-svc's handlers reach through ``ctx.deps``: the store, the clock and the use cases.
+"""What cooperacao-svc's handlers reach through ``ctx.deps``: the use cases and the queries, built on the store.
 
 ``clock`` is a plain attribute so a test can travel in time; use cases are built per call from it.
 """
@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from chalicelib.cooperacao.adapters.judicial import JudicialStore
 from chalicelib.cooperacao.adapters.store import Store
 from chalicelib.cooperacao.judicial import JudicialService
+from chalicelib.cooperacao.queries import CooperacaoQueries
 from chalicelib.cooperacao.service import CooperacaoService
 
 from courtlib import clock
@@ -40,8 +42,12 @@ class CooperacaoDeps(ServiceDeps):
 
     @property
     def service(self) -> CooperacaoService:
-        return CooperacaoService(self.store, self.settings, self.config, self.clock, self.working_day)
+        return CooperacaoService(self.store, self.config, self.clock, self.working_day)
+
+    @property
+    def queries(self) -> CooperacaoQueries:
+        return CooperacaoQueries(self.store, self.config)
 
     @property
     def judicial(self) -> JudicialService:
-        return JudicialService(self.store, self.settings, self.clock)
+        return JudicialService(JudicialStore(self.store), self.clock)

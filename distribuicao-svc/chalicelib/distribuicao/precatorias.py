@@ -1,30 +1,56 @@
 """Use cases of cartas precatórias (DIST-10): zones, elections, and the distribution of a partner's carta.
 
 A carta reads the municipality's head (one GetItem), the election days (one Query), lets the pure domain
-decide (``domain/precatorias.py``) and writes carta, record and head in one transaction, retried on a
+decide (``domain/precatorias.py``) and writes carta, record and head in one unit of work, retried on a
 concurrent draw like the órgãos' distributions. The same (partner, id_origem) is answered from its row.
+Depends only on the ports (``ports.py``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import ClassVar, TypeVar
 
-from chalicelib.distribuicao.adapters.precatorias import (
-    CartaExists,
-    PrecatoriaRepository,
-    StoredCarta,
-    StoredZones,
+from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_cnj
+from chalicelib.distribuicao.domain.draw import CaseData
+from chalicelib.distribuicao.domain.precatorias import (
+    RULE,
+    Election,
+    MatterKind,
+    Zone,
+    distribute_precatoria,
     zone_id,
 )
-from chalicelib.distribuicao.adapters.seeds import SeedStore
-from chalicelib.distribuicao.domain.draw import CaseData
-from chalicelib.distribuicao.domain.precatorias import Election, MatterKind, Zone, distribute_precatoria
-from chalicelib.distribuicao.service import Conflict, DistribuicaoService, NotFound
+from chalicelib.distribuicao.ports import (
+    CartaExists,
+    Clock,
+    PageKey,
+    PrecatoriaRepository,
+    SeedStore,
+    StoredCarta,
+    StoredZones,
+)
+from chalicelib.distribuicao.service import MAX_ATTEMPTS, TZ, cnj_refusal
 
 from courtlib.config import DistribuicaoConfig
+from courtlib.errors import Conflict, Invalid, NotFound, Refusal
+from courtlib.retry import retry_on_conflict
+
+MUNICIPIO = r"^[0-9]{7}$"  # código IBGE
+ID_ORIGEM = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+BUSY_DETAIL = ("Muitas cartas simultâneas neste município: o município recebeu outras alterações ao mesmo tempo "
+               "({attempts} tentativas). Tente de novo.")
+
+T = TypeVar("T")
+
+
+class IncompleteCarta(Refusal):
+    """A carta that lacks what its matter requires (DIST-10): 400, the request itself is incomplete."""
+
+    status: ClassVar[int] = 400
 
 
 @dataclass(frozen=True)
@@ -50,15 +76,29 @@ class CartaOutcome:
 
 
 class PrecatoriaService:
-    def __init__(self, repository: PrecatoriaRepository, seeds: SeedStore, *, clock: Callable[[], datetime],
-                 config: DistribuicaoConfig, retrying: DistribuicaoService) -> None:
+    """Zones, elections and the cartas of partner courts (DIST-10)."""
+
+    def __init__(self, repository: PrecatoriaRepository, seeds: SeedStore, *, clock: Clock,
+                 config: DistribuicaoConfig, max_attempts: int = MAX_ATTEMPTS,
+                 sleep: Callable[[float], None] | None = None) -> None:
         self.repository = repository
         self.seeds = seeds
         self.clock = clock
         self.config = config
-        self._base = retrying  # its retry loop and time zone
+        self.max_attempts = max_attempts
+        self.sleep = sleep
+
+    def parse_number(self, text: str, field: str) -> CnjNumber:
+        """Any tribunal's CNJ number (cartas come from other courts), of a year already begun (DIST-01)."""
+        try:
+            return parse_cnj(text, latest_year=self.clock().year)
+        except CnjError as error:
+            raise cnj_refusal(error, field) from None
+
+    # zones and elections ---------------------------------------------------------------------------
 
     def put_zones(self, municipality: str, zones: Sequence[ZoneSpec]) -> tuple[StoredZones, bool]:
+        _check_municipality(municipality)
         domain = [Zone(zone_id(z.number), z.number, frozenset({municipality}), z.installed_on) for z in zones]
 
         def attempt() -> tuple[StoredZones, bool]:
@@ -68,28 +108,37 @@ class PrecatoriaService:
             assert stored is not None
             return stored, existing is None
 
-        return self._base._retrying(attempt)
+        return self._retrying(attempt)
 
     def zones(self, municipality: str) -> StoredZones:
+        _check_municipality(municipality)
         stored = self.repository.load_zones(municipality)
         if stored is None:
             raise NotFound(f"Nenhuma zona eleitoral cadastrada no município {municipality}.", field="municipio")
         return stored
 
-    def put_election(self, day: date, zone_numbers: Sequence[int]) -> Election:
+    def put_election(self, day_text: str, zone_numbers: Sequence[int]) -> Election:
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            raise Invalid("data inválida (AAAA-MM-DD)", field="data") from None
         election = Election(day, frozenset(zone_id(n) for n in zone_numbers))
         self.repository.save_election(election)
         return election
 
+    # cartas ----------------------------------------------------------------------------------------
+
     def receive(self, command: CartaCommand) -> CartaOutcome:
         """Distributes a carta once per (partner, id_origem); a retry gets the first answer, without a draw."""
+        if command.kind is MatterKind.CADASTRO_ELEITORAL and command.voter_zone is None:
+            raise IncompleteCarta(RULE, "Matéria do cadastro eleitoral: informe zona_eleitor.", field="zona_eleitor")
         existing = self.repository.get_carta(command.partner, command.origin_id)
         if existing is not None:
             return self._replay(existing, command)
 
         def attempt() -> CartaOutcome:
             stored = self.zones(command.municipality)
-            now = self._base.now()
+            now = self.clock().astimezone(TZ)
             voter = None if command.voter_zone is None else zone_id(command.voter_zone)
             decision = distribute_precatoria(
                 stored.state, command.case, seed=self.seeds.seed_for(now.date()), now=now,
@@ -105,7 +154,7 @@ class PrecatoriaService:
                 return self._replay(row, command)
             return CartaOutcome(carta, True)
 
-        return self._base._retrying(attempt)
+        return self._retrying(attempt)
 
     @staticmethod
     def _replay(row: StoredCarta, command: CartaCommand) -> CartaOutcome:
@@ -115,17 +164,26 @@ class PrecatoriaService:
         return CartaOutcome(row, False)
 
     def carta(self, partner: str, origin_id: str) -> StoredCarta:
-        row = self.repository.get_carta(partner, origin_id)
+        """A partner's own carta; another partner's id answers 404, so existence does not leak."""
+        row = self.repository.get_carta(partner, origin_id) if re.match(ID_ORIGEM, origin_id) else None
         if row is None:
-            raise NotFound(f"Carta precatória {origin_id} não encontrada.", field="id")
+            raise NotFound("Carta precatória não encontrada.", field="id")
         return row
 
-    def cartas(self, partner: str, limit: int, start: dict[str, Any] | None
-               ) -> tuple[list[StoredCarta], dict[str, Any] | None]:
+    def cartas(self, partner: str, limit: int, start: PageKey) -> tuple[list[StoredCarta], PageKey]:
         return self.repository.list_cartas(partner, limit, start)
 
-    def public(self, digits: str) -> list[StoredCarta]:
-        rows = self.repository.cartas_by_number(digits)
+    def public(self, number: CnjNumber) -> list[StoredCarta]:
+        rows = self.repository.cartas_by_number(number.digits)
         if not rows:
             raise NotFound("Carta precatória não recebida por este Tribunal.", field="numero")
         return rows
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        return retry_on_conflict(attempts=self.max_attempts, sleep=self.sleep,
+                                 busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))(attempt)()
+
+
+def _check_municipality(municipality: str) -> None:
+    if not re.match(MUNICIPIO, municipality):
+        raise Invalid("município deve ser o código IBGE (7 dígitos)", field="municipio")

@@ -2,7 +2,7 @@
 
 Each returns a small JSON-ready summary. They read by Query only (órgãos through gsi1 ``ORGAOS``, cases
 through gsi1 ``ORGAO#<id>#PROCESSOS``, logs by partition) and write through the same repository path as
-the HTTP use cases (``commit_decision`` in one transaction, retried on :class:`HeadMoved`).
+the HTTP use cases (``commit_decision`` in one unit of work, retried on a concurrent write).
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from chalicelib.distribuicao.adapters.edital import EditalStore, render_edital_json, render_edital_pdf
+from chalicelib.distribuicao.adapters.edital import render_edital_json, render_edital_pdf
 from chalicelib.distribuicao.domain.draw import PlannedAction, execute, plan_absences
 from chalicelib.distribuicao.domain.errors import DistribuicaoError
 from chalicelib.distribuicao.domain.log import EditalRow, edital_period, edital_rows
-from chalicelib.distribuicao.service import TZ, Busy, DistribuicaoService
+from chalicelib.distribuicao.ports import EditalStore
+from chalicelib.distribuicao.service import TZ, DistribuicaoService
 
+from courtlib.errors import Busy
 from courtlib.observability import logger
 
 
@@ -97,7 +99,9 @@ def publish_edital(service: DistribuicaoService, store: EditalStore) -> dict[str
         details = {r.seq: d for r, d in pairs if d is not None}
         rows.extend(edital_rows([r for r, _ in pairs], details, start, end))
     generated_at = datetime.combine(end + timedelta(days=1), time(0, 0), tzinfo=TZ)
-    kwargs = {"tribunal": service.settings.tribunal, "start": start, "end": end, "generated_at": generated_at}
-    stored = store.put(start, end, render_edital_json(rows, **kwargs), render_edital_pdf(rows, **kwargs))
+    tribunal = service.settings.tribunal
+    stored = store.put(start, end,
+                       render_edital_json(rows, tribunal=tribunal, start=start, end=end, generated_at=generated_at),
+                       render_edital_pdf(rows, tribunal=tribunal, start=start, end=end, generated_at=generated_at))
     return {"inicio": start.isoformat(), "fim": end.isoformat(),
             "total": sum(1 for r in rows if r.case_number), **stored}

@@ -1,32 +1,26 @@
-"""Use cases of distribuicao-svc: read the órgão, let the pure domain decide, write it in one transaction.
+"""Use cases of distribuicao-svc: read the órgão, let the pure domain decide, write it in one unit of work.
 
-A distribution costs one consistent Query (the órgão partition) and one TransactWriteItems, plus a
-seed read the first time a container sees a day. When another draw (or an edit of the órgão) commits
-in between, the transaction is refused as a whole and the use case reads again and decides again,
-up to ``max_attempts`` times with jittered exponential back-off; then :class:`Busy` (nothing written).
+A distribution costs one consistent read of the órgão (one Query on DynamoDB) and one atomic write (one
+TransactWriteItems), plus a seed read the first time a container sees a day. When another draw (or an edit of
+the órgão) commits in between, the write is refused as a whole (:class:`~courtlib.errors.WriteConflict`) and
+the use case reads again and decides again, up to ``max_attempts`` times with jittered exponential back-off
+(:func:`courtlib.retry.retry_on_conflict`); then
+:class:`~courtlib.errors.Busy` (nothing written).
+
+It depends only on the ports (``ports.py``); refusals are ``courtlib.errors`` types (the domain's own
+subclass them), answered as problem+json by the HTTP dispatcher.
 """
 
 from __future__ import annotations
 
-import random
-import time
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from chalicelib.distribuicao.adapters.dynamodb import (
-    CaseAlreadyDistributed,
-    DistribuicaoRepository,
-    HeadMoved,
-    StoredCase,
-    StoredOrgao,
-    with_absence,
-)
-from chalicelib.distribuicao.adapters.events import desembargador_absence_event
-from chalicelib.distribuicao.adapters.seeds import PublishedSeed, SeedStore
-from chalicelib.distribuicao.domain.cnj import CnjNumber
+from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import (
     CaseData,
     Decision,
@@ -41,44 +35,42 @@ from chalicelib.distribuicao.domain.draw import (
 from chalicelib.distribuicao.domain.errors import StateError
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role
 from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord, public_export
+from chalicelib.distribuicao.events import desembargador_absence_event
+from chalicelib.distribuicao.ports import (
+    CaseAlreadyDistributed,
+    Clock,
+    OrgaoRepository,
+    PageKey,
+    PublishedSeed,
+    SeedStore,
+    StoredCase,
+    StoredOrgao,
+)
+from chalicelib.distribuicao.queries import OrgaoSituation, orgao_situation
 
 from courtlib.config import DistribuicaoConfig
+from courtlib.errors import Conflict, CourtError, Invalid, NotFound, Refusal
+from courtlib.retry import retry_on_conflict
 from courtlib.settings import ServiceSettings
 
 TZ = ZoneInfo("America/Sao_Paulo")
 MAX_ATTEMPTS = 10  # the first try and 9 retries: eight clients in one órgão rarely exhaust them
-BACKOFF_BASE_SECONDS = 0.01
-BACKOFF_CAP_SECONDS = 1.0
+FOREIGN_CASE = "PROCESSO_DE_OUTRO_TRIBUNAL"
+ORGAO_ID = r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$"
+BUSY_DETAIL = ("Muitas distribuições simultâneas neste órgão: o órgão recebeu outras alterações ao mesmo tempo "
+               "({attempts} tentativas). Tente de novo.")
 
 T = TypeVar("T")
 
 
-# --- errors the HTTP layer turns into problems ------------------------------------------------
-
-
-class NotFound(LookupError):
-    def __init__(self, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.field = field
-
-
-class Invalid(ValueError):
-    """A request that names something the órgão does not have (class, judge, seat)."""
-
-    def __init__(self, detail: str, field: str | None = None, code: str = "VALIDACAO") -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.field = field
-        self.code = code
-
-
-class Conflict(RuntimeError):
-    """The request was decided on a state that another request changed (nothing was written)."""
-
-
-class Busy(RuntimeError):
-    """Too many concurrent writes on the same órgão: nothing was written; the client may retry."""
+def cnj_refusal(error: CnjError, field: str) -> Refusal:
+    """DIST-01: a refused number names the part at fault under the input ``field``; another court's valid number
+    is never called invalid."""
+    if isinstance(error, ForeignCnjError):
+        return Refusal(FOREIGN_CASE, f"{error.number}: {error.detail}. Este tribunal distribui só os seus processos.",
+                       field=field)
+    return Refusal("DIST-01", f"Número de processo inválido: {error.detail}", field=f"{field}.{error.part.value}",
+                   parte=error.part.value)
 
 
 # --- commands and results -------------------------------------------------------------------
@@ -131,13 +123,42 @@ class OrgaoSpec:
     desembargadores: frozenset[str]
 
 
+class OrgaoSource(Protocol):
+    """An órgão as received, turned into its spec only when checked (building it may be refused)."""
+
+    def spec(self, orgao_id: str) -> OrgaoSpec: ...
+
+
+class OrgaoDraft(OrgaoSource, Protocol):
+    """One órgão of a bulk import: its id and its data."""
+
+    @property
+    def id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Imported:
+    id: str
+    created: bool
+    version: int
+
+    def as_member(self) -> dict[str, Any]:
+        """As listed in a refused import's ``importados`` (what was written before the refusal)."""
+        return {"id": self.id, "criado": self.created, "versao": self.version}
+
+
 # --- the service ------------------------------------------------------------------------------
 
 
 class DistribuicaoService:
-    def __init__(self, repository: DistribuicaoRepository, seeds: SeedStore, *, clock: Callable[[], datetime],
+    """The órgãos' use cases: reference data, absences, distribution, numbering and the public proofs.
+
+    ``sleep`` is the retry's pause (tests pass a no-op); ``max_attempts`` bounds the reads-and-decides of one call.
+    """
+
+    def __init__(self, repository: OrgaoRepository, seeds: SeedStore, *, clock: Clock,
                  config: DistribuicaoConfig, settings: ServiceSettings, max_attempts: int = MAX_ATTEMPTS,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
         self.repository = repository
         self.seeds = seeds
         self.clock = clock
@@ -152,6 +173,18 @@ class DistribuicaoService:
     def today(self) -> date:
         return self.now().date()
 
+    def parse_number(self, text: str, field: str, *, lookup: bool = False) -> CnjNumber:
+        """This tribunal's number in ``text`` (DIST-01, refused naming ``field``); on a lookup another court's
+        valid number is a 404, never distributed here."""
+        try:
+            return parse_for_tribunal(text, self.config, latest_year=self.today().year)
+        except ForeignCnjError as error:
+            if lookup:
+                raise NotFound(f"O processo {error.number} não foi distribuído neste tribunal.", field=field) from None
+            raise cnj_refusal(error, field) from None
+        except CnjError as error:
+            raise cnj_refusal(error, field) from None
+
     # reference data ------------------------------------------------------------------------------
 
     def get_orgao(self, orgao_id: str) -> StoredOrgao:
@@ -160,10 +193,14 @@ class DistribuicaoService:
             raise NotFound(f"Órgão julgador {orgao_id} não cadastrado.", field="orgao")
         return stored
 
-    def orgaos(self, limit: int, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
+    def situation(self, stored: StoredOrgao) -> OrgaoSituation:
+        """The órgão as of today: who receives in each seat, counts, members and the DIST-02 audit."""
+        return orgao_situation(stored, self.today(), self.config)
+
+    def orgaos(self, limit: int, start: PageKey) -> tuple[list[dict[str, Any]], PageKey]:
         return self.repository.orgaos_page(limit, start)
 
-    def members(self, orgao_id: str, limit: int, start: dict[str, Any] | None) -> tuple[list[tuple[Judge, bool]], Any]:
+    def members(self, orgao_id: str, limit: int, start: PageKey) -> tuple[list[tuple[Judge, bool]], PageKey]:
         """One page of the órgão's judges (404 when the órgão is not registered)."""
         if not self.repository.orgao_exists(orgao_id):
             raise NotFound(f"Órgão julgador {orgao_id} não cadastrado.", field="orgao")
@@ -173,6 +210,35 @@ class DistribuicaoService:
     def check_orgao(spec: OrgaoSpec) -> None:
         """Refuses reference data that cannot be stored (before anything is written)."""
         _check_mandates(spec.orgao)
+
+    def import_orgaos(self, drafts: Sequence[OrgaoDraft]) -> list[Imported]:
+        """Replaces several órgãos, each as :meth:`put_orgao`; every one is checked before the first is written.
+        A refusal names ``orgaos.<index>`` and, once writing began, lists what was written (``importados``)."""
+        ids = [draft.id for draft in drafts]
+        if len(set(ids)) != len(ids):
+            raise Invalid("órgão repetido na importação", field="orgaos")
+        specs: list[OrgaoSpec] = []
+        for index, draft in enumerate(drafts):
+            try:
+                specs.append(draft.spec(draft.id))
+                self.check_orgao(specs[-1])
+            except CourtError as error:
+                raise _at_index(error, index) from None
+        done: list[Imported] = []
+        for index, spec in enumerate(specs):
+            try:
+                stored, created = self.put_orgao(spec)
+            except CourtError as error:
+                error.extra.setdefault("importados", [d.as_member() for d in done])
+                raise _at_index(error, index) from None
+            done.append(Imported(spec.orgao.id, created, stored.version))
+        return done
+
+    def register_orgao(self, orgao_id: str, source: OrgaoSource) -> tuple[StoredOrgao, bool]:
+        """Creates or replaces the órgão ``orgao_id`` from what was received (see :meth:`put_orgao`)."""
+        if not re.match(ORGAO_ID, orgao_id):
+            raise Invalid("identificador de órgão inválido", field="orgao")
+        return self.put_orgao(source.spec(orgao_id))
 
     def put_orgao(self, spec: OrgaoSpec) -> tuple[StoredOrgao, bool]:
         """Creates or replaces an órgão's reference data; answers the stored órgão and whether it is new."""
@@ -195,7 +261,7 @@ class DistribuicaoService:
             stored = self.get_orgao(orgao_id)
             if not stored.state.orgao.has_judge(judge_id):
                 raise NotFound(f"Juiz {judge_id} não compõe o órgão {orgao_id}.", field="juiz")
-            judge = with_absence(stored.state.orgao.judge(judge_id), absence)
+            judge = stored.state.orgao.judge(judge_id).with_absence(absence)
             events = []
             if judge_id in stored.desembargadores:
                 events.append(desembargador_absence_event(orgao_id=orgao_id, judge=judge, absence=absence,
@@ -226,8 +292,8 @@ class DistribuicaoService:
         """DIST-09: a draw made by hand (two witnesses, ata) recorded and counted like any other."""
         base = command.distribution
         if base.related is not None:
-            raise Invalid("processo com prevenção não é sorteado: registre-o como distribuição por prevenção",
-                          field="processo_relacionado", code="DIST-09")
+            raise Refusal("DIST-09", "processo com prevenção não é sorteado: registre-o como distribuição por "
+                          "prevenção", field="processo_relacionado")
 
         def attempt() -> Outcome:
             stored = self._stored_for(base)
@@ -247,7 +313,7 @@ class DistribuicaoService:
         """DIST-04: new draw without the relator; both seats compensated; the impeded judge's acts void.
 
         The request is about the relator it found: if another redistribution moves the case meanwhile, it is
-        refused (:class:`Conflict`) instead of being applied to the new relator."""
+        refused (:class:`~courtlib.errors.Conflict`) instead of being applied to the new relator."""
         first = self.case(number)
         reads = iter([first])
 
@@ -292,8 +358,8 @@ class DistribuicaoService:
             return ref
         row = self.repository.get_case(ref.number)
         if row is None or row.relator is None:
-            raise Invalid(f"o processo relacionado {ref.number} não foi distribuído por este sistema: informe o "
-                          "relator e a cadeira dele", field="processo_relacionado.numero", code="DIST-03")
+            raise Refusal("DIST-03", f"o processo relacionado {ref.number} não foi distribuído por este sistema: "
+                          "informe o relator e a cadeira dele", field="processo_relacionado.numero")
         pending = row.pending if ref.pending is None else ref.pending
         return RelatedRef(ref.number, ref.kind, ref.acordao_writer, row.relator, row.seat, pending)
 
@@ -308,8 +374,11 @@ class DistribuicaoService:
     # numbering (DIST-01) ----------------------------------------------------------------------------
 
     def next_number(self, origin: int, year: int | None = None) -> CnjNumber:
-        return self.repository.next_number(origin, year or self.today().year, segment=self.config.cnj_segmento,
-                                           tribunal=self.config.cnj_tribunal)
+        try:
+            return self.repository.next_number(origin, year or self.today().year, segment=self.config.cnj_segmento,
+                                               tribunal=self.config.cnj_tribunal)
+        except CnjError as error:  # the origin ran out of numbers this year
+            raise cnj_refusal(error, "numero_processo") from None
 
     # reading -------------------------------------------------------------------------------------
 
@@ -354,27 +423,24 @@ class DistribuicaoService:
         start = start or today - timedelta(days=30)
         return self.seeds.published(start, end or tomorrow), today
 
-    # retry loop ----------------------------------------------------------------------------------
+    # retry ----------------------------------------------------------------------------------------
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
-        """Runs ``attempt`` until it does not meet a concurrent write; the pause after a conflict is random
-        (full jitter) and grows with the attempt and with how long the failed attempt took, so that
-        contenders spread out in proportion to the store's latency."""
-        for number in range(self.max_attempts):
-            started = time.monotonic()
-            try:
-                return attempt()
-            except HeadMoved:
-                if number + 1 < self.max_attempts:
-                    scale = max(BACKOFF_BASE_SECONDS, time.monotonic() - started)
-                    self.sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, scale * 2 ** (number + 1))))
-        raise Busy(f"o órgão recebeu outras alterações ao mesmo tempo ({self.max_attempts} tentativas)")
+        """Runs ``attempt`` again (fresh reads) while it meets a concurrent write, then :class:`Busy`."""
+        return retry_on_conflict(attempts=self.max_attempts, sleep=self.sleep,
+                                 busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))(attempt)()
 
 
 def _check_judges(stored: StoredOrgao, judges: Mapping[str, str] | Sequence[str]) -> None:
     unknown = sorted(j for j in judges if not stored.state.orgao.has_judge(j))
     if unknown:
         raise Invalid(f"juiz(es) que não compõem o órgão {stored.id}: {', '.join(unknown)}", field="excluidos")
+
+
+def _at_index(error: CourtError, index: int) -> CourtError:
+    """``error`` naming the ``index``-th órgão of an import (``orgaos.<index>[.<field>]``)."""
+    error.field = f"orgaos.{index}" + (f".{error.field}" if error.field else "")
+    return error
 
 
 def _check_mandates(orgao: Orgao) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from chalice import Blueprint
 from chalicelib.pagamentos import schedules
-from chalicelib.pagamentos.adapters.absences import AbsenceRepository
 
 from courtlib.calendar_api import calendar_event_handlers
 from courtlib.messaging.contracts import (
@@ -32,17 +31,11 @@ MONTHLY_RUN_CRON = "cron(0 9 * * ? *)"
 
 
 def blueprint(deps: Any) -> Blueprint:
-    absences = AbsenceRepository(deps.settings)
-
-    def absence_registered(payload: MagistrateAbsenceRegistered, envelope: Envelope, uow: UnitOfWork) -> None:
-        uow.save(absences.item_for(payload, envelope))
-        deps.service.apply_event(payload, envelope, uow)  # marks the months for PAG-10 adjustments
-
     def apply(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         deps.service.apply_event(payload, envelope, uow)
 
     handlers = {**calendar_event_handlers(deps.calendar),
-                event_type_of(MagistrateAbsenceRegistered): absence_registered,
+                event_type_of(MagistrateAbsenceRegistered): apply,  # stored, and its months re-checked (PAG-10)
                 event_type_of(CompensationUsed): apply,
                 event_type_of(DutyServed): apply,
                 event_type_of(CooperationBonusAssessed): apply}

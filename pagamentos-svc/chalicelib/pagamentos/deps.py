@@ -1,6 +1,7 @@
-"""What pagamentos-svc's handlers reach through ``ctx.deps``: repository, documents, clock and the use cases.
+"""What pagamentos-svc's handlers reach through ``ctx.deps``: the use cases (``service``) and the reads
+(``queries``), built per call from the adapters (repository, documents, calendar) and the clock.
 
-``clock`` is a plain attribute so a test can travel in time; the service is built per call from the deps.
+``clock`` is a plain attribute so a test can travel in time.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from chalicelib.pagamentos.adapters.documents import MemoDocumentStore
+from chalicelib.pagamentos.adapters.documents import MemoDocumentStore, render_memo_pdf
 from chalicelib.pagamentos.adapters.dynamodb import PagamentosRepository
+from chalicelib.pagamentos.queries import PagamentosQueries
 from chalicelib.pagamentos.service import PagamentosService
 
 from courtlib import clock
@@ -39,5 +41,9 @@ class PagamentosDeps(ServiceDeps):
 
     @property
     def service(self) -> PagamentosService:
-        return PagamentosService(self.repository, self.documents, self.calendar, self.config, self.settings,
-                                 clock=self.clock)
+        return PagamentosService(self.repository, self.documents, self.calendar, self.config, clock=self.clock,
+                                 render_pdf=render_memo_pdf)
+
+    @property
+    def queries(self) -> PagamentosQueries:
+        return PagamentosQueries(self.repository, self.config, render_memo_pdf, clock=self.clock)

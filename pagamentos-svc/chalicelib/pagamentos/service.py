@@ -1,58 +1,47 @@
 """Use cases of pagamentos-svc: reference data, the events of the other services, the monthly run, memos.
 
-Every read is a Query or a GetItem (never a Scan). Refusals raise :class:`Refused` before anything is
-written; a use case writes in one transaction (designations, replayed events) or, for a memo's lines,
-in a new generation that becomes current only when its header flips (conditional on the version read).
+They depend only on the ports (:mod:`chalicelib.pagamentos.ports`) and the domain. Refusals raise
+:mod:`courtlib.errors` types before anything is written; a use case writes in one unit of work (designations,
+replayed events, a signature) or, for a memo's lines, in a new generation that becomes current only when its
+header flips (conditional on the version read). Reads that only query are in :mod:`.queries`.
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from chalicelib.pagamentos.adapters import codec
-from chalicelib.pagamentos.adapters.documents import MemoDocumentStore, render_memo_pdf
-from chalicelib.pagamentos.adapters.dynamodb import FULL_SUBSTITUTIONS, MemoItem, PagamentosRepository, StoredMemo
-from chalicelib.pagamentos.domain.memos import (
-    CLOSED,
-    DRAFT,
-    SENT,
-    SIGNED,
-    adjustments,
-    content_hash,
-    memo_id,
-    memo_number_label,
-    paid_by_key,
-    render_csv,
-    require_transition,
-    split_memo_id,
-    total,
+from chalicelib.pagamentos import codec
+from chalicelib.pagamentos.domain.designations import (
+    check_batch_overlaps,
+    check_designation,
+    check_overlap,
+    in_batch,
+    require_magistrate,
 )
+from chalicelib.pagamentos.domain.memos import MemoHeader, StoredMemo, memo_id, new_draft, require_transition, total
 from chalicelib.pagamentos.domain.model import (
-    Absence,
     CompensationDays,
     CooperationBonus,
     Designation,
-    DomainError,
     Line,
     Month,
-    MonthData,
     Person,
     RenouncedVacation,
     Session,
     Vacation,
 )
-from chalicelib.pagamentos.domain.rules import CATEGORIES, TITLES, Rules
-from pynamodb.exceptions import PutError, UpdateError
+from chalicelib.pagamentos.domain.rules import CATEGORIES, Rules
+from chalicelib.pagamentos.domain.run import decide_memo, plan_run
+from chalicelib.pagamentos.ports import Calendar, DocumentStore, PdfRenderer, Repository, UnitOfWork
+from chalicelib.pagamentos.queries import find_memo, memo_csv, memo_document, memo_pdf
 
 from courtlib.config import TribunalConfig
-from courtlib.csvexport import BR, CsvFormat
+from courtlib.errors import Conflict, CourtError, Invalid, NotFound, Refusal, WriteConflict
 from courtlib.messaging.contracts import (
     CompensationUsed,
     CooperationBonusAssessed,
@@ -62,18 +51,10 @@ from courtlib.messaging.contracts import (
     Payload,
     parse_event,
 )
-from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
-from courtlib.settings import ServiceSettings
+from courtlib.retry import retry_on_conflict
 
 MAX_NUMBER_ATTEMPTS = 8  # PAG-11: concurrent signatures racing for the next memo number
-MAX_DESIGNATION_MONTHS = 24  # a longer designation is registered as successive ones (keeps one transaction)
-FRACTIONS = {"1/3", "1/6"}
-
-
-class Refused(Exception):
-    def __init__(self, status: int, code: str, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.code, self.detail, self.field = status, code, detail, field
+MAX_VACATION_MONTHS = 3
 
 
 @dataclass(frozen=True)
@@ -84,204 +65,188 @@ class Park:
     reason: str
 
 
+@dataclass
+class EventWrites:
+    """What an event writes: facts of months (kind, key, JSON) and the months to re-check (PAG-10)."""
+
+    facts: list[tuple[Month, str, str, dict[str, Any]]] = field(default_factory=list)
+    pending: list[Month] = field(default_factory=list)
+    absence: MagistrateAbsenceRegistered | None = None
+
+
 class PagamentosService:
-    def __init__(self, repository: PagamentosRepository, documents: MemoDocumentStore, calendar: Any,
-                 config: TribunalConfig, settings: ServiceSettings, clock: Callable[[], datetime]) -> None:
+    def __init__(self, repository: Repository, documents: DocumentStore, calendar: Calendar,
+                 config: TribunalConfig, clock: Callable[[], datetime], render_pdf: PdfRenderer) -> None:
         self.repository = repository
         self.documents = documents
         self.calendar = calendar
         self.config = config
-        self.settings = settings
         self.clock = clock
+        self.render_pdf = render_pdf
 
     # -- reference data ------------------------------------------------------------------------
 
-    def register_people(self, people: list[Person]) -> int:
-        self.repository.batch_save(self.repository.person_item(p) for p in people)
+    def register_people(self, people: Sequence[Person]) -> int:
+        self.repository.save_people(people)
         return len(people)
 
+    def register_person(self, person: Person) -> dict[str, Any]:
+        self.repository.save_people([person])
+        return codec.person_to(person)
+
     def _magistrate(self, person_id: str, field: str = "pessoa") -> Person:
-        person = self.repository.get_person(person_id)
-        if person is None:
-            raise Refused(422, "PESSOA_DESCONHECIDA", f"{person_id} não está cadastrado em pagamentos.", field)
-        if person.tipo != "magistrado":
-            raise Refused(422, "VALIDACAO", f"{person_id} não é magistrado.", field)
-        return person
+        return require_magistrate(self.repository.get_person(person_id), person_id, field)
 
-    def check_designation(self, d: Designation, person: Person | None = None) -> Person:
-        """The refusals of a designation (422), before anything is written (``person``: not yet stored)."""
-        person = person or self._magistrate(d.pessoa)
-        if len(d.periodo.months()) > MAX_DESIGNATION_MONTHS:
-            raise Refused(422, "VALIDACAO", f"período maior que {MAX_DESIGNATION_MONTHS} meses: registre designações "
-                                            "sucessivas.", "fim")
-        if d.kind == "substituicao" and not d.entrancia_destino:
-            raise Refused(422, "PAG-05", "substituição sem a entrância do juízo substituído.", "entrancia_destino")
-        if d.kind == "diarias" and not d.municipio:
-            raise Refused(422, "PAG-06", "designação com diárias sem o município do serviço.", "municipio")
-        if d.kind == "funcao":
-            known = self.config.pagamentos.tabela_em(d.periodo.inicio).funcoes
-            if d.funcao not in known:
-                raise Refused(422, "PAG-01", f"função sem valor na tabela: {d.funcao!r} (conhecidas: "
-                                             f"{', '.join(sorted(known))}).", "funcao")
-        if d.kind == "convocacao" and person.second_degree:
-            raise Refused(422, "PAG-04", "convocação é de juiz de primeiro grau para o Tribunal.", "pessoa")
-        if d.fracao is not None and f"{d.fracao.numerator}/{d.fracao.denominator}" not in FRACTIONS:
-            raise Refused(422, "PAG-02", "a fração da cumulação é 1/3 ou 1/6.", "fracao")
-        return person
-
-    def check_overlap(self, d: Designation) -> str | None:
-        """409 if ``d`` overlaps a stored designation of the same kind for the same juízo; the guard's version."""
-        entries, guard = self.repository.juizo_index(d.juizo, d.kind)
-        for other in entries:
-            if other["id"] == d.id:
-                continue
-            if d.kind == "auxilio" and other["pessoa"] != d.pessoa:
-                continue  # several judges may aid the same juízo
-            if other["inicio"] <= d.periodo.fim.isoformat() and d.periodo.inicio.isoformat() <= other["fim"]:
-                raise Refused(409, "DESIGNACAO_SOBREPOSTA",
-                              f"o juízo {d.juizo} já tem designação de {d.kind} de {other['pessoa']} de "
-                              f"{other['inicio']} a {other['fim']} que se sobrepõe a este período.", "inicio")
-        return guard
-
+    @retry_on_conflict()
     def create_designation(self, d: Designation) -> tuple[dict[str, Any], bool]:
-        """Registers ``d`` (one transaction); the same id with the same content again → (existing, False)."""
-        self.check_designation(d)
+        """Registers ``d`` (one unit of work); the same id with the same content again → (existing, False).
+        A concurrent designation for the same juízo (or the same id) makes it read and decide again."""
+        check_designation(d, self._magistrate(d.person), self.config)
         existing = self.repository.get_designation(d.id)
         body = codec.designation_to(d)
         if existing is not None:
             if existing == body:
                 return existing, False
-            raise Refused(409, "CONFLITO", f"já existe a designação {d.id} com outro conteúdo.", "id")
-        guard = self.check_overlap(d)
-        repo = self.repository
-        model = repo.records
-        uow = UnitOfWork(self.settings)
-        master = repo.record(f"DESIGNACAO#{d.id}", "DESIGNACAO", "DESIGNACAO", body,
-                             gsi1=(f"DESIGNACOES#{d.pessoa}", f"{d.periodo.inicio.isoformat()}#{d.id}"))
-
-        uow.save(master, model.pk.does_not_exist())
-        version = int(guard or "0")
-        guard_item = repo.record(f"JUIZO#{d.juizo}", f"GUARDA#{d.kind}", "GUARDA", {"v": 0})
-        guard_item.dados = str(version + 1)
-        uow.save(guard_item, model.pk.does_not_exist() if guard is None else model.dados == guard)
-        uow.save(repo.record(f"JUIZO#{d.juizo}", f"{d.kind}#{d.periodo.inicio.isoformat()}#{d.id}", "INDICE",
-                             {"id": d.id, "pessoa": d.pessoa, "inicio": d.periodo.inicio.isoformat(),
-                              "fim": d.periodo.fim.isoformat()}))
-        if d.kind == "substituicao" and d.plena:  # PAG-05: the full substitutions, one partition for all
-            uow.save(repo.record(FULL_SUBSTITUTIONS, f"{d.pessoa}#{d.periodo.inicio.isoformat()}#{d.id}",
-                                 "SUBSTITUICAO", body))
-        for month in d.periodo.months():
-            uow.save(repo.fact_item(month, "DESIG", d.id, body))
-            uow.save(repo.pending_item(month))
-        try:
-            uow.commit()
-        except ConditionFailed as error:
-            raise Refused(409, "CONFLITO", "outra designação para o mesmo juízo foi registrada ao mesmo tempo; "
-                                           "repita a operação.") from error
+            raise Conflict(f"já existe a designação {d.id} com outro conteúdo.", field="id")
+        entries, version = self.repository.juizo_index(d.juizo, d.kind)
+        check_overlap(d, entries)
+        uow = self.repository.unit_of_work()
+        uow.add_designation(d, body, version)
+        for month in d.period.months():
+            uow.add_fact(month, "DESIG", d.id, body)
+            uow.mark_pending(month)
+        uow.commit()
         return body, True
 
+    def import_batch(self, people: Sequence[Person], designations: Sequence[Designation]) -> dict[str, int]:
+        """People and designations in bulk: every designation is checked (against the stored ones and the batch's
+        earlier ones) before anything is written, so a refusal registers nobody."""
+        imported = {p.id: p for p in people}
+        for index, d in enumerate(designations):
+            person = imported.get(d.person) or self.repository.get_person(d.person)
+            if person is None or person.kind != "magistrado":
+                raise Refusal("PESSOA_DESCONHECIDA", f"designação {index}: {d.person} não é magistrado cadastrado.",
+                              field=f"designacoes[{index}].pessoa")
+            try:
+                check_designation(d, person, self.config)
+            except CourtError as error:
+                raise in_batch(error, index, f"designacoes[{index}].{error.field or ''}".rstrip(".")) from error
+            if self.repository.get_designation(d.id) is None:
+                try:
+                    check_overlap(d, self.repository.juizo_index(d.juizo, d.kind)[0])
+                except CourtError as error:
+                    raise in_batch(error, index, f"designacoes[{index}]") from error
+            check_batch_overlaps(designations, index)
+        self.register_people(list(imported.values()))
+        created = sum(self.create_designation(d)[1] for d in designations)
+        return {"pessoas": len(imported), "designacoes_criadas": created}
+
     def record_vacation(self, v: Vacation) -> dict[str, Any]:
-        self._magistrate(v.pessoa)
-        if len(v.periodo.months()) > 3:
-            raise Refused(422, "VALIDACAO", "férias de mais de 3 meses: registre períodos separados.", "fim")
+        self._magistrate(v.person)
+        if len(v.period.months()) > MAX_VACATION_MONTHS:
+            raise Invalid("férias de mais de 3 meses: registre períodos separados.", field="fim")
         body = codec.vacation_to(v)
-        self._facts([(m, "FERIAS", v.id, body) for m in v.periodo.months()])
+        self._facts([(m, "FERIAS", v.id, body) for m in v.period.months()])
         return body
 
     def record_renounced(self, r: RenouncedVacation) -> dict[str, Any]:
-        self._magistrate(r.pessoa)
+        self._magistrate(r.person)
         body = codec.renounced_to(r)
-        self._facts([(Month.of(r.autorizado_em), "RENUNCIA", r.id, body)])
+        self._facts([(Month.of(r.authorized_on), "RENUNCIA", r.id, body)])
         return body
 
     def record_session(self, s: Session) -> dict[str, Any]:
-        people = [a.membro for a in s.presencas]
+        people = [a.member for a in s.attendances]
         if len(set(people)) != len(people):
-            raise Refused(422, "VALIDACAO", "membro repetido na lista de presença.", "presencas")
+            raise Invalid("membro repetido na lista de presença.", field="presencas")
         for member in people:
             self._magistrate(member, "presencas")
         body = codec.session_to(s)
-        self._facts([(Month.of(s.data), "SESSAO", f"{s.data.isoformat()}#{s.id}", body)])
+        self._facts([(Month.of(s.day), "SESSAO", f"{s.day.isoformat()}#{s.id}", body)])
         return body
 
     def _facts(self, facts: list[tuple[Month, str, str, dict[str, Any]]]) -> None:
-        uow = UnitOfWork(self.settings)
-        for month, kind, key, body in facts:
-            uow.save(self.repository.fact_item(month, kind, key, body))
-        for month in {f[0] for f in facts}:
-            uow.save(self.repository.pending_item(month))
+        uow = self.repository.unit_of_work()
+        self._stage(uow, EventWrites(facts, sorted({f[0] for f in facts})))
         uow.commit()
 
     # -- events ------------------------------------------------------------------------------------
 
-    def plan_event(self, payload: Payload, envelope: Envelope) -> list[Any] | Park:
-        """The items an event writes, or why it must be parked (unknown magistrate or servant)."""
-        repo = self.repository
+    def plan_event(self, payload: Payload) -> EventWrites | Park:
+        """What an event writes, or why it must be parked (unknown magistrate or servant)."""
+        known = self.repository.get_person
         if isinstance(payload, CompensationUsed):
-            if repo.get_person(payload.substituto) is None:
+            if known(payload.substituto) is None:
                 return Park("PESSOA_DESCONHECIDA", f"substituto {payload.substituto} ({payload.substituto_nome}) não "
                                                    "cadastrado em pagamentos")
             by_month: dict[Month, list[date]] = defaultdict(list)
             for day in sorted(set(payload.dias)):
                 by_month[Month.of(day)].append(day)
-            items = []
+            writes = EventWrites()
             for month, days in by_month.items():
                 fact = CompensationDays(payload.compensacao_id, payload.substituto, payload.juizo, payload.magistrado,
                                         tuple(days))
-                items += [repo.fact_item(month, "COMPENSACAO", payload.compensacao_id, codec.compensation_to(fact),
-                                         envelope.id), repo.pending_item(month)]
-            return items
+                writes.facts.append((month, "COMPENSACAO", payload.compensacao_id, codec.compensation_to(fact)))
+                writes.pending.append(month)
+            return writes
         if isinstance(payload, CooperationBonusAssessed):
-            if repo.get_person(payload.servidor) is None:
+            if known(payload.servidor) is None:
                 return Park("PESSOA_DESCONHECIDA", f"servidor {payload.servidor} ({payload.nome}) não cadastrado em "
                                                    "pagamentos")
             bonus = CooperationBonus(payload.apuracao_id, payload.servidor, payload.nome, payload.competencia,
                                      payload.natureza, payload.revisao, payload.minutos, payload.valor_hora,
                                      payload.valor)
             month = Month.parse(payload.competencia)
-            return [repo.fact_item(month, "COOP", payload.apuracao_id, codec.cooperation_to(bonus), envelope.id),
-                    repo.pending_item(month)]
+            return EventWrites([(month, "COOP", payload.apuracao_id, codec.cooperation_to(bonus))], [month])
         if isinstance(payload, DutyServed):
-            if repo.get_person(payload.magistrado) is None:
+            if known(payload.magistrado) is None:
                 return Park("PESSOA_DESCONHECIDA", f"magistrado {payload.magistrado} ({payload.nome}) não cadastrado "
                                                    "em pagamentos")
-            body = payload.model_dump(mode="json")
-            return [repo.fact_item(Month.of(payload.data), "PLANTAO", payload.plantao_id, body, envelope.id)]
+            return EventWrites([(Month.of(payload.data), "PLANTAO", payload.plantao_id,
+                                 payload.model_dump(mode="json"))])
         if isinstance(payload, MagistrateAbsenceRegistered):
             # PAG-03 input: absences are kept whoever they are (counted only for registered desembargadores/JDS);
             # the months they touch are re-checked for closed memos.
             end = payload.fim or payload.inicio
-            months = {Month.of(payload.inicio), Month.of(end)}
-            return [repo.pending_item(m) for m in months]
+            return EventWrites(pending=sorted({Month.of(payload.inicio), Month.of(end)}), absence=payload)
         raise TypeError(type(payload).__name__)
 
-    def apply_event(self, payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
-        plan = self.plan_event(payload, envelope)
+    @staticmethod
+    def _stage(uow: UnitOfWork, writes: EventWrites, event_id: str | None = None) -> None:
+        if writes.absence is not None and event_id is not None:
+            uow.record_absence(writes.absence, event_id)
+        for month, kind, key, body in writes.facts:
+            uow.add_fact(month, kind, key, body, event_id)
+        for month in writes.pending:
+            uow.mark_pending(month)
+
+    def apply_event(self, payload: Payload, envelope: Envelope, transaction: Any) -> None:
+        """Adds the event's writes (or its parking) to the consumer's ``transaction`` (committed by the consumer,
+        with the inbox marker)."""
+        uow = self.repository.unit_of_work(joining=transaction)
+        plan = self.plan_event(payload)
         if isinstance(plan, Park):
-            uow.save(self.repository.parked_item(envelope.model_dump_json(), envelope.id, envelope.type, plan.reason,
-                                                 plan.code))
+            uow.park(envelope.model_dump_json(), envelope.id, envelope.type, plan.reason, plan.code)
             return
-        for item in plan:
-            uow.save(item)
+        self._stage(uow, plan, envelope.id)
 
     def replay_parked(self, event_id: str) -> dict[str, Any]:
         """Applies a parked event again (now that its person is registered) and removes it from the list,
-        in one transaction; still unknown → 409 and nothing changes."""
-        item = self.repository.get_parked(event_id)
-        if item is None:
-            raise Refused(404, "NAO_ENCONTRADO", "evento estacionado não encontrado.")
-        envelope = Envelope.model_validate_json(item.data["envelope"])
-        plan = self.plan_event(parse_event(envelope), envelope)
+        in one unit of work; still unknown → 409 and nothing changes."""
+        parked = self.repository.get_parked(event_id)
+        if parked is None:
+            raise NotFound("evento estacionado não encontrado.")
+        envelope = Envelope.model_validate_json(parked["envelope"])
+        plan = self.plan_event(parse_event(envelope))
         if isinstance(plan, Park):
-            raise Refused(409, plan.code, f"o evento continua sem aplicação: {plan.reason}.")
-        uow = UnitOfWork(self.settings)
-        for planned in plan:
-            uow.save(planned)
-        uow.delete(item, self.repository.records.pk.exists())
+            raise Conflict(f"o evento continua sem aplicação: {plan.reason}.", code=plan.code)
+        uow = self.repository.unit_of_work()
+        self._stage(uow, plan, envelope.id)
+        uow.unpark(event_id)
         try:
             uow.commit()
-        except ConditionFailed as error:
-            raise Refused(409, "CONFLITO", "o evento já foi reprocessado.") from error
+        except WriteConflict as error:
+            raise Conflict("o evento já foi reprocessado.") from error
         return {"id": event_id, "tipo": envelope.type, "resultado": "aplicado"}
 
     # -- the monthly run ------------------------------------------------------------------------------
@@ -293,260 +258,97 @@ class PagamentosService:
         calendar = self.calendar.calendar_for(self.config, [month.year])
         return Rules(self.config, lambda day, municipio: calendar.is_dia_util(day, municipio))
 
-    def load_month(self, month: Month, people: dict[str, Person]) -> MonthData:
-        facts = self.repository.month_facts(month)
-        data = MonthData(
-            month=month, people=people,
-            designations=[codec.designation_from(d) for d in facts["DESIG"]],
-            vacations=[codec.vacation_from(d) for d in facts["FERIAS"]],
-            renounced=[codec.renounced_from(d) for d in facts["RENUNCIA"]],
-            compensations=[codec.compensation_from(d) for d in facts["COMPENSACAO"]],
-            sessions=[codec.session_from(d) for d in facts["SESSAO"]],
-            cooperation=[codec.cooperation_from(d) for d in facts["COOP"]],
-            absences=[Absence(a.magistrado, date.fromisoformat(a.inicio), date.fromisoformat(a.fim) if a.fim else None,
-                              a.motivo) for a in self.absences.overlapping(month.first, month.last)],
-        )
-        # PAG-05: the full substitutions of the judges on vacation this month (one Query for all)
-        on_vacation = {v.pessoa for v in data.vacations if v.pessoa in people and people[v.pessoa].cargo == "juiz"}
-        if on_vacation:
-            for d in self.repository.full_substitutions():
-                if d["pessoa"] in on_vacation:
-                    data.full_substitutions.setdefault(d["pessoa"], []).append(codec.designation_from(d))
-        return data
-
-    @property
-    def absences(self) -> Any:
-        from chalicelib.pagamentos.adapters.absences import AbsenceRepository
-
-        if not hasattr(self, "_absences"):
-            self._absences = AbsenceRepository(self.settings)
-        return self._absences
+    def finished_month(self, requested: str | None) -> Month:
+        """PAG-01: the month a manual run asks for (default: the previous one); only a finished month runs (as
+        cooperação closes only finished months, COOP-11)."""
+        current = Month.of(self.today())
+        month = Month.parse(requested) if requested else current.previous()
+        if month >= current:
+            raise Refusal("PAG-01", f"Só se apura mês já terminado (anterior a {current}).", field="competencia")
+        return month
 
     def run(self, month: Month) -> dict[str, Any]:
         """PAG-01: the memos of ``month``, one per category; a late fact for a closed month becomes an adjustment
-        in this month's draft (PAG-10). Running it twice writes nothing the second time."""
+        in this month's draft (PAG-10). Running it twice writes nothing the second time.
+
+        One read of everything (the snapshot), one pure decision (:func:`plan_run`), then the writes: the claims
+        on late months' adjustments (conditional: a concurrent run that took them keeps them), the markers of
+        months with nothing left to settle, and each memo whose lines changed."""
         now = self.clock()
-        people = self.repository.people()
-        headers = HeaderCache(self.repository)
-        computed = self.rules_for(month).build(self.load_month(month, people))
-        extra: dict[str, list[Line]] = defaultdict(list)
-        checked = []
-        for origin in self.repository.pending_months():
-            if origin >= str(month):
-                continue
-            closed = [c for c, h in headers.of(origin).items() if h.status in CLOSED]
-            if not closed:
-                continue
-            origin_month = Month.parse(origin)
-            rebuilt = self.rules_for(origin_month).build(self.load_month(origin_month, people))
-            settled = True
-            for category in closed:
-                target = headers.of(str(month)).get(category)
-                if target is not None and target.status in CLOSED:
-                    settled = False  # this month's memo is closed too: a later month carries the adjustment
-                    continue
-                allocated = self.repository.allocation(category, origin)
-                if allocated is not None and allocated != str(month):
-                    holder = headers.of(allocated).get(category)
-                    if holder is None or holder.status not in CLOSED:
-                        settled = False  # that draft carries the adjustment: never two drafts with it
-                        continue
-                paid_lines = self._paid(headers, origin_month, category)
-                names = {line.chave_origem: (line.pessoa, line.nome) for line in paid_lines}
-                due = adjustments(category, origin_month, rebuilt[category], paid_by_key(paid_lines), names)
-                if due:
-                    settled = False
-                    if allocated != str(month):
-                        try:
-                            self.repository.allocate(category, origin, str(month), allocated)
-                        except PutError:
-                            continue  # a concurrent run took them: its memo carries them
-                    extra[category].extend(due)
-            checked.append(origin)
-            if settled and len(closed) == len(CATEGORIES):
-                self.repository.delete_pending(origin)
-        result: dict[str, Any] = {}
-        for category in CATEGORIES:
-            result[category] = self._store(month, category, computed[category] + extra[category],
-                                           headers.of(str(month)).get(category), now)
-        return {"competencia": str(month), "memorandos": result, "competencias_revistas": checked}
+        snapshot = self.repository.run_snapshot(month)
+        plan = plan_run(month, snapshot, self.rules_for)
+        lost: set[tuple[str, Month]] = set()
+        for settlement in plan.settlements:
+            if settlement.claim:
+                try:
+                    self.repository.allocate(settlement.category, settlement.origin, str(month), settlement.expected)
+                except WriteConflict:
+                    lost.add((settlement.category, settlement.origin))  # a concurrent run's memo carries them
+        if plan.settled:
+            self.repository.delete_pending(plan.settled)
+        result = {category: self._store(month, category, plan.lines(category, frozenset(lost)),
+                                        snapshot.header(month, category), now) for category in CATEGORIES}
+        return {"competencia": str(month), "memorandos": result, "competencias_revistas": list(plan.reviewed)}
 
-    def _paid(self, headers: HeaderCache, origin: Month, category: str) -> list[Line]:
-        """The lines closed memos hold for ``origin``: its own memo's, and adjustments in later closed memos."""
-        own = self.repository.memo(origin, category, memo_id(origin, category))
-        paid = [line for line in own.lines if line.competencia_origem == str(origin)] if own else []
-        paid += [line for memo, generation, line in self.repository.lines_from(category, origin)
-                 if self._closed_generation(headers, memo, generation)]
-        return paid
-
-    def _closed_generation(self, headers: HeaderCache, memo: str, generation: int) -> bool:
-        month, category = split_memo_id(memo)
-        header = headers.of(str(month)).get(category)
-        return header is not None and header.status in CLOSED and header.geracao == generation
-
-    def _store(self, month: Month, category: str, lines: list[Line], header: MemoItem | None,
+    def _store(self, month: Month, category: str, lines: list[Line], header: MemoHeader | None,
                now: datetime) -> dict[str, Any]:
         the_id = memo_id(month, category)
-        digest = content_hash(lines)
-        if header is not None and header.status != DRAFT:
+        decision = decide_memo(header, lines)
+        if header is not None and decision.action == "keep":
             return {"id": the_id, "resultado": f"mantido ({header.status})", "total": header.total}
-        if header is not None and header.hash == digest:
+        if header is not None and decision.action == "unchanged":
             return {"id": the_id, "resultado": "inalterado", "total": header.total}
-        if header is None:
-            header = self.repository.new_header(the_id, month, category)
-        # the current generation's chunks, and orphans of a run that stopped before its header flipped
-        stored = self.repository.generations(the_id)
-        generation = max([int(header.geracao), *stored]) + 1
-        self.repository.write_generation(the_id, category, generation, lines)
-        header.geracao, header.total, header.linhas, header.hash = generation, str(total(lines)), len(lines), digest
-        header.gerado_em = now
         try:
-            header.save()
-        except PutError:
+            self.repository.publish_generation(header or new_draft(month, category), lines, now)
+        except WriteConflict:
             # signed (or rebuilt) meanwhile: this generation never became current
-            self.repository.delete_generations(the_id, category, {
-                generation: [(sk, chunk) for sk, chunk in self.repository.generations(the_id).get(generation, [])]})
             return {"id": the_id, "resultado": "conflito: memorando alterado durante a execução"}
-        self.repository.delete_generations(the_id, category, stored)
         return {"id": the_id, "resultado": "gerado", "total": str(total(lines)), "linhas": len(lines)}
 
     # -- memos ---------------------------------------------------------------------------------------
 
     def memo(self, the_id: str) -> StoredMemo:
-        try:
-            month, category = split_memo_id(the_id)
-        except DomainError as error:
-            raise Refused(404, "NAO_ENCONTRADO", error.detail) from error
-        stored = self.repository.memo(month, category, the_id)
-        if stored is None:
-            raise Refused(404, "NAO_ENCONTRADO", f"memorando {the_id} ainda não gerado.")
-        return stored
+        return find_memo(self.repository, the_id)
 
-    def _transition(self, the_id: str, action: str, user: str, apply: Callable[[MemoItem], None]) -> StoredMemo:
-        stored = self.memo(the_id)
-        try:
-            require_transition(stored.header.status, action)
-        except DomainError as error:
-            raise Refused(409, error.code, error.detail) from error
-        apply(stored.header)
-        try:
-            stored.header.save()
-        except (PutError, UpdateError) as error:
-            raise Refused(409, "CONFLITO", "o memorando mudou durante a operação; consulte e repita.") from error
-        return stored
-
+    @retry_on_conflict(attempts=MAX_NUMBER_ATTEMPTS, busy_detail="muitas assinaturas ao mesmo tempo; repita.")
     def sign(self, the_id: str, user: str) -> StoredMemo:
         """PAG-10/PAG-11: the President's despacho freezes the memo and gives it its number: the next of its
-        division in the year of signature, written in the same transaction as the signature and conditional
-        on the counter as read, so two signatures never take the same number and a failed one leaves no gap."""
+        division in the year of signature, written in the same unit of work as the signature and conditional
+        on the counter as read, so two signatures never take the same number and a failed one leaves no gap
+        (another signature that took the number first: read again and decide again)."""
         division = self.config.pagamentos.memorando_divisao
-        for _ in range(MAX_NUMBER_ATTEMPTS):
-            stored = self.memo(the_id)
-            try:
-                require_transition(stored.header.status, "assinar")
-            except DomainError as error:
-                raise Refused(409, error.code, error.detail) from error
-            now = self.clock()
-            year = now.astimezone(self.config.tz).year
-            counter, last = self.repository.memo_counter(division, year)
-            header = stored.header
-            header.status, header.assinado_por, header.assinado_em = SIGNED, user, now
-            header.numero, header.numero_ano, header.numero_divisao = last + 1, year, division
-            header.updated_at = now
-            records = self.repository.records
-            uow = UnitOfWork(self.settings)
-            uow.save(self.repository.memo_counter_item(division, year, last + 1),
-                     records.pk.does_not_exist() if counter is None else records.dados == counter.dados)
-            uow.save(header)  # conditional on the version read (VersionedItem)
-            try:
-                uow.commit()
-            except ConditionFailed:
-                continue  # another signature took the number (or signed this memo): read again
-            return stored
-        raise Refused(409, "CONFLITO", "muitas assinaturas ao mesmo tempo; repita.")
+        stored = self.memo(the_id)
+        require_transition(stored.header.status, "assinar")
+        now = self.clock()
+        year = now.astimezone(self.config.tz).year
+        counter = self.repository.memo_counter(division, year)
+        header = stored.header.signed(user, now, counter.last + 1, year, division)
+        uow = self.repository.unit_of_work()
+        uow.set_memo_counter(division, year, counter, counter.last + 1)
+        uow.save_header(header)
+        uow.commit()
+        return StoredMemo(replace(header, version=(header.version or 0) + 1), stored.lines)
 
-    def edit(self, the_id: str, user: str, observacao: str) -> StoredMemo:
-        def apply(header: MemoItem) -> None:
-            header.observacao = observacao
+    def _save(self, stored: StoredMemo, header: MemoHeader) -> StoredMemo:
+        try:
+            saved = self.repository.save_header(header)
+        except WriteConflict as error:
+            raise Conflict("o memorando mudou durante a operação; consulte e repita.") from error
+        return StoredMemo(saved, stored.lines)
 
-        return self._transition(the_id, "editar", user, apply)
+    def edit(self, the_id: str, user: str, note: str) -> StoredMemo:
+        """PAG-10: a note on a draft (a signed or sent memo is never changed)."""
+        stored = self.memo(the_id)
+        return self._save(stored, stored.header.noted(note))
 
     def send(self, the_id: str, user: str) -> StoredMemo:
+        """PAG-10/PAG-11: the signed memo's JSON, CSV and PDF go to the documents store, then the memo is sent."""
         stored = self.memo(the_id)
-        try:
-            require_transition(stored.header.status, "enviar")
-        except DomainError as error:
-            raise Refused(409, error.code, error.detail) from error
+        require_transition(stored.header.status, "enviar")
         keys = self.documents.put(the_id, {
-            "json": (json.dumps(self.memo_document(stored), ensure_ascii=False, indent=1).encode(),
+            "json": (json.dumps(memo_document(stored), ensure_ascii=False, indent=1).encode(),
                      "application/json; charset=utf-8"),
-            "csv": (self.csv(stored).encode("utf-8"), "text/csv; charset=utf-8"),
-            "pdf": (self.pdf(stored), "application/pdf"),
+            "csv": (memo_csv(stored).encode("utf-8"), "text/csv; charset=utf-8"),
+            "pdf": (memo_pdf(stored, self.config, self.render_pdf, self.clock), "application/pdf"),
         })
-
-        def apply(header: MemoItem) -> None:
-            header.status, header.enviado_por, header.enviado_em = SENT, user, self.clock()
-            header.documentos = json.dumps(keys)
-
-        return self._transition(the_id, "enviar", user, apply)
-
-    def memo_document(self, stored: StoredMemo) -> dict[str, Any]:
-        h = stored.header
-        rows = sorted(stored.lines, key=lambda l: (l.ajuste, l.nome, l.chave))
-        return {
-            "id": f"{h.competencia}-{h.categoria}", "competencia": h.competencia, "categoria": h.categoria,
-            "regra": CATEGORIES[h.categoria], "titulo": TITLES[h.categoria], "status": h.status,
-            "numero": memo_label(h),
-            "geracao": h.geracao, "total": str(total(rows)), "quantidade_linhas": len(rows),
-            "assinado_por": h.assinado_por, "assinado_em": h.assinado_em.isoformat() if h.assinado_em else None,
-            "enviado_por": h.enviado_por, "enviado_em": h.enviado_em.isoformat() if h.enviado_em else None,
-            "observacao": h.observacao, "documentos": json.loads(h.documentos) if h.documentos else None,
-            "linhas": [codec.line_to(line) for line in rows],
-        }
-
-    def csv(self, stored: StoredMemo, fmt: CsvFormat = BR) -> str:
-        h = stored.header
-        return render_csv(f"{h.competencia}-{h.categoria}", h.competencia, h.categoria, stored.lines,
-                          number=memo_label(h) or "", fmt=fmt)
-
-    def pdf(self, stored: StoredMemo) -> bytes:
-        h = stored.header
-        presidencia = self.config.presidencia
-        return render_memo_pdf(tribunal=self.config.nome, memo_id=f"{h.competencia}-{h.categoria}",
-                               month=h.competencia, category=h.categoria, status=h.status, lines=stored.lines,
-                               generated_at=h.gerado_em or self.clock(), signed_by=h.assinado_por,
-                               signed_at=h.assinado_em, number=memo_label(h),
-                               signatory=(presidencia.nome, presidencia.cargo), place=self.config.capital.nome)
-
-    def summary(self, month: Month) -> dict[str, Any]:
-        headers = self.repository.memo_headers_of_month(month)
-        memos = [{"id": memo_id(month, c), "categoria": c, "regra": CATEGORIES[c], "titulo": TITLES[c],
-                  "status": headers[c].status if c in headers else "nao_gerado",
-                  "linhas": headers[c].linhas if c in headers else 0,
-                  "total": headers[c].total if c in headers else "0.00"} for c in CATEGORIES]
-        return {"competencia": str(month), "memorandos": memos,
-                "total_geral": str(sum((Decimal(m["total"]) for m in memos), Decimal("0.00")))}
-
-
-def memo_label(header: MemoItem) -> str | None:
-    """"Memorando nº 12/2026 – DIMAG" once signed; ``None`` for a draft (PAG-11)."""
-    if header.numero is None:
-        return None
-    return memo_number_label(int(header.numero), int(header.numero_ano), header.numero_divisao or "")
-
-
-class HeaderCache:
-    """Memo headers by month, read once per run (one Query of gsi1 ``MEMOS#<month>`` per month needed)."""
-
-    def __init__(self, repository: PagamentosRepository) -> None:
-        self._repository = repository
-        self._months: dict[str, dict[str, MemoItem]] = {}
-
-    def of(self, month: str) -> dict[str, MemoItem]:
-        if month not in self._months:
-            self._months[month] = self._repository.memo_headers_of_month(month)
-        return self._months[month]
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex[:12]
+        return self._save(stored, stored.header.sent(user, self.clock(), keys))

@@ -1,30 +1,34 @@
 """distribuicao-svc's application layer without AWS: the bounded retry on concurrent writes, the mapping of
-DynamoDB's transaction conflicts, and the problems the HTTP layer answers (DIST-01, DIST-02, DIST-09)."""
+DynamoDB's transaction conflicts, and the problems the HTTP layer answers (DIST-01, DIST-02, DIST-09) — now
+through the one error model (``courtlib.errors``), mapped once by the dispatcher."""
 
 from __future__ import annotations
 
 import pytest
-from chalicelib.distribuicao.adapters.dynamodb import HeadMoved, conflict_or
-from chalicelib.distribuicao.api import problems
-from chalicelib.distribuicao.domain.cnj import parse_cnj
+from chalicelib.distribuicao.adapters.dynamodb import commit, conflict_or
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError
-from chalicelib.distribuicao.service import BACKOFF_CAP_SECONDS, Busy, DistribuicaoService, Invalid, NotFound
+from chalicelib.distribuicao.service import DistribuicaoService
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
+from courtlib.config import DistribuicaoConfig
+from courtlib.errors import Busy, Conflict, Invalid, NotFound, WriteConflict, as_court_error
 from courtlib.http import ProblemError
+from courtlib.http.problems import problem_from_error
+from courtlib.retry import MAX_PAUSE_S
 from courtlib.messaging.outbox import TransactionTooLarge
+from tests.unit.distribuicao.support import NOW
 
 
 def service(max_attempts: int = 6) -> tuple[DistribuicaoService, list[float]]:
     pauses: list[float] = []
-    svc = DistribuicaoService(None, None, clock=None, config=None, settings=None,  # type: ignore[arg-type]
-                              max_attempts=max_attempts, sleep=pauses.append)
+    svc = DistribuicaoService(None, None, clock=lambda: NOW, config=DistribuicaoConfig(),  # type: ignore[arg-type]
+                              settings=None, max_attempts=max_attempts, sleep=pauses.append)  # type: ignore[arg-type]
     return svc, pauses
 
 
 def test_dist_02_a_concurrent_write_is_retried_until_it_goes_through():
     svc, pauses = service()
-    outcomes = iter([HeadMoved(), HeadMoved(), "escrito"])
+    outcomes = iter([WriteConflict(), WriteConflict(), "escrito"])
 
     def attempt():
         outcome = next(outcomes)
@@ -33,7 +37,7 @@ def test_dist_02_a_concurrent_write_is_retried_until_it_goes_through():
         return outcome
 
     assert svc._retrying(attempt) == "escrito"
-    assert len(pauses) == 2 and all(0 <= p <= BACKOFF_CAP_SECONDS for p in pauses)
+    assert len(pauses) == 2 and all(0 <= p <= MAX_PAUSE_S for p in pauses)
 
 
 def test_dist_02_retries_are_bounded_then_busy():
@@ -42,7 +46,7 @@ def test_dist_02_retries_are_bounded_then_busy():
 
     def attempt():
         calls.append(1)
-        raise HeadMoved()
+        raise WriteConflict()
 
     with pytest.raises(Busy):
         svc._retrying(attempt)
@@ -71,20 +75,22 @@ def _cancelled(*codes: str | None) -> TransactWriteError:
 
 
 def test_dynamodb_transaction_conflict_is_a_concurrent_write():
-    assert isinstance(conflict_or(_cancelled(None, "TransactionConflict")), HeadMoved)
+    assert isinstance(conflict_or(_cancelled(None, "TransactionConflict")), WriteConflict)
     other = _cancelled("ValidationError")
     assert conflict_or(other) is other
 
 
-def _problem(error: Exception, code: str = "DIST-02") -> ProblemError:
-    with pytest.raises(ProblemError) as caught, problems(code):
-        raise error
-    return caught.value
+def _problem(error: Exception) -> ProblemError:
+    """What the dispatcher answers for ``error`` (the one translation, ``courtlib.errors``)."""
+    refusal = as_court_error(error)
+    assert refusal is not None, f"{error!r} would be a 500"
+    return problem_from_error(refusal)
 
 
 def test_dist_01_bad_number_names_the_part():
+    svc, _ = service()
     with pytest.raises(Exception) as caught:
-        parse_cnj("0001234-00.2026.6.11.0001")
+        svc.parse_number("0001234-00.2026.6.11.0001", "numero_processo")
     problem = _problem(caught.value)
     assert (problem.status, problem.code, problem.field) == (422, "DIST-01", "numero_processo.digitos_verificadores")
     assert problem.extra["parte"] == "digitos_verificadores"
@@ -95,11 +101,18 @@ def test_dist_02_no_eligible_judge_is_a_conflict_with_reasons():
     assert (problem.status, problem.code, problem.extra["motivos"]) == (409, "DIST-02", {"C1": "presidente"})
 
 
+class _TooLarge:
+    def commit(self) -> None:
+        raise TransactionTooLarge("101 itens")
+
+
 def test_refusals_map_to_their_codes():
     assert _problem(ManualDrawError("duas testemunhas")).code == "DIST-09"
     assert _problem(Invalid("classe", field="classe")).field == "classe"
     assert _problem(NotFound("órgão", field="orgao")).status == 404
-    assert _problem(TransactionTooLarge("101 itens")).status == 422
+    with pytest.raises(Exception) as too_large:
+        commit(_TooLarge())  # type: ignore[arg-type]
+    assert _problem(too_large.value).status == 422
     busy = _problem(Busy("cheio"))
     assert busy.status == 503 and busy.headers["Retry-After"] == "1"
 
@@ -107,19 +120,15 @@ def test_refusals_map_to_their_codes():
 def test_dist_04_a_redistribution_raced_by_another_is_refused_not_applied_to_the_new_relator():
     from dataclasses import replace
 
-    from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository, StoredOrgao
     from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, RedistributionReason, distribute
-    from chalicelib.distribuicao.service import Conflict
+    from chalicelib.distribuicao.ports import StoredCase, StoredOrgao
 
-    from courtlib.config import DistribuicaoConfig
-    from courtlib.settings import ServiceSettings
-    from tests.unit.distribuicao.support import NOW, case, pleno, seed_for
+    from tests.unit.distribuicao.support import case, pleno, seed_for
 
     state = OrgaoState(pleno())
     decision = distribute(state, DistributionRequest(case(1)), seed=seed_for(NOW.date()), now=NOW)
     stored = StoredOrgao(state.apply(decision), "Pleno", ("RE",), 2, frozenset(), frozenset())
-    repository = DistribuicaoRepository(ServiceSettings(service="distribuicao", table_name="sem-rede", pagination_secret="s"))
-    row = repository._case_row(stored.id, decision, case(1), None)
+    row = StoredCase.after(stored.id, decision, case(1), None)
     moved = replace(row, current_seq=2, seqs=(1, 2), relator="J7")
 
     class FakeRepository:
@@ -134,7 +143,7 @@ def test_dist_04_a_redistribution_raced_by_another_is_refused_not_applied_to_the
 
         def commit_decision(self, *args, **kwargs):
             self.commits += 1
-            raise HeadMoved()  # the other redistribution committed first
+            raise WriteConflict()  # the other redistribution committed first
 
     class Seeds:
         def seed_for(self, day):

@@ -64,4 +64,4 @@ def make_rules(**pagamentos) -> Rules:
 
 
 def amounts(lines) -> dict[str, Decimal]:
-    return {line.chave: line.valor for line in lines}
+    return {line.key: line.amount for line in lines}

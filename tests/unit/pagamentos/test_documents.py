@@ -45,7 +45,8 @@ def test_pag_11_pdf_has_each_line_the_total_and_the_despacho():
     for expected in ("Memorando nº 12/2027 - DIMAG", "Cuiabá, 6 de abril de 2027.", "Juiz André Alves",
                      "Juíza Beatriz Barros", "R$ 3.000,00", "R$ 1.234,56", "-R$ 90,00",
                      "competência 02/2027)", "Total do memorando: R$ 4.144,56 (3 linha(s))",
-                     "Assinado eletronicamente por Desembargador Carlos Almeida, Presidente do", "Eleitoral de Mato Grosso",
+                     "Assinado eletronicamente por Desembargador Carlos Almeida, Presidente do",
+                     "Eleitoral de Mato Grosso",
                      "em 06/04/2027 às 15:30", "DIMAG", "competência 03/2027"):
         assert expected in text, expected
     assert "presidente em" not in text and "2027-03-cumulacao_juizes" not in text  # no login, no internal id

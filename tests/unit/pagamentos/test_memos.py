@@ -18,7 +18,9 @@ from chalicelib.pagamentos.domain.memos import (
     split_memo_id,
     total,
 )
-from chalicelib.pagamentos.domain.model import DomainError, Line, Month
+from chalicelib.pagamentos.domain.model import Line, Month
+
+from courtlib.errors import Conflict, NotFound
 
 
 def line(key: str, valor: str, origem: str = "2027-02", ajuste: bool = False, chave_origem: str | None = None) -> Line:
@@ -31,7 +33,7 @@ def test_pag_10_lifecycle_draft_signed_sent_and_no_edit_after_signature():
     assert require_transition(SIGNED, "enviar") == SENT
     for status, action in (("rascunho", "enviar"), (SIGNED, "assinar"), (SIGNED, "editar"), (SENT, "editar"),
                            (SENT, "enviar")):
-        with pytest.raises(DomainError) as error:
+        with pytest.raises(Conflict) as error:
             require_transition(status, action)
         assert error.value.code == "PAG-10"
 
@@ -44,9 +46,9 @@ def test_pag_10_late_event_becomes_an_adjustment_once():
     recomputed = [line("a-r1", "1800.00"), line("a-r2", "-90.00"), line("b-r1", "450.00")]
     paid = paid_by_key([line("a-r1", "1800.00")])
     adj = adjustments("gratificacao_cooperacao", feb, recomputed, paid)
-    assert {(a.chave, a.valor) for a in adj} == {("ajuste|2027-02|a-r2", Decimal("-90.00")),
+    assert {(a.key, a.amount) for a in adj} == {("ajuste|2027-02|a-r2", Decimal("-90.00")),
                                                  ("ajuste|2027-02|b-r1", Decimal("450.00"))}
-    assert all(a.ajuste and a.competencia_origem == "2027-02" for a in adj) and total(adj) == Decimal("360.00")
+    assert all(a.adjustment and a.origin_month == "2027-02" for a in adj) and total(adj) == Decimal("360.00")
     paid_after = paid_by_key([line("a-r1", "1800.00"), *adj])
     assert adjustments("gratificacao_cooperacao", feb, recomputed, paid_after) == []
 
@@ -54,7 +56,7 @@ def test_pag_10_late_event_becomes_an_adjustment_once():
 def test_pag_10_a_reversal_is_a_negative_adjustment():
     """A line paid 300.00 that no longer exists when recomputed → adjustment −300.00."""
     adj = adjustments("gratificacao_cooperacao", Month(2027, 2), [], {"x": Decimal("300.00")})
-    assert [(a.chave_origem, a.valor) for a in adj] == [("x", Decimal("-300.00"))]
+    assert [(a.origin_key, a.amount) for a in adj] == [("x", Decimal("-300.00"))]
 
 
 def test_pag_01_same_lines_same_hash_regardless_of_order():
@@ -74,5 +76,5 @@ def test_pag_11_csv_has_a_row_per_line_and_the_total():
 
 def test_pag_10_memo_ids():
     assert split_memo_id("2027-02-ferias") == (Month(2027, 2), "ferias")
-    with pytest.raises(DomainError):
+    with pytest.raises(NotFound):
         split_memo_id("2027-02-nada")

@@ -50,4 +50,4 @@ def test_pag_02_never_more_than_the_fraction_of_the_subsidio(start, length, frac
     whole = Decimal(27000) * Decimal(Fraction(fraction).numerator) / Decimal(Fraction(fraction).denominator)
     expected = whole if days == 31 else (Decimal(900) * days * Decimal(Fraction(fraction).numerator)
                                          / Decimal(Fraction(fraction).denominator))
-    assert line.valor == expected.quantize(Decimal("0.01")) and line.valor <= whole.quantize(Decimal("0.01"))
+    assert line.amount == expected.quantize(Decimal("0.01")) and line.amount <= whole.quantize(Decimal("0.01"))

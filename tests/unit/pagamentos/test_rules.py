@@ -42,7 +42,7 @@ def test_pag_02_cumulacao_one_third_pro_rata():
     data = month_data(designations=[desig("d1", "cumulacao", "jz.alves", "2VC-CBA", "2027-03-01", "2027-03-10")])
     lines = make_rules().cumulacao_juizes(data)
     assert amounts(lines) == {"jz.alves": Decimal("3000.00")}
-    assert lines[0].regra == "PAG-02" and lines[0].quantidade == 10
+    assert lines[0].rule == "PAG-02" and lines[0].quantity == 10
 
 
 def test_pag_02_one_sixth_when_the_designation_says_so():
@@ -74,7 +74,7 @@ def test_pag_02_compensation_day_counts_only_if_dia_util():
     data = month_data(compensations=[CompensationDays("c1", "jz.alves", "2VC-CBA", "jz.barros",
                                                       (D(2027, 3, 25), D(2027, 3, 26), D(2027, 3, 27)))])
     lines = make_rules().cumulacao_juizes(data)
-    assert amounts(lines) == {"jz.alves": Decimal("300.00")} and lines[0].quantidade == 1
+    assert amounts(lines) == {"jz.alves": Decimal("300.00")} and lines[0].quantity == 1
 
 
 def test_pag_02_compensation_on_a_municipal_holiday_of_the_substitute_does_not_count():
@@ -129,7 +129,7 @@ def test_pag_03_more_than_ten_percent_pays_one_third_to_those_away_at_most_three
                       vacations=[Vacation("v1", "des.1", Period(D(2027, 3, 10), D(2027, 3, 12)))])
     lines = make_rules().cumulacao_desembargadores(data)
     assert amounts(lines) == {f"des.{n}": Decimal("10000.00") for n in range(1, 10)}
-    assert all(line.regra == "PAG-03" for line in lines)
+    assert all(line.rule == "PAG-03" for line in lines)
 
 
 def test_pag_03_open_ended_absence_counts_to_the_end_of_the_month():
@@ -151,7 +151,7 @@ def test_pag_04_convocacao_pays_the_difference_and_nothing_for_quorum():
     ])
     lines = make_rules().convocacao(data)
     assert amounts(lines) == {"jz.campos": Decimal("1500.00")}
-    assert "com prejuízo" in lines[0].base
+    assert "com prejuízo" in lines[0].basis
 
 
 def test_pag_04_vacation_days_are_not_convocação_days():
@@ -184,7 +184,8 @@ def test_pag_05_vacation_after_six_months_of_full_substitution():
     assert amounts(make_rules().diferenca_entrancia(data)) == {"jz.gomes": Decimal("6000.00")}
     short = [desig("s0", "substituicao", "jz.gomes", "1VC-CBA", "2026-07-01", "2026-12-26",
                    entrancia_destino="especial", plena=True)]
-    assert make_rules().diferenca_entrancia(month_data(vacations=vacation, full_substitutions={"jz.gomes": short})) == []
+    data = month_data(vacations=vacation, full_substitutions={"jz.gomes": short})
+    assert make_rules().diferenca_entrancia(data) == []
 
 
 def test_pag_05_six_months_need_not_be_consecutive():
@@ -208,7 +209,7 @@ def test_pag_06_diarias_over_dias_uteis_only():
     data = month_data(designations=[desig("x", "diarias", "jz.esteves", "VU-CHA", "2027-03-22", "2027-03-28",
                                           municipio=CHAPADA)])
     lines = make_rules().diarias(data)
-    assert amounts(lines) == {"jz.esteves": Decimal("2000.00")} and lines[0].quantidade == 4
+    assert amounts(lines) == {"jz.esteves": Decimal("2000.00")} and lines[0].quantity == 4
 
 
 # --- PAG-07 ---------------------------------------------------------------------------------------
@@ -225,7 +226,7 @@ def _sessions():
                                       Attendance("jf.ricardo", "representacao"),
                                       Attendance("jur.otavio", "licenca"))),
         Session("s3", D(2027, 3, 16), (Attendance("jd.paulo", "presente"), Attendance("jur.helena", "presente"),
-                                       Attendance("jf.ricardo", "representacao", autorizado_pleno=True),
+                                       Attendance("jf.ricardo", "representacao", authorized_by_pleno=True),
                                        Attendance("jur.otavio", "ausente"))),
     ]
 
@@ -257,7 +258,7 @@ def test_pag_08_gratificacao_de_cooperacao_from_the_events():
                                    _bonus("b-r1", "2027-02", "apuracao", 1, 600, "450.00")])
     lines = make_rules().gratificacao_cooperacao(data)
     assert amounts(lines) == {"a-r1": Decimal("1800.00"), "a-r2": Decimal("-90.00")}
-    assert lines[0].quantidade == Decimal("40.00") and sum(l.valor for l in lines) == Decimal("1710.00")
+    assert lines[0].quantity == Decimal("40.00") and sum(ln.amount for ln in lines) == Decimal("1710.00")
 
 
 # --- PAG-09 ---------------------------------------------------------------------------------------

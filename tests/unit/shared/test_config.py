@@ -32,7 +32,8 @@ def test_defaults_are_the_regulation_values():
     assert config.plantao.noturno.juizes_por_quadrimestre == 4
     assert config.distribuicao.ausencia_redistribuicao_dias == 15  # DIST-06
     assert config.distribuicao.fim_mandato_sem_distribuicao_dias == 30
-    assert (config.distribuicao.propaganda_dias_antes_eleicao, config.distribuicao.propaganda_dias_apos_eleicao) == (60, 30)
+    distribuicao = config.distribuicao
+    assert (distribuicao.propaganda_dias_antes_eleicao, distribuicao.propaganda_dias_apos_eleicao) == (60, 30)
     assert config.pagamentos.cumulacao_juiz_fracao_maior == Fraction(1, 3)  # PAG-02
     assert config.pagamentos.cumulacao_juiz_fracao_menor == Fraction(1, 6)
     assert config.pagamentos.cumulacao_juiz_fator_com_auxilio == Fraction(1, 2)

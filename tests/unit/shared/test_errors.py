@@ -102,3 +102,21 @@ def test_retry_gives_up_as_busy_and_never_retries_a_refusal():
     with pytest.raises(errors.Refusal):
         refused()
     assert calls.count(2) == 1
+
+
+def test_the_pause_grows_with_how_long_the_lost_attempt_took_and_is_capped(monkeypatch):
+    """U(0, max(10 ms, t)·2^k) after the k-th lost attempt that took t; never above MAX_PAUSE_S."""
+    import courtlib.retry as retry
+
+    clock = iter([0.0, 0.5, 10.0, 10.003, 20.0])  # the first lost attempt took 0.5 s, the second 3 ms
+    monkeypatch.setattr(retry.time, "monotonic", lambda: next(clock, 40.0))
+    monkeypatch.setattr(retry.random, "uniform", lambda low, high: high)  # the largest pause the draw allows
+    slept: list[float] = []
+
+    @retry_on_conflict(attempts=3, sleep=slept.append)
+    def loses() -> None:
+        raise errors.WriteConflict()
+
+    with pytest.raises(errors.Busy):
+        loses()
+    assert slept == [pytest.approx(min(retry.MAX_PAUSE_S, 0.5 * 2)), pytest.approx(retry.MIN_SCALE_S * 4)]

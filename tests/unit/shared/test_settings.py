@@ -12,9 +12,11 @@ class _Plantao(ServiceSettings):
 
 
 def test_prefixed_and_shared_values_are_read():
-    settings = _Plantao.from_env({"PLANTAO_TABLE_NAME": "t", "PAGINATION_SECRET": "s", "PLANTAO_QUEUE_URL": "q", "COOPERACAO_TABLE_NAME": "x",
-                                  "AWS_DEFAULT_REGION": "us-east-1", "TRIBUNAL_ID": "TJSC", "TABLE_NAME": "no"})
-    assert (settings.table_name, settings.queue_url, settings.region, settings.tribunal) == ("t", "q", "us-east-1", "TJSC")
+    settings = _Plantao.from_env({"PLANTAO_TABLE_NAME": "t", "PAGINATION_SECRET": "s", "PLANTAO_QUEUE_URL": "q",
+                                  "COOPERACAO_TABLE_NAME": "x", "AWS_DEFAULT_REGION": "us-east-1",
+                                  "TRIBUNAL_ID": "TJSC", "TABLE_NAME": "no"})
+    read = (settings.table_name, settings.queue_url, settings.region, settings.tribunal)
+    assert read == ("t", "q", "us-east-1", "TJSC")
 
 
 def test_aws_region_wins_over_the_default_region():

@@ -1,137 +1,81 @@
-"""PynamoDB storage of cooperacao-svc in its single table (Query/GetItem only — never Scan).
+"""PynamoDB storage of servants' cooperation (the :class:`~chalicelib.cooperacao.ports.CooperacaoRepository` port)
+in the service's single table: Query/GetItem only, never Scan. The item layout is in ``items.py``.
 
-| item | pk | sk | gsi1 | gsi2 |
-|---|---|---|---|---|
-| servant | ``SERVIDOR#<id>`` | ``PERFIL`` | ``SERVIDORES`` / id | — |
-| unit | ``UNIDADE#<id>`` | ``UNIDADE`` | ``UNIDADES`` / id | ``GESTOR#<matrícula>`` / id |
-| annex entry (I, IV, V) | ``UNIDADE#<id>`` | ``ANEXO#<anexo>`` | ``ANEXO#<anexo>`` / id | — |
-| portaria (CGJ) | ``PORTARIA#<id>`` | ``PORTARIA`` | ``PORTARIAS`` / start#id | — |
-| portaria's entry for a unit | ``UNIDADE#<id>`` | ``PORTARIA#<id>`` | — | — |
-| leave / designation (M5) | ``UNIDADE#<id>`` | ``AFASTAMENTO#<servant>#<start>`` / ``DESIGNACAO#…`` | — | — |
-| norm's final date | ``NORMA`` | ``NORMA`` | — | — |
-| cooperation (request) | ``COOP#<id>`` | ``COOP`` | ``SERVIDOR#<id>#COOPS`` / end#id | ``UNIDADE#<id>#COOPS`` / end#id |
-| decision | ``COOP#<id>`` | ``DECISAO#<at>`` | — | — |
-| month total | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>`` | ``MES#<yyyy-mm>#<shard>`` / servant | — |
-| time record | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>#PONTO#<start>`` | — | — |
-| monthly close | ``FECHAMENTO#<yyyy-mm>`` | ``FECHAMENTO`` | — | — |
-| judicial request | ``PEDIDOJ#<origem>#<id>`` | ``PEDIDO`` | ``ORIGEM#<origem>#PEDIDOS`` / received#id | ``PEDIDOSJ`` / received#id |
-| register act (public) | ``ATO#<id>`` | ``ATO`` | ``REGISTRO`` / date#id | — |
-
-Everything but the numbers used in conditions lives in ``data`` (JSON). ``version`` guards what two writers
-race on (a unit's and a servant's cooperations, a servant's month); ``minutos`` is the month's total on which
-the 40 h cap is a conditional write.
+Writes two requests can race on are a :class:`StoreTransaction`: one TransactWriteItems (with the outbox items of
+the events it emits) whose conditions are the versions the use case read; a failed condition is a
+:class:`courtlib.errors.WriteConflict`.
 """
 
 from __future__ import annotations
 
 import json
-import zlib
-from collections.abc import Iterator
-from datetime import date, datetime, time
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from chalicelib.cooperacao.adapters.items import (
+    MONTH_SHARDS,
+    CoopItem,
+    coop_from,
+    coop_to,
+    decimal_text,
+    dumps,
+    period_from,
+    record_from,
+    record_to,
+    servant_from,
+    servant_to,
+    shard_of,
+    unit_from,
+    unit_to,
+)
 from chalicelib.cooperacao.domain.model import (
-    CommissionedPost,
     Cooperation,
     Designation,
     Leave,
     LeaveKind,
     Modality,
-    Period,
     Portaria,
     Servant,
-    Status,
     TimeRecord,
     Unit,
     UnitContext,
-    UnitKind,
-    WorkingHours,
 )
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from chalicelib.cooperacao.domain.rules import Assessment
+from chalicelib.cooperacao.ports import Cursor, MonthTotal
 
-from courtlib.persistence import TableItem, bind
+from courtlib.errors import WriteConflict
+from courtlib.messaging.contracts import Envelope
+from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+from courtlib.persistence import bind
 from courtlib.settings import ServiceSettings
 
-MONTH_SHARDS = 16  # gsi1 partitions per month for the close (20,000 servants → ~1,250 per shard)
+__all__ = ["MONTH_SHARDS", "Store", "StoreTransaction", "dumps", "shard_of"]
 
 
-class CoopItem(TableItem):
-    kind = UnicodeAttribute(null=True)
-    data = UnicodeAttribute(null=True)
-    version = NumberAttribute(null=True)
-    minutos = NumberAttribute(null=True)
-    pub_revisao = NumberAttribute(null=True)
-    pub_minutos = NumberAttribute(null=True)
-    pub_valor = UnicodeAttribute(null=True)
+def _version_condition(model: type[CoopItem], version: int) -> Any:
+    """The item still has the version read (0: it had none yet)."""
+    return model.version.does_not_exist() if version == 0 else model.version == version
 
 
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
-
-
-def shard_of(servant: str) -> int:
-    return zlib.crc32(servant.encode()) % MONTH_SHARDS
-
-
-# --- (de)serialisation -------------------------------------------------------------------------
-
-
-def servant_to(s: Servant) -> dict[str, Any]:
-    return {"id": s.id, "nome": s.name, "efetivo": s.efetivo, "cargo_comissao": s.post, "fg": s.funcao_gratificada,
-            "direito": s.law_degree, "lotacao": s.lotacao, "jornada": [s.hours.start.isoformat(),
-                                                                        s.hours.end.isoformat()]}
-
-
-def servant_from(d: dict[str, Any]) -> Servant:
-    return Servant(d["id"], d["nome"], d["efetivo"], CommissionedPost(d["cargo_comissao"]) if d["cargo_comissao"]
-                   else None, d["fg"], d["direito"], d["lotacao"],
-                   WorkingHours(time.fromisoformat(d["jornada"][0]), time.fromisoformat(d["jornada"][1])))
-
-
-def unit_to(u: Unit) -> dict[str, Any]:
-    return {"id": u.id, "nome": u.name, "tipo": u.kind, "predio": u.building, "gestor": u.manager,
-            "municipio": u.municipality}
-
-
-def unit_from(d: dict[str, Any]) -> Unit:
-    return Unit(d["id"], d["nome"], UnitKind(d["tipo"]), d["predio"], d.get("gestor"), d.get("municipio"))
-
-
-def coop_to(c: Cooperation) -> dict[str, Any]:
-    return {"id": c.id, "servidor": c.servant, "lotacao": c.home_unit, "unidade": c.unit, "modalidade": c.modality,
-            "inicio": c.period.start.isoformat(), "fim": c.period.end.isoformat(), "presencial": c.presencial,
-            "plano": c.work_plan, "situacao": c.status, "afastado": c.leave_servant, "meta": c.goal,
-            "deferida_em": None if c.approved_on is None else c.approved_on.isoformat()}
-
-
-def coop_from(d: dict[str, Any]) -> Cooperation:
-    return Cooperation(d["id"], d["servidor"], d["lotacao"], d["unidade"], Modality(d["modalidade"]),
-                       Period(date.fromisoformat(d["inicio"]), date.fromisoformat(d["fim"])), d["presencial"],
-                       d.get("plano"), Status(d["situacao"]), d.get("afastado"), d.get("meta"),
-                       date.fromisoformat(d["deferida_em"]) if d.get("deferida_em") else None)
-
-
-def record_to(r: TimeRecord) -> dict[str, Any]:
-    return {"servidor": r.servant, "cooperacao": r.cooperation, "inicio": r.start.isoformat(),
-            "fim": r.end.isoformat()}
-
-
-def record_from(d: dict[str, Any]) -> TimeRecord:
-    return TimeRecord(d["servidor"], d["cooperacao"], datetime.fromisoformat(d["inicio"]),
-                      datetime.fromisoformat(d["fim"]))
-
-
-def _period(d: dict[str, Any]) -> Period:
-    return Period(date.fromisoformat(d["inicio"]), date.fromisoformat(d["fim"]))
+def _month_total(item: CoopItem) -> MonthTotal:
+    data = json.loads(item.data)
+    return MonthTotal(data["servidor"], data.get("nome", data["servidor"]), data.get("competencia", ""),
+                      int(item.minutos or 0), int(item.version or 0), int(item.pub_revisao or 0),
+                      int(item.pub_minutos or 0), Decimal(item.pub_valor or "0"))
 
 
 class Store:
-    """Reads and item builders; the service composes writes into one :class:`UnitOfWork` each."""
+    """Reads return domain objects (with the version a later transaction conditions on); writes that no other
+    request races on are saved directly; the others go through :meth:`transaction`."""
 
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self.model = bind(CoopItem, settings)
+
+    def transaction(self) -> StoreTransaction:
+        return StoreTransaction(self)
 
     # generic -------------------------------------------------------------------------------------
 
@@ -153,14 +97,18 @@ class Store:
         return self.model.query(pk, condition, consistent_read=True)
 
     def query_gsi1(self, pk: str, sk_from: str | None = None, limit: int | None = None,
-                   start: dict[str, Any] | None = None) -> Any:
+                   start: Cursor | None = None) -> Any:
         condition = None if sk_from is None else self.model.gsi1sk >= sk_from
         return self.model.by_gsi1.query(pk, condition, limit=limit, last_evaluated_key=start)
 
     def query_gsi2(self, pk: str, sk_from: str | None = None, limit: int | None = None,
-                   start: dict[str, Any] | None = None) -> Any:
+                   start: Cursor | None = None) -> Any:
         condition = None if sk_from is None else self.model.gsi2sk >= sk_from
         return self.model.by_gsi2.query(pk, condition, limit=limit, last_evaluated_key=start)
+
+    def _version(self, pk: str, sk: str) -> int:
+        existing = self.get(pk, sk)
+        return int(existing.version or 0) if existing else 0
 
     # reference data ------------------------------------------------------------------------------
 
@@ -168,19 +116,30 @@ class Store:
         item = self.get(f"SERVIDOR#{servant_id}", "PERFIL")
         return None if item is None else (servant_from(json.loads(item.data)), int(item.version or 0))
 
-    def servants(self, limit: int, start: dict[str, Any] | None) -> tuple[list[Servant], Any]:
+    def put_servant(self, servant: Servant) -> None:
+        pk = f"SERVIDOR#{servant.id}"
+        self.item(pk, "PERFIL", "servidor", servant_to(servant), version=self._version(pk, "PERFIL") + 1,
+                  gsi1pk="SERVIDORES", gsi1sk=servant.id).save()
+
+    def servants(self, limit: int, start: Cursor | None) -> tuple[list[Servant], Cursor | None]:
         """One page of the servants in id order (gsi1 ``SERVIDORES``) and DynamoDB's LastEvaluatedKey."""
         result = self.query_gsi1("SERVIDORES", limit=limit, start=start)
         return [servant_from(json.loads(item.data)) for item in result], result.last_evaluated_key
 
-    def units(self, limit: int, start: dict[str, Any] | None) -> tuple[list[Unit], Any]:
-        """One page of the units in id order (gsi1 ``UNIDADES``) and DynamoDB's LastEvaluatedKey."""
-        result = self.query_gsi1("UNIDADES", limit=limit, start=start)
-        return [unit_from(json.loads(item.data)) for item in result], result.last_evaluated_key
-
     def unit(self, unit_id: str) -> Unit | None:
         data = self.data(f"UNIDADE#{unit_id}", "UNIDADE")
         return None if data is None else unit_from(data)
+
+    def put_unit(self, unit: Unit) -> None:
+        pk = f"UNIDADE#{unit.id}"
+        extra = {"gsi2pk": f"GESTOR#{unit.manager}", "gsi2sk": unit.id} if unit.manager else {}
+        self.item(pk, "UNIDADE", "unidade", unit_to(unit), version=self._version(pk, "UNIDADE") + 1,
+                  gsi1pk="UNIDADES", gsi1sk=unit.id, **extra).save()
+
+    def units(self, limit: int, start: Cursor | None) -> tuple[list[Unit], Cursor | None]:
+        """One page of the units in id order (gsi1 ``UNIDADES``) and DynamoDB's LastEvaluatedKey."""
+        result = self.query_gsi1("UNIDADES", limit=limit, start=start)
+        return [unit_from(json.loads(item.data)) for item in result], result.last_evaluated_key
 
     def unit_context(self, unit_id: str, from_day: date) -> tuple[UnitContext, int] | None:
         """The unit's partition (unit, annexes, portarias, leaves, designations) and its live cooperations that
@@ -197,29 +156,65 @@ class Store:
             elif item.sk.startswith("ANEXO#"):
                 annexes[item.sk[6:]] = int(d["cota"])
             elif item.sk.startswith("PORTARIA#"):
-                portarias.append(Portaria(d["id"], Modality(d["modalidade"]), _period(d), {unit_id: int(d["cota"])},
-                                          bool(d.get("ampliada"))))
+                portarias.append(Portaria(d["id"], Modality(d["modalidade"]), period_from(d),
+                                          {unit_id: int(d["cota"])}, bool(d.get("ampliada"))))
             elif item.sk.startswith("AFASTAMENTO#"):
-                leaves.append(Leave(unit_id, d["servidor"], LeaveKind(d["tipo"]), _period(d),
+                leaves.append(Leave(unit_id, d["servidor"], LeaveKind(d["tipo"]), period_from(d),
                                     bool(d.get("comissionado", True))))
             elif item.sk.startswith("DESIGNACAO#"):
-                designations.append(Designation(unit_id, d["servidor"], bool(d["efetivo"]), d["lotacao"], _period(d)))
+                designations.append(Designation(unit_id, d["servidor"], bool(d["efetivo"]), d["lotacao"],
+                                                period_from(d)))
         if unit is None:
             return None
         coops = tuple(self.unit_cooperations(unit_id, from_day))
         return UnitContext(unit, annexes, tuple(portarias), tuple(leaves), tuple(designations), coops), version
 
-    def unit_cooperations(self, unit_id: str, from_day: date) -> Iterator[Cooperation]:
-        for item in self.query_gsi2(f"UNIDADE#{unit_id}#COOPS", from_day.isoformat()):
-            yield coop_from(json.loads(item.data))
+    def annex(self, annex: str) -> dict[str, int]:
+        return {i.gsi1sk: int(json.loads(i.data)["cota"]) for i in self.query_gsi1(f"ANEXO#{annex}")}
 
-    def servant_cooperations(self, servant_id: str, from_day: date | None = None) -> Iterator[Cooperation]:
-        for item in self.query_gsi1(f"SERVIDOR#{servant_id}#COOPS", None if from_day is None else from_day.isoformat()):
-            yield coop_from(json.loads(item.data))
+    def replace_annex(self, annex: str, quotas: Mapping[str, int]) -> None:
+        old = {i.gsi1sk for i in self.query_gsi1(f"ANEXO#{annex}")}
+        with self.model.batch_write() as batch:
+            for unit_id in old - set(quotas):
+                batch.delete(self.model(pk=f"UNIDADE#{unit_id}", sk=f"ANEXO#{annex}"))
+            for unit_id, quota in quotas.items():
+                batch.save(self.item(f"UNIDADE#{unit_id}", f"ANEXO#{annex}", "anexo",
+                                     {"anexo": annex, "cota": quota}, gsi1pk=f"ANEXO#{annex}", gsi1sk=unit_id))
+
+    def put_portaria(self, portaria: Portaria) -> None:
+        previous = self.data(f"PORTARIA#{portaria.id}", "PORTARIA")
+        header = {"id": portaria.id, "modalidade": portaria.modality, "inicio": portaria.period.start.isoformat(),
+                  "fim": portaria.period.end.isoformat(), "unidades": portaria.quotas, "ampliada": portaria.widened}
+        with self.model.batch_write() as batch:
+            for unit_id in set((previous or {}).get("unidades", {})) - set(portaria.quotas):
+                batch.delete(self.model(pk=f"UNIDADE#{unit_id}", sk=f"PORTARIA#{portaria.id}"))
+            for unit_id, quota in portaria.quotas.items():
+                batch.save(self.item(f"UNIDADE#{unit_id}", f"PORTARIA#{portaria.id}", "portaria_unidade",
+                                     {**header, "unidades": None, "cota": quota}))
+            batch.save(self.item(f"PORTARIA#{portaria.id}", "PORTARIA", "portaria", header,
+                                 gsi1pk="PORTARIAS", gsi1sk=f"{portaria.period.start.isoformat()}#{portaria.id}"))
+
+    def portarias(self) -> list[dict[str, Any]]:
+        return [json.loads(i.data) for i in self.query_gsi1("PORTARIAS")]
+
+    def put_leave(self, leave: Leave) -> None:
+        self.item(f"UNIDADE#{leave.unit}", f"AFASTAMENTO#{leave.servant}#{leave.period.start.isoformat()}",
+                  "afastamento", {"servidor": leave.servant, "tipo": leave.kind,
+                                  "inicio": leave.period.start.isoformat(), "fim": leave.period.end.isoformat(),
+                                  "comissionado": leave.servant_commissioned}).save()
+
+    def put_designation(self, designation: Designation) -> None:
+        d = designation
+        self.item(f"UNIDADE#{d.unit}", f"DESIGNACAO#{d.servant}#{d.period.start.isoformat()}", "designacao",
+                  {"servidor": d.servant, "efetivo": d.efetivo, "lotacao": d.home_unit,
+                   "inicio": d.period.start.isoformat(), "fim": d.period.end.isoformat()}).save()
 
     def final_date(self, default: date) -> date:
         data = self.data("NORMA", "NORMA")
         return default if data is None else date.fromisoformat(data["data_final"])
+
+    def put_final_date(self, day: date) -> None:
+        self.item("NORMA", "NORMA", "norma", {"data_final": day.isoformat()}).save()
 
     # cooperations --------------------------------------------------------------------------------
 
@@ -233,29 +228,114 @@ class Store:
                          gsi1pk=f"SERVIDOR#{c.servant}#COOPS", gsi1sk=key, gsi2pk=f"UNIDADE#{c.unit}#COOPS",
                          gsi2sk=key)
 
+    def unit_cooperations(self, unit_id: str, from_day: date) -> Iterator[Cooperation]:
+        for item in self.query_gsi2(f"UNIDADE#{unit_id}#COOPS", from_day.isoformat()):
+            yield coop_from(json.loads(item.data))
+
+    def servant_cooperations(self, servant_id: str, from_day: date | None = None) -> Iterator[Cooperation]:
+        for item in self.query_gsi1(f"SERVIDOR#{servant_id}#COOPS", None if from_day is None else from_day.isoformat()):
+            yield coop_from(json.loads(item.data))
+
     def decisions(self, coop_id: str) -> list[dict[str, Any]]:
         return [json.loads(i.data) for i in self.query(f"COOP#{coop_id}", "DECISAO#")]
 
-    # time records --------------------------------------------------------------------------------
+    # time records and the monthly close ----------------------------------------------------------
 
-    def month(self, servant_id: str, month: str) -> tuple[CoopItem | None, list[TimeRecord]]:
+    def month(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
         """One Query: the month's total item and every record of the month (a month holds ≤ 40 h of sessions)."""
         total, records = None, []
         for item in self.query(f"SERVIDOR#{servant_id}", f"MES#{month}"):
             if item.sk == f"MES#{month}":
-                total = item
+                total = _month_total(item)
             else:
                 records.append(record_from(json.loads(item.data)))
         return total, records
 
+    def month_total(self, servant_id: str, month: str) -> MonthTotal | None:
+        item = self.get(f"SERVIDOR#{servant_id}", f"MES#{month}")
+        return None if item is None else _month_total(item)
+
+    def month_totals(self, month: str) -> Iterator[MonthTotal]:
+        """Every servant's total of ``month``: a Query per shard of gsi1, page by page (no Scan)."""
+        for shard in range(MONTH_SHARDS):
+            for item in self.model.by_gsi1.query(f"MES#{month}#{shard:02d}", page_size=500):
+                yield _month_total(item)
+
     def close_marker(self, month: str) -> dict[str, Any] | None:
         return self.data(f"FECHAMENTO#{month}", "FECHAMENTO")
 
-    def month_totals(self, month: str) -> Iterator[CoopItem]:
-        """Every servant's total of ``month``: a Query per shard of gsi1, page by page (no Scan)."""
-        for shard in range(MONTH_SHARDS):
-            yield from self.model.by_gsi1.query(f"MES#{month}#{shard:02d}", page_size=500)
+    def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
+        self.item(f"FECHAMENTO#{month}", "FECHAMENTO", "fechamento", dict(marker)).save()
 
 
-def decimal_text(value: Decimal) -> str:
-    return format(value, "f")
+class StoreTransaction:
+    """One TransactWriteItems (courtlib's :class:`UnitOfWork`, outbox included); conditions are the versions read."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._model = store.model
+        self._uow = UnitOfWork(store.settings)
+
+    def add_cooperation(self, coop: Cooperation) -> None:
+        self._uow.save(self._store.coop_item(coop, 1), condition=self._model.pk.does_not_exist())
+
+    def replace_cooperation(self, coop: Cooperation, read_version: int) -> None:
+        self._uow.save(self._store.coop_item(coop, read_version + 1), condition=self._model.version == read_version)
+
+    def _guard(self, pk: str, sk: str, read_version: int) -> None:
+        model = self._model
+        self._uow.update(model(pk=pk, sk=sk), actions=[model.version.add(1)],
+                         condition=_version_condition(model, read_version))
+
+    def guard_unit(self, unit_id: str, read_version: int) -> None:
+        self._guard(f"UNIDADE#{unit_id}", "UNIDADE", read_version)
+
+    def guard_servant(self, servant_id: str, read_version: int) -> None:
+        self._guard(f"SERVIDOR#{servant_id}", "PERFIL", read_version)
+
+    def record_decision(self, coop_id: str, version: int, decision: Mapping[str, Any]) -> None:
+        """Keyed by the cooperation's new version, which the same transaction writes conditionally, so decisions
+        are ordered and never overwritten."""
+        self._uow.save(self._store.item(f"COOP#{coop_id}", f"DECISAO#{version:06d}", "decisao", dict(decision)))
+
+    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None, cap_minutes: int,
+                        recorded_at: datetime) -> None:
+        model = self._model
+        minutes = record.minutes
+        # The cap as a conditional write on the month's total (COOP-06) plus the version read (COOP-08 overlaps).
+        if month is None:
+            condition = model.pk.does_not_exist()
+        else:
+            condition = (model.minutos <= cap_minutes - minutes) & (model.version == month.version)
+        month_data = {"servidor": servant.id, "nome": servant.name, "competencia": record.month}
+        self._uow.update(model(pk=f"SERVIDOR#{servant.id}", sk=f"MES#{record.month}"),
+                         actions=[model.minutos.add(minutes), model.version.add(1), model.kind.set("mes"),
+                                  model.data.set(dumps(month_data)),
+                                  model.gsi1pk.set(f"MES#{record.month}#{shard_of(servant.id):02d}"),
+                                  model.gsi1sk.set(servant.id)],
+                         condition=condition)
+        ponto_sk = f"MES#{record.month}#PONTO#{record.start.isoformat()}"
+        self._uow.save(self._store.item(f"SERVIDOR#{servant.id}", ponto_sk, "ponto",
+                                        {**record_to(record), "minutos": minutes,
+                                         "registrado_em": recorded_at.isoformat()}),
+                       condition=model.pk.does_not_exist())
+
+    def publish_assessment(self, assessment: Assessment) -> None:
+        model = self._model
+        previous = assessment.revision - 1
+        condition = model.pub_revisao.does_not_exist() if previous == 0 else model.pub_revisao == previous
+        self._uow.update(model(pk=f"SERVIDOR#{assessment.servant}", sk=f"MES#{assessment.month}"),
+                         actions=[model.pub_revisao.set(assessment.revision),
+                                  model.pub_minutos.set(assessment.total_minutes),
+                                  model.pub_valor.set(decimal_text(assessment.total_value))],
+                         condition=condition)
+
+    def emit(self, event: Envelope) -> None:
+        self._uow.emit(event)
+
+    def commit(self) -> None:
+        try:
+            self._uow.commit()
+        except ConditionFailed as failed:
+            raise WriteConflict(str(failed)) from failed
+

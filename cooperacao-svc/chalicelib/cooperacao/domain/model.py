@@ -9,17 +9,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from courtlib.errors import Conflict, Forbidden, Refusal
 
-class RuleError(ValueError):
-    """A refusal by a rule: ``code`` (COOP-xx), ``field`` at fault, Portuguese ``detail``; ``status`` 422 or 409."""
 
-    def __init__(self, code: str, field: str | None, detail: str, status: int = 422, **extra: object) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.field = field
-        self.detail = detail
-        self.status = status
-        self.extra = extra
+class RuleError(Refusal):
+    """A refusal by a rule (422): ``code`` (COOP-xx), ``field`` at fault, Portuguese ``detail``, extension members
+    (``disponiveis_minutos``…) in ``extra``. :class:`RuleConflict` (409) and :class:`RuleForbidden` (403) are the
+    same refusal when the state or the caller is what the rule refuses."""
+
+    def __init__(self, code: str, field: str | None, detail: str, **extra: object) -> None:
+        super().__init__(code, detail, field=field, **extra)
+
+
+class RuleConflict(RuleError, Conflict):
+    """A rule refuses the act in the present state (409): an overlap, a decision already taken."""
+
+    status = 409
+
+
+class RuleForbidden(RuleError, Forbidden):
+    """A rule reserves the act to someone else (403): only the cooperated unit's manager decides."""
+
+    status = 403
 
 
 class Modality(StrEnum):

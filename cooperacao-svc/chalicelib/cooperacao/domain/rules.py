@@ -11,8 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
-from chalicelib.cooperacao.domain.model import (
+from courtlib.config import CooperacaoConfig
+
+from .model import (
     ANNEX_OF,
     LEGAL_ADVISORY_POSTS,
     PORTARIA_MODALITIES,
@@ -22,15 +25,15 @@ from chalicelib.cooperacao.domain.model import (
     Modality,
     Period,
     Portaria,
+    RuleConflict,
     RuleError,
+    RuleForbidden,
     Servant,
     Status,
     TimeRecord,
     UnitContext,
     UnitKind,
 )
-
-from courtlib.config import CooperacaoConfig
 
 CENTS = Decimal("0.01")
 
@@ -229,18 +232,17 @@ def check_simultaneous(period: Period, unit: str, others: Iterable[Cooperation],
     live = [c for c in others if c.live and c.id != exclude and c.period.overlaps(period)]
     same = [c for c in live if c.unit == unit]
     if same:
-        raise RuleError("COOP-07", "unidade", f"Já há cooperação na unidade {unit} que se sobrepõe ao período "
-                                              f"({same[0].period.start:%d/%m/%Y}–{same[0].period.end:%d/%m/%Y}).",
-                        status=409)
+        raise RuleConflict("COOP-07", "unidade", f"Já há cooperação na unidade {unit} que se sobrepõe ao período "
+                                                 f"({same[0].period.start:%d/%m/%Y}–{same[0].period.end:%d/%m/%Y}).")
     points = {period.start} | {c.period.start for c in live if period.contains(c.period.start)}
     for day in sorted(points):
         units = {c.unit for c in live if c.period.contains(day)}
         if len(units) + 1 > max_units:
             listed = ", ".join(sorted(units))
-            raise RuleError("COOP-07", "inicio",
-                            f"Em {day:%d/%m/%Y} o servidor já coopera em {len(units)} unidade(s) ({listed}); o máximo "
-                            f"é {max_units} ao mesmo tempo. Escolha um período que comece depois do término de uma "
-                            "delas.", status=409)
+            raise RuleConflict("COOP-07", "inicio",
+                               f"Em {day:%d/%m/%Y} o servidor já coopera em {len(units)} unidade(s) ({listed}); "
+                               f"o máximo é {max_units} ao mesmo tempo. Escolha um período que comece depois do "
+                               "término de uma delas.")
 
 
 # --- COOP-01..05, 07, 09: the whole request ---------------------------------------------------
@@ -315,11 +317,10 @@ def decide(coop: Cooperation, *, approve: bool, by: str, role: str, manager_of_u
     M2/M3 the corregedoria then confirms. Returns the new cooperation and the decision to record."""
     if role == "gestor":
         if not manager_of_unit:
-            raise RuleError("COOP-10", "unidade", f"Só o gestor da unidade cooperada ({coop.unit}) decide este "
-                                                  "pedido.", status=403)
+            raise RuleForbidden("COOP-10", "unidade", f"Só o gestor da unidade cooperada ({coop.unit}) decide este "
+                                                      "pedido.")
         if coop.status is not Status.PENDENTE:
-            raise RuleError("COOP-10", "situacao", f"O pedido não aguarda o gestor (situação: {coop.status}).",
-                            status=409)
+            raise RuleConflict("COOP-10", "situacao", f"O pedido não aguarda o gestor (situação: {coop.status}).")
         if approve and not (goal or "").strip():
             raise RuleError("COOP-10", "meta", "Ao deferir, o gestor da unidade cooperada fixa a meta de "
                                                "produtividade.")
@@ -330,12 +331,11 @@ def decide(coop: Cooperation, *, approve: bool, by: str, role: str, manager_of_u
         new = replace(coop, status=status, goal=goal if approve else coop.goal)
     elif role == "corregedoria":
         if coop.status is not Status.AGUARDANDO_CORREGEDORIA:
-            raise RuleError("COOP-10", "situacao", "O pedido não aguarda a Corregedoria (situação: "
-                                                   f"{coop.status}).", status=409)
+            raise RuleConflict("COOP-10", "situacao", "O pedido não aguarda a Corregedoria (situação: "
+                                                      f"{coop.status}).")
         new = replace(coop, status=Status.APROVADA if approve else Status.INDEFERIDA)
     else:
-        raise RuleError("COOP-10", None, "Decidem o gestor da unidade cooperada e, em M2/M3, a Corregedoria.",
-                        status=403)
+        raise RuleForbidden("COOP-10", None, "Decidem o gestor da unidade cooperada e, em M2/M3, a Corregedoria.")
     if new.status is Status.APROVADA:
         new = replace(new, approved_on=at.date())
     if not approve and not (reason or "").strip():
@@ -349,11 +349,11 @@ def change_end(coop: Cooperation, new_end: date, ctx: UnitContext, servant_coope
     """COOP-10: prorrogação (later end) or término antecipado (earlier end) requested by the cooperated unit's
     manager, within COOP-09 (and COOP-02/07 for the added days)."""
     if not manager_of_unit:
-        raise RuleError("COOP-10", "unidade", f"Só o gestor da unidade cooperada ({coop.unit}) pede prorrogação ou "
-                                              "término.", status=403)
+        raise RuleForbidden("COOP-10", "unidade",
+                            f"Só o gestor da unidade cooperada ({coop.unit}) pede prorrogação ou término.")
     if coop.status is not Status.APROVADA:
-        raise RuleError("COOP-10", "situacao", f"Só uma cooperação aprovada muda de término (situação: {coop.status}).",
-                        status=409)
+        raise RuleConflict("COOP-10", "situacao",
+                           f"Só uma cooperação aprovada muda de término (situação: {coop.status}).")
     if new_end == coop.period.end:
         raise RuleError("COOP-10", "fim", "O novo término é igual ao atual.")
     if new_end < coop.period.end:  # término antecipado
@@ -398,10 +398,10 @@ def validate_record(record: TimeRecord, coop: Cooperation, servant: Servant, mon
                             f"({servant.hours.start:%H:%M}–{servant.hours.end:%H:%M}); a cooperação é fora dele.")
     for other in same_day:
         if other.overlaps(record):
-            raise RuleError("COOP-08", "inicio",
-                            f"Sobrepõe-se ao ponto de {other.start:%H:%M}–{other.end:%H:%M} (cooperação "
-                            f"{other.cooperation}).", status=409)
-    cap = config.horas_mensais_max * 60
+            raise RuleConflict("COOP-08", "inicio",
+                               f"Sobrepõe-se ao ponto de {other.start:%H:%M}–{other.end:%H:%M} (cooperação "
+                               f"{other.cooperation}).")
+    cap: int = config.horas_mensais_max * 60
     left = cap - month_minutes
     if record.minutes > left:
         raise RuleError("COOP-06", "fim",
@@ -428,7 +428,7 @@ class Assessment:
     servant: str
     month: str
     revision: int
-    nature: str
+    nature: Literal["apuracao", "ajuste"]
     minutes: int  # the event's minutes: total for an apuração, difference for an ajuste
     value: Decimal
     total_minutes: int  # capped total after this revision

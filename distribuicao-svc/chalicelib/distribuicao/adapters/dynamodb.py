@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -34,16 +33,18 @@ from chalicelib.distribuicao.domain.cnj import (
     allocate_number,
     parse_cnj,
 )
-from chalicelib.distribuicao.domain.draw import AssignedCase, CaseData, Decision, OrgaoState
+from chalicelib.distribuicao.domain.draw import CaseData, Decision, OrgaoState
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, DrawRecord, LogHead
+from chalicelib.distribuicao.ports import CaseAlreadyDistributed, StoredCase, StoredOrgao
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from courtlib import clock
+from courtlib.errors import Invalid, WriteConflict
 from courtlib.messaging.contracts import Envelope
-from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+from courtlib.messaging.outbox import ConditionFailed, TransactionTooLarge, UnitOfWork
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
@@ -115,62 +116,6 @@ class CaseItem(TableItem):
 
 class NumberingItem(TableItem):
     last = NumberAttribute(default=0)
-
-
-# --- what is read -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StoredOrgao:
-    """The órgão partition as read: the domain state plus what only storage knows."""
-
-    state: OrgaoState
-    name: str
-    classes: tuple[str, ...]
-    version: int
-    desembargadores: frozenset[str]
-    sort_keys: frozenset[str]
-
-    @property
-    def id(self) -> str:
-        return self.state.orgao.id
-
-
-@dataclass(frozen=True)
-class StoredCase:
-    number: CnjNumber
-    orgao: str
-    case: CaseData
-    details: CaseDetails
-    seat: str
-    relator: str | None
-    relator_name: str | None
-    revisor: str | None
-    revisor_name: str | None
-    acting: str | None
-    rule: str
-    mode: str
-    current_seq: int
-    seqs: tuple[int, ...]
-    pending: bool
-    home_seat: str | None
-    revisor_has_visto: bool
-    voided_acts_of: tuple[str, ...]
-    distributed_at: str
-
-    def assigned(self) -> AssignedCase:
-        return AssignedCase(
-            case=self.case, seat_id=self.seat, relator_id=self.relator or "", revisor_id=self.revisor,
-            pending=self.pending, home_seat_id=self.home_seat, revisor_has_visto=self.revisor_has_visto,
-        )
-
-
-class CaseAlreadyDistributed(Exception):
-    """The case row exists: the case was distributed before (nothing was written)."""
-
-
-class HeadMoved(Exception):
-    """Another write changed the órgão (or the case) since it was read: re-read and decide again."""
 
 
 # --- (de)serialisation of the reference data -------------------------------------------------
@@ -304,7 +249,7 @@ class DistribuicaoRepository:
                       existing: StoredOrgao | None) -> None:
         """Writes the órgão's reference data (removing seats and judges no longer listed); counts and log stay.
 
-        Raises :class:`HeadMoved` when the órgão changed since ``existing`` was read.
+        Raises :class:`WriteConflict` when the órgão changed since ``existing`` was read.
         """
         model = self.orgao_model
         pk = orgao_pk(orgao.id)
@@ -354,12 +299,7 @@ class DistribuicaoRepository:
 
     @staticmethod
     def _commit(uow: UnitOfWork) -> None:
-        try:
-            uow.commit()
-        except ConditionFailed as error:
-            raise HeadMoved() from error
-        except TransactWriteError as error:
-            raise conflict_or(error) from error
+        commit(uow)
 
     # decisions -----------------------------------------------------------------------------------
 
@@ -369,12 +309,12 @@ class DistribuicaoRepository:
 
         A new case (``previous`` None) is written only if absent (:class:`CaseAlreadyDistributed`); a
         redistribution only if the case row still points to the record that was read. The head must still
-        be the one read (:class:`HeadMoved` otherwise: re-read and decide again).
+        be the one read (:class:`WriteConflict` otherwise: re-read and decide again).
         """
         if decision.expected_head != stored.state.head:
-            raise HeadMoved()
+            raise WriteConflict()
         now = clock.now()
-        row = self._case_row(stored.id, decision, case, previous)
+        row = StoredCase.after(stored.id, decision, case, previous)
         uow = UnitOfWork(self.settings)
         # PynamoDB sends puts in the order given and after deletes/condition checks (none here): the case
         # row is operation 0 of the transaction, so a failure there says "the case changed", not "the head".
@@ -387,34 +327,8 @@ class DistribuicaoRepository:
                    read_version=stored.version, now=now)
         for event in events:
             uow.emit(event)
-        try:
-            uow.commit()
-        except ConditionFailed as error:
-            if error.index == 0 and previous is None:
-                raise CaseAlreadyDistributed() from error
-            raise HeadMoved() from error
-        except TransactWriteError as error:
-            raise conflict_or(error) from error
+        commit(uow, first_exists=CaseAlreadyDistributed if previous is None else None)
         return row
-
-    def _case_row(self, orgao_id: str, decision: Decision, case: CaseData, previous: StoredCase | None) -> StoredCase:
-        record = decision.record
-        result = record.result
-        details = decision.details if decision.details is not None else (previous.details if previous else None)
-        if details is None:
-            raise ValueError("a decision on a new case carries its details")
-        assigned = decision.assigned(case, previous=None if previous is None else previous.assigned())
-        voided = tuple(previous.voided_acts_of) if previous else ()
-        if decision.voids_acts_of:
-            voided = (*voided, decision.voids_acts_of)
-        return StoredCase(
-            number=case.number, orgao=orgao_id, case=case, details=details, seat=decision.unit,
-            relator=result.relator, relator_name=result.relator_name, revisor=result.revisor,
-            revisor_name=result.revisor_name, acting=decision.acting_id, rule=record.rule, mode=record.mode,
-            current_seq=record.seq, seqs=(*(previous.seqs if previous else ()), record.seq), pending=True,
-            home_seat=assigned.home_seat_id, revisor_has_visto=assigned.revisor_has_visto, voided_acts_of=voided,
-            distributed_at=previous.distributed_at if previous else record.recorded_at,
-        )
 
     def _case_item(self, row: StoredCase) -> CaseItem:
         return self.case_model(
@@ -522,8 +436,23 @@ def conflict_or(error: TransactWriteError) -> Exception:
     """DynamoDB cancels a transaction that meets another one on the same item (``TransactionConflict``), which
     the unit of work re-raises as is: that is a concurrent write like a failed condition — retry."""
     codes = {reason.code for reason in (error.cancellation_reasons or []) if reason is not None}
-    return HeadMoved() if "TransactionConflict" in codes else error
+    return WriteConflict() if "TransactionConflict" in codes else error
 
 
-def with_absence(judge: Judge, absence: Absence) -> Judge:
-    return replace(judge, absences=(*judge.absences, absence))
+TOO_LARGE = ("Alterações demais para uma só transação: envie o órgão com menos cadeiras e juízes de cada vez.")
+
+
+def commit(uow: UnitOfWork, *, first_exists: type[Exception] | None = None) -> None:
+    """Commits ``uow`` as one transaction. A failed condition is a :class:`WriteConflict` (read and decide again),
+    except on operation 0 when ``first_exists`` is given (the row that must be absent exists: that error); too
+    many items for one transaction is a refusal of the input (nothing was written)."""
+    try:
+        uow.commit()
+    except ConditionFailed as error:
+        if error.index == 0 and first_exists is not None:
+            raise first_exists() from error
+        raise WriteConflict() from error
+    except TransactWriteError as error:
+        raise conflict_or(error) from error
+    except TransactionTooLarge as error:
+        raise Invalid(TOO_LARGE) from error

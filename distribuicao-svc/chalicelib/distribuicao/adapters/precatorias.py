@@ -1,11 +1,14 @@
 """PynamoDB storage of cartas precatórias (DIST-10) in distribuicao-svc's table.
 
-| item | pk | sk | notes |
-|---|---|---|---|
-| zones + counters + log head of a municipality | ``ZONAS#<municipio>`` | ``CABECA`` | ``data`` (zones JSON), ``seq``, ``head_hash``, ``counters``, ``version`` |
-| election day | ``ELEICOES`` | ``<YYYY-MM-DD>`` | ``data``: zone ids designated for propaganda |
-| draw record | ``LOG#ZONAS-<municipio>`` | ``<seq>`` | same :class:`DrawRecordItem` as the órgãos' logs (exported/verified alike) |
-| carta | ``PRECATORIA#<parceiro>#<id_origem>`` | ``PRECATORIA`` | gsi1 ``PARCEIRO#<parceiro>#PRECATORIAS`` / received-at; gsi2 ``PRECATORIA#<20 digits>`` |
+Items (pk / sk: what it holds):
+
+- ``ZONAS#<municipio>`` / ``CABECA``: the zones (``data``, JSON), counters and log head of a municipality
+  (``seq``, ``head_hash``, ``counters``, ``version``);
+- ``ELEICOES`` / ``<YYYY-MM-DD>``: an election day; ``data`` lists the zones designated for propaganda;
+- ``LOG#ZONAS-<municipio>`` / ``<seq>``: a draw record, the same :class:`DrawRecordItem` as the órgãos' logs
+  (exported and verified alike);
+- ``PRECATORIA#<parceiro>#<id_origem>`` / ``PRECATORIA``: a carta; gsi1 ``PARCEIRO#<parceiro>#PRECATORIAS`` /
+  received-at, gsi2 ``PRECATORIA#<20 digits>``.
 
 A carta costs one consistent GetItem (the municipality's head) and one TransactWriteItems: the carta row
 (``attribute_not_exists``: one (partner, id_origem) is distributed once), the record and the head
@@ -16,27 +19,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from chalicelib.distribuicao.adapters.dynamodb import (
-    DrawRecordItem,
-    HeadMoved,
-    OrgaoItem,
-    _dumps,
-    conflict_or,
-    stage_draw,
-)
+from chalicelib.distribuicao.adapters.dynamodb import DrawRecordItem, OrgaoItem, _dumps, commit, stage_draw
 from chalicelib.distribuicao.domain.draw import Decision
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, LogHead
-from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState
+from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState, log_id_of
+from chalicelib.distribuicao.ports import CartaExists, StoredCarta, StoredZones
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
 
 from courtlib import clock
-from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+from courtlib.errors import WriteConflict
+from courtlib.messaging.outbox import UnitOfWork
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
@@ -45,15 +41,6 @@ ELECTIONS_PK = "ELEICOES"
 CARTA_PREFIX = "PRECATORIA#"
 SK_HEAD = "CABECA"
 SK_CARTA = "PRECATORIA"
-
-
-def log_id_of(municipality: str) -> str:
-    """The verifiable log of a municipality's zones (``/sorteios/exportacao?log=ZONAS-<municipio>``)."""
-    return f"ZONAS-{municipality}"
-
-
-def zone_id(number: int) -> str:
-    return f"ZE{number:03d}"
 
 
 class CartaItem(TableItem):
@@ -72,35 +59,6 @@ class CartaItem(TableItem):
     mode = UnicodeAttribute()
     record_hash = UnicodeAttribute()
     received_at = UnicodeAttribute()
-
-
-@dataclass(frozen=True)
-class StoredZones:
-    state: ZoneState
-    version: int
-
-
-@dataclass(frozen=True)
-class StoredCarta:
-    partner: str
-    origin_id: str
-    number: str
-    municipality: str
-    kind: str
-    secret: bool
-    details: CaseDetails
-    zone: str
-    distributor: str
-    log_id: str
-    seq: int
-    rule: str
-    mode: str
-    record_hash: str
-    received_at: str
-
-
-class CartaExists(Exception):
-    """The partner already sent a carta with this id_origem (nothing was written)."""
 
 
 def _zone_to_dict(zone: Zone) -> dict[str, Any]:
@@ -135,7 +93,7 @@ class PrecatoriaRepository:
         return StoredZones(state, int(item.version or 0))
 
     def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None) -> None:
-        """Replaces the zones of a municipality (counts and log stay); :class:`HeadMoved` on a concurrent change."""
+        """Replaces the zones of a municipality (counts and log stay); :class:`WriteConflict` on a concurrent change."""
         model = self.head_model
         now = clock.now()
         data = _dumps([_zone_to_dict(z) for z in zones])
@@ -163,7 +121,7 @@ class PrecatoriaRepository:
     def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str,
                      kind: str, secret: bool) -> StoredCarta:
         if decision.expected_head != stored.state.head:
-            raise HeadMoved()
+            raise WriteConflict()
         record = decision.record
         assert decision.details is not None
         now = clock.now()
@@ -178,14 +136,7 @@ class PrecatoriaRepository:
         stage_draw(uow, self.record_model, self.head_model, head_pk=f"{ZONES_PREFIX}{stored.state.municipality}",
                    kind="zonas", decision=decision, counters=stored.state.counters,
                    read_seq=stored.state.head.seq, read_version=stored.version, now=now)
-        try:
-            uow.commit()
-        except ConditionFailed as error:
-            if error.index == 0:
-                raise CartaExists() from error
-            raise HeadMoved() from error
-        except TransactWriteError as error:
-            raise conflict_or(error) from error
+        commit(uow, first_exists=CartaExists)
         return carta
 
     def get_carta(self, partner: str, origin_id: str) -> StoredCarta | None:
@@ -219,12 +170,7 @@ class PrecatoriaRepository:
 
     @staticmethod
     def _commit(uow: UnitOfWork) -> None:
-        try:
-            uow.commit()
-        except ConditionFailed as error:
-            raise HeadMoved() from error
-        except TransactWriteError as error:
-            raise conflict_or(error) from error
+        commit(uow)
 
 
 def _carta_pk(partner: str, origin_id: str) -> str:

@@ -9,11 +9,11 @@ store caches seeds in memory: a warm container reads a day's seed once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from threading import Lock
 
 from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed
+from chalicelib.distribuicao.ports import PublishedSeed
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 
@@ -86,17 +86,3 @@ class SeedStore:
         items = self.model.by_gsi1.query(SEEDS_INDEX_PK, self.model.gsi1sk.between(start.isoformat(), end.isoformat()))
         return sorted((PublishedSeed(date.fromisoformat(item.gsi1sk), item.commitment, item.seed) for item in items),
                       key=lambda p: p.day)
-
-
-@dataclass(frozen=True)
-class PublishedSeed:
-    day: date
-    commitment: str
-    seed_hex: str
-
-    def revealed(self, today: date) -> str | None:
-        """The seed, only when its day is before ``today`` (today's seed is still in use)."""
-        return self.seed_hex if self.day < today else None
-
-    def as_seed(self) -> DailySeed:
-        return DailySeed.from_hex(self.day, self.seed_hex)

@@ -33,6 +33,9 @@ from .judges import (
 from .log import CaseDetails, DrawRecord, LogHead, ManualDraw, Mode, RecordResult
 from .randomness import DailySeed, derive_value, pick_index
 
+# The tribunal's defaults; ``model_validate`` builds them without naming every field.
+DEFAULT_CONFIG = DistribuicaoConfig.model_validate({})
+
 TZ = ZoneInfo("America/Sao_Paulo")
 
 
@@ -94,7 +97,7 @@ class CaseData:
 
     def __post_init__(self) -> None:
         if not isinstance(self.classe, str) or not self.classe.strip():
-            raise DistribuicaoError("a classe processual é obrigatória (RI art. 31)")
+            raise DistribuicaoError("a classe processual é obrigatória (RI art. 31)", code="VALIDACAO")
 
     @property
     def has_revisor(self) -> bool:
@@ -376,7 +379,7 @@ def distribute(
     *,
     seed: DailySeed,
     now: datetime,
-    config: DistribuicaoConfig = DistribuicaoConfig(),
+    config: DistribuicaoConfig = DEFAULT_CONFIG,
 ) -> Decision:
     """Distribute a new case: by prevention when ``request.related`` makes a judge prevento (without draw,
     compensated), otherwise by the verifiable draw among the eligible seats."""
@@ -432,7 +435,7 @@ def manual_draw(
     authorized_by: str,
     held_at: datetime,
     now: datetime,
-    config: DistribuicaoConfig = DistribuicaoConfig(),
+    config: DistribuicaoConfig = DEFAULT_CONFIG,
 ) -> Decision:
     """DIST-09: record a draw made by hand while the system was down (RI art. 33 §2º).
 
@@ -566,7 +569,7 @@ def redistribute(
     *,
     seed: DailySeed,
     now: datetime,
-    config: DistribuicaoConfig = DistribuicaoConfig(),
+    config: DistribuicaoConfig = DEFAULT_CONFIG,
     excluded_judges: Mapping[str, str] | None = None,
 ) -> Decision:
     """DIST-04: mistaken distribution, impediment or suspicion of the relator: new draw excluding him,
@@ -597,7 +600,7 @@ def replace_revisor(
     *,
     now: datetime,
     reason: str = "impedimento",
-    config: DistribuicaoConfig = DistribuicaoConfig(),
+    config: DistribuicaoConfig = DEFAULT_CONFIG,
 ) -> Decision:
     """DIST-07: an impeded, suspect or incompatible revisor is replaced by the next judge in decreasing
     seniority, the most senior after the most recent (RI arts. 45 §1º, 112 §2º). No count changes."""
@@ -652,7 +655,7 @@ def plan_absences(
     cases: Iterable[AssignedCase],
     *,
     on: date,
-    config: DistribuicaoConfig = DistribuicaoConfig(),
+    config: DistribuicaoConfig = DEFAULT_CONFIG,
 ) -> list[PlannedAction]:
     """What DIST-06 requires today for the pending cases given (a daily schedule calls it).
 
@@ -698,7 +701,8 @@ def plan_absences(
             continue
         if holder.relator is not None and holder.relator.id != case.relator_id and not holder.is_presidency:
             actions.append(PlannedAction(
-                ActionKind.SUCESSAO, case, holder.id, f"{holder.relator.name} passou a relatar pela cadeira {holder.id}",
+                ActionKind.SUCESSAO, case, holder.id,
+                f"{holder.relator.name} passou a relatar pela cadeira {holder.id}",
             ))
     return actions
 
@@ -720,7 +724,7 @@ def execute(
     *,
     seed: DailySeed,
     now: datetime,
-    config: DistribuicaoConfig = DistribuicaoConfig(),
+    config: DistribuicaoConfig = DEFAULT_CONFIG,
 ) -> Decision:
     """Carry out one planned DIST-06 action on ``state``."""
     local = local_time(now)
@@ -763,7 +767,7 @@ def execute_all(
     *,
     seed: DailySeed,
     now: datetime,
-    config: DistribuicaoConfig = DistribuicaoConfig(),
+    config: DistribuicaoConfig = DEFAULT_CONFIG,
 ) -> tuple[OrgaoState, list[Decision]]:
     """Execute ``actions`` in order, threading the state (each decision sees the previous ones' counts)."""
     decisions = []

@@ -135,7 +135,8 @@ class EqualityReport:
         return out
 
 
-def equality_report(counters: Counters, units: Iterable[str], config: DistribuicaoConfig | None = None) -> EqualityReport:
+def equality_report(counters: Counters, units: Iterable[str],
+                    config: DistribuicaoConfig | None = None) -> EqualityReport:
     units = sorted(set(units))
     classes = sorted(counters.classes())
     per_class = {c: class_spread(counters, units, c) for c in classes}

@@ -7,7 +7,7 @@ titular post is vacant receives them for the seat, and the new titular inherits 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -99,6 +99,10 @@ class Judge:
     @property
     def seniority_key(self) -> tuple[int, str]:
         return (self.seniority, self.id)
+
+    def with_absence(self, absence: Absence) -> Judge:
+        """The same judge with one more absence (DIST-06)."""
+        return replace(self, absences=(*self.absences, absence))
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,10 @@ class Orgao:
         substitute = self._holder(seat_id, Role.SUBSTITUTO, day)
         sub_available = substitute is not None and substitute.absence_on(day) is None
         mandate_days = 30 if config is None else config.fim_mandato_sem_distribuicao_dias
+        relator: Judge | None
+        acting: Judge | None
+        since: date | None
+        exclusion: Exclusion | None
         if titular is not None:
             absence = titular.absence_on(day)
             if absence is None:

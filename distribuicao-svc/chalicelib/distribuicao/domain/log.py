@@ -237,7 +237,8 @@ class DrawRecord:
             deltas=tuple(CounterDelta(x["unidade"], x["classe"], x["delta"]) for x in d["deltas"]),
             manual=None
             if manual is None
-            else ManualDraw(tuple(manual["testemunhas"]), manual["ata"], manual["autorizado_por"], manual["realizado_em"]),
+            else ManualDraw(tuple(manual["testemunhas"]), manual["ata"], manual["autorizado_por"],
+                            manual["realizado_em"]),
             reference=d["referencia"],
             distributor=d["distribuidora"],
             hash=d.get("hash", ""),
@@ -320,7 +321,9 @@ def edital_period(day: date, periodicity: str = "quinzenal") -> tuple[date, date
     """The period (inclusive) whose edital includes ``day``: 1–15 and 16–end for "quinzenal"."""
     last = calendar.monthrange(day.year, day.month)[1]
     if periodicity == "quinzenal":
-        return (day.replace(day=1), day.replace(day=15)) if day.day <= 15 else (day.replace(day=16), day.replace(day=last))
+        if day.day <= 15:
+            return day.replace(day=1), day.replace(day=15)
+        return day.replace(day=16), day.replace(day=last)
     if periodicity == "semanal":
         start = day - timedelta(days=day.weekday())
         return start, start + timedelta(days=6)

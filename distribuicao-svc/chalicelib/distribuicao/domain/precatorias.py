@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from courtlib.config import DistribuicaoConfig
 
-from .draw import CaseData, Decision, Rule, build_record, case_details, local_time, run_draw
+from .draw import DEFAULT_CONFIG, CaseData, Decision, Rule, build_record, case_details, local_time, run_draw
 from .equality import CounterDelta, Counters
 from .errors import DistribuicaoError, NoEligibleJudgeError, StateError
 from .judges import Exclusion, describe_exclusion
@@ -26,6 +26,17 @@ from .log import LogHead, RecordResult
 from .randomness import DailySeed
 
 COUNT_CLASS = "carta"
+RULE = "DIST-10"  # the code of this module's refusals
+
+
+def zone_id(number: int) -> str:
+    """A zone's id from its number: ``ZE001``."""
+    return f"ZE{number:03d}"
+
+
+def log_id_of(municipality: str) -> str:
+    """The verifiable log of a municipality's zones (``/sorteios/exportacao?log=ZONAS-<municipio>``)."""
+    return f"ZONAS-{municipality}"
 
 
 @dataclass(frozen=True)
@@ -69,12 +80,12 @@ class ZoneState:
     def local_zones(self) -> list[Zone]:
         zones = [z for z in self.zones if self.municipality in z.municipalities]
         if not zones:
-            raise StateError(f"nenhuma zona eleitoral cadastrada no município {self.municipality}")
+            raise StateError(f"nenhuma zona eleitoral cadastrada no município {self.municipality}", code=RULE)
         return sorted(zones, key=lambda z: z.age_key)
 
     def apply(self, decision: Decision) -> ZoneState:
         if decision.expected_head != self.head:
-            raise StateError("decisão calculada sobre outro estado do log")
+            raise StateError("decisão calculada sobre outro estado do log", code=RULE)
         return replace(self, counters=self.counters.apply(decision.deltas), head=decision.new_head)
 
 
@@ -116,7 +127,7 @@ def distribute_precatoria(
     elections: Sequence[Election] = (),
     kind: MatterKind = MatterKind.CARTA,
     voter_zone_id: str | None = None,
-    config: DistribuicaoConfig = DistribuicaoConfig(),
+    config: DistribuicaoConfig = DEFAULT_CONFIG,
 ) -> Decision:
     """Distribute a carta (draw among the zones) or a registry matter (to the voter's zone)."""
     local = local_time(now)
@@ -126,14 +137,16 @@ def distribute_precatoria(
     details = case_details(case)
     if kind is MatterKind.CRIMINAL:
         raise DistribuicaoError(
-            "feitos criminais e inquéritos seguem o art. 69 do CPP (Res. TRE-RS 139/2003 art. 10 I), não o sorteio"
+            "feitos criminais e inquéritos seguem o art. 69 do CPP (Res. TRE-RS 139/2003 art. 10 I), não o sorteio",
+            code=RULE,
         )
     if kind is MatterKind.CADASTRO_ELEITORAL:
         zone = next((z for z in zones if z.id == voter_zone_id), None)
         if zone is None:
             raise DistribuicaoError(
                 f"matéria do cadastro eleitoral vai à zona do domicílio do eleitor: informe uma zona de "
-                f"{state.municipality} (recebido {voter_zone_id!r})"
+                f"{state.municipality} (recebido {voter_zone_id!r})",
+                code=RULE,
             )
         record = build_record(
             log_id=state.log_id, head=state.head, local=local, case=case, count_class=COUNT_CLASS, details=details,
@@ -145,7 +158,8 @@ def distribute_precatoria(
     eligible, excluded = zone_eligibility(state, day, elections, config)
     if not eligible:
         reasons = {z: describe_exclusion(c) for z, c in excluded.items()}
-        raise NoEligibleJudgeError(f"nenhuma zona elegível em {state.municipality} para {case.number}", reasons)
+        raise NoEligibleJudgeError(f"nenhuma zona elegível em {state.municipality} para {case.number}", reasons,
+                                   code=RULE)
     outcome = run_draw(
         log_id=state.log_id, eligible=[z.id for z in eligible], counters=state.counters, count_class=COUNT_CLASS,
         case_number=case.number, seq=state.head.seq + 1, seed=seed, day=day,

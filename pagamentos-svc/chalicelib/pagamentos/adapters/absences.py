@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from chalicelib.pagamentos.domain.model import Absence
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 
 from courtlib import clock
@@ -35,14 +36,23 @@ class AbsenceRepository:
         self._model = bind(AbsenceItem, settings)
 
     def item_for(self, absence: MagistrateAbsenceRegistered, envelope: Envelope) -> AbsenceItem:
+        return self.item(absence, envelope.id)
+
+    def item(self, absence: MagistrateAbsenceRegistered, event_id: str) -> AbsenceItem:
         return self._model(
             pk=ALL_ABSENCES, sk=f"{absence.inicio.isoformat()}#{absence.magistrado}",
             orgao=absence.orgao, magistrado=absence.magistrado, nome=absence.nome,
             inicio=absence.inicio.isoformat(), fim=absence.fim.isoformat() if absence.fim else None,
-            motivo=absence.motivo, event_id=envelope.id, recorded_at=clock.now(),
+            motivo=absence.motivo, event_id=event_id, recorded_at=clock.now(),
         )
 
     def overlapping(self, start: date, end: date) -> list[AbsenceItem]:
         """Absences with a day in ``start..end`` (one Query on the start-day index, then the end filter)."""
         started = self._model.query(ALL_ABSENCES, self._model.sk <= f"{end.isoformat()}#\uffff")
         return [item for item in started if item.fim is None or item.fim >= start.isoformat()]
+
+    def overlapping_absences(self, start: date, end: date) -> list[Absence]:
+        """:meth:`overlapping` as the domain's absences."""
+        return [Absence(item.magistrado, date.fromisoformat(item.inicio),
+                        date.fromisoformat(item.fim) if item.fim else None, item.motivo)
+                for item in self.overlapping(start, end)]

@@ -59,7 +59,7 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
                  f"Situação: {STATUS_WORDS.get(status, status)}"):
         pdf.multi_cell(0, 5.5, to_latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    rows = sorted(lines, key=lambda l: (l.ajuste, l.nome, l.chave))
+    rows = sorted(lines, key=lambda line: (line.adjustment, line.name, line.key))
     widths = (26, 46, 72, 14, 28)
     pdf.set_font("Helvetica", "", 8)
     if not rows:
@@ -74,10 +74,10 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
                 heading.cell(to_latin1(title))
             for line in rows:
                 row = table.row()
-                base = line.base
-                if line.ajuste and "ajuste da competência" not in base:
-                    base += f" (ajuste da competência {ptbr.month_label(line.competencia_origem)})"
-                for text in (line.pessoa, line.nome, base, line.regra, brl(line.valor)):
+                base = line.basis
+                if line.adjustment and "ajuste da competência" not in base:
+                    base += f" (ajuste da competência {ptbr.month_label(line.origin_month)})"
+                for text in (line.person, line.name, base, line.rule, brl(line.amount)):
                     row.cell(to_latin1(text))
     pdf.ln(3)
     pdf.set_font("Helvetica", "B", 10)

@@ -1,6 +1,7 @@
 """The facts a monthly run reads (people, designations, vacations, sessions, events) and what it writes (lines).
 
-Plain frozen dataclasses, no AWS. A competência is a month, written ``AAAA-MM``.
+Plain frozen dataclasses, no AWS. A competência is a month, written ``AAAA-MM``. Refusals are
+:mod:`courtlib.errors` types (pure: no HTTP, no AWS).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
+
+from courtlib.errors import Invalid
 
 ONE_DAY = timedelta(days=1)
 
@@ -26,16 +29,6 @@ DesignationKind = Literal["cumulacao", "auxilio", "convocacao", "substituicao", 
 SessionStatus = Literal["presente", "ausente", "ferias", "licenca", "representacao", "correicao"]
 
 
-class DomainError(ValueError):
-    """A refusal of a rule: ``code`` names it (PAG-xx or VALIDACAO), ``field`` the input at fault."""
-
-    def __init__(self, code: str, detail: str, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.field = field
-
-
 @dataclass(frozen=True, order=True)
 class Month:
     year: int
@@ -47,7 +40,7 @@ class Month:
             year, month = (int(part) for part in text.split("-"))
             date(year, month, 1)
         except (ValueError, TypeError) as error:
-            raise DomainError("VALIDACAO", f"competência inválida: {text!r} (use AAAA-MM)", "competencia") from error
+            raise Invalid(f"competência inválida: {text!r} (use AAAA-MM)", field="competencia") from error
         return cls(year, month)
 
     @classmethod
@@ -74,31 +67,31 @@ class Month:
 
 @dataclass(frozen=True)
 class Period:
-    """``inicio..fim``, both days included."""
+    """``start..end``, both days included."""
 
-    inicio: date
-    fim: date
+    start: date
+    end: date
 
     def __post_init__(self) -> None:
-        if self.fim < self.inicio:
-            raise DomainError("VALIDACAO", "período impossível: o fim é anterior ao início", "fim")
+        if self.end < self.start:
+            raise Invalid("período impossível: o fim é anterior ao início", field="fim")
 
     def days(self) -> Iterator[date]:
-        day = self.inicio
-        while day <= self.fim:
+        day = self.start
+        while day <= self.end:
             yield day
             day += ONE_DAY
 
     def clip(self, month: Month) -> Period | None:
-        start, end = max(self.inicio, month.first), min(self.fim, month.last)
+        start, end = max(self.start, month.first), min(self.end, month.last)
         return Period(start, end) if start <= end else None
 
     def overlaps(self, other: Period) -> bool:
-        return self.inicio <= other.fim and other.inicio <= self.fim
+        return self.start <= other.end and other.start <= self.end
 
     def months(self) -> list[Month]:
-        out, month = [], Month.of(self.inicio)
-        while month <= Month.of(self.fim):
+        out, month = [], Month.of(self.start)
+        while month <= Month.of(self.end):
             out.append(month)
             month = month.next()
         return out
@@ -111,8 +104,8 @@ class Period:
 @dataclass(frozen=True)
 class Person:
     id: str
-    nome: str
-    tipo: PersonKind
+    name: str
+    kind: PersonKind
     cargo: Cargo
     entrancia: Entrancia | None = None
     juizo: str | None = None
@@ -137,9 +130,9 @@ class Designation:
 
     id: str
     kind: DesignationKind
-    pessoa: str
+    person: str
     juizo: str
-    periodo: Period
+    period: Period
     municipio: str | None = None
     fracao: Fraction | None = None
     gera_cumulacao: bool = False
@@ -154,88 +147,88 @@ class Designation:
 @dataclass(frozen=True)
 class Vacation:
     id: str
-    pessoa: str
-    periodo: Period
+    person: str
+    period: Period
 
 
 @dataclass(frozen=True)
 class RenouncedVacation:
-    """Vacation days a magistrate renounced, authorised by the President on ``autorizado_em`` (PAG-09)."""
+    """Vacation days a magistrate renounced, authorised by the President on ``authorized_on`` (PAG-09)."""
 
     id: str
-    pessoa: str
-    dias: int
-    autorizado_em: date
-    periodo_aquisitivo: str = ""
+    person: str
+    days: int
+    authorized_on: date
+    accrual_period: str = ""
 
 
 @dataclass(frozen=True)
 class Absence:
-    pessoa: str
-    inicio: date
-    fim: date | None
-    motivo: str = ""
+    person: str
+    start: date
+    end: date | None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class CompensationDays:
-    """PLAN-08 → PAG-02: ``substituto`` held ``juizo`` (of the judge away) besides their own on ``dias``."""
+    """PLAN-08 → PAG-02: ``substitute`` held ``juizo`` (of the judge away) besides their own on ``days``."""
 
     id: str
-    substituto: str
+    substitute: str
     juizo: str
-    magistrado: str
-    dias: tuple[date, ...]
+    magistrate: str
+    days: tuple[date, ...]
 
 
 @dataclass(frozen=True)
 class Attendance:
-    membro: str
-    situacao: SessionStatus
-    autorizado_pleno: bool = False  # PAG-07 §1: the judge the Pleno authorised to represent the court
+    member: str
+    status: SessionStatus
+    authorized_by_pleno: bool = False  # PAG-07 §1: the judge the Pleno authorised to represent the court
 
 
 @dataclass(frozen=True)
 class Session:
     id: str
-    data: date
-    presencas: tuple[Attendance, ...]
+    day: date
+    attendances: tuple[Attendance, ...]
 
 
 @dataclass(frozen=True)
 class CooperationBonus:
     """COOP-11 as cooperacao-svc published it (PAG-08)."""
 
-    apuracao_id: str
-    servidor: str
-    nome: str
-    competencia: str
-    natureza: str
-    revisao: int
-    minutos: int
-    valor_hora: Decimal
-    valor: Decimal
+    assessment_id: str
+    servant: str
+    name: str
+    month: str
+    nature: str
+    revision: int
+    minutes: int
+    hourly_rate: Decimal
+    amount: Decimal
 
 
 @dataclass(frozen=True)
 class Line:
     """One line of a memo: who, the basis, the rule and the amount.
 
-    ``chave`` identifies the line within its category and origin month; an adjustment line carries the
-    ``competencia_origem`` and ``chave_origem`` of what it corrects, so paid amounts add up per origin.
+    ``key`` identifies the line within its category and origin month; an adjustment line carries the
+    ``origin_month`` and ``origin_key`` of what it corrects, so paid amounts add up per origin.
     """
 
-    categoria: str
-    regra: str
-    pessoa: str
-    nome: str
-    base: str
-    quantidade: Decimal
-    valor: Decimal
-    chave: str
-    competencia_origem: str
-    chave_origem: str
-    ajuste: bool = False
+    category: str
+    rule: str
+    person: str
+    name: str
+    basis: str
+    quantity: Decimal
+    amount: Decimal
+    key: str
+    origin_month: str
+    origin_key: str
+    adjustment: bool = False
 
 
 @dataclass

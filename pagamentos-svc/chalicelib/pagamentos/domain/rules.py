@@ -100,25 +100,26 @@ class Rules:
             total = total * self.pag.dias_mes_pro_rata / month_days
         return total
 
-    def away_days(self, data: MonthData, pessoa: str) -> set[date]:
-        """Days of the month ``pessoa`` was on vacation (own records) or away (distribuicao's absences)."""
+    def away_days(self, data: MonthData, person_id: str) -> set[date]:
+        """Days of the month ``person_id`` was on vacation (own records) or away (distribuicao's absences)."""
         cache = data.away_cache
         if cache is None:
             cache = defaultdict(set)
             for vacation in data.vacations:
-                cache[vacation.pessoa].update(vacation.periodo.days_in(data.month))
+                cache[vacation.person].update(vacation.period.days_in(data.month))
             for absence in data.absences:
-                end = absence.fim or data.month.last
-                if end >= absence.inicio:
-                    cache[absence.pessoa].update(Period(absence.inicio, end).days_in(data.month))
+                end = absence.end or data.month.last
+                if end >= absence.start:
+                    cache[absence.person].update(Period(absence.start, end).days_in(data.month))
             data.away_cache = cache
-        return cache.get(pessoa, set())
+        days: set[date] = cache.get(person_id, set())
+        return days
 
-    def line(self, categoria: str, person: Person, base: str, quantidade: int | Decimal, valor: Fraction,
+    def line(self, category: str, person: Person, basis: str, quantity: int | Decimal, amount: Fraction,
              data: MonthData, sub: str = "") -> Line:
         key = f"{person.id}{'|' + sub if sub else ''}"
-        return Line(categoria, CATEGORIES[categoria], person.id, person.nome, base, Decimal(quantidade),
-                    self.money(valor), key, str(data.month), key)
+        return Line(category, CATEGORIES[category], person.id, person.name, basis, Decimal(quantity),
+                    self.money(amount), key, str(data.month), key)
 
     # -- PAG-02 ----------------------------------------------------------------------------------
 
@@ -131,40 +132,40 @@ class Rules:
             if d.kind == "cumulacao" or (d.kind == "auxilio" and d.gera_cumulacao):
                 default = self.pag.cumulacao_juiz_fracao_maior if d.kind == "cumulacao" \
                     else self.pag.cumulacao_juiz_fracao_menor
-                for day in d.periodo.days_in(data.month):
-                    factors[d.pessoa][day] = max(factors[d.pessoa].get(day, Fraction(0)), d.fracao or default)
-                    held[d.pessoa][day].add(d.juizo)
+                for day in d.period.days_in(data.month):
+                    factors[d.person][day] = max(factors[d.person].get(day, Fraction(0)), d.fracao or default)
+                    held[d.person][day].add(d.juizo)
         for c in data.compensations:
-            person = data.people.get(c.substituto)
-            for day in c.dias:
+            person = data.people.get(c.substitute)
+            for day in c.days:
                 if (day.year, day.month) != (data.month.year, data.month.month):
                     continue
                 if not self.dia_util(day, person.municipio if person else None):
                     continue  # PAG-02: a compensation day on a non-working day is no cumulação
-                factors[c.substituto][day] = max(factors[c.substituto].get(day, Fraction(0)),
+                factors[c.substitute][day] = max(factors[c.substitute].get(day, Fraction(0)),
                                                  self.pag.cumulacao_compensacao_fracao)
-                held[c.substituto][day].add(c.juizo)
+                held[c.substitute][day].add(c.juizo)
         aids: dict[str, list[Designation]] = defaultdict(list)
         for d in data.designations:
             if d.kind == "auxilio":
                 aids[d.juizo].append(d)
         lines = []
-        for pessoa in sorted(factors):
-            person = data.people.get(pessoa)
+        for person_id in sorted(factors):
+            person = data.people.get(person_id)
             key = subsidy_key(person) if person else None
             if person is None or key is None:
                 continue
             daily, aided, fractions = {}, 0, set()
-            for day, fraction in sorted(factors[pessoa].items()):
-                juizos = held[pessoa][day] | ({person.juizo} if person.juizo else set())
-                helped = any(a.pessoa != pessoa and a.periodo.inicio <= day <= a.periodo.fim
+            for day, fraction in sorted(factors[person_id].items()):
+                juizos = held[person_id][day] | ({person.juizo} if person.juizo else set())
+                helped = any(a.person != person_id and a.period.start <= day <= a.period.end
                              for juizo in juizos for a in aids.get(juizo, ()))
                 factor = fraction * (self.pag.cumulacao_juiz_fator_com_auxilio if helped else 1)
                 aided += helped
                 fractions.add(fraction)
                 daily[day] = self.subsidy(key, day) * factor
             total = self.prorata(daily, data)
-            days = len(factors[pessoa])
+            days = len(factors[person_id])
             base = f"{days} dia(s) de cumulação, fração {'/'.join(sorted(str(f) for f in fractions))}"
             if aided:
                 base += f", {aided} dia(s) com auxílio (metade)"
@@ -196,13 +197,13 @@ class Rules:
         """PAG-04: (subsídio de desembargador − own subsídio) × days convoked / 30, vacation days excluded;
         nothing for a convocação only to make quorum."""
         lines = []
-        for pessoa, designations in _by_person(d for d in data.designations if d.kind == "convocacao"):
-            person = data.people.get(pessoa)
+        for person_id, designations in _by_person(d for d in data.designations if d.kind == "convocacao"):
+            person = data.people.get(person_id)
             key = subsidy_key(person) if person else None
             if person is None or key is None:
                 continue
-            away = self.away_days(data, pessoa)
-            days = sorted({day for d in designations if not d.quorum for day in d.periodo.days_in(data.month)} - away)
+            away = self.away_days(data, person_id)
+            days = sorted({day for d in designations if not d.quorum for day in d.period.days_in(data.month)} - away)
             if not days:
                 continue
             total = self.prorata({day: self.subsidy("desembargador", day) - self.subsidy(key, day) for day in days},
@@ -219,19 +220,19 @@ class Rules:
         vacation, the difference for the vacation days when the judge held full substitution 6 months
         (6 × 30 days), consecutive or not, before the vacation began."""
         lines = []
-        people = sorted({d.pessoa for d in data.designations if d.kind == "substituicao"}
-                        | {v.pessoa for v in data.vacations})
-        for pessoa in people:
-            person = data.people.get(pessoa)
+        people = sorted({d.person for d in data.designations if d.kind == "substituicao"}
+                        | {v.person for v in data.vacations})
+        for person_id in people:
+            person = data.people.get(person_id)
             if person is None or person.cargo != "juiz" or not person.entrancia:
                 continue
             own = ENTRANCIA_ORDER[person.entrancia]
-            away = self.away_days(data, pessoa)
+            away = self.away_days(data, person_id)
             destinations: dict[date, str] = {}
             for d in data.designations:
-                if d.kind == "substituicao" and d.pessoa == pessoa and d.entrancia_destino \
+                if d.kind == "substituicao" and d.person == person_id and d.entrancia_destino \
                         and ENTRANCIA_ORDER[d.entrancia_destino] > own:
-                    for day in d.periodo.days_in(data.month):
+                    for day in d.period.days_in(data.month):
                         if day not in away:
                             prev = destinations.get(day)
                             if prev is None or ENTRANCIA_ORDER[d.entrancia_destino] > ENTRANCIA_ORDER[prev]:
@@ -240,17 +241,17 @@ class Rules:
                      for day, dest in destinations.items()}
             worked = len(daily)
             vacation_days = 0
-            history = [d for d in data.full_substitutions.get(pessoa, [])
+            history = [d for d in data.full_substitutions.get(person_id, [])
                        if d.plena and d.entrancia_destino and ENTRANCIA_ORDER[d.entrancia_destino] > own]
             for vacation in data.vacations:
-                if vacation.pessoa != pessoa:
+                if vacation.person != person_id:
                     continue
-                before = {day for d in history for day in d.periodo.days() if day < vacation.periodo.inicio}
+                before = {day for d in history for day in d.period.days() if day < vacation.period.start}
                 if len(before) < self.pag.diferenca_entrancia_ferias_meses * 30 or not history:
                     continue
-                latest = max((d for d in history if d.periodo.inicio < vacation.periodo.inicio),
-                             key=lambda d: d.periodo.fim)
-                for day in vacation.periodo.days_in(data.month):
+                latest = max((d for d in history if d.period.start < vacation.period.start),
+                             key=lambda d: d.period.end)
+                for day in vacation.period.days_in(data.month):
                     if day not in daily:
                         daily[day] = (self.subsidy(f"juiz:{latest.entrancia_destino}", day)
                                       - self.subsidy(f"juiz:{person.entrancia}", day))
@@ -269,12 +270,12 @@ class Rules:
     def diarias(self, data: MonthData) -> list[Line]:
         """PAG-06: dias úteis (in the municipality of the designation) × the diária of the cargo."""
         lines = []
-        for pessoa, designations in _by_person(d for d in data.designations if d.kind == "diarias"):
-            person = data.people.get(pessoa)
+        for person_id, designations in _by_person(d for d in data.designations if d.kind == "diarias"):
+            person = data.people.get(person_id)
             if person is None:
                 continue
             key = "desembargador" if person.second_degree else "juiz"
-            days = sorted({day for d in designations for day in d.periodo.days_in(data.month)
+            days = sorted({day for d in designations for day in d.period.days_in(data.month)
                            if self.dia_util(day, d.municipio)})
             if not days:
                 continue
@@ -295,24 +296,24 @@ class Rules:
         if attendance_status == "presente":
             return True
         if attendance_status == "representacao":
-            return person.funcao_tre in ("presidente", "corregedor") or authorised
+            return bool(person.funcao_tre in ("presidente", "corregedor") or authorised)
         if attendance_status == "correicao":
-            return person.funcao_tre == "corregedor"
+            return bool(person.funcao_tre == "corregedor")
         return False
 
     def gratificacao_presenca(self, data: MonthData) -> list[Line]:
         due: dict[str, list[date]] = defaultdict(list)
-        for session in sorted(data.sessions, key=lambda s: (s.data, s.id)):
-            for a in session.presencas:
-                person = data.people.get(a.membro)
-                if self.presence_due(person, a.situacao, a.autorizado_pleno,
-                                     session.data in self.away_days(data, a.membro)):
-                    due[a.membro].append(session.data)
+        for session in sorted(data.sessions, key=lambda s: (s.day, s.id)):
+            for a in session.attendances:
+                person = data.people.get(a.member)
+                if self.presence_due(person, a.status, a.authorized_by_pleno,
+                                     session.day in self.away_days(data, a.member)):
+                    due[a.member].append(session.day)
         lines = []
-        for pessoa in sorted(due):
-            days = due[pessoa]
+        for person_id in sorted(due):
+            days = due[person_id]
             total = sum((Fraction(self.table(day).gratificacao_sessao) for day in days), Fraction(0))
-            lines.append(self.line("gratificacao_presenca", data.people[pessoa], f"{len(days)} sessão(ões)",
+            lines.append(self.line("gratificacao_presenca", data.people[person_id], f"{len(days)} sessão(ões)",
                                    len(days), total, data))
         return lines
 
@@ -321,17 +322,17 @@ class Rules:
     def gratificacao_cooperacao(self, data: MonthData) -> list[Line]:
         """PAG-08: the gratificação cooperacao-svc assessed (COOP-11), one line per assessment or adjustment."""
         lines = []
-        for bonus in sorted(data.cooperation, key=lambda b: (b.servidor, b.revisao, b.apuracao_id)):
-            if bonus.competencia != str(data.month):
+        for bonus in sorted(data.cooperation, key=lambda b: (b.servant, b.revision, b.assessment_id)):
+            if bonus.month != str(data.month):
                 continue
-            person = data.people.get(bonus.servidor)
-            nome = person.nome if person else bonus.nome
-            hours = Decimal(bonus.minutos) / 60
-            what = "apuração" if bonus.natureza == "apuracao" else "ajuste da apuração"
-            base = f"{what}: {ptbr.number(bonus.minutos, None)} min × {ptbr.brl(bonus.valor_hora)}/h"
-            key = bonus.apuracao_id
-            lines.append(Line("gratificacao_cooperacao", "PAG-08", bonus.servidor, nome, base,
-                              hours.quantize(Decimal("0.01")), self.money(Fraction(bonus.valor)), key,
+            person = data.people.get(bonus.servant)
+            name = person.name if person else bonus.name
+            hours = Decimal(bonus.minutes) / 60
+            what = "apuração" if bonus.nature == "apuracao" else "ajuste da apuração"
+            base = f"{what}: {ptbr.number(bonus.minutes, None)} min × {ptbr.brl(bonus.hourly_rate)}/h"
+            key = bonus.assessment_id
+            lines.append(Line("gratificacao_cooperacao", "PAG-08", bonus.servant, name, base,
+                              hours.quantize(Decimal("0.01")), self.money(Fraction(bonus.amount)), key,
                               str(data.month), key))
         return lines
 
@@ -341,25 +342,27 @@ class Rules:
         """PAG-09: terço constitucional of a vacation starting in the month (1/3 × subsídio/30 × days), and
         renounced vacation authorised in the month: indemnity subsídio/30 × days, plus its terço."""
         lines = []
-        for v in sorted(data.vacations, key=lambda v: (v.pessoa, v.periodo.inicio)):
-            person = data.people.get(v.pessoa)
+        for v in sorted(data.vacations, key=lambda v: (v.person, v.period.start)):
+            person = data.people.get(v.person)
             key = subsidy_key(person) if person else None
-            if key is None or (v.periodo.inicio.year, v.periodo.inicio.month) != (data.month.year, data.month.month):
+            if person is None or key is None \
+                    or (v.period.start.year, v.period.start.month) != (data.month.year, data.month.month):
                 continue
-            days = list(v.periodo.days())
+            days = list(v.period.days())
             total = sum((self.per_day(self.subsidy(key, day)) for day in days), Fraction(0)) * self.pag.terco_ferias
             lines.append(self.line("ferias", person, f"terço constitucional: {len(days)} dia(s) de férias a partir "
-                                   f"de {v.periodo.inicio.strftime('%d/%m/%Y')}", len(days), total, data,
+                                   f"de {v.period.start.strftime('%d/%m/%Y')}", len(days), total, data,
                                    f"terco|{v.id}"))
-        for r in sorted(data.renounced, key=lambda r: (r.pessoa, r.id)):
-            person = data.people.get(r.pessoa)
+        for r in sorted(data.renounced, key=lambda r: (r.person, r.id)):
+            person = data.people.get(r.person)
             key = subsidy_key(person) if person else None
-            if key is None or (r.autorizado_em.year, r.autorizado_em.month) != (data.month.year, data.month.month):
+            if person is None or key is None \
+                    or (r.authorized_on.year, r.authorized_on.month) != (data.month.year, data.month.month):
                 continue
-            indemnity = self.per_day(self.subsidy(key, r.autorizado_em)) * r.dias
-            lines.append(self.line("ferias", person, f"indenização de {r.dias} dia(s) de férias renunciadas "
-                                   f"{r.periodo_aquisitivo}".strip(), r.dias, indemnity, data, f"renuncia|{r.id}"))
-            lines.append(self.line("ferias", person, f"terço das férias renunciadas ({r.dias} dia(s))", r.dias,
+            indemnity = self.per_day(self.subsidy(key, r.authorized_on)) * r.days
+            lines.append(self.line("ferias", person, f"indenização de {r.days} dia(s) de férias renunciadas "
+                                   f"{r.accrual_period}".strip(), r.days, indemnity, data, f"renuncia|{r.id}"))
+            lines.append(self.line("ferias", person, f"terço das férias renunciadas ({r.days} dia(s))", r.days,
                                    indemnity * self.pag.terco_ferias, data, f"renuncia-terco|{r.id}"))
         return lines
 
@@ -368,9 +371,9 @@ class Rules:
     def funcoes(self, data: MonthData) -> list[Line]:
         """003 12.1 h–v: the post's monthly acréscimo pro rata of the days designated."""
         lines = []
-        for d in sorted((d for d in data.designations if d.kind == "funcao"), key=lambda d: (d.pessoa, d.id)):
-            person = data.people.get(d.pessoa)
-            days = d.periodo.days_in(data.month)
+        for d in sorted((d for d in data.designations if d.kind == "funcao"), key=lambda d: (d.person, d.id)):
+            person = data.people.get(d.person)
+            days = d.period.days_in(data.month)
             if person is None or not days or not d.funcao:
                 continue
             total = self.prorata({day: Fraction(self.table(day).funcoes.get(d.funcao, Decimal(0))) for day in days},
@@ -383,12 +386,12 @@ class Rules:
 
     def build(self, data: MonthData) -> dict[str, list[Line]]:
         """Every category's lines for the month (empty categories included: one memo per category)."""
-        return {category: [line for line in getattr(self, category)(data) if line.valor != 0 or line.ajuste]
+        return {category: [line for line in getattr(self, category)(data) if line.amount != 0 or line.adjustment]
                 for category in CATEGORIES}
 
 
 def _by_person(designations: Iterable[Designation]) -> list[tuple[str, list[Designation]]]:
     grouped: dict[str, list[Designation]] = defaultdict(list)
     for d in designations:
-        grouped[d.pessoa].append(d)
+        grouped[d.person].append(d)
     return sorted(grouped.items())

@@ -21,12 +21,12 @@ from chalicelib.pagamentos.domain.model import (
 )
 
 
-def _d(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+def _d(value: str) -> date:
+    return date.fromisoformat(value)
 
 
 def person_to(p: Person) -> dict[str, Any]:
-    return {"id": p.id, "nome": p.nome, "tipo": p.tipo, "cargo": p.cargo, "entrancia": p.entrancia,
+    return {"id": p.id, "nome": p.name, "tipo": p.kind, "cargo": p.cargo, "entrancia": p.entrancia,
             "juizo": p.juizo, "municipio": p.municipio, "funcao_tre": p.funcao_tre}
 
 
@@ -36,8 +36,8 @@ def person_from(d: dict[str, Any]) -> Person:
 
 
 def designation_to(d: Designation) -> dict[str, Any]:
-    return {"id": d.id, "tipo": d.kind, "pessoa": d.pessoa, "juizo": d.juizo, "inicio": d.periodo.inicio.isoformat(),
-            "fim": d.periodo.fim.isoformat(), "municipio": d.municipio,
+    return {"id": d.id, "tipo": d.kind, "pessoa": d.person, "juizo": d.juizo, "inicio": d.period.start.isoformat(),
+            "fim": d.period.end.isoformat(), "municipio": d.municipio,
             "fracao": f"{d.fracao.numerator}/{d.fracao.denominator}" if d.fracao else None,
             "gera_cumulacao": d.gera_cumulacao, "quorum": d.quorum, "prejuizo": d.prejuizo,
             "entrancia_destino": d.entrancia_destino, "plena": d.plena, "funcao": d.funcao, "portaria": d.portaria}
@@ -51,7 +51,7 @@ def designation_from(d: dict[str, Any]) -> Designation:
 
 
 def vacation_to(v: Vacation) -> dict[str, Any]:
-    return {"id": v.id, "pessoa": v.pessoa, "inicio": v.periodo.inicio.isoformat(), "fim": v.periodo.fim.isoformat()}
+    return {"id": v.id, "pessoa": v.person, "inicio": v.period.start.isoformat(), "fim": v.period.end.isoformat()}
 
 
 def vacation_from(d: dict[str, Any]) -> Vacation:
@@ -59,8 +59,8 @@ def vacation_from(d: dict[str, Any]) -> Vacation:
 
 
 def renounced_to(r: RenouncedVacation) -> dict[str, Any]:
-    return {"id": r.id, "pessoa": r.pessoa, "dias": r.dias, "autorizado_em": r.autorizado_em.isoformat(),
-            "periodo_aquisitivo": r.periodo_aquisitivo}
+    return {"id": r.id, "pessoa": r.person, "dias": r.days, "autorizado_em": r.authorized_on.isoformat(),
+            "periodo_aquisitivo": r.accrual_period}
 
 
 def renounced_from(d: dict[str, Any]) -> RenouncedVacation:
@@ -69,9 +69,9 @@ def renounced_from(d: dict[str, Any]) -> RenouncedVacation:
 
 
 def session_to(s: Session) -> dict[str, Any]:
-    return {"id": s.id, "data": s.data.isoformat(),
-            "presencas": [{"membro": a.membro, "situacao": a.situacao, "autorizado_pleno": a.autorizado_pleno}
-                          for a in s.presencas]}
+    return {"id": s.id, "data": s.day.isoformat(),
+            "presencas": [{"membro": a.member, "situacao": a.status, "autorizado_pleno": a.authorized_by_pleno}
+                          for a in s.attendances]}
 
 
 def session_from(d: dict[str, Any]) -> Session:
@@ -81,8 +81,8 @@ def session_from(d: dict[str, Any]) -> Session:
 
 
 def compensation_to(c: CompensationDays) -> dict[str, Any]:
-    return {"id": c.id, "substituto": c.substituto, "juizo": c.juizo, "magistrado": c.magistrado,
-            "dias": [d.isoformat() for d in c.dias]}
+    return {"id": c.id, "substituto": c.substitute, "juizo": c.juizo, "magistrado": c.magistrate,
+            "dias": [d.isoformat() for d in c.days]}
 
 
 def compensation_from(d: dict[str, Any]) -> CompensationDays:
@@ -90,9 +90,9 @@ def compensation_from(d: dict[str, Any]) -> CompensationDays:
 
 
 def cooperation_to(c: CooperationBonus) -> dict[str, Any]:
-    return {"apuracao_id": c.apuracao_id, "servidor": c.servidor, "nome": c.nome, "competencia": c.competencia,
-            "natureza": c.natureza, "revisao": c.revisao, "minutos": c.minutos, "valor_hora": str(c.valor_hora),
-            "valor": str(c.valor)}
+    return {"apuracao_id": c.assessment_id, "servidor": c.servant, "nome": c.name, "competencia": c.month,
+            "natureza": c.nature, "revisao": c.revision, "minutos": c.minutes, "valor_hora": str(c.hourly_rate),
+            "valor": str(c.amount)}
 
 
 def cooperation_from(d: dict[str, Any]) -> CooperationBonus:
@@ -101,9 +101,9 @@ def cooperation_from(d: dict[str, Any]) -> CooperationBonus:
 
 
 def line_to(line: Line) -> dict[str, Any]:
-    return {"categoria": line.categoria, "regra": line.regra, "pessoa": line.pessoa, "nome": line.nome,
-            "base": line.base, "quantidade": str(line.quantidade), "valor": str(line.valor), "chave": line.chave,
-            "competencia_origem": line.competencia_origem, "chave_origem": line.chave_origem, "ajuste": line.ajuste}
+    return {"categoria": line.category, "regra": line.rule, "pessoa": line.person, "nome": line.name,
+            "base": line.basis, "quantidade": str(line.quantity), "valor": str(line.amount), "chave": line.key,
+            "competencia_origem": line.origin_month, "chave_origem": line.origin_key, "ajuste": line.adjustment}
 
 
 def line_from(d: dict[str, Any]) -> Line:

@@ -1,0 +1,242 @@
+"""The secondary ports of distribuicao-svc: what its use cases need from storage, as ``typing.Protocol``\\ s.
+
+``service.py``, ``precatorias.py`` and ``schedules.py`` depend only on these; ``adapters/`` implements them on
+DynamoDB (PynamoDB) and S3, and ``tests/unit/distribuicao/fakes.py`` in memory. Each write method is one
+atomic unit of work: it commits everything or nothing, and raises :class:`courtlib.errors.WriteConflict` when
+what it was decided on (a version, a log head) changed since it was read — the use case reads and decides
+again (:func:`courtlib.retry.retry_on_conflict`).
+
+The value types the ports exchange (what was read, with what only storage knows) are declared here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from chalicelib.distribuicao.domain.cnj import CnjNumber
+from chalicelib.distribuicao.domain.draw import AssignedCase, CaseData, Decision, OrgaoState
+from chalicelib.distribuicao.domain.judges import Judge, Orgao
+from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord
+from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState
+from chalicelib.distribuicao.domain.randomness import DailySeed
+
+from courtlib.messaging.contracts import Envelope
+
+Clock = Callable[[], datetime]
+"""Now, time-zone aware."""
+
+PageKey = dict[str, Any] | None
+"""Where a page starts or the next one would (opaque to the use cases; the HTTP layer signs it as a cursor)."""
+
+
+# --- what the store answers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredOrgao:
+    """The órgão partition as read: the domain state plus what only storage knows."""
+
+    state: OrgaoState
+    name: str
+    classes: tuple[str, ...]
+    version: int
+    desembargadores: frozenset[str]
+    sort_keys: frozenset[str]
+
+    @property
+    def id(self) -> str:
+        return self.state.orgao.id
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    number: CnjNumber
+    orgao: str
+    case: CaseData
+    details: CaseDetails
+    seat: str
+    relator: str | None
+    relator_name: str | None
+    revisor: str | None
+    revisor_name: str | None
+    acting: str | None
+    rule: str
+    mode: str
+    current_seq: int
+    seqs: tuple[int, ...]
+    pending: bool
+    home_seat: str | None
+    revisor_has_visto: bool
+    voided_acts_of: tuple[str, ...]
+    distributed_at: str
+
+    def assigned(self) -> AssignedCase:
+        return AssignedCase(
+            case=self.case, seat_id=self.seat, relator_id=self.relator or "", revisor_id=self.revisor,
+            pending=self.pending, home_seat_id=self.home_seat, revisor_has_visto=self.revisor_has_visto,
+        )
+
+    @classmethod
+    def after(cls, orgao_id: str, decision: Decision, case: CaseData, previous: StoredCase | None) -> StoredCase:
+        """The case row once ``decision`` is committed (``previous``: the row it replaces, on a redistribution)."""
+        record = decision.record
+        result = record.result
+        details = decision.details if decision.details is not None else (previous.details if previous else None)
+        if details is None:
+            raise ValueError("a decision on a new case carries its details")
+        assigned = decision.assigned(case, previous=None if previous is None else previous.assigned())
+        voided = tuple(previous.voided_acts_of) if previous else ()
+        if decision.voids_acts_of:
+            voided = (*voided, decision.voids_acts_of)
+        return cls(
+            number=case.number, orgao=orgao_id, case=case, details=details, seat=decision.unit,
+            relator=result.relator, relator_name=result.relator_name, revisor=result.revisor,
+            revisor_name=result.revisor_name, acting=decision.acting_id, rule=record.rule, mode=record.mode,
+            current_seq=record.seq, seqs=(*(previous.seqs if previous else ()), record.seq), pending=True,
+            home_seat=assigned.home_seat_id, revisor_has_visto=assigned.revisor_has_visto, voided_acts_of=voided,
+            distributed_at=previous.distributed_at if previous else record.recorded_at,
+        )
+
+
+@dataclass(frozen=True)
+class StoredZones:
+    state: ZoneState
+    version: int
+
+
+@dataclass(frozen=True)
+class StoredCarta:
+    partner: str
+    origin_id: str
+    number: str
+    municipality: str
+    kind: str
+    secret: bool
+    details: CaseDetails
+    zone: str
+    distributor: str
+    log_id: str
+    seq: int
+    rule: str
+    mode: str
+    record_hash: str
+    received_at: str
+
+
+@dataclass(frozen=True)
+class PublishedSeed:
+    day: date
+    commitment: str
+    seed_hex: str
+
+    def revealed(self, today: date) -> str | None:
+        """The seed, only when its day is before ``today`` (today's seed is still in use)."""
+        return self.seed_hex if self.day < today else None
+
+    def as_seed(self) -> DailySeed:
+        return DailySeed.from_hex(self.day, self.seed_hex)
+
+
+class CaseAlreadyDistributed(Exception):
+    """The case row exists: the case was distributed before (nothing was written)."""
+
+
+class CartaExists(Exception):
+    """The partner already sent a carta with this id_origem (nothing was written)."""
+
+
+# --- the ports ----------------------------------------------------------------------------------
+
+
+class OrgaoRepository(Protocol):
+    """Órgãos, their logs and cases, and the numbering counters."""
+
+    def load_orgao(self, orgao_id: str) -> StoredOrgao | None:
+        """The whole órgão (reference data, counters, log head) as of one consistent read; None if unknown."""
+
+    def orgao_exists(self, orgao_id: str) -> bool: ...
+
+    def orgao_ids(self) -> list[str]: ...
+
+    def orgaos_page(self, limit: int, start: PageKey) -> tuple[list[dict[str, Any]], PageKey]:
+        """One page of órgãos (``id``, ``nome``, ``classes``) in id order."""
+
+    def members_page(self, orgao_id: str, limit: int, start: PageKey) -> tuple[list[tuple[Judge, bool]], PageKey]:
+        """One page of an órgão's judges in id order, each with whether they are a desembargador."""
+
+    def replace_orgao(self, orgao: Orgao, *, name: str, classes: Sequence[str], desembargadores: Iterable[str],
+                      existing: StoredOrgao | None) -> None:
+        """Writes the órgão's reference data (seats and judges no longer listed go); counts and log stay.
+        ``existing`` None: only if the órgão is still absent. WriteConflict when it changed since read."""
+
+    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = ()) -> None:
+        """Replaces one judge and moves the órgão's version, with ``events`` in the same unit of work."""
+
+    def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
+                        previous: StoredCase | None = None, events: Iterable[Envelope] = ()) -> StoredCase:
+        """Case row, record, head and counters in one unit of work. A new case only if absent
+        (:class:`CaseAlreadyDistributed`); a redistribution only if the row is still ``previous``; the head
+        must still be the one read (WriteConflict otherwise)."""
+
+    def get_case(self, number: CnjNumber) -> StoredCase | None: ...
+
+    def pending_cases(self, orgao_id: str) -> list[StoredCase]: ...
+
+    def records(self, log_id: str, seqs: Iterable[int] | None = None) -> list[tuple[DrawRecord, CaseDetails | None]]:
+        """Records of ``log_id`` in seq order (all, or only ``seqs``), each with its private details."""
+
+    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int) -> CnjNumber:
+        """The next number of (origin, year), never given twice (CnjError when the year's numbers ran out)."""
+
+
+class PrecatoriaRepository(Protocol):
+    """Electoral zones of the municipalities, election days and the cartas received (DIST-10)."""
+
+    def load_zones(self, municipality: str) -> StoredZones | None: ...
+
+    def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None) -> None:
+        """Replaces the zones (counts and log stay); WriteConflict on a concurrent change."""
+
+    def save_election(self, election: Election) -> None: ...
+
+    def elections(self) -> list[Election]: ...
+
+    def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str, kind: str,
+                     secret: bool) -> StoredCarta:
+        """Carta, record and head in one unit of work: :class:`CartaExists` if (partner, id_origem) was used,
+        WriteConflict if the head moved."""
+
+    def get_carta(self, partner: str, origin_id: str) -> StoredCarta | None: ...
+
+    def list_cartas(self, partner: str, limit: int, start: PageKey) -> tuple[list[StoredCarta], PageKey]: ...
+
+    def cartas_by_number(self, digits: str) -> list[StoredCarta]: ...
+
+
+class SeedStore(Protocol):
+    """The daily seeds of the commit–reveal draws (DIST-11): one per day, created once, never changed."""
+
+    def seed_for(self, day: date) -> DailySeed:
+        """The seed of ``day``, created if nobody used that day before."""
+
+    def ensure(self, days: Iterable[date]) -> None:
+        """Creates the seeds of ``days`` ahead, so their commitments are public before they start."""
+
+    def published(self, start: date, end: date) -> list[PublishedSeed]:
+        """Seeds of ``start..end`` with their commitments, by day (the caller reveals only past days)."""
+
+
+class EditalStore(Protocol):
+    """The documents of the fortnightly edital (DIST-08)."""
+
+    def put(self, start: date, end: date, json_bytes: bytes, pdf_bytes: bytes) -> dict[str, str]:
+        """Stores the period's two documents (unchanged ones are left alone); their keys and sha256."""
+
+    def published(self, year: int) -> list[tuple[date, date]]:
+        """The periods of ``year`` whose edital is stored, oldest first."""
+
+    def presigned_get(self, key: str, expires: int = 3600) -> str:
+        """A link that downloads ``key`` for ``expires`` seconds."""

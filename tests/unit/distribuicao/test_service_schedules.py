@@ -1,0 +1,75 @@
+"""The scheduled use cases (``schedules.py``: DIST-06, DIST-08, DIST-11) on in-memory fakes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+import pytest
+from chalicelib.distribuicao import schedules
+from chalicelib.distribuicao.domain.judges import Absence
+from chalicelib.distribuicao.service import DistributionCommand
+
+from tests.unit.distribuicao.fakes import FakeEditalStore
+from tests.unit.distribuicao.support import TZ, case, cnj, pleno
+from tests.unit.distribuicao.test_service import ORGAO, World
+
+
+@pytest.fixture
+def world() -> World:
+    built = World()
+    built.orgao(pleno(substitutes=()))
+    return built
+
+
+def _relator_away(world: World, days: int, urgent: bool = False) -> str:
+    outcome = world.service.distribute(DistributionCommand(ORGAO, case(1, urgent=urgent)))
+    relator = outcome.case.relator
+    assert relator is not None
+    world.service.register_absence(ORGAO, relator, Absence(world.service.today() - timedelta(days=days)), "c")
+    return outcome.case.seat
+
+
+def test_dist_06_after_15_days_absent_without_substitute_the_cases_are_redistributed_once(world):
+    seat = _relator_away(world, days=20)
+    summary = schedules.apply_absence_rules(world.service)
+    assert summary["acoes"] == {"redistribuir_ausencia": 1} and summary["falhas"] == 0
+    after = world.service.case(cnj(1))
+    assert after.rule == "redistribuicao_ausencia" and after.seat != seat and after.home_seat == seat
+    again = schedules.apply_absence_rules(world.service)
+    assert again["acoes"] == {} and world.service.case(cnj(1)).current_seq == after.current_seq, "applied once"
+
+
+def test_dist_06_an_urgent_case_goes_at_once_to_another_judge(world):
+    seat = _relator_away(world, days=3, urgent=True)
+    schedules.apply_absence_rules(world.service)
+    after = world.service.case(cnj(1))
+    assert after.rule == "urgencia_ausencia" and after.seat != seat
+
+
+def test_dist_06_a_case_that_loses_every_attempt_is_left_for_tomorrow_not_lost(world):
+    _relator_away(world, days=20)
+    world.repository.concurrent_write(world.repository.touch(ORGAO), times=10)
+    summary = schedules.apply_absence_rules(world.service)
+    assert summary["falhas"] == 1 and world.service.case(cnj(1)).current_seq == 1
+    assert schedules.apply_absence_rules(world.service)["acoes"] == {"redistribuir_ausencia": 1}
+
+
+def test_dist_11_todays_and_tomorrows_commitments_are_created(world):
+    today = world.service.today()
+    assert schedules.publish_seed_commitments(world.service) == {
+        "dias": [today.isoformat(), (today + timedelta(days=1)).isoformat()]}
+    assert set(world.seeds.seeds) == {today, today + timedelta(days=1)}
+
+
+def test_dist_08_edital_of_the_closed_fortnight_is_stored_once(world):
+    world.clock.now = datetime(2026, 4, 20, 10, 0, tzinfo=TZ)
+    for n in range(1, 4):
+        world.service.distribute(DistributionCommand(ORGAO, case(n, secret=(n == 2))))
+    world.clock.now = datetime(2026, 5, 2, 10, 0, tzinfo=TZ)
+    store = FakeEditalStore()
+    summary = schedules.publish_edital(world.service, store)
+    assert (summary["inicio"], summary["fim"], summary["total"]) == ("2026-04-16", "2026-04-30", 3)
+    document = json.loads(store.documents[(date(2026, 4, 16), date(2026, 4, 30))][0])
+    assert len(document["distribuicoes"]) == 3
+    assert schedules.publish_edital(world.service, store) == summary and store.writes == 1, "same bytes, no write"
