@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 SERVICES: tuple[str, ...] = ("cooperacao", "plantao", "distribuicao", "pagamentos")
 
@@ -58,7 +58,7 @@ class ServiceSettings(BaseModel):
     documents_bucket: str = ""
     user_pool_arn: str = "arn:aws:cognito-idp:sa-east-1:000000000000:userpool/sa-east-1_unset"
     cors_origin: str = "*"
-    audit_retention_years: int = 5  # courtlib.audit.store: how long audit records are kept (no TTL)
+    audit_retention_years: int = Field(5, ge=1, le=100)  # courtlib.audit.store: how long records are kept (no TTL)
     partner_keys_kms_key: str | None = None  # seals partner secrets at rest (courtlib.auth.partner_keys)
     pagination_secret: str  # signs pagination keys: no default, a missing one stops the service (MissingSetting)
 

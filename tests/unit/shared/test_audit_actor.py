@@ -61,3 +61,16 @@ def test_a_pending_act_keeps_a_copy_of_before_and_after_and_refuses_floats_at_on
         assert act.before == {"juiz": "A", "dias": [1, 2]}
         with pytest.raises(TypeError):
             pending_act("PAG.MEMO.EDITAR", ("memo", "1"), after={"valor": 10.5})
+
+
+def test_the_retention_is_read_in_years_from_the_environment_and_must_be_one_at_least():
+    from pydantic import ValidationError
+
+    from courtlib.settings import ServiceSettings
+
+    base = {"PAGINATION_SECRET": "s"}
+    assert ServiceSettings.from_env(base | {"SERVICE": "x", "TABLE_NAME": "t"}).audit_retention_years == 5
+    assert ServiceSettings.from_env(base | {"SERVICE": "x", "TABLE_NAME": "t",
+                                            "AUDIT_RETENTION_YEARS": "10"}).audit_retention_years == 10
+    with pytest.raises(ValidationError):
+        ServiceSettings.from_env(base | {"SERVICE": "x", "TABLE_NAME": "t", "AUDIT_RETENTION_YEARS": "0"})
