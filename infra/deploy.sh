@@ -2,7 +2,7 @@
 # Deploy the back office to a real AWS account. Never run in CI; `make deploy` runs it.
 #
 #   ARTIFACTS_BUCKET=<an S3 bucket for Lambda zips, same region> \
-#   CORS_ALLOW_ORIGIN=https://<frontend> PAGINATION_SECRET=<random, 32+ chars> \
+#   [CORS_ALLOW_ORIGIN=https://<frontend>] PAGINATION_SECRET=<random, 32+ chars> \
 #   [NOTICE_SENDER_DOMAIN=tribunal.example.jus.br] [AWS_REGION=sa-east-1] infra/deploy.sh
 #
 # Needs AWS credentials allowed to run CloudFormation with IAM (the services get one role per
@@ -14,6 +14,10 @@
 #   4. per service: infra/package.sh with that environment (it wires the queue and the stream),
 #      the environment added to every function (SAM Globals), `aws cloudformation package` to
 #      ARTIFACTS_BUCKET and `aws cloudformation deploy` as stack tribunal-prod-<svc>.
+#   5. web/ to the template's web bucket, with its config.json (the four APIs' URLs, the Cognito
+#      region and web client), and a CloudFront invalidation.
+# CORS_ALLOW_ORIGIN defaults to the CloudFront distribution's URL (the template's WebUrl); set it
+# when the frontends are served from another domain.
 # The stage is always `prod`: the chalice stage and the IAM policies (.chalice/policy-prod.json)
 # are written for tribunal-prod-* names, and the services' log-group permissions expect the
 # stack names above.
@@ -31,9 +35,8 @@ services=(cooperacao plantao distribuicao pagamentos)
 export AWS_DEFAULT_REGION=${AWS_REGION:-${AWS_DEFAULT_REGION:-sa-east-1}}
 export AWS_REGION=$AWS_DEFAULT_REGION
 : "${ARTIFACTS_BUCKET:?set ARTIFACTS_BUCKET to an S3 bucket for the Lambda artifacts}"
-: "${CORS_ALLOW_ORIGIN:?set CORS_ALLOW_ORIGIN to the frontends origin}"
 : "${PAGINATION_SECRET:?set PAGINATION_SECRET (random, 32+ characters)}"
-export CORS_ALLOW_ORIGIN PAGINATION_SECRET
+export PAGINATION_SECRET
 notice_domain=${NOTICE_SENDER_DOMAIN:-tribunal.example.jus.br}
 python=${PYTHON:-python}
 tags=(projeto=tribunal-backoffice "stage=$stage")
@@ -60,9 +63,14 @@ stack_outputs() { # stack_outputs NAME > file.json  (a list of {OutputKey, Outpu
 
 # ---- 1, 2: shared infrastructure
 deploy_stack "tribunal-$stage-identity" infra/identity.yaml "NoticeSenderDomain=$notice_domain"
-deploy_stack "tribunal-$stage" infra/template.yaml
+deploy_stack "tribunal-$stage" infra/template.yaml WebFrontends=on
 stack_outputs "tribunal-$stage-identity" >"$work/identity.json"
 stack_outputs "tribunal-$stage" >"$work/template.json"
+output() { # output FILE KEY
+  "$python" -c 'import json, sys; print(next(o["OutputValue"] for o in json.load(open(sys.argv[1])) if o["OutputKey"] == sys.argv[2]))' "$@"
+}
+# The APIs' CORS allow-list: the web frontends' origin (their CloudFront distribution unless given).
+export CORS_ALLOW_ORIGIN=${CORS_ALLOW_ORIGIN:-$(output "$work/template.json" WebUrl)}
 
 # ---- 3: outputs -> environment, with the same function the local stack uses
 "$python" -c '
@@ -91,6 +99,12 @@ wanted = {name: value for name, value in env.items()
           if name.startswith(svc.upper() + "_") or name.endswith("_QUEUE_URL") or name in shared}
 wanted.update({name: os.environ[name] for name in ("CORS_ALLOW_ORIGIN", "PAGINATION_SECRET")})
 merge = json.load(open(base_path))
+# The gateway's own refusals (401, 403, 404, 429, 5xx) must be readable by the web frontends' origin too.
+for resource in merge.get("Resources", {}).values():
+    if resource.get("Type") == "AWS::ApiGateway::GatewayResponse":
+        parameters = resource["Properties"].setdefault("ResponseParameters", {})
+        parameters["gatewayresponse.header.Access-Control-Allow-Origin"] = f"'{os.environ['CORS_ALLOW_ORIGIN']}'"
+        parameters["gatewayresponse.header.Access-Control-Expose-Headers"] = "'X-Correlation-Id,Retry-After'"
 # SAM merges Globals' Environment.Variables into each function's own (.chalice/config.json's).
 merge.setdefault("Globals", {})["Function"] = {"Environment": {"Variables": wanted}}
 json.dump(merge, open(merge_path, "w"), indent=1)
@@ -112,6 +126,23 @@ PY
     --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
     --tags "${tags[@]}" "servico=$svc" --no-fail-on-empty-changeset
   aws cloudformation describe-stacks --stack-name "tribunal-$stage-$svc" \
-    --query "Stacks[0].Outputs[?OutputKey=='EndpointURL'].OutputValue" --output text
+    --query "Stacks[0].Outputs[?OutputKey=='EndpointURL'].OutputValue" --output text | tee "$work/$svc.url"
 done
+
+# ---- 5: the web frontends (static files; config.json says where the APIs and the user pool are)
+"$python" - "$work" "$AWS_REGION" "$(output "$work/identity.json" UserPoolClientId)" "${services[@]}" \
+  >"$work/config.json" <<'PY'
+import json, sys
+work, region, client, *services = sys.argv[1:]
+apis = {svc: open(f"{work}/{svc}.url").read().strip().rstrip("/") for svc in services}
+json.dump({"ambiente": "aws", "apis": apis, "login": {"tipo": "cognito", "regiao": region, "cliente": client}},
+          sys.stdout, ensure_ascii=False, indent=1)
+PY
+web_bucket=$(output "$work/template.json" WebBucketName)
+aws s3 sync web/ "s3://$web_bucket/" --delete --exclude config.json
+aws s3 cp "$work/config.json" "s3://$web_bucket/config.json" --content-type application/json \
+  --cache-control no-store
+aws cloudfront create-invalidation --distribution-id "$(output "$work/template.json" WebDistributionId)" \
+  --paths '/*' >/dev/null
+echo "deploy.sh: portal e console em $CORS_ALLOW_ORIGIN"
 echo "deploy.sh: done"

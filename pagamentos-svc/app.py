@@ -5,9 +5,10 @@ from chalicelib.pagamentos import api, consumers
 from chalicelib.pagamentos.deps import PagamentosDeps
 from chalicelib.pagamentos.settings import get_settings
 
+from courtlib.bootstrap import bootstrap
 from courtlib.service import http_blueprints, lambda_handlers
 
-deps = PagamentosDeps(get_settings())
+deps = bootstrap(PagamentosDeps, get_settings())
 app = Chalice(app_name="pagamentos")
 app.api.binary_types.append("application/pdf")  # the memo PDF (PAG-11) is served as bytes
 authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[deps.settings.user_pool_arn])

@@ -5,9 +5,10 @@ from chalicelib.plantao import api, consumers
 from chalicelib.plantao.deps import PlantaoDeps
 from chalicelib.plantao.settings import get_settings
 
+from courtlib.bootstrap import bootstrap
 from courtlib.service import http_blueprints, lambda_handlers
 
-deps = PlantaoDeps(get_settings())
+deps = bootstrap(PlantaoDeps, get_settings())
 app = Chalice(app_name="plantao")
 app.api.binary_types.append("application/pdf")  # the portaria PDF is served as bytes
 authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[deps.settings.user_pool_arn])

@@ -70,6 +70,8 @@ def _banner(stack: Any) -> str:
 
     lines = [readiness_line(stack.startup_seconds, stack.phase_seconds), "", "Serviços:"]
     lines += [f"  {service:<13} {url}" for service, url in stack.urls.items()] or ["  (nenhum app.py encontrado)"]
+    if stack.web_url:
+        lines += ["", f"Portal web:     {stack.web_url}/   (console dos servidores: {stack.web_url}/console.html)"]
     lines += ["", f"Controle:       {stack.control_url}   (GET / estado e filas; GET /tokens tokens novos;"
                   " POST /login; POST /agendamentos/<serviço>/<handler>; GET|POST /relogio)",
               f"Relógio:        {stack.clock_state()['agora']}   (make clock AVANCAR=P1D | AGORA=...)",
@@ -115,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     parameters = {**DEFAULT_PARAMETERS, **dict(args.parameter or [])}
     stack = LocalStack(moto_port=args.moto_port, control_port=args.control_port, seed=not args.no_seed,
-                       ports=dict(args.port or []), parameters=parameters, now=args.agora)
+                       ports=dict(args.port or []), parameters=parameters, now=args.agora, web_port=args.web_port)
     access_log = logging.getLogger("devstack.acesso")
     access_log.disabled = True  # the demo data's requests are not the user's: the access log starts with the banner
     try:
@@ -141,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
 def _write_ready_file(path: Path, stack: Any) -> None:
     """What a program driving the stack needs (end-to-end tests): written whole, once ready."""
     ready = {"urls": stack.urls, "control_url": stack.control_url, "endpoint": stack.endpoint,
-             "tokens": stack.tokens, "outputs": stack.outputs}
+             "tokens": stack.tokens, "outputs": stack.outputs, "web_url": stack.web_url}
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(ready, ensure_ascii=False))
     partial.replace(path)
@@ -243,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                               "os agendamentos do intervalo")
     run_parser.add_argument("--moto-port", type=int, default=4566, help="porta do moto (0 = qualquer livre)")
     run_parser.add_argument("--control-port", type=int, default=8000, help="porta do endpoint de controle")
+    run_parser.add_argument("--web-port", type=int, default=8080, help="porta do portal web (0 = qualquer livre)")
     run_parser.add_argument("--no-seed", action="store_true", help="sem dados de demonstração")
     run_parser.add_argument("--port", action="append", type=_service_port, metavar="SERVIÇO=PORTA",
                             help="porta HTTP de um serviço (padrão 8001-8004; 0 = qualquer livre)")

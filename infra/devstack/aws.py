@@ -1,9 +1,11 @@
 """The embedded AWS: moto's server in this process, the infra template deployed into it, identity applied.
 
-``infra/template.yaml`` is deployed with moto's CloudFormation, so tables and queues come from the
-one template. ``infra/identity.yaml`` declares what moto's CloudFormation cannot create (Cognito
-user pool, groups and client; the SES identity): its resources are created by API here and its
-``Outputs`` evaluated like CloudFormation would.
+Both templates are applied the same way (:func:`apply_template`): each resource is created by API from
+its template ``Properties``, in dependency order, and the ``Outputs`` are evaluated like CloudFormation
+would. ``infra/template.yaml``'s tables, queues and bucket come from ``devstack.resources`` (faster than
+moto's CloudFormation, see there; a template with another resource type goes through moto's
+CloudFormation, :func:`deploy_stack`); ``infra/identity.yaml`` declares what moto's CloudFormation
+cannot create (Cognito user pool, groups and client; the SES identity).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,8 @@ from typing import Any
 import boto3
 from botocore.config import Config as BotoConfig
 
-from devstack import moto_patches
+from devstack import moto_patches, moto_speedups
+from devstack.resources import INFRA_CREATORS, Creator
 from devstack.templates import Resolver, Unresolved, load_template
 
 REGION = "sa-east-1"
@@ -30,22 +34,25 @@ log = logging.getLogger("devstack")
 
 @dataclass
 class Aws:
-    """Clients for one endpoint; boto3 clients are thread-safe, the pool is sized for the pollers."""
+    """Clients for one endpoint; boto3 clients are thread-safe (making one is not: under a lock), the pool is
+    sized for the pollers."""
 
     endpoint: str
     region: str = REGION
     _session: Any = field(default=None, repr=False)
     _clients: dict[str, Any] = field(default_factory=dict, repr=False)
+    _lock: Any = field(default_factory=threading.Lock, repr=False)
 
     def client(self, name: str) -> Any:
-        if name not in self._clients:
-            if self._session is None:
-                self._session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                                      region_name=self.region)
-            self._clients[name] = self._session.client(
-                name, endpoint_url=self.endpoint,
-                config=BotoConfig(max_pool_connections=32, retries={"max_attempts": 2, "mode": "standard"}))
-        return self._clients[name]
+        with self._lock:
+            if name not in self._clients:
+                if self._session is None:
+                    self._session = boto3.session.Session(aws_access_key_id="testing",
+                                                          aws_secret_access_key="testing", region_name=self.region)
+                self._clients[name] = self._session.client(
+                    name, endpoint_url=self.endpoint,
+                    config=BotoConfig(max_pool_connections=32, retries={"max_attempts": 2, "mode": "standard"}))
+            return self._clients[name]
 
     def close(self) -> None:
         """Closes the clients' connections (each keeps a moto server thread alive otherwise)."""
@@ -77,6 +84,7 @@ class MotoServer:
             _ensure_free(self._port)  # ThreadedMotoServer.start() would wait forever on a port in use
         serialise_dynamodb()
         moto_patches.apply()
+        moto_speedups.apply()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
@@ -197,7 +205,7 @@ def _create_email_identity(aws: Aws, props: dict[str, Any]) -> dict[str, Any]:
     return {"Ref": props["EmailIdentity"]}
 
 
-_CREATORS = {
+_CREATORS: dict[str, Creator] = {
     "AWS::Cognito::UserPool": _create_user_pool,
     "AWS::Cognito::UserPoolGroup": _create_group,
     "AWS::Cognito::UserPoolClient": _create_client,
@@ -206,30 +214,59 @@ _CREATORS = {
 }
 
 
+def deploy_template(aws: Aws, template_path: Path, stack_name: str, parameters: Mapping[str, str]) -> dict[str, str]:
+    """Creates the infra template's resources and returns its outputs: by API when ``devstack.resources``
+    creates every type it declares, else with moto's CloudFormation."""
+    template = load_template(template_path)
+    unknown = sorted({spec["Type"] for spec in (template.get("Resources") or {}).values()} - set(INFRA_CREATORS))
+    if unknown:
+        log.info("infra: %s sem criação direta; implantando %s pelo CloudFormation do moto", ", ".join(unknown),
+                 template_path.name)
+        return deploy_stack(aws, template_path, stack_name, parameters)
+    return apply_template(aws, template_path, parameters, INFRA_CREATORS, stack_name=stack_name, template=template)
+
+
 def apply_identity(aws: Aws, template_path: Path, parameters: Mapping[str, str]) -> dict[str, str]:
     """Creates identity.yaml's resources by API (in dependency order) and returns its outputs."""
-    template = load_template(template_path)
+    return apply_template(aws, template_path, parameters, _CREATORS)
+
+
+def apply_template(aws: Aws, template_path: Path, parameters: Mapping[str, str], creators: Mapping[str, Creator],
+                   *, stack_name: str = "local", template: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Creates a template's resources with ``creators`` (by type) and returns its outputs.
+
+    In waves: every resource whose references are all created is created in the same wave, side by side
+    (on a loaded machine each call to the embedded AWS waits its turn for a CPU, and one wave waits once,
+    not once per resource); the next wave is what they unblocked. A resource of a type with no creator
+    is skipped with a warning (its ``!Ref`` gives its logical id). ``template``: the file already read.
+    """
+    template = load_template(template_path) if template is None else template
     resolver = Resolver(template, {k: v for k, v in parameters.items()
-                                   if k in (template.get("Parameters") or {})}, aws.region, aws.account)
+                                   if k in (template.get("Parameters") or {})}, aws.region, aws.account, stack_name)
     pending = {name: spec for name, spec in (template.get("Resources") or {}).items()
                if "Condition" not in spec or resolver.condition(spec["Condition"])}
-    while pending:
-        progressed = False
-        for name, spec in list(pending.items()):
-            creator = _CREATORS.get(spec["Type"])
-            if creator is None:
-                log.warning("identity: %s (%s) is not created locally", name, spec["Type"])
-                resolver.resources[name] = {"Ref": name}
-            else:
+    with ThreadPoolExecutor(max_workers=8, thread_name_prefix="infra") as pool:
+        while pending:
+            wave: dict[str, tuple[Creator, dict[str, Any]]] = {}
+            skipped = False
+            for name, spec in list(pending.items()):
+                creator = creators.get(spec["Type"])
+                if creator is None:
+                    log.warning("%s: %s (%s) is not created locally", template_path.name, name, spec["Type"])
+                    resolver.resources[name] = {"Ref": name}
+                    del pending[name]
+                    skipped = True
+                    continue
                 try:
-                    properties = resolver.resolve(spec.get("Properties") or {})
+                    wave[name] = (creator, resolver.resolve(spec.get("Properties") or {}))
                 except Unresolved:
                     continue
-                resolver.resources[name] = creator(aws, properties)
-            del pending[name]
-            progressed = True
-        if not progressed:
-            raise RuntimeError(f"identity: circular or unknown references in {sorted(pending)}")
+            if not wave and not skipped:
+                raise RuntimeError(f"{template_path.name}: circular or unknown references in {sorted(pending)}")
+            created = {name: pool.submit(creator, aws, properties) for name, (creator, properties) in wave.items()}
+            for name, future in created.items():
+                resolver.resources[name] = future.result()
+                del pending[name]
     outputs: dict[str, str] = {}
     for name, spec in (template.get("Outputs") or {}).items():
         if "Condition" in spec and not resolver.condition(spec["Condition"]):

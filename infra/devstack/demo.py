@@ -62,7 +62,7 @@ def _day(date: str, kind: str, description: str, decreed_on: str, municipality: 
     body = {"data": date, "tipo": kind, "descricao": description, "decretado_em": decreed_on}
     if municipality:
         body["municipio"] = municipality
-    return SeedStep("plantao", "POST", "/calendario/dias", body)
+    return SeedStep("plantao", "POST", "/calendario/dias", body, batch="calendario")  # one item per day
 
 
 _PLENO_MEMBERS = [  # (seat, id, name, seniority, president, desembargador)
@@ -133,19 +133,40 @@ def seed(base_urls: Mapping[str, str], tokens: Mapping[str, str], steps: Sequenc
 
 
 def _seed_service(base: str, tokens: Mapping[str, str], steps: Sequence[SeedStep], timeout: float) -> int:
-    for step in steps:
-        data = None if step.body is None else json.dumps(step.body).encode("utf-8")
-        request = urllib.request.Request(base.rstrip("/") + step.path, data=data, method=step.method, headers={
-            "Authorization": f"Bearer {tokens[ADMIN]}", "Content-Type": "application/json",
-            "Idempotency-Key": step.idempotency_key,
-        })
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                status = response.status
-        except urllib.error.HTTPError as error:
-            status = error.code
-            if status != 409:
-                detail = error.read().decode("utf-8", "replace")
-                raise SeedError(f"{step.service} {step.method} {step.path} -> {status}: {detail}") from None
-        log.debug("seed %s %s %s -> %s", step.service, step.method, step.path, status)
+    """The service's steps in order; a run of steps of one batch side by side (on a loaded machine each
+    request waits its turn for a CPU, and the batch waits once)."""
+    for batch in _batches(steps):
+        if len(batch) == 1:
+            _run_step(base, tokens, batch[0], timeout)
+            continue
+        with ThreadPoolExecutor(max_workers=min(len(batch), 8), thread_name_prefix="seed-lote") as pool:
+            list(pool.map(lambda step: _run_step(base, tokens, step, timeout), batch))
     return len(steps)
+
+
+def _batches(steps: Sequence[SeedStep]) -> list[list[SeedStep]]:
+    """Consecutive steps of the same ``batch`` together; every other step alone, in order."""
+    batches: list[list[SeedStep]] = []
+    for step in steps:
+        if batches and step.batch is not None and batches[-1][-1].batch == step.batch:
+            batches[-1].append(step)
+        else:
+            batches.append([step])
+    return batches
+
+
+def _run_step(base: str, tokens: Mapping[str, str], step: SeedStep, timeout: float) -> None:
+    data = None if step.body is None else json.dumps(step.body).encode("utf-8")
+    request = urllib.request.Request(base.rstrip("/") + step.path, data=data, method=step.method, headers={
+        "Authorization": f"Bearer {tokens[ADMIN]}", "Content-Type": "application/json",
+        "Idempotency-Key": step.idempotency_key,
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+        if status != 409:
+            detail = error.read().decode("utf-8", "replace")
+            raise SeedError(f"{step.service} {step.method} {step.path} -> {status}: {detail}") from None
+    log.debug("seed %s %s %s -> %s", step.service, step.method, step.path, status)

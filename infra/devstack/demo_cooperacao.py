@@ -33,17 +33,20 @@ _SERVANTS = [
 ]
 
 SEED_STEPS: list[SeedStep] = [
-    *(SeedStep("cooperacao", "PUT", f"/unidades/{uid}", body) for uid, body in _UNITS),
-    *(SeedStep("cooperacao", "PUT", f"/servidores/{sid}", body) for sid, body in _SERVANTS),
+    # Steps of one batch run side by side (devstack.seeding.SeedStep): each writes its own item.
+    *(SeedStep("cooperacao", "PUT", f"/unidades/{uid}", body, batch="unidades") for uid, body in _UNITS),
+    *(SeedStep("cooperacao", "PUT", f"/servidores/{sid}", body, batch="servidores") for sid, body in _SERVANTS),
     # COOP-09: 002's final date (31/12/2025) is past; the demo tribunal extended its norm.
     SeedStep("cooperacao", "PUT", "/norma", {"data_final": "2027-12-31"}),
-    SeedStep("cooperacao", "PUT", "/anexos/I", {"unidades": {"GAB-C3": 2}}),
-    SeedStep("cooperacao", "PUT", "/anexos/IV", {"unidades": {"1VC-CBA": 2, "2VC-CBA": 2}}),
-    SeedStep("cooperacao", "PUT", "/anexos/V", {"unidades": {"GAB-C3": 1, "2VC-CBA": 1}}),
+    SeedStep("cooperacao", "PUT", "/anexos/I", {"unidades": {"GAB-C3": 2}}, batch="anexos"),
+    SeedStep("cooperacao", "PUT", "/anexos/IV", {"unidades": {"1VC-CBA": 2, "2VC-CBA": 2}}, batch="anexos"),
+    SeedStep("cooperacao", "PUT", "/anexos/V", {"unidades": {"GAB-C3": 1, "2VC-CBA": 1}}, batch="anexos"),
     SeedStep("cooperacao", "PUT", "/portarias/CGJ-2026-12-M3", {
-        "modalidade": "M3", "inicio": "2026-12-01", "fim": "2026-12-31", "unidades": {"2VC-CBA": 5}}),
+        "modalidade": "M3", "inicio": "2026-12-01", "fim": "2026-12-31", "unidades": {"2VC-CBA": 5}},
+        batch="portarias"),
     SeedStep("cooperacao", "PUT", "/portarias/CGJ-2027-01-M3", {
-        "modalidade": "M3", "inicio": "2027-01-01", "fim": "2027-01-31", "unidades": {"2VC-CBA": 5}}),
+        "modalidade": "M3", "inicio": "2027-01-01", "fim": "2027-01-31", "unidades": {"2VC-CBA": 5}},
+        batch="portarias"),
     # COOP-12: the public register starts with an agreement like those of 000.
     SeedStep("cooperacao", "POST", "/registro/atos", {
         "tipo": "acordo_cooperacao_tecnica",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -70,7 +71,10 @@ def gateway_problem(status: int) -> tuple[dict[str, str], bytes]:
     correlation = str(uuid.uuid4())
     body = {"type": f"https://tribunal.example/problemas/{code}", "title": title, "status": status, "code": code,
             "detail": detail, "correlation_id": correlation}
-    headers = {"Content-Type": "application/problem+json", "X-Correlation-Id": correlation}
+    headers = {"Content-Type": "application/problem+json", "X-Correlation-Id": correlation,
+               # as the template's GatewayResponses: a browser on the web origin must be able to read the refusal
+               "Access-Control-Allow-Origin": os.environ.get("CORS_ALLOW_ORIGIN") or "*",
+               "Access-Control-Expose-Headers": "X-Correlation-Id,Retry-After"}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return headers, json.dumps(body, ensure_ascii=False).encode("utf-8")
@@ -185,7 +189,33 @@ def serve_app(service: str, app: Chalice, config: Config, verifier: TokenVerifie
 _FIRE = re.compile(r"^/agendamentos/([^/]+)/([^/]+)/?$")
 
 
-class ControlServer:
+class BackgroundServer:
+    """An HTTP server on its own daemon thread (the control endpoint, the web portal): start, url, stop."""
+
+    def __init__(self, name: str, label: str, host: str, port: int, handler: Callable[..., Any]) -> None:
+        try:
+            self.server = ThreadingHTTPServer((host, port), handler)
+        except OSError as error:
+            raise OSError(error.errno, f"porta {port} ({label}) em uso: {error.strerror}") from None
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2},
+                                       name=name, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class ControlServer(BackgroundServer):
     """The local stack's control endpoint (never part of a deployed app):
 
     - ``GET /`` the state of the stack; ``POST /agendamentos/<service>/<handler>`` fires a schedule now;
@@ -289,23 +319,4 @@ class ControlServer:
 
         self.describe, self.fire, self.tokens = describe, fire, tokens
         self.clock_state, self.clock_move, self.login = clock_state, clock_move, login
-        try:
-            self.server = ThreadingHTTPServer((host, port), Handler)
-        except OSError as error:
-            raise OSError(error.errno, f"porta {port} (controle) em uso: {error.strerror}") from None
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2},
-                                       name="control", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        if self.thread.is_alive():
-            self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        super().__init__("control", "controle", host, port, Handler)

@@ -33,10 +33,11 @@ class StackProcess:
     seconds_to_ready: float  # from spawning the process to its ready file
     log: Path
     returncode: int | None = field(default=None)  # once stopped
+    cpu_seconds_to_ready: float | None = field(default=None)  # the process's CPU time (user + system) by then
 
 
 def command(ready_file: Path, *, parameters: Mapping[str, str] | None = None, now: str | None = None) -> list[str]:
-    argv = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0",
+    argv = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0", "--web-port", "0",
             "--ready-file", str(ready_file)]
     for name, value in (parameters or {}).items():
         argv += ["--parameter", f"{name}={value}"]
@@ -45,6 +46,15 @@ def command(ready_file: Path, *, parameters: Mapping[str, str] | None = None, no
     for service in SERVICES:
         argv += ["--port", f"{service}=0"]
     return argv
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far, from /proc; None where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 @contextmanager
@@ -67,7 +77,9 @@ def stack_process(directory: Path, *, parameters: Mapping[str, str] | None = Non
                 if process.poll() is not None or time.monotonic() - began > start_timeout:
                     raise StackDidNotStart(f"a pilha local não subiu (log em {log}):\n" + log.read_text()[-3000:])
                 time.sleep(0.02)
-            running = StackProcess(json.loads(ready_file.read_text()), time.monotonic() - began, log)
+            seconds = time.monotonic() - began
+            running = StackProcess(json.loads(ready_file.read_text()), seconds, log,
+                                   cpu_seconds_to_ready=cpu_seconds(process.pid))
             yield running
         finally:
             process.send_signal(signal.SIGINT)

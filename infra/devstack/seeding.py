@@ -15,12 +15,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class SeedStep:
+    """``batch``: steps of one service with the same batch, one after another in the list, run side by side
+    (each must depend on none of the others, and their order must not show in the data: no counter)."""
+
     service: str
     method: str
     path: str
     body: Mapping[str, Any] | None = None
+    batch: str | None = None
 
     @property
-    def idempotency_key(self) -> str:
+    def idempotency_key(self) -> str:  # the batch is how the step is run, not what it does: not in the key
         text = json.dumps([self.service, self.method, self.path, self.body], sort_keys=True, default=str)
         return "demo-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

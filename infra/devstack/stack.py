@@ -58,7 +58,8 @@ class LocalStack:
                  identity: Path | None = None, stack_name: str | None = None,
                  parameters: Mapping[str, str] | None = None, users: Iterable[demo.DemoUser] = demo.USERS,
                  tribunal: str = "TRE-MT", seed: bool = True, project_dirs: Mapping[str, Path] | None = None,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, web_port: int | None = None) -> None:
+        self._web_port = web_port  # the web frontends (devstack.web); None: not served
         self._apps_given = dict(apps) if apps is not None else None
         self._services = tuple(services) if services is not None else SERVICES
         self._ports = {**DEFAULT_PORTS, **(ports or {})}
@@ -82,6 +83,8 @@ class LocalStack:
         self.urls: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
         self.control_url = ""
+        self.web_url = ""
+        self._web: Any = None
         self.startup_seconds = 0.0
         self.phase_seconds: dict[str, float] = {}  # aws, apps, dados: where the start went
         self._stop = threading.Event()
@@ -106,8 +109,10 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         from courtlib import clock
+        from devstack.sdk_data import share_loaders
 
         began = mark = time.monotonic()
+        share_loaders()  # before any client: the apps' many botocore sessions parse the SDK's data once
         self._saved_environ = dict(os.environ)
         self.clock = clock.SettableClock(self._clock_start)
         self._previous_clock = clock.use(self.clock)
@@ -135,13 +140,13 @@ class LocalStack:
     def _start_aws(self) -> None:
         from courtlib.settings import env_from_outputs
         from devstack import auth
-        from devstack.aws import Aws, MotoServer, apply_identity, aws_environment, deploy_stack, set_environment
+        from devstack.aws import Aws, MotoServer, apply_identity, aws_environment, deploy_template, set_environment
 
         self._moto = MotoServer(self._moto_port)
         self.endpoint = self._moto.start()
         set_environment(aws_environment(self.endpoint))
         self._aws = Aws(self.endpoint)
-        self.outputs = deploy_stack(self._aws, self.template, self.stack_name, self.parameters)
+        self.outputs = deploy_template(self._aws, self.template, self.stack_name, self.parameters)
         self.outputs.update(apply_identity(self._aws, self.identity, self.parameters))
         set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal,
                          "POWERTOOLS_METRICS_DISABLED": "true", **stage_secrets(os.environ)})  # EMF is for CloudWatch
@@ -192,10 +197,19 @@ class LocalStack:
                                       clock_state=self.clock_state, clock_move=self.move_clock, login=self.login)
         self._control.start()
         self.control_url = self._control.url
+        if self._web_port is not None:
+            from devstack.web import WebServer
+
+            self._web = WebServer(lambda: self.urls, self.login, self._web_port)
+            self._web.start()
+            self.web_url = self._web.url
 
     def stop(self) -> None:
         """Stops pollers, scheduler, servers and moto (bounded waits) and restores the environment."""
         self._stop.set()
+        if self._web is not None:
+            self._web.stop()
+            self._web = None
         if self._control is not None:
             self._control.stop()
             self._control = None

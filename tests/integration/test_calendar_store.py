@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from courtlib.calendar import CalendarEntry, CourtCalendar, EntryKind, OutsideCalendarError, Recesso
-from courtlib.calendar_store import CalendarEntryItem, CalendarRepository, calendar_keys
+from courtlib.calendar.store import CalendarEntryItem, CalendarRepository, calendar_keys
 from courtlib.config import load_tribunal_config
 
 CUIABA = "5103403"

@@ -9,13 +9,9 @@ from urllib.parse import parse_qs, urlparse
 
 import boto3
 import pytest
-from chalicelib.distribuicao.adapters.edital import (
-    EditalStore,
-    edital_keys,
-    render_edital_json,
-    render_edital_pdf,
-)
+from chalicelib.distribuicao.adapters.edital import EditalStore
 from chalicelib.distribuicao.domain.log import SEGREDO, EditalRow
+from chalicelib.distribuicao.edital_document import edital_keys, render_edital_json, render_edital_pdf
 
 # A period no other test uses: the bucket lives for the whole session.
 START, END = date(2031, 3, 1), date(2031, 3, 15)

@@ -12,6 +12,7 @@ from chalice.test import Client
 from pydantic import BaseModel
 
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer
+from courtlib.http.dispatch import build_blueprint
 from courtlib.http.testing import bearer
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:chalice.local")
@@ -34,7 +35,7 @@ def harness(scratch_table):
         return {"id": len(calls), "data": body.data}
 
     app = Chalice(app_name="plantao")
-    app.register_blueprint(routes.blueprint(
+    app.register_blueprint(build_blueprint(routes,
         authorizer=CognitoUserPoolAuthorizer("usuarios", provider_arns=[settings.user_pool_arn]),
         idempotency_store=http_idempotency_layer(settings), settings=settings))
     client = Client(app).http

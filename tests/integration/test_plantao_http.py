@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 
-from courtlib.calendar_store import CalendarRepository
+from courtlib.calendar.store import CalendarRepository
 from courtlib.http.testing import bearer
 
 TZ = ZoneInfo("America/Sao_Paulo")

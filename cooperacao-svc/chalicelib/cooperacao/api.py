@@ -48,7 +48,7 @@ from chalicelib.cooperacao.schemas import (
 from chalicelib.cooperacao.service import Actor
 
 from courtlib.auth.principal import ROLES
-from courtlib.calendar_api import calendar_read_routes
+from courtlib.calendar.api import calendar_read_routes
 from courtlib.errors import Invalid
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery

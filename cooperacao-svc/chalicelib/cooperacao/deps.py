@@ -1,6 +1,7 @@
 """What cooperacao-svc's handlers reach through ``ctx.deps``: the use cases and the queries, built on the store.
 
-``clock`` is a plain attribute so a test can travel in time; use cases are built per call from it.
+Built by ``courtlib.bootstrap`` from the settings (a test may give its own store). ``clock`` is a plain
+attribute so a test can travel in time; use cases are built per call from it.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from chalicelib.cooperacao.adapters.judicial import JudicialStore
 from chalicelib.cooperacao.adapters.store import Store
@@ -16,25 +16,15 @@ from chalicelib.cooperacao.judicial import JudicialService
 from chalicelib.cooperacao.queries import CooperacaoQueries
 from chalicelib.cooperacao.service import CooperacaoService
 
-from courtlib import clock
+from courtlib.bootstrap import adapter
+from courtlib.clock import local_now
 from courtlib.service import ServiceDeps
-
-TZ = ZoneInfo("America/Sao_Paulo")
-
-
-def wall_clock() -> datetime:
-    return clock.now().astimezone(TZ)
 
 
 @dataclass
 class CooperacaoDeps(ServiceDeps):
-    store: Store = None  # type: ignore[assignment]
-    clock: Callable[[], datetime] = field(default=wall_clock)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.store is None:
-            self.store = Store(self.settings)
+    store: Store = adapter(Store)
+    clock: Callable[[], datetime] = field(default=local_now)
 
     def working_day(self, day: date, municipality: str | None) -> bool:
         """CAL-01: a dia útil of the place (the servant's normal hours apply only on those)."""

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from chalicelib.cooperacao.domain.model import (
     Consents,
@@ -44,12 +43,13 @@ from chalicelib.cooperacao.domain.rules import (
 )
 from chalicelib.cooperacao.ports import Clock, CooperacaoRepository, MonthTotal, WorkingDays
 
+from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import CooperacaoConfig, TribunalConfig
 from courtlib.errors import CourtError, Forbidden, NotFound, Refusal, WriteConflict
 from courtlib.messaging.contracts import CooperationBonusAssessed, Envelope, new_event
 from courtlib.retry import retry_on_conflict
 
-TZ = ZoneInfo("America/Sao_Paulo")
+TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 ATTEMPTS = 8  # the first try and 7 retries (what this service always had)
 EVENT_NAMESPACE = uuid.UUID("6f1c2d0e-5b7a-4c3e-9d2f-0a1b2c3d4e5f")
 ANNEXES = ("I", "IV", "V")

@@ -54,7 +54,7 @@ from chalicelib.distribuicao.service import (
 )
 
 from courtlib.auth.principal import ROLES
-from courtlib.calendar_api import calendar_read_routes
+from courtlib.calendar.api import calendar_read_routes
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 

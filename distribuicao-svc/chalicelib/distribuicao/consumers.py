@@ -5,8 +5,7 @@ from typing import Any
 from chalice import Blueprint
 from chalicelib.distribuicao import schedules
 
-from courtlib.calendar_api import calendar_event_handlers
-from courtlib.observability import flush as flush_metrics
+from courtlib.calendar.api import calendar_event_handlers
 from courtlib.service import messaging_blueprint
 
 # EventBridge crons are in UTC. 02:00 UTC is 23:00 in America/Sao_Paulo (UTC-3, no DST since 2019) of the
@@ -19,28 +18,21 @@ EDITAL_CRON = "cron(0 4 1,16 * ? *)"
 
 
 def blueprint(deps: Any) -> Blueprint:
-    """``messaging_blueprint``'s three handlers plus the schedules (one Blueprint named "app")."""
+    """``messaging_blueprint``'s three handlers plus the schedules (one Blueprint named "app").
+
+    The app's middleware publishes each handler's metrics (``courtlib.observability.observed``)."""
     bp = messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
 
     @bp.schedule(SEEDS_CRON)
     def publish_seed_commitments(event: Any) -> dict[str, Any]:
-        try:
-            return schedules.publish_seed_commitments(deps.service)
-        finally:
-            flush_metrics()
+        return schedules.publish_seed_commitments(deps.service)
 
     @bp.schedule(ABSENCES_CRON)
     def apply_absence_rules(event: Any) -> dict[str, Any]:
-        try:
-            return schedules.apply_absence_rules(deps.service)
-        finally:
-            flush_metrics()
+        return schedules.apply_absence_rules(deps.service)
 
     @bp.schedule(EDITAL_CRON)
     def publish_edital(event: Any) -> dict[str, Any]:
-        try:
-            return schedules.publish_edital(deps.service, deps.editais)
-        finally:
-            flush_metrics()
+        return schedules.publish_edital(deps.service, deps.editais)
 
     return bp

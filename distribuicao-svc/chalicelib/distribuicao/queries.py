@@ -9,9 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from chalicelib.distribuicao.adapters.edital import edital_keys
 from chalicelib.distribuicao.domain.equality import EqualityReport, equality_report
 from chalicelib.distribuicao.domain.judges import Judge, SeatStatus
+from chalicelib.distribuicao.edital_document import edital_keys
 from chalicelib.distribuicao.ports import EditalStore, StoredOrgao
 
 from courtlib.config import DistribuicaoConfig

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from chalicelib.distribuicao.adapters.edital import render_edital_json, render_edital_pdf
 from chalicelib.distribuicao.domain.draw import PlannedAction, execute, plan_absences
 from chalicelib.distribuicao.domain.errors import DistribuicaoError
 from chalicelib.distribuicao.domain.log import EditalRow, edital_period, edital_rows
+from chalicelib.distribuicao.edital_document import render_edital_json, render_edital_pdf
 from chalicelib.distribuicao.ports import EditalStore
 from chalicelib.distribuicao.service import TZ, DistribuicaoService
 

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
-from zoneinfo import ZoneInfo
 
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import (
@@ -48,12 +47,13 @@ from chalicelib.distribuicao.ports import (
 )
 from chalicelib.distribuicao.queries import OrgaoSituation, orgao_situation
 
+from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, CourtError, Invalid, NotFound, Refusal
 from courtlib.retry import retry_on_conflict
 from courtlib.settings import ServiceSettings
 
-TZ = ZoneInfo("America/Sao_Paulo")
+TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 MAX_ATTEMPTS = 10  # the first try and 9 retries: eight clients in one órgão rarely exhaust them
 FOREIGN_CASE = "PROCESSO_DE_OUTRO_TRIBUNAL"
 ORGAO_ID = r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$"

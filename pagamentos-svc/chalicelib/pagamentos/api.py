@@ -27,7 +27,7 @@ from chalicelib.pagamentos.schemas import (
     SessaoIn,
 )
 
-from courtlib.calendar_api import calendar_read_routes
+from courtlib.calendar.api import calendar_read_routes
 from courtlib.csvexport import BR, PLAIN
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.responses import require_accept

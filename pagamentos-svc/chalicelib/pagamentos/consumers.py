@@ -3,6 +3,7 @@
 Events (idempotent: inbox marker per event id, items keyed by the producer's ids): absences of desembargadores
 (PAG-03), compensation used (PAG-02), plantão served (kept for the record), gratificação de cooperação (PAG-08).
 An event for a magistrate or servant not registered here is parked with its reason (``GET /estacionados``).
+The app's middleware publishes each handler's metrics (``courtlib.observability.observed``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from chalice import Blueprint
 from chalicelib.pagamentos import schedules
 
-from courtlib.calendar_api import calendar_event_handlers
+from courtlib.calendar.api import calendar_event_handlers
 from courtlib.messaging.contracts import (
     CompensationUsed,
     CooperationBonusAssessed,
@@ -23,7 +24,6 @@ from courtlib.messaging.contracts import (
     event_type_of,
 )
 from courtlib.messaging.outbox import UnitOfWork
-from courtlib.observability import flush as flush_metrics
 from courtlib.service import messaging_blueprint
 
 # 09:00 UTC = 06:00 BRT every day; the run itself happens only on the configured day (PAG-01).
@@ -43,9 +43,6 @@ def blueprint(deps: Any) -> Blueprint:
 
     @bp.schedule(MONTHLY_RUN_CRON)
     def monthly_run(event: Any) -> dict[str, Any]:
-        try:
-            return schedules.monthly_run(deps.service)
-        finally:
-            flush_metrics()
+        return schedules.monthly_run(deps.service)
 
     return bp

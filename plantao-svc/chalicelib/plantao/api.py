@@ -51,7 +51,7 @@ from chalicelib.plantao.schemas import (
 )
 
 from courtlib.auth.principal import ROLES
-from courtlib.calendar_api import calendar_admin_routes, calendar_read_routes
+from courtlib.calendar.api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 from courtlib.http.responses import require_accept

@@ -5,13 +5,14 @@ plantao-svc owns the calendar (it produces its events) and consumes no event. It
   compensation credit (PLAN-07) and the ``plantao.plantao-realizado`` event for pagamentos-svc;
 - ``generate_monthly_scales`` daily: on the configured day (``plantao.geracao_dia_do_mes``) the drafts of
   next month (PLAN-02), a day that already has them changes nothing.
+
+The app's middleware publishes each handler's metrics (``courtlib.observability.observed``).
 """
 
 from typing import Any
 
 from chalice import Blueprint
 
-from courtlib.observability import flush as flush_metrics
 from courtlib.service import messaging_blueprint
 
 # EventBridge crons are UTC. 14:30 UTC = 11:30 BRT: the daytime shifts of yesterday and the night shift that
@@ -26,16 +27,10 @@ def blueprint(deps: Any) -> Blueprint:
 
     @bp.schedule(SERVED_CRON)
     def register_served_duties(event: Any) -> dict[str, Any]:
-        try:
-            return deps.service.register_served()
-        finally:
-            flush_metrics()
+        return deps.service.register_served()
 
     @bp.schedule(MONTHLY_CRON)
     def generate_monthly_scales(event: Any) -> dict[str, Any]:
-        try:
-            return deps.service.generate_next_month()
-        finally:
-            flush_metrics()
+        return deps.service.generate_next_month()
 
     return bp

@@ -4,6 +4,7 @@
     clock.now()        # aware datetime, UTC
     clock.local_now()  # aware datetime in the tribunal's time zone (courtlib config ``timezone``)
     clock.today()      # the tribunal-local date
+    clock.TRIBUNAL_TZ  # the tribunal's time zone, as a tzinfo constant: moment.astimezone(TRIBUNAL_TZ)
 
 Production uses the system clock and nothing can change that: no route, no environment variable
 reaches :func:`use`. Only the local stack (``infra/devstack``) and tests install a
@@ -155,6 +156,45 @@ def _tz_for(tribunal_id: str, overrides: str | None) -> tzinfo:
     from courtlib.config import load_tribunal_config
 
     return load_tribunal_config(tribunal_id, overrides).tz
+
+
+class _TribunalZone(tzinfo):
+    """The tribunal's time zone (config ``timezone``) as a module-level constant, read on first use.
+
+    A constant ``ZoneInfo(config.timezone)`` would read the configuration at import; this stands for it
+    and asks :func:`tribunal_tz` at each use (cached), so importing a module costs nothing and a bad
+    configuration fails the first use, as :attr:`courtlib.service.ServiceDeps.config` does. (The standard
+    library has no lazy tzinfo; this one delegates every method to the real zone.)
+    """
+
+    def _zone(self) -> tzinfo:
+        return tribunal_tz()
+
+    def utcoffset(self, dt: datetime | None) -> timedelta | None:
+        return self._zone().utcoffset(dt)
+
+    def dst(self, dt: datetime | None) -> timedelta | None:
+        return self._zone().dst(dt)
+
+    def tzname(self, dt: datetime | None) -> str | None:
+        return self._zone().tzname(dt)
+
+    def fromutc(self, dt: datetime) -> datetime:
+        zone = self._zone()
+        return zone.fromutc(dt.replace(tzinfo=zone)).replace(tzinfo=self)
+
+    @property
+    def key(self) -> str:
+        return str(getattr(self._zone(), "key", self._zone()))
+
+    def __repr__(self) -> str:
+        return f"TRIBUNAL_TZ({self.key})"
+
+    def __reduce__(self) -> str:
+        return "TRIBUNAL_TZ"  # pickled by name: the one instance of this module
+
+
+TRIBUNAL_TZ = _TribunalZone()
 
 
 def _aware(moment: datetime, field: str) -> datetime:

@@ -97,7 +97,7 @@ def as_court_error(error: BaseException) -> CourtError | None:
     if isinstance(error, WriteConflict):
         return Conflict("O registro foi alterado por outra requisição ao mesmo tempo. Leia-o de novo e repita.")
     for kind in type(error).__mro__:
-        translator = _translators.get(kind)  # type: ignore[arg-type]
+        translator = _translators.get(kind)
         if translator is not None:
             return translator(error)  # type: ignore[arg-type]
     return None

@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 OWNER_ATTRIBUTE = "dono_registro"
-STORE_RETRIES = {"max_attempts": 5, "mode": "standard"}
+STORE_MAX_ATTEMPTS = 5  # retries after the first call, botocore's standard mode
 
 
 class OwnedPutsClient:
@@ -43,8 +43,7 @@ class OwnedPutsClient:
 
 
 def idempotency_client(region: str, endpoint_url: str | None) -> OwnedPutsClient:
-    import boto3
-    from botocore.config import Config
+    from courtlib import aws
 
-    return OwnedPutsClient(boto3.client("dynamodb", region_name=region, endpoint_url=endpoint_url,
-                                        config=Config(retries=STORE_RETRIES)))
+    return OwnedPutsClient(aws.client("dynamodb", region=region, endpoint_url=endpoint_url,
+                                      max_attempts=STORE_MAX_ATTEMPTS))

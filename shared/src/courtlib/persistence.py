@@ -26,7 +26,7 @@ from courtlib.settings import ServiceSettings
 M = TypeVar("M", bound=Model)
 
 
-class Gsi1(GlobalSecondaryIndex):
+class Gsi1(GlobalSecondaryIndex):  # type: ignore[type-arg,no-untyped-call]  # pynamodb's untyped index
     class Meta:
         index_name = "gsi1"
         projection = AllProjection()
@@ -35,7 +35,7 @@ class Gsi1(GlobalSecondaryIndex):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
-class Gsi2(GlobalSecondaryIndex):
+class Gsi2(GlobalSecondaryIndex):  # type: ignore[type-arg,no-untyped-call]
     class Meta:
         index_name = "gsi2"
         projection = AllProjection()
@@ -90,7 +90,7 @@ def bind(model: type[M], settings: ServiceSettings) -> type[M]:
                 # Indexes keep a reference to their model; give the bound class its own.
                 fresh = type(index)()
                 setattr(bound, index_name, fresh)
-                fresh._model = bound  # type: ignore[attr-defined]
+                fresh._model = bound
         _bound[key] = bound
     return _bound[key]  # type: ignore[return-value]
 

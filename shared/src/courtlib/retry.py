@@ -66,11 +66,11 @@ def retry_on_conflict(*, attempts: int = ATTEMPTS, conflicts: tuple[type[BaseExc
     def decorate(function: F) -> F:
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            pause: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
             retrying = Retrying(stop=stop_after_attempt(attempts), reraise=False,
                                 retry=retry_if_exception_type(conflicts),
                                 wait=LatencyScaledJitter(), before=_mark_attempt_start,
-                                after=_mark_attempt_end,
-                                **({"sleep": sleep} if sleep is not None else {}))
+                                after=_mark_attempt_end, **pause)
             try:
                 return retrying(function, *args, **kwargs)
             except RetryError:

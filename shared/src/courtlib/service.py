@@ -11,23 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property, wraps
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Response
-from chalice.app import Authorizer
+from chalice.app import Authorizer, Blueprint, Response
 from pydantic import BaseModel, Field
 
+from courtlib import aws
 from courtlib.audit.api import add_audit_routes
 from courtlib.auth.partners import TablePartnerKeyStore
-from courtlib.calendar_store import CalendarRepository
+from courtlib.bootstrap import Bootstrapped, adapter
+from courtlib.calendar.store import CalendarRepository
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
 from courtlib.http.chalice_errors import chalice_refusals_as_problems
+from courtlib.http.dispatch import build_blueprint
 from courtlib.messaging.consumer import EventConsumer, EventHandler
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.outbox import UnitOfWork
 from courtlib.messaging.relay import OutboxRelay
-from courtlib.observability import flush as flush_metrics
+from courtlib.observability import observed
 from courtlib.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -35,15 +37,10 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class ServiceDeps:
-    """What the shared routes need from a service; a service's own deps extend it."""
+class ServiceDeps(Bootstrapped):
+    """What the shared routes need from a service; a service's own deps extend it (see :mod:`courtlib.bootstrap`)."""
 
-    settings: ServiceSettings
-    calendar: CalendarRepository = None  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        if self.calendar is None:
-            self.calendar = CalendarRepository(self.settings)
+    calendar: CalendarRepository = adapter(CalendarRepository)
 
     @cached_property
     def config(self) -> TribunalConfig:
@@ -60,10 +57,12 @@ def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: A
     partner_keys = TablePartnerKeyStore(settings)
     ops = ops_routes(settings, partner_keys, openapi=lambda: openapi_document(*route_sets, ops, title=title))
     idempotency = cache(lambda: http_idempotency_layer(settings))  # built on first use, shared by all routes
-    blueprints = [routes.blueprint(authorizer=authorizer, deps=deps, settings=settings,
-                                   idempotency_store=idempotency, partner_keys=partner_keys)
+    blueprints = [build_blueprint(routes, authorizer=authorizer, deps=deps, settings=settings,
+                                  idempotency_store=idempotency, partner_keys=partner_keys)
                   for routes in (*route_sets, ops)]
-    blueprints[-1].register_middleware(chalice_refusals_as_problems, "http")  # once per app
+    # Middleware is app-wide (the queue, stream and schedule handlers too): registered once, here.
+    blueprints[-1].register_middleware(observed, "all")
+    blueprints[-1].register_middleware(chalice_refusals_as_problems, "http")
     return blueprints
 
 
@@ -76,36 +75,20 @@ def lambda_handlers(app: Any) -> dict[str, Any]:
     return {source.name: app.handler_map[source.name] for source in app.event_sources}
 
 
-def _flushing_metrics(handler: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Publishes the metrics a handler counted when it returns or fails."""
-
-    @wraps(handler)
-    def wrapper(event: Any) -> Any:
-        try:
-            return handler(event)
-        finally:
-            flush_metrics()
-
-    return wrapper
-
-
 def messaging_blueprint(settings: ServiceSettings, handlers: dict[str, EventHandler]) -> Blueprint:
     blueprint = Blueprint("app")  # see lambda_handlers
     consumer = EventConsumer(settings, handlers)
     relay = OutboxRelay(settings)
 
     @blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)
-    @_flushing_metrics
     def consume_events(event: Any) -> dict[str, Any]:
         return consumer.handle_sqs(event.to_dict(), event.context)
 
     @blueprint.on_dynamodb_record(stream_arn=settings.stream_arn, batch_size=100)
-    @_flushing_metrics
     def relay_outbox(event: Any) -> dict[str, Any]:
         return relay.handle_stream(event.to_dict(), event.context)
 
     @blueprint.schedule("rate(5 minutes)")
-    @_flushing_metrics
     def sweep_outbox(event: Any) -> dict[str, int]:
         return {"publicados": relay.sweep()}
 
@@ -209,17 +192,10 @@ def ops_routes(settings: ServiceSettings, partner_keys: TablePartnerKeyStore,
     return routes
 
 
-@cache
-def _client(name: str, region: str, endpoint_url: str | None) -> Any:
-    import boto3
-
-    return boto3.client(name, region_name=region, endpoint_url=endpoint_url)
-
-
 def _checks(settings: ServiceSettings) -> dict[str, str]:
     checks: dict[str, str] = {}
-    dynamodb = _client("dynamodb", settings.region, settings.endpoint_url)
-    sqs = _client("sqs", settings.region, settings.endpoint_url)
+    dynamodb = aws.client("dynamodb", settings)
+    sqs = aws.client("sqs", settings)
     try:
         status = dynamodb.describe_table(TableName=settings.table_name)["Table"]["TableStatus"]
         checks["tabela"] = "ok" if status == "ACTIVE" else status.lower()

@@ -14,8 +14,8 @@ from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Busy, Conflict, Invalid, NotFound, WriteConflict, as_court_error
 from courtlib.http import ProblemError
 from courtlib.http.problems import problem_from_error
-from courtlib.retry import MAX_PAUSE_S
 from courtlib.messaging.outbox import TransactionTooLarge
+from courtlib.retry import MAX_PAUSE_S
 from tests.unit.distribuicao.support import NOW
 
 

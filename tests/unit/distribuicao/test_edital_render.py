@@ -8,7 +8,9 @@ import zlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from chalicelib.distribuicao.adapters.edital import (
+from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, distribute
+from chalicelib.distribuicao.domain.log import SEGREDO, EditalRow, edital_period, edital_rows
+from chalicelib.distribuicao.edital_document import (
     EMPTY_PERIOD,
     HEADINGS,
     edital_keys,
@@ -16,8 +18,6 @@ from chalicelib.distribuicao.adapters.edital import (
     render_edital_pdf,
     to_latin1,
 )
-from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, distribute
-from chalicelib.distribuicao.domain.log import SEGREDO, EditalRow, edital_period, edital_rows
 
 from tests.unit.distribuicao.support import DAY, NOW, case, pleno, seed_for
 from tests.unit.render import needs_pdftoppm, render_png

@@ -21,6 +21,7 @@ from courtlib.auth.partners import (
     verify,
 )
 from courtlib.http import RequestContext, RouteSet
+from courtlib.http.dispatch import build_blueprint
 from courtlib.http.testing import InMemoryIdempotencyStore
 
 SECRET = "segredo-do-tjsc"
@@ -43,7 +44,7 @@ def build_app() -> Chalice:
         return {"numero": numero, "consulta": ctx.query}
 
     app = Chalice(app_name="cooperacao")
-    app.register_blueprint(routes.blueprint(partner_keys=KEYS, idempotency_store=InMemoryIdempotencyStore(),
+    app.register_blueprint(build_blueprint(routes, partner_keys=KEYS, idempotency_store=InMemoryIdempotencyStore(),
                                             pagination_secret="s"))
     return app
 

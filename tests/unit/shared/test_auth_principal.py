@@ -11,6 +11,8 @@ from pydantic import BaseModel
 
 from courtlib.auth import Principal, parse_groups
 from courtlib.http import RequestContext, RouteSet
+from courtlib.http.dispatch import build_blueprint
+from courtlib.http.openapi import openapi_document
 from courtlib.http.testing import bearer, unsigned_jwt
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:chalice.local")
@@ -43,7 +45,7 @@ def build_routes() -> RouteSet:
 @pytest.fixture(scope="module")
 def client():
     app = Chalice(app_name="teste")
-    app.register_blueprint(build_routes().blueprint(authorizer=AUTHORIZER, pagination_secret="s"))
+    app.register_blueprint(build_blueprint(build_routes(), authorizer=AUTHORIZER, pagination_secret="s"))
     with Client(app) as test_client:
         yield test_client.http
 
@@ -129,7 +131,7 @@ def test_token_verifier_replaces_the_gateways_unverified_claims():
         return {"cognito:username": "ana", "cognito:groups": ["gestor"]}
 
     app = Chalice(app_name="teste")
-    app.register_blueprint(build_routes().blueprint(authorizer=AUTHORIZER, token_verifier=verifier,
+    app.register_blueprint(build_blueprint(build_routes(), authorizer=AUTHORIZER, token_verifier=verifier,
                                                     pagination_secret="s"))
     client = Client(app).http
     assert client.get("/gestao", headers={"Authorization": f"Bearer {good}"}).status_code == 200
@@ -157,7 +159,7 @@ def test_declared_owner_is_checked_before_the_body_and_documented():
         return {"servidor": servidor, "valor": body.valor}
 
     app = Chalice(app_name="teste")
-    app.register_blueprint(routes.blueprint(authorizer=AUTHORIZER, pagination_secret="s"))
+    app.register_blueprint(build_blueprint(routes, authorizer=AUTHORIZER, pagination_secret="s"))
     client = Client(app).http
     ana = {**bearer("ana", "servidor"), "Content-Type": "application/json"}
     other = client.put("/servidores/bruno/notas", body="não é JSON", headers=ana)
@@ -165,7 +167,7 @@ def test_declared_owner_is_checked_before_the_body_and_documented():
     assert client.put("/servidores/ana/notas", body='{"valor": 1}', headers=ana).status_code == 200
     admin = {**bearer("root", "admin"), "Content-Type": "application/json"}
     assert client.put("/servidores/bruno/notas", body='{"valor": 2}', headers=admin).status_code == 200
-    operation = routes.openapi()["paths"]["/servidores/{servidor}/notas"]["put"]
+    operation = openapi_document(routes)["paths"]["/servidores/{servidor}/notas"]["put"]
     assert operation["x-dono"] == {"parametro": "servidor", "exceto_perfis": ["admin"]}
 
 

@@ -80,3 +80,45 @@ def test_the_clock_never_goes_backwards_whatever_is_asked(moves):
             assert delta < timedelta(0)
         seen.append(settable.now())
     assert seen == sorted(seen)
+
+
+# The tribunal's zone as a constant (config ``timezone``, read on first use), for modules that need one.
+
+MOMENTS = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31), timezones=st.just(UTC))
+
+
+def test_the_tribunal_tz_constant_is_the_configured_zone():
+    assert clock.TRIBUNAL_TZ.key == "America/Sao_Paulo"
+    assert datetime(2026, 3, 2, 1, 30, tzinfo=UTC).astimezone(clock.TRIBUNAL_TZ).date() == date(2026, 3, 1)
+
+
+@given(MOMENTS)
+def test_the_tribunal_tz_constant_gives_the_same_local_time_as_the_zone(moment):
+    zone = ZoneInfo("America/Sao_Paulo")
+    local = moment.astimezone(clock.TRIBUNAL_TZ)
+    expected = moment.astimezone(zone)
+    assert local.replace(tzinfo=None) == expected.replace(tzinfo=None)
+    assert local.utcoffset() == expected.utcoffset() and local.tzname() == expected.tzname()
+    assert local == moment  # the same instant
+    assert local.isoformat() == expected.isoformat()
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31)))
+def test_a_wall_time_in_the_tribunal_tz_constant_is_the_zone_s(naive):
+    zone = ZoneInfo("America/Sao_Paulo")
+    assert naive.replace(tzinfo=clock.TRIBUNAL_TZ).astimezone(UTC) == naive.replace(tzinfo=zone).astimezone(UTC)
+
+
+def test_the_tribunal_tz_constant_follows_the_tribunal_configuration(monkeypatch):
+    from courtlib.config import TRIBUNAL_CONFIG_ENV
+
+    monkeypatch.setenv(TRIBUNAL_CONFIG_ENV, '{"timezone": "America/Cuiaba"}')
+    assert clock.TRIBUNAL_TZ.key == "America/Cuiaba"
+    assert datetime(2026, 3, 2, 3, 30, tzinfo=UTC).astimezone(clock.TRIBUNAL_TZ).hour == 23  # UTC-4
+
+
+def test_the_tribunal_tz_constant_survives_pickling():
+    import pickle
+
+    moment = datetime(2026, 3, 2, 9, 0, tzinfo=clock.TRIBUNAL_TZ)
+    assert pickle.loads(pickle.dumps(moment)) == moment

@@ -11,6 +11,7 @@ from chalice.test import Client
 
 from courtlib import errors
 from courtlib.http import RequestContext, RouteSet
+from courtlib.http.dispatch import build_blueprint
 from courtlib.retry import retry_on_conflict
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:chalice.local")
@@ -49,7 +50,7 @@ def client():
         raise RAISED[ctx.path["nome"]]
 
     app = Chalice(app_name="teste")
-    app.register_blueprint(routes.blueprint(pagination_secret="s"))
+    app.register_blueprint(build_blueprint(routes, pagination_secret="s"))
     with Client(app) as test_client:
         yield test_client.http
 

@@ -17,6 +17,7 @@ from pynamodb.exceptions import GetError, PutError, QueryError, TransactWriteErr
 
 from courtlib.aws_failures import is_aws_failure
 from courtlib.http import RequestContext, RouteSet
+from courtlib.http.dispatch import build_blueprint
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:chalice.local")
 
@@ -74,7 +75,7 @@ def build_app() -> Chalice:
         raise {**FAILURES, **REFUSALS}[ctx.path["nome"].replace("_", " ")]
 
     app = Chalice(app_name="teste")
-    app.register_blueprint(routes.blueprint(pagination_secret="s"))
+    app.register_blueprint(build_blueprint(routes, pagination_secret="s"))
     return app
 
 

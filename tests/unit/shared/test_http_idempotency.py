@@ -10,6 +10,7 @@ from chalice.test import Client
 from pydantic import BaseModel
 
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.dispatch import build_blueprint
 from courtlib.http.testing import InMemoryIdempotencyStore, bearer
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:chalice.local")
@@ -45,7 +46,7 @@ class Harness:
 
         app = Chalice(app_name="teste")
         authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=["arn:x"])
-        app.register_blueprint(routes.blueprint(authorizer=authorizer, idempotency_store=self.store,
+        app.register_blueprint(build_blueprint(routes, authorizer=authorizer, idempotency_store=self.store,
                                                 pagination_secret="s"))
         self.client = Client(app).http
 

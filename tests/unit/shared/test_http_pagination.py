@@ -10,6 +10,7 @@ from chalice.test import Client
 from pydantic import BaseModel
 
 from courtlib.http import Page, PageQuery, ProblemError, RequestContext, RouteSet, decode_cursor, encode_cursor
+from courtlib.http.dispatch import build_blueprint
 
 KEY = {"pk": {"S": "DIA#2026"}, "sk": {"S": "2026-12-08"}}
 ROWS = [f"2026-12-{day:02d}" for day in range(1, 31)]
@@ -35,7 +36,7 @@ def build_app() -> Chalice:
         return {"chave": ctx.decode_cursor(query.cursor)}
 
     app = Chalice(app_name="teste")
-    app.register_blueprint(routes.blueprint(pagination_secret="segredo"))
+    app.register_blueprint(build_blueprint(routes, pagination_secret="segredo"))
     return app
 
 

@@ -13,6 +13,7 @@ from chalice.test import Client
 from pydantic import BaseModel, ConfigDict, Field
 
 from courtlib.http import PageQuery, ProblemError, RequestContext, RouteSet
+from courtlib.http.dispatch import build_blueprint
 from courtlib.http.validation import translate
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:chalice.local")
@@ -72,7 +73,7 @@ def build_app() -> Chalice:
         raise BadRequestError("Ruim.")
 
     app = Chalice(app_name="teste")
-    app.register_blueprint(routes.blueprint(pagination_secret="s"))
+    app.register_blueprint(build_blueprint(routes, pagination_secret="s"))
     return app
 
 

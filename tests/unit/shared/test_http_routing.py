@@ -13,6 +13,7 @@ from chalice.test import Client
 from pydantic import BaseModel, Field
 
 from courtlib.http import RequestContext, RouteSet
+from courtlib.http.dispatch import build_blueprint
 from courtlib.settings import ServiceSettings
 
 
@@ -52,7 +53,7 @@ def build_app(routes: RouteSet | None = None, **blueprint_kwargs) -> Chalice:
 
     app = Chalice(app_name="teste")
     blueprint_kwargs.setdefault("pagination_secret", "s")
-    app.register_blueprint(routes.blueprint(**blueprint_kwargs))
+    app.register_blueprint(build_blueprint(routes, **blueprint_kwargs))
     return app
 
 
@@ -170,6 +171,6 @@ def test_blueprint_refuses_missing_runtime_pieces():
     routes.route("/a", roles={"admin"})(lambda ctx: None)
     routes.route("/b", methods=["POST"], partner=True, idempotent=True)(lambda ctx: None)
     with pytest.raises(ValueError) as error:
-        routes.blueprint(pagination_secret="s")
+        build_blueprint(routes, pagination_secret="s")
     for needed in ("authorizer", "partner_keys", "idempotency_store"):
         assert needed in str(error.value)

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
+from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import DistribuicaoConfig
 
 from .cnj import CnjNumber
@@ -36,7 +36,7 @@ from .randomness import DailySeed, derive_value, pick_index
 # The tribunal's defaults; ``model_validate`` builds them without naming every field.
 DEFAULT_CONFIG = DistribuicaoConfig.model_validate({})
 
-TZ = ZoneInfo("America/Sao_Paulo")
+TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 
 
 class Rule(StrEnum):

@@ -12,19 +12,18 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from chalicelib.pagamentos.domain.memos import total
 from chalicelib.pagamentos.domain.model import Line
 from chalicelib.pagamentos.domain.rules import CATEGORIES, TITLES
 
 from courtlib import ptbr
-from courtlib.documents import a4_pdf, documents_s3, to_latin1
+from courtlib.clock import TRIBUNAL_TZ
+from courtlib.documents import DocumentsBucket, a4_pdf, to_latin1
 from courtlib.settings import ServiceSettings
 
-TZ = ZoneInfo("America/Sao_Paulo")
+TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 KEY_PREFIX = "pagamentos/memorandos"
 STATUS_WORDS = {"rascunho": "minuta, sem número (o número é dado na assinatura)", "assinado": "assinado",
                 "enviado": "assinado e enviado à DIMAG"}
@@ -109,19 +108,7 @@ class MemoDocumentStore:
     """The sent memo's three documents in the documents bucket (one key per memo and format)."""
 
     def __init__(self, settings: ServiceSettings, client: Any | None = None) -> None:
-        self._settings = settings
-        if client is not None:
-            self.__dict__["_s3"] = client
-
-    @cached_property
-    def _s3(self) -> Any:
-        return documents_s3(self._settings)
-
-    @property
-    def bucket(self) -> str:
-        if not self._settings.documents_bucket:
-            raise RuntimeError("DOCUMENTS_BUCKET não configurado")
-        return self._settings.documents_bucket
+        self._bucket = DocumentsBucket(settings, client)
 
     def put(self, memo_id: str, documents: dict[str, tuple[bytes, str]]) -> dict[str, str]:
         """``documents``: extension → (bytes, content type). Returns keys and sha256 per extension."""
@@ -129,11 +116,10 @@ class MemoDocumentStore:
         for extension, (body, content_type) in documents.items():
             key = f"{KEY_PREFIX}/{memo_id[:4]}/{memo_id}.{extension}"
             digest = sha256_hex(body)
-            self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type,
-                                Metadata={"sha256": digest, "memorando": memo_id})
+            self._bucket.put(key, body, content_type, metadata={"sha256": digest, "memorando": memo_id})
             out[f"{extension}_chave"] = key
             out[f"{extension}_sha256"] = digest
         return out
 
-    def get(self, key: str) -> bytes:
-        return self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+    def get(self, key: str) -> bytes | None:
+        return self._bucket.get(key)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 from chalicelib.plantao.domain.portaria import COLUMNS, Portaria, portaria_keys
 
-from courtlib.documents import a4_pdf, documents_s3, to_latin1
+from courtlib import aws
+from courtlib.documents import DocumentsBucket, a4_pdf, to_latin1
 from courtlib.observability import logger
 from courtlib.settings import ServiceSettings
 
@@ -68,28 +68,19 @@ def render_portaria_pdf(portaria: Portaria, *, issued_at: datetime) -> bytes:
 
 
 class PortariaStore:
-    def __init__(self, settings: ServiceSettings, client: Any | None = None) -> None:
-        self._settings = settings
-        if client is not None:
-            self.__dict__["_s3"] = client
+    """The portaria's text and PDF in the documents bucket (:class:`courtlib.documents.DocumentsBucket`)."""
 
-    @cached_property
-    def _s3(self) -> Any:
-        return documents_s3(self._settings)
+    def __init__(self, settings: ServiceSettings, client: Any | None = None) -> None:
+        self._bucket = DocumentsBucket(settings, client)
 
     def put(self, series: str, year: int, number: int, text: str, pdf: bytes) -> dict[str, str]:
         txt_key, pdf_key = portaria_keys(series, year, number)
-        bucket = self._settings.documents_bucket
-        self._s3.put_object(Bucket=bucket, Key=txt_key, Body=text.encode("utf-8"),
-                            ContentType="text/plain; charset=utf-8")
-        self._s3.put_object(Bucket=bucket, Key=pdf_key, Body=pdf, ContentType="application/pdf")
+        self._bucket.put(txt_key, text.encode("utf-8"), "text/plain; charset=utf-8")
+        self._bucket.put(pdf_key, pdf, "application/pdf")
         return {"texto": txt_key, "pdf": pdf_key}
 
     def get(self, key: str) -> bytes | None:
-        try:
-            return self._s3.get_object(Bucket=self._settings.documents_bucket, Key=key)["Body"].read()
-        except self._s3.exceptions.NoSuchKey:
-            return None
+        return self._bucket.get(key)
 
 
 class Notifier:
@@ -97,14 +88,11 @@ class Notifier:
 
     def __init__(self, settings: Any, client: Any | None = None) -> None:
         self._settings = settings
-        if client is not None:
-            self.__dict__["_ses"] = client
+        self._client = client
 
-    @cached_property
+    @property
     def _ses(self) -> Any:
-        import boto3
-
-        return boto3.client("ses", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url)
+        return self._client or aws.client("ses", self._settings)
 
     def send(self, messages: Iterable[tuple[str, str, str]], subject: str) -> int:
         """One e-mail per ``(address, name, body)``; answers how many were accepted (failures are logged)."""

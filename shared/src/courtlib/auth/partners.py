@@ -18,8 +18,8 @@ A partner sends four headers:
 
 :func:`sign_request` builds those headers (tests, demo, partner documentation); :func:`verify`
 checks them in constant time, then claims the nonce in the key store (kept until the timestamp's window
-closes, so a replay is refused for as long as the signature would be accepted). The key table lives in :mod:`courtlib.auth.partner_keys`
-(re-exported here lazily, so signing needs neither PynamoDB nor boto3).
+closes, so a replay is refused for as long as the signature would be accepted). The key table lives in
+:mod:`courtlib.auth.partner_keys` (re-exported here lazily, so signing needs neither PynamoDB nor boto3).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, quote
 
 from courtlib import clock
@@ -45,7 +45,7 @@ HEADER_NONCE = "X-Parceiro-Nonce"
 HEADERS = (HEADER_ID, HEADER_DATE, HEADER_NONCE, HEADER_SIGNATURE)
 MAX_SKEW_SECONDS = 300
 
-QueryLike = Union[Mapping[str, str | Sequence[str]], Sequence[tuple[str, str]], str, None]
+QueryLike = Mapping[str, str | Sequence[str]] | Sequence[tuple[str, str]] | str | None
 
 _PARTNER_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _HEX_SHA256 = re.compile(r"^[0-9a-f]{64}$")

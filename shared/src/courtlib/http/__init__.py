@@ -8,8 +8,9 @@ Typical use (``chalicelib/<svc>/api.py``)::
                   status=201, idempotent=True, summary="Registra um dia sem expediente")
     def register_day(ctx: RequestContext, body: DiaIn) -> DiaOut: ...
 
-and in ``app.py``: ``app.register_blueprint(routes.blueprint(authorizer=..., deps=..., settings=...,
-idempotency_store=http_idempotency_layer(settings), partner_keys=...))``.
+A route set only declares. ``courtlib.service.http_blueprints`` builds the service's blueprints with
+``courtlib.http.dispatch.build_blueprint(routes, authorizer=..., deps=..., settings=...,
+idempotency_store=..., partner_keys=...)``, and ``openapi_document(*route_sets)`` describes them.
 """
 
 from courtlib.http.context import RequestContext

@@ -13,9 +13,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Response
+from chalice.app import Response
 
-from courtlib.http.correlation import HEADER, correlation_id_from
+from courtlib.http.correlation import HEADER, correlation_id_from, current_correlation_id
 from courtlib.http.problems import PROBLEM_CONTENT_TYPE, ProblemError
 
 _REFUSALS: dict[int, tuple[str, str]] = {
@@ -31,7 +31,7 @@ def chalice_refusals_as_problems(request: Any, get_response: Callable[[Any], Res
     if refusal is None or not (isinstance(body, dict) and set(body) == {"Code", "Message"}):
         return response
     code, detail = refusal
-    correlation_id = correlation_id_from(getattr(request, "headers", None))
+    correlation_id = current_correlation_id() or correlation_id_from(getattr(request, "headers", None))
     problem = ProblemError(response.status_code, code, detail,
                            field="Content-Type" if response.status_code == 415 else None)
     headers = {**(response.headers or {}), "Content-Type": PROBLEM_CONTENT_TYPE, HEADER: correlation_id}

@@ -1,5 +1,8 @@
 """The request pipeline of one route: correlation id → caller → owner → query/body → handler (idempotent) → response.
 
+:func:`build_blueprint` turns a declared :class:`~courtlib.http.routing.RouteSet` into a Chalice blueprint
+of :class:`Dispatcher` views; the route set itself only declares (it imports nothing of this module).
+
 Whatever happens, the answer is JSON: a problem for refusals (``ProblemError``, Chalice view
 errors), a 503 with ``Retry-After`` for a transient AWS failure (:mod:`courtlib.aws_failures`) and a
 generic 500 problem for anything unexpected (logged with its stack, never sent).
@@ -12,8 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Response
-from chalice.app import ChaliceViewError
+from chalice.app import Blueprint, ChaliceViewError, CORSConfig, Response
 
 from courtlib.audit.actor import acting_as, actor_of
 from courtlib.auth.partners import HEADER_NONCE, SignatureError, verify
@@ -23,7 +25,7 @@ from courtlib.errors import as_court_error
 from courtlib.http import problems as p
 from courtlib.http.context import RequestContext
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
-from courtlib.http.correlation import correlation_id_from
+from courtlib.http.correlation import correlation_id_from, current_correlation_id
 from courtlib.http.csvbody import CsvError, is_csv
 from courtlib.http.idempotency import idempotency_key_from, run_idempotent
 from courtlib.http.problems import ProblemError
@@ -34,14 +36,60 @@ from courtlib.persistence import write_scope
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
+    from chalice.app import Authorizer
 
     from courtlib.auth.partners import PartnerKeyStore
-    from courtlib.http.routing import RouteSpec
+    from courtlib.http.routing import RouteSet, RouteSpec
+    from courtlib.settings import ServiceSettings
 
+CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id",
+                      "X-Parceiro-Id", "X-Parceiro-Data", "X-Parceiro-Nonce", "X-Parceiro-Assinatura")
+CORS_EXPOSE_HEADERS = ("X-Correlation-Id", "Idempotent-Replayed", "Retry-After", "Location")
+CORS_MAX_AGE = 600
 _CHALICE_CODES = {400: "REQUISICAO_INVALIDA", 401: p.NOT_AUTHENTICATED, 403: p.FORBIDDEN, 404: p.NOT_FOUND,
                   409: p.CONFLICT, 422: p.VALIDATION}
 _BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="tribunal"'}
 _PARTNER_CHALLENGE = {"WWW-Authenticate": 'HMAC-SHA256 realm="parceiros"'}
+
+
+def build_blueprint(route_set: RouteSet, *, authorizer: Authorizer | None = None, deps: Any = None,
+                    idempotency_store: BasePersistenceLayer | Callable[[], BasePersistenceLayer] | None = None,
+                    partner_keys: PartnerKeyStore | None = None,
+                    settings: ServiceSettings | None = None, cors_origin: str | None = None,
+                    pagination_secret: str | None = None,
+                    token_verifier: Callable[[str], Mapping[str, Any]] | None = None) -> Blueprint:
+    """A Chalice blueprint serving ``route_set``'s routes with the given runtime pieces.
+
+    ``cors_origin`` and ``pagination_secret`` default to ``settings``' values. ``token_verifier``
+    (optional) verifies the bearer token itself instead of trusting the gateway's claims — for a
+    local stack, where ``chalice local`` decodes tokens without checking their signature.
+    """
+    routes = route_set.routes
+    missing = []
+    if authorizer is None and token_verifier is None:
+        missing += [f"{s.path} needs an authorizer" for s in routes if s.access == "roles"]
+    if partner_keys is None:
+        missing += [f"{s.path} needs partner_keys" for s in routes if s.partner]
+    if idempotency_store is None:
+        missing += [f"{s.path} needs an idempotency_store" for s in routes if s.idempotent]
+    if missing:
+        raise ValueError("; ".join(missing))
+    origin = cors_origin or (settings.cors_origin if settings is not None else "*")
+    secret = pagination_secret or (settings.pagination_secret if settings is not None else None)
+    if secret is None:
+        raise ValueError("pass settings= or pagination_secret=")
+    cors = CORSConfig(allow_origin=origin, allow_headers=list(CORS_ALLOW_HEADERS),
+                      expose_headers=list(CORS_EXPOSE_HEADERS), max_age=CORS_MAX_AGE)
+    blueprint = Blueprint(f"courtlib.http.{route_set.service}")
+    for spec in routes:
+        dispatcher = Dispatcher(spec, blueprint, service=route_set.service, deps=deps, cursor_secret=secret,
+                                idempotency_store=idempotency_store, partner_keys=partner_keys,
+                                token_verifier=token_verifier)
+        route_authorizer = authorizer if spec.access == "roles" else None
+        content_types = ["application/json", "text/csv"] if spec.csv else ["application/json"]
+        blueprint.route(spec.path, methods=list(spec.methods), authorizer=route_authorizer, cors=cors,
+                        name=spec.name, content_types=content_types)(dispatcher)
+    return blueprint
 
 
 def _csv_as_json(convert: Callable[[str], dict[str, Any]], text: str) -> str:
@@ -72,9 +120,8 @@ class Dispatcher:
     def __call__(self, **path_params: str) -> Response:
         started = time.perf_counter()
         request = self._blueprint.current_request
-        correlation_id = correlation_id_from(request.headers)
+        correlation_id = current_correlation_id() or correlation_id_from(request.headers)  # see observability
         path = _request_path(request, self.spec.path)
-        logger.append_keys(correlation_id=correlation_id)
         try:
             response = self._serve(request, path, correlation_id, path_params)
         except ProblemError as error:
@@ -99,7 +146,7 @@ class Dispatcher:
         logger.info("requisição atendida", extra={
             "metodo": request.method, "rota": self.spec.path, "status": response.status_code,
             "duracao_ms": round((time.perf_counter() - started) * 1000, 1)})
-        logger.remove_keys(["correlation_id", "parceiro", "principal"])
+        logger.remove_keys(["principal"])  # set in _serve; the invocation's own keys are the middleware's
         return response
 
     def _serve(self, request: Any, path: str, correlation_id: str, path_params: dict[str, str]) -> Response:

@@ -8,6 +8,7 @@ refused (422 ``IDEMPOTENCIA``), and a retry while the first is still running get
 nothing: its record is deleted, so it can be corrected or retried with the same key. An in-progress
 record left by a crashed invocation expires with the invocation's remaining time.
 
+Powertools is used through its public API (``idempotent_function`` and the persistence layer).
 Give the route set a persistence layer of its own: Powertools configures a layer once (key and
 validation expressions), so sharing it with the event consumer would mix configurations.
 """
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalice import Response
+from chalice.app import Response
 
 from courtlib.http.problems import IDEMPOTENCY, IDEMPOTENCY_IN_PROGRESS, ProblemError
 
@@ -41,7 +42,6 @@ SETTLE_ATTEMPTS = 3
 DEFAULT_REQUEST_BUDGET_S = 30  # API Gateway's integration timeout
 
 
-
 def http_idempotency_layer(settings: ServiceSettings) -> DynamoDBPersistenceLayer:
     """The Powertools persistence layer for HTTP idempotency in the service's table."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
@@ -57,7 +57,7 @@ def idempotency_key_from(headers: Any) -> str | None:
     raw = headers.get(HEADER.lower()) or headers.get(HEADER)
     if raw is None:
         return None
-    key = raw.strip()
+    key = str(raw).strip()
     if not _KEY.match(key):
         raise ProblemError(400, IDEMPOTENCY, "O cabeçalho Idempotency-Key deve ter de 1 a 255 caracteres visíveis.",
                            field=HEADER)
@@ -74,9 +74,13 @@ class _NotStored(Exception):
 
 def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerprint: Any,
                    produce: Callable[[], Response], lambda_context: Any = None) -> Response:
-    """``produce()`` once per (scope, key); later calls with the same ``fingerprint`` replay its response."""
-    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
-    from aws_lambda_powertools.utilities.idempotency.base import IdempotencyHandler
+    """``produce()`` once per (scope, key); later calls with the same ``fingerprint`` replay its response.
+
+    Powertools' public ``idempotent_function`` does the bookkeeping: it records the call in progress,
+    runs it, stores what it returns and hands a stored result back to a retry. Whether this call ran
+    ``produce`` is known from ``outcome``: a replay never enters ``call``.
+    """
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyPersistenceLayerError,
@@ -92,7 +96,7 @@ def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerp
     payload = {"chave": f"{scope}#{key}", "corpo": _hash(fingerprint)}
     outcome: dict[str, Any] = {}
 
-    def call(**_: Any) -> dict[str, Any]:
+    def call(request: dict[str, Any]) -> dict[str, Any]:
         try:
             response = produce()
         except Exception as error:
@@ -101,14 +105,15 @@ def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerp
         if not 200 <= response.status_code < 300:
             outcome["error"] = _NotStored(response)
             raise outcome["error"]
+        outcome["response"] = response
         outcome["stored"] = _stored(response)
-        return outcome["stored"]
+        return dict(outcome["stored"])
 
-    handler = IdempotencyHandler(function=call, function_payload=payload, config=config, persistence_store=store,
-                                 key_prefix="http", function_args=(), function_kwargs={})
+    once = idempotent_function(call, data_keyword_argument="request", persistence_store=store, config=config,
+                               key_prefix="http")
     try:
         try:
-            result = handler.handle()
+            result = once(request=payload)
         except IdempotencyPersistenceLayerError as failure:
             result = _settle(store, payload, outcome, failure)
     except _NotStored as refused:
@@ -120,8 +125,9 @@ def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerp
         raise ProblemError(409, IDEMPOTENCY_IN_PROGRESS, "Uma requisição com esta chave de idempotência ainda "
                            "está em processamento; tente novamente em instantes.", field=HEADER,
                            headers={"Retry-After": "1"}) from error
-    if isinstance(result, _Fresh):  # this call produced it
-        return result.response
+    if "response" in outcome:  # this call produced it
+        response: Response = outcome["response"]
+        return response
     return _replayed(result)
 
 
@@ -163,18 +169,11 @@ def _hash(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
 
 
-def _stored(response: Response) -> Any:
-    # Powertools stores what the function returns and hands the same object back to this call;
-    # a subclass marks "produced now" apart from the dict of a replay.
+def _stored(response: Response) -> dict[str, Any]:
+    """What is kept of a 2xx response for its replays: status, body and a few headers."""
     body = response.body.decode("utf-8") if isinstance(response.body, bytes) else response.body
     headers = {name: value for name, value in response.headers.items() if name in _REPLAYED_HEADERS}
-    return _Fresh(response, {"status": response.status_code, "body": body, "headers": headers})
-
-
-class _Fresh(dict):  # type: ignore[type-arg]
-    def __init__(self, response: Response, data: dict[str, Any]) -> None:
-        super().__init__(data)
-        self.response = response
+    return {"status": response.status_code, "body": body, "headers": headers}
 
 
 def _replayed(stored: dict[str, Any]) -> Response:

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from chalice import Response
+from chalice.app import Response
 from pydantic import BaseModel
 
 from courtlib.http.problems import PROBLEM_CONTENT_TYPE, ProblemError
@@ -58,7 +58,7 @@ def to_response(result: Any, status: int) -> Response:
 
 
 def problem_response(error: ProblemError, instance: str | None, correlation_id: str | None) -> Response:
-    headers = {**error.headers, "Content-Type": PROBLEM_CONTENT_TYPE}
+    headers: dict[str, str | list[str]] = {**error.headers, "Content-Type": PROBLEM_CONTENT_TYPE}
     return Response(body=dumps(error.body(instance, correlation_id)), headers=headers, status_code=error.status)
 
 

@@ -1,29 +1,23 @@
 """Route declarations: every route says who may call it, what it takes and what it returns.
 
-A :class:`RouteSet` is declared at module level (no AWS, no settings at import) and turned into a
-Chalice blueprint by the composition root with the runtime pieces (authorizer, dependencies,
-idempotency store, partner keys, settings). The same declarations produce the OpenAPI document.
+A :class:`RouteSet` is declared at module level (no AWS, no settings at import) and only declares:
+:func:`courtlib.http.dispatch.build_blueprint` turns it into a Chalice blueprint with the runtime pieces
+(authorizer, dependencies, idempotency store, partner keys, settings), and
+:func:`courtlib.http.openapi.openapi_document` turns the same declarations into the OpenAPI document.
+This module imports neither of them.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from chalice import Blueprint, CORSConfig
 from pydantic import BaseModel
 
 from courtlib.auth.principal import ROLES
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
-    from chalice.app import Authorizer
-
-    from courtlib.auth.partners import PartnerKeyStore
-    from courtlib.settings import ServiceSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 Access = Literal["roles", "public", "partner"]
@@ -31,11 +25,6 @@ Access = Literal["roles", "public", "partner"]
 _PATH_PARAM = re.compile(r"{(\w+)}")
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id",
-                      "X-Parceiro-Id", "X-Parceiro-Data", "X-Parceiro-Nonce", "X-Parceiro-Assinatura")
-CORS_EXPOSE_HEADERS = ("X-Correlation-Id", "Idempotent-Replayed", "Retry-After", "Location")
-CORS_MAX_AGE = 600
 
 
 @dataclass(frozen=True)
@@ -153,53 +142,6 @@ class RouteSet:
             return handler
 
         return register
-
-    def blueprint(self, *, authorizer: Authorizer | None = None, deps: Any = None,
-                  idempotency_store: BasePersistenceLayer | Callable[[], BasePersistenceLayer] | None = None,
-                  partner_keys: PartnerKeyStore | None = None,
-                  settings: ServiceSettings | None = None, cors_origin: str | None = None,
-                  pagination_secret: str | None = None,
-                  token_verifier: Callable[[str], Mapping[str, Any]] | None = None) -> Blueprint:
-        """A Chalice blueprint serving these routes with the given runtime pieces.
-
-        ``cors_origin`` and ``pagination_secret`` default to ``settings``' values. ``token_verifier``
-        (optional) verifies the bearer token itself instead of trusting the gateway's claims — for a
-        local stack, where ``chalice local`` decodes tokens without checking their signature.
-        """
-        from courtlib.http.dispatch import Dispatcher
-
-        missing = []
-        if authorizer is None and token_verifier is None:
-            missing += [f"{s.path} needs an authorizer" for s in self.routes if s.access == "roles"]
-        if partner_keys is None:
-            missing += [f"{s.path} needs partner_keys" for s in self.routes if s.partner]
-        if idempotency_store is None:
-            missing += [f"{s.path} needs an idempotency_store" for s in self.routes if s.idempotent]
-        if missing:
-            raise ValueError("; ".join(missing))
-        origin = cors_origin or (settings.cors_origin if settings is not None else "*")
-        secret = pagination_secret or (settings.pagination_secret if settings is not None else None)
-        if secret is None:
-            raise ValueError("pass settings= or pagination_secret=")
-        cors = CORSConfig(allow_origin=origin, allow_headers=list(CORS_ALLOW_HEADERS),
-                          expose_headers=list(CORS_EXPOSE_HEADERS), max_age=CORS_MAX_AGE)
-        blueprint = Blueprint(f"courtlib.http.{self.service}")
-        for spec in self.routes:
-            dispatcher = Dispatcher(spec, blueprint, service=self.service, deps=deps, cursor_secret=secret,
-                                    idempotency_store=idempotency_store, partner_keys=partner_keys,
-                                    token_verifier=token_verifier)
-            route_authorizer = authorizer if spec.access == "roles" else None
-            content_types = ["application/json", "text/csv"] if spec.csv else ["application/json"]
-            blueprint.route(spec.path, methods=list(spec.methods), authorizer=route_authorizer, cors=cors,
-                            name=spec.name, content_types=content_types)(dispatcher)
-        return blueprint
-
-    def openapi(self, **kwargs: Any) -> dict[str, Any]:
-        """The OpenAPI 3.1 document of this set alone (see :func:`courtlib.http.openapi.openapi_document`)."""
-        from courtlib.http.openapi import openapi_document
-
-        kwargs.setdefault("title", self.title)
-        return openapi_document(self, **kwargs)
 
 
 def _check_access(path: str, roles: frozenset[str] | None, public: bool, partner: bool) -> None:

@@ -39,7 +39,7 @@ class InMemoryIdempotencyStore(BasePersistenceLayer):
     """Powertools idempotency records in a dict, with DynamoDB's conditional-put semantics."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # Powertools' base leaves __init__ unannotated
         self.records: dict[str, DataRecord] = {}
 
     def _get_record(self, idempotency_key: str) -> DataRecord:

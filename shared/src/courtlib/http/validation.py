@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 
+from courtlib.clock import TRIBUNAL_TZ
 from courtlib.http.problems import INVALID_BODY, VALIDATION, ProblemError
 
 MAX_REPORTED_ERRORS = 50
@@ -25,7 +26,7 @@ MONTH_PATTERN = r"^(000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])$"
 
 def _naive(value: time) -> time:
     if value.tzinfo is not None:
-        raise ValueError("informe o horário local (America/Sao_Paulo), sem fuso")
+        raise ValueError(f"informe o horário local ({TRIBUNAL_TZ.key}), sem fuso")
     return value
 
 
@@ -115,11 +116,11 @@ def location(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_problem(error: ValidationError, *, prefix: tuple[str, ...] = ()) -> ProblemError:
-    errors = [{"field": location((*prefix, *item["loc"])), "detail": translate(item)}
+    errors: list[dict[str, str | None]] = [{"field": location((*prefix, *item["loc"])), "detail": translate(item)}
               for item in error.errors(include_url=False)[:MAX_REPORTED_ERRORS]]
-    first = errors[0] if errors else {"field": None, "detail": "valor inválido"}
-    return ProblemError(422, VALIDATION, f"{first['field']}: {first['detail']}" if first["field"] else first["detail"],
-                        field=first["field"], errors=errors)
+    first: dict[str, str | None] = errors[0] if errors else {"field": None, "detail": "valor inválido"}
+    detail = f"{first['field']}: {first['detail']}" if first["field"] else str(first["detail"])
+    return ProblemError(422, VALIDATION, detail, field=first["field"], errors=errors)
 
 
 def body_text(raw: bytes | str | None) -> str:

@@ -66,7 +66,7 @@ class EventConsumer:
                                             processor=processor, context=context)
         if response["batchItemFailures"]:
             count("EventosComFalha", len(response["batchItemFailures"]))
-        return response
+        return dict(response)
 
     def _record(self, record: SQSRecord) -> None:
         envelope = Envelope.model_validate_json(record.body)

@@ -7,6 +7,7 @@ build envelopes with :func:`new_event`; consumers parse them with :func:`parse_e
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from courtlib import clock
 
-SPECVERSION = "1.0"
+SPECVERSION: Literal["1.0"] = "1.0"
 TYPE_PREFIX = "br.jus.tribunal"
 
 
@@ -139,7 +140,7 @@ class CooperationBonusAssessed(Payload):
 @dataclass(frozen=True)
 class EventSpec:
     type: str
-    payload: type[Payload]
+    payload: builtins.type[Payload]  # builtins: the field ``type`` shadows the name in the class body
     producer: str
     consumers: tuple[str, ...]
     group: Callable[[Any], str]

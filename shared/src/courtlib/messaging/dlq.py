@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import Any
 
-from courtlib import clock
+from courtlib import aws, clock
 from courtlib.settings import ServiceSettings
 
 
@@ -14,11 +13,9 @@ class DeadLetters:
     def __init__(self, settings: ServiceSettings) -> None:
         self._settings = settings
 
-    @cached_property
+    @property
     def _sqs(self) -> Any:
-        import boto3
-
-        return boto3.client("sqs", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url)
+        return aws.client("sqs", self._settings)
 
     def count(self) -> int:
         attrs = self._sqs.get_queue_attributes(QueueUrl=self._settings.dlq_url,
@@ -51,10 +48,12 @@ class DeadLetters:
         return moved
 
     def _receive(self, limit: int, visibility_timeout: int = 30) -> list[dict[str, Any]]:
-        response = self._sqs.receive_message(QueueUrl=self._settings.dlq_url, MaxNumberOfMessages=max(1, min(limit, 10)),
+        response = self._sqs.receive_message(QueueUrl=self._settings.dlq_url,
+                                             MaxNumberOfMessages=max(1, min(limit, 10)),
                                              VisibilityTimeout=visibility_timeout, AttributeNames=["All"],
                                              MessageAttributeNames=["All"], WaitTimeSeconds=0)
-        return response.get("Messages", [])
+        messages: list[dict[str, Any]] = response.get("Messages", [])
+        return messages
 
 
 def _describe(message: dict[str, Any]) -> dict[str, Any]:

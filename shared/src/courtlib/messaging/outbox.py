@@ -111,7 +111,7 @@ class UnitOfWork:
         self._settings = settings
         self._outbox = bind(OutboxItem, settings)
         self._inbox = bind(InboxItem, settings)
-        self._ops: list[tuple[str, Model, Any]] = []
+        self._ops: list[tuple[str, Any, Any]] = []  # (operation, item or model class, its arguments)
         self._inbox_index: int | None = None
         self._after_commit: list[Callable[[], None]] = []
         self._audits: list[PendingAct] = []

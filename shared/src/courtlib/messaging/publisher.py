@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cached_property
 from typing import Any
 
+from courtlib import aws
 from courtlib.messaging.contracts import Envelope
 from courtlib.settings import ServiceSettings
 
@@ -17,14 +17,13 @@ class UnroutableEvent(RuntimeError):
 class SqsPublisher:
     def __init__(self, settings: ServiceSettings, client: Any | None = None) -> None:
         self._settings = settings
-        if client is not None:
-            self.__dict__["_sqs"] = client
+        self._client = client
 
-    @cached_property
+    @property
     def _sqs(self) -> Any:
-        import boto3  # imported on first use: handlers that never publish skip its cost
-
-        return boto3.client("sqs", region_name=self._settings.region, endpoint_url=self._settings.endpoint_url)
+        if self._client is None:
+            self._client = aws.client("sqs", self._settings)  # on first use: handlers that never publish skip it
+        return self._client
 
     def publish(self, envelope: Envelope, group: str, destinations: Iterable[str]) -> None:
         """Send ``envelope`` to every destination; the event id is the FIFO deduplication id."""

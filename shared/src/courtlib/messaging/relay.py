@@ -26,18 +26,19 @@ class OutboxRelay:
     def handle_stream(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         """Lambda handler body for the table stream: relays new outbox items, reports partial failures."""
         processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-        return process_partial_response(event=event, record_handler=self._relay_record,
-                                        processor=processor, context=context)
+        return dict(process_partial_response(event=event, record_handler=self._relay_record,
+                                             processor=processor, context=context))
 
     def _relay_record(self, record: DynamoDBRecord) -> None:
         image = record.raw_event.get("dynamodb", {}).get("NewImage") or {}
-        if record.raw_event.get("eventName") != "INSERT" or not image.get("pk", {}).get("S", "").startswith(OUTBOX_PREFIX):
+        is_outbox = image.get("pk", {}).get("S", "").startswith(OUTBOX_PREFIX)
+        if record.raw_event.get("eventName") != "INSERT" or not is_outbox:
             return  # the stream also carries ordinary state changes: only new outbox items are relayed
         self.relay(self._outbox.from_raw_data(image))
 
     def relay(self, item: OutboxItem) -> None:
         envelope = item.to_envelope()
-        self._publisher.publish(envelope, item.message_group, item.destinations)
+        self._publisher.publish(envelope, item.message_group, [str(name) for name in item.destinations])
         item.update(actions=[self._outbox.gsi1pk.remove(), self._outbox.gsi1sk.remove(),
                              self._outbox.relayed_at.set(clock.now())])
         count("EventosPublicados")

@@ -10,13 +10,13 @@ copy current with :func:`calendar_event_handlers`. Handlers reach the service's 
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, model_validator
 
 from courtlib import clock
 from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
-from courtlib.calendar_store import CalendarRepository, calendar_keys, to_item
+from courtlib.calendar.store import CalendarRepository, calendar_keys, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.messaging.contracts import (
     CalendarDayRegistered,
@@ -194,7 +194,7 @@ def remove_day(ctx: RequestContext, query: MunicipioQuery, data: str, tipo: str)
     pk, sk = calendar_keys(day, tipo, municipio)
     uow = UnitOfWork(settings)
     uow.delete(model(pk=pk, sk=sk), condition=model.pk.exists())
-    uow.emit(new_event(CalendarDayRemoved(data=day, tipo=tipo, municipio=municipio),  # type: ignore[arg-type]
+    uow.emit(new_event(CalendarDayRemoved(data=day, tipo=tipo, municipio=municipio),
                        tribunal=settings.tribunal, correlation_id=ctx.correlation_id, subject=day.isoformat()))
     try:
         uow.commit()
@@ -226,5 +226,7 @@ def calendar_event_handlers(calendar: CalendarRepository) -> dict[str, EventHand
         uow.delete(calendar.model(pk=pk, sk=sk))
         uow.after_commit(calendar.clear_cache)
 
-    return {event_type_of(CalendarDayRegistered): registered,  # type: ignore[dict-item]
-            event_type_of(CalendarDayRemoved): removed}
+    # Each handler takes its own payload type; the consumer gives it the one its event type names.
+    handlers: dict[str, Any] = {event_type_of(CalendarDayRegistered): registered,
+                                event_type_of(CalendarDayRemoved): removed}
+    return handlers

@@ -11,16 +11,17 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+
+from courtlib.clock import TRIBUNAL_TZ
 
 if TYPE_CHECKING:
     from courtlib.config import TribunalConfig
 
-DEFAULT_TIMEZONE = ZoneInfo("America/Sao_Paulo")
+DEFAULT_TIMEZONE: tzinfo = TRIBUNAL_TZ  # the configured tribunal's (config ``timezone``), read on first use
 _ONE_DAY = timedelta(days=1)
 # add_dias_uteis gives up after this many consecutive non-working days (a calendar with no dia útil).
 _MAX_SCAN_DAYS = 3 * 366
@@ -100,7 +101,7 @@ def resolve_municipality(text: str, registered: Mapping[str, str]) -> str:
                                    "informe o código IBGE ou o nome de um município do tribunal")
 
 
-def _as_date(value: date | datetime, tz: ZoneInfo) -> date:
+def _as_date(value: date | datetime, tz: tzinfo) -> date:
     if isinstance(value, datetime):
         return (value.astimezone(tz) if value.tzinfo else value).date()
     return value
@@ -222,7 +223,7 @@ class CourtCalendar:
     recesso: Recesso | None = field(default_factory=Recesso)
     entries: Iterable[CalendarEntry] = ()
     years: Iterable[int] | None = None
-    timezone: ZoneInfo = DEFAULT_TIMEZONE
+    timezone: tzinfo = DEFAULT_TIMEZONE
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "uf", self.uf.strip().upper())
@@ -261,9 +262,9 @@ class CourtCalendar:
 
     def _day(self, value: date | datetime) -> date:
         day = _as_date(value, self.timezone)
-        if self.years is not None and day.year not in self.years:  # type: ignore[operator]
+        if self.years is not None and day.year not in self.years:
             raise OutsideCalendarError(
-                f"o calendário foi carregado para {sorted(self.years)} e não cobre {day.isoformat()}"  # type: ignore[arg-type]
+                f"o calendário foi carregado para {sorted(self.years)} e não cobre {day.isoformat()}"
             )
         return day
 

@@ -1,0 +1,71 @@
+// Distribuição: distribute a case (DIST-01, DIST-02), the órgão's equality panel, a manual draw (DIST-09).
+import { call } from "../api.js";
+import { el, table, fill } from "../ui.js";
+import { form, section, success } from "./forms.js";
+
+const lines = (text) => (text || "").split("\n").map((s) => s.trim()).filter(Boolean);
+
+export function screens(ctx) {
+  const distribuir = form({
+    id: "distribuir", title: "Distribuir um processo", submit: "Distribuir",
+    fields: [
+      { name: "numero_processo", label: "Número do processo (CNJ)", required: true, hint: "Deixe em branco e use “Gerar número” para numerar um processo novo." },
+      { name: "orgao", label: "Órgão", value: "PLENO", required: true },
+      { name: "classe", label: "Classe", value: "RE", required: true },
+      { name: "partes", label: "Partes (uma por linha)", type: "textarea" },
+      { name: "advogados", label: "Advogados (um por linha)", type: "textarea" },
+      { name: "assuntos", label: "Assuntos (um por linha)", type: "textarea" },
+      { name: "segredo_justica", label: "Segredo de justiça", type: "checkbox" },
+    ],
+    handler: async (v, _f, key) => {
+      const body = { numero_processo: v.numero_processo || "", orgao: v.orgao, classe: v.classe, partes: lines(v.partes),
+        advogados: lines(v.advogados), assuntos: lines(v.assuntos), segredo_justica: !!v.segredo_justica };
+      const out = await call("distribuicao", "/distribuicoes", { method: "POST", body, token: ctx.token(), idempotencyKey: key });
+      return success(`Processo ${out.numero_processo} distribuído a ${out.relator?.nome || "—"} (${out.cadeira || out.regra}); sorteio ${out.sorteio?.log || ""} seq ${out.sorteio?.seq ?? "—"}.`);
+    },
+  });
+  const gerar = el("button", { type: "button", class: "secundario", onclick: async () => {
+    try {
+      const out = await call("distribuicao", "/processos/numeracao", { method: "POST", body: { origem: 0 }, token: ctx.token() });
+      distribuir.querySelector("[name=numero_processo]").value = out.numero_processo;
+    } catch (problem) {
+      distribuir.querySelector(".alerta").textContent = problem.detail;
+    }
+  } }, "Gerar número");
+  distribuir.querySelector("button[type=submit]").before(gerar, " ");
+
+  const painel = el("div", { "aria-live": "polite" });
+  const igualdade = form({
+    id: "igualdade", title: "Painel de igualdade do órgão", submit: "Ver painel",
+    fields: [{ name: "orgao", label: "Órgão", value: "PLENO", required: true }],
+    handler: async (v) => {
+      const orgao = await call("distribuicao", `/orgaos/${encodeURIComponent(v.orgao || "")}`, { token: ctx.token() });
+      const classes = orgao.classes || [];
+      const ig = orgao.igualdade || {};
+      fill(painel, 
+        el("p", {}, `${orgao.nome}: diferença total ${ig.diferenca_total ?? "—"} (limite ${ig.maximo_total ?? "—"}); por classe até ${ig.maximo_por_classe ?? "—"}.`),
+        ...(ig.alertas || []).map((a) => el("p", { class: "alerta aviso" }, typeof a === "string" ? a : a.mensagem || JSON.stringify(a))),
+        table(`Contagens por cadeira — ${orgao.id}`, [
+          ["Cadeira", (c) => c.rotulo], ["Relator", (c) => c.relator || "—"], ["Sorteável", (c) => (c.sorteavel ? "sim" : `não: ${c.motivo_exclusao || ""}`)],
+          ...classes.map((k) => [k, (c) => c.contagens?.[k] || 0, { num: true }]), ["Total", (c) => c.total, { num: true }],
+        ], orgao.cadeiras || []));
+      return null;
+    },
+  });
+  const manual = form({
+    id: "manual", title: "Sorteio manual (sistema indisponível)", submit: "Registrar sorteio manual",
+    intro: "Com duas testemunhas e a ata (DIST-09).",
+    fields: [
+      { name: "numero_processo", label: "Número do processo (CNJ)", required: true }, { name: "orgao", label: "Órgão", value: "PLENO" },
+      { name: "classe", label: "Classe", value: "RE" }, { name: "cadeira", label: "Cadeira sorteada", required: true },
+      { name: "testemunhas", label: "Testemunhas (uma por linha)", type: "textarea" }, { name: "ata", label: "Ata", type: "textarea" },
+    ],
+    handler: async (v, _f, key) => {
+      const body = { numero_processo: v.numero_processo || "", orgao: v.orgao, classe: v.classe, cadeira: v.cadeira,
+        testemunhas: lines(v.testemunhas), ata: v.ata || "" };
+      const out = await call("distribuicao", "/distribuicoes/manuais", { method: "POST", body, token: ctx.token(), idempotencyKey: key });
+      return success(`Sorteio manual registrado: ${out.numero_processo} → ${out.relator?.nome || "—"}.`);
+    },
+  });
+  return [section("distribuir-secao", "Distribuição de processos", distribuir), section("painel", "Igualdade da distribuição", igualdade, painel), section("manual-secao", "Sorteio manual", manual)];
+}

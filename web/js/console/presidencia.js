@@ -1,0 +1,111 @@
+// Presidência: generate and approve the plantão scales (PLAN-04), swaps (PLAN-05), impediments (PLAN-06); sign memos (PAG-10).
+import { call } from "../api.js";
+import { dataBR, dinheiro, el, hoje, table, fill } from "../ui.js";
+import { form, section, success } from "./forms.js";
+
+const TIPOS = [["estadual", "Estadual"], ["municipal", "Municipal"], ["noturno", "Noturno"], ["segundo_grau", "2º grau"], ["eleitoral", "Eleitoral"]];
+const proximoMes = () => { const [y, m] = hoje().split("-").map(Number); return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`; };
+
+export function screens(ctx) {
+  const escalas = el("div", { "aria-live": "polite" });
+  let mesAtual = null;
+  async function showScales(mes) {
+    mesAtual = mes;
+    const answer = await call("plantao", "/escalas", { token: ctx.token(), query: { mes } });
+    const itens = answer.itens || [];
+    fill(escalas, table(`Escalas de ${mes}`, [
+      ["Escala", (s) => s.id], ["Tipo", (s) => s.tipo], ["Situação", (s) => s.status], ["Plantões", (s) => (s.plantoes || []).length, { num: true }],
+      ["Portarias", (s) => (s.portarias || []).map((p) => p.numero).join(", ") || "—"],
+      ["Ação", (s) => (s.status === "rascunho"
+        ? el("button", { type: "button", "data-escala": s.id, onclick: (e) => approve(s.id, e.currentTarget) }, `Aprovar ${s.tipo}`)
+        : "—")],
+    ], itens, "Nenhuma escala neste mês."));
+  }
+  async function approve(id, button) {
+    button.disabled = true;
+    try {
+      const out = await call("plantao", `/escalas/${encodeURIComponent(id)}/aprovacao`, { method: "POST", token: ctx.token() });
+      await showScales(mesAtual);
+      escalas.prepend(success(`Escala ${out.id} aprovada: ${(out.portarias || []).map((p) => p.numero).join(", ")}; ${out.avisos_enviados ?? 0} aviso(s) enviados.`));
+    } catch (problem) {
+      button.disabled = false;
+      escalas.prepend(el("p", { class: "alerta erro", role: "alert" }, `${problem.detail}${problem.code ? ` (${problem.code})` : ""}`));
+    }
+  }
+  const ver = form({
+    id: "escalas-mes", title: "Escalas do mês", submit: "Ver escalas",
+    fields: [{ name: "mes", label: "Mês", type: "month", required: true, value: proximoMes() }],
+    handler: async (v) => { await showScales(v.mes); return null; },
+  });
+  const gerar = form({
+    id: "gerar-escala", title: "Gerar escala", submit: "Gerar rascunho",
+    fields: [{ name: "mes", label: "Mês", type: "month", required: true, value: proximoMes() }, { name: "tipo", label: "Tipo", options: TIPOS }],
+    handler: async (v, _f, key) => {
+      const out = await call("plantao", "/escalas", { method: "POST", body: { mes: v.mes, tipo: v.tipo }, token: ctx.token(), idempotencyKey: key });
+      await showScales(v.mes);
+      return success(`Rascunho ${out.id} gerado com ${(out.plantoes || []).length} plantões.`);
+    },
+  });
+  const permuta = form({
+    id: "permuta", title: "Permuta entre plantonistas", submit: "Pedir permuta",
+    fields: [
+      { name: "escala", label: "Escala", required: true, hint: "Por exemplo 2027-04-estadual." },
+      { name: "plantao_a", label: "Plantão A (código)", required: true }, { name: "magistrado_a", label: "Magistrado A", required: true },
+      { name: "plantao_b", label: "Plantão B (código)", required: true }, { name: "magistrado_b", label: "Magistrado B", required: true },
+      { name: "motivo", label: "Motivo", required: true },
+    ],
+    handler: async (v, _f, key) => {
+      const { escala, ...body } = v;
+      const asked = await call("plantao", `/escalas/${encodeURIComponent(escala || "")}/permutas`, { method: "POST", body, token: ctx.token(), idempotencyKey: key });
+      const done = await call("plantao", `/permutas/${encodeURIComponent(asked.id)}/aprovacao`, { method: "POST", token: ctx.token() });
+      return success(`Permuta ${asked.id} aprovada${done.portaria?.numero ? `: ${done.portaria.numero}` : ""}.`);
+    },
+  });
+  const impedimento = form({
+    id: "impedimento", title: "Impedimento de plantonista", submit: "Registrar impedimento",
+    intro: "O substituto é quem abriria o mês seguinte, antecipado (PLAN-06).",
+    fields: [
+      { name: "escala", label: "Escala", required: true, hint: "Por exemplo 2027-04-estadual." },
+      { name: "plantao", label: "Plantão (código)", required: true, hint: "Por exemplo 2027-04-03#estadual:R1." },
+      { name: "motivo", label: "Motivo", required: true },
+    ],
+    handler: async (v, _f, key) => {
+      const out = await call("plantao", `/escalas/${encodeURIComponent(v.escala || "")}/impedimentos`, {
+        method: "POST", body: { plantao: v.plantao, motivo: v.motivo }, token: ctx.token(), idempotencyKey: key });
+      return success(`Impedimento registrado: ${dataBR(out.plantao?.data)} passa a ${out.plantao?.nome || out.plantao?.magistrado || "—"}${out.portaria ? ` (${out.portaria})` : ""}.`);
+    },
+  });
+
+  const memos = el("div", { "aria-live": "polite" });
+  let competenciaAtual = null;
+  async function showMemos(competencia) {
+    competenciaAtual = competencia;
+    const answer = await call("pagamentos", "/memorandos", { token: ctx.token(), query: { competencia } });
+    fill(memos, table(`Memorandos de ${competencia}`, [
+      ["Memorando", (m) => m.titulo], ["Regra", (m) => m.regra], ["Situação", (m) => m.status],
+      ["Linhas", (m) => m.linhas, { num: true }], ["Total", (m) => dinheiro(m.total), { num: true }],
+      ["Ação", (m) => (m.status === "rascunho" && m.linhas > 0
+        ? el("button", { type: "button", onclick: (e) => sign(m.id, e.currentTarget) }, `Assinar ${m.categoria}`) : "—")],
+    ], answer.memorandos || answer.itens || [], "Nenhum memorando nesta competência."));
+  }
+  async function sign(id, button) {
+    button.disabled = true;
+    try {
+      const out = await call("pagamentos", `/memorandos/${encodeURIComponent(id)}/assinatura`, { method: "POST", token: ctx.token() });
+      await showMemos(competenciaAtual);
+      memos.prepend(success(`${out.numero || id} assinado.`));
+    } catch (problem) {
+      button.disabled = false;
+      memos.prepend(el("p", { class: "alerta erro", role: "alert" }, `${problem.detail}${problem.code ? ` (${problem.code})` : ""}`));
+    }
+  }
+  const verMemos = form({
+    id: "memos-presidencia", title: "Memorandos de pagamento", submit: "Ver memorandos",
+    fields: [{ name: "competencia", label: "Competência", type: "month", required: true }],
+    handler: async (v) => { await showMemos(v.competencia); return null; },
+  });
+  return [
+    section("escalas", "Escalas de plantão", ver, escalas, gerar, permuta, impedimento),
+    section("memorandos-assinatura", "Memorandos para assinar", verMemos, memos),
+  ];
+}
