@@ -12,6 +12,7 @@ from chalice.test import Client
 
 from courtlib.audit import actor as acting
 from courtlib.http import RequestContext, RouteSet
+from courtlib.http.dispatch import build_blueprint
 from courtlib.http.testing import bearer, unsigned_jwt
 from courtlib.observability import logger
 
@@ -43,7 +44,7 @@ def client():
     def verify(token: str) -> dict:  # the test tokens are unsigned: read their claims
         return json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
 
-    app.register_blueprint(routes.blueprint(pagination_secret="s", token_verifier=verify))
+    app.register_blueprint(build_blueprint(routes, pagination_secret="s", token_verifier=verify))
     with Client(app) as test_client:
         yield test_client
 

@@ -13,7 +13,6 @@ import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -54,14 +53,9 @@ class KmsSealer:
         return plaintext.decode("utf-8")
 
     def _kms(self) -> Any:
-        return _kms_client(self._region, self._endpoint_url)
+        from courtlib import aws
 
-
-@cache
-def _kms_client(region: str, endpoint_url: str | None) -> Any:
-    import boto3
-
-    return boto3.client("kms", region_name=region, endpoint_url=endpoint_url)
+        return aws.client("kms", region=self._region, endpoint_url=self._endpoint_url)
 
 
 def _aad(context: Mapping[str, str]) -> bytes:
