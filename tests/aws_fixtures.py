@@ -102,5 +102,6 @@ def scratch_table(aws_stack):
         StreamSpecification={"StreamEnabled": True, **properties["StreamSpecification"]},
     )
     client.update_time_to_live(TableName=name, TimeToLiveSpecification=properties["TimeToLiveSpecification"])
-    yield ServiceSettings(service="plantao", table_name=name, pagination_secret="s")
+    yield ServiceSettings(service="plantao", table_name=name, pagination_secret="s",
+                          partner_keys_kms_key=os.environ.get("PARTNER_KEYS_KMS_KEY_ARN"))
     client.delete_table(TableName=name)

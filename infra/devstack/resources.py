@@ -85,10 +85,26 @@ def create_bucket(aws: Any, props: dict[str, Any]) -> dict[str, Any]:
             "RegionalDomainName": f"{name}.s3.{aws.region}.amazonaws.com"}
 
 
+def create_kms_key(aws: Any, props: dict[str, Any]) -> dict[str, Any]:
+    """AWS::KMS::Key: CreateKey with its description and policy (rotation: moto keeps no key material anyway)."""
+    created = aws.client("kms").create_key(Description=props.get("Description", ""),
+                                           Policy=json.dumps(props["KeyPolicy"]) if "KeyPolicy" in props else None
+                                           or json.dumps({"Version": "2012-10-17", "Statement": []}))["KeyMetadata"]
+    return {"Ref": created["KeyId"], "Arn": created["Arn"], "KeyId": created["KeyId"]}
+
+
+def create_kms_alias(aws: Any, props: dict[str, Any]) -> dict[str, Any]:
+    """AWS::KMS::Alias: CreateAlias."""
+    aws.client("kms").create_alias(AliasName=props["AliasName"], TargetKeyId=props["TargetKeyId"])
+    return {"Ref": props["AliasName"]}
+
+
 INFRA_CREATORS: Mapping[str, Creator] = {
     "AWS::DynamoDB::Table": create_table,
     "AWS::SQS::Queue": create_queue,
     "AWS::S3::Bucket": create_bucket,
+    "AWS::KMS::Key": create_kms_key,
+    "AWS::KMS::Alias": create_kms_alias,
 }
 
 

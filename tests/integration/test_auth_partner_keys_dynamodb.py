@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from courtlib.audit import Actor, acting_as
 from courtlib.auth.partners import SignatureError, TablePartnerKeyStore, sign_request, verify
+
+
+@pytest.fixture(autouse=True)
+def as_admin():
+    """Registering a key is an audited act: it needs someone acting."""
+    with acting_as(Actor.user("sub-admin", "admin.ti", ["admin"])):
+        yield
 
 
 @pytest.fixture
@@ -17,7 +25,7 @@ def store(scratch_table):
 def test_registered_key_verifies_a_signed_request(store):
     keys, _ = store
     item = keys.register("TJSC", "Tribunal de Justiça de Santa Catarina")
-    assert (item.pk, item.sk) == ("PARCEIRO#TJSC", "CHAVE")
+    assert (item.item.pk, item.item.sk) == ("PARCEIRO#TJSC", "CHAVE")
     headers = sign_request("TJSC", item.secret, "POST", "/precatorias", body=b"{}")
     assert verify(keys, method="POST", path="/precatorias", query=None, headers=headers, body=b"{}") == "TJSC"
 

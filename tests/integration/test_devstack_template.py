@@ -46,6 +46,7 @@ def both(aws: Aws) -> tuple[dict[str, str], dict[str, str]]:
 def _same(value: Any, stage: str) -> Any:
     """``value`` with the stage's name and stream labels (creation times) replaced, to compare two stages."""
     text = re.sub(r"/stream/[0-9T:.-]+", "/stream/<label>", json.dumps(value, default=str))
+    text = re.sub(r":key/[0-9a-f-]{36}", ":key/<id>", text)  # a KMS key's id is random
     return json.loads(text.replace(stage, "<stage>"))
 
 

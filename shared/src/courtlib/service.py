@@ -3,7 +3,8 @@
 ``messaging_blueprint`` declares the three Lambda handlers every app has — ``consume_events`` (its
 inbound queue), ``relay_outbox`` (its table's stream) and ``sweep_outbox`` (a schedule) — so their
 wiring lives in one place. ``http_blueprints`` turns a service's route sets, plus ``ops_routes``
-(``/health``, ``/openapi.json``, dead-letter queue administration), into blueprints.
+(``/health``, ``/openapi.json``, dead-letter queue administration, partner keys, the audit trail), into
+blueprints.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from chalice.app import Authorizer, Blueprint, Response
 from pydantic import BaseModel, Field
 
 from courtlib import aws
+from courtlib.audit.api import add_audit_routes
 from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.bootstrap import Bootstrapped, adapter
 from courtlib.calendar.store import CalendarRepository
@@ -25,6 +27,7 @@ from courtlib.http.chalice_errors import chalice_refusals_as_problems
 from courtlib.http.dispatch import build_blueprint
 from courtlib.messaging.consumer import EventConsumer, EventHandler
 from courtlib.messaging.dlq import DeadLetters
+from courtlib.messaging.outbox import UnitOfWork
 from courtlib.messaging.relay import OutboxRelay
 from courtlib.observability import observed
 from courtlib.settings import ServiceSettings
@@ -163,10 +166,18 @@ def ops_routes(settings: ServiceSettings, partner_keys: TablePartnerKeyStore,
     @routes.route("/admin/dlq/reprocessar", methods=["POST"], roles={"admin"}, body=RedriveRequest,
                   response=RedriveResult, summary="Devolve mensagens mortas à fila de origem")
     def redrive_dead_letters(ctx: RequestContext, body: RedriveRequest) -> RedriveResult:
-        return RedriveResult(reprocessadas=dead_letters.redrive(body.limite))
+        moved = dead_letters.redrive(body.limite)
+        # SQS is outside the table's transactions: the record follows the redrive it describes.
+        uow = UnitOfWork(settings)
+        uow.audit("ADM.DLQ.REPROCESSAR", ("fila", f"{settings.service}-eventos-dlq"),
+                  after={"limite": body.limite, "reprocessadas": moved})
+        uow.commit()
+        return RedriveResult(reprocessadas=moved)
 
+    # Not idempotent on purpose: a stored response would keep the new secret in the table for 24 h. A repeated
+    # request is a new, audited act (ADM.PARCEIRO.CHAVE.TROCAR) whose answer carries the secret then in force.
     @routes.route("/admin/parceiros", methods=["POST"], roles={"admin"}, body=ParceiroIn, response=ParceiroOut,
-                  status=201, idempotent=True, summary="Cadastra (ou troca a chave de) um tribunal parceiro")
+                  status=201, summary="Cadastra (ou troca a chave de) um tribunal parceiro")
     def register_partner(ctx: RequestContext, body: ParceiroIn) -> ParceiroOut:
         item = partner_keys.register(body.id, body.nome)
         return ParceiroOut(id=body.id, nome=body.nome, ativo=True, segredo=item.secret)
@@ -177,6 +188,7 @@ def ops_routes(settings: ServiceSettings, partner_keys: TablePartnerKeyStore,
         if not partner_keys.deactivate(parceiro):
             raise ProblemError.not_found("Tribunal parceiro não cadastrado.")
 
+    add_audit_routes(routes, settings)  # GET /auditoria and /auditoria/verificacao, on every service
     return routes
 
 

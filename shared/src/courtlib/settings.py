@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 SERVICES: tuple[str, ...] = ("cooperacao", "plantao", "distribuicao", "pagamentos")
 
@@ -40,6 +40,8 @@ class ServiceSettings(BaseModel):
         "user_pool_arn": ("USER_POOL_ARN",),
         "cors_origin": ("CORS_ALLOW_ORIGIN",),
         "pagination_secret": ("PAGINATION_SECRET",),
+        "audit_retention_years": ("AUDIT_RETENTION_YEARS",),
+        "partner_keys_kms_key": ("PARTNER_KEYS_KMS_KEY_ARN",),
     }
 
     service: str
@@ -56,6 +58,8 @@ class ServiceSettings(BaseModel):
     documents_bucket: str = ""
     user_pool_arn: str = "arn:aws:cognito-idp:sa-east-1:000000000000:userpool/sa-east-1_unset"
     cors_origin: str = "*"
+    audit_retention_years: int = Field(5, ge=1, le=100)  # courtlib.audit.store: how long records are kept (no TTL)
+    partner_keys_kms_key: str | None = None  # seals partner secrets at rest (courtlib.auth.partner_keys)
     pagination_secret: str  # signs pagination keys: no default, a missing one stops the service (MissingSetting)
 
     @classmethod

@@ -1,8 +1,13 @@
 """Partner courts' signing keys in the service table: ``pk = PARCEIRO#<id>``, ``sk = CHAVE``.
 
-The HMAC needs the secret itself, so it is stored as is; the table is encrypted at rest and only
-the service's role reads it. Lookups are cached briefly (a revoked key stops working within
-``cache_seconds``).
+The HMAC needs the secret itself, so it is kept *sealed* (:mod:`courtlib.auth.sealing`: KMS envelope
+encryption, the encryption context naming the service and the partner): the table holds only the
+KMS-encrypted data key and the AES-GCM ciphertext, never the secret. Lookups are cached briefly (a revoked
+key stops working within ``cache_seconds``).
+
+Registering, replacing and revoking a key are audited acts (``ADM.PARCEIRO.CHAVE.CADASTRAR``,
+``.TROCAR``, ``.REVOGAR``) written in the same transaction as the key; each replacement raises the key's
+``geracao``, so a re-registration is a new act, never a silent overwrite.
 """
 
 from __future__ import annotations
@@ -10,22 +15,47 @@ from __future__ import annotations
 import secrets as _secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
+from pynamodb.expressions.condition import Condition
 
+from courtlib.auth.sealing import KmsSealer, Sealed
+from courtlib.errors import WriteConflict
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
 PARTNER_PREFIX = "PARCEIRO#"
 KEY_SK = "CHAVE"
 NONCE_PREFIX = "NONCE#"
+# Judicial cooperation between courts (CNJ Res. 350/2020): what a partner court's key exists for.
+PARTNER_RULES = ("COOP-12",)
+ACT_REGISTER = "ADM.PARCEIRO.CHAVE.CADASTRAR"
+ACT_REPLACE = "ADM.PARCEIRO.CHAVE.TROCAR"
+ACT_REVOKE = "ADM.PARCEIRO.CHAVE.REVOGAR"
 
 
 class PartnerKeyItem(TableItem):
     tribunal_name = UnicodeAttribute(null=True)  # null on a nonce item (same partition)
-    secret = UnicodeAttribute(null=True)
+    secret = UnicodeAttribute(null=True)  # legacy items only (plaintext): read until re-registered, never written
+    sealed_secret = UnicodeAttribute(null=True, attr_name="segredo_selado")
+    sealed_data_key = UnicodeAttribute(null=True, attr_name="chave_de_dados")
+    generation = NumberAttribute(null=True, attr_name="geracao")
     active = BooleanAttribute(default=True)
+
+
+@dataclass(frozen=True)
+class RegisteredKey:
+    """A key just registered: the only moment its secret is shown."""
+
+    partner_id: str
+    tribunal_name: str
+    secret: str
+    active: bool
+    generation: int
+    item: PartnerKeyItem
 
 
 def new_secret() -> str:
@@ -36,8 +66,10 @@ class TablePartnerKeyStore:
     """:class:`courtlib.auth.partners.PartnerKeyStore` over the service's table."""
 
     def __init__(self, settings: ServiceSettings, *, cache_seconds: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, sealer: KmsSealer | None = None) -> None:
+        self._settings = settings
         self._model = bind(PartnerKeyItem, settings)
+        self._sealer = sealer or KmsSealer(settings.partner_keys_kms_key, settings.region, settings.endpoint_url)
         self._cache_seconds = cache_seconds
         self._clock = clock
         self._cache: dict[str, tuple[float, str | None]] = {}
@@ -46,11 +78,8 @@ class TablePartnerKeyStore:
         cached = self._cache.get(partner_id)
         if cached is not None and self._clock() - cached[0] < self._cache_seconds:
             return cached[1]
-        try:
-            item = self._model.get(f"{PARTNER_PREFIX}{partner_id}", KEY_SK)
-        except self._model.DoesNotExist:
-            item = None
-        secret = item.secret if item is not None and item.active else None
+        item = self._key(partner_id)
+        secret = self._open(item) if item is not None and item.active else None
         self._cache[partner_id] = (self._clock(), secret)
         return secret
 
@@ -67,20 +96,73 @@ class TablePartnerKeyStore:
         return True
 
     def register(self, partner_id: str, tribunal_name: str, secret: str | None = None,
-                 active: bool = True) -> PartnerKeyItem:
-        """Creates or replaces a partner's key (seed data, administration); returns the stored item."""
-        item = self._model(f"{PARTNER_PREFIX}{partner_id}", KEY_SK, tribunal_name=tribunal_name,
-                           secret=secret or new_secret(), active=active)
-        item.save()
+                 active: bool = True) -> RegisteredKey:
+        """Creates or replaces a partner's key, sealed, with its audit record (by whoever acts now)."""
+        from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+
+        existing = self._key(partner_id)
+        plaintext = secret or new_secret()
+        sealed = self._sealer.seal(plaintext, self._context(partner_id))
+        generation = int(existing.generation or 1) + 1 if existing is not None else 1
+        item = self._model(f"{PARTNER_PREFIX}{partner_id}", KEY_SK, tribunal_name=tribunal_name, active=active,
+                           sealed_secret=sealed.ciphertext, sealed_data_key=sealed.data_key, generation=generation)
+        uow = UnitOfWork(self._settings)
+        condition: Condition
+        if existing is None:
+            condition = self._model.pk.does_not_exist()
+        elif existing.generation is None:
+            condition = self._model.generation.does_not_exist()
+        else:
+            condition = self._model.generation == int(existing.generation)
+        uow.save(item, condition)
+        uow.audit(ACT_REPLACE if existing is not None else ACT_REGISTER, ("parceiro", partner_id), rules=PARTNER_RULES,
+                  before=_shown(existing), after=_shown(item))
+        try:
+            uow.commit()
+        except ConditionFailed as error:
+            raise WriteConflict(f"chave do parceiro {partner_id} alterada ao mesmo tempo") from error
         self._cache.pop(partner_id, None)
-        return item
+        return RegisteredKey(partner_id, tribunal_name, plaintext, active, generation, item)
 
     def deactivate(self, partner_id: str) -> bool:
-        """Revokes the partner's key (kept for the record); False when there is no such partner."""
-        try:
-            item = self._model.get(f"{PARTNER_PREFIX}{partner_id}", KEY_SK)
-        except self._model.DoesNotExist:
+        """Revokes the partner's key (kept for the record), audited; False when there is no such partner."""
+        from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+
+        item = self._key(partner_id)
+        if item is None:
             return False
-        item.update(actions=[self._model.active.set(False)])
+        before = _shown(item) or {}
+        uow = UnitOfWork(self._settings)
+        condition = (self._model.generation.does_not_exist() if item.generation is None
+                     else self._model.generation == int(item.generation))
+        uow.update(item, actions=[self._model.active.set(False)], condition=condition & self._model.pk.exists())
+        uow.audit(ACT_REVOKE, ("parceiro", partner_id), rules=PARTNER_RULES, before=before,
+                  after={**before, "ativo": False})
+        try:
+            uow.commit()
+        except ConditionFailed as error:
+            raise WriteConflict(f"chave do parceiro {partner_id} alterada ao mesmo tempo") from error
         self._cache.pop(partner_id, None)
         return True
+
+    def _key(self, partner_id: str) -> PartnerKeyItem | None:
+        try:
+            return self._model.get(f"{PARTNER_PREFIX}{partner_id}", KEY_SK, consistent_read=True)
+        except self._model.DoesNotExist:
+            return None
+
+    def _open(self, item: PartnerKeyItem) -> str | None:
+        if item.sealed_secret and item.sealed_data_key:
+            partner_id = item.pk.removeprefix(PARTNER_PREFIX)
+            return self._sealer.open(Sealed(item.sealed_data_key, item.sealed_secret), self._context(partner_id))
+        return item.secret  # a key stored before sealing: works until it is registered again
+
+    def _context(self, partner_id: str) -> dict[str, str]:
+        return {"servico": self._settings.service, "parceiro": partner_id}
+
+
+def _shown(item: PartnerKeyItem | None) -> dict[str, Any] | None:
+    """What the audit keeps of a key: never the secret, sealed or not."""
+    if item is None:
+        return None
+    return {"nome": item.tribunal_name, "ativo": bool(item.active), "geracao": int(item.generation or 1)}

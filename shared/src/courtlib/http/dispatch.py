@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, ChaliceViewError, CORSConfig, Response
 
+from courtlib.audit.actor import acting_as, actor_of
 from courtlib.auth.partners import HEADER_NONCE, SignatureError, verify
 from courtlib.auth.principal import ANONYMOUS, Principal
 from courtlib.aws_failures import RETRY_AFTER_SECONDS, is_aws_failure
@@ -145,12 +146,14 @@ class Dispatcher:
         logger.info("requisição atendida", extra={
             "metodo": request.method, "rota": self.spec.path, "status": response.status_code,
             "duracao_ms": round((time.perf_counter() - started) * 1000, 1)})
+        logger.remove_keys(["principal"])  # set in _serve; the invocation's own keys are the middleware's
         return response
 
     def _serve(self, request: Any, path: str, correlation_id: str, path_params: dict[str, str]) -> Response:
         spec = self.spec
         query_lists = _query_lists(request)
         principal = self._principal(request, path, query_lists)
+        logger.append_keys(principal=principal.id)  # who asked, in every line of this request (never a token)
         if spec.owner is not None:
             _require_owner(principal, path_params.get(spec.owner), spec.owner_unless)
         kwargs: dict[str, Any] = {name: path_params[name] for name in spec.path_args if name in path_params}
@@ -170,7 +173,8 @@ class Dispatcher:
         )
 
         def produce() -> Response:
-            return to_response(spec.handler(ctx, **kwargs), spec.status)
+            with acting_as(actor_of(principal), correlation_id=correlation_id):  # who the acts audited are by
+                return to_response(spec.handler(ctx, **kwargs), spec.status)
 
         key = idempotency_key_from(request.headers) if spec.idempotent else None
         if key is None or self._idempotency_store is None:

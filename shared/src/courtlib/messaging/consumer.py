@@ -23,6 +23,8 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
+from courtlib.audit.actor import acting_as
+from courtlib.audit.record import Actor
 from courtlib.messaging.contracts import Envelope, Payload, parse_event
 from courtlib.messaging.outbox import AlreadyApplied, UnitOfWork
 from courtlib.observability import count, logger
@@ -85,7 +87,8 @@ class EventConsumer:
             raise NoHandler(f"{self._settings.service} não trata eventos do tipo {event.type}")
         payload = parse_event(event)
         uow = UnitOfWork(self._settings)
-        handler(payload, event, uow)
+        with acting_as(Actor.system(f"evento:{event.type}"), correlation_id=event.correlationid):
+            handler(payload, event, uow)
         uow.applies(event)
         try:
             uow.commit()

@@ -6,6 +6,9 @@ if absent). ``commit()`` sends them as one TransactWriteItems: either all happen
 an event applied twice is refused by the marker's condition (:class:`AlreadyApplied`). The table's
 stream carries each new outbox item to :mod:`courtlib.messaging.relay`.
 
+``audit(...)`` adds the act's audit record (:mod:`courtlib.audit`) and its chain head to the same
+transaction: no act commits without its record, and no record without its act.
+
 Every commit carries a ``ClientRequestToken`` (:func:`courtlib.persistence.client_request_token`), so
 a transaction whose response was lost and that is sent again is not applied twice.
 """
@@ -13,7 +16,7 @@ a transaction whose response was lost and that is sent again is not applied twic
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -26,7 +29,10 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from courtlib import clock
+from courtlib.audit.record import Target
+from courtlib.audit.store import AuditChains, PendingAct, pending_act
 from courtlib.aws_failures import is_aws_failure
+from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import CATALOGUE, Envelope, message_group
 from courtlib.persistence import TableItem, bind, client_request_token
 from courtlib.settings import ServiceSettings
@@ -40,6 +46,8 @@ OUTBOX_RETENTION = timedelta(days=7)
 # success without applying it twice.
 COMMIT_ATTEMPTS = 3
 COMMIT_BACKOFF_S = 0.05
+# Another act advanced an audit chain head between our read and our commit: read the heads again and resend.
+AUDIT_HEAD_ATTEMPTS = 5
 INBOX_RETENTION = timedelta(days=30)
 
 
@@ -106,6 +114,7 @@ class UnitOfWork:
         self._ops: list[tuple[str, Any, Any]] = []  # (operation, item or model class, its arguments)
         self._inbox_index: int | None = None
         self._after_commit: list[Callable[[], None]] = []
+        self._audits: list[PendingAct] = []
         self.events: list[Envelope] = []
 
     def save(self, item: Model, condition: Condition | None = None) -> None:
@@ -122,6 +131,14 @@ class UnitOfWork:
 
     def emit(self, envelope: Envelope) -> None:
         self.events.append(envelope)
+
+    def audit(self, act: str, target: Target | tuple[str, str], *, rules: Sequence[str] = (),
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        """Records ``act`` on ``target`` in this transaction, by whoever acts now (:mod:`courtlib.audit.actor`).
+
+        ``uow.audit("PLAN.IMPEDIMENTO", ("escala", "2027-01"), rules=["PLAN-07"], before={...}, after={...})``.
+        """
+        self._audits.append(pending_act(act, target, rules=rules, before=before, after=after))
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Runs ``callback`` once the transaction is written (e.g. to drop a cache)."""
@@ -142,8 +159,33 @@ class UnitOfWork:
         for envelope in self.events:
             item = outbox_item(self._outbox, envelope, now)
             self._ops.append(("save", item, self._outbox.pk.does_not_exist()))
-        if not self._ops:
+        if not self._ops and not self._audits:
             return
+        if not self._audits:
+            self._send()
+        else:
+            self._send_with_audit()
+        for callback in self._after_commit:
+            callback()
+
+    def _send_with_audit(self) -> None:
+        chains = AuditChains(self._settings)
+        own = len(self._ops)
+        for attempt in range(1, AUDIT_HEAD_ATTEMPTS + 1):
+            del self._ops[own:]
+            self._ops.extend(chains.operations(self._audits, fresh=attempt > 1))
+            try:
+                self._send()
+                chains.committed()
+                return
+            except ConditionFailed as error:
+                if error.index < own:  # the use case's own condition: its refusal, not a race on a chain head
+                    raise
+                if attempt == AUDIT_HEAD_ATTEMPTS:
+                    raise WriteConflict("cadeia de auditoria disputada") from error
+                time.sleep(COMMIT_BACKOFF_S * attempt)
+
+    def _send(self) -> None:
         if len(self._ops) > MAX_TRANSACTION_ITEMS:
             raise TransactionTooLarge(f"{len(self._ops)} itens numa transação (máximo {MAX_TRANSACTION_ITEMS})")
         token = client_request_token(self._ops)
@@ -163,8 +205,6 @@ class UnitOfWork:
             if failed:
                 raise ConditionFailed(failed[0]) from error
             raise
-        for callback in self._after_commit:
-            callback()
 
     def _transact(self, token: str) -> None:
         with TransactWrite(connection=_connection(self._settings.region, self._settings.endpoint_url),

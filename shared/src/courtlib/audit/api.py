@@ -1,0 +1,157 @@
+"""``GET /auditoria`` and ``GET /auditoria/verificacao``: every service's audit trail, for corregedoria and admin.
+
+Declared by :func:`add_audit_routes` on the operational route set (:func:`courtlib.service.ops_routes`), so
+the four services answer them alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from courtlib import clock
+from courtlib.audit.record import SHARDS
+from courtlib.audit.store import AuditChains, day_bounds, days_between
+from courtlib.errors import Invalid
+from courtlib.http import Page, PageQuery, ProblemError, RequestContext, RouteSet
+from courtlib.http.problems import INVALID_CURSOR
+from courtlib.settings import ServiceSettings
+
+AUDIT_ROLES = frozenset({"corregedoria", "admin"})
+MAX_PERIOD_DAYS = 31  # a period read without target or person walks every chain of every day in it
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)  # dates beyond are typos, not periods
+
+
+class Quem(BaseModel):
+    tipo: Literal["usuario", "parceiro", "sistema"]
+    id: str
+    nome: str | None = None
+    papeis: list[str] = []
+
+
+class Alvo(BaseModel):
+    tipo: str
+    id: str
+
+
+class RegistroAuditoria(BaseModel):
+    servico: str
+    dia: date
+    cadeia: int = Field(description="Cadeia do dia (0..3), escolhida pelo hash do alvo")
+    sequencia: int
+    quando: str = Field(description="Instante do ato, ISO 8601 em UTC")
+    quem: Quem
+    ato: str = Field(description="Código estável do ato, ex.: DIST.DISTRIBUIR")
+    regras: list[str]
+    alvo: Alvo
+    correlacao: str
+    antes: dict[str, Any] | None
+    depois: dict[str, Any] | None
+    hash_anterior: str
+    hash: str = Field(description="SHA-256 do JSON canônico de todos os outros campos")
+
+
+class AuditoriaQuery(PageQuery):
+    alvo: str | None = Field(None, pattern=r"^[a-z_]{2,40}:.{1,200}$", description="tipo:id, ex.: processo:0600123-45")
+    pessoa: str | None = Field(None, max_length=200, description="id de quem agiu (sub, parceiro:<id>, sistema:<nome>)")
+    ato: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_.]{1,60}$", description="código do ato: PLAN.IMPEDIMENTO")
+    de: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY, description="primeiro dia (data local do tribunal)")
+    ate: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY, description="último dia do período (inclusive)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AuditoriaQuery:
+        if self.de and self.ate and self.ate < self.de:
+            raise ValueError("'ate' não pode ser anterior a 'de'")
+        return self
+
+
+class VerificacaoQuery(BaseModel):
+    dia: date = Field(ge=FIRST_DAY, le=LAST_DAY, description="Dia (data local do tribunal) cujas cadeias verificar")
+
+
+class Cadeia(BaseModel):
+    cadeia: int
+    registros: int
+    integra: bool
+    problema: str | None = Field(None, description="alterado, ausente, fora_de_ordem ou encadeamento")
+    sequencia: int | None = Field(None, description="Primeiro registro com problema")
+    detalhe: str | None = None
+
+
+class Verificacao(BaseModel):
+    servico: str
+    dia: date
+    integra: bool
+    cadeias: list[Cadeia]
+
+
+def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
+    chains = AuditChains(settings)
+
+    @routes.route("/auditoria", methods=["GET"], roles=AUDIT_ROLES, query=AuditoriaQuery,
+                  response=Page[RegistroAuditoria], tags=["Auditoria"],
+                  summary="Trilha de auditoria: quem fez o quê, quando, sob qual regra, e o que mudou")
+    def list_audit(ctx: RequestContext, query: AuditoriaQuery) -> dict[str, Any]:
+        """Filtra por alvo, pessoa, ato e período (`de`/`ate`). Sem alvo nem pessoa, o período (padrão: hoje)
+        vai de no máximo 31 dias. Ordem: por alvo ou pessoa, do mais antigo; por período, cadeia a cadeia."""
+        cursor = ctx.decode_cursor(query.cursor)
+        if query.alvo or query.pessoa:
+            start, end = _bounds(query.de, query.ate)
+            index, key = ("alvo", query.alvo) if query.alvo else ("pessoa", query.pessoa)
+            items, last = chains.by_index(index, key or "", start=start, end=end, act=query.ato,
+                                          person=query.pessoa, limit=query.limite,
+                                          cursor=_resumed(cursor, index, key or "").get("chave"))
+            following = {"via": index, "de": key, "chave": last} if last else None
+        else:
+            first = query.de or query.ate or clock.today()
+            last_day = query.ate or (query.de and clock.today()) or first
+            if last_day < first:
+                last_day = first
+            if (last_day - first).days >= MAX_PERIOD_DAYS:
+                raise Invalid(f"Sem alvo nem pessoa, o período vai de no máximo {MAX_PERIOD_DAYS} dias.", field="de")
+            days = list(days_between(first, last_day))
+            position = _resumed(cursor, "periodo", f"{first}/{last_day}")
+            if position and (position.get("dia") not in {d.isoformat() for d in days}
+                             or position.get("cadeia") not in range(SHARDS)):
+                raise _bad_cursor()
+            items, following = chains.by_days(days, act=query.ato, person=None, limit=query.limite,
+                                              cursor=position or None)
+            if following:
+                following = {**following, "via": "periodo", "de": f"{first}/{last_day}"}
+        return {"itens": items, "proximo": ctx.next_cursor(following)}
+
+    @routes.route("/auditoria/verificacao", methods=["GET"], roles=AUDIT_ROLES, query=VerificacaoQuery,
+                  response=Verificacao, tags=["Auditoria"], summary="Verifica as cadeias de auditoria de um dia")
+    def verify_audit(ctx: RequestContext, query: VerificacaoQuery) -> Verificacao:
+        """Recalcula o hash de cada registro, a sequência e o encadeamento de cada cadeia do dia, e
+        confere o tamanho com a cabeça da cadeia: aponta o primeiro registro alterado, ausente ou fora de ordem."""
+        report = []
+        for shard, count, broken in chains.verify_day(query.dia):
+            report.append(Cadeia(cadeia=shard, registros=count, integra=broken is None,
+                                 problema=broken.problem if broken else None,
+                                 sequencia=broken.sequence if broken else None,
+                                 detalhe=broken.detail if broken else None))
+        return Verificacao(servico=settings.service, dia=query.dia, integra=all(c.integra for c in report),
+                           cadeias=report)
+
+
+def _resumed(cursor: dict[str, Any] | None, via: str, of: str) -> dict[str, Any]:
+    """The position a cursor resumes from, refused when it came from another kind of listing or filter."""
+    if cursor is None:
+        return {}
+    if cursor.get("via") != via or cursor.get("de") != of:
+        raise _bad_cursor()
+    return cursor
+
+
+def _bad_cursor() -> ProblemError:
+    return ProblemError(400, INVALID_CURSOR, "O cursor é de outra consulta: repita a consulta sem ele.", field="cursor")
+
+
+def _bounds(first: date | None, last: date | None) -> tuple[Any, Any]:
+    if first is None and last is None:
+        return None, None
+    start, end = day_bounds(first or FIRST_DAY, last or LAST_DAY)
+    return (start if first else None), (end if last else None)
