@@ -153,8 +153,6 @@ class _SectionCache(dict[tuple[str, type[BaseModel]], tuple[Any, BaseModel]]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _SectionCache)
 
-    __hash__ = None  # type: ignore[assignment]
-
 
 class TribunalConfig(FrozenModel):
     """Everything a tribunal may set differently; defaults are the regulations' values (DOMAIN.md)."""
