@@ -3,7 +3,7 @@ and a few designations, vacations and a session of the Pleno in November 2026, s
 (``POST /execucoes {"competencia": "2026-11"}`` as ``dimag.folha``) produces every kind of memo line.
 
 Entrâncias (a choice for the demo, documented in docs/pagamentos.md): Cuiabá especial, Várzea Grande final,
-Chapada dos Guimarães inicial. Pay tables: the defaults of ``courtlib.config.TabelaPagamentos``.
+Chapada dos Guimarães inicial. Pay tables: the defaults of ``chalicelib.pagamentos.config.TabelaPagamentos``.
 """
 
 from __future__ import annotations

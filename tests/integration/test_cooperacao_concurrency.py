@@ -20,11 +20,12 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 from chalicelib.cooperacao.adapters.store import Store, dumps, shard_of
+from chalicelib.cooperacao.config import CooperacaoConfig
 from chalicelib.cooperacao.domain.model import Modality, Period, RuleError, Servant, Unit, UnitKind, WorkingHours
 from chalicelib.cooperacao.service import EVENT_NAMESPACE, Actor, CooperacaoService, RequestCommand
 from chalicelib.cooperacao.settings import CooperacaoSettings
 
-from courtlib.config import CooperacaoConfig, TribunalConfig
+from courtlib.config import TribunalConfig
 from courtlib.messaging.outbox import OutboxItem, _connection
 from courtlib.persistence import bind
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
 from chalicelib.distribuicao.adapters.seeds import SeedStore
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjNumber
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.equality import class_spread
@@ -27,7 +28,6 @@ from chalicelib.distribuicao.domain.log import verify_chain
 from chalicelib.distribuicao.service import DistribuicaoService, DistributionCommand, OrgaoSpec
 from chalicelib.distribuicao.settings import DistribuicaoSettings
 
-from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Busy
 from courtlib.messaging.outbox import _connection
 

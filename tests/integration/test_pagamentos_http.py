@@ -1,7 +1,7 @@
 """pagamentos-svc over HTTP and its queue on moto: records, refusals, the monthly run, memos and parked events.
 
 Each test uses its own people (ids with a random suffix) and its own competências (distinct years), since
-the table is shared by the session. Amounts use the default pay table of courtlib.config (TabelaPagamentos):
+the table is shared by the session. Amounts use the default pay table (chalicelib.pagamentos.config.TabelaPagamentos):
 juiz especial 39 753.22, juiz final 37 765.56, juiz inicial 35 877.28.
 """
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from chalicelib.plantao.config import plantao_config
 
 from courtlib.http.testing import bearer
 from tests.integration import test_plantao_http as plantao_http
@@ -128,7 +129,7 @@ def test_plan_03_embargo_days_are_configuration(world, monkeypatch):
     world.generate("2027-02", "estadual")
     world.approve("2027-02-estadual")
     world.clock.set(date(2027, 2, 8))
-    rules = world.deps.config.plantao.model_copy(update={"embargo_publicacao_dias": 3})
+    rules = plantao_config(world.deps.config).model_copy(update={"embargo_publicacao_dias": 3})
     monkeypatch.setattr(type(world.deps.config), "plantao", property(lambda self: rules), raising=False)
     assert all(e["magistrado"] is None for e in entries_of_day(world, D, "estadual"))
     world.clock.set(date(2027, 2, 10))

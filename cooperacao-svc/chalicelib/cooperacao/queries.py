@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from chalicelib.cooperacao.config import cooperacao_config
 from chalicelib.cooperacao.domain.model import Cooperation, Servant, TimeRecord, Unit
 from chalicelib.cooperacao.ports import CooperacaoRepository, Cursor
 from chalicelib.cooperacao.service import ANNEXES, Actor
@@ -99,7 +100,7 @@ class CooperacaoQueries:
     def month_sheet(self, servant_id: str, month: str) -> MonthSheet:
         total, records = self.repository.month(servant_id, month)
         minutes = 0 if total is None else total.minutes
-        cap = self.config.cooperacao.horas_mensais_max * 60
+        cap = cooperacao_config(self.config).horas_mensais_max * 60
         return MonthSheet(servant_id, month, minutes, max(cap - minutes, 0), sorted(records, key=lambda r: r.start))
 
     def close(self, month: str) -> dict[str, Any]:

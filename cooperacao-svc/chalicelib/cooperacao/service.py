@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.cooperacao.config import CooperacaoConfig, cooperacao_config
 from chalicelib.cooperacao.domain.model import (
     Consents,
     Cooperation,
@@ -44,7 +45,7 @@ from chalicelib.cooperacao.domain.rules import (
 from chalicelib.cooperacao.ports import Clock, CooperacaoRepository, MonthTotal, WorkingDays
 
 from courtlib.clock import TRIBUNAL_TZ
-from courtlib.config import CooperacaoConfig, TribunalConfig
+from courtlib.config import TribunalConfig
 from courtlib.errors import CourtError, Forbidden, NotFound, Refusal, WriteConflict
 from courtlib.messaging.contracts import CooperationBonusAssessed, Envelope, new_event
 from courtlib.retry import retry_on_conflict
@@ -124,7 +125,7 @@ class CooperacaoService:
 
     @property
     def coop_config(self) -> CooperacaoConfig:
-        return self.config.cooperacao
+        return cooperacao_config(self.config)
 
     def now(self) -> datetime:
         return self.clock().astimezone(TZ)

@@ -16,6 +16,7 @@ from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
 from chalicelib.distribuicao.adapters.edital import EditalStore
 from chalicelib.distribuicao.adapters.precatorias import PrecatoriaRepository
 from chalicelib.distribuicao.adapters.seeds import SeedStore
+from chalicelib.distribuicao.config import distribuicao_config
 from chalicelib.distribuicao.precatorias import PrecatoriaService
 from chalicelib.distribuicao.queries import EditalQueries
 from chalicelib.distribuicao.service import DistribuicaoService
@@ -35,13 +36,13 @@ class DistribuicaoDeps(ServiceDeps):
 
     @property
     def service(self) -> DistribuicaoService:
-        return DistribuicaoService(self.repository, self.seeds, clock=self.clock, config=self.config.distribuicao,
-                                   settings=self.settings)
+        return DistribuicaoService(self.repository, self.seeds, clock=self.clock,
+                                   config=distribuicao_config(self.config), settings=self.settings)
 
     @property
     def precatorias(self) -> PrecatoriaService:
         return PrecatoriaService(self.precatoria_repository, self.seeds, clock=self.clock,
-                                 config=self.config.distribuicao)
+                                 config=distribuicao_config(self.config))
 
     @property
     def edital_queries(self) -> EditalQueries:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, TypeVar
 
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_cnj
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.precatorias import (
@@ -35,7 +36,6 @@ from chalicelib.distribuicao.ports import (
 )
 from chalicelib.distribuicao.service import MAX_ATTEMPTS, TZ, cnj_refusal
 
-from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, Invalid, NotFound, Refusal
 from courtlib.retry import retry_on_conflict
 

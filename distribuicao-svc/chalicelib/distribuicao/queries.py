@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.equality import EqualityReport, equality_report
 from chalicelib.distribuicao.domain.judges import Judge, SeatStatus
 from chalicelib.distribuicao.edital_document import edital_keys
 from chalicelib.distribuicao.ports import EditalStore, StoredOrgao
 
-from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Invalid, NotFound
 
 LINK_SECONDS = 3600

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import (
     CaseData,
@@ -48,7 +49,6 @@ from chalicelib.distribuicao.ports import (
 from chalicelib.distribuicao.queries import OrgaoSituation, orgao_situation
 
 from courtlib.clock import TRIBUNAL_TZ
-from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Conflict, CourtError, Invalid, NotFound, Refusal
 from courtlib.retry import retry_on_conflict
 from courtlib.settings import ServiceSettings

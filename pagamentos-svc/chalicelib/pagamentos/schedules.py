@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.pagamentos.config import pagamentos_config
 from chalicelib.pagamentos.domain.model import Month
 from chalicelib.pagamentos.service import PagamentosService
 
 
 def monthly_run(service: PagamentosService, force: bool = False) -> dict[str, Any]:
     today = service.today()
-    day = service.config.pagamentos.dia_execucao_mensal
+    day = pagamentos_config(service.config).dia_execucao_mensal
     if today.day != day and not force:
         return {"executado": False, "motivo": f"a execução mensal é no dia {day}"}
     return {"executado": True, **service.run(Month.of(today).previous())}

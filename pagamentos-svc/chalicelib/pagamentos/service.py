@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.pagamentos import codec
+from chalicelib.pagamentos.config import pagamentos_config
 from chalicelib.pagamentos.domain.designations import (
     check_batch_overlaps,
     check_designation,
@@ -316,7 +317,7 @@ class PagamentosService:
         division in the year of signature, written in the same unit of work as the signature and conditional
         on the counter as read, so two signatures never take the same number and a failed one leaves no gap
         (another signature that took the number first: read again and decide again)."""
-        division = self.config.pagamentos.memorando_divisao
+        division = pagamentos_config(self.config).memorando_divisao
         stored = self.memo(the_id)
         require_transition(stored.header.status, "assinar")
         now = self.clock()

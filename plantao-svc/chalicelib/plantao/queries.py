@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.plantao.codec import REFERENCE_TYPES
+from chalicelib.plantao.config import plantao_config
 from chalicelib.plantao.domain.embargo import PREPARERS, disclosed, disclosure_day, fully_disclosed, sees_names
 from chalicelib.plantao.domain.records import APROVADA, StoredScale
 from chalicelib.plantao.domain.reference import Magistrate, ReferenceData
@@ -140,7 +141,7 @@ class PlantaoQueries:
 
     @property
     def embargo_days(self) -> int:
-        return self.config.plantao.embargo_publicacao_dias
+        return plantao_config(self.config).embargo_publicacao_dias
 
     def viewer(self, username: str | None, groups: frozenset[str]) -> Viewer:
         return Viewer(username, groups, self.today(), self.embargo_days)

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.plantao.codec import REFERENCE_TYPES
+from chalicelib.plantao.config import PlantaoConfig, plantao_config
 from chalicelib.plantao.domain import scales as rules
 from chalicelib.plantao.domain.compensation import CreditKind, LedgerEntry, check_use, credit_for_duty, credit_for_event
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict
@@ -39,7 +40,7 @@ from chalicelib.plantao.ports import Calendars, Clock, Notifier, PdfRenderer, Po
 from chalicelib.plantao.queries import find_magistrate, find_scale
 
 from courtlib.calendar import CourtCalendar
-from courtlib.config import PlantaoConfig, TribunalConfig
+from courtlib.config import TribunalConfig
 from courtlib.errors import Invalid, NotFound, WriteConflict
 from courtlib.messaging.contracts import CompensationUsed, DutyServed, new_event
 from courtlib.observability import logger
@@ -76,7 +77,7 @@ class PlantaoService:
 
     @property
     def rules(self) -> PlantaoConfig:
-        return self.config.plantao
+        return plantao_config(self.config)
 
     def now(self) -> datetime:
         return self.clock().astimezone(self.config.tz)

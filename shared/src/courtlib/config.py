@@ -5,6 +5,10 @@ partial overrides (the services read it from ``TRIBUNAL_CONFIG_JSON``)::
 
     load_tribunal_config("TRE-MT", '{"cooperacao": {"horas_mensais_max": 30}}')
 
+courtlib declares what is cross-cutting (tribunal, presidência, UF, capital, municípios, fuso, calendário,
+dinheiro). Each service's section (``cooperacao``, ``plantao``, ``distribuicao``, ``pagamentos``) is kept raw here
+and validated by the service's own model (``chalicelib/<service>/config.py``) through :meth:`TribunalConfig.section`.
+
 Each field's comment names the rule (DOMAIN.md id) and the source it comes from.
 Pure domain: no AWS imports.
 """
@@ -19,10 +23,10 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 TRIBUNAL_CONFIG_ENV = "TRIBUNAL_CONFIG_JSON"
 
@@ -31,6 +35,9 @@ UFS: frozenset[str] = frozenset(
 )
 
 Rounding = Literal["ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP"]
+# The sections each service owns; their models live with the service (chalicelib/<service>/config.py).
+SectionName = Literal["cooperacao", "plantao", "distribuicao", "pagamentos"]
+SectionT = TypeVar("SectionT", bound=BaseModel)
 
 
 class TribunalConfigError(ValueError):
@@ -52,7 +59,10 @@ def shipped_municipalities(uf: str) -> Mapping[str, str] | None:
     return dict(json.loads(text)["municipios"])
 
 
-class _Frozen(BaseModel):
+class FrozenModel(BaseModel):
+    """A configuration model: immutable, unknown keys refused (a misspelt override is an error, not ignored)."""
+
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -60,7 +70,7 @@ class _Frozen(BaseModel):
 # Small value types
 
 
-class DiaDoAno(_Frozen):
+class DiaDoAno(FrozenModel):
     """A day of the year without the year (month, day), e.g. the start of the recesso."""
 
     mes: int = Field(ge=1, le=12)
@@ -75,7 +85,7 @@ class DiaDoAno(_Frozen):
         return (self.mes, self.dia)
 
 
-class Horario(_Frozen):
+class Horario(FrozenModel):
     """A daily time window; ``fim <= inicio`` means it ends on the next day (18h → 11h)."""
 
     inicio: time
@@ -86,7 +96,7 @@ class Horario(_Frozen):
         return self.fim <= self.inicio
 
 
-class Municipio(_Frozen):
+class Municipio(FrozenModel):
     """A municipality: IBGE code (the identifier calendar entries should use) and name."""
 
     ibge: str = Field(pattern=r"^\d{7}$")
@@ -97,189 +107,17 @@ class Municipio(_Frozen):
 # Areas
 
 
-class RecessoConfig(_Frozen):
+class RecessoConfig(FrozenModel):
     # CAL-02: recesso forense 20/12 a 06/01 inclusive (001 art. 12 §2; Lei 5.010/66 art. 62 I)
     inicio: DiaDoAno = DiaDoAno(mes=12, dia=20)
     fim: DiaDoAno = DiaDoAno(mes=1, dia=6)
 
 
-class CalendarioConfig(_Frozen):
+class CalendarioConfig(FrozenModel):
     recesso: RecessoConfig = RecessoConfig()  # CAL-02
 
 
-class CotasCooperacao(_Frozen):
-    # COOP-02 M2: 2 cooperadores por unidade por mês, até 5 quando a CGJ amplia (002)
-    m2_por_unidade_mes: PositiveInt = 2
-    m2_por_unidade_mes_ampliada: PositiveInt = 5
-    # COOP-02 M3 (cartórios): 5 por mês, até 10 quando a CGJ amplia (002)
-    m3_cartorio_mes: PositiveInt = 5
-    m3_cartorio_mes_ampliada: PositiveInt = 10
-
-    @model_validator(mode="after")
-    def _widened_not_below_base(self) -> CotasCooperacao:
-        if self.m2_por_unidade_mes_ampliada < self.m2_por_unidade_mes:
-            raise ValueError("a cota ampliada de M2 não pode ser menor que a cota normal")
-        if self.m3_cartorio_mes_ampliada < self.m3_cartorio_mes:
-            raise ValueError("a cota ampliada de M3 não pode ser menor que a cota normal")
-        return self
-
-
-class CooperacaoConfig(_Frozen):
-    horas_mensais_max: PositiveInt = 40  # COOP-06: 40 horas por mês civil, somando todas as cooperações (002)
-    unidades_simultaneas_max: PositiveInt = 2  # COOP-07: no máximo 2 unidades ao mesmo tempo (002)
-    cotas: CotasCooperacao = CotasCooperacao()  # COOP-02
-    data_final_norma: date = date(2025, 12, 31)  # COOP-09: prazo máximo da Res. Conjunta GP/CGJ 9/2024 (002)
-    m5_licenca_gestante_acrescimo_meses: PositiveInt = 1  # COOP-09: M5 nascimento de filho = licença + 1 mês (002)
-    # COOP-11: valor da hora de cooperação (R$). 002 remete ao "Portal do Servidor" sem dar o número:
-    # este padrão é só um valor de demonstração — o tribunal deve fixá-lo (TRIBUNAL_CONFIG_JSON).
-    gratificacao_valor_hora: Decimal = Field(Decimal("45.00"), ge=0, decimal_places=2)
-    # COOP-11: dia do mês (hora local) em que o agendamento diário fecha o mês anterior (escolha do tribunal).
-    fechamento_dia: int = Field(1, ge=1, le=28)
-    # COOP-11: servidores por transação do fechamento (2 itens cada: total do mês + outbox; AWS: ≤100 itens).
-    fechamento_lote: int = Field(50, ge=1, le=50)
-
-
-class NoturnoConfig(_Frozen):
-    meses_edital: tuple[int, ...] = (1, 5, 9)  # PLAN-01: edital em janeiro, maio, setembro (003 10.10.1)
-    juizes_por_quadrimestre: PositiveInt = 4  # PLAN-01: 4 juízes por quadrimestre (003 10.10.1)
-
-    @field_validator("meses_edital")
-    @classmethod
-    def _months(cls, value: tuple[int, ...]) -> tuple[int, ...]:
-        if not value or any(not 1 <= m <= 12 for m in value) or len(set(value)) != len(value):
-            raise ValueError("meses do edital devem ser meses distintos entre 1 e 12")
-        return tuple(sorted(value))
-
-
-class HorariosPlantao(_Frozen):
-    # PLAN-01 (003 10.5.4, 10.6.3, 10.10.3, 10.7.3)
-    estadual: Horario = Horario(inicio=time(11), fim=time(18))  # dias sem expediente, 11h–18h
-    municipal: Horario = Horario(inicio=time(11), fim=time(18))  # feriados municipais do interior, 11h–18h
-    noturno: Horario = Horario(inicio=time(18), fim=time(11))  # todos os dias, 18h → 11h do dia seguinte
-    segundo_grau_dia_util: Horario = Horario(inicio=time(18), fim=time(11))  # 18h → 11h do dia seguinte
-    segundo_grau_sem_expediente: Horario = Horario(inicio=time(11), fim=time(11))  # 11h → 11h do dia seguinte
-
-
-class PlantaoConfig(_Frozen):
-    horarios: HorariosPlantao = HorariosPlantao()  # PLAN-01
-    noturno: NoturnoConfig = NoturnoConfig()  # PLAN-01
-    embargo_publicacao_dias: int = Field(5, ge=0)  # PLAN-03: nomes divulgados só 5 dias antes (CNJ Res. 152/2012)
-    compensacao_dias_uteis_por_plantao: PositiveInt = 2  # PLAN-07: plantão em dia não útil (TJRJ Res. 33/2014)
-    compensacao_dias_uteis_acao_social: PositiveInt = 2  # PLAN-07: ação social em dia não útil conta igual (003 11.2)
-    compensacao_dias_uteis_cedes: PositiveInt = 1  # PLAN-07: encontro do CEDES, desembargador
-    portaria_serie_capital: str = "M"  # PLAN-04: capital e 2º grau (003 10.7.3, 10.10.3)
-    portaria_serie_interior: str = "MI"  # PLAN-04: interior (003 10.5.3)
-    # PLAN-02: dia do mês em que o agendamento gera os rascunhos do mês seguinte (a norma não fixa; 003 10.1 "mensais")
-    geracao_dia_do_mes: int = Field(20, ge=1, le=28)
-    # PLAN-01/09: tipos gerados pelo agendamento mensal; um tribunal eleitoral acrescenta "eleitoral" (001 art. 12 §3)
-    tipos_gerados: tuple[Literal["estadual", "municipal", "noturno", "segundo_grau", "eleitoral"], ...] = (
-        "estadual", "municipal", "noturno", "segundo_grau")
-
-
-class DistribuicaoConfig(_Frozen):
-    # DIST-01: segmento de justiça (J) e tribunal (TR) da numeração única (CNJ Res. 65/2008); 6.11 = TRE-MT
-    cnj_segmento: int = Field(6, ge=1, le=9)
-    cnj_tribunal: int = Field(11, ge=0, le=99)
-    diferenca_max_por_classe: PositiveInt = 1  # DIST-02: igualdade rigorosa por classe (001 art. 30)
-    # DIST-02: quanto a diferença total entre juízes pode crescer; a norma não fixa — o tribunal deve dizer.
-    diferenca_max_total: PositiveInt = 2
-    ausencia_redistribuicao_dias: PositiveInt = 15  # DIST-06: relator afastado sem substituto, após 15 dias (001)
-    fim_mandato_sem_distribuicao_dias: PositiveInt = 30  # DIST-06: 30 dias antes do fim do mandato (001)
-    edital_periodicidade: Literal["semanal", "quinzenal", "mensal"] = "quinzenal"  # DIST-08 (001)
-    testemunhas_sorteio_manual: PositiveInt = 2  # DIST-09: duas testemunhas e ata (001)
-    propaganda_dias_antes_eleicao: PositiveInt = 60  # DIST-10: zona da propaganda excluída 60 dias antes (004 art. 10)
-    propaganda_dias_apos_eleicao: PositiveInt = 30  # DIST-10: ... até 30 dias após a eleição (004 art. 10)
-
-
-class TabelaPagamentos(_Frozen):
-    """PAG-02..09: values of one pay table, in force from ``vigencia`` (the tribunal sets them; defaults are demo
-    values, not a law's). Subsídio keys: ``desembargador``, ``juiz:especial``, ``juiz:final``, ``juiz:inicial``,
-    ``juiz_substituto``; diária keys ``desembargador`` and ``juiz``; ``funcoes``: monthly acréscimo per post."""
-
-    vigencia: date = date(2020, 1, 1)
-    subsidios: dict[str, Decimal] = {
-        "desembargador": Decimal("41845.49"), "juiz:especial": Decimal("39753.22"),
-        "juiz:final": Decimal("37765.56"), "juiz:inicial": Decimal("35877.28"),
-        "juiz_substituto": Decimal("34083.42"),
-    }
-    diarias: dict[str, Decimal] = {"desembargador": Decimal("1300.00"), "juiz": Decimal("1100.00")}  # PAG-06
-    gratificacao_sessao: Decimal = Decimal("1046.14")  # PAG-07: por sessão (001 art. 132)
-    valor_hora_cooperacao: Decimal = Decimal("45.00")  # PAG-08: conferência do valor de COOP-11
-    funcoes: dict[str, Decimal] = {  # 003 12.1 h–v: acréscimo mensal de quem exerce o posto (Lei 5.535/2009)
-        "direcao_foro": Decimal("3977.00"), "turma_recursal": Decimal("3977.00"), "coordenacao": Decimal("2650.00"),
-    }
-
-    @field_validator("subsidios", "diarias", "funcoes")
-    @classmethod
-    def _non_negative(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
-        if any(v < 0 for v in value.values()):
-            raise ValueError("valores não podem ser negativos")
-        return value
-
-
-class PagamentosConfig(_Frozen):
-    # PAG-02: gratificação de cumulação de juízes, 1/3 ou 1/6 do subsídio pro rata (003 12.3.3)
-    cumulacao_juiz_fracao_maior: Fraction = Fraction(1, 3)
-    cumulacao_juiz_fracao_menor: Fraction = Fraction(1, 6)
-    cumulacao_juiz_fator_com_auxilio: Fraction = Fraction(1, 2)  # PAG-02: pela metade com auxílio (003 12.3.2 c)
-    # PAG-03: mais de 10% de desembargadores/JDS afastados no mês anterior (003 12.4.2; antes 20%)
-    cumulacao_desembargador_limiar_afastados: Decimal = Decimal("0.10")
-    cumulacao_desembargador_max_dias_ausencia: int = Field(3, ge=0)  # PAG-03: ausência de até 3 dias no mês
-    cumulacao_desembargador_fracao: Fraction = Fraction(1, 3)  # PAG-03: 1/3 do subsídio (003 12.4.3)
-    diferenca_entrancia_ferias_meses: PositiveInt = 6  # PAG-05: 6 meses de substituição plena (003 12.6.2.2)
-    terco_ferias: Fraction = Fraction(1, 3)  # PAG-09: terço constitucional (CF art. 7º XVII)
-    # PAG-02: fração da cumulação por dia de compensação (PLAN-08) usado pelo titular; a norma diz "1/3 ou 1/6"
-    # sem dizer quando — o dia de folga do colega é cumulação plena de dois juízos, daí 1/3 (escolha documentada).
-    cumulacao_compensacao_fracao: Fraction = Fraction(1, 3)
-    # PAG-02/04/05/06/09: pro rata sobre o mês comercial de 30 dias (prática da folha; a norma não fixa).
-    dias_mes_pro_rata: PositiveInt = 30
-    # PAG-01: dia do mês em que o agendamento diário monta os memorandos do mês anterior (003 12.3.3.1: "no mês
-    # anterior"; o calendário da DIMAG fixa a data — aqui configuração).
-    dia_execucao_mensal: int = Field(5, ge=1, le=28)
-    # PAG-11: sigla da divisão na numeração dos memorandos ("Memorando nº 12/2026 – DIMAG"), uma série por ano
-    memorando_divisao: str = Field("DIMAG", min_length=2, max_length=20)
-    # PAG-02..09: tabelas de vencimentos com vigência; vale, em cada dia, a última com vigência <= o dia.
-    tabelas: tuple[TabelaPagamentos, ...] = (TabelaPagamentos(),)
-
-    @field_validator("tabelas")
-    @classmethod
-    def _tables(cls, value: tuple[TabelaPagamentos, ...]) -> tuple[TabelaPagamentos, ...]:
-        days = [t.vigencia for t in value]
-        if len(set(days)) != len(days):
-            raise ValueError("duas tabelas com a mesma vigência")
-        return tuple(sorted(value, key=lambda t: t.vigencia)) or (TabelaPagamentos(),)
-
-    def tabela_em(self, day: date) -> TabelaPagamentos:
-        """The pay table in force on ``day`` (the earliest one when ``day`` precedes them all)."""
-        tables = self.tabelas or (TabelaPagamentos(),)
-        chosen = tables[0]
-        for table in tables:
-            if table.vigencia <= day:
-                chosen = table
-        return chosen
-
-    @field_validator(
-        "cumulacao_juiz_fracao_maior",
-        "cumulacao_juiz_fracao_menor",
-        "cumulacao_juiz_fator_com_auxilio",
-        "cumulacao_desembargador_fracao",
-        "terco_ferias",
-    )
-    @classmethod
-    def _proper_fraction(cls, value: Fraction) -> Fraction:
-        if not 0 < value <= 1:
-            raise ValueError("a fração deve estar entre 0 (exclusive) e 1")
-        return value
-
-    @field_validator("cumulacao_desembargador_limiar_afastados")
-    @classmethod
-    def _ratio(cls, value: Decimal) -> Decimal:
-        if not 0 <= value < 1:
-            raise ValueError("o limiar é uma proporção entre 0 e 1 (0.10 = 10%)")
-        return value
-
-
-class DinheiroConfig(_Frozen):
+class DinheiroConfig(FrozenModel):
     """Money: Decimal with 2 places, ROUND_HALF_UP (DOMAIN.md)."""
 
     casas_decimais: int = Field(2, ge=0, le=6)
@@ -299,7 +137,7 @@ class DinheiroConfig(_Frozen):
 # ---------------------------------------------------------------------------------------------
 
 
-class PresidenciaConfig(_Frozen):
+class PresidenciaConfig(FrozenModel):
     """Who signs the portarias and despachos (PLAN-04, PAG-10): the President's name and title as printed,
     never a login. The values below are the demo's; each tribunal sets its own (and changes them at each
     biennium)."""
@@ -308,7 +146,15 @@ class PresidenciaConfig(_Frozen):
     cargo: str = Field("Presidente do Tribunal Regional Eleitoral de Mato Grosso", min_length=3)
 
 
-class TribunalConfig(_Frozen):
+class _SectionCache(dict[tuple[str, type[BaseModel]], tuple[Any, BaseModel]]):
+    """The sections already validated, each with the raw mapping it came from: a cache, not part of the
+    configuration's value (two configurations with the same document are equal whatever each has validated)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SectionCache)
+
+
+class TribunalConfig(FrozenModel):
     """Everything a tribunal may set differently; defaults are the regulations' values (DOMAIN.md)."""
 
     tribunal_id: str = "TRE-MT"
@@ -321,11 +167,14 @@ class TribunalConfig(_Frozen):
     municipios: dict[str, str] | None = None
     timezone: str = "America/Sao_Paulo"  # DOMAIN.md: fuso de toda regra de data
     calendario: CalendarioConfig = CalendarioConfig()
-    cooperacao: CooperacaoConfig = CooperacaoConfig()
-    plantao: PlantaoConfig = PlantaoConfig()
-    distribuicao: DistribuicaoConfig = DistribuicaoConfig()
-    pagamentos: PagamentosConfig = PagamentosConfig()
     dinheiro: DinheiroConfig = DinheiroConfig()
+    # Each service's section, kept raw: the service validates it with its own model through :meth:`section`, so a
+    # bad value in one section is refused by that service and does not stop the others.
+    cooperacao: Any = Field(default_factory=dict)
+    plantao: Any = Field(default_factory=dict)
+    distribuicao: Any = Field(default_factory=dict)
+    pagamentos: Any = Field(default_factory=dict)
+    _sections: _SectionCache = PrivateAttr(default_factory=lambda: _SectionCache())
 
     @field_validator("uf")
     @classmethod
@@ -379,6 +228,34 @@ class TribunalConfig(_Frozen):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def section(self, name: SectionName, model: type[SectionT]) -> SectionT:
+        """The service section ``name`` validated by the service's own ``model`` (its defaults under the
+        document's partial overrides); validated once per configuration object.
+
+        Raises :class:`TribunalConfigError` naming every offending path (``plantao.horarios...``)."""
+        raw = getattr(self, name)
+        cached = self._sections.get((name, model))
+        if cached is not None and cached[0] is raw:
+            return cast(SectionT, cached[1])
+        value = _validate_section(self.tribunal_id, name, raw, model)
+        self._sections[(name, model)] = (raw, value)
+        return value
+
+
+def _validate_section(tribunal_id: str, name: str, raw: Any, model: type[SectionT]) -> SectionT:
+    if isinstance(raw, model):
+        return raw
+    if isinstance(raw, BaseModel):
+        raw = raw.model_dump()
+    if not isinstance(raw, Mapping):
+        raise TribunalConfigError(
+            f"configuração inválida do tribunal {tribunal_id}: {name}: deve ser um objeto, não {type(raw).__name__}")
+    try:
+        return model.model_validate(_deep_merge(model().model_dump(), raw))
+    except ValidationError as exc:
+        raise TribunalConfigError(
+            f"configuração inválida do tribunal {tribunal_id}: {_describe(exc, prefix=name)}") from exc
+
 
 def _deep_merge(base: dict[str, Any], overrides: Mapping[str, Any], path: str = "") -> dict[str, Any]:
     merged = dict(base)
@@ -391,10 +268,10 @@ def _deep_merge(base: dict[str, Any], overrides: Mapping[str, Any], path: str = 
     return merged
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: ValidationError, prefix: str = "") -> str:
     parts = []
     for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "(raiz)"
+        where = ".".join([prefix] * bool(prefix) + [str(p) for p in item["loc"]]) or "(raiz)"
         parts.append(f"{where}: {item['msg']}")
     return "; ".join(parts)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from chalicelib.cooperacao.config import CooperacaoConfig
 from chalicelib.cooperacao.domain.model import (
     Cooperation,
     Modality,
@@ -18,8 +19,6 @@ from chalicelib.cooperacao.domain.model import (
 from chalicelib.cooperacao.domain.rules import validate_record
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from courtlib.config import CooperacaoConfig
 
 TZ = ZoneInfo("America/Sao_Paulo")
 CONFIG = CooperacaoConfig()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from chalicelib.cooperacao.config import CooperacaoConfig
 from chalicelib.cooperacao.domain.model import (
     CommissionedPost,
     Consents,
@@ -43,8 +44,6 @@ from chalicelib.cooperacao.domain.rules import (
     validate_record,
     validate_request,
 )
-
-from courtlib.config import CooperacaoConfig
 
 TZ = ZoneInfo("America/Sao_Paulo")
 TODAY = date(2026, 3, 2)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from chalicelib.cooperacao.config import CooperacaoConfig
 from chalicelib.cooperacao.domain.model import (
     CommissionedPost,
     Modality,
@@ -26,7 +27,7 @@ from chalicelib.cooperacao.judicial import JudicialService
 from chalicelib.cooperacao.queries import CooperacaoQueries
 from chalicelib.cooperacao.service import Actor, CooperacaoService, RequestCommand
 
-from courtlib.config import CooperacaoConfig, TribunalConfig
+from courtlib.config import TribunalConfig
 from tests.unit.cooperacao.fakes import FakeClock, FakeCooperacaoRepository, FakeJudicialRepository, FakeWorkingDays
 
 TZ = ZoneInfo("America/Sao_Paulo")

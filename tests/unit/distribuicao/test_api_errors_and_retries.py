@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from chalicelib.distribuicao.adapters.dynamodb import commit, conflict_or
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError
 from chalicelib.distribuicao.service import DistribuicaoService
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
-from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Busy, Conflict, Invalid, NotFound, WriteConflict, as_court_error
 from courtlib.http import ProblemError
 from courtlib.http.problems import problem_from_error

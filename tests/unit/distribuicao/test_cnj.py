@@ -1,6 +1,7 @@
 """DIST-01: CNJ numeração única (Res. 65/2008, ISO 7064 mod 97-10) and numbering of new cases."""
 
 import pytest
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import (
     CnjError,
     CnjNumber,
@@ -13,8 +14,6 @@ from chalicelib.distribuicao.domain.cnj import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
-
-from courtlib.config import DistribuicaoConfig
 
 # Real numbers published by courts (not computed here): TRE-MT Res. 2.404/2020 and acórdão 28686,
 # TJRJ and TJSP numbers quoted in public documents.

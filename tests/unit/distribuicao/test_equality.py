@@ -3,6 +3,7 @@
 from itertools import product
 
 import pytest
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.equality import (
     CounterDelta,
     Counters,
@@ -13,8 +14,6 @@ from chalicelib.distribuicao.domain.equality import (
     overall_spread_bound,
     select_candidates,
 )
-
-from courtlib.config import DistribuicaoConfig
 
 
 def test_dist_02_candidates_are_lowest_in_class_then_lowest_total():

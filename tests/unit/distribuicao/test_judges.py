@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.errors import StateError
 from chalicelib.distribuicao.domain.judges import (
     Absence,
@@ -15,7 +16,6 @@ from chalicelib.distribuicao.domain.judges import (
     seniority_successor,
 )
 
-from courtlib.config import DistribuicaoConfig
 from tests.unit.distribuicao.support import DAY, absent, pleno
 
 

@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjNumber
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.errors import DistribuicaoError, NoEligibleJudgeError
@@ -19,7 +20,6 @@ from chalicelib.distribuicao.domain.precatorias import (
     oldest_zone,
 )
 
-from courtlib.config import DistribuicaoConfig
 from tests.unit.distribuicao.support import at, export, load_verifier, seed_for
 
 CUIABA = "5103403"

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjNumber
 from chalicelib.distribuicao.domain.draw import PreventionKind, RedistributionReason
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError, StateError
@@ -24,7 +25,6 @@ from chalicelib.distribuicao.service import (
     RelatedRef,
 )
 
-from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Busy, Conflict, CourtError, Invalid, NotFound, Refusal
 from courtlib.settings import ServiceSettings
 from tests.unit.distribuicao.fakes import FakeClock, FakeOrgaoRepository, FakeSeedStore

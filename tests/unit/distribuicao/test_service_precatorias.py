@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjNumber
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.errors import DistribuicaoError, NoEligibleJudgeError
 from chalicelib.distribuicao.domain.precatorias import MatterKind
 from chalicelib.distribuicao.precatorias import CartaCommand, IncompleteCarta, PrecatoriaService, ZoneSpec
 
-from courtlib.config import DistribuicaoConfig
 from courtlib.errors import Busy, Conflict, Invalid, NotFound, Refusal
 from tests.unit.distribuicao.fakes import FakeClock, FakePrecatoriaRepository, FakeSeedStore
 from tests.unit.distribuicao.support import NOW, load_verifier

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from chalicelib.plantao.config import PlantaoConfig
 from chalicelib.plantao.domain.reference import (
     Comarca,
     ElectoralPeriod,
@@ -17,7 +18,6 @@ from chalicelib.plantao.domain.reference import (
 )
 
 from courtlib.calendar import CalendarEntry, CourtCalendar, EntryKind
-from courtlib.config import PlantaoConfig
 
 TZ = ZoneInfo("America/Sao_Paulo")
 CUIABA, VARZEA, CHAPADA = "5103403", "5108402", "5103007"

@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
+from chalicelib.plantao.config import PlantaoConfig
 from chalicelib.plantao.domain.compensation import (
     CreditKind,
     LedgerEntry,
@@ -18,7 +19,6 @@ from chalicelib.plantao.domain.portaria import Signatory, build_portaria, next_n
 from chalicelib.plantao.domain.reference import Absence
 from chalicelib.plantao.domain.scales import Kind, Month, generate
 
-from courtlib.config import PlantaoConfig
 from tests.unit.plantao.support import CONFIG, TZ, calendar, reference
 
 

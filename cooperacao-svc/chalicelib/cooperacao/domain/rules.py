@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from courtlib.config import CooperacaoConfig
+from chalicelib.cooperacao.config import CooperacaoConfig
 
 from .model import (
     ANNEX_OF,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .errors import DistribuicaoError
 
 if TYPE_CHECKING:
-    from courtlib.config import DistribuicaoConfig
+    from chalicelib.distribuicao.config import DistribuicaoConfig
 
 _FORMATTED = re.compile(r"^(\d{7})-(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4})$")
 MAX_SEQUENTIAL = 9_999_999

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from chalicelib.distribuicao.config import DistribuicaoConfig
+
 from courtlib.clock import TRIBUNAL_TZ
-from courtlib.config import DistribuicaoConfig
 
 from .cnj import CnjNumber
 from .equality import CounterDelta, Counters, select_candidates

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from courtlib.config import DistribuicaoConfig
+    from chalicelib.distribuicao.config import DistribuicaoConfig
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .errors import StateError
 
 if TYPE_CHECKING:
-    from courtlib.config import DistribuicaoConfig
+    from chalicelib.distribuicao.config import DistribuicaoConfig
 
 
 class Role(StrEnum):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from courtlib.config import DistribuicaoConfig
+from chalicelib.distribuicao.config import DistribuicaoConfig
 
 from .draw import DEFAULT_CONFIG, CaseData, Decision, Rule, build_record, case_details, local_time, run_draw
 from .equality import CounterDelta, Counters

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from chalicelib.pagamentos.config import pagamentos_config
 from chalicelib.pagamentos.domain.model import Designation, Person
 
 from courtlib.config import TribunalConfig
@@ -32,7 +33,7 @@ def check_designation(d: Designation, person: Person, config: TribunalConfig) ->
     if d.kind == "diarias" and not d.municipio:
         raise Refusal("PAG-06", "designação com diárias sem o município do serviço.", field="municipio")
     if d.kind == "funcao":
-        known = config.pagamentos.tabela_em(d.period.start).funcoes
+        known = pagamentos_config(config).tabela_em(d.period.start).funcoes
         if d.funcao not in known:
             raise Refusal("PAG-01", f"função sem valor na tabela: {d.funcao!r} (conhecidas: "
                                     f"{', '.join(sorted(known))}).", field="funcao")

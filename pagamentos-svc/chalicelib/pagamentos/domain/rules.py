@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from chalicelib.pagamentos.config import PagamentosConfig, TabelaPagamentos, pagamentos_config
 from chalicelib.pagamentos.domain.model import (
     ENTRANCIA_ORDER,
     Designation,
@@ -23,7 +24,7 @@ from chalicelib.pagamentos.domain.model import (
 )
 
 from courtlib import ptbr
-from courtlib.config import PagamentosConfig, TabelaPagamentos, TribunalConfig
+from courtlib.config import TribunalConfig
 
 DiaUtil = Callable[[date, str | None], bool]
 
@@ -70,7 +71,7 @@ def subsidy_key(person: Person, entrancia: str | None = None) -> str | None:
 class Rules:
     def __init__(self, config: TribunalConfig, dia_util: DiaUtil) -> None:
         self.config = config
-        self.pag: PagamentosConfig = config.pagamentos
+        self.pag: PagamentosConfig = pagamentos_config(config)
         self.dia_util = dia_util
 
     # -- helpers -------------------------------------------------------------------------------

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from chalicelib.plantao.config import PlantaoConfig
 from chalicelib.plantao.domain.errors import PlantaoError
 from chalicelib.plantao.domain.reference import Magistrate, ReferenceData
 
 from courtlib.calendar import CourtCalendar
-from courtlib.config import PlantaoConfig
 
 
 class CreditKind(StrEnum):

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.plantao.config import PlantaoConfig
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao
 
-from courtlib.config import PlantaoConfig
 from courtlib.ptbr import MESES, place_and_date
 
 KIND_TITLES = {

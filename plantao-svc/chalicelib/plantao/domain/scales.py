@@ -20,11 +20,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from chalicelib.plantao.config import PlantaoConfig
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict, UncoveredDayError
 from chalicelib.plantao.domain.reference import Magistrate, ReferenceData
 
 from courtlib.calendar import CourtCalendar
-from courtlib.config import Horario, PlantaoConfig
+from courtlib.config import Horario
 
 
 class Kind(StrEnum):
