@@ -22,7 +22,8 @@ START = "2027-03-01T08:00:00-03:00"
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("web-more"), parameters={"QueueVisibilityTimeout": "1"}, now=START) as ready:
+    parameters = {"QueueVisibilityTimeout": "1"}
+    with running_stack(tmp_path_factory.mktemp("web-more"), parameters=parameters, now=START) as ready:
         yield Api(ready)
 
 
@@ -156,6 +157,7 @@ def test_04_gestor_extends_one_cooperation_and_ends_another_early(api, new_page,
 
 def test_05_presidencia_signs_the_memo_and_dimag_sends_it(api, new_page, facts):
     """PAG-10: rascunho → assinado (Presidência, with its number) → enviado (DIMAG)."""
+    api.advance_to("2027-03-20T09:00:00-03:00")  # the ponto records sessions already done (COOP-08)
     for day in ("2027-03-03", "2027-03-04", "2027-03-05"):
         api.call("cooperacao", "POST", f"/cooperacoes/{facts['ana']}/pontos", "servidor.ana",
                  {"inicio": f"{day}T07:00", "fim": f"{day}T11:00"})
