@@ -188,7 +188,7 @@ def test_05_presidencia_signs_the_memo_and_dimag_sends_it(api, new_page, facts):
     row = dimag.locator("#execucao-mes tbody tr", has_text="Gratificação de cooperação").first
     expect(row).to_contain_text("assinado")
     row.get_by_role("button", name="Enviar à folha").click()
-    expect(dimag.locator("#execucao-mes .alerta.sucesso").first).to_contain_text("enviado à folha")
+    expect(dimag.locator("#execucao-mes .alerta.sucesso", has_text="enviado à folha")).to_be_visible()
     row = dimag.locator("#execucao-mes tbody tr", has_text="Gratificação de cooperação").first
     expect(row).to_contain_text("enviado")
     screenshot(dimag, "console-dimag-memo-enviado")
