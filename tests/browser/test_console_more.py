@@ -178,7 +178,7 @@ def test_05_presidencia_signs_the_memo_and_dimag_sends_it(api, new_page, facts):
     expect(row).to_contain_text("rascunho")
     row.get_by_role("button", name=re.compile("^Assinar")).click()
     signed = page.locator("#memorandos-assinatura .alerta.sucesso").first
-    expect(signed).to_contain_text("assinado")
+    expect(signed).to_contain_text(re.compile(r"Memorando nº \d+/2027 .* assinado"))
     row = page.locator("#memorandos-assinatura tbody tr", has_text="Gratificação de cooperação").first
     expect(row).to_contain_text("assinado")
     screenshot(page, "console-presidencia-memo-assinado")
