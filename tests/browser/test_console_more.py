@@ -193,3 +193,41 @@ def test_05_presidencia_signs_the_memo_and_dimag_sends_it(api, new_page, facts):
     expect(row).to_contain_text("enviado")
     screenshot(dimag, "console-dimag-memo-enviado")
     assert not page.errors and not dimag.errors
+
+
+# ------------------------------------------------------------------------------------------- manual draw, 02/04
+
+
+def test_06_manual_draw_with_its_ata_appears_in_the_public_log(api, new_page):
+    """DIST-09: a draw held by hand is recorded with witnesses, authorization and ata; the public log shows it."""
+    numero = api.call("distribuicao", "POST", "/processos/numeracao", "distribuidor", {"origem": 0})["numero_processo"]
+    page = new_page()
+    login(page, api.web, "distribuidor")
+    form = page.locator("#manual")
+    form.locator("[name=numero_processo]").fill(numero)
+    form.locator("[name=partes]").fill("Partido Exemplo\nMinistério Público Eleitoral")
+    form.locator("[name=cadeira]").fill("C3")
+    form.locator("[name=realizado_em]").fill("2027-04-02T08:30")
+    form.locator("[name=autorizado_por]").fill("Des. Presidente Carlos Almeida")
+    form.locator("[name=testemunhas]").fill("Maria Testemunha")  # one witness: the rule wants two
+    form.locator("[name=ata]").fill("Sistema fora do ar das 8h às 9h; sorteio por cédulas na presença das testemunhas.")
+    form.get_by_role("button", name="Registrar sorteio manual").click()
+    expect(form.locator(".alerta")).to_contain_text("testemunhas distintas")
+    expect(form.locator(".alerta")).to_contain_text("DIST-09")
+    expect(form).not_to_contain_text("{")
+    form.locator("[name=testemunhas]").fill("Maria Testemunha\nJoão Testemunha")
+    form.get_by_role("button", name="Registrar sorteio manual").click()
+    done = form.locator(".resultado")
+    expect(done).to_contain_text(f"Sorteio manual registrado: {numero} → Juiz Paulo Henrique Costa")
+    screenshot(page, "console-sorteio-manual")
+
+    citizen = new_page()
+    citizen.goto(f"{api.web}/distribuicoes.html")
+    citizen.fill("#orgao", "PLENO")
+    citizen.fill("#dia", "2027-04-02")
+    citizen.get_by_role("button", name="Ver o log do dia").click()
+    row = citizen.locator("#registros tbody tr", has_text=numero)
+    expect(row).to_contain_text("sorteio_manual")
+    expect(row).to_contain_text("Juiz Paulo Henrique Costa")
+    screenshot(citizen, "distribuicoes-log-sorteio-manual")
+    assert not page.errors and not citizen.errors
