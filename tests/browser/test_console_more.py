@@ -231,3 +231,36 @@ def test_06_manual_draw_with_its_ata_appears_in_the_public_log(api, new_page):
     expect(row).to_contain_text("Juiz Paulo Henrique Costa")
     screenshot(citizen, "distribuicoes-log-sorteio-manual")
     assert not page.errors and not citizen.errors
+
+
+# ------------------------------------------------------------------------------------------- impediment, 02/04
+
+
+def test_07_presidencia_records_an_impediment_on_a_shift(api, new_page):
+    """PLAN-06: the impeded magistrate is replaced by who would open the next month, brought forward."""
+    scales = api.call("plantao", "GET", "/escalas?mes=2027-04", "presidente")["itens"]
+    scale = next(s for s in scales if s["tipo"] == "estadual")
+    if scale["status"] == "rascunho":  # approving is another journey's (test_journeys.py); a precondition here
+        scale = api.call("plantao", "POST", f"/escalas/{scale['id']}/aprovacao", "presidente")
+        scale = api.call("plantao", "GET", f"/escalas/{scale['id']}", "presidente")
+    shift = next(p for p in scale["plantoes"] if p["data"] >= "2027-04-12")
+    page = new_page()
+    login(page, api.web, "presidente")
+    form = page.locator("#impedimento")
+    form.locator("[name=escala]").fill(scale["id"])
+    form.locator("[name=plantao]").fill("2027-04-31#nao-existe")
+    form.locator("[name=motivo]").fill("Licença médica do magistrado")
+    form.get_by_role("button", name="Registrar impedimento").click()
+    expect(form.locator(".alerta")).not_to_be_empty()
+    expect(form).not_to_contain_text("{")
+    form.locator("[name=plantao]").fill(shift["id"])
+    form.get_by_role("button", name="Registrar impedimento").click()
+    day = "/".join(reversed(shift["data"].split("-")))
+    expect(form.locator(".resultado")).to_contain_text(f"Impedimento registrado: {day} passa a")
+    substitute = form.locator(".resultado").inner_text()
+    assert shift["nome"] not in substitute, (shift["nome"], substitute)
+    screenshot(page, "console-presidencia-impedimento")
+    after = api.call("plantao", "GET", f"/escalas/{scale['id']}", "presidente")
+    replaced = next(p for p in after["plantoes"] if p["data"] == shift["data"] and p["rotacao"] == shift["rotacao"])
+    assert replaced["magistrado"] != shift["magistrado"]
+    assert not page.errors
