@@ -227,7 +227,7 @@ def test_06_manual_draw_with_its_ata_appears_in_the_public_log(api, new_page):
     citizen.fill("#dia", "2027-04-02")
     citizen.get_by_role("button", name="Ver o log do dia").click()
     row = citizen.locator("#registros tbody tr", has_text=numero)
-    expect(row).to_contain_text("sorteio_manual")
+    expect(row).to_contain_text("sorteio manual")
     expect(row).to_contain_text("Juiz Paulo Henrique Costa")
     screenshot(citizen, "distribuicoes-log-sorteio-manual")
     assert not page.errors and not citizen.errors
