@@ -29,6 +29,15 @@ export function screens(ctx) {
       return el("div", { class: "alerta sucesso" }, el("p", {}, `Parceiro ${out.id || v.id} registrado. Chave de assinatura:`), el("p", { class: "codigo" }, out.segredo));
     },
   });
+  const revogar = form({
+    id: "revogar-parceiro", title: "Revogar chave de tribunal parceiro", submit: "Revogar chave",
+    intro: "A partir da revogação, as chamadas assinadas com a chave do parceiro são recusadas.",
+    fields: [{ name: "servico", label: "Serviço", options: SERVICOS }, { name: "id", label: "Sigla do parceiro", required: true }],
+    handler: async (v) => {
+      await call(v.servico, `/admin/parceiros/${encodeURIComponent(v.id || "")}`, { method: "DELETE", token: ctx.token() });
+      return success(`Chave do parceiro ${v.id} revogada.`);
+    },
+  });
   const referencia = el("div", { "aria-live": "polite" });
   async function showReference() {
     const ref = await call("plantao", "/referencia", { token: ctx.token() });
@@ -57,7 +66,8 @@ export function screens(ctx) {
       const answer = await call(servico, "/admin/dlq", { token: ctx.token() });
       rows.push({ servico, nome, total: answer.total_aproximado ?? (answer.itens || []).length, itens: answer.itens || [] });
     }
-    fill(filas, table("Mensagens nas filas mortas", [
+    const vazias = rows.every((r) => !r.total);
+    fill(filas, vazias ? el("p", { class: "vazio" }, "Nenhuma mensagem nas filas mortas.") : null, table("Mensagens nas filas mortas", [
       ["Serviço", (r) => r.nome], ["Mensagens", (r) => r.total, { num: true }],
       ["Ação", (r) => (r.total ? el("button", { type: "button", onclick: (e) => redrive(r.servico, e.currentTarget) }, `Reprocessar ${r.nome}`) : "—")],
     ], rows));
@@ -75,5 +85,5 @@ export function screens(ctx) {
   }
   showQueues().catch((p) => fill(filas, el("p", { class: "alerta erro" }, p.detail)));
   return [section("calendario-admin", "Calendário do tribunal", dia), section("referencia-secao", "Dados de referência", referencia, importar),
-    section("parceiros", "Tribunais parceiros", parceiro), section("dlq", "Filas mortas (DLQ)", filas)];
+    section("parceiros", "Tribunais parceiros", parceiro, revogar), section("dlq", "Filas mortas (DLQ)", filas)];
 }

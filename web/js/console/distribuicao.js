@@ -57,14 +57,20 @@ export function screens(ctx) {
     intro: "Com duas testemunhas e a ata (DIST-09).",
     fields: [
       { name: "numero_processo", label: "Número do processo (CNJ)", required: true }, { name: "orgao", label: "Órgão", value: "PLENO" },
-      { name: "classe", label: "Classe", value: "RE" }, { name: "cadeira", label: "Cadeira sorteada", required: true },
-      { name: "testemunhas", label: "Testemunhas (uma por linha)", type: "textarea" }, { name: "ata", label: "Ata", type: "textarea" },
+      { name: "classe", label: "Classe", value: "RE" }, { name: "partes", label: "Partes (uma por linha)", type: "textarea" },
+      { name: "cadeira", label: "Cadeira sorteada", required: true, hint: "Por exemplo C3." },
+      { name: "realizado_em", label: "Realizado em (horário de Brasília)", type: "datetime-local", required: true },
+      { name: "autorizado_por", label: "Autorizado por", required: true },
+      { name: "testemunhas", label: "Testemunhas (uma por linha)", type: "textarea" },
+      { name: "ata", label: "Ata (justificativa do sorteio manual)", type: "textarea" },
     ],
     handler: async (v, _f, key) => {
-      const body = { numero_processo: v.numero_processo || "", orgao: v.orgao, classe: v.classe, cadeira: v.cadeira,
-        testemunhas: lines(v.testemunhas), ata: v.ata || "" };
+      // The form's local time is Brasília's (UTC−3, no daylight saving since 2019); the API wants the offset.
+      const realizado = v.realizado_em ? `${v.realizado_em.length === 16 ? `${v.realizado_em}:00` : v.realizado_em}-03:00` : "";
+      const body = { numero_processo: v.numero_processo || "", orgao: v.orgao, classe: v.classe, partes: lines(v.partes),
+        cadeira: v.cadeira, realizado_em: realizado, autorizado_por: v.autorizado_por || "", testemunhas: lines(v.testemunhas), ata: v.ata || "" };
       const out = await call("distribuicao", "/distribuicoes/manuais", { method: "POST", body, token: ctx.token(), idempotencyKey: key });
-      return success(`Sorteio manual registrado: ${out.numero_processo} → ${out.relator?.nome || "—"}.`);
+      return success(`Sorteio manual registrado: ${out.numero_processo} → ${out.relator?.nome || "—"} (${out.cadeira || "—"}); sorteio ${out.sorteio?.log || ""} seq ${out.sorteio?.seq ?? "—"}.`);
     },
   });
   return [section("distribuir-secao", "Distribuição de processos", distribuir), section("painel", "Igualdade da distribuição", igualdade, painel), section("manual-secao", "Sorteio manual", manual)];

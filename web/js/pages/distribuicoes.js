@@ -120,6 +120,12 @@ async function verifyLog() {
   }
 }
 
+// The log's codes as the court writes them; an unknown code is shown with its underscores as spaces.
+const TERMOS = { sorteio_manual: "sorteio manual", atribuicao: "atribuição", distribuicao: "distribuição", prevencao: "prevenção",
+  prevencao_sem_compensacao: "prevenção sem compensação", redistribuicao_erro: "redistribuição por erro",
+  redistribuicao_impedimento: "redistribuição por impedimento", redistribuicao_suspeicao: "redistribuição por suspeição" };
+const termo = (code) => TERMOS[code] || String(code ?? "—").replace(/_/g, " ");
+
 function showRecords(exportacao, day) {
   const section = $("#registros");
   const rows = exportacao.registros.filter((r) => !day || dayOf(r) === day);
@@ -133,8 +139,8 @@ function showRecords(exportacao, day) {
       ["Hora", (r) => dataBR(r.registrado_em)],
       ["Processo", (r) => r.processo],
       ["Classe", (r) => r.classe],
-      ["Modo", (r) => r.modo],
-      ["Regra", (r) => r.regra],
+      ["Modo", (r) => termo(r.modo)],
+      ["Regra", (r) => termo(r.regra)],
       ["Relator", (r) => `${r.resultado?.relator_nome || r.resultado?.relator || "—"} (${r.resultado?.unidade || "—"})`],
       ["Semente do dia", (r) => r.modo !== "sorteio" ? "—" : seeds.has(r.dia_semente) ? "revelada" : "ainda não revelada"],
     ], rows, "Nenhum registro neste dia."));
