@@ -214,15 +214,25 @@ _CREATORS: dict[str, Creator] = {
 }
 
 
+def _resolver(aws: Aws, template: Mapping[str, Any], parameters: Mapping[str, str], stack_name: str) -> Resolver:
+    """The template's references and conditions resolved with the parameters it declares."""
+    declared = template.get("Parameters") or {}
+    return Resolver(template, {k: v for k, v in parameters.items() if k in declared}, aws.region, aws.account,
+                    stack_name)
+
+
+def _switched_on(template: Mapping[str, Any], resolver: Resolver) -> dict[str, Any]:
+    """The template's resources by logical id, less those whose ``Condition`` is off (never created)."""
+    return {name: spec for name, spec in (template.get("Resources") or {}).items()
+            if "Condition" not in spec or resolver.condition(spec["Condition"])}
+
+
 def deploy_template(aws: Aws, template_path: Path, stack_name: str, parameters: Mapping[str, str]) -> dict[str, str]:
     """Creates the infra template's resources and returns its outputs: by API when ``devstack.resources``
     creates every type it declares, else with moto's CloudFormation."""
     template = load_template(template_path)
-    resolver = Resolver(template, {k: v for k, v in parameters.items() if k in (template.get("Parameters") or {})},
-                        aws.region, aws.account, stack_name)
-    declared = [spec for spec in (template.get("Resources") or {}).values()
-                if "Condition" not in spec or resolver.condition(spec["Condition"])]  # off: not created at all
-    unknown = sorted({spec["Type"] for spec in declared} - set(INFRA_CREATORS))
+    declared = _switched_on(template, _resolver(aws, template, parameters, stack_name))
+    unknown = sorted({spec["Type"] for spec in declared.values()} - set(INFRA_CREATORS))
     if unknown:
         log.info("infra: %s sem criação direta; implantando %s pelo CloudFormation do moto", ", ".join(unknown),
                  template_path.name)
@@ -245,10 +255,8 @@ def apply_template(aws: Aws, template_path: Path, parameters: Mapping[str, str],
     is skipped with a warning (its ``!Ref`` gives its logical id). ``template``: the file already read.
     """
     template = load_template(template_path) if template is None else template
-    resolver = Resolver(template, {k: v for k, v in parameters.items()
-                                   if k in (template.get("Parameters") or {})}, aws.region, aws.account, stack_name)
-    pending = {name: spec for name, spec in (template.get("Resources") or {}).items()
-               if "Condition" not in spec or resolver.condition(spec["Condition"])}
+    resolver = _resolver(aws, template, parameters, stack_name)
+    pending = _switched_on(template, resolver)
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="infra") as pool:
         while pending:
             wave: dict[str, tuple[Creator, dict[str, Any]]] = {}

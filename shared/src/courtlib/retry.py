@@ -26,7 +26,6 @@ from tenacity.wait import wait_base
 
 from courtlib.errors import Busy, WriteConflict
 
-T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 ATTEMPTS = 10  # the first try and 9 retries: eight clients on one órgão rarely exhaust them
