@@ -94,7 +94,7 @@ def test_filters_by_target_person_act_and_period_with_pagination(api):
     assert len(second["itens"]) == 1 and not second["proximo"]
     by_act = _audit(api, alvo=f"parceiro:{partner}", ato="ADM.PARCEIRO.CHAVE.TROCAR")["itens"]
     assert len(by_act) == 2
-    by_person = _audit(api, pessoa="sub-admin.ti", ato="ADM.PARCEIRO.CHAVE.CADASTRAR", limite=200)["itens"]
+    by_person = _audit(api, pessoa="admin.ti", ato="ADM.PARCEIRO.CHAVE.CADASTRAR", limite=200)["itens"]
     assert any(r["alvo"]["id"] == partner for r in by_person)
     assert all(r["quem"]["id"] == "sub-admin.ti" for r in by_person)
     period = []
@@ -138,8 +138,26 @@ def test_a_cursor_of_one_listing_is_refused_by_another(api):
     _register(api, partner)
     _register(api, partner)
     cursor = _audit(api, alvo=f"parceiro:{partner}", limite=1)["proximo"]
-    for other in ({"pessoa": "sub-admin.ti"}, {"alvo": "parceiro:OUTRO"}, {"de": today().isoformat()}):
+    for other in ({"pessoa": "admin.ti"}, {"alvo": "parceiro:OUTRO"}, {"de": today().isoformat()}):
         answer = api.http.get(f"/auditoria?{urlencode({**other, 'limite': 1, 'cursor': cursor})}",
                               headers=CORREGEDORIA)
         assert answer.status_code == 400, (other, answer.body)
         assert answer.json_body["code"] == "CURSOR_INVALIDO"
+
+
+def test_a_partner_keys_history_is_its_acts_oldest_first_for_admin_only(api):
+    partner = _partner_id()
+    _register(api, partner)
+    assert api.http.delete(f"/admin/parceiros/{partner}", headers=ADMIN).status_code == 204
+    answer = api.http.get(f"/admin/parceiros/{partner}/historico", headers=ADMIN)
+    assert answer.status_code == 200, answer.body
+    assert [r["ato"] for r in answer.json_body["itens"]] == ["ADM.PARCEIRO.CHAVE.CADASTRAR",
+                                                            "ADM.PARCEIRO.CHAVE.REVOGAR"]
+    assert answer.json_body["itens"][0]["quem"]["nome"] == "admin.ti"
+    first = api.http.get(f"/admin/parceiros/{partner}/historico?limite=1", headers=ADMIN).json_body
+    assert len(first["itens"]) == 1 and first["proximo"]
+    rest = api.http.get(f"/admin/parceiros/{partner}/historico?limite=1&cursor={first['proximo']}", headers=ADMIN)
+    assert [r["ato"] for r in rest.json_body["itens"]] == ["ADM.PARCEIRO.CHAVE.REVOGAR"]
+    other = api.http.get(f"/admin/parceiros/OUTRO/historico?cursor={first['proximo']}", headers=ADMIN)
+    assert other.status_code == 400  # a cursor of another target's history
+    assert api.http.get(f"/admin/parceiros/{partner}/historico", headers=CORREGEDORIA).status_code == 403

@@ -18,7 +18,7 @@ from chalice.app import Authorizer, Blueprint, Response
 from pydantic import BaseModel, Field
 
 from courtlib import aws
-from courtlib.audit.api import add_audit_routes
+from courtlib.audit.api import add_audit_routes, add_history_route
 from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.bootstrap import Bootstrapped, adapter
 from courtlib.calendar.store import CalendarRepository
@@ -188,6 +188,8 @@ def ops_routes(settings: ServiceSettings, partner_keys: TablePartnerKeyStore,
         if not partner_keys.deactivate(parceiro):
             raise ProblemError.not_found("Tribunal parceiro não cadastrado.")
 
+    add_history_route(routes, "/admin/parceiros/{parceiro}/historico", target_type="parceiro", roles={"admin"},
+                      summary="Histórico da chave de um tribunal parceiro (cadastro, trocas, revogação)")
     add_audit_routes(routes, settings)  # GET /auditoria and /auditoria/verificacao, on every service
     return routes
 

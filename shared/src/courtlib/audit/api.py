@@ -6,6 +6,8 @@ the four services answer them alike.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -55,7 +57,8 @@ class RegistroAuditoria(BaseModel):
 
 class AuditoriaQuery(PageQuery):
     alvo: str | None = Field(None, pattern=r"^[a-z_]{2,40}:.{1,200}$", description="tipo:id, ex.: processo:0600123-45")
-    pessoa: str | None = Field(None, max_length=200, description="id de quem agiu (sub, parceiro:<id>, sistema:<nome>)")
+    pessoa: str | None = Field(None, max_length=200,
+                               description="quem agiu: login do usuário, parceiro:<id> ou sistema:<nome>")
     ato: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_.]{1,60}$", description="código do ato: PLAN.IMPEDIMENTO")
     de: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY, description="primeiro dia (data local do tribunal)")
     ate: date | None = Field(None, ge=FIRST_DAY, le=LAST_DAY, description="último dia do período (inclusive)")
@@ -155,3 +158,40 @@ def _bounds(first: date | None, last: date | None) -> tuple[Any, Any]:
         return None, None
     start, end = day_bounds(first or FIRST_DAY, last or LAST_DAY)
     return (start if first else None), (end if last else None)
+
+
+class HistoricoQuery(PageQuery):
+    """The usual pagination of a resource's history (oldest first)."""
+
+
+def add_history_route(routes: RouteSet, path: str, *, target_type: str, roles: set[str] | frozenset[str],
+                      summary: str, may_read: Callable[[RequestContext, str], None] | None = None,
+                      tags: list[str] | None = None) -> None:
+    """Declares ``GET <path>`` (``/memorandos/{id}/historico``): the audit records of one resource, oldest first.
+
+    ``path`` has exactly one parameter, the target's id (the same id the use case passes to ``uow.audit``).
+    ``roles`` are the roles that may read the resource itself; ``may_read(ctx, target_id)`` is the service's
+    finer check (raise :class:`courtlib.errors.NotFound` / ``Forbidden``) for a person who may see only their
+    own records. The answer is :class:`RegistroAuditoria` items, as ``GET /auditoria?alvo=<type>:<id>``.
+    """
+    params = re.findall(r"{(\w+)}", path)
+    if len(params) != 1:
+        raise TypeError(f"{path}: a history route has exactly one path parameter, the target's id")
+    [param] = params
+    chains_of: dict[str, AuditChains] = {}
+
+    def history(ctx: RequestContext, query: HistoricoQuery, **path_params: str) -> dict[str, Any]:
+        target_id = path_params[param]
+        if may_read is not None:
+            may_read(ctx, target_id)
+        settings: ServiceSettings = ctx.deps.settings
+        chains = chains_of.get(settings.table_name) or chains_of.setdefault(settings.table_name, AuditChains(settings))
+        key = f"{target_type}:{target_id}"
+        cursor = _resumed(ctx.decode_cursor(query.cursor), "alvo", key)
+        items, last = chains.by_index("alvo", key, start=None, end=None, act=None, person=None,
+                                      limit=query.limite, cursor=cursor.get("chave"))
+        following = {"via": "alvo", "de": key, "chave": last} if last else None
+        return {"itens": items, "proximo": ctx.next_cursor(following)}
+
+    routes.route(path, methods=["GET"], roles=roles, query=HistoricoQuery, response=Page[RegistroAuditoria],
+                 tags=tags or ["Auditoria"], summary=summary, name=f"historico_{target_type}")(history)

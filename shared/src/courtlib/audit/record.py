@@ -62,6 +62,12 @@ class Actor:
         """``Actor.system("agenda:fechar-mes")`` or ``Actor.system("evento:MemorandoAssinado")``."""
         return cls("sistema", f"sistema:{source}", source)
 
+    @property
+    def person_key(self) -> str:
+        """What ``GET /auditoria?pessoa=`` matches: a user's login (what colleagues and inspectors know, and what
+        Cognito never lets change), not the opaque ``sub``; a partner's or the system's id otherwise."""
+        return self.name if self.kind == "usuario" and self.name else self.id
+
     def as_json(self) -> dict[str, Any]:
         return {"tipo": self.kind, "id": self.id, "nome": self.name, "papeis": list(self.roles)}
 

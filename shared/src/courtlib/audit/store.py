@@ -6,7 +6,7 @@ Layout (single table):
 item                        pk / sk                              index keys
 ==========================  ===================================  =============================================
 record                      ``AUDIT#<svc>#<day>#<shard>`` /      gsi1: ``AUDIT#ALVO#<svc>#<type>:<id>`` (target)
-                            ``0000000007`` (sequence)            gsi2: ``AUDIT#PESSOA#<svc>#<actor id>`` (person)
+                            ``0000000007`` (sequence)            gsi2: ``AUDIT#PESSOA#<svc>#<login or id>`` (person)
                                                                  both sorted by ``<when>#<chain>#<sequence>``
 chain head                  ``AUDITHEAD#<svc>#<day>#<shard>`` /  —
                             ``CABECA`` (length, last hash)
@@ -161,8 +161,9 @@ class AuditChains:
             item = self.records(
                 pk=record_key(service, day, shard), sk=f"{record.sequence:010d}",
                 gsi1pk=f"{RECORD_PREFIX}ALVO#{service}#{pending.target.key}", gsi1sk=when,
-                gsi2pk=f"{RECORD_PREFIX}PESSOA#{service}#{pending.actor.id}", gsi2sk=when,
-                act=pending.act, actor_id=pending.actor.id, record=json.dumps(record.as_json(), ensure_ascii=False),
+                gsi2pk=f"{RECORD_PREFIX}PESSOA#{service}#{pending.actor.person_key}", gsi2sk=when,
+                act=pending.act, actor_id=pending.actor.person_key,
+                record=json.dumps(record.as_json(), ensure_ascii=False),
                 retain_until=retain,
             )
             ops.append(("save", item, self.records.pk.does_not_exist()))
