@@ -18,6 +18,7 @@ import json
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,9 +91,10 @@ def main(argv: list[str] | None = None) -> None:
     beacon = LocalBeacon()
     server = make_server(beacon, args.host, args.port)
     ready = {"url": f"http://{args.host}:{server.server_address[1]}", "info": beacon.info.to_json()}
-    if args.ready_file:
-        with open(args.ready_file, "w", encoding="utf-8") as handle:
-            json.dump(ready, handle)
+    if args.ready_file:  # written whole, then renamed: a reader never sees half of it
+        partial = Path(args.ready_file + ".partial")
+        partial.write_text(json.dumps(ready), encoding="utf-8")
+        partial.replace(args.ready_file)
     print(json.dumps(ready), flush=True)
     try:
         server.serve_forever()
