@@ -5,6 +5,7 @@
 - :mod:`.bls` — ``verify(round, chain)``: the BLS check of ``bls-unchained-g1-rfc9380``;
 - :mod:`.draw` — ``choose(seed, randomness, log, number, seq, n)``: the draw from seed and round (pure);
 - :mod:`.client` — :class:`RelayClient`: drand's HTTP relays, failover, verification, one retry;
+- :mod:`.config` — :class:`BeaconConfig` (chain, relays, limits) and :class:`RoundSource`, what a draw needs;
 - :mod:`.local` and :mod:`.server` — the local stack's beacon (own demo key, own chain hash) and its
   relay API.
 """

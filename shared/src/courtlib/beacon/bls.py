@@ -9,9 +9,10 @@ compressed G2 point, and the check is ``e(σ, g₂) = e(H(m), pk)``. The round's
 Library: ``py-arkworks-bls12381`` (the Ethereum Foundation's Python bindings of arkworks, used to make
 the consensus-specs' test vectors). Of what installs here as a CPython 3.11 / linux x86_64 wheel, it is the
 one that is maintained, exposes RFC 9380 hash-to-G1 with a caller's DST and a pairing check, and is fast
-(one verification: ≈ 2 ms on an idle core). ``py_ecc`` (pure Python) verifies too but takes ≈ 9 s per round; ``blspy`` and
-``chia_rs`` only offer the min-pubkey variant (signatures on G2); ``pyblst`` is alpha. It is imported
-lazily, so courtlib imports without it and :class:`BlsUnavailable` says what is missing.
+(one verification: ≈ 2 ms on an idle core). ``py_ecc`` (pure Python) verifies too but takes ≈ 9 s per
+round; ``blspy`` and ``chia_rs`` only offer the min-pubkey variant (signatures on G2); ``pyblst`` is
+alpha. It is imported lazily, so courtlib imports without it and :class:`BlsUnavailable` says what is
+missing.
 """
 
 from __future__ import annotations

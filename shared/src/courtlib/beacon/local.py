@@ -46,6 +46,10 @@ class LocalBeacon:
         )
 
     @property
+    def chain(self) -> ChainInfo:
+        return self.info
+
+    @property
     def chain_hash(self) -> bytes:
         return self.info.hash
 
@@ -58,6 +62,10 @@ class LocalBeacon:
             raise NotYetPublished(f"a rodada {number} do farol local ainda não foi publicada")
         signature = bls.sign(self._secret, number)
         return Round(self.info.hash, number, signature, hashlib.sha256(signature).digest())
+
+    def fetch(self, number: int) -> Round:
+        """As :meth:`RelayClient.fetch`, in-process (the local stack's draws)."""
+        return self.round(number)
 
     def latest(self) -> Round:
         return self.round(self.current_number())
