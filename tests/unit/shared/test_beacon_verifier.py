@@ -139,3 +139,16 @@ def test_dist_11_the_verifier_leaves_the_standard_library_only_for_the_named_bls
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert imported <= set(sys.stdlib_module_names)
     assert V.MODULO_BLS == "py_arkworks_bls12381" and V.PACOTE_BLS == "py-arkworks-bls12381"
+
+
+def test_dist_11_an_export_cannot_redeclare_quicknet_with_another_key(beacon):
+    """The verifier keeps its pinned quicknet even when the export declares a chain under quicknet's hash."""
+    data = with_beacon(beacon)
+    impostor = dict(beacon.info.to_json(), hash=QUICKNET.hash_hex)
+    data["farois"] = [impostor]
+    reg = data["registros"][0]
+    reg["farol"]["cadeia"] = QUICKNET.hash_hex
+    reg["hash"] = V.hash_do_registro(reg)
+    data["cabeca"]["hash"] = reg["hash"]
+    rel = V.verificar(data)
+    assert any("[FAROL]" in p and "assinatura BLS" in p for p in rel.problemas)
