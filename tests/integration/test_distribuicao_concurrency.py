@@ -30,6 +30,7 @@ from chalicelib.distribuicao.settings import DistribuicaoSettings
 
 from courtlib.errors import Busy
 from courtlib.messaging.outbox import _connection
+from tests.unit.distribuicao.fakes import instant_beacon
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ = ZoneInfo("America/Sao_Paulo")
@@ -80,7 +81,7 @@ def table_name(aws_stack):
 def service(table_name):
     settings = DistribuicaoSettings(table_name=table_name, pagination_secret="s")
     svc = DistribuicaoService(DistribuicaoRepository(settings), SeedStore(settings), clock=lambda: datetime.now(TZ),
-                              config=DistribuicaoConfig(), settings=settings)
+                              config=DistribuicaoConfig(), settings=settings, beacon=instant_beacon())
     judges = [Judge(f"J{n}", f"Juiz {n}", n, f"C{n}", Role.TITULAR, president=(n == 1)) for n in range(1, 8)]
     orgao = Orgao("PLENO", tuple(Seat(f"C{n}") for n in range(1, 8)), tuple(judges))
     svc.put_orgao(OrgaoSpec(orgao, "Pleno", CLASSES, frozenset()))

@@ -14,18 +14,34 @@ subclass them), answered as problem+json by the HTTP dispatcher.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
+from chalicelib.distribuicao.beacon_wait import RoundWaiter
+from chalicelib.distribuicao.commands import (
+    KIND_DISTRIBUTION,
+    KIND_MANUAL,
+    KIND_REDISTRIBUTION,
+    DistributionCommand,
+    ManualDrawCommand,
+    RedistributionCommand,
+    RelatedRef,
+    distribution_from_json,
+    distribution_to_json,
+    manual_from_json,
+    manual_to_json,
+    redistribution_from_json,
+    redistribution_to_json,
+)
 from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import (
     CaseData,
     Decision,
     DistributionRequest,
-    PreventionKind,
     RedistributionReason,
     RelatedCase,
     distribute,
@@ -34,22 +50,26 @@ from chalicelib.distribuicao.domain.draw import (
 )
 from chalicelib.distribuicao.domain.errors import StateError
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role
-from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord, public_export
+from chalicelib.distribuicao.domain.log import BeaconRound, CaseDetails, DrawRecord, public_export
 from chalicelib.distribuicao.events import desembargador_absence_event
 from chalicelib.distribuicao.ports import (
+    ActPending,
     CaseAlreadyDistributed,
     Clock,
     OrgaoRepository,
     PageKey,
+    PendingAct,
     PublishedSeed,
+    RoundSource,
     SeedStore,
     StoredCase,
     StoredOrgao,
 )
 from chalicelib.distribuicao.queries import OrgaoSituation, orgao_situation
 
+from courtlib.beacon import QUICKNET
 from courtlib.clock import TRIBUNAL_TZ
-from courtlib.errors import Conflict, CourtError, Invalid, NotFound, Refusal
+from courtlib.errors import Busy, Conflict, CourtError, Invalid, NotFound, Refusal, WriteConflict
 from courtlib.retry import retry_on_conflict
 from courtlib.settings import ServiceSettings
 
@@ -59,6 +79,11 @@ FOREIGN_CASE = "PROCESSO_DE_OUTRO_TRIBUNAL"
 ORGAO_ID = r"^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$"
 BUSY_DETAIL = ("Muitas distribuições simultâneas neste órgão: o órgão recebeu outras alterações ao mesmo tempo "
                "({attempts} tentativas). Tente de novo.")
+AWAITING_DETAIL = ("Há distribuições deste órgão aguardando a rodada do farol; elas vêm antes de qualquer alteração "
+                   "do órgão. Tente de novo em instantes.")
+DEFAULT_BEACON_WAIT_S = 8.0
+# the round of a dry run at registration: only whether the rules allow the act is asked of it, never a result
+_DRY_ROUND = BeaconRound("00" * 32, 1, "00" * 48, "00" * 32)
 
 T = TypeVar("T")
 
@@ -77,33 +102,11 @@ def cnj_refusal(error: CnjError, field: str) -> Refusal:
 
 
 @dataclass(frozen=True)
-class RelatedRef:
-    """The case that may make a judge prevento (DIST-03); relator/seat only for cases older than this system."""
+class Awaiting:
+    """An act registered and still awaiting its beacon round (answered 202; ``GET /distribuicoes/{numero}``)."""
 
-    number: CnjNumber
-    kind: PreventionKind
-    acordao_writer: str | None = None
-    relator: str | None = None
-    seat: str | None = None
-    pending: bool | None = None
-
-
-@dataclass(frozen=True)
-class DistributionCommand:
-    orgao: str
-    case: CaseData
-    related: RelatedRef | None = None
-    excluded: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ManualDrawCommand:
-    distribution: DistributionCommand
-    seat: str
-    witnesses: tuple[str, ...]
-    ata: str
-    authorized_by: str
-    held_at: datetime
+    act: PendingAct
+    due_at: datetime
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,10 @@ class DistribuicaoService:
     """
 
     def __init__(self, repository: OrgaoRepository, seeds: SeedStore, *, clock: Clock,
-                 config: DistribuicaoConfig, settings: ServiceSettings, max_attempts: int = MAX_ATTEMPTS,
-                 sleep: Callable[[float], None] | None = None) -> None:
+                 config: DistribuicaoConfig, settings: ServiceSettings, beacon: RoundSource,
+                 beacon_wait_s: float = DEFAULT_BEACON_WAIT_S, max_attempts: int = MAX_ATTEMPTS,
+                 sleep: Callable[[float], None] | None = None,
+                 beacon_sleep: Callable[[float], None] = time.sleep) -> None:
         self.repository = repository
         self.seeds = seeds
         self.clock = clock
@@ -166,6 +171,8 @@ class DistribuicaoService:
         self.settings = settings
         self.max_attempts = max_attempts
         self.sleep = sleep
+        self.beacon_wait_s = beacon_wait_s
+        self.rounds = RoundWaiter(beacon, now=clock, sleep=beacon_sleep)
 
     def now(self) -> datetime:
         return self.clock().astimezone(TZ)
@@ -243,6 +250,7 @@ class DistribuicaoService:
     def put_orgao(self, spec: OrgaoSpec) -> tuple[StoredOrgao, bool]:
         """Creates or replaces an órgão's reference data; answers the stored órgão and whether it is new."""
         self.check_orgao(spec)
+        self._settled(spec.orgao.id)
 
         def attempt() -> tuple[StoredOrgao, bool]:
             existing = self.repository.load_orgao(spec.orgao.id)
@@ -256,6 +264,7 @@ class DistribuicaoService:
                          correlation_id: str) -> tuple[Judge, bool]:
         """Adds an absence to a judge (DIST-06); a desembargador's absence is published for PAG-03 in the same
         transaction. Answers the judge and whether an event was emitted."""
+        self._settled(orgao_id)
 
         def attempt() -> tuple[Judge, bool]:
             stored = self.get_orgao(orgao_id)
@@ -272,74 +281,205 @@ class DistribuicaoService:
 
         return self._retrying(attempt)
 
-    # distribution (DIST-02, 03, 05, 07, 11) --------------------------------------------------------
+    # distribution (DIST-02, 03, 05, 07, 09, 11; issue 16) ---------------------------------------------
+    #
+    # Every act that places a case in the órgão's log has two moments. Registration: the act is queued in one
+    # transaction, with its place in the queue and the beacon round fixed = the first after that commit.
+    # Resolution: once that round is out and verified, the acts are drawn and chained in queue order (seed of
+    # the registration's day AND the round), each in its own transaction that removes it from the queue.
+    # The caller waits up to ``beacon_wait_s`` for its act; otherwise it gets :class:`Awaiting` (202).
 
-    def distribute(self, command: DistributionCommand) -> Outcome:
-        related = self._related(command)
+    def distribute(self, command: DistributionCommand) -> Outcome | Awaiting:
+        command = replace(command, related=self._related(command))
 
-        def attempt() -> Outcome:
-            stored = self._stored_for(command)
-            now = self.now()
-            seed = self.seeds.seed_for(now.date())
-            request = DistributionRequest(command.case, related=self._related_case(related),
-                                          excluded_judges=dict(command.excluded))
-            decision = distribute(stored.state, request, seed=seed, now=now, config=self.config)
-            return self._commit_new(stored, decision, command.case)
+        def dry_run(stored: StoredOrgao, now: datetime) -> None:
+            self._decide_distribution(stored, command, now, _DRY_ROUND)
 
-        return self._retrying(attempt)
+        return self._register_and_await(command.orgao, command.case.number, KIND_DISTRIBUTION,
+                                        distribution_to_json(command), command, dry_run)
 
-    def manual_draw(self, command: ManualDrawCommand) -> Outcome:
-        """DIST-09: a draw made by hand (two witnesses, ata) recorded and counted like any other."""
+    def manual_draw(self, command: ManualDrawCommand) -> Outcome | Awaiting:
+        """DIST-09: a draw made by hand (two witnesses, ata) recorded and counted like any other; it takes its
+        place in the órgão's queue like any act (it needs no round, but the acts before it come first)."""
         base = command.distribution
         if base.related is not None:
             raise Refusal("DIST-09", "processo com prevenção não é sorteado: registre-o como distribuição por "
                           "prevenção", field="processo_relacionado")
 
-        def attempt() -> Outcome:
-            stored = self._stored_for(base)
+        def dry_run(stored: StoredOrgao, now: datetime) -> None:
             if command.seat not in stored.state.orgao.seat_ids:
                 raise Invalid(f"cadeira {command.seat} não existe no órgão {base.orgao}", field="cadeira")
-            decision = manual_draw(
-                stored.state, DistributionRequest(base.case, excluded_judges=dict(base.excluded)),
-                chosen_seat=command.seat, witnesses=command.witnesses, ata=command.ata,
-                authorized_by=command.authorized_by, held_at=command.held_at, now=self.now(), config=self.config,
-            )
-            return self._commit_new(stored, decision, base.case)
+            self._decide_manual(stored, command, now)
 
-        return self._retrying(attempt)
+        return self._register_and_await(base.orgao, base.case.number, KIND_MANUAL, manual_to_json(command), base,
+                                        dry_run)
 
     def redistribute(self, number: CnjNumber, reason: RedistributionReason,
-                     excluded: Mapping[str, str] | None = None) -> Outcome:
+                     excluded: Mapping[str, str] | None = None) -> Outcome | Awaiting:
         """DIST-04: new draw without the relator; both seats compensated; the impeded judge's acts void.
 
         The request is about the relator it found: if another redistribution moves the case meanwhile, it is
         refused (:class:`~courtlib.errors.Conflict`) instead of being applied to the new relator."""
         first = self.case(number)
-        reads = iter([first])
+        pending = self.repository.pending_act(number)
+        if pending is not None and pending.kind == KIND_REDISTRIBUTION:
+            return self._await(pending)
+        command = RedistributionCommand(number, reason, dict(excluded or {}), first.current_seq)
+        stored = self.get_orgao(first.orgao)
+        _check_judges(stored, command.excluded)
 
-        def attempt() -> Outcome:
-            previous = next(reads, None) or self.case(number)
-            if previous.current_seq != first.current_seq:
-                raise Conflict(f"o processo {number} foi redistribuído por outra requisição (agora com "
-                               f"{previous.relator}); confira antes de pedir outra redistribuição")
-            stored = self.get_orgao(previous.orgao)
-            _check_judges(stored, excluded or {})
+        def dry_run(stored: StoredOrgao, now: datetime) -> None:
+            self._decide_redistribution(stored, command, now, _DRY_ROUND)
+
+        return self._register_and_await(first.orgao, number, KIND_REDISTRIBUTION, redistribution_to_json(command),
+                                        None, dry_run)
+
+    def status(self, number: CnjNumber) -> StoredCase | Awaiting:
+        """A case as it stands: awaiting its round (resolved first if the round is out), or distributed."""
+        pending = self.repository.pending_act(number)
+        if pending is not None:
+            self.resolve_pending(pending.orgao, until=pending)
+            pending = self.repository.pending_act(number)
+            if pending is not None and pending.kind != KIND_REDISTRIBUTION:
+                return self._awaiting(pending)
+        return self.case(number)
+
+    def resolve_pending(self, orgao_id: str, *, until: PendingAct | None = None,
+                        wait_s: float = 0.0) -> dict[int, CourtError]:
+        """The second moment: resolves the órgão's queued acts in order while their rounds are out (waiting up to
+        ``wait_s`` for each), stopping after ``until`` if given. Race-safe: each resolution is conditioned on the
+        log head and on the act still being queued, so of two resolvers one wins and the other reads again.
+        Answers the acts the rules refused at resolution (removed from the queue without a record), by order."""
+        refused: dict[int, CourtError] = {}
+        deadline = self.clock() + timedelta(seconds=wait_s)
+        conflicts = 0
+        while conflicts < self.max_attempts:
+            stored = self.repository.load_orgao(orgao_id)
+            if stored is None or not stored.queue:
+                break
+            act = stored.queue[0]
+            if until is not None and act.order > until.order:
+                break
+            round_ = None
+            if act.kind != KIND_MANUAL:
+                round_ = self.rounds.get(act.round, max(0.0, (deadline - self.clock()).total_seconds()))
+                if round_ is None:
+                    break
+            try:
+                try:
+                    decision, case, previous = self._resolution(stored, act, round_)
+                except CourtError as error:  # the rules refuse it now (nothing is drawn; it leaves the queue)
+                    self.repository.drop_pending(stored, act)
+                    refused[act.order] = error
+                    continue
+                self.repository.commit_decision(stored, decision, case, previous=previous, resolves=act)
+            except WriteConflict:  # another resolver (or a registration) went first: read again
+                conflicts += 1
+        return refused
+
+    def _register_and_await(self, orgao_id: str, number: CnjNumber, kind: str, command_json: dict[str, Any],
+                            new_case: DistributionCommand | None,
+                            dry_run: Callable[[StoredOrgao, datetime], None]) -> Outcome | Awaiting:
+        def attempt() -> Outcome | PendingAct:
+            stored = self.get_orgao(orgao_id) if new_case is None else self._stored_for(new_case)
+            if new_case is not None:
+                existing = self.repository.get_case(number)
+                if existing is not None:
+                    return self._existing(existing)
+            pending = self.repository.pending_act(number)
+            if pending is not None:
+                return pending
             now = self.now()
-            decision = redistribute(stored.state, previous.assigned(), reason, seed=self.seeds.seed_for(now.date()),
-                                    now=now, config=self.config, excluded_judges=excluded)
-            row = self.repository.commit_decision(stored, decision, previous.case, previous=previous)
-            return Outcome(row, decision.record, True)
+            dry_run(stored, now)  # a refusal by the rules comes now, before anything is written
+            act = PendingAct(orgao_id, stored.queued + 1, number, kind, self.rounds.chain_hash,
+                             self.rounds.first_round_after(now), now, command_json)
+            previous = None if new_case is not None else self.case(number)
+            try:
+                self.repository.register(stored, act, previous=previous)
+            except CaseAlreadyDistributed:
+                return self._existing(self.case(number))
+            except ActPending:
+                pending = self.repository.pending_act(number)
+                if pending is None:
+                    raise WriteConflict() from None
+                return pending
+            return act
 
-        return self._retrying(attempt)
+        registered = self._retrying(attempt)
+        if isinstance(registered, Outcome):
+            return registered
+        return self._await(registered)
 
-    def _commit_new(self, stored: StoredOrgao, decision: Decision, case: CaseData) -> Outcome:
-        try:
-            row = self.repository.commit_decision(stored, decision, case)
-        except CaseAlreadyDistributed:
-            row = self.case(case.number)
-            current = self.repository.records(row.orgao, [row.current_seq])
-            return Outcome(row, current[0][0] if current else None, False)
-        return Outcome(row, decision.record, True)
+    def _await(self, act: PendingAct) -> Outcome | Awaiting:
+        refused = self.resolve_pending(act.orgao, until=act, wait_s=self.beacon_wait_s)
+        if act.order in refused:
+            raise refused[act.order]
+        still = self.repository.pending_act(act.number)
+        if still is not None and still.order == act.order:
+            return self._awaiting(still)
+        row = self.case(act.number)
+        current = self.repository.records(row.orgao, [row.current_seq])
+        return Outcome(row, current[0][0] if current else None, True)
+
+    def _awaiting(self, act: PendingAct) -> Awaiting:
+        return Awaiting(act, self.rounds.chain.round_time(act.round).astimezone(TZ))
+
+    def _existing(self, row: StoredCase) -> Outcome:
+        current = self.repository.records(row.orgao, [row.current_seq])
+        return Outcome(row, current[0][0] if current else None, False)
+
+    def _resolution(self, stored: StoredOrgao, act: PendingAct,
+                    round_: BeaconRound | None) -> tuple[Decision, CaseData, StoredCase | None]:
+        """The decision of a queued act on the órgão as it is now (its turn: every act before it is in the log)."""
+        if act.kind == KIND_DISTRIBUTION:
+            command = distribution_from_json(act.command)
+            assert round_ is not None
+            return self._decide_distribution(stored, command, act.registered_at, round_), command.case, None
+        if act.kind == KIND_MANUAL:
+            manual = manual_from_json(act.command)
+            return self._decide_manual(stored, manual, act.registered_at), manual.distribution.case, None
+        redistribution = redistribution_from_json(act.command)
+        assert round_ is not None
+        previous = self.case(redistribution.number)
+        if previous.current_seq != redistribution.seq:
+            raise Conflict(f"o processo {redistribution.number} mudou de relator depois do pedido de redistribuição")
+        decision = self._decide_redistribution(stored, redistribution, act.registered_at, round_, previous)
+        return decision, previous.case, previous
+
+    def _decide_distribution(self, stored: StoredOrgao, command: DistributionCommand, now: datetime,
+                             round_: BeaconRound) -> Decision:
+        request = DistributionRequest(command.case, related=self._related_case(command.related),
+                                      excluded_judges=dict(command.excluded))
+        return distribute(stored.state, request, seed=self.seeds.seed_for(now.astimezone(TZ).date()), now=now,
+                          config=self.config, beacon=round_)
+
+    def _decide_manual(self, stored: StoredOrgao, command: ManualDrawCommand, now: datetime) -> Decision:
+        base = command.distribution
+        return manual_draw(
+            stored.state, DistributionRequest(base.case, excluded_judges=dict(base.excluded)),
+            chosen_seat=command.seat, witnesses=command.witnesses, ata=command.ata,
+            authorized_by=command.authorized_by, held_at=command.held_at, now=now, config=self.config,
+        )
+
+    def _decide_redistribution(self, stored: StoredOrgao, command: RedistributionCommand, now: datetime,
+                               round_: BeaconRound, previous: StoredCase | None = None) -> Decision:
+        previous = previous or self.case(command.number)
+        if previous.current_seq != command.seq:
+            raise Conflict(f"o processo {command.number} foi redistribuído por outra requisição (agora com "
+                           f"{previous.relator}); confira antes de pedir outra redistribuição")
+        return redistribute(stored.state, previous.assigned(), command.reason,
+                            seed=self.seeds.seed_for(now.astimezone(TZ).date()), now=now, config=self.config,
+                            excluded_judges=command.excluded, beacon=round_)
+
+    def _settled(self, orgao_id: str) -> None:
+        """Edits of an órgão wait for its queued acts (they were registered on the órgão as it was): resolves what
+        it can, then refuses for now (503, nothing written) if acts still await their round."""
+        stored = self.repository.load_orgao(orgao_id)
+        if stored is not None and stored.queue:
+            self.resolve_pending(orgao_id)
+            stored = self.repository.load_orgao(orgao_id)
+            if stored is not None and stored.queue:
+                raise Busy(AWAITING_DETAIL)
 
     def _stored_for(self, command: DistributionCommand) -> StoredOrgao:
         stored = self.get_orgao(command.orgao)
@@ -411,8 +551,15 @@ class DistribuicaoService:
             details={r.seq: d for r, d in pairs if d is not None},
             seeds=[p.as_seed() for p in published if p.day < today],
             commitments={p.day: p.commitment for p in published}, today=today, generated_at=now,
-            min_witnesses=self.config.testemunhas_sorteio_manual,
+            min_witnesses=self.config.testemunhas_sorteio_manual, beacons=self._beacons_of(r for r, _ in pairs),
         )
+
+    def _beacons_of(self, records: Iterable[DrawRecord]) -> list[dict[str, Any]]:
+        """The chains other than quicknet that decided draws of the export (the local stack's beacon), so the
+        verifier can check their signatures — and say they are not the League of Entropy's."""
+        used = {r.beacon.chain for r in records if r.beacon is not None}
+        ours = self.rounds.chain
+        return [ours.to_json()] if ours.hash_hex in used and ours.hash != QUICKNET.hash else []
 
     def commitments(self, start: date | None, end: date | None) -> tuple[list[PublishedSeed], date]:
         """Commitments of ``start..end`` (default: the last 30 days to tomorrow); today's and tomorrow's seeds
