@@ -352,8 +352,13 @@ class DistribuicaoService:
         Answers the acts the rules refused at resolution (removed from the queue without a record), by order."""
         refused: dict[int, CourtError] = {}
         deadline = self.clock() + timedelta(seconds=wait_s)
-        conflicts = 0
-        while conflicts < self.max_attempts:
+        stop = time.monotonic() + wait_s  # also in real time, whatever the clock does
+
+        def waiting() -> bool:
+            return self.clock() < deadline and time.monotonic() < stop
+
+        conflicts = 0  # each one is another writer's progress; past the wait, only max_attempts more
+        while conflicts < self.max_attempts or waiting():
             stored = self.repository.load_orgao(orgao_id)
             if stored is None or not stored.queue:
                 break
@@ -373,7 +378,7 @@ class DistribuicaoService:
                     refused[act.order] = error
                     continue
                 self.repository.commit_decision(stored, decision, case, previous=previous, resolves=act)
-            except WriteConflict:  # another resolver (or a registration) went first: read again
+            except (WriteConflict, CaseAlreadyDistributed):  # another resolver (or a registration) went first
                 conflicts += 1
         return refused
 

@@ -174,13 +174,15 @@ class FakeOrgaoRepository(_Concurrency):
                         resolves: PendingAct | None = None) -> StoredCase:
         if decision.expected_head != stored.state.head:
             raise self._conflict()
+        self._before_commit()
         queue = self.orgaos[stored.id].queue if stored.id in self.orgaos else {}
         if (resolves is None and queue) or (resolves is not None and queue.get(resolves.order) != resolves):
             raise self._conflict()  # acts awaiting their round come first / this one was resolved by another
-        self._before_commit()
         row = StoredCase.after(stored.id, decision, case, previous)
         current_row = self.cases.get(case.number.digits)
         if previous is None and current_row is not None:
+            if resolves is not None:
+                raise self._conflict()  # another resolver drew it: read again
             raise CaseAlreadyDistributed()  # operation 0 of the transaction: the case row must be absent
         if previous is not None and (current_row is None or current_row.current_seq != previous.current_seq):
             raise self._conflict()

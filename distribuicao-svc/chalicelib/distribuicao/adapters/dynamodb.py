@@ -359,7 +359,8 @@ class DistribuicaoRepository:
             self._stage_unqueue(uow, resolves)
         for event in events:
             uow.emit(event)
-        commit(uow, first_exists=CaseAlreadyDistributed if previous is None else None)
+        # resolving a queued act, the case row can only exist because another resolver drew it: read again
+        commit(uow, first_exists=CaseAlreadyDistributed if previous is None and resolves is None else None)
         return row
 
     # acts awaiting their beacon round (issue 16) ---------------------------------------------------------
