@@ -36,6 +36,7 @@ class DistribuicaoDeps(ServiceDeps):
     precatoria_repository: PrecatoriaRepository = adapter(PrecatoriaRepository)
     clock: Callable[[], datetime] = field(default=local_now)
     beacon: RoundSource | None = None  # built from the configuration on first use; a test may set its own
+    beacon_wait_s: float | None = None  # None: the configuration's ``farol.espera_maxima_s``
 
     @property
     def round_source(self) -> RoundSource:
@@ -54,7 +55,8 @@ class DistribuicaoDeps(ServiceDeps):
         config = distribuicao_config(self.config)
         return DistribuicaoService(self.repository, self.seeds, clock=self.clock, config=config,
                                    settings=self.settings, beacon=self.round_source,
-                                   beacon_wait_s=config.farol.espera_maxima_s)
+                                   beacon_wait_s=config.farol.espera_maxima_s if self.beacon_wait_s is None
+                                   else self.beacon_wait_s)
 
     @property
     def precatorias(self) -> PrecatoriaService:
