@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -75,7 +75,8 @@ def test_dist_11_draws_on_the_app_verify_end_to_end_with_their_beacon_signatures
     monkeypatch.undo()  # today: the seed of 02/03/2026 is revealed
     export = client.http.get(f"/sorteios/exportacao?log={orgao}").json_body
     assert [f["metadata"]["beaconID"] for f in export["farois"]] == [LOCAL_BEACON_ID]
-    assert all(r["farol"]["cadeia"] == export["farois"][0]["hash"] for r in export["registros"] if r["modo"] == "sorteio")
+    draws = [r for r in export["registros"] if r["modo"] == "sorteio"]
+    assert draws and all(r["farol"]["cadeia"] == export["farois"][0]["hash"] for r in draws)
 
     result = verify(export, tmp_path)
     assert result.returncode == 0, result.stdout
@@ -119,3 +120,28 @@ def test_dist_11_a_late_round_answers_202_with_the_cases_status_and_a_later_requ
     assert drawn.status_code == 200 and drawn.json_body["situacao"] == "distribuido"
     [record] = client.http.get(f"/sorteios/exportacao?log={orgao}").json_body["registros"]
     assert record["farol"]["rodada"] == fixed and record["processo"] == numero
+
+
+def test_dist_11_the_days_seed_is_sealed_at_rest_and_opened_only_by_the_draw_and_the_reveal(settings_of):
+    import boto3
+    from chalicelib.distribuicao.adapters.seeds import SeedStore, seal_context
+
+    from courtlib.auth.sealing import Sealed
+
+    settings = settings_of("distribuicao")
+    day = date(2026, 5, 4)
+    seed = SeedStore(settings).seed_for(day)
+    item = boto3.client("dynamodb", region_name=settings.region).get_item(
+        TableName=settings.table_name, Key={"pk": {"S": f"SEMENTE#{day}"}, "sk": {"S": "SEMENTE"}},
+        ConsistentRead=True)["Item"]
+    assert "seed" not in item and item["commitment"]["S"] == seed.commitment
+    assert not any(seed.hex in json.dumps(value) for value in item.values()), "the seed is not in the table"
+    cold = SeedStore(settings)  # another container: opens the sealed seed
+    assert cold.seed_for(day) == seed
+    [published] = cold.published(day, day)
+    assert published.seed_hex == "", "not revealed while its day is not over"
+    [revealed] = cold.published(day, day, reveal_before=day + timedelta(days=1))
+    assert revealed.seed_hex == seed.hex
+    sealed = Sealed(item["sealed_key"]["S"], item["sealed_seed"]["S"])
+    with pytest.raises(Exception):  # noqa: B017 - KMS or AES-GCM refuses it; either way it does not open
+        cold.sealer.open(sealed, seal_context(day + timedelta(days=1)))

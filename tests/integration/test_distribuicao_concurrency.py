@@ -9,6 +9,7 @@ freely between requests, which is the concurrency under test.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -79,7 +80,8 @@ def table_name(aws_stack):
 
 @pytest.fixture
 def service(table_name):
-    settings = DistribuicaoSettings(table_name=table_name, pagination_secret="s")
+    settings = DistribuicaoSettings(table_name=table_name, pagination_secret="s",
+                                    partner_keys_kms_key=os.environ.get("PARTNER_KEYS_KMS_KEY_ARN"))
     svc = DistribuicaoService(DistribuicaoRepository(settings), SeedStore(settings), clock=lambda: datetime.now(TZ),
                               config=DistribuicaoConfig(), settings=settings, beacon=instant_beacon())
     judges = [Judge(f"J{n}", f"Juiz {n}", n, f"C{n}", Role.TITULAR, president=(n == 1)) for n in range(1, 8)]

@@ -283,8 +283,9 @@ class SeedStore(Protocol):
     def ensure(self, days: Iterable[date]) -> None:
         """Creates the seeds of ``days`` ahead, so their commitments are public before they start."""
 
-    def published(self, start: date, end: date) -> list[PublishedSeed]:
-        """Seeds of ``start..end`` with their commitments, by day (the caller reveals only past days)."""
+    def published(self, start: date, end: date, reveal_before: date | None = None) -> list[PublishedSeed]:
+        """Seeds of ``start..end`` with their commitments, by day; the seeds themselves (sealed at rest) only of
+        the days before ``reveal_before`` (the caller reveals only past days)."""
 
 
 class EditalStore(Protocol):

@@ -539,8 +539,10 @@ class DistribuicaoService:
         row = self.case(number)
         pairs = self.repository.records(row.orgao, row.seqs)
         days = sorted({date.fromisoformat(r.seed_day) for r, _ in pairs if r.seed_day})
-        published = [p for p in self.seeds.published(days[0], days[-1]) if p.day in days] if days else []
-        return row, pairs, published, self.today()
+        today = self.today()
+        published = ([p for p in self.seeds.published(days[0], days[-1], reveal_before=today) if p.day in days]
+                     if days else [])
+        return row, pairs, published, today
 
     def export(self, log_id: str) -> dict[str, Any]:
         """The public export of a log (DIST-11) that ``scripts/verify_draws.py`` checks; seeds of past days only."""
@@ -550,7 +552,7 @@ class DistribuicaoService:
         now = self.now()
         today = now.date()
         days = sorted({date.fromisoformat(r.seed_day) for r, _ in pairs if r.seed_day})
-        published = self.seeds.published(days[0] if days else today, today + timedelta(days=1))
+        published = self.seeds.published(days[0] if days else today, today + timedelta(days=1), reveal_before=today)
         return public_export(
             tribunal=self.settings.tribunal, log_id=log_id, records=[r for r, _ in pairs],
             details={r.seq: d for r, d in pairs if d is not None},
@@ -573,7 +575,7 @@ class DistribuicaoService:
         tomorrow = today + timedelta(days=1)
         self.seeds.ensure([today, tomorrow])
         start = start or today - timedelta(days=30)
-        return self.seeds.published(start, end or tomorrow), today
+        return self.seeds.published(start, end or tomorrow, reveal_before=today), today
 
     # retry ----------------------------------------------------------------------------------------
 

@@ -354,8 +354,9 @@ class FakeSeedStore:
         for day in days:
             self.seed_for(day)
 
-    def published(self, start: date, end: date) -> list[PublishedSeed]:
-        return [PublishedSeed(d, s.commitment, s.hex) for d, s in sorted(self.seeds.items()) if start <= d <= end]
+    def published(self, start: date, end: date, reveal_before: date | None = None) -> list[PublishedSeed]:
+        return [PublishedSeed(d, s.commitment, s.hex if reveal_before is not None and d < reveal_before else "")
+                for d, s in sorted(self.seeds.items()) if start <= d <= end]
 
 
 class FakeEditalStore:

@@ -4,6 +4,12 @@ Item ``pk = SEMENTE#<day>``, ``sk = SEMENTE`` (gsi1 ``SEMENTES`` / day, to list 
 seed is created once — on first use, or ahead of time by :meth:`SeedStore.ensure` — with
 ``attribute_not_exists``, so two containers racing on the first draw of a day agree on one seed. The
 store caches seeds in memory: a warm container reads a day's seed once.
+
+The seed is **sealed at rest** (issue 16): KMS envelope encryption (:mod:`courtlib.auth.sealing`) with the
+encryption context ``{"servico": "distribuicao", "semente": <day>}``, so the table alone — a dump, a DBA, a
+leaked read credential — does not give the day's seed; only a role allowed to decrypt with the key opens it:
+the draw (once per process and day, then cached in memory) and the reveal of past days. Items written before
+sealing keep their plaintext ``seed`` and are read as they are. The commitment stays in the clear (it is public).
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ from collections.abc import Iterable
 from datetime import date
 from threading import Lock
 
-from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed
+from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed, seed_matches
 from chalicelib.distribuicao.ports import PublishedSeed
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 
 from courtlib import clock
+from courtlib.auth.sealing import KmsSealer, Sealed
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
@@ -27,9 +34,16 @@ SEEDS_INDEX_PK = "SEMENTES"
 
 
 class SeedItem(TableItem):
-    seed = UnicodeAttribute()
+    seed = UnicodeAttribute(null=True)  # only on items written before the seeds were sealed
+    sealed_key = UnicodeAttribute(null=True)  # the data key as KMS encrypted it
+    sealed_seed = UnicodeAttribute(null=True)  # nonce ‖ AES-GCM(seed hex)
     commitment = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
+
+
+def seal_context(day: date) -> dict[str, str]:
+    """What a sealed seed is bound to: copied onto another day's item, it no longer opens."""
+    return {"servico": "distribuicao", "semente": day.isoformat()}
 
 
 class SeedStore:
@@ -37,6 +51,7 @@ class SeedStore:
 
     def __init__(self, settings: ServiceSettings) -> None:
         self.model = bind(SeedItem, settings)
+        self.sealer = KmsSealer(settings.partner_keys_kms_key, settings.region, settings.endpoint_url)
         self._cache: dict[date, DailySeed] = {}
         self._lock = Lock()
 
@@ -62,13 +77,23 @@ class SeedStore:
             item = self.model.get(f"{SEED_PREFIX}{day.isoformat()}", SK_SEED, consistent_read=True)
         except self.model.DoesNotExist:
             return None
-        return DailySeed.from_hex(day, item.seed)
+        return self._opened(day, item)
+
+    def _opened(self, day: date, item: SeedItem) -> DailySeed:
+        """The seed of ``item``, opened by KMS when sealed, and checked against its own commitment."""
+        if item.sealed_seed is None or item.sealed_key is None:
+            return DailySeed.from_hex(day, item.seed or "")
+        seed = DailySeed.from_hex(day, self.sealer.open(Sealed(item.sealed_key, item.sealed_seed), seal_context(day)))
+        if not seed_matches(seed.seed, item.commitment):
+            raise ValueError(f"a semente selada do dia {day.isoformat()} não confere com o seu compromisso")
+        return seed
 
     def _create(self, day: date) -> DailySeed:
         seed = new_seed(day)
+        sealed = self.sealer.seal(seed.hex, seal_context(day))
         item = self.model(pk=f"{SEED_PREFIX}{day.isoformat()}", sk=SK_SEED, gsi1pk=SEEDS_INDEX_PK,
-                          gsi1sk=day.isoformat(), seed=seed.hex, commitment=seed.commitment,
-                          created_at=clock.now())
+                          gsi1sk=day.isoformat(), sealed_key=sealed.data_key, sealed_seed=sealed.ciphertext,
+                          commitment=seed.commitment, created_at=clock.now())
         try:
             item.save(condition=self.model.pk.does_not_exist())
         except PutError as error:
@@ -80,9 +105,19 @@ class SeedStore:
             return existing
         return seed
 
-    def published(self, start: date, end: date) -> list[PublishedSeed]:
-        """Seeds of the days in ``start..end`` with their commitments (one index Query); the caller reveals
-        only the seeds of days that are over."""
+    def published(self, start: date, end: date, reveal_before: date | None = None) -> list[PublishedSeed]:
+        """Seeds of the days in ``start..end`` with their commitments (one index Query); only the seeds of days
+        before ``reveal_before`` are opened (the others come with an empty ``seed_hex``)."""
         items = self.model.by_gsi1.query(SEEDS_INDEX_PK, self.model.gsi1sk.between(start.isoformat(), end.isoformat()))
-        return sorted((PublishedSeed(date.fromisoformat(item.gsi1sk), item.commitment, item.seed) for item in items),
-                      key=lambda p: p.day)
+        out = []
+        for item in items:
+            day = date.fromisoformat(item.gsi1sk)
+            revealed = reveal_before is not None and day < reveal_before
+            out.append(PublishedSeed(day, item.commitment, self._revealed(day, item).hex if revealed else ""))
+        return sorted(out, key=lambda p: p.day)
+
+    def _revealed(self, day: date, item: SeedItem) -> DailySeed:
+        cached = self._cache.get(day)
+        if cached is None:
+            cached = self._cache[day] = self._opened(day, item)
+        return cached
