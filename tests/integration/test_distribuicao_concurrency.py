@@ -148,8 +148,9 @@ def test_dist_02_concurrent_draws_keep_the_invariant_and_lose_no_count(service, 
     assert sum(busy.values()) <= total // 4, "the retry loop absorbs most conflicts"
 
 
-def test_dist_02_at_most_two_round_trips_per_draw_with_a_warm_seed(service):
-    """One Query of the órgão partition and one TransactWriteItems per draw (seed cached)."""
+def test_dist_02_at_most_four_round_trips_per_draw_with_a_warm_seed(service):
+    """Per draw (seed cached), each of its two moments (issue 16) is one Query of the órgão partition and one
+    TransactWriteItems: registration, then resolution once the round is out."""
     calls: list[str] = []
 
     def count(model, **_):
@@ -165,8 +166,8 @@ def test_dist_02_at_most_two_round_trips_per_draw_with_a_warm_seed(service):
     finally:
         for client in hooked:
             client.meta.events.unregister("before-call.dynamodb.*", count)
-    assert len(calls) <= 2 * draws, Counter(calls)
-    assert Counter(calls) == {"Query": draws, "TransactWriteItems": draws}
+    assert len(calls) <= 4 * draws, Counter(calls)
+    assert Counter(calls) == {"Query": 2 * draws, "TransactWriteItems": 2 * draws}
     print(f"\nround trips per draw: {len(calls) / draws:.2f} ({dict(Counter(calls))})")
 
 

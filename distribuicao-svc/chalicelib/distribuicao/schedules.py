@@ -37,14 +37,13 @@ def resolve_pending_acts(service: DistribuicaoService) -> dict[str, Any]:
         stored = service.repository.load_orgao(orgao_id)
         if stored is None or not stored.queue:
             continue
-        refusals = service.resolve_pending(orgao_id)
+        done = service.resolve_pending(orgao_id)
         after = service.repository.load_orgao(orgao_id)
-        left = len(after.queue) if after is not None else 0
-        for order, error in refusals.items():
+        for order, error in done.refused.items():
             logger.warning("ato recusado na resolução", extra={"orgao": orgao_id, "ordem": order, "erro": str(error)})
-        refused += len(refusals)
-        resolved += len(stored.queue) - left - len(refusals)
-        waiting += left
+        refused += len(done.refused)
+        resolved += len(done.drawn)
+        waiting += len(after.queue) if after is not None else 0
     return {"resolvidos": resolved, "recusados": refused, "aguardando_farol": waiting}
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -107,6 +107,14 @@ class Awaiting:
 
     act: PendingAct
     due_at: datetime
+
+
+@dataclass
+class Resolved:
+    """What one pass over an órgão's queue did: the acts drawn and those the rules refused, by queue order."""
+
+    drawn: dict[int, Outcome] = field(default_factory=dict)
+    refused: dict[int, CourtError] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -325,14 +333,15 @@ class DistribuicaoService:
         if pending is not None and pending.kind == KIND_REDISTRIBUTION:
             return self._await(pending)
         command = RedistributionCommand(number, reason, dict(excluded or {}), first.current_seq)
-        stored = self.get_orgao(first.orgao)
-        _check_judges(stored, command.excluded)
+        reads = iter([first])
 
         def dry_run(stored: StoredOrgao, now: datetime) -> None:
-            self._decide_redistribution(stored, command, now, _DRY_ROUND)
+            _check_judges(stored, command.excluded)
+            previous = next(reads, None) or self.case(number)
+            self._decide_redistribution(stored, command, now, _DRY_ROUND, previous)
 
         return self._register_and_await(first.orgao, number, KIND_REDISTRIBUTION, redistribution_to_json(command),
-                                        None, dry_run)
+                                        None, dry_run, previous=first)
 
     def status(self, number: CnjNumber) -> StoredCase | Awaiting:
         """A case as it stands: awaiting its round (resolved first if the round is out), or distributed."""
@@ -344,21 +353,23 @@ class DistribuicaoService:
                 return self._awaiting(pending)
         return self.case(number)
 
-    def resolve_pending(self, orgao_id: str, *, until: PendingAct | None = None,
-                        wait_s: float = 0.0) -> dict[int, CourtError]:
+    def resolve_pending(self, orgao_id: str, *, until: PendingAct | None = None, wait_s: float = 0.0,
+                        known: dict[int, BeaconRound] | None = None) -> Resolved:
         """The second moment: resolves the órgão's queued acts in order while their rounds are out (waiting up to
         ``wait_s`` for each), stopping after ``until`` if given. Race-safe: each resolution is conditioned on the
         log head and on the act still being queued, so of two resolvers one wins and the other reads again.
-        Answers the acts the rules refused at resolution (removed from the queue without a record), by order."""
-        refused: dict[int, CourtError] = {}
+        Answers what it drew and what the rules refused at resolution (removed from the queue, no record).
+        ``known``: rounds already fetched and verified, by number."""
+        resolved = Resolved()
         deadline = self.clock() + timedelta(seconds=wait_s)
         stop = time.monotonic() + wait_s  # also in real time, whatever the clock does
+        rounds: dict[int, BeaconRound] = dict(known or {})
 
-        def waiting() -> bool:
-            return self.clock() < deadline and time.monotonic() < stop
+        def remaining() -> float:
+            return max(0.0, min((deadline - self.clock()).total_seconds(), stop - time.monotonic()))
 
         conflicts = 0  # each one is another writer's progress; past the wait, only max_attempts more
-        while conflicts < self.max_attempts or waiting():
+        while conflicts < self.max_attempts or remaining() > 0:
             stored = self.repository.load_orgao(orgao_id)
             if stored is None or not stored.queue:
                 break
@@ -367,46 +378,45 @@ class DistribuicaoService:
                 break
             round_ = None
             if act.kind != KIND_MANUAL:
-                round_ = self.rounds.get(act.round, max(0.0, (deadline - self.clock()).total_seconds()))
-                if round_ is None:
-                    break
+                round_ = rounds.get(act.round) or self.rounds.get(act.round)
+                if round_ is None:  # not out yet: wait for it, then read the órgão again before deciding
+                    round_ = self.rounds.get(act.round, remaining())
+                    if round_ is None:
+                        break
+                    rounds[act.round] = round_
+                    continue
+                rounds[act.round] = round_
             try:
                 try:
                     decision, case, previous = self._resolution(stored, act, round_)
                 except CourtError as error:  # the rules refuse it now (nothing is drawn; it leaves the queue)
                     self.repository.drop_pending(stored, act)
-                    refused[act.order] = error
+                    resolved.refused[act.order] = error
                     continue
-                self.repository.commit_decision(stored, decision, case, previous=previous, resolves=act)
+                row = self.repository.commit_decision(stored, decision, case, previous=previous, resolves=act)
+                resolved.drawn[act.order] = Outcome(row, decision.record, True)
             except (WriteConflict, CaseAlreadyDistributed):  # another resolver (or a registration) went first
                 conflicts += 1
-        return refused
+        return resolved
 
     def _register_and_await(self, orgao_id: str, number: CnjNumber, kind: str, command_json: dict[str, Any],
                             new_case: DistributionCommand | None,
-                            dry_run: Callable[[StoredOrgao, datetime], None]) -> Outcome | Awaiting:
+                            dry_run: Callable[[StoredOrgao, datetime], None],
+                            previous: StoredCase | None = None) -> Outcome | Awaiting:
         def attempt() -> Outcome | PendingAct:
             stored = self.get_orgao(orgao_id) if new_case is None else self._stored_for(new_case)
-            if new_case is not None:
-                existing = self.repository.get_case(number)
-                if existing is not None:
-                    return self._existing(existing)
-            pending = self.repository.pending_act(number)
-            if pending is not None:
-                return pending
             now = self.now()
             dry_run(stored, now)  # a refusal by the rules comes now, before anything is written
             act = PendingAct(orgao_id, stored.queued + 1, number, kind, self.rounds.chain_hash,
                              self.rounds.first_round_after(now), now, command_json)
-            previous = None if new_case is not None else self.case(number)
             try:
                 self.repository.register(stored, act, previous=previous)
-            except CaseAlreadyDistributed:
+            except CaseAlreadyDistributed:  # the same case again: the distribution it has
                 return self._existing(self.case(number))
-            except ActPending:
+            except ActPending:  # the same case again while its act waits: that act
                 pending = self.repository.pending_act(number)
                 if pending is None:
-                    raise WriteConflict() from None
+                    raise WriteConflict() from None  # resolved meanwhile: read again
                 return pending
             return act
 
@@ -416,13 +426,25 @@ class DistribuicaoService:
         return self._await(registered)
 
     def _await(self, act: PendingAct) -> Outcome | Awaiting:
-        refused = self.resolve_pending(act.orgao, until=act, wait_s=self.beacon_wait_s)
-        if act.order in refused:
-            raise refused[act.order]
+        known: dict[int, BeaconRound] = {}
+        if act.kind != KIND_MANUAL:  # its own round first: the acts before it have earlier ones, out by then
+            began = time.monotonic()
+            round_ = self.rounds.get(act.round, self.beacon_wait_s)
+            if round_ is None:
+                return self._awaiting(act)
+            known[act.round] = round_
+            wait_s = max(0.0, self.beacon_wait_s - (time.monotonic() - began))
+        else:
+            wait_s = self.beacon_wait_s
+        resolved = self.resolve_pending(act.orgao, until=act, wait_s=wait_s, known=known)
+        if act.order in resolved.refused:
+            raise resolved.refused[act.order]
+        if act.order in resolved.drawn:
+            return resolved.drawn[act.order]
         still = self.repository.pending_act(act.number)
         if still is not None and still.order == act.order:
             return self._awaiting(still)
-        row = self.case(act.number)
+        row = self.case(act.number)  # resolved by another request or the schedule meanwhile
         current = self.repository.records(row.orgao, [row.current_seq])
         return Outcome(row, current[0][0] if current else None, True)
 
