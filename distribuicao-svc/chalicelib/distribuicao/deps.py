@@ -41,10 +41,11 @@ class DistribuicaoDeps(ServiceDeps):
     @property
     def round_source(self) -> RoundSource:
         """The beacon the draws wait for: drand's relays (``distribuicao.farol``), or on the local stack (stage
-        ``local``, no network) the local beacon in process, on the stack's clock, marked by its own chain."""
+        ``local``, or AWS emulated at an endpoint of its own: no network) the local beacon in process, on the
+        stack's clock, marked by its own chain."""
         if self.beacon is None:
             config = distribuicao_config(self.config)
-            if self.settings.stage == "local":
+            if self.settings.stage == "local" or self.settings.endpoint_url:
                 self.beacon = LocalBeacon(period=config.farol_local_periodo_s, now=lambda: self.clock())
             else:
                 self.beacon = config.farol.client()
