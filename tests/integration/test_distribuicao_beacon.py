@@ -136,8 +136,13 @@ def test_dist_11_the_days_seed_is_sealed_at_rest_and_opened_only_by_the_draw_and
         ConsistentRead=True)["Item"]
     assert "seed" not in item and item["commitment"]["S"] == seed.commitment
     assert not any(seed.hex in json.dumps(value) for value in item.values()), "the seed is not in the table"
-    cold = SeedStore(settings)  # another container: opens the sealed seed
-    assert cold.seed_for(day) == seed
+    cold = SeedStore(settings)  # another container: opens the sealed seed, once, and the opening is audited
+    assert cold.seed_for(day) == seed and cold.seed_for(day) == seed
+    from courtlib.audit.store import AuditChains
+
+    openings, _ = AuditChains(settings).by_index("alvo", f"semente:{day}", start=None, end=None,
+                                                  act="DIST.SEMENTE.ABRIR", person=None, limit=10, cursor=None)
+    assert len(openings) == 1, openings
     [published] = cold.published(day, day)
     assert published.seed_hex == "", "not revealed while its day is not over"
     [revealed] = cold.published(day, day, reveal_before=day + timedelta(days=1))

@@ -8,8 +8,12 @@ store caches seeds in memory: a warm container reads a day's seed once.
 The seed is **sealed at rest** (issue 16): KMS envelope encryption (:mod:`courtlib.auth.sealing`) with the
 encryption context ``{"servico": "distribuicao", "semente": <day>}``, so the table alone — a dump, a DBA, a
 leaked read credential — does not give the day's seed; only a role allowed to decrypt with the key opens it:
-the draw (once per process and day, then cached in memory) and the reveal of past days. Items written before
-sealing keep their plaintext ``seed`` and are read as they are. The commitment stays in the clear (it is public).
+the draw (once per process and day, then cached in memory) and the reveal of past days. Each opening is an
+audited act, ``DIST.SEMENTE.ABRIR`` on ``("semente", <day>)``, by whoever the entry point says acts (the draw's
+requester, a schedule; the service itself, ``sistema:distribuicao:semente``, when no entry point set one): at most
+once per process and day, as the opened seed is cached; if the record cannot be written the seed is not used.
+Items written before sealing keep their plaintext ``seed`` and are read as they are. The commitment stays in the
+clear (it is public).
 """
 
 from __future__ import annotations
@@ -24,13 +28,17 @@ from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 
 from courtlib import clock
+from courtlib.audit.actor import acting_as, current_or_none
+from courtlib.audit.record import Actor
 from courtlib.auth.sealing import KmsSealer, Sealed
+from courtlib.messaging.outbox import UnitOfWork
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
 SEED_PREFIX = "SEMENTE#"
 SK_SEED = "SEMENTE"
 SEEDS_INDEX_PK = "SEMENTES"
+OPENED = "DIST.SEMENTE.ABRIR"  # the audited act of opening a sealed seed
 
 
 class SeedItem(TableItem):
@@ -50,6 +58,7 @@ class SeedStore:
     """Seeds by day: secret until the day is over (the HTTP layer reveals only days before today)."""
 
     def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
         self.model = bind(SeedItem, settings)
         self.sealer = KmsSealer(settings.partner_keys_kms_key, settings.region, settings.endpoint_url)
         self._cache: dict[date, DailySeed] = {}
@@ -86,7 +95,17 @@ class SeedStore:
         seed = DailySeed.from_hex(day, self.sealer.open(Sealed(item.sealed_key, item.sealed_seed), seal_context(day)))
         if not seed_matches(seed.seed, item.commitment):
             raise ValueError(f"a semente selada do dia {day.isoformat()} não confere com o seu compromisso")
+        self._audit_opening(day)
         return seed
+
+    def _audit_opening(self, day: date) -> None:
+        uow = UnitOfWork(self.settings)
+        uow.audit(OPENED, ("semente", day.isoformat()), rules=["DIST-11"])
+        if current_or_none() is not None:
+            uow.commit()
+            return
+        with acting_as(Actor.system("distribuicao:semente")):
+            uow.commit()
 
     def _create(self, day: date) -> DailySeed:
         seed = new_seed(day)
