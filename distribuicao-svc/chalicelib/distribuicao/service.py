@@ -392,11 +392,14 @@ class DistribuicaoService:
                 except CourtError as error:  # the rules refuse it now (nothing is drawn; it leaves the queue)
                     self.repository.drop_pending(stored, act)
                     resolved.refused[act.order] = error
-                    continue
-                row = self.repository.commit_decision(stored, decision, case, previous=previous, resolves=act)
-                resolved.drawn[act.order] = Outcome(row, decision.record, True)
+                else:
+                    row = self.repository.commit_decision(stored, decision, case, previous=previous, resolves=act)
+                    resolved.drawn[act.order] = Outcome(row, decision.record, True)
             except (WriteConflict, CaseAlreadyDistributed):  # another resolver (or a registration) went first
                 conflicts += 1
+                continue
+            if until is not None and act.order == until.order:
+                break
         return resolved
 
     def _register_and_await(self, orgao_id: str, number: CnjNumber, kind: str, command_json: dict[str, Any],
