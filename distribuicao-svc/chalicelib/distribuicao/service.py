@@ -420,6 +420,8 @@ class DistribuicaoService:
                 pending = self.repository.pending_act(number)
                 if pending is None:
                     raise WriteConflict() from None  # resolved meanwhile: read again
+                if pending.kind != kind and new_case is not None:  # a redistribution waits: it was distributed
+                    return self._existing(self.case(number))
                 return pending
             return act
 
