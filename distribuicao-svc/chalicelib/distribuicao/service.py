@@ -420,7 +420,7 @@ class DistribuicaoService:
                 pending = self.repository.pending_act(number)
                 if pending is None:
                     raise WriteConflict() from None  # resolved meanwhile: read again
-                if pending.kind != kind and new_case is not None:  # a redistribution waits: it was distributed
+                if pending.kind == KIND_REDISTRIBUTION and new_case is not None:  # it was distributed already
                     return self._existing(self.case(number))
                 return pending
             return act
