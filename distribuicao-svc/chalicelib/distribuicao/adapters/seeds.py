@@ -99,13 +99,13 @@ class SeedStore:
         return seed
 
     def _audit_opening(self, day: date) -> None:
+        if current_or_none() is None:
+            with acting_as(Actor.system("distribuicao:semente")):
+                self._audit_opening(day)
+            return
         uow = UnitOfWork(self.settings)
         uow.audit(OPENED, ("semente", day.isoformat()), rules=["DIST-11"])
-        if current_or_none() is not None:
-            uow.commit()
-            return
-        with acting_as(Actor.system("distribuicao:semente")):
-            uow.commit()
+        uow.commit()
 
     def _create(self, day: date) -> DailySeed:
         seed = new_seed(day)
