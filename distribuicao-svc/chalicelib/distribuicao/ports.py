@@ -226,14 +226,14 @@ class OrgaoRepository(Protocol):
         resolves (removed in the same unit of work, only if still there); without it, refused (WriteConflict)
         while the órgão has acts awaiting their round, which come first."""
 
-    def register(self, stored: StoredOrgao, act: PendingAct, *, previous: StoredCase | None = None) -> None:
-        """The first moment (issue 16): ``act`` queued in the órgão and under its case number, the órgão's version
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None) -> None:
+        """The first moment (issue 16): ``pending`` queued in the órgão and under its case number, the órgão's version
         moved, in one unit of work — only if the case has no other act pending (:class:`ActPending`), a new
         case only if not distributed (:class:`CaseAlreadyDistributed`), a redistribution only if the case row
         is still ``previous``, and the órgão as read (WriteConflict)."""
 
-    def drop_pending(self, stored: StoredOrgao, act: PendingAct) -> None:
-        """Removes ``act`` from the queue without a record (its resolution was refused by the rules): only if
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct) -> None:
+        """Removes ``pending`` from the queue without a record (its resolution was refused by the rules): only if
         the órgão is as read (WriteConflict)."""
 
     def pending_act(self, number: CnjNumber) -> PendingAct | None:

@@ -200,9 +200,9 @@ class FakeOrgaoRepository(_Concurrency):
         self.outbox.extend(events)
         return row
 
-    def register(self, stored: StoredOrgao, act: PendingAct, *, previous: StoredCase | None = None) -> None:
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None) -> None:
         self._before_commit()
-        digits = act.number.digits
+        digits = pending.number.digits
         if digits in self.registrations:
             raise ActPending()
         row = self.cases.get(digits)
@@ -211,27 +211,27 @@ class FakeOrgaoRepository(_Concurrency):
         if previous is not None and (row is None or row.current_seq != previous.current_seq):
             raise self._conflict()
         current = self.orgaos.get(stored.id)
-        if current is None or current.version != stored.version or act.order in current.queue:
+        if current is None or current.version != stored.version or pending.order in current.queue:
             raise self._conflict()
-        self.orgaos[stored.id] = replace(current, queue={**current.queue, act.order: act}, queued=act.order,
+        self.orgaos[stored.id] = replace(current, queue={**current.queue, pending.order: pending}, queued=pending.order,
                                          version=current.version + 1)
-        self.registrations[digits] = act
+        self.registrations[digits] = pending
 
-    def drop_pending(self, stored: StoredOrgao, act: PendingAct) -> None:
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct) -> None:
         self._before_commit()
         current = self.orgaos.get(stored.id)
-        if current is None or current.version != stored.version or current.queue.get(act.order) != act:
+        if current is None or current.version != stored.version or current.queue.get(pending.order) != pending:
             raise self._conflict()
         self.orgaos[stored.id] = replace(current, version=current.version + 1)
-        self._unqueue(stored.id, act)
+        self._unqueue(stored.id, pending)
 
     def pending_act(self, number: CnjNumber) -> PendingAct | None:
         return self.registrations.get(number.digits)
 
-    def _unqueue(self, orgao_id: str, act: PendingAct) -> None:
+    def _unqueue(self, orgao_id: str, pending: PendingAct) -> None:
         rows = self.orgaos[orgao_id]
-        self.orgaos[orgao_id] = replace(rows, queue={k: v for k, v in rows.queue.items() if k != act.order})
-        self.registrations.pop(act.number.digits, None)
+        self.orgaos[orgao_id] = replace(rows, queue={k: v for k, v in rows.queue.items() if k != pending.order})
+        self.registrations.pop(pending.number.digits, None)
 
     def next_number(self, origin: int, year: int, *, segment: int, tribunal: int) -> CnjNumber:
         last = self.numbering.get((origin, year), 0)

@@ -365,23 +365,23 @@ class DistribuicaoRepository:
 
     # acts awaiting their beacon round (issue 16) ---------------------------------------------------------
 
-    def register(self, stored: StoredOrgao, act: PendingAct, *, previous: StoredCase | None = None) -> None:
-        """Queues ``act`` (see the module docstring): ActPending, CaseAlreadyDistributed or WriteConflict."""
-        data = _dumps(act.to_dict())
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None) -> None:
+        """Queues ``pending`` (see the module docstring): ActPending, CaseAlreadyDistributed or WriteConflict."""
+        data = _dumps(pending.to_dict())
         pk = orgao_pk(stored.id)
         now = clock.now()
         uow = UnitOfWork(self.settings)
         reg = self.registration_model
-        uow.save(reg(pk=case_pk(act.number), sk=SK_REGISTRATION, data=data), condition=reg.pk.does_not_exist())
+        uow.save(reg(pk=case_pk(pending.number), sk=SK_REGISTRATION, data=data), condition=reg.pk.does_not_exist())
         case = self.case_model
-        uow.condition_check(case, case_pk(act.number), SK_CASE,
+        uow.condition_check(case, case_pk(pending.number), SK_CASE,
                             case.pk.does_not_exist() if previous is None
                             else case.current_seq == previous.current_seq)
         model = self.orgao_model
-        uow.save(model(pk=pk, sk=f"{SK_PENDING}{seq_key(act.order)}", kind="pendente", data=data, updated_at=now),
+        uow.save(model(pk=pk, sk=f"{SK_PENDING}{seq_key(pending.order)}", kind="pendente", data=data, updated_at=now),
                  condition=model.pk.does_not_exist())
         uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
-                   actions=[model.queued.set(act.order), model.version.add(1), model.updated_at.set(now)],
+                   actions=[model.queued.set(pending.order), model.version.add(1), model.updated_at.set(now)],
                    condition=model.version == stored.version)
         try:
             commit(uow)
@@ -393,9 +393,9 @@ class DistribuicaoRepository:
                 raise CaseAlreadyDistributed() from error
             raise
 
-    def drop_pending(self, stored: StoredOrgao, act: PendingAct) -> None:
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct) -> None:
         uow = UnitOfWork(self.settings)
-        self._stage_unqueue(uow, act)
+        self._stage_unqueue(uow, pending)
         self._bump_head(uow, orgao_pk(stored.id), stored.version, clock.now())
         commit(uow)
 
@@ -406,12 +406,12 @@ class DistribuicaoRepository:
             return None
         return PendingAct.from_dict(json.loads(item.data))
 
-    def _stage_unqueue(self, uow: UnitOfWork, act: PendingAct) -> None:
+    def _stage_unqueue(self, uow: UnitOfWork, pending: PendingAct) -> None:
         model = self.orgao_model
-        uow.delete(model(pk=orgao_pk(act.orgao), sk=f"{SK_PENDING}{seq_key(act.order)}"),
+        uow.delete(model(pk=orgao_pk(pending.orgao), sk=f"{SK_PENDING}{seq_key(pending.order)}"),
                    condition=model.pk.exists())
         reg = self.registration_model
-        uow.delete(reg(pk=case_pk(act.number), sk=SK_REGISTRATION), condition=reg.pk.exists())
+        uow.delete(reg(pk=case_pk(pending.number), sk=SK_REGISTRATION), condition=reg.pk.exists())
 
     def _case_item(self, row: StoredCase) -> CaseItem:
         return self.case_model(
