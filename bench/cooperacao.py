@@ -130,7 +130,7 @@ def _servant_token_cached(stack: Any, username: str) -> str:
 def _write_month_totals(stack: Any, month: str, n: int, tag: str) -> None:
     import boto3
 
-    dynamodb = boto3.client("dynamodb", endpoint_url=stack.endpoint, region_name="sa-east-1",
+    dynamodb = boto3.client("dynamodb", endpoint_url=stack.dynamodb_endpoint, region_name="sa-east-1",
                             aws_access_key_id="testing", aws_secret_access_key="testing")
     write_month_totals(dynamodb, stack.outputs["CooperacaoTableName"], month, n, tag)
 
