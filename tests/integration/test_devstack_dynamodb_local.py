@@ -80,7 +80,7 @@ def test_the_stack_on_dynamodb_local_draws_records_time_and_relays_events(tmp_pa
         # COOP-10 then COOP-06: a cooperation granted, then a time record outside the jornada
         asked = _call(ready, "cooperacao", "POST", "/cooperacoes", "servidor.ana", {
             "unidade_lotacao": "1VC-CBA", "unidade_cooperada": "1VC-CBA", "modalidade": "M4",
-            "inicio": "2027-03-01", "fim": "2027-06-30"})
+            "inicio": "2027-03-15", "fim": "2027-06-30"})
         assert asked.status_code == 201, asked.text
         coop = asked.json()["id"]
         decided = _call(ready, "cooperacao", "POST", f"/cooperacoes/{coop}/decisao", "gestor.vara1",
