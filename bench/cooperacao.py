@@ -4,7 +4,8 @@
 section 2 (goal: p99 ≤6×). (b) The monthly close (``POST /fechamentos``) for N and 2N servants whose month
 totals are written straight into the table (as the ponto writes them): time, growth ratio (goal ≤2.2×), AWS
 calls made by the request (goal: Query only — no Scan). 20,000 servants take far too long on moto (its
-TransactWriteItems copies the table), so N is smaller here and the figure says so.
+TransactWriteItems copies the table), so N is smaller here and the figure says so. The tables are on DynamoDB
+Local when Java is there (bench.local_stack). Alone: ``python -m bench.cooperacao``.
 """
 
 from __future__ import annotations
@@ -168,7 +169,9 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
 def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
     emit(f"Cooperação ({SERVICE}-svc): ponto (COOP-06/08) e fechamento mensal (COOP-11); base = p50 do GetItem "
          "da seção 2")
-    emit("   (moto com TransactWriteItems corrigido: infra/devstack/moto_patches.py)")
+    on_local = getattr(stack, "dynamodb", "moto") == "local"
+    emit("   (tabelas no DynamoDB Local)" if on_local else
+         "   (moto com TransactWriteItems corrigido: infra/devstack/moto_patches.py)")
     url = stack.urls[SERVICE]
     tag = uuid.uuid4().hex[:6]
     now = datetime.now(TZ)
@@ -205,7 +208,18 @@ def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCal
     growth = ratio(results[1], results[0])
     emit(f"   crescimento 2N/N: {format_ratio(growth)} (meta ≤{format_ratio(CLOSE_GROWTH_GOAL)}) "
          f"{'OK' if growth <= CLOSE_GROWTH_GOAL else 'ACIMA DA META'}")
-    emit(f"   N = {CLOSE_N}, não 20.000: no moto cada TransactWriteItems ainda copia a tabela inteira (rollback), "
-         "então "
-         "o custo cresce com o tamanho da tabela (quadrático); extrapolar 20.000 daqui não diz nada sobre o DynamoDB.")
+    if not on_local:
+        emit(f"   N = {CLOSE_N}, não 20.000: no moto cada TransactWriteItems ainda copia a tabela inteira (rollback), "
+             "então o custo cresce com o tamanho da tabela (quadrático); extrapolar 20.000 daqui não diz nada sobre "
+             "o DynamoDB.")
+    else:
+        emit(f"   N = {CLOSE_N}: 20.000 servidores no DynamoDB Local estão na seção do fechamento sem HTTP")
     return True
+
+
+if __name__ == "__main__":
+    import sys
+
+    from bench.local_stack import standalone
+
+    sys.exit(standalone(run))
