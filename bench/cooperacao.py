@@ -79,20 +79,19 @@ def _prepare_records(stack: Any, url: str, tag: str) -> list[tuple[str, str]]:
 
 
 def _servant_token(stack: Any, username: str) -> str:
-    """A real Cognito token for a bench servant (created in the local pool, group servidor)."""
+    """An ID token for a bench servant (created in the local Cognito pool, group servidor), as the stack's login
+    issues it."""
     import boto3
 
     cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name="sa-east-1",
                            aws_access_key_id="testing", aws_secret_access_key="testing")
-    pool, client_id = stack.outputs["UserPoolId"], stack.outputs["UserPoolClientId"]
+    pool = stack.outputs["UserPoolId"]
     password = "Tribunal#Bench2026"
     cognito.admin_create_user(UserPoolId=pool, Username=username, TemporaryPassword=password,
                               MessageAction="SUPPRESS")
     cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
     cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="servidor")
-    auth = cognito.admin_initiate_auth(UserPoolId=pool, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                                       AuthParameters={"USERNAME": username, "PASSWORD": password})
-    return auth["AuthenticationResult"]["IdToken"]
+    return str(stack.login(username, password))  # signed by the stack's own key (moto's is public)
 
 
 def _records(stack: Any, url: str, pairs: list[tuple[str, str]]) -> tuple[list[float], list[float]]:

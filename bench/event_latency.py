@@ -5,9 +5,10 @@ commits its outbox item (``created_at``) in the same transaction as the day, the
 the three consumers' FIFO queues (``relayed_at`` on the outbox item), and each consumer's transaction writes
 its inbox marker (``INBOX#<event id>``, ``applied_at``). Both times come from the same clock in this process,
 so the latency is ``applied_at − created_at`` per (event, consumer): goals p50 ≤300 ms, p99 ≤1 s, absolute
-(the relay's and the queues' polling, not a DynamoDB call, set them). Shown split in commit → relay and
-relay → applied. Runs on the real relay (the stream pollers) and queues of the local stack; the tables on
-DynamoDB Local when Java is there. Alone: ``python -m bench.event_latency``.
+(the relay's and the queues' polling, not a DynamoDB call, set them). Shown split in commit → read from the
+stream (stamped by wrapping the producer's stream pollers' ``deliver``), read → relayed, relayed → applied.
+Runs on the real relay (the stream pollers) and queues of the local stack; the tables on DynamoDB Local when
+Java is there. Alone: ``python -m bench.event_latency``.
 """
 
 from __future__ import annotations
@@ -83,6 +84,36 @@ def _applied(dynamodb: Any, table: str, event_id: str) -> datetime | None:
     return _moment(item, "applied_at")
 
 
+class StreamReads:
+    """When the producer's stream pollers received each outbox record (``{event id: moment}``), while active."""
+
+    def __init__(self, stack: Any, service: str) -> None:
+        self.seen: dict[str, datetime] = {}
+        self._pollers = [p for p in (stack._sources.pollers if stack._sources else [])
+                         if p.name.startswith(f"stream:{service}:")]
+
+    def __enter__(self) -> StreamReads:
+        from courtlib import clock
+
+        for poller in self._pollers:
+            original = poller.deliver
+
+            def deliver(records: list[dict[str, Any]], original: Any = original) -> Any:
+                now = clock.now()
+                for record in records:
+                    pk = (record.get("dynamodb", {}).get("Keys", {}).get("pk") or {}).get("S", "")
+                    if pk.startswith("OUTBOX#"):
+                        self.seen.setdefault(pk.removeprefix("OUTBOX#"), now)
+                return original(records)
+
+            poller.deliver = deliver
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for poller in self._pollers:
+            poller.__dict__.pop("deliver", None)
+
+
 def _ms(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() * 1000.0
 
@@ -108,7 +139,7 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     url = stack.urls[PRODUCER]
     dynamodb = dynamodb_client(stack)
     since = clock.now()
-    with stdout_handlers_to_devnull(), requests.Session() as http:
+    with stdout_handlers_to_devnull(), requests.Session() as http, StreamReads(stack, PRODUCER) as reads:
         http.trust_env = False
         http.headers.update({"Authorization": f"Bearer {stack.tokens['admin.ti']}"})
         for day in _days(events):
@@ -123,11 +154,16 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
         settled = stack.wait_for_idle(SETTLE_TIMEOUT_S)
     ids = _event_ids(dynamodb, _table(stack, PRODUCER), since)
     outbox = _outbox(dynamodb, _table(stack, PRODUCER), ids)
-    total, to_relay, after_relay = [], [], []
+    total, to_relay, after_relay, to_read, read_to_relay = [], [], [], [], []
     missing = 0
     for event_id, (created, relayed) in outbox.items():
         if relayed is not None:
             to_relay.append(_ms(relayed, created))
+        read = reads.seen.get(event_id)
+        if read is not None:
+            to_read.append(_ms(read, created))
+            if relayed is not None:
+                read_to_relay.append(_ms(relayed, read))
         for consumer in CONSUMERS:
             applied = _applied(dynamodb, _table(stack, consumer), event_id)
             if applied is None:
@@ -144,6 +180,10 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     emit("   " + _line("commit → aplicado no consumidor", Summary.of(total), GOAL_P50_MS, GOAL_P99_MS))
     if to_relay:
         emit("   " + _line("  commit → publicado pelo relay", Summary.of(to_relay)))
+    if to_read:
+        emit("   " + _line("    commit → lido do stream", Summary.of(to_read)))
+    if read_to_relay:
+        emit("   " + _line("    lido → publicado (handler do relay)", Summary.of(read_to_relay)))
     if after_relay:
         emit("   " + _line("  publicado → aplicado (fila SQS)", Summary.of(after_relay)))
     emit(f"   (referência: GetItem p50 {base.p50:.2f} ms; as metas são absolutas: o relay lê o stream a cada "
