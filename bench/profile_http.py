@@ -6,7 +6,9 @@ local API Gateway emulation the HTTP server uses (tokens verified; no socket) un
 (1) the time by package — own time of every function, summed by its top-level module (botocore, pynamodb,
 pydantic, the service's chalicelib…; waiting on DynamoDB shows as ``socket``/``ssl``/``http.client``) — and
 (2) the top functions by cumulative time. Only the request's thread is profiled (the stream and queue
-pollers run in others).
+pollers run in others). Before the profile, the same N requests are timed without it, each AWS call's wall
+time summed per operation (botocore's ``Endpoint.make_request``: the round trip, the wait for DynamoDB
+Local included; serialising the request and parsing the answer are outside it, in botocore's own time).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import io
 import json
 import pstats
 import sys
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -82,6 +85,38 @@ def _ponto(stack: Any) -> tuple[Callable[[int], None], str]:
     return one, "POST /cooperacoes/{id}/pontos"
 
 
+class CallTimer:
+    """Wall time of each AWS call made on this thread, summed per ``"Service Operation"``, while active."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = defaultdict(float)
+        self.count: dict[str, int] = defaultdict(int)
+
+    def __enter__(self) -> CallTimer:
+        from botocore.endpoint import Endpoint
+
+        original = self._original = Endpoint.make_request
+        timer, thread = self, threading.get_ident()
+
+        def make_request(endpoint: Any, operation_model: Any, request_dict: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return original(endpoint, operation_model, request_dict)
+            finally:
+                if threading.get_ident() == thread:
+                    name = f"{operation_model.service_model.service_id} {operation_model.name}"
+                    timer.ms[name] += (time.perf_counter() - began) * 1000.0
+                    timer.count[name] += 1
+
+        Endpoint.make_request = make_request
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from botocore.endpoint import Endpoint
+
+        Endpoint.make_request = self._original
+
+
 def _package(filename: str) -> str:
     """The top-level package of a profiled function's file (``~`` for C built-ins: by their name)."""
     if filename == "~":
@@ -141,10 +176,25 @@ def main(argv: list[str]) -> int:
         one, label = prepare(stack)
         for n in range(20):
             one(n)
+        with CallTimer() as timer:
+            began = time.perf_counter()
+            for n in range(20, 20 + count):
+                one(n)
+            plain = (time.perf_counter() - began) / count * 1000.0
+        emit(f"{label}: {count} requisições pelo gateway local (sem TCP, sem profiler): {plain:.2f} ms cada "
+             f"= {plain / base.p50:.2f}× o GetItem (p50 {base.p50:.2f} ms); chamadas AWS (ida e volta, ms por "
+             "requisição):")
+        in_calls = 0.0
+        for name in sorted(timer.ms, key=lambda key: -timer.ms[key]):
+            per = timer.ms[name] / count
+            in_calls += per
+            emit(f"   {name:<36} ×{timer.count[name] / count:.2f}  {per:7.2f} ms  {per / base.p50:5.2f}×")
+        emit(f"   fora das chamadas AWS (Python do serviço, do botocore e do gateway): {plain - in_calls:.2f} ms "
+             f"= {(plain - in_calls) / base.p50:.2f}×")
         profile = cProfile.Profile()
         began = time.perf_counter()
         profile.enable()
-        for n in range(20, 20 + count):
+        for n in range(20 + count, 20 + 2 * count):
             one(n)
         profile.disable()
         elapsed = (time.perf_counter() - began) / count * 1000.0
