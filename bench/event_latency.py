@@ -32,7 +32,8 @@ FIRST_DAY = date(2031, 1, 6)
 
 def _days(n: int) -> list[date]:
     """``n`` weekdays from FIRST_DAY (a future year, away from the demo's and the other sections' days)."""
-    out, day = [], FIRST_DAY
+    out: list[date] = []
+    day = FIRST_DAY
     while len(out) < n:
         if day.weekday() < 5:
             out.append(day)

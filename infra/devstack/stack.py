@@ -143,7 +143,7 @@ class LocalStack:
             lap("apps")
             if self._seed and self.urls:
                 # DynamoDB Local's first requests run in Java's interpreter (its JIT warms up on them): slower
-                demo.seed(self.urls, self.tokens, **({"timeout": 60.0} if self.dynamodb == "local" else {}))
+                demo.seed(self.urls, self.tokens, timeout=60.0 if self.dynamodb == "local" else 10.0)
                 lap("dados")
         except BaseException:
             self.stop()
