@@ -32,8 +32,10 @@ requirements: $(STAMP)
 	$(PY) scripts/requirements.py --write
 
 ## run: the four services on localhost against an embedded AWS (moto), with demo data. Ctrl-C stops.
+## `make run DYNAMODB=local`: the tables on AWS's DynamoDB Local (needs Java), the rest on moto.
+DYNAMODB ?= moto
 run: $(STAMP)
-	$(PY) -m devstack run
+	$(PY) -m devstack run --dynamodb $(DYNAMODB)
 
 ## demo: a month of the court played through the HTTP API on its own local stack (its clock moved), with a summary.
 demo: $(STAMP)

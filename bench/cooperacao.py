@@ -4,7 +4,8 @@
 section 2 (goal: p99 ≤6×). (b) The monthly close (``POST /fechamentos``) for N and 2N servants whose month
 totals are written straight into the table (as the ponto writes them): time, growth ratio (goal ≤2.2×), AWS
 calls made by the request (goal: Query only — no Scan). 20,000 servants take far too long on moto (its
-TransactWriteItems copies the table), so N is smaller here and the figure says so.
+TransactWriteItems copies the table), so N is smaller here and the figure says so. The tables are on DynamoDB
+Local when Java is there (bench.local_stack). Alone: ``python -m bench.cooperacao``.
 """
 
 from __future__ import annotations
@@ -78,20 +79,19 @@ def _prepare_records(stack: Any, url: str, tag: str) -> list[tuple[str, str]]:
 
 
 def _servant_token(stack: Any, username: str) -> str:
-    """A real Cognito token for a bench servant (created in the local pool, group servidor)."""
+    """An ID token for a bench servant (created in the local Cognito pool, group servidor), as the stack's login
+    issues it."""
     import boto3
 
     cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name="sa-east-1",
                            aws_access_key_id="testing", aws_secret_access_key="testing")
-    pool, client_id = stack.outputs["UserPoolId"], stack.outputs["UserPoolClientId"]
+    pool = stack.outputs["UserPoolId"]
     password = "Tribunal#Bench2026"
     cognito.admin_create_user(UserPoolId=pool, Username=username, TemporaryPassword=password,
                               MessageAction="SUPPRESS")
     cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
     cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="servidor")
-    auth = cognito.admin_initiate_auth(UserPoolId=pool, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                                       AuthParameters={"USERNAME": username, "PASSWORD": password})
-    return auth["AuthenticationResult"]["IdToken"]
+    return str(stack.login(username, password))  # signed by the stack's own key (moto's is public)
 
 
 def _records(stack: Any, url: str, pairs: list[tuple[str, str]]) -> tuple[list[float], list[float]]:
@@ -130,7 +130,7 @@ def _servant_token_cached(stack: Any, username: str) -> str:
 def _write_month_totals(stack: Any, month: str, n: int, tag: str) -> None:
     import boto3
 
-    dynamodb = boto3.client("dynamodb", endpoint_url=stack.endpoint, region_name="sa-east-1",
+    dynamodb = boto3.client("dynamodb", endpoint_url=stack.dynamodb_endpoint, region_name="sa-east-1",
                             aws_access_key_id="testing", aws_secret_access_key="testing")
     write_month_totals(dynamodb, stack.outputs["CooperacaoTableName"], month, n, tag)
 
@@ -168,7 +168,9 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
 def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
     emit(f"Cooperação ({SERVICE}-svc): ponto (COOP-06/08) e fechamento mensal (COOP-11); base = p50 do GetItem "
          "da seção 2")
-    emit("   (moto com TransactWriteItems corrigido: infra/devstack/moto_patches.py)")
+    on_local = getattr(stack, "dynamodb", "moto") == "local"
+    emit("   (tabelas no DynamoDB Local)" if on_local else
+         "   (moto com TransactWriteItems corrigido: infra/devstack/moto_patches.py)")
     url = stack.urls[SERVICE]
     tag = uuid.uuid4().hex[:6]
     now = datetime.now(TZ)
@@ -205,7 +207,18 @@ def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCal
     growth = ratio(results[1], results[0])
     emit(f"   crescimento 2N/N: {format_ratio(growth)} (meta ≤{format_ratio(CLOSE_GROWTH_GOAL)}) "
          f"{'OK' if growth <= CLOSE_GROWTH_GOAL else 'ACIMA DA META'}")
-    emit(f"   N = {CLOSE_N}, não 20.000: no moto cada TransactWriteItems ainda copia a tabela inteira (rollback), "
-         "então "
-         "o custo cresce com o tamanho da tabela (quadrático); extrapolar 20.000 daqui não diz nada sobre o DynamoDB.")
+    if not on_local:
+        emit(f"   N = {CLOSE_N}, não 20.000: no moto cada TransactWriteItems ainda copia a tabela inteira (rollback), "
+             "então o custo cresce com o tamanho da tabela (quadrático); extrapolar 20.000 daqui não diz nada sobre "
+             "o DynamoDB.")
+    else:
+        emit(f"   N = {CLOSE_N}: 20.000 servidores no DynamoDB Local estão na seção do fechamento sem HTTP")
     return True
+
+
+if __name__ == "__main__":
+    import sys
+
+    from bench.local_stack import standalone
+
+    sys.exit(standalone(run))

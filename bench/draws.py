@@ -1,16 +1,20 @@
 """Draws (POST /distribuicoes) over HTTP on the local stack of section 2, as ratios to its bare GetItem p50.
 
-(a) one client, sequential draws, latency through the whole stack INCLUDING the wait for the draw's beacon
-round (issue 16: the stack's local beacon, one round per ``distribuicao.farol_local_periodo_s``); (b) DynamoDB
-round trips per draw (request threads only: two per moment), (c) 2,000 draws in one órgão at a steady rate (the
-last 200 no slower than the first 200, ±25 %) with every round already out (the store's growth, not the
-beacon's period), then the equality invariant. Throughput is measured on DynamoDB Local
-(bench/draws_dynamodb_local.py).
+The stack's tables are on DynamoDB Local when Java is there (bench.local_stack), on moto otherwise.
+(a) one client, 300 sequential draws, latency through the whole stack (p50 ≤4×, p99 ≤8×); (b) DynamoDB round
+trips per draw (request threads only); (c) 8 clients on one órgão, 300 draws in all: throughput at least one
+client's (no collapse) and p99 ≤15×; (d) 2,000 draws in one órgão at a steady rate (the last 200 no slower than
+the first 200, ±25 %), then the equality invariant — (a) to (d) with every beacon round already out, so they are
+the store's figures; (e) one client, sequential draws with the stack's local beacon (one round per
+``distribuicao.farol_local_periodo_s``): the latency INCLUDING the wait for the draw's round (issue 16), split
+into wait and work, and the estimate for quicknet's 3 s period. The use case's own throughput is in
+bench/draws_dynamodb_local.py. Alone: ``python -m bench.draws``.
 """
 
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 import uuid
 from collections import Counter
@@ -24,18 +28,20 @@ from bench.http_reads import (
     describe_calls,
     stdout_handlers_to_devnull,
 )
-from bench.stats import Summary
+from bench.stats import Summary, figure
 
 SERVICE = "distribuicao"
 USER = "distribuidor"
-SEQUENTIAL = 40
-CLIENTS = 8  # the concurrent clients of bench/draws_dynamodb_local.py
-PHASE_BUDGET_S = 30.0
-BEACON_PHASE_BUDGET_S = 90.0  # (a) waits for a round per draw
+SEQUENTIAL = 300
+CLIENTS = 8  # (c) and the concurrent clients of bench/draws_dynamodb_local.py
+CONCURRENT_DRAWS = 300  # (c), all clients together
+PHASE_BUDGET_S = 60.0
 # two moments per draw (issue 16), each one Query and one TransactWriteItems
 GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 4.0, 100.0
-QUICKNET_PERIOD_S, GOAL_QUICKNET_P99_MS = 3.0, 3500.0  # issue 16: ≤ 3.5 s p99 waiting for quicknet's round
-GOAL_P50, GOAL_P99 = 10.0, 25.0  # ratios to the bare GetItem p50 (informative)
+GOAL_P50, GOAL_P99 = 4.0, 8.0  # issue 15: ratios to the bare GetItem p50, over HTTP on DynamoDB Local
+GOAL_CONCURRENT_P99 = 15.0
+BEACON_DRAWS, BEACON_PHASE_BUDGET_S = 30, 60.0  # (e): each draw waits for a round
+QUICKNET_PERIOD_S, GOAL_QUICKNET_P99_MS = 3.0, 3500.0  # issue 16: ≤ 3.5 s p99 when waiting for quicknet
 CLASSES = ("AIME", "HC", "PC", "RE")
 STEADY_DRAWS, STEADY_WINDOW, STEADY_TOLERANCE = 2000, 200, 0.25  # issue 12 point 13
 STEADY_BUDGET_S = 300.0
@@ -93,6 +99,15 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
             emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
             return False
         http.get(f"{url}/sorteios/compromissos", timeout=HTTP_TIMEOUT_S)  # creates today's seed
+    with rounds_already_out():
+        ok = _store_phases(emit, stack, base, counter, url, token, orgao)
+    return _beacon_wait(emit, url, token) and ok
+
+
+def _store_phases(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter, url: str,
+                  token: str, orgao: str) -> bool:
+    """(a) to (d): the store's figures (every beacon round already out)."""
+    with stdout_handlers_to_devnull(), _session(token) as http:
         first = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, 0), timeout=HTTP_TIMEOUT_S)
         if first.status_code != 201:
             emit(f"   ERRO no primeiro sorteio: HTTP {first.status_code} {first.text[:300]}")
@@ -100,16 +115,61 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
 
         # (a) + (b): one client
         samples: list[float] = []
-        waits: list[float] = []
         mark = counter.mark()
-        deadline = time.monotonic() + BEACON_PHASE_BUDGET_S
+        deadline = time.monotonic() + PHASE_BUDGET_S
         began = time.perf_counter()
         for n in range(SEQUENTIAL):
             if time.monotonic() > deadline:
                 break
-            sent_at = _stack_now()
             t0 = time.perf_counter()
             response = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, n + 1), timeout=HTTP_TIMEOUT_S)
+            samples.append((time.perf_counter() - t0) * 1000.0)
+            if response.status_code != 201:
+                emit(f"   ERRO: HTTP {response.status_code} {response.text[:300]}")
+                return False
+        elapsed = time.perf_counter() - began
+        calls = counter.request_calls_since(mark)
+        seq = Summary.of(samples)
+        rate = seq.n / elapsed
+        budget = " (orçamento esgotado)" if seq.n < SEQUENTIAL else ""
+        where = "no DynamoDB Local" if getattr(stack, "dynamodb", "moto") == "local" else "no moto"
+        emit(f"   (a) 1 cliente, {seq.n} sorteios em sequência{budget}: {rate:.0f} sorteios/s por HTTP {where} "
+             f"(a meta de vazão do caso de uso, ≥{GOAL_RATE:.0f}/s, está na seção do DynamoDB Local sem HTTP)")
+        emit("     " + figure("p50", seq.p50, base.p50, GOAL_P50, width=4))
+        emit("     " + figure("p99", seq.p99, base.p50, GOAL_P99, width=4))
+        dynamo = Counter({k: v for k, v in calls.items() if k.startswith("DynamoDB")})
+        trips = sum(dynamo.values()) / max(seq.n, 1)
+        emit(f"   (b) idas ao DynamoDB por sorteio: {trips:.2f}  meta ≤{GOAL_TRIPS:.0f}  "
+             f"{'OK' if trips <= GOAL_TRIPS else 'ACIMA DA META'}")
+        emit(f"     detalhe: {describe_calls(calls, per=max(seq.n, 1))}")
+
+    concurrent_ok = concurrent(emit, url, token, base, rate)
+    steady_ok = steady_rate(emit, url, token)
+    with stdout_handlers_to_devnull(), _session(token) as http:
+        state = http.get(f"{url}/orgaos/{orgao}", timeout=HTTP_TIMEOUT_S).json()
+    violations = _violations(state)
+    emit("     invariante (por classe, cadeiras sorteáveis diferem ≤1): "
+         + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
+    return not violations and steady_ok and concurrent_ok
+
+
+def _beacon_wait(emit: Callable[[str], None], url: str, token: str) -> bool:
+    """(e) one client, sequential draws in a new órgão with the stack's local beacon: each waits for its round."""
+    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
+    samples: list[float] = []
+    waits: list[float] = []
+    with stdout_handlers_to_devnull(), _session(token) as http:
+        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
+        if made.status_code not in (200, 201):
+            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+            return False
+        deadline = time.monotonic() + BEACON_PHASE_BUDGET_S
+        for n in range(BEACON_DRAWS):
+            if time.monotonic() > deadline:
+                break
+            sent_at = _stack_now()
+            t0 = time.perf_counter()
+            response = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, n), timeout=HTTP_TIMEOUT_S)
             samples.append((time.perf_counter() - t0) * 1000.0)
             if response.status_code != 201:
                 emit(f"   ERRO: HTTP {response.status_code} {response.text[:300]}")
@@ -117,40 +177,19 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
             # the part of this draw spent waiting for its round: from the request to the round's publication
             published = _chain().round_time(response.json()["sorteio"]["farol"]["rodada"])
             waits.append(max(0.0, min(samples[-1], (published - sent_at).total_seconds() * 1000.0)))
-        elapsed = time.perf_counter() - began
-        calls = counter.request_calls_since(mark)
-        seq = Summary.of(samples)
-        rate = seq.n / elapsed
-        budget = " (orçamento esgotado)" if seq.n < SEQUENTIAL else ""
-        emit(f"   (a) 1 cliente, {seq.n} sorteios em sequência{budget}: "
-             f"{rate:.0f} sorteios/s no moto (a meta de vazão, ≥{GOAL_RATE:.0f}/s, é medida no DynamoDB Local)")
-        period = _chain().period
-        wait = Summary.of(waits)
-        work = Summary.of([total - waited for total, waited in zip(samples, waits, strict=True)])
-        emit(f"     latência com a espera pela rodada do farol local (período {period} s): "
-             f"p50 {seq.p50:.0f} ms  p99 {seq.p99:.0f} ms  (n={seq.n}); dela, espera pela rodada "
-             f"p50 {wait.p50:.0f} ms, trabalho p50 {work.p50:.0f} ms  p99 {work.p99:.0f} ms")
-        # The wait is for the first round after the commit: at most one period. Quicknet's period is 3 s; the
-        # work is what a draw takes beyond its wait here (an estimate: the relays' own delay is not in it).
-        quicknet_p99 = QUICKNET_PERIOD_S * 1000.0 + work.p99
-        emit(f"     estimativa com a quicknet (período {QUICKNET_PERIOD_S:.0f} s): p99 ≈ {quicknet_p99:.0f} ms "
-             f"(3000 + trabalho p99, sem o atraso dos relays)  meta ≤{GOAL_QUICKNET_P99_MS:.0f} ms  "
-             f"{'OK' if quicknet_p99 <= GOAL_QUICKNET_P99_MS else 'ACIMA DA META'}")
-        dynamo = Counter({k: v for k, v in calls.items() if k.startswith("DynamoDB")})
-        trips = sum(dynamo.values()) / max(seq.n, 1)
-        emit(f"   (b) idas ao DynamoDB por sorteio: {trips:.2f}  meta ≤{GOAL_TRIPS:.0f}  "
-             f"{'OK' if trips <= GOAL_TRIPS else 'ACIMA DA META'}")
-        emit(f"     detalhe: {describe_calls(calls, per=max(seq.n, 1))}")
-
-    with rounds_already_out():
-        steady_ok = steady_rate(emit, url, token)
-    with stdout_handlers_to_devnull(), _session(token) as http:
-        state = http.get(f"{url}/orgaos/{orgao}", timeout=HTTP_TIMEOUT_S).json()
-    violations = _violations(state)
-    emit("     invariante (por classe, cadeiras sorteáveis diferem ≤1): "
-         + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
-    emit("   vazão (1 e 8 clientes): na seção do DynamoDB Local")
-    return not violations and steady_ok
+    seq = Summary.of(samples)
+    wait = Summary.of(waits)
+    work = Summary.of([total - waited for total, waited in zip(samples, waits, strict=True)])
+    emit(f"   (e) 1 cliente, {seq.n} sorteios em sequência com o farol local (período {_chain().period} s), "
+         f"latência com a espera pela rodada: p50 {seq.p50:.0f} ms  p99 {seq.p99:.0f} ms; dela, espera "
+         f"p50 {wait.p50:.0f} ms, trabalho p50 {work.p50:.0f} ms  p99 {work.p99:.0f} ms")
+    # The wait is for the first round after the commit: at most one period. Quicknet's period is 3 s; the work is
+    # what a draw takes beyond its wait here (an estimate: the relays' own delay is not in it).
+    quicknet_p99 = QUICKNET_PERIOD_S * 1000.0 + work.p99
+    emit(f"     estimativa com a quicknet (período {QUICKNET_PERIOD_S:.0f} s): p99 ≈ {quicknet_p99:.0f} ms "
+         f"(3000 + trabalho p99, sem o atraso dos relays)  meta ≤{GOAL_QUICKNET_P99_MS:.0f} ms  "
+         f"{'OK' if quicknet_p99 <= GOAL_QUICKNET_P99_MS else 'ACIMA DA META'}")
+    return True
 
 
 def _chain() -> Any:
@@ -170,7 +209,7 @@ def _stack_now() -> Any:
 @contextmanager
 def rounds_already_out() -> Iterator[None]:
     """The stack's distribuicao app with every beacon round already out (the local beacon, its clock ahead): what is
-    measured is then the store, not the beacon's period (which (a) measures)."""
+    measured is then the store, not the beacon's period (which (e) measures)."""
     import sys
     from datetime import UTC, datetime
 
@@ -184,6 +223,67 @@ def rounds_already_out() -> Iterator[None]:
         yield
     finally:
         deps.beacon = saved
+
+
+def concurrent(emit: Callable[[str], None], url: str, token: str, base: Summary, one_client_rate: float,
+               clients: int = CLIENTS, draws: int = CONCURRENT_DRAWS) -> bool:
+    """(c) ``clients`` threads drawing in one new órgão, ``draws`` in all; each its own HTTP connection.
+
+    Goals: throughput ≥ one client's (``one_client_rate``, from (a)) and p99 ≤15× the base. A 503 (the órgão
+    busy after the service's own retries) is the answer a client repeats: counted, and its time kept. False on
+    another status or a broken invariant."""
+    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
+    outcomes: Counter[int] = Counter()
+    samples: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + PHASE_BUDGET_S
+    numbers = iter(range(draws))
+
+    def client() -> None:
+        with _session(token) as http:
+            while time.monotonic() < deadline:
+                with lock:
+                    n = next(numbers, None)
+                if n is None:
+                    return
+                t0 = time.perf_counter()
+                try:
+                    status = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, n),
+                                       timeout=HTTP_TIMEOUT_S).status_code
+                except Exception:
+                    status = 0
+                with lock:
+                    samples.append((time.perf_counter() - t0) * 1000.0)
+                    outcomes[status] += 1
+
+    with stdout_handlers_to_devnull(), _session(token) as http:
+        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
+        if made.status_code not in (200, 201):
+            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+            return False
+        threads = [threading.Thread(target=client, name=f"bench-client-{i}") for i in range(clients)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(PHASE_BUDGET_S * 2)
+        elapsed = time.perf_counter() - began
+        state = http.get(f"{url}/orgaos/{orgao}", timeout=HTTP_TIMEOUT_S).json()
+    done = outcomes[201]
+    rate = done / elapsed
+    summary = Summary.of(samples) if samples else Summary(0, 0.0, 0.0)
+    met = rate >= one_client_rate
+    emit(f"   (c) {clients} clientes no mesmo órgão, {sum(outcomes.values())} pedidos: {done} sorteios em "
+         f"{elapsed:.1f} s = {rate:.0f}/s = {rate / max(one_client_rate, 1e-9):.2f}× a vazão de 1 cliente  "
+         f"meta ≥1,00×  {'OK' if met else 'ABAIXO DA META'}")
+    emit("     " + figure("p50", summary.p50, base.p50, GOAL_CONCURRENT_P99, width=4) + "   (meta só para o p99)")
+    emit("     " + figure("p99", summary.p99, base.p50, GOAL_CONCURRENT_P99, width=4))
+    answers = ", ".join(f"HTTP {status or 'sem resposta'} ×{n}" for status, n in sorted(outcomes.items()))
+    emit(f"     respostas: {answers}")
+    violations = _violations(state)
+    emit("     invariante (por classe, cadeiras sorteáveis diferem ≤1): "
+         + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
+    return not violations and set(outcomes) <= {201, 503}
 
 
 def steady_rate(emit: Callable[[str], None], url: str, token: str, draws: int = STEADY_DRAWS,
@@ -211,13 +311,21 @@ def steady_rate(emit: Callable[[str], None], url: str, token: str, draws: int = 
                 emit(f"   ERRO: HTTP {response.status_code} {response.text[:300]}")
                 return False
     if len(durations) < draws:
-        emit(f"   (c) {draws} sorteios num órgão: orçamento de {STEADY_BUDGET_S:.0f} s esgotado após "
+        emit(f"   (d) {draws} sorteios num órgão: orçamento de {STEADY_BUDGET_S:.0f} s esgotado após "
              f"{len(durations)} — meta NÃO ATINGIDA")
         return True
     first, last = sum(durations[:window]), sum(durations[-window:])
     ratio = last / first
     met = ratio <= 1 + STEADY_TOLERANCE
-    emit(f"   (c) {draws} sorteios em sequência num órgão, em {sum(durations):.1f} s "
+    emit(f"   (d) {draws} sorteios em sequência num órgão, em {sum(durations):.1f} s "
          f"({draws / sum(durations):.0f}/s): os {window} primeiros em {first:.2f} s, os {window} últimos em "
          f"{last:.2f} s = {ratio:.2f}×  meta ≤{1 + STEADY_TOLERANCE:.2f}×  {'ATINGIDA' if met else 'NÃO ATINGIDA'}")
     return True
+
+
+if __name__ == "__main__":
+    import sys
+
+    from bench.local_stack import standalone
+
+    sys.exit(standalone(run))

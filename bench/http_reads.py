@@ -1,9 +1,10 @@
 """HTTP read latency on the local stack, as ratios to one bare DynamoDB ``GetItem`` timed in the same run.
 
 Everything runs in this process: moto's server, the four apps behind chalice's local gateway, the
-pollers. AWS calls made while serving a request are counted by wrapping botocore's
-``Endpoint.make_request`` (every client goes through it: boto3's, PynamoDB's, Powertools'), keeping
-only those made on the HTTP server's request threads — the pollers call moto all the time.
+pollers; the tables on DynamoDB Local when Java is there (``bench.local_stack``), on moto otherwise.
+AWS calls made while serving a request are counted by wrapping botocore's ``Endpoint.make_request``
+(every client goes through it: boto3's, PynamoDB's, Powertools'), keeping only those made on the HTTP
+server's request threads — the pollers call AWS all the time.
 """
 
 from __future__ import annotations
@@ -249,19 +250,18 @@ def run(emit: Callable[[str], None],
     False if a read (or ``then``) failed — a harness or app error, not a missed goal."""
     import requests
 
-    from devstack.stack import EPHEMERAL, LocalStack
+    from bench.local_stack import bench_stack, describe_backend
 
     emit(f"2. Leituras HTTP na pilha local (Stage bench, {SERVICE}-svc; {WARMUP} de aquecimento, "
          f"{TIMED} medidas; metas: p50 ≤{format_ratio(GOAL_P50)} e p99 ≤{format_ratio(GOAL_P99)} o p50 da base)")
     ok = True
     transport: list[float] = []
     began = time.monotonic()
-    with AwsCallCounter() as counter, LocalStack(ports=EPHEMERAL, moto_port=0, control_port=0,
-                                                 parameters={"Stage": "bench"}, seed=False) as stack:
-        emit(f"   pilha local pronta em {time.monotonic() - began:.1f} s "
-             f"({stack.endpoint}, apps: {', '.join(stack.urls)})")
+    with AwsCallCounter() as counter, bench_stack() as (stack, why_not_local):
+        emit(f"   pilha local pronta em {time.monotonic() - began:.1f} s (apps: {', '.join(stack.urls)})")
+        emit(f"   DynamoDB: {describe_backend(stack, why_not_local)}")
         until = time.monotonic() + SECTION_BUDGET_S
-        dynamodb = _client("dynamodb", stack.endpoint)
+        dynamodb = _client("dynamodb", stack.dynamodb_endpoint)
         table, key = _prepare(stack, dynamodb)
         base = Summary.of(time_series(lambda: dynamodb.get_item(TableName=table, Key=key), until=until))
         emit(f"   {'base: DynamoDB GetItem (boto3 direto)':<44} p50 {base.p50:6.2f} ms   p99 {base.p99:6.2f} ms"

@@ -1,6 +1,7 @@
 """``python -m devstack [run|fire|status]`` (with ``infra`` on PYTHONPATH; ``make run`` / ``make fire``).
 
 - ``run`` (default): the whole system on localhost against moto, with demo users and data; Ctrl-C stops.
+  ``--dynamodb local``: the tables on AWS's DynamoDB Local (needs Java; ``make run DYNAMODB=local``).
 - ``fire <service> <handler>``: runs a schedule now on the running stack (through its control endpoint).
 - ``status``: what the running stack serves, its schedules and its queues.
 - ``demo [--ready-file F]``: a scripted month of the court through the HTTP API (``make demo``).
@@ -76,6 +77,7 @@ def _banner(stack: Any) -> str:
                   " POST /login; POST /agendamentos/<serviço>/<handler>; GET|POST /relogio)",
               f"Relógio:        {stack.clock_state()['agora']}   (make clock AVANCAR=P1D | AGORA=...)",
               f"AWS (moto):     {stack.endpoint}",
+              f"DynamoDB:       {_dynamodb_line(stack)}",
               f"Logs (JSON):    {LOG_FOLDER}/<serviço>.log  (o terminal mostra uma linha por requisição e os erros)",
               "",
               f"Usuários de demonstração (senha {DEMO_PASSWORD}; o token de ID vale 1 h; cole no shell):"]
@@ -89,6 +91,12 @@ def _banner(stack: Any) -> str:
               f"  (ou: python -m devstack fire {example[0]} {example[1]})",
               "", "Ctrl-C para parar"]
     return "\n".join(lines)
+
+
+def _dynamodb_line(stack: Any) -> str:
+    if stack.dynamodb == "local":
+        return f"DynamoDB Local {stack.dynamodb_endpoint}   (tabelas e streams; o resto no moto)"
+    return f"moto {stack.dynamodb_endpoint}   (make run DYNAMODB=local: DynamoDB Local, precisa de Java)"
 
 
 def _process_age() -> float:
@@ -116,15 +124,29 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     parameters = {**DEFAULT_PARAMETERS, **dict(args.parameter or [])}
+    if args.dynamodb == "local":
+        from devstack.dynamodb_local import EXIT_UNAVAILABLE, java_missing
+
+        missing = java_missing()
+        if missing:
+            log.error("--dynamodb local: %s. Instale o Java (ex.: apt-get install openjdk-17-jre-headless) ou "
+                      "rode sem --dynamodb (moto).", missing)
+            return EXIT_UNAVAILABLE
     stack = LocalStack(moto_port=args.moto_port, control_port=args.control_port, seed=not args.no_seed,
-                       ports=dict(args.port or []), parameters=parameters, now=args.agora, web_port=args.web_port)
+                       ports=dict(args.port or []), parameters=parameters, now=args.agora, web_port=args.web_port,
+                       dynamodb=args.dynamodb)
     access_log = logging.getLogger("devstack.acesso")
     access_log.disabled = True  # the demo data's requests are not the user's: the access log starts with the banner
+    from devstack.dynamodb_local import EXIT_UNAVAILABLE, Unavailable
+
     try:
         stack.start()
     except OSError as error:
         log.error("não foi possível subir a pilha local: %s", error.strerror or error)
         return 1
+    except Unavailable as error:
+        log.error("--dynamodb local: %s", error)
+        return EXIT_UNAVAILABLE
     stack.startup_seconds = time.monotonic() - began  # including imports: what `make run` feels like
     log.info(_banner(stack))
     access_log.disabled = False
@@ -143,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
 def _write_ready_file(path: Path, stack: Any) -> None:
     """What a program driving the stack needs (end-to-end tests): written whole, once ready."""
     ready = {"urls": stack.urls, "control_url": stack.control_url, "endpoint": stack.endpoint,
+             "dynamodb": stack.dynamodb, "dynamodb_endpoint": stack.dynamodb_endpoint,
              "tokens": stack.tokens, "outputs": stack.outputs, "web_url": stack.web_url}
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(ready, ensure_ascii=False))
@@ -244,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     clock_parser.add_argument("--avancar", help="avança uma duração ISO 8601 (ex.: P1D, PT6H, P1M) e dispara "
                               "os agendamentos do intervalo")
     run_parser.add_argument("--moto-port", type=int, default=4566, help="porta do moto (0 = qualquer livre)")
+    run_parser.add_argument("--dynamodb", choices=("moto", "local"), default="moto",
+                            help="onde ficam as tabelas: moto (padrão) ou local = DynamoDB Local da AWS "
+                                 "(escritas e vazão fiéis; precisa de Java)")
     run_parser.add_argument("--control-port", type=int, default=8000, help="porta do endpoint de controle")
     run_parser.add_argument("--web-port", type=int, default=8080, help="porta do portal web (0 = qualquer livre)")
     run_parser.add_argument("--no-seed", action="store_true", help="sem dados de demonstração")

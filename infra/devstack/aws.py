@@ -227,17 +227,22 @@ def _switched_on(template: Mapping[str, Any], resolver: Resolver) -> dict[str, A
             if "Condition" not in spec or resolver.condition(spec["Condition"])}
 
 
-def deploy_template(aws: Aws, template_path: Path, stack_name: str, parameters: Mapping[str, str]) -> dict[str, str]:
-    """Creates the infra template's resources and returns its outputs: by API when ``devstack.resources``
-    creates every type it declares, else with moto's CloudFormation."""
+def deploy_template(aws: Aws, template_path: Path, stack_name: str, parameters: Mapping[str, str],
+                    creators: Mapping[str, Creator] = INFRA_CREATORS, *,
+                    cloudformation_fallback: bool = True) -> dict[str, str]:
+    """Creates the infra template's resources and returns its outputs: by API when ``creators`` (default
+    ``devstack.resources``) creates every type it declares, else with moto's CloudFormation — unless
+    ``cloudformation_fallback`` is False (tables on DynamoDB Local: moto's CloudFormation would put them in moto)."""
     template = load_template(template_path)
     declared = _switched_on(template, _resolver(aws, template, parameters, stack_name))
-    unknown = sorted({spec["Type"] for spec in declared.values()} - set(INFRA_CREATORS))
+    unknown = sorted({spec["Type"] for spec in declared.values()} - set(creators))
+    if unknown and not cloudformation_fallback:
+        raise RuntimeError(f"{template_path.name}: sem criação direta para {', '.join(unknown)}")
     if unknown:
         log.info("infra: %s sem criação direta; implantando %s pelo CloudFormation do moto", ", ".join(unknown),
                  template_path.name)
         return deploy_stack(aws, template_path, stack_name, parameters)
-    return apply_template(aws, template_path, parameters, INFRA_CREATORS, stack_name=stack_name, template=template)
+    return apply_template(aws, template_path, parameters, creators, stack_name=stack_name, template=template)
 
 
 def apply_identity(aws: Aws, template_path: Path, parameters: Mapping[str, str]) -> dict[str, str]:

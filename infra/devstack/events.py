@@ -289,7 +289,13 @@ class StreamPoller(Worker):
                     iterator = (self._iterator("AFTER_SEQUENCE_NUMBER", last_sequence) if last_sequence
                                 else self._iterator("TRIM_HORIZON"))
                 response = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
-            except Exception:
+            except Exception as error:
+                iterator = None  # a fresh one next time, from the last record read (never reuse a refused one)
+                if _stale_iterator(error):
+                    # DynamoDB Local refuses an iterator taken at TRIM_HORIZON of an empty shard once records
+                    # arrive (TrimmedDataAccessException), and every iterator after 15 minutes (Expired…).
+                    log.debug("%s: iterador recusado (%s); pedindo outro", self.name, error)
+                    continue
                 if not self.stop_event.is_set():
                     log.exception("%s: GetRecords falhou", self.name)
                     self.stop_event.wait(1.0)
@@ -340,6 +346,11 @@ class StreamPoller(Worker):
         if not failed:
             return None
         return min(failed, key=int)
+
+
+def _stale_iterator(error: Exception) -> bool:
+    code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
+    return code in ("TrimmedDataAccessException", "ExpiredIteratorException")
 
 
 # ---------------------------------------------------------------- schedules

@@ -36,9 +36,10 @@ class StackProcess:
     cpu_seconds_to_ready: float | None = field(default=None)  # the process's CPU time (user + system) by then
 
 
-def command(ready_file: Path, *, parameters: Mapping[str, str] | None = None, now: str | None = None) -> list[str]:
+def command(ready_file: Path, *, parameters: Mapping[str, str] | None = None, now: str | None = None,
+            dynamodb: str = "moto") -> list[str]:
     argv = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0", "--web-port", "0",
-            "--ready-file", str(ready_file)]
+            "--ready-file", str(ready_file), "--dynamodb", dynamodb]
     for name, value in (parameters or {}).items():
         argv += ["--parameter", f"{name}={value}"]
     if now is not None:
@@ -59,8 +60,10 @@ def cpu_seconds(pid: int) -> float | None:
 
 @contextmanager
 def stack_process(directory: Path, *, parameters: Mapping[str, str] | None = None, now: str | None = None,
-                  start_timeout: float = 90.0, stop_timeout: float = 60.0) -> Iterator[StackProcess]:
-    """Spawns the stack (its clock at ``now``, ISO 8601, if given) with its output in ``directory/stack.log``,
+                  start_timeout: float = 90.0, stop_timeout: float = 60.0,
+                  dynamodb: str = "moto") -> Iterator[StackProcess]:
+    """Spawns the stack (its clock at ``now``, ISO 8601, if given; its tables on ``dynamodb``: moto or DynamoDB
+    Local) with its output in ``directory/stack.log``,
     yields once it is ready, and stops it with Ctrl-C (killed after ``stop_timeout``); the exit code is left
     in ``returncode``. :class:`StackDidNotStart` if it is not ready within ``start_timeout``."""
     ready_file, log = directory / "ready.json", directory / "stack.log"
@@ -68,10 +71,11 @@ def stack_process(directory: Path, *, parameters: Mapping[str, str] | None = Non
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT / "shared" / "src", ROOT / "infra",
                                                                          ROOT))}
     env.pop("AWS_ENDPOINT_URL", None)
+    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
     with log.open("w") as output:
         began = time.monotonic()
-        process = subprocess.Popen(command(ready_file, parameters=parameters, now=now), cwd=ROOT, env=env,
-                                   stdout=output, stderr=subprocess.STDOUT)
+        argv = command(ready_file, parameters=parameters, now=now, dynamodb=dynamodb)
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
             while not ready_file.exists():
                 if process.poll() is not None or time.monotonic() - began > start_timeout:

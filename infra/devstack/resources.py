@@ -24,8 +24,9 @@ _TABLE_SAME = ("TableName", "AttributeDefinitions", "KeySchema", "GlobalSecondar
                "BillingMode", "ProvisionedThroughput", "Tags", "DeletionProtectionEnabled", "TableClass")
 
 
-def create_table(aws: Any, props: dict[str, Any]) -> dict[str, Any]:
-    """AWS::DynamoDB::Table: CreateTable, then its TTL and point-in-time recovery as CloudFormation sets them."""
+def create_table(aws: Any, props: dict[str, Any], *, point_in_time_recovery: bool = True) -> dict[str, Any]:
+    """AWS::DynamoDB::Table: CreateTable, then its TTL and point-in-time recovery as CloudFormation sets them
+    (``point_in_time_recovery=False``: not asked, for DynamoDB Local, which has no such operation)."""
     dynamodb = aws.client("dynamodb")
     params = {key: props[key] for key in _TABLE_SAME if key in props}
     if "StreamSpecification" in props:  # CloudFormation's form has no StreamEnabled: declaring it enables it
@@ -39,13 +40,24 @@ def create_table(aws: Any, props: dict[str, Any]) -> dict[str, Any]:
         dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification={
             "AttributeName": ttl["AttributeName"], "Enabled": _flag(ttl.get("Enabled"))})
     pitr = props.get("PointInTimeRecoverySpecification") or {}
-    if _flag(pitr.get("PointInTimeRecoveryEnabled")):
+    if point_in_time_recovery and _flag(pitr.get("PointInTimeRecoveryEnabled")):
         dynamodb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification={
             "PointInTimeRecoveryEnabled": True})
     attributes = {"Ref": name, "Arn": table["TableArn"]}
     if table.get("LatestStreamArn"):
         attributes["StreamArn"] = table["LatestStreamArn"]
     return attributes
+
+
+def tables_on(dynamodb_aws: Any) -> Creator:
+    """AWS::DynamoDB::Table created on ``dynamodb_aws`` (DynamoDB Local) while the template's other resources go
+    to moto: the attributes (``Arn``, ``StreamArn``) are DynamoDB Local's, so the apps and the stream pollers
+    read its streams. Point-in-time recovery is left out (DynamoDB Local has none)."""
+
+    def create(_aws: Any, props: dict[str, Any]) -> dict[str, Any]:
+        return create_table(dynamodb_aws, props, point_in_time_recovery=False)
+
+    return create
 
 
 def create_queue(aws: Any, props: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,10 @@ Used by ``python -m devstack run`` and by tests::
                       headers={"Authorization": stack.tokens["admin.ti"]})
         assert stack.wait_for_idle(10)   # events relayed and consumed
 
+``dynamodb="local"``: the tables live in a DynamoDB Local process the stack starts and stops
+(``devstack.dynamodb_local``; needs Java), with their streams read by the same pollers; everything
+else (SQS, S3, SES, KMS, Cognito) stays on moto. The apps reach it through ``AWS_ENDPOINT_URL_DYNAMODB``.
+
 The environment (AWS endpoint and fake credentials, the template's outputs as variables) is set
 for this process on start and restored on stop. moto's server shares its state with any
 ``mock_aws`` active in the same process: a test stack should use its own ``Stage`` so its
@@ -38,6 +42,7 @@ SERVICES: tuple[str, ...] = ("cooperacao", "plantao", "distribuicao", "pagamento
 DEFAULT_PORTS: dict[str, int] = {"cooperacao": 8001, "plantao": 8002, "distribuicao": 8003, "pagamentos": 8004}
 EPHEMERAL: dict[str, int] = {service: 0 for service in SERVICES}
 DEFAULT_PARAMETERS = {"Stage": "local", "QueueVisibilityTimeout": "5"}
+DYNAMODB_BACKENDS = ("moto", "local")  # --dynamodb: moto (default, tests) or AWS's DynamoDB Local (Java)
 
 
 class LocalStack:
@@ -48,6 +53,8 @@ class LocalStack:
     an app that reads its settings on import needs.
     ``ports``: HTTP port per service (0 = ephemeral). ``template``/``identity``: the infra templates.
     ``users``: demo users to create (``demo.USERS``). ``seed``: run ``demo.seed`` after start.
+    ``dynamodb``: ``"moto"`` (default) or ``"local"`` (DynamoDB Local; ``devstack.dynamodb_local.Unavailable``
+    from ``start`` without Java).
     ``now``: where the stack's clock starts (default: the system's now). The stack installs a
     ``courtlib.clock.SettableClock`` for this process while it runs (``set_clock``/``advance_clock``).
     """
@@ -58,7 +65,10 @@ class LocalStack:
                  identity: Path | None = None, stack_name: str | None = None,
                  parameters: Mapping[str, str] | None = None, users: Iterable[demo.DemoUser] = demo.USERS,
                  tribunal: str = "TRE-MT", seed: bool = True, project_dirs: Mapping[str, Path] | None = None,
-                 now: datetime | None = None, web_port: int | None = None) -> None:
+                 now: datetime | None = None, web_port: int | None = None, dynamodb: str = "moto") -> None:
+        if dynamodb not in DYNAMODB_BACKENDS:
+            raise ValueError(f"dynamodb: {dynamodb!r} (esperado {' ou '.join(DYNAMODB_BACKENDS)})")
+        self.dynamodb = dynamodb
         self._web_port = web_port  # the web frontends (devstack.web); None: not served
         self._apps_given = dict(apps) if apps is not None else None
         self._services = tuple(services) if services is not None else SERVICES
@@ -78,6 +88,9 @@ class LocalStack:
         self._project_dirs = dict(project_dirs or {})
 
         self.endpoint = ""
+        self.dynamodb_endpoint = ""  # where the tables are: moto's endpoint, or DynamoDB Local's
+        self._dynamodb_local: Any = None
+        self._dynamodb_aws: Any = None
         self.outputs: dict[str, str] = {}
         self.apps: dict[str, Chalice] = {}
         self.urls: dict[str, str] = {}
@@ -129,7 +142,8 @@ class LocalStack:
             self._start_apps()
             lap("apps")
             if self._seed and self.urls:
-                demo.seed(self.urls, self.tokens)
+                # DynamoDB Local's first requests run in Java's interpreter (its JIT warms up on them): slower
+                demo.seed(self.urls, self.tokens, timeout=60.0 if self.dynamodb == "local" else 10.0)
                 lap("dados")
         except BaseException:
             self.stop()
@@ -141,12 +155,28 @@ class LocalStack:
         from courtlib.settings import env_from_outputs
         from devstack import auth
         from devstack.aws import Aws, MotoServer, apply_identity, aws_environment, deploy_template, set_environment
+        from devstack.resources import INFRA_CREATORS, tables_on
 
+        if self.dynamodb == "local":  # Java starts while moto does
+            from devstack.dynamodb_local import DynamoDBLocal
+
+            self._dynamodb_local = DynamoDBLocal()
+            self._dynamodb_local.launch()
         self._moto = MotoServer(self._moto_port)
         self.endpoint = self._moto.start()
         set_environment(aws_environment(self.endpoint))
         self._aws = Aws(self.endpoint)
-        self.outputs = deploy_template(self._aws, self.template, self.stack_name, self.parameters)
+        creators = INFRA_CREATORS
+        if self._dynamodb_local is not None:
+            self.dynamodb_endpoint = self._dynamodb_local.wait_ready()
+            set_environment({"AWS_ENDPOINT_URL_DYNAMODB": self.dynamodb_endpoint})
+            self._dynamodb_aws = Aws(self.dynamodb_endpoint)
+            creators = {**INFRA_CREATORS, "AWS::DynamoDB::Table": tables_on(self._dynamodb_aws)}
+        else:
+            self.dynamodb_endpoint = self.endpoint
+            self._dynamodb_aws = self._aws
+        self.outputs = deploy_template(self._aws, self.template, self.stack_name, self.parameters, creators,
+                                       cloudformation_fallback=self._dynamodb_local is None)
         self.outputs.update(apply_identity(self._aws, self.identity, self.parameters))
         set_environment({**env_from_outputs(self.outputs), "STAGE": self.stage, "TRIBUNAL_ID": self.tribunal,
                          "POWERTOOLS_METRICS_DISABLED": "true", **stage_secrets(os.environ)})  # EMF is for CloudWatch
@@ -185,10 +215,12 @@ class LocalStack:
             served = serve_app(service, app, configs[service], self.verifier, self._ports.get(service, 0))
             self._servers.append(served)
             self.urls[service] = served.url
-        self._sources = wire(self.apps, self._aws.client("sqs"), self._aws.client("dynamodbstreams"), self._stop,
-                             account=account, region=region, stage=self.stage,
+        on_moto = self._dynamodb_local is None  # moto keeps every shard iterator: forgotten as read
+        self._sources = wire(self.apps, self._aws.client("sqs"), self._dynamodb_aws.client("dynamodbstreams"),
+                             self._stop, account=account, region=region, stage=self.stage,
                              limits={s: (c.lambda_timeout, c.lambda_memory_size) for s, c in configs.items()},
-                             forget_iterator=lambda it: forget_shard_iterator(account, region, it))
+                             forget_iterator=(lambda it: forget_shard_iterator(account, region, it)) if on_moto
+                             else (lambda _: None))
         for poller in self._sources.pollers:
             poller.start()
         self._scheduler = Scheduler(list(self._sources.schedules.values()), self._stop)
@@ -226,11 +258,17 @@ class LocalStack:
             if thread.is_alive():
                 log.warning("%s não terminou a tempo", thread.name)
         self._sources = self._scheduler = None
+        if self._dynamodb_aws is not None and self._dynamodb_aws is not self._aws:
+            self._dynamodb_aws.close()
+        self._dynamodb_aws = None
         if self._aws is not None:
             self._aws.close()
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
+        if self._dynamodb_local is not None:
+            self._dynamodb_local.stop()
+            self._dynamodb_local = None
         if self._previous_clock is not None:
             from courtlib import clock
 
@@ -347,6 +385,8 @@ class LocalStack:
         schedules = self._sources.schedules.values() if self._sources else []
         return {
             "aws": self.endpoint,
+            "dynamodb": {"backend": "DynamoDB Local" if self.dynamodb == "local" else "moto",
+                         "endpoint": self.dynamodb_endpoint},
             "relogio": self.clock_state() if self.clock is not None else None,
             "servicos": {service: {"url": url, "porta": int(url.rsplit(":", 1)[1])}
                          for service, url in self.urls.items()},

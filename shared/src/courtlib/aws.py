@@ -35,7 +35,7 @@ def client(service: str, settings: ServiceSettings | None = None, *, region: str
     """
     if settings is not None:
         region = region or settings.region
-        endpoint_url = endpoint_url or settings.endpoint_url
+        endpoint_url = endpoint_url or (settings.dynamodb_endpoint if service == "dynamodb" else settings.endpoint_url)
     key = (service, region, endpoint_url, max_attempts, signature_version, addressing_style)
     made = _clients.get(key)
     if made is not None:

@@ -77,11 +77,11 @@ _bound: dict[tuple[type[Model], str, str | None], type[Model]] = {}
 
 def bind(model: type[M], settings: ServiceSettings) -> type[M]:
     """The subclass of ``model`` stored in ``settings``' table (cached, so one class per table)."""
-    key = (model, settings.table_name, settings.endpoint_url)
+    key = (model, settings.table_name, settings.dynamodb_endpoint)
     if key not in _bound:
         meta_attrs: dict[str, Any] = {"table_name": settings.table_name, "region": settings.region}
-        if settings.endpoint_url:
-            meta_attrs["host"] = settings.endpoint_url
+        if settings.dynamodb_endpoint:
+            meta_attrs["host"] = settings.dynamodb_endpoint
         meta = type("Meta", (), meta_attrs)
         bound = type(model.__name__, (model,), {"Meta": meta, "__module__": model.__module__})
         for index_name in ("by_gsi1", "by_gsi2"):

@@ -34,6 +34,7 @@ class ServiceSettings(BaseModel):
     SHARED_ENV: ClassVar[dict[str, tuple[str, ...]]] = {
         "region": ("AWS_REGION", "AWS_DEFAULT_REGION"),
         "endpoint_url": ("AWS_ENDPOINT_URL",),
+        "dynamodb_endpoint_url": ("AWS_ENDPOINT_URL_DYNAMODB",),
         "stage": ("STAGE",),
         "tribunal": ("TRIBUNAL_ID",),
         "documents_bucket": ("DOCUMENTS_BUCKET",),
@@ -53,6 +54,9 @@ class ServiceSettings(BaseModel):
 
     region: str = "sa-east-1"
     endpoint_url: str | None = None
+    # DynamoDB's own endpoint (botocore's service-specific variable): the local stack can keep every other
+    # service on moto and put DynamoDB on DynamoDB Local. Unset: ``endpoint_url``.
+    dynamodb_endpoint_url: str | None = None
     stage: str = "local"
     tribunal: str = "TRE-MT"
     documents_bucket: str = ""
@@ -77,6 +81,11 @@ class ServiceSettings(BaseModel):
         if missing:
             raise MissingSetting(f"variável de ambiente obrigatória ausente: {', '.join(missing)}")
         return cls.model_validate(values)
+
+    @property
+    def dynamodb_endpoint(self) -> str | None:
+        """Where the DynamoDB clients (boto3, PynamoDB, Powertools) go: its own endpoint, else the shared one."""
+        return self.dynamodb_endpoint_url or self.endpoint_url
 
     @computed_field  # type: ignore[prop-decorator]
     @property

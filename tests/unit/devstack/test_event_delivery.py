@@ -187,3 +187,42 @@ def test_stream_follows_the_table_when_the_shard_object_is_replaced():
     poller.deliver = deliver  # type: ignore[method-assign]
     poller.run()
     assert seen == ["100", "101"]
+
+
+class RefusingStreams(FakeStreams):
+    """DynamoDB Local's answer to an iterator taken at TRIM_HORIZON of a then-empty shard: refused once."""
+
+    def __init__(self, records: list[dict[str, Any]], stop: threading.Event) -> None:
+        super().__init__(records, stop)
+        self.refused = False
+
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:
+        if not self.refused:
+            from botocore.exceptions import ClientError
+
+            self.refused = True
+            self.calls += 1
+            raise ClientError({"Error": {"Code": "TrimmedDataAccessException", "Message": "trimmed"}}, "GetRecords")
+        return super().get_records(ShardIterator, Limit)
+
+
+def test_a_refused_stream_iterator_is_replaced_by_a_fresh_one_and_no_record_is_lost():
+    seen: list[str] = []
+    app = Chalice(app_name="entrega")
+    app.on_dynamodb_record(stream_arn=STREAM_ARN, name="relay_outbox")(
+        lambda event: seen.extend(r.sequence_number for r in event))
+    stop = threading.Event()
+    streams = RefusingStreams([stream_record(n) for n in range(3)], stop)
+    poller = StreamPoller(Target("s", app, "relay_outbox"), streams, STREAM_ARN, "shard-1", 100, stop)
+    poller.stop_event.wait = lambda timeout=None: stop.is_set()
+    original = poller.deliver
+
+    def deliver(batch: list[dict[str, Any]]) -> str | None:
+        result = original(batch)
+        stop.set()
+        return result
+
+    poller.deliver = deliver  # type: ignore[method-assign]
+    poller.run()
+    assert streams.iterator_requests == [("TRIM_HORIZON", None), ("TRIM_HORIZON", None)]
+    assert seen == ["100", "101", "102"]

@@ -53,3 +53,20 @@ def test_threads_asking_at_once_share_one_client():
     for thread in threads:
         thread.join()
     assert len({id(client) for client in made}) == 1
+
+
+def test_dynamodb_may_have_its_own_endpoint_while_the_other_services_keep_the_shared_one():
+    split = ServiceSettings.from_env({"AWS_ENDPOINT_URL": "http://127.0.0.1:5999",
+                                      "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:6000",
+                                      "TABLE_NAME": "t", "SERVICE": "x", "PAGINATION_SECRET": "s"})
+    assert aws.client("dynamodb", split).meta.endpoint_url == "http://127.0.0.1:6000"
+    assert aws.client("sqs", split).meta.endpoint_url == "http://127.0.0.1:5999"
+    from courtlib.persistence import TableItem, bind
+
+    assert bind(TableItem, split).Meta.host == "http://127.0.0.1:6000"
+
+
+def test_without_its_own_endpoint_dynamodb_uses_the_shared_one():
+    shared = settings(endpoint_url="http://127.0.0.1:5999")
+    assert shared.dynamodb_endpoint == "http://127.0.0.1:5999"
+    assert aws.client("dynamodb", shared).meta.endpoint_url == "http://127.0.0.1:5999"

@@ -48,7 +48,7 @@ def http_idempotency_layer(settings: ServiceSettings) -> DynamoDBPersistenceLaye
 
     from courtlib.idempotency_store import idempotency_client
 
-    client = idempotency_client(settings.region, settings.endpoint_url)
+    client = idempotency_client(settings.region, settings.dynamodb_endpoint)
     return DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
                                     static_pk_value=STATIC_PK, expiry_attr="expiration", boto3_client=client)
 

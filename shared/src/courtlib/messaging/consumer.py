@@ -42,7 +42,7 @@ def idempotency_layer(settings: ServiceSettings, name: str) -> DynamoDBPersisten
     """Powertools idempotency records in the service's own table (pk static per use, sk = key hash)."""
     from courtlib.idempotency_store import idempotency_client
 
-    client = idempotency_client(settings.region, settings.endpoint_url)
+    client = idempotency_client(settings.region, settings.dynamodb_endpoint)
     return DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
                                     static_pk_value=f"IDEMPOTENCIA#{name}", boto3_client=client)
 

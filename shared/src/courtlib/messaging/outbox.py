@@ -207,7 +207,7 @@ class UnitOfWork:
             raise
 
     def _transact(self, token: str) -> None:
-        with TransactWrite(connection=_connection(self._settings.region, self._settings.endpoint_url),
+        with TransactWrite(connection=_connection(self._settings.region, self._settings.dynamodb_endpoint),
                            client_request_token=token) as transaction:
             for op, item, extra in self._ops:
                 if op == "save":

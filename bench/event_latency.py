@@ -1,0 +1,200 @@
+"""Section: event latency on the local stack — from a state change's commit to each consumer applying it.
+
+``EVENTS`` calendar days are registered in plantao-svc (``POST /calendario/dias``), one every ``PACE_S``; each
+commits its outbox item (``created_at``) in the same transaction as the day, the stream relay publishes it to
+the three consumers' FIFO queues (``relayed_at`` on the outbox item), and each consumer's transaction writes
+its inbox marker (``INBOX#<event id>``, ``applied_at``). Both times come from the same clock in this process,
+so the latency is ``applied_at − created_at`` per (event, consumer): goals p50 ≤300 ms, p99 ≤1 s, absolute
+(the relay's and the queues' polling, not a DynamoDB call, set them). Shown split in commit → read from the
+stream (stamped by wrapping the producer's stream pollers' ``deliver``), read → relayed, relayed → applied.
+Runs on the real relay (the stream pollers) and queues of the local stack; the tables on DynamoDB Local when
+Java is there. Alone: ``python -m bench.event_latency``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bench.http_reads import HTTP_TIMEOUT_S, AwsCallCounter, stdout_handlers_to_devnull
+from bench.stats import Summary
+
+EVENTS = 100
+PACE_S = 0.3
+SETTLE_TIMEOUT_S = 60.0
+GOAL_P50_MS, GOAL_P99_MS = 300.0, 1000.0
+PRODUCER, EVENT_TYPE = "plantao", "calendario.dia-registrado"
+CONSUMERS = ("cooperacao", "distribuicao", "pagamentos")
+FIRST_DAY = date(2031, 1, 6)
+
+
+def _days(n: int) -> list[date]:
+    """``n`` weekdays from FIRST_DAY (a future year, away from the demo's and the other sections' days)."""
+    out: list[date] = []
+    day = FIRST_DAY
+    while len(out) < n:
+        if day.weekday() < 5:
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+def _table(stack: Any, service: str) -> str:
+    return stack.outputs[f"{service.capitalize()}TableName"]
+
+
+def _moment(item: dict[str, Any], name: str) -> datetime | None:
+    value = item.get(name, {}).get("S")
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _outbox(dynamodb: Any, table: str, ids: set[str]) -> dict[str, tuple[datetime, datetime | None]]:
+    """``{event id: (created_at, relayed_at)}`` of the given events' outbox items."""
+    out = {}
+    for event_id in ids:
+        item = dynamodb.get_item(TableName=table, Key={"pk": {"S": f"OUTBOX#{event_id}"}, "sk": {"S": "EVENTO"}},
+                                 ConsistentRead=True).get("Item") or {}
+        created = _moment(item, "created_at")
+        if created is not None:
+            out[event_id] = (created, _moment(item, "relayed_at"))
+    return out
+
+
+def _event_ids(dynamodb: Any, table: str, since: datetime) -> set[str]:
+    """Ids of the EVENT_TYPE outbox items created since ``since`` (a Scan: the bench table is small)."""
+    ids: set[str] = set()
+    kwargs: dict[str, Any] = {"TableName": table,
+                              "FilterExpression": "begins_with(pk, :p) AND contains(event_type, :t)",
+                              "ExpressionAttributeValues": {":p": {"S": "OUTBOX#"}, ":t": {"S": EVENT_TYPE}}}
+    while True:
+        page = dynamodb.scan(**kwargs)
+        for item in page.get("Items", []):
+            created = _moment(item, "created_at")
+            if created is not None and created >= since:
+                ids.add(item["pk"]["S"].removeprefix("OUTBOX#"))
+        if "LastEvaluatedKey" not in page:
+            return ids
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _applied(dynamodb: Any, table: str, event_id: str) -> datetime | None:
+    item = dynamodb.get_item(TableName=table, Key={"pk": {"S": f"INBOX#{event_id}"}, "sk": {"S": "APLICADO"}},
+                             ConsistentRead=True).get("Item") or {}
+    return _moment(item, "applied_at")
+
+
+class StreamReads:
+    """When the producer's stream pollers received each outbox record (``{event id: moment}``), while active."""
+
+    def __init__(self, stack: Any, service: str) -> None:
+        self.seen: dict[str, datetime] = {}
+        self._pollers = [p for p in (stack._sources.pollers if stack._sources else [])
+                         if p.name.startswith(f"stream:{service}:")]
+
+    def __enter__(self) -> StreamReads:
+        from courtlib import clock
+
+        for poller in self._pollers:
+            original = poller.deliver
+
+            def deliver(records: list[dict[str, Any]], original: Any = original) -> Any:
+                now = clock.now()
+                for record in records:
+                    pk = (record.get("dynamodb", {}).get("Keys", {}).get("pk") or {}).get("S", "")
+                    if pk.startswith("OUTBOX#"):
+                        self.seen.setdefault(pk.removeprefix("OUTBOX#"), now)
+                return original(records)
+
+            poller.deliver = deliver
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for poller in self._pollers:
+            poller.__dict__.pop("deliver", None)
+
+
+def _ms(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() * 1000.0
+
+
+def _line(label: str, summary: Summary, goal_p50: float | None = None, goal_p99: float | None = None) -> str:
+    def mark(value: float, goal: float | None) -> str:
+        return "" if goal is None else f" (meta ≤{goal:.0f} ms {'OK' if value <= goal else 'ACIMA DA META'})"
+
+    return (f"{label:<34} p50 {summary.p50:7.1f} ms{mark(summary.p50, goal_p50)}   "
+            f"p99 {summary.p99:7.1f} ms{mark(summary.p99, goal_p99)}")
+
+
+def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter, events: int = EVENTS,
+        pace_s: float = PACE_S) -> bool:
+    """Prints the section; False on a harness or app error (a missed goal is printed, not failed)."""
+    import requests
+
+    from bench.local_stack import dynamodb_client
+    from courtlib import clock
+
+    emit(f"Latência de eventos ({EVENT_TYPE}: {PRODUCER} → {', '.join(CONSUMERS)}; {events} eventos, um a cada "
+         f"{pace_s * 1000:.0f} ms; do commit ao consumidor aplicar, pelos carimbos created_at → applied_at)")
+    url = stack.urls[PRODUCER]
+    dynamodb = dynamodb_client(stack)
+    since = clock.now()
+    with stdout_handlers_to_devnull(), requests.Session() as http, StreamReads(stack, PRODUCER) as reads:
+        http.trust_env = False
+        http.headers.update({"Authorization": f"Bearer {stack.tokens['admin.ti']}"})
+        for day in _days(events):
+            began = time.monotonic()
+            response = http.post(f"{url}/calendario/dias", json={
+                "data": day.isoformat(), "tipo": "ponto_facultativo", "descricao": "Bench de eventos",
+                "decretado_em": since.date().isoformat()}, timeout=HTTP_TIMEOUT_S)
+            if response.status_code != 201:
+                emit(f"   ERRO: HTTP {response.status_code} {response.text[:300]}")
+                return False
+            time.sleep(max(0.0, pace_s - (time.monotonic() - began)))
+        settled = stack.wait_for_idle(SETTLE_TIMEOUT_S)
+    ids = _event_ids(dynamodb, _table(stack, PRODUCER), since)
+    outbox = _outbox(dynamodb, _table(stack, PRODUCER), ids)
+    total, to_relay, after_relay, to_read, read_to_relay = [], [], [], [], []
+    missing = 0
+    for event_id, (created, relayed) in outbox.items():
+        if relayed is not None:
+            to_relay.append(_ms(relayed, created))
+        read = reads.seen.get(event_id)
+        if read is not None:
+            to_read.append(_ms(read, created))
+            if relayed is not None:
+                read_to_relay.append(_ms(relayed, read))
+        for consumer in CONSUMERS:
+            applied = _applied(dynamodb, _table(stack, consumer), event_id)
+            if applied is None:
+                missing += 1
+                continue
+            total.append(_ms(applied, created))
+            if relayed is not None:
+                after_relay.append(_ms(applied, relayed))
+    if not total:
+        emit(f"   ERRO: nenhum evento aplicado ({len(ids)} no outbox; fila ociosa: {settled})")
+        return False
+    emit(f"   {len(outbox)} eventos no outbox, {len(total)} aplicações (de {len(outbox) * len(CONSUMERS)}); "
+         f"não aplicadas: {missing}{'' if settled else '; a pilha não ficou ociosa em 60 s'}")
+    emit("   " + _line("commit → aplicado no consumidor", Summary.of(total), GOAL_P50_MS, GOAL_P99_MS))
+    if to_relay:
+        emit("   " + _line("  commit → publicado pelo relay", Summary.of(to_relay)))
+    if to_read:
+        emit("   " + _line("    commit → lido do stream", Summary.of(to_read)))
+    if read_to_relay:
+        emit("   " + _line("    lido → publicado (handler do relay)", Summary.of(read_to_relay)))
+    if after_relay:
+        emit("   " + _line("  publicado → aplicado (fila SQS)", Summary.of(after_relay)))
+    emit(f"   (referência: GetItem p50 {base.p50:.2f} ms; as metas são absolutas: o relay lê o stream a cada "
+         "250 ms quando ocioso e o consumidor faz long poll na fila)")
+    return missing == 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    from bench.local_stack import standalone
+
+    sys.exit(standalone(run))
