@@ -116,6 +116,8 @@ def test_dist_11_a_late_round_answers_202_with_the_cases_status_and_a_later_requ
     assert client.http.get(f"/sorteios/exportacao?log={orgao}").json_body["registros"] == []
 
     switch.withheld = False
+    later = datetime.now(TZ) + timedelta(seconds=10)  # the round is due by the clock: a later request draws it
+    monkeypatch.setattr(app_deps, "clock", lambda: later)
     drawn = client.http.get(first.headers["Location"])
     assert drawn.status_code == 200 and drawn.json_body["situacao"] == "distribuido"
     [record] = client.http.get(f"/sorteios/exportacao?log={orgao}").json_body["registros"]

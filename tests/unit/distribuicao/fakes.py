@@ -211,10 +211,10 @@ class FakeOrgaoRepository(_Concurrency):
         if previous is not None and (row is None or row.current_seq != previous.current_seq):
             raise self._conflict()
         current = self.orgaos.get(stored.id)
-        if current is None or current.version != stored.version or pending.order in current.queue:
+        if current is None or current.version != stored.version or current.queued != stored.queued:
             raise self._conflict()
-        self.orgaos[stored.id] = replace(current, queue={**current.queue, pending.order: pending}, queued=pending.order,
-                                         version=current.version + 1)
+        # the version does not move: a registration does not invalidate a resolution in flight
+        self.orgaos[stored.id] = replace(current, queue={**current.queue, pending.order: pending}, queued=pending.order)
         self.registrations[digits] = pending
 
     def drop_pending(self, stored: StoredOrgao, pending: PendingAct) -> None:

@@ -300,7 +300,7 @@ class DistribuicaoRepository:
         else:
             for sk in sorted(existing.sort_keys - wanted):
                 uow.delete(model(pk=pk, sk=sk))
-            self._bump_head(uow, pk, existing.version, now)
+            self._bump_head(uow, pk, existing.version, now, queued=existing.queued)
         self._commit(uow)
 
     def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = ()) -> None:
@@ -314,16 +314,17 @@ class DistribuicaoRepository:
         uow = UnitOfWork(self.settings)
         data = judge_to_dict(judge, judge.id in stored.desembargadores)
         uow.save(model(pk=pk, sk=f"{SK_JUDGE}{judge.id}", kind="juiz", data=_dumps(data), updated_at=now))
-        self._bump_head(uow, pk, stored.version, now)
+        self._bump_head(uow, pk, stored.version, now, queued=stored.queued)
         for event in events:
             uow.emit(event)
         self._commit(uow)
 
-    def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime) -> None:
+    def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime, *, queued: int) -> None:
+        """Moves the órgão's version, only if it and the queue of acts are still those read."""
         model = self.orgao_model
         uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
                    actions=[model.version.add(1), model.updated_at.set(now)],
-                   condition=model.version == version)
+                   condition=(model.version == version) & same_queue(model, queued))
 
     @staticmethod
     def _commit(uow: UnitOfWork) -> None:
@@ -354,7 +355,7 @@ class DistribuicaoRepository:
             uow.save(self._case_item(row), condition=self.case_model.current_seq == previous.current_seq)
         stage_draw(uow, self.record_model, self.orgao_model, head_pk=orgao_pk(stored.id), kind="cabeca",
                    decision=decision, counters=stored.state.counters, read_seq=stored.state.head.seq,
-                   read_version=stored.version, now=now)
+                   read_version=stored.version, now=now, read_queued=stored.queued)
         if resolves is not None:
             self._stage_unqueue(uow, resolves)
         for event in events:
@@ -380,9 +381,11 @@ class DistribuicaoRepository:
         model = self.orgao_model
         uow.save(model(pk=pk, sk=f"{SK_PENDING}{seq_key(pending.order)}", kind="pendente", data=data, updated_at=now),
                  condition=model.pk.does_not_exist())
+        # the version is not moved: a registration does not invalidate a resolution in flight (it takes the next
+        # place in the queue, conditioned on the last one given); edits and other writes check the queue too
         uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
-                   actions=[model.queued.set(pending.order), model.version.add(1), model.updated_at.set(now)],
-                   condition=model.version == stored.version)
+                   actions=[model.queued.set(pending.order), model.updated_at.set(now)],
+                   condition=(model.version == stored.version) & same_queue(model, stored.queued))
         try:
             commit(uow)
         except WriteConflict as error:
@@ -396,7 +399,7 @@ class DistribuicaoRepository:
     def drop_pending(self, stored: StoredOrgao, pending: PendingAct) -> None:
         uow = UnitOfWork(self.settings)
         self._stage_unqueue(uow, pending)
-        self._bump_head(uow, orgao_pk(stored.id), stored.version, clock.now())
+        self._bump_head(uow, orgao_pk(stored.id), stored.version, clock.now(), queued=stored.queued)
         commit(uow)
 
     def pending_act(self, number: CnjNumber) -> PendingAct | None:
@@ -494,9 +497,16 @@ class DistribuicaoRepository:
         return number
 
 
+def same_queue(model: type[OrgaoItem], queued: int) -> Any:
+    """The condition that no act was queued since ``queued`` was read (heads written before issue 16 have none)."""
+    if queued:
+        return model.queued == queued
+    return model.queued.does_not_exist() | (model.queued == 0)
+
+
 def stage_draw(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: type[OrgaoItem], *, head_pk: str,
                kind: str, decision: Decision, counters: Counters, read_seq: int, read_version: int,
-               now: datetime) -> None:
+               now: datetime, read_queued: int | None = None) -> None:
     """Adds a draw to ``uow``: its chained record (only if absent) and the log head with the counters after it
     (only if seq and version are still those read) — the write shared by órgãos and precatória zones."""
     record = decision.record
@@ -511,7 +521,8 @@ def stage_draw(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: 
         actions=[head_model.seq.set(head.seq), head_model.head_hash.set(head.hash),
                  head_model.counters.set(_dumps(counters.apply(decision.deltas).as_dict())),
                  head_model.version.add(1), head_model.updated_at.set(now)],
-        condition=(head_model.seq == read_seq) & (head_model.version == read_version),
+        condition=(head_model.seq == read_seq) & (head_model.version == read_version)
+        & (same_queue(head_model, read_queued) if read_queued is not None else head_model.seq == read_seq),
     )
 
 
