@@ -53,7 +53,7 @@ from chalicelib.plantao.schemas import (
     parse_quadrimester,
 )
 
-from courtlib.audit.api import add_history_route
+from courtlib.audit.api import add_history_route, guard_audit_reads
 from courtlib.auth.principal import ROLES
 from courtlib.calendar.api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import RequestContext, RouteSet
@@ -188,6 +188,7 @@ add_history_route(routes, "/escalas/{escala}/historico", target_type="escala", r
                   may_read=_may_read_scale_history, tags=["Plantão"],
                   summary="Histórico da escala e de seus plantões: geração, aprovação, permutas, impedimentos e "
                           "novos dias, com quem, quando, a regra e o que mudou (embargo do PLAN-03)")
+guard_audit_reads(routes.service, "escala", _may_read_scale_history)  # GET /auditoria keeps the embargo too
 
 
 @routes.route("/escalas/{escala}/regeneracao", methods=["POST"], roles=PRESIDENCY, response=EscalaOut,

@@ -24,8 +24,13 @@ SERVED_CRON = "cron(30 14 * * ? *)"
 MONTHLY_CRON = "cron(0 9 * * ? *)"
 
 
+def event_handlers(deps: Any) -> dict[str, Any]:
+    """The event types this service consumes and their handlers: none (it owns the calendar it would copy)."""
+    return {}
+
+
 def blueprint(deps: Any) -> Blueprint:
-    bp = messaging_blueprint(deps.settings, handlers={})
+    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
 
     @bp.schedule(SERVED_CRON)
     @as_system("agenda:register_served_duties")

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field, model_validator
 
 from courtlib import clock
-from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
 from courtlib.audit.api import add_history_route
 from courtlib.auth.principal import ROLES
+from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
 from courtlib.calendar.store import CalendarEntryItem, CalendarRepository, calendar_keys, to_entry, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.messaging.contracts import (
