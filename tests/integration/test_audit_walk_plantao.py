@@ -411,6 +411,7 @@ def test_plan_03_the_scales_history_and_the_audit_keep_the_embargo_until_every_s
     assert [r["ato"] for r in _history(walk, path, headers=SERVANT)][-1] == "PLAN.IMPEDIMENTO"
     assert _audit(walk, alvo="escala:2027-02-estadual")[-1]["ato"] == "PLAN.IMPEDIMENTO"
     assert walk.world.client.http.get("/escalas/2099-01-estadual/historico", headers=SERVANT).status_code == 404
+    assert _audit(walk, alvo="escala:2099-01-estadual") == []  # no such scale: nothing to show, not a 404
 
 
 def test_plan_07_a_magistrates_compensation_history_shows_balance_before_and_after(walk):

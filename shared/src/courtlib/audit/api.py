@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, model_validator
 from courtlib import clock
 from courtlib.audit.record import SHARDS
 from courtlib.audit.store import AuditChains, day_bounds, days_between
-from courtlib.errors import CourtError, Invalid
+from courtlib.errors import CourtError, Invalid, NotFound
 from courtlib.http import Page, PageQuery, ProblemError, RequestContext, RouteSet
 from courtlib.http.problems import INVALID_CURSOR
 from courtlib.settings import ServiceSettings
@@ -133,7 +133,10 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
             target_type, _, target_id = query.alvo.partition(":")
             check = _READ_CHECKS.get((settings.service, target_type))
             if check is not None:
-                check(ctx, target_id)
+                try:
+                    check(ctx, target_id)
+                except NotFound:  # no such target: no records of it to show (the route has no path to miss)
+                    return {"itens": [], "proximo": None}
         if query.alvo or query.pessoa:
             start, end = _bounds(query.de, query.ate)
             index, key = ("alvo", query.alvo) if query.alvo else ("pessoa", query.pessoa)
