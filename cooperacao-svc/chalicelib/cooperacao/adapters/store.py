@@ -208,8 +208,8 @@ class Store:
         d = self.data(f"PORTARIA#{portaria_id}", "PORTARIA")
         if d is None:
             return None
-        return Portaria(d["id"], Modality(d["modalidade"]), period_from(d), {k: int(v) for k, v in d["unidades"].items()},
-                        bool(d.get("ampliada")))
+        quotas = {unit_id: int(quota) for unit_id, quota in d["unidades"].items()}
+        return Portaria(d["id"], Modality(d["modalidade"]), period_from(d), quotas, bool(d.get("ampliada")))
 
     def portarias(self) -> list[dict[str, Any]]:
         return [json.loads(i.data) for i in self.query_gsi1("PORTARIAS")]
