@@ -80,11 +80,12 @@ class CooperacaoTransaction(Protocol):
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
         """The act's audit record, committed with the rest (courtlib's ``UnitOfWork.audit``)."""
 
-    def put_servant(self, servant: Servant) -> None:
-        """The servant's profile as given (its version moves on; cooperations already read are then stale)."""
+    def put_servant(self, servant: Servant, read_version: int) -> None:
+        """The servant's profile as given, version ``read_version + 1``; a conflict if it is no longer
+        ``read_version`` (0: none yet), so the record's ``before`` is what was replaced."""
 
-    def put_unit(self, unit: Unit) -> None:
-        """The unit as given (its version moves on)."""
+    def put_unit(self, unit: Unit, read_version: int) -> None:
+        """The unit as given, version ``read_version + 1``; a conflict if it is no longer ``read_version``."""
 
     def put_leave(self, leave: Leave) -> None: ...
 
@@ -140,6 +141,9 @@ class CooperacaoRepository(Protocol):
     def servants(self, limit: int, start: Cursor | None) -> tuple[list[Servant], Cursor | None]: ...
 
     def unit(self, unit_id: str) -> Unit | None: ...
+
+    def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
+        """The unit and its version (what a replacing write conditions on)."""
 
     def put_unit(self, unit: Unit) -> None:
         """A direct write (bulk import only)."""

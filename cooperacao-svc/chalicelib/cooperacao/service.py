@@ -145,18 +145,18 @@ class CooperacaoService:
         found = self.repository.servant(servant.id)
         before = None if found is None else acts.servant_state(found[0])
         tx = self.repository.transaction()
-        tx.put_servant(servant)
+        tx.put_servant(servant, 0 if found is None else found[1])
         tx.audit(acts.SERVANT_PUT, ("servidor", servant.id), rules=acts.rules(acts.SERVANT_PUT), before=before,
                  after=acts.servant_state(servant))
         tx.commit()
 
     @retrying
     def put_unit(self, unit: Unit) -> None:
-        found = self.repository.unit(unit.id)
+        found = self.repository.unit_versioned(unit.id)
         tx = self.repository.transaction()
-        tx.put_unit(unit)
+        tx.put_unit(unit, 0 if found is None else found[1])
         tx.audit(acts.UNIT_PUT, ("unidade", unit.id), rules=acts.rules(acts.UNIT_PUT),
-                 before=None if found is None else acts.unit_state(found), after=acts.unit_state(unit))
+                 before=None if found is None else acts.unit_state(found[0]), after=acts.unit_state(unit))
         tx.commit()
 
     def _require_units(self, ids: Iterable[str], field_name: str, known: Iterable[str] = ()) -> dict[str, Unit]:

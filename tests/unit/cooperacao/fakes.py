@@ -113,16 +113,14 @@ class FakeTransaction:
         entry = AuditEntry.of(Audit(act, target, tuple(rules), before, after))  # JSON now, as courtlib does
         self._stage(lambda: True, lambda: self._repo.audits.append(entry))
 
-    def put_servant(self, servant: Servant) -> None:
+    def put_servant(self, servant: Servant, read_version: int) -> None:
         repo = self._repo
-        read = repo.servant_versions.get(servant.id, 0)
-        self._stage(lambda: repo.servant_versions.get(servant.id, 0) == read,
+        self._stage(lambda: repo.servant_versions.get(servant.id, 0) == read_version,
                     lambda: repo.put_servant(servant))
 
-    def put_unit(self, unit: Unit) -> None:
+    def put_unit(self, unit: Unit, read_version: int) -> None:
         repo = self._repo
-        read = repo.unit_versions.get(unit.id, 0)
-        self._stage(lambda: repo.unit_versions.get(unit.id, 0) == read, lambda: repo.put_unit(unit))
+        self._stage(lambda: repo.unit_versions.get(unit.id, 0) == read_version, lambda: repo.put_unit(unit))
 
     def put_leave(self, leave: Leave) -> None:
         self._stage(lambda: True, lambda: self._repo.put_leave(leave))
@@ -254,6 +252,10 @@ class FakeCooperacaoRepository(_Concurrency):
 
     def unit(self, unit_id: str) -> Unit | None:
         return self.units_by_id.get(unit_id)
+
+    def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
+        found = self.units_by_id.get(unit_id)
+        return None if found is None else (found, self.unit_versions.get(unit_id, 0))
 
     def put_unit(self, unit: Unit) -> None:
         self.units_by_id[unit.id] = unit

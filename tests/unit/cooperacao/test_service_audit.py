@@ -69,6 +69,14 @@ def test_a_new_unit_has_no_before(world):
                            "municipio": None}
 
 
+def test_a_profile_changed_meanwhile_is_read_again_so_the_record_names_what_was_replaced(world):
+    world.repo.concurrently(lambda: world.repo.put_servant(Servant("ana", "Ana Outra", True, lotacao="2VC")))
+    world.service.put_servant(Servant("ana", "Ana Maria", True, lotacao="GAB"))
+    entry = only(world.repo.audits)
+    assert (entry.before["nome"], entry.before["lotacao"]) == ("Ana Outra", "2VC")
+    assert world.repo.conflicts == 1 and world.repo.servant("ana")[1] == 3
+
+
 def test_a_profile_change_that_loses_every_race_is_busy_and_records_nothing(world):
     world.repo.concurrently(lambda: world.repo.put_servant(world.repo.servant("ana")[0]), times=ATTEMPTS)
     with pytest.raises(Busy):

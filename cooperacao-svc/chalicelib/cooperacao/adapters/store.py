@@ -132,6 +132,10 @@ class Store:
         data = self.data(f"UNIDADE#{unit_id}", "UNIDADE")
         return None if data is None else unit_from(data)
 
+    def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
+        item = self.get(f"UNIDADE#{unit_id}", "UNIDADE")
+        return None if item is None else (unit_from(json.loads(item.data)), int(item.version or 0))
+
     def unit_item(self, unit: Unit, version: int) -> CoopItem:
         extra = {"gsi2pk": f"GESTOR#{unit.manager}", "gsi2sk": unit.id} if unit.manager else {}
         return self.item(f"UNIDADE#{unit.id}", "UNIDADE", "unidade", unit_to(unit), version=version,
@@ -310,18 +314,13 @@ class StoreTransaction:
     def save(self, item: CoopItem) -> None:
         self._uow.save(item)
 
-    def _versioned(self, item: CoopItem) -> None:
-        """``item`` with its stored version + 1, written on the condition that the version is still the one read
-        (a concurrent request that read the old one then fails its own condition)."""
-        read = self._store._version(item.pk, item.sk)
-        item.version = read + 1
-        self._uow.save(item, condition=_version_condition(self._model, read))
+    def put_servant(self, servant: Servant, read_version: int) -> None:
+        self._uow.save(self._store.servant_item(servant, read_version + 1),
+                       condition=_version_condition(self._model, read_version))
 
-    def put_servant(self, servant: Servant) -> None:
-        self._versioned(self._store.servant_item(servant, 0))
-
-    def put_unit(self, unit: Unit) -> None:
-        self._versioned(self._store.unit_item(unit, 0))
+    def put_unit(self, unit: Unit, read_version: int) -> None:
+        self._uow.save(self._store.unit_item(unit, read_version + 1),
+                       condition=_version_condition(self._model, read_version))
 
     def put_leave(self, leave: Leave) -> None:
         self._uow.save(self._store.leave_item(leave))
