@@ -4,7 +4,7 @@ Events (idempotent: inbox marker per event id, items keyed by the producer's ids
 (PAG-03), compensation used (PAG-02), plantão served (kept for the record), gratificação de cooperação (PAG-08).
 An event for a magistrate or servant not registered here is parked with its reason (``GET /estacionados``).
 Each application (or parking) is audited in the consumer's transaction, as ``sistema:evento:<type>``; the
-monthly run's schedule acts as ``sistema:agenda:monthly_run``.
+monthly run's schedule acts as ``sistema:agenda:execucao-mensal``.
 The app's middleware publishes each handler's metrics (``courtlib.observability.observed``).
 """
 
@@ -49,7 +49,7 @@ def blueprint(deps: Any) -> Blueprint:
     bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
 
     @bp.schedule(MONTHLY_RUN_CRON)
-    @as_system("agenda:monthly_run")
+    @as_system("agenda:execucao-mensal")
     def monthly_run(event: Any) -> dict[str, Any]:
         return schedules.monthly_run(deps.service)
 
