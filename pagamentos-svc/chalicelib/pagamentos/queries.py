@@ -42,7 +42,8 @@ def memo_document(stored: StoredMemo) -> dict[str, Any]:
         "geracao": h.generation, "total": str(total(rows)), "quantidade_linhas": len(rows),
         "assinado_por": h.signed_by, "assinado_em": h.signed_at.isoformat() if h.signed_at else None,
         "enviado_por": h.sent_by, "enviado_em": h.sent_at.isoformat() if h.sent_at else None,
-        "observacao": h.note, "editado_por": h.edited_by, "editado_em": h.edited_at.isoformat() if h.edited_at else None,
+        "observacao": h.note, "editado_por": h.edited_by,
+        "editado_em": h.edited_at.isoformat() if h.edited_at else None,
         "documentos": h.documents,
         "linhas": [codec.line_to(line) for line in rows],
     }

@@ -257,9 +257,11 @@ class PagamentosService:
                                         tuple(days))
                 writes.facts.append((month, "COMPENSACAO", payload.compensacao_id, codec.compensation_to(fact)))
                 writes.pending.append(month)
-            writes.act = Act("PAG.COMPENSACAO.REGISTRAR", ("compensacao", payload.compensacao_id), ("PAG-02", "PLAN-08"),
-                             {"substituto": payload.substituto, "juizo": payload.juizo, "magistrado": payload.magistrado,
-                              "dias": sorted(set(payload.dias)), "competencias": [str(m) for m in by_month]})
+            writes.act = Act("PAG.COMPENSACAO.REGISTRAR", ("compensacao", payload.compensacao_id),
+                             ("PAG-02", "PLAN-08"),
+                             {"substituto": payload.substituto, "juizo": payload.juizo,
+                              "magistrado": payload.magistrado, "dias": sorted(set(payload.dias)),
+                              "competencias": [str(m) for m in by_month]})
             return writes
         if isinstance(payload, CooperationBonusAssessed):
             if known(payload.servidor) is None:

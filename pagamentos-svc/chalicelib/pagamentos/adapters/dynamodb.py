@@ -129,7 +129,8 @@ def header_from(item: MemoItem) -> MemoHeader:
         month=item.competencia, category=item.categoria, status=item.status, generation=int(item.geracao),
         total=item.total, line_count=int(item.linhas), hash=item.hash, generated_at=item.gerado_em,
         signed_by=item.assinado_por, signed_at=item.assinado_em, sent_by=item.enviado_por, sent_at=item.enviado_em,
-        note=item.observacao, edited_by=item.editado_por, edited_at=item.editado_em, documents=json.loads(item.documentos) if item.documentos else None,
+        note=item.observacao, edited_by=item.editado_por, edited_at=item.editado_em,
+        documents=json.loads(item.documentos) if item.documentos else None,
         number=None if item.numero is None else int(item.numero),
         number_year=None if item.numero_ano is None else int(item.numero_ano),
         number_division=item.numero_divisao, version=None if item.version is None else int(item.version))
@@ -165,7 +166,8 @@ class PagamentosRepository:
             status=header.status, geracao=header.generation, total=header.total, linhas=header.line_count,
             hash=header.hash, gerado_em=header.generated_at, assinado_por=header.signed_by,
             assinado_em=header.signed_at, enviado_por=header.sent_by, enviado_em=header.sent_at,
-            observacao=header.note, editado_por=header.edited_by, editado_em=header.edited_at, documentos=json.dumps(header.documents) if header.documents else None,
+            observacao=header.note, editado_por=header.edited_by, editado_em=header.edited_at,
+            documentos=json.dumps(header.documents) if header.documents else None,
             numero=header.number, numero_ano=header.number_year, numero_divisao=header.number_division,
             updated_at=_now())
         if header.version is not None:

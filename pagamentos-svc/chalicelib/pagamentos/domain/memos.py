@@ -198,8 +198,9 @@ class MemoHeader:
 
     def audited(self) -> dict[str, object]:
         """What the audit trail keeps of the memo's state (issue 17): lifecycle, version, note, signature, sending;
-        money as text, no lines (the memo's lines are its documents)."""
-        return {"status": self.status, "geracao": self.generation, "total": Decimal(self.total), "linhas": self.line_count,
+        the total as Decimal, no lines (the memo's lines are its documents)."""
+        return {"status": self.status, "geracao": self.generation, "total": Decimal(self.total),
+                "linhas": self.line_count,
                 "observacao": self.note, "editado_por": self.edited_by,
                 "editado_em": self.edited_at.isoformat() if self.edited_at else None,
                 "assinado_por": self.signed_by, "assinado_em": self.signed_at.isoformat() if self.signed_at else None,
