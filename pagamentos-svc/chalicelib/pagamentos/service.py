@@ -31,14 +31,7 @@ from chalicelib.pagamentos.domain.designations import (
     in_batch,
     require_magistrate,
 )
-from chalicelib.pagamentos.domain.memos import (
-    MemoHeader,
-    StoredMemo,
-    memo_id,
-    new_draft,
-    require_transition,
-    total,
-)
+from chalicelib.pagamentos.domain.memos import MemoHeader, StoredMemo, memo_id, new_draft, require_transition, total
 from chalicelib.pagamentos.domain.model import (
     CompensationDays,
     CooperationBonus,
