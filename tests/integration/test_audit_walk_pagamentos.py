@@ -439,6 +439,9 @@ def test_pag_10_every_version_of_a_memo_its_signature_and_sending_are_in_its_his
     assert _audit(walk, alvo=f"memorando:{memo}") == history
     document = json.loads(ok(send(walk.client, "get", f"/memorandos/{memo}")).body)
     assert (document["observacao"], document["editado_por"]) == ("conferido e revisto", "presidente")
+    listed = json.loads(ok(send(walk.client, "get", f"/memorandos?competencia={memo[:7]}")).body)["memorandos"]
+    assert [m["numero"] for m in listed if m["id"] == memo] == [signed["numero"]]  # the console's list shows it
+    assert {m["numero"] for m in listed if m["id"] != memo} == {None}  # drafts have none
 
 
 def test_a_memos_history_is_read_by_whoever_reads_the_memo_and_pages(walk):
