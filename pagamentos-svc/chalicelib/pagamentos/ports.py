@@ -41,7 +41,8 @@ class UnitOfWork(Protocol):
     condition no longer holds: a designation already there, a juízo guard, a memo header or counter moved),
     with the audit record of its act (:meth:`audit`, issue 17: the act and its record commit together)."""
 
-    def save_person(self, person: Person) -> None: ...
+    def save_person(self, person: Person, read: dict[str, Any] | None) -> None:
+        """``person``'s register, conditional on it being as ``read`` (None: not registered yet)."""
 
     def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:

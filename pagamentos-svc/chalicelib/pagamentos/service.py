@@ -122,9 +122,11 @@ class PagamentosService:
         self.repository.save_people(people)
         return len(people)
 
+    @retry_on_conflict()
     def register_person(self, person: Person) -> dict[str, Any]:
         """Registers or updates ``person``, audited as ``PAG.PESSOA.CADASTRAR`` (the fields changed; all on a
-        creation). The same data again changes nothing and records nothing."""
+        creation), conditional on the register as read so that "before" is true (a concurrent update: read
+        again and decide again). The same data again changes nothing and records nothing."""
         stored = self.repository.get_person(person.id)
         body = codec.person_to(person)
         previous = codec.person_to(stored) if stored is not None else None
@@ -132,7 +134,7 @@ class PagamentosService:
             return body
         before, after = changed_fields(previous, body) if previous is not None else (None, body)
         uow = self.repository.unit_of_work()
-        uow.save_person(person)
+        uow.save_person(person, previous)
         uow.audit("PAG.PESSOA.CADASTRAR", ("pessoa", person.id), rules=PEOPLE_RULES, before=before, after=after)
         uow.commit()
         return body

@@ -253,12 +253,16 @@ class FakeUnitOfWork:
         self._audits.append(AuditRecord(act, tuple(target), tuple(rules), None if before is None else dict(before),
                                         None if after is None else dict(after)))
 
-    def save_person(self, person: Person) -> None:
+    def save_person(self, person: Person, read: dict[str, Any] | None) -> None:
         def write() -> None:
             self._repo.people_by_id[person.id] = person
             self._repo.writes.append(f"pessoa {person.id}")
 
-        self._add(write)
+        def unchanged() -> bool:
+            stored = self._repo.people_by_id.get(person.id)
+            return (codec.person_to(stored) if stored is not None else None) == read
+
+        self._add(write, unchanged)
 
     def mark_run(self, month: Month | str, read: Any, state: str) -> None:
         def write() -> None:

@@ -203,3 +203,13 @@ def test_pag_01_a_run_stopped_before_its_mark_is_recorded_by_the_next_one(world)
     assert world.repo.acts() == ["PAG.EXECUCAO.MENSAL", "PAG.EXECUCAO.MENSAL"]
     world.service.run(MARCH)
     assert len(world.repo.audits) == 2
+
+
+def test_an_update_that_lost_to_a_concurrent_one_reads_again_so_before_is_what_it_replaced(world):
+    world.service.register_person(Person("jz.novo", "Juiz Novo", "magistrado", "juiz_substituto"))
+    rival = Person("jz.novo", "Juiz Novo", "magistrado", "juiz", "final")
+    world.repo.before_commit.append(lambda: world.service.register_person(rival))
+    world.service.register_person(Person("jz.novo", "Juiz Novo", "magistrado", "juiz", "especial"))
+    assert [r.after for r in world.repo.audits[1:]] == [{"cargo": "juiz", "entrancia": "final"},
+                                                        {"entrancia": "especial"}]
+    assert world.repo.audits[2].before == {"entrancia": "final"}

@@ -471,8 +471,10 @@ class DynamoUnitOfWork:
     def save_header(self, header: MemoHeader) -> None:
         self._save(self._repo.memo_item(header))  # conditional on the version read (VersionedItem)
 
-    def save_person(self, person: Person) -> None:
-        self._save(self._repo.person_item(person))
+    def save_person(self, person: Person, read: dict[str, Any] | None) -> None:
+        model = self._repo.records
+        self._save(self._repo.person_item(person),
+                   model.pk.does_not_exist() if read is None else model.dados == _json(read))
 
     def mark_run(self, month: Month | str, read: RunMark, state: str) -> None:
         model = self._repo.records
