@@ -5,6 +5,7 @@ from typing import Any
 from chalice import Blueprint
 from chalicelib.distribuicao import schedules
 
+from courtlib.audit import as_system
 from courtlib.calendar.api import calendar_event_handlers
 from courtlib.service import messaging_blueprint
 
@@ -24,14 +25,17 @@ def blueprint(deps: Any) -> Blueprint:
     bp = messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
 
     @bp.schedule(SEEDS_CRON)
+    @as_system("agenda:publish_seed_commitments")
     def publish_seed_commitments(event: Any) -> dict[str, Any]:
         return schedules.publish_seed_commitments(deps.service)
 
     @bp.schedule(ABSENCES_CRON)
+    @as_system("agenda:apply_absence_rules")
     def apply_absence_rules(event: Any) -> dict[str, Any]:
         return schedules.apply_absence_rules(deps.service)
 
     @bp.schedule(EDITAL_CRON)
+    @as_system("agenda:publish_edital")
     def publish_edital(event: Any) -> dict[str, Any]:
         return schedules.publish_edital(deps.service, deps.editais)
 
