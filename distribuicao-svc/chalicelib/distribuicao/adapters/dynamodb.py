@@ -37,6 +37,7 @@ from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, DrawRe
 from chalicelib.distribuicao.ports import Act, CaseAlreadyDistributed, StoredCase, StoredOrgao
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
 
 from courtlib import clock
 from courtlib.errors import Invalid, WriteConflict
@@ -404,6 +405,7 @@ class DistribuicaoRepository:
         condition fail (:class:`WriteConflict`: the use case reads again), so no number is ever given twice."""
         model = self.numbering_model
         pk = f"{NUMBERING_PREFIX}{origin:04d}#{year}"
+        condition: Condition
         try:
             last = int(model.get(pk, SK_COUNTER, consistent_read=True).last)
             condition = model.last == last
