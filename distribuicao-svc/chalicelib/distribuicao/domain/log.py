@@ -261,11 +261,12 @@ class DrawRecord:
         )
 
 
-# Whose id a public record names (RI art. 33 § 3: the distribution system and its data are public; § 2: the
+# Whose id a public record names. RI art. 33 § 3: the distribution system and its data are public; § 2: the
 # manual draw is authorised by the President; arts. 34 § 6, 102 and 105 § 3: on an impediment or suspicion the
-# autos go back to the President for redistribution). A Presidency act is an act of the court's authority and names its author; a
-# servant operating the system is named by role only (the regulation makes the distribution's data public, not
-# who keyed it in — data minimisation, LGPD art. 6 III); the internal audit trail keeps the servant's id.
+# autos go back to the President for redistribution. A Presidency act is an act of the court's authority and
+# names its author; a servant operating the system is named by role only (the regulation makes the
+# distribution's data public, not who keyed it in — data minimisation, LGPD art. 6 III); the internal audit
+# trail keeps the servant's id.
 ROLES_NAMED_IN_PUBLIC = frozenset({"presidencia"})
 ROLE_PREFERENCE = ("presidencia", "distribuicao", "admin")
 
