@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
+from chalicelib.distribuicao import acts
 from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, ForeignCnjError, parse_for_tribunal
 from chalicelib.distribuicao.domain.draw import (
@@ -37,6 +38,7 @@ from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role
 from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord, public_export
 from chalicelib.distribuicao.events import desembargador_absence_event
 from chalicelib.distribuicao.ports import (
+    Act,
     CaseAlreadyDistributed,
     Clock,
     OrgaoRepository,
@@ -224,12 +226,27 @@ class DistribuicaoService:
                 self.check_orgao(specs[-1])
             except CourtError as error:
                 raise _at_index(error, index) from None
+        digest = acts.import_digest([acts.import_part(s.orgao, s.name, s.classes, s.desembargadores) for s in specs])
         done: list[Imported] = []
         for index, spec in enumerate(specs):
+            last = index == len(specs) - 1
+
+            def act_of(existing: StoredOrgao | None, spec: OrgaoSpec = spec, last: bool = last) -> Act | None:
+                # ONE record per import, in the transaction of its last órgão (each órgão is its own transaction)
+                if not last:
+                    return None
+                created = [d.id for d in done if d.created] + ([spec.orgao.id] if existing is None else [])
+                return acts.orgao_import(digest, ids, created)
+
             try:
-                stored, created = self.put_orgao(spec)
+                stored, created = self.put_orgao(spec, act_of=act_of)
             except CourtError as error:
                 error.extra.setdefault("importados", [d.as_member() for d in done])
+                if done:
+                    # The órgãos written before the refusal committed without the import's record (it goes with
+                    # the last órgão): it is written now, after them, naming only what was written.
+                    self.repository.record(acts.orgao_import(digest, [d.id for d in done],
+                                                             [d.id for d in done if d.created]))
                 raise _at_index(error, index) from None
             done.append(Imported(spec.orgao.id, created, stored.version))
         return done
@@ -240,14 +257,19 @@ class DistribuicaoService:
             raise Invalid("identificador de órgão inválido", field="orgao")
         return self.put_orgao(source.spec(orgao_id))
 
-    def put_orgao(self, spec: OrgaoSpec) -> tuple[StoredOrgao, bool]:
-        """Creates or replaces an órgão's reference data; answers the stored órgão and whether it is new."""
+    def put_orgao(self, spec: OrgaoSpec, *,
+                  act_of: Callable[[StoredOrgao | None], Act | None] | None = None) -> tuple[StoredOrgao, bool]:
+        """Creates or replaces an órgão's reference data; answers the stored órgão and whether it is new.
+
+        Audited as ``DIST.ORGAO.CADASTRAR``/``ALTERAR`` (``act_of``: another act, given the órgão as read)."""
         self.check_orgao(spec)
 
         def attempt() -> tuple[StoredOrgao, bool]:
             existing = self.repository.load_orgao(spec.orgao.id)
+            act = (act_of(existing) if act_of is not None else
+                   acts.orgao_put(spec.orgao, spec.name, spec.classes, spec.desembargadores, existing))
             self.repository.replace_orgao(spec.orgao, name=spec.name, classes=spec.classes,
-                                          desembargadores=spec.desembargadores, existing=existing)
+                                          desembargadores=spec.desembargadores, existing=existing, act=act)
             return self.get_orgao(spec.orgao.id), existing is None
 
         return self._retrying(attempt)
@@ -261,13 +283,15 @@ class DistribuicaoService:
             stored = self.get_orgao(orgao_id)
             if not stored.state.orgao.has_judge(judge_id):
                 raise NotFound(f"Juiz {judge_id} não compõe o órgão {orgao_id}.", field="juiz")
-            judge = stored.state.orgao.judge(judge_id).with_absence(absence)
+            before = stored.state.orgao.judge(judge_id)
+            judge = before.with_absence(absence)
             events = []
             if judge_id in stored.desembargadores:
                 events.append(desembargador_absence_event(orgao_id=orgao_id, judge=judge, absence=absence,
                                                           tribunal=self.settings.tribunal,
                                                           correlation_id=correlation_id))
-            self.repository.save_judge(stored, judge, events)
+            self.repository.save_judge(stored, judge, events,
+                                       act=acts.absence_registered(orgao_id, before, judge, bool(events)))
             return judge, bool(events)
 
         return self._retrying(attempt)
@@ -283,8 +307,8 @@ class DistribuicaoService:
             seed = self.seeds.seed_for(now.date())
             request = DistributionRequest(command.case, related=self._related_case(related),
                                           excluded_judges=dict(command.excluded))
-            decision = distribute(stored.state, request, seed=seed, now=now, config=self.config)
-            return self._commit_new(stored, decision, command.case)
+            decision = distribute(stored.state, request, seed=seed, now=now, config=self.config).acted_by(acts.agent())
+            return self._commit_new(stored, decision, command.case, acts.distributed(stored.id, decision))
 
         return self._retrying(attempt)
 
@@ -303,8 +327,8 @@ class DistribuicaoService:
                 stored.state, DistributionRequest(base.case, excluded_judges=dict(base.excluded)),
                 chosen_seat=command.seat, witnesses=command.witnesses, ata=command.ata,
                 authorized_by=command.authorized_by, held_at=command.held_at, now=self.now(), config=self.config,
-            )
-            return self._commit_new(stored, decision, base.case)
+            ).acted_by(acts.agent())
+            return self._commit_new(stored, decision, base.case, acts.manual_draw(stored.id, decision))
 
         return self._retrying(attempt)
 
@@ -326,15 +350,18 @@ class DistribuicaoService:
             _check_judges(stored, excluded or {})
             now = self.now()
             decision = redistribute(stored.state, previous.assigned(), reason, seed=self.seeds.seed_for(now.date()),
-                                    now=now, config=self.config, excluded_judges=excluded)
-            row = self.repository.commit_decision(stored, decision, previous.case, previous=previous)
+                                    now=now, config=self.config, excluded_judges=excluded).acted_by(acts.agent())
+            row = self.repository.commit_decision(stored, decision, previous.case, previous=previous,
+                                                  act=acts.redistributed(previous, decision))
             return Outcome(row, decision.record, True)
 
         return self._retrying(attempt)
 
-    def _commit_new(self, stored: StoredOrgao, decision: Decision, case: CaseData) -> Outcome:
+    def _commit_new(self, stored: StoredOrgao, decision: Decision, case: CaseData, act: Act) -> Outcome:
+        """The new case committed with its act; a case already distributed answers its row (nothing written,
+        no record)."""
         try:
-            row = self.repository.commit_decision(stored, decision, case)
+            row = self.repository.commit_decision(stored, decision, case, act=act)
         except CaseAlreadyDistributed:
             row = self.case(case.number)
             current = self.repository.records(row.orgao, [row.current_seq])
@@ -374,9 +401,17 @@ class DistribuicaoService:
     # numbering (DIST-01) ----------------------------------------------------------------------------
 
     def next_number(self, origin: int, year: int | None = None) -> CnjNumber:
+        """The next number of the origin and year (DIST-01), audited with the counter (a concurrent number: read
+        the counter again)."""
+        chosen_year = year or self.today().year
+
+        def attempt() -> CnjNumber:
+            return self.repository.next_number(origin, chosen_year, segment=self.config.cnj_segmento,
+                                               tribunal=self.config.cnj_tribunal,
+                                               act=lambda number: acts.numbered(str(number), origin, chosen_year))
+
         try:
-            return self.repository.next_number(origin, year or self.today().year, segment=self.config.cnj_segmento,
-                                               tribunal=self.config.cnj_tribunal)
+            return self._retrying(attempt)
         except CnjError as error:  # the origin ran out of numbers this year
             raise cnj_refusal(error, "numero_processo") from None
 

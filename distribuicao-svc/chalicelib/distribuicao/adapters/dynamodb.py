@@ -20,15 +20,12 @@ moves on every change of reference data, so a draw never commits on judges it di
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from chalicelib.distribuicao.domain.cnj import (
-    MAX_SEQUENTIAL,
-    CnjError,
     CnjNumber,
-    CnjPart,
     NumberingCounter,
     allocate_number,
     parse_cnj,
@@ -37,9 +34,10 @@ from chalicelib.distribuicao.domain.draw import CaseData, Decision, OrgaoState
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, DrawRecord, LogHead
-from chalicelib.distribuicao.ports import CaseAlreadyDistributed, StoredCase, StoredOrgao
+from chalicelib.distribuicao.ports import Act, CaseAlreadyDistributed, StoredCase, StoredOrgao
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
 
 from courtlib import clock
 from courtlib.errors import Invalid, WriteConflict
@@ -248,7 +246,7 @@ class DistribuicaoRepository:
         return self.orgao_model.count(orgao_pk(orgao_id), self.orgao_model.sk == SK_META, limit=1) > 0
 
     def replace_orgao(self, orgao: Orgao, *, name: str, classes: Sequence[str], desembargadores: Iterable[str],
-                      existing: StoredOrgao | None) -> None:
+                      existing: StoredOrgao | None, act: Act | None) -> None:
         """Writes the órgão's reference data (removing seats and judges no longer listed); counts and log stay.
 
         Raises :class:`WriteConflict` when the órgão changed since ``existing`` was read.
@@ -277,9 +275,10 @@ class DistribuicaoRepository:
             for sk in sorted(existing.sort_keys - wanted):
                 uow.delete(model(pk=pk, sk=sk))
             self._bump_head(uow, pk, existing.version, now)
+        audit(uow, act)
         self._commit(uow)
 
-    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = ()) -> None:
+    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = (), *, act: Act) -> None:
         """Replaces one judge (e.g. with a new absence) and moves the órgão's version; events in the same
         transaction."""
         model = self.orgao_model
@@ -291,6 +290,7 @@ class DistribuicaoRepository:
         self._bump_head(uow, pk, stored.version, now)
         for event in events:
             uow.emit(event)
+        audit(uow, act)
         self._commit(uow)
 
     def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime) -> None:
@@ -306,7 +306,8 @@ class DistribuicaoRepository:
     # decisions -----------------------------------------------------------------------------------
 
     def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
-                        previous: StoredCase | None = None, events: Iterable[Envelope] = ()) -> StoredCase:
+                        previous: StoredCase | None = None, events: Iterable[Envelope] = (),
+                        act: Act) -> StoredCase:
         """Persists ``decision`` in ONE TransactWriteItems: case row, record, head and counters (+ events).
 
         A new case (``previous`` None) is written only if absent (:class:`CaseAlreadyDistributed`); a
@@ -329,6 +330,7 @@ class DistribuicaoRepository:
                    read_version=stored.version, now=now)
         for event in events:
             uow.emit(event)
+        audit(uow, act)  # the record and its chain head: two more items of the same transaction
         commit(uow, first_exists=CaseAlreadyDistributed if previous is None else None)
         return row
 
@@ -396,21 +398,38 @@ class DistribuicaoRepository:
 
     # numbering (DIST-01) -----------------------------------------------------------------------------
 
-    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int) -> CnjNumber:
-        """The next NNNNNNN of (origin, year): one atomic conditional ADD, so no number is ever given twice."""
+    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int,
+                    act: Callable[[CnjNumber], Act]) -> CnjNumber:
+        """The next NNNNNNN of (origin, year): the counter read, then written on the condition that it is still
+        the value read, with the act's record in the same transaction; a concurrent number makes the
+        condition fail (:class:`WriteConflict`: the use case reads again), so no number is ever given twice."""
         model = self.numbering_model
-        item = model(pk=f"{NUMBERING_PREFIX}{origin:04d}#{year}", sk=SK_COUNTER)
+        pk = f"{NUMBERING_PREFIX}{origin:04d}#{year}"
+        condition: Condition
         try:
-            item.update(actions=[model.last.add(1)],
-                        condition=model.last.does_not_exist() | (model.last < MAX_SEQUENTIAL))
-        except UpdateError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-                raise CnjError(CnjPart.SEQUENCIAL, f"a origem {origin:04d} esgotou a numeração de {year} "
-                               f"({MAX_SEQUENTIAL} processos)") from error
-            raise
-        counter = NumberingCounter(origin=origin, year=year, last=int(item.last) - 1)
-        number, _ = allocate_number(counter, segment=segment, tribunal=tribunal)
+            last = int(model.get(pk, SK_COUNTER, consistent_read=True).last)
+            condition = model.last == last
+        except model.DoesNotExist:
+            last, condition = 0, model.pk.does_not_exist()
+        number, counter = allocate_number(NumberingCounter(origin=origin, year=year, last=last), segment=segment,
+                                          tribunal=tribunal)
+        uow = UnitOfWork(self.settings)
+        uow.save(model(pk=pk, sk=SK_COUNTER, last=counter.last), condition=condition)
+        audit(uow, act(number))
+        commit(uow)
         return number
+
+    def record(self, act: Act) -> None:
+        """An act whose change is outside the table (S3): its record alone, right after that change."""
+        uow = UnitOfWork(self.settings)
+        audit(uow, act)
+        commit(uow)
+
+
+def audit(uow: UnitOfWork, act: Act | None) -> None:
+    """Adds ``act``'s audit record (and its chain head) to ``uow``: courtlib's ``UnitOfWork.audit``."""
+    if act is not None:
+        uow.audit(act.code, act.target, rules=act.rules, before=act.before, after=act.after)
 
 
 def stage_draw(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: type[OrgaoItem], *, head_pk: str,

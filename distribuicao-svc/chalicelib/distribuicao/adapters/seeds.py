@@ -8,16 +8,18 @@ store caches seeds in memory: a warm container reads a day's seed once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from threading import Lock
 
+from chalicelib.distribuicao.adapters.dynamodb import audit, commit
 from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed
-from chalicelib.distribuicao.ports import PublishedSeed
+from chalicelib.distribuicao.ports import Act, PublishedSeed
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 
 from courtlib import clock
+from courtlib.messaging.outbox import UnitOfWork
 from courtlib.persistence import TableItem, bind
 from courtlib.settings import ServiceSettings
 
@@ -36,6 +38,7 @@ class SeedStore:
     """Seeds by day: secret until the day is over (the HTTP layer reveals only days before today)."""
 
     def __init__(self, settings: ServiceSettings) -> None:
+        self._settings = settings
         self.model = bind(SeedItem, settings)
         self._cache: dict[date, DailySeed] = {}
         self._lock = Lock()
@@ -57,6 +60,28 @@ class SeedStore:
         for day in days:
             self.seed_for(day)
 
+    def publish(self, days: Iterable[date], act: Callable[[Mapping[date, str]], Act]) -> dict[date, str]:
+        """Creates the missing seeds of ``days`` in one transaction with ``act(commitments created)``; answers the
+        commitments created (none: nothing is written). A seed created meanwhile by a draw fails the transaction
+        (:class:`WriteConflict`): the caller retries and finds it."""
+        missing = [day for day in sorted(set(days)) if self._cache.get(day) is None and self._read(day) is None]
+        if not missing:
+            return {}
+        created = {day: new_seed(day) for day in missing}
+        uow = UnitOfWork(self._settings)
+        for seed in created.values():
+            uow.save(self._item(seed), condition=self.model.pk.does_not_exist())
+        audit(uow, act({day: seed.commitment for day, seed in created.items()}))
+        commit(uow)
+        with self._lock:
+            self._cache.update(created)
+        return {day: seed.commitment for day, seed in created.items()}
+
+    def _item(self, seed: DailySeed) -> SeedItem:
+        day = seed.day
+        return self.model(pk=f"{SEED_PREFIX}{day.isoformat()}", sk=SK_SEED, gsi1pk=SEEDS_INDEX_PK,
+                          gsi1sk=day.isoformat(), seed=seed.hex, commitment=seed.commitment, created_at=clock.now())
+
     def _read(self, day: date) -> DailySeed | None:
         try:
             item = self.model.get(f"{SEED_PREFIX}{day.isoformat()}", SK_SEED, consistent_read=True)
@@ -66,9 +91,7 @@ class SeedStore:
 
     def _create(self, day: date) -> DailySeed:
         seed = new_seed(day)
-        item = self.model(pk=f"{SEED_PREFIX}{day.isoformat()}", sk=SK_SEED, gsi1pk=SEEDS_INDEX_PK,
-                          gsi1sk=day.isoformat(), seed=seed.hex, commitment=seed.commitment,
-                          created_at=clock.now())
+        item = self._item(seed)
         try:
             item.save(condition=self.model.pk.does_not_exist())
         except PutError as error:
