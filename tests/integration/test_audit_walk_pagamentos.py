@@ -340,7 +340,7 @@ def cooperation_bonus(w: Walk) -> Expected:
 def calendar_day_registered(w: Walk) -> Expected:
     _deliver(w, CalendarDayRegistered(data=date.fromisoformat(f"{fresh_month()}-15"), tipo="ponto_facultativo",
                                       descricao="Ponto facultativo do passeio", decretado_em=date(2040, 1, 2)))
-    return Expected("CAL.DIA.COPIAR", "sistema", None)
+    return Expected("CAL.DIA.COPIAR", "sistema", "dia")
 
 
 def calendar_day_removed(w: Walk) -> Expected:
@@ -348,7 +348,7 @@ def calendar_day_removed(w: Walk) -> Expected:
     deliver(w.service_app, CalendarDayRegistered(data=day, tipo="ponto_facultativo", descricao="Ponto facultativo",
                                                  decretado_em=date(2040, 1, 2)))
     _deliver(w, CalendarDayRemoved(data=day, tipo="ponto_facultativo"))
-    return Expected("CAL.DIA.REMOVER_COPIA", "sistema", None)
+    return Expected("CAL.DIA.REMOVER_COPIA", "sistema", "dia")
 
 
 EVENTS: dict[str, Callable[[Walk], Expected]] = {
@@ -361,7 +361,6 @@ EVENTS: dict[str, Callable[[Walk], Expected]] = {
 }
 # The calendar's copy is courtlib's (courtlib.calendar.api.calendar_event_handlers), audited by the calendar's
 # owner (plantao-svc's side of issue 17); until that is merged its two scenarios may fail.
-CALENDAR_COPY = {event_type_of(CalendarDayRegistered), event_type_of(CalendarDayRemoved)}
 
 
 # --- the walk -------------------------------------------------------------------------------------------------
@@ -392,9 +391,7 @@ def test_each_schedule_writes_one_complete_record_as_the_system(walk, name):
     assert record["quem"]["id"] == SYSTEM_NAMES[name]
 
 
-@pytest.mark.parametrize("event_type", [
-    pytest.param(t, marks=pytest.mark.xfail(strict=False, reason="calendar replica audited in courtlib"))
-    if t in CALENDAR_COPY else t for t in sorted(EVENTS)])
+@pytest.mark.parametrize("event_type", sorted(EVENTS))
 def test_each_consumed_event_writes_one_complete_record_as_the_system(walk, event_type):
     record = _check(walk, EVENTS[event_type](walk))
     assert record["quem"]["id"] == f"sistema:evento:{event_type}" and record["correlacao"] == "teste"
