@@ -4,7 +4,7 @@
 import { call } from "../api.js";
 import { dataBR, el, fill, hoje, table } from "../ui.js";
 import { form, section } from "./forms.js";
-import { recordNode } from "./historico.js";
+import { POR_PAGINA, recordNode } from "./historico.js";
 import { ATOS } from "./rotulos.js";
 
 export const AUDIT_ROLES = ["corregedoria", "admin"];
@@ -38,7 +38,7 @@ function consulta(ctx) {
   let current = null;
 
   async function load(request) {
-    const page = await call(request.servico, "/auditoria", { token: ctx.token(), query: { ...request.filtros, cursor: request.cursor } });
+    const page = await call(request.servico, "/auditoria", { token: ctx.token(), query: { ...request.filtros, limite: POR_PAGINA, cursor: request.cursor } });
     if (request !== current) return;
     lista.append(...(page?.itens || []).map((r) => recordNode(r, { alvo: true })));
     request.cursor = page?.proximo || null;

@@ -7,6 +7,7 @@ import { dataBR, dataHoraBR, el, fill } from "../ui.js";
 import { atoLabel, quemLabel } from "./rotulos.js";
 
 const VAZIO = "Sem histórico disponível.";
+export const POR_PAGINA = 20;  // records per page of a history or of the audit listing ("Carregar mais" for the rest)
 let panels = 0;
 
 /** A value of a record's before/after as text: "—" for nothing, "sim"/"não", dates in pt-BR, objects as JSON. */
@@ -74,7 +75,8 @@ export function recordNode(record, { alvo = false, servico = null } = {}) {
 export function historyFailure(problem) {
   // A path the API does not have at all is answered by the gateway itself (403 "Missing Authentication Token",
   // no problem+json: code HTTP_403): for the reader that is a resource without history yet, not a refusal.
-  if (problem.status === 404 || (problem.status === 403 && problem.code === "HTTP_403")) return { text: VAZIO, kind: "vazio" };
+  // 405: a sibling route answers the path with another method (the service has no history route there yet).
+  if ([404, 405].includes(problem.status) || (problem.status === 403 && problem.code === "HTTP_403")) return { text: VAZIO, kind: "vazio" };
   if (problem.status === 403) return { text: "O seu perfil não pode ver o histórico deste registro.", kind: "erro" };
   return { text: problem.detail || "Não foi possível carregar o histórico.", kind: "erro" };
 }
@@ -97,7 +99,7 @@ export function historyPanel() {
   async function load(request, cursor) {
     mais.disabled = true;
     try {
-      const page = await call(request.service, request.path, { token: request.token(), query: { cursor } });
+      const page = await call(request.service, request.path, { token: request.token(), query: { limite: POR_PAGINA, cursor } });
       if (request !== current) return;  // another resource was opened meanwhile
       const itens = page?.itens || [];
       lista.append(...itens.map((r) => recordNode(r)));
