@@ -53,8 +53,15 @@ def partner_form(page, form_id: str, service: str, partner: str, name: str | Non
     return form
 
 
+def ask_history(page, service: str, partner: str) -> None:
+    partner_form(page, "historico-parceiro-form", service, partner).get_by_role("button", name="Ver histórico").click()
+
+
+CORS = {"Access-Control-Allow-Origin": "*"}
+
+
 def problem(status: int, code: str, detail: str) -> dict:
-    return {"status": status, "content_type": "application/problem+json", "headers": {"Access-Control-Allow-Origin": "*"},
+    return {"status": status, "content_type": "application/problem+json", "headers": CORS,
             "body": json.dumps({"status": status, "code": code, "title": "x", "detail": detail})}
 
 
@@ -77,7 +84,7 @@ def test_01_admin_registers_replaces_and_revokes_a_key_and_reads_its_history(api
     revoke.get_by_role("button", name="Revogar chave").click()
     expect(revoke.locator(".resultado")).to_contain_text(f"Chave do parceiro {PARTNER} revogada")
 
-    partner_form(page, "historico-parceiro-form", "cooperacao", PARTNER).get_by_role("button", name="Ver histórico").click()
+    ask_history(page, "cooperacao", PARTNER)
     panel = page.locator("#parceiros section.historico")
     expect(panel.locator("h3")).to_have_text(f"Histórico — chave do parceiro {PARTNER} (Cooperação)")
     records = panel.locator("li.registro")
@@ -117,13 +124,13 @@ def test_02_a_long_history_is_read_a_page_at_a_time(api, new_page):
     """The panel asks for 20 records at a time; "Carregar mais" follows the cursor, oldest first, without repeats."""
     token = api.token("admin.ti")
     for n in range(23):
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"pr-{n}-{time.time_ns()}"}
         answer = requests.post(f"{api.urls['plantao']}/admin/parceiros", json={"id": "TRE-PR", "nome": "TRE do Paraná"},
-                               headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"pr-{n}-{time.time_ns()}"},
-                               timeout=60)
+                               headers=headers, timeout=60)
         assert answer.status_code == 201, answer.text
     page = new_page()
     login(page, api.web, "admin.ti")
-    partner_form(page, "historico-parceiro-form", "plantao", "TRE-PR").get_by_role("button", name="Ver histórico").click()
+    ask_history(page, "plantao", "TRE-PR")
     panel = page.locator("#parceiros section.historico")
     records = panel.locator("li.registro")
     expect(records).to_have_count(20)
@@ -147,7 +154,8 @@ def test_03_the_panel_shows_a_record_as_text_and_every_outcome_in_portuguese(api
     404 → "Sem histórico disponível"; 403 → a Portuguese refusal, not a crash."""
     hostile = "<img src=x onerror=\"window.__pwned = 1\">"
     page_of_records = {"itens": [
-        {"quando": "2027-03-01T11:00:00Z", "quem": {"tipo": "sistema", "id": "sistema:agenda:fechar-mes", "nome": "agenda:fechar-mes"},
+        {"quando": "2027-03-01T11:00:00Z",
+         "quem": {"tipo": "sistema", "id": "sistema:agenda:fechar-mes", "nome": "agenda:fechar-mes"},
          "ato": "PAG.MEMO.CODIGO_NOVO", "regras": ["PAG-01", hostile], "alvo": {"tipo": "memorando", "id": "M1"},
          "correlacao": "c1", "antes": {"observacao": hostile, "valores": {"total": "10.00"}},
          "depois": {"observacao": "ok", "valores": {"total": "12.50"}}, "hash": "0" * 64},
@@ -155,7 +163,7 @@ def test_03_the_panel_shows_a_record_as_text_and_every_outcome_in_portuguese(api
          "ato": "ADM.PARCEIRO.CHAVE.REVOGAR", "regras": [], "alvo": {"tipo": "memorando", "id": "M1"},
          "correlacao": "c2", "antes": None, "depois": None, "hash": "1" * 64},
     ], "proximo": None}
-    answers = {"OK": {"status": 200, "content_type": "application/json", "headers": {"Access-Control-Allow-Origin": "*"},
+    answers = {"OK": {"status": 200, "content_type": "application/json", "headers": CORS,
                       "body": json.dumps(page_of_records)},
                "NOVO": problem(404, "NAO_ENCONTRADO", "Recurso ou método inexistente."),
                "PROIBIDO": problem(403, "PROIBIDO", "Acesso negado.")}
@@ -170,7 +178,7 @@ def test_03_the_panel_shows_a_record_as_text_and_every_outcome_in_portuguese(api
     page.route(re.compile(r".*/admin/parceiros/[^/]+/historico.*"), answer)
     login(page, api.web, "admin.ti")
     panel = page.locator("#parceiros section.historico")
-    partner_form(page, "historico-parceiro-form", "pagamentos", "OK").get_by_role("button", name="Ver histórico").click()
+    ask_history(page, "pagamentos", "OK")
     records = panel.locator("li.registro")
     expect(records).to_have_count(2)
     first, second = records.nth(0), records.nth(1)
@@ -189,10 +197,10 @@ def test_03_the_panel_shows_a_record_as_text_and_every_outcome_in_portuguese(api
     expect(second).to_contain_text("Sem alteração de campos.")
     assert "limite=20" in asked[0]
 
-    partner_form(page, "historico-parceiro-form", "pagamentos", "NOVO").get_by_role("button", name="Ver histórico").click()
+    ask_history(page, "pagamentos", "NOVO")
     expect(panel.locator(".historico-estado")).to_have_text("Sem histórico disponível.")
     expect(records).to_have_count(0)
-    partner_form(page, "historico-parceiro-form", "pagamentos", "PROIBIDO").get_by_role("button", name="Ver histórico").click()
+    ask_history(page, "pagamentos", "PROIBIDO")
     expect(panel.locator(".historico-estado")).to_have_text("O seu perfil não pode ver o histórico deste registro.")
     expect(panel).not_to_contain_text("{")
     screenshot(page, "console-auditoria-historico-recusas")
@@ -218,7 +226,8 @@ def test_04_each_screen_asks_its_resource_history_at_the_agreed_path(api, new_pa
         login(page, api.web, user)
         return page
 
-    def opened(page, panel_of: str, title: str, url: str) -> None:
+    def opened(page, panel_of: str, title: str, service: str, path: str) -> None:
+        url = f"{api.urls[service]}{path}"
         panel = page.locator(f"{panel_of} section.historico")
         expect(panel.locator("h3")).to_have_text(f"Histórico — {title}")
         expect(panel.locator(".historico-estado")).to_have_text("Sem histórico disponível.")
@@ -229,38 +238,44 @@ def test_04_each_screen_asks_its_resource_history_at_the_agreed_path(api, new_pa
     form = admin.locator("#historico-dia-form")
     form.locator("[name=data]").fill("2027-04-08")
     form.get_by_role("button", name="Ver histórico").click()
-    opened(admin, "#calendario-admin", "dia 08/04/2027 do calendário", f"{api.urls['plantao']}/calendario/dias/2027-04-08/historico")
+    opened(admin, "#calendario-admin", "dia 08/04/2027 do calendário", "plantao",
+           "/calendario/dias/2027-04-08/historico")
 
     clerk = as_user("distribuidor")
     numero = "0600123-45.2027.6.11.0000"
     form = clerk.locator("#historico-processo-form")
     form.locator("[name=numero]").fill(numero)
     form.get_by_role("button", name="Ver histórico").click()
-    opened(clerk, "#distribuir-secao", f"processo {numero}", f"{api.urls['distribuicao']}/distribuicoes/{numero}/historico")
+    opened(clerk, "#distribuir-secao", f"processo {numero}", "distribuicao",
+           f"/distribuicoes/{numero}/historico")
 
     servant = as_user("servidor.ana")
     servant.locator("#minhas-cooperacoes").get_by_role("button", name=f"Histórico — cooperação {cooperation}").click()
-    opened(servant, "#minhas-cooperacoes", f"cooperação {cooperation}", f"{api.urls['cooperacao']}/cooperacoes/{cooperation}/historico")
+    opened(servant, "#minhas-cooperacoes", f"cooperação {cooperation}", "cooperacao",
+           f"/cooperacoes/{cooperation}/historico")
 
     manager = as_user("gestor.vara1")
     manager.locator("#pedidos-gestor").get_by_role("button", name=f"Histórico — cooperação {cooperation}").click()
-    opened(manager, "#pedidos-gestor", f"cooperação {cooperation}", f"{api.urls['cooperacao']}/cooperacoes/{cooperation}/historico")
+    opened(manager, "#pedidos-gestor", f"cooperação {cooperation}", "cooperacao",
+           f"/cooperacoes/{cooperation}/historico")
 
     president = as_user("presidente")
     president.locator("#escalas-mes [name=mes]").fill("2027-04")
     president.locator("#escalas-mes").get_by_role("button", name="Ver escalas").click()
     president.locator("#escalas").get_by_role("button", name=f"Histórico — escala {scale}").click()
-    opened(president, "#escalas", f"escala {scale}", f"{api.urls['plantao']}/escalas/{scale}/historico")
+    opened(president, "#escalas", f"escala {scale}", "plantao", f"/escalas/{scale}/historico")
     president.locator("#memos-presidencia [name=competencia]").fill("2027-02")
     president.locator("#memos-presidencia").get_by_role("button", name="Ver memorandos").click()
     president.locator("#memorandos-assinatura").get_by_role("button", name="Histórico — Diárias").click()
-    opened(president, "#memorandos-assinatura", "Diárias", f"{api.urls['pagamentos']}/memorandos/2027-02-diarias/historico")
+    opened(president, "#memorandos-assinatura", "Diárias", "pagamentos",
+           "/memorandos/2027-02-diarias/historico")
 
     dimag = as_user("dimag.folha")
     dimag.locator("#memos-dimag [name=competencia]").fill("2027-02")
     dimag.locator("#memos-dimag").get_by_role("button", name="Ver memorandos").click()
     dimag.locator("#execucao-mes").get_by_role("button", name="Histórico — Diárias").click()
-    opened(dimag, "#execucao-mes", "Diárias", f"{api.urls['pagamentos']}/memorandos/2027-02-diarias/historico")
+    opened(dimag, "#execucao-mes", "Diárias", "pagamentos",
+           "/memorandos/2027-02-diarias/historico")
     screenshot(dimag, "console-dimag-historico-memorando")
 
 
