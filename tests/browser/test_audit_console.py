@@ -21,7 +21,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Api, axe_violations, login
+from tests.browser.conftest import ROOT, Api, axe_violations, login
 from tests.local_stack import running_stack
 
 START = "2027-03-01T08:00:00-03:00"
@@ -63,6 +63,16 @@ CORS = {"Access-Control-Allow-Origin": "*"}
 def problem(status: int, code: str, detail: str) -> dict:
     return {"status": status, "content_type": "application/problem+json", "headers": CORS,
             "body": json.dumps({"status": status, "code": code, "title": "x", "detail": detail})}
+
+
+def test_00_every_act_code_of_the_audit_note_has_a_portuguese_label():
+    """The console names each act of docs/auditoria.md's tables in Portuguese (web/js/console/rotulos.js)."""
+    note = (ROOT / "docs" / "auditoria.md").read_text()
+    labels = (ROOT / "web" / "js" / "console" / "rotulos.js").read_text()
+    documented = set(re.findall(r"^\| `([A-Z]+\.[A-Z0-9_.]+)` \|", note, re.M))
+    labelled = set(re.findall(r'^\s+"([A-Z]+\.[A-Z0-9_.]+)": "', labels, re.M))
+    assert "ADM.PARCEIRO.CHAVE.TROCAR" in documented
+    assert documented - labelled == set(), "códigos de ato sem rótulo em web/js/console/rotulos.js"
 
 
 # ------------------------------------------------------------------------------------------- partner key (admin)
