@@ -318,6 +318,16 @@ def test_05_corregedoria_filters_by_act_and_verifies_today(api, new_page):
     expect(ours.locator(".quem")).to_have_text("admin.ti (Administração)")
     expect(ours.locator("tr[data-campo=geracao] td.depois")).to_have_text("2")
 
+    search.locator("[name=servico]").select_option("plantao")  # by target, a page at a time (test_02's 23 acts)
+    search.locator("[name=ato]").fill("")
+    search.locator("[name=alvo]").fill("parceiro:TRE-PR")
+    search.get_by_role("button", name="Consultar").click()
+    expect(listing).to_have_count(20)
+    page.locator("#auditoria").get_by_role("button", name="Carregar mais").click()
+    expect(listing).to_have_count(23)
+    expect(page.locator("#auditoria").get_by_role("button", name="Carregar mais")).to_be_hidden()
+    expect(listing.last.locator("tr[data-campo=geracao] td.depois")).to_have_text("23")
+
     check = page.locator("#auditoria-verificacao")
     check.locator("[name=dia]").fill(TODAY)  # the stack's today (the field starts on the browser's)
     check.locator("[name=servico]").select_option("todos")
