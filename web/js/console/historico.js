@@ -20,7 +20,7 @@ export function valor(value) {
     return value;
   }
   if (Array.isArray(value) && value.every((v) => v === null || typeof v !== "object")) return value.map(valor).join(", ") || "—";
-  if (typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "object") return Object.keys(value).length ? JSON.stringify(value) : "—";
   return String(value);
 }
 
@@ -39,7 +39,8 @@ function flatten(object, prefix = "", out = {}) {
 export function mudancas(antes, depois) {
   const a = flatten(antes), d = flatten(depois);
   const fields = [...new Set([...Object.keys(a), ...Object.keys(d)])];
-  return fields.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(d[f])).map((f) => [f, a[f], d[f]]);
+  const same = (x, y) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);  // absent and null: both "—"
+  return fields.filter((f) => !same(a[f], d[f])).map((f) => [f, a[f], d[f]]);
 }
 
 function changesNode(record) {
