@@ -168,7 +168,7 @@ def test_03_the_panel_shows_a_record_as_text_and_every_outcome_in_portuguese(api
          "quem": {"tipo": "sistema", "id": "sistema:agenda:fechar-mes", "nome": "agenda:fechar-mes"},
          "ato": "PAG.MEMO.CODIGO_NOVO", "regras": ["PAG-01", hostile], "alvo": {"tipo": "memorando", "id": "M1"},
          "correlacao": "c1", "antes": {"observacao": hostile, "valores": {"total": "10.00"}},
-         "depois": {"observacao": "ok", "valores": {"total": "12.50"}}, "hash": "0" * 64},
+         "depois": {"observacao": "ok", "valores": {"total": "12.50"}, "nota": None, "extras": {}}, "hash": "0" * 64},
         {"quando": "2027-03-01T12:30:00Z", "quem": {"tipo": "parceiro", "id": "parceiro:TJSC", "nome": "TJSC"},
          "ato": "ADM.PARCEIRO.CHAVE.REVOGAR", "regras": [], "alvo": {"tipo": "memorando", "id": "M1"},
          "correlacao": "c2", "antes": None, "depois": None, "hash": "1" * 64},
@@ -202,6 +202,7 @@ def test_03_the_panel_shows_a_record_as_text_and_every_outcome_in_portuguese(api
     expect(first.locator("tr[data-campo='valores.total'] td.antes")).to_have_text("10.00")
     expect(first.locator("tr[data-campo='valores.total'] td.depois")).to_have_text("12.50")
     expect(first.locator(".regras")).to_contain_text(hostile)
+    expect(first.locator("tbody tr")).to_have_count(2)  # "nota" absent before and null after: not a change
     expect(panel.locator("img")).to_have_count(0)
     assert page.evaluate("() => window.__pwned") is None
     expect(second).to_contain_text("Sem alteração de campos.")

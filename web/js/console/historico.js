@@ -39,7 +39,9 @@ function flatten(object, prefix = "", out = {}) {
 export function mudancas(antes, depois) {
   const a = flatten(antes), d = flatten(depois);
   const fields = [...new Set([...Object.keys(a), ...Object.keys(d)])];
-  const same = (x, y) => JSON.stringify(x ?? null) === JSON.stringify(y ?? null);  // absent and null: both "—"
+  // absent, null and empty are all shown as "—": going from one to another is no change
+  const shown = (v) => (v === undefined || v === "" || (v && typeof v === "object" && !Object.keys(v).length) ? null : v);
+  const same = (x, y) => JSON.stringify(shown(x)) === JSON.stringify(shown(y));
   return fields.filter((f) => !same(a[f], d[f])).map((f) => [f, a[f], d[f]]);
 }
 
