@@ -14,8 +14,17 @@ log e rode. Ele refaz, sem confiar no tribunal:
   * as contagens: a contagem "antes" de cada registro deve ser a soma dos registros anteriores;
   * as partes e advogados publicados conferem com o hash registrado (exceto os em segredo de justiça).
 
+Farol (sorteios com "farol": {"cadeia", "rodada", "assinatura", "aleatoriedade"}): a rodada deve ser a
+primeira publicada depois do registro, a aleatoriedade o sha256 da assinatura, e a assinatura BLS a da
+cadeia registrada (quicknet da League of Entropy, fixada aqui, ou uma das "farois" da exportação,
+cujo hash é recalculado dos seus parâmetros). O valor aleatório passa a ser
+HMAC-SHA256(semente, "<log>|<20 dígitos>|<seq>|<aleatoriedade>"). A assinatura BLS é o único passo fora
+da biblioteca padrão: precisa do pacote py-arkworks-bls12381 (pip install py-arkworks-bls12381); sem ele
+o verificador confere todo o resto e diz que as assinaturas NÃO foram verificadas — nunca que são válidas.
+
 Código de saída: 0 tudo confere; 1 problemas encontrados; 2 arquivo ilegível; 3 nada de errado, mas há
-sorteios cuja semente ainda não foi revelada (verifique de novo amanhã).
+sorteios cuja semente ainda não foi revelada (verifique de novo amanhã); 4 nada de errado, mas há
+assinaturas do farol não verificadas (falta o pacote py-arkworks-bls12381).
 
 Formato da exportação (JSON): {"formato": "br.jus.tribunal.distribuicao.exportacao", "versao": 1,
 "tribunal", "log", "gerado_em", "testemunhas_minimas", "cabeca": {"seq", "hash"},
@@ -28,8 +37,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
+import importlib
 import json
+import struct
 import sys
+from datetime import datetime, timedelta, timezone
 
 FORMATO = "br.jus.tribunal.distribuicao.exportacao"
 HASH_INICIAL = "0" * 64
@@ -66,10 +78,134 @@ def valor_aleatorio(semente, log, processo, seq):
     return hmac.new(semente, mensagem, hashlib.sha256).digest()
 
 
-def sorteado(semente, log, processo, seq, candidatos):
-    valor = valor_aleatorio(semente, log, processo, seq)
+def sorteado(semente, log, processo, seq, candidatos, aleatoriedade=None):
+    """Sem farol, o sorteio de hoje; com ``aleatoriedade`` (hex da rodada), o valor inclui a rodada."""
+    if aleatoriedade is None:
+        valor = valor_aleatorio(semente, log, processo, seq)
+    else:
+        digitos = "".join(ch for ch in processo if ch.isdigit())
+        mensagem = f"{log}|{digitos}|{seq}|{aleatoriedade.lower()}".encode()
+        valor = hmac.new(semente, mensagem, hashlib.sha256).digest()
     indice = int.from_bytes(valor, "big") % len(candidatos)
     return valor.hex(), indice, candidatos[indice]
+
+
+# --- farol (drand) ------------------------------------------------------------------------------
+
+PACOTE_BLS = "py-arkworks-bls12381"
+MODULO_BLS = "py_arkworks_bls12381"  # carregado só se instalado (importlib): o resto é biblioteca padrão
+ESQUEMA_FAROL = "bls-unchained-g1-rfc9380"
+DST_G1 = b"BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_"
+VALIDA, INVALIDA, NAO_VERIFICADA = "válida", "inválida", "não verificada"
+# A quicknet da League of Entropy, fixada aqui para que a exportação não possa trocar a sua chave.
+QUICKNET = {
+    "public_key": "83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d106451"
+                  "0d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a",
+    "period": 3,
+    "genesis_time": 1692803367,
+    "hash": "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
+    "groupHash": "f477d5c89f21a17c863a7f937c6a6d15859414d2be09cd448d4279af331c5d3e",
+    "schemeID": ESQUEMA_FAROL,
+    "metadata": {"beaconID": "quicknet"},
+}
+
+
+def hash_da_cadeia(cadeia):
+    """O hash de uma cadeia do drand, recalculado dos seus parâmetros (chain.Info.Hash do drand)."""
+    beacon_id = (cadeia.get("metadata") or {}).get("beaconID", "")
+    dados = struct.pack(">Iq", int(cadeia["period"]), int(cadeia["genesis_time"]))
+    dados += bytes.fromhex(cadeia["public_key"]) + bytes.fromhex(cadeia.get("groupHash", ""))
+    if beacon_id not in ("", "default"):
+        dados += beacon_id.encode()
+    return sha256(dados)
+
+
+def momento_da_rodada(cadeia, rodada):
+    """Quando a rodada é publicada: gênese + (rodada − 1) × período."""
+    genese = datetime.fromtimestamp(int(cadeia["genesis_time"]), timezone.utc)  # noqa: UP017 - Python 3.9+
+    return genese + timedelta(seconds=(rodada - 1) * int(cadeia["period"]))
+
+
+def _bls():
+    """O pacote BLS, se instalado; None se não."""
+    try:
+        return importlib.import_module(MODULO_BLS)
+    except ImportError:
+        return None
+
+
+def assinatura_do_farol(cadeia, rodada, assinatura, aleatoriedade):
+    """(VALIDA | INVALIDA | NAO_VERIFICADA, motivo) da rodada ``rodada`` da ``cadeia`` (documento /info do drand).
+
+    A aleatoriedade deve ser o sha256 da assinatura (biblioteca padrão). A assinatura BLS (sobre G1, da
+    mensagem sha256(rodada em 8 bytes big-endian), chave pública em G2) precisa do pacote PACOTE_BLS;
+    sem ele, o resultado é NAO_VERIFICADA, nunca VALIDA."""
+    try:
+        if cadeia.get("schemeID") != ESQUEMA_FAROL:
+            return INVALIDA, f"esquema {cadeia.get('schemeID')!r} não suportado"
+        if hash_da_cadeia(cadeia) != str(cadeia.get("hash", "")).lower():
+            return INVALIDA, "o hash da cadeia não confere com os seus parâmetros"
+        sig = bytes.fromhex(assinatura)
+        if len(sig) != 48 or not isinstance(rodada, int) or rodada < 1:
+            return INVALIDA, "assinatura ou rodada malformada"
+        if not hmac.compare_digest(sha256(sig), str(aleatoriedade).lower()):
+            return INVALIDA, "a aleatoriedade não é o sha256 da assinatura"
+        chave = bytes.fromhex(cadeia["public_key"])
+    except (KeyError, TypeError, ValueError) as erro:
+        return INVALIDA, f"dados do farol malformados ({erro!r})"
+    ark = _bls()
+    if ark is None:
+        return NAO_VERIFICADA, f"instale o pacote {PACOTE_BLS} para verificar a assinatura BLS"
+    try:
+        sigma = ark.G1Point.from_compressed_bytes(sig)
+        pk = ark.G2Point.from_compressed_bytes(chave)
+    except Exception:  # o pacote tem os seus próprios tipos de erro para um ponto inválido
+        return INVALIDA, "a assinatura ou a chave não é um ponto válido da curva"
+    if sigma == ark.G1Point.identity() or pk == ark.G2Point.identity():
+        return INVALIDA, "ponto no infinito"
+    mensagem = hashlib.sha256(rodada.to_bytes(8, "big")).digest()
+    h = ark.G1Point.hash_to_curve(mensagem, DST_G1)
+    if ark.GT.pairing_check([sigma, -h], [ark.G2Point(), pk]):
+        return VALIDA, ""
+    return INVALIDA, "a assinatura BLS não é da cadeia para esta rodada"
+
+
+def _cadeias_do_farol(exportacao):
+    """hash → documento /info: a quicknet fixada, mais as declaradas na exportação (ex.: o farol local)."""
+    cadeias = {QUICKNET["hash"]: QUICKNET}
+    for info in exportacao.get("farois", []) or []:
+        if isinstance(info, dict) and info.get("hash") and info["hash"] != QUICKNET["hash"]:
+            cadeias[str(info["hash"]).lower()] = info
+    return cadeias
+
+
+def confere_farol(reg, cadeias, rel):
+    """A rodada fixada no registro: da cadeia conhecida, publicada depois do registro (a primeira), assinada."""
+    seq = reg["seq"]
+    farol = reg["farol"]
+    cadeia = cadeias.get(str(farol.get("cadeia", "")).lower())
+    if cadeia is None:
+        rel.problema("FAROL", f"registro seq {seq}: cadeia do farol desconhecida ({farol.get('cadeia')})")
+        return
+    if cadeia is not QUICKNET:
+        rel.farois_fora_da_quicknet.add((cadeia["hash"], (cadeia.get("metadata") or {}).get("beaconID", "")))
+    rodada = farol.get("rodada")
+    registrado = datetime.fromisoformat(reg["registrado_em"])
+    if not isinstance(rodada, int) or rodada < 1:
+        rel.problema("FAROL", f"registro seq {seq}: rodada do farol inválida ({rodada!r})")
+        return
+    if momento_da_rodada(cadeia, rodada) <= registrado:
+        rel.problema("FAROL", f"registro seq {seq}: a rodada {rodada} foi publicada antes do registro (previsível)")
+    elif rodada > 1 and momento_da_rodada(cadeia, rodada - 1) > registrado + timedelta(seconds=1):
+        # registrado_em tem precisão de segundos: a rodada anterior pode ter saído no mesmo segundo
+        rel.problema("FAROL", f"registro seq {seq}: a rodada {rodada} não é a primeira depois do registro")
+    situacao, motivo = assinatura_do_farol(cadeia, rodada, farol.get("assinatura", ""), farol.get("aleatoriedade"))
+    if situacao == VALIDA:
+        rel.farois_verificados += 1
+    elif situacao == NAO_VERIFICADA:
+        rel.farois_nao_verificados.append(seq)
+    else:
+        rel.problema("FAROL", f"registro seq {seq}: rodada {rodada} do farol {situacao}: {motivo}")
 
 
 class Relatorio:
@@ -79,6 +215,9 @@ class Relatorio:
         self.sorteios_verificados = 0
         self.manuais = 0
         self.atribuicoes = 0
+        self.farois_verificados = 0
+        self.farois_nao_verificados = []
+        self.farois_fora_da_quicknet = set()
 
     def problema(self, marca, texto):
         self.problemas.append(f"[{marca}] {texto}")
@@ -159,8 +298,9 @@ def _confere_semente(reg, candidatos, sementes, invalidas, rel):
             "SORTEIO",
             f"registro seq {seq}: usou a semente do dia {dia}, mas foi registrado em {reg['registrado_em'][:10]}",
         )
+    aleatoriedade = (reg.get("farol") or {}).get("aleatoriedade")
     if dia in sementes:
-        valor, indice, esperado = sorteado(sementes[dia], reg["log"], reg["processo"], seq, candidatos)
+        valor, indice, esperado = sorteado(sementes[dia], reg["log"], reg["processo"], seq, candidatos, aleatoriedade)
         if reg["valor"] != valor:
             rel.problema("SORTEIO", f"registro seq {seq}: o valor aleatório não é o que a semente do dia {dia} produz")
         if reg["indice"] != indice or escolhida != esperado:
@@ -237,6 +377,8 @@ def _confere_registro(reg, exportacao, sementes, invalidas, contagens, totais, r
     if modo == "sorteio":
         if candidatos:
             _confere_semente(reg, candidatos, sementes, invalidas, rel)
+        if reg.get("farol") is not None:
+            confere_farol(reg, _cadeias_do_farol(exportacao), rel)
     elif modo == "sorteio_manual":
         manual = reg.get("manual") or {}
         testemunhas = {t.strip() for t in manual.get("testemunhas", []) if t and t.strip()}
@@ -313,6 +455,16 @@ def texto_do_relatorio(exportacao, rel):
         "Compare os compromissos abaixo com os publicados pelo tribunal antes de cada dia:",
     ]
     linhas += [f"  {c['dia']}  {c['sha256']}" for c in exportacao.get("compromissos", [])]
+    if rel.farois_verificados or rel.farois_nao_verificados:
+        linhas.append(
+            f"Rodadas do farol com assinatura conferida: {rel.farois_verificados}; "
+            f"NÃO verificadas: {len(rel.farois_nao_verificados)}."
+        )
+    for cadeia, nome in sorted(rel.farois_fora_da_quicknet):
+        linhas.append(
+            f"ATENÇÃO: sorteios decididos pelo farol {nome or '?'} (cadeia {cadeia}), que NÃO é a quicknet da "
+            "League of Entropy: confira que essa cadeia é a que o tribunal publicou."
+        )
     if rel.problemas:
         linhas.append(f"PROBLEMAS ENCONTRADOS ({len(rel.problemas)}):")
         linhas += [f"  {p}" for p in rel.problemas]
@@ -323,6 +475,12 @@ def texto_do_relatorio(exportacao, rel):
             f"semente do dia (seq {', '.join(map(str, rel.pendentes[:10]))}"
             f"{'...' if len(rel.pendentes) > 10 else ''}). "
             "PENDENTE: verifique de novo amanhã."
+        )
+    elif rel.farois_nao_verificados:
+        linhas.append(
+            f"RESULTADO: nada de errado no que foi conferido, mas a assinatura do farol de "
+            f"{len(rel.farois_nao_verificados)} sorteio(s) NÃO foi verificada (falta o pacote {PACOTE_BLS}: "
+            f"pip install {PACOTE_BLS}). NÃO VERIFICADO."
         )
     else:
         linhas.append("RESULTADO: log íntegro — todos os registros e sorteios conferem.")
@@ -344,7 +502,9 @@ def main(argv=None):
     sys.stdout.write(texto_do_relatorio(exportacao, rel) + "\n")
     if rel.problemas:
         return 1
-    return 3 if rel.pendentes else 0
+    if rel.pendentes:
+        return 3
+    return 4 if rel.farois_nao_verificados else 0
 
 
 if __name__ == "__main__":

@@ -161,3 +161,18 @@ def test_a_partner_keys_history_is_its_acts_oldest_first_for_admin_only(api):
     other = api.http.get(f"/admin/parceiros/OUTRO/historico?cursor={first['proximo']}", headers=ADMIN)
     assert other.status_code == 400  # a cursor of another target's history
     assert api.http.get(f"/admin/parceiros/{partner}/historico", headers=CORREGEDORIA).status_code == 403
+
+
+def test_a_retried_partner_registration_answers_the_same_key_and_records_one_act(api):
+    """The retry of a lost answer (same Idempotency-Key) gets the key it created, not a new one."""
+    partner, key = _partner_id(), uuid.uuid4().hex
+    headers = {"Content-Type": "application/json", "Idempotency-Key": key, **ADMIN}
+    body = json.dumps({"id": partner, "nome": f"Tribunal {partner}"})
+    first = api.http.post("/admin/parceiros", body=body, headers=headers)
+    again = api.http.post("/admin/parceiros", body=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json_body == first.json_body
+    assert [r["ato"] for r in _audit(api, alvo=f"parceiro:{partner}")["itens"]] == ["ADM.PARCEIRO.CHAVE.CADASTRAR"]
+    other = _register(api, partner)  # another request: a new, audited replacement
+    assert other["segredo"] != first.json_body["segredo"]
+    assert [r["ato"] for r in _audit(api, alvo=f"parceiro:{partner}")["itens"]][-1] == "ADM.PARCEIRO.CHAVE.TROCAR"

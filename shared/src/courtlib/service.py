@@ -25,6 +25,7 @@ from courtlib.calendar.store import CalendarRepository
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
 from courtlib.http.chalice_errors import chalice_refusals_as_problems
 from courtlib.http.dispatch import build_blueprint
+from courtlib.http.idempotency import idempotency_key_from
 from courtlib.messaging.consumer import EventConsumer, EventHandler
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.outbox import UnitOfWork
@@ -174,12 +175,12 @@ def ops_routes(settings: ServiceSettings, partner_keys: TablePartnerKeyStore,
         uow.commit()
         return RedriveResult(reprocessadas=moved)
 
-    # Not idempotent on purpose: a stored response would keep the new secret in the table for 24 h. A repeated
-    # request is a new, audited act (ADM.PARCEIRO.CHAVE.TROCAR) whose answer carries the secret then in force.
+    # Not on the generic idempotency layer, which would keep the answer (the new secret) in the table: the
+    # key store replays a retry with the same Idempotency-Key itself (TablePartnerKeyStore.register).
     @routes.route("/admin/parceiros", methods=["POST"], roles={"admin"}, body=ParceiroIn, response=ParceiroOut,
                   status=201, summary="Cadastra (ou troca a chave de) um tribunal parceiro")
     def register_partner(ctx: RequestContext, body: ParceiroIn) -> ParceiroOut:
-        item = partner_keys.register(body.id, body.nome)
+        item = partner_keys.register(body.id, body.nome, request_key=idempotency_key_from(ctx.headers))
         return ParceiroOut(id=body.id, nome=body.nome, ativo=True, segredo=item.secret)
 
     @routes.route("/admin/parceiros/{parceiro}", methods=["DELETE"], roles={"admin"}, status=204,

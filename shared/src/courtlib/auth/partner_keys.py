@@ -12,16 +12,19 @@ Registering, replacing and revoking a key are audited acts (``ADM.PARCEIRO.CHAVE
 
 from __future__ import annotations
 
+import hashlib
 import secrets as _secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 from pynamodb.expressions.condition import Condition
 
+from courtlib import clock
 from courtlib.auth.sealing import KmsSealer, Sealed
 from courtlib.errors import WriteConflict
 from courtlib.persistence import TableItem, bind
@@ -35,6 +38,7 @@ PARTNER_RULES = ("COOP-12",)
 ACT_REGISTER = "ADM.PARCEIRO.CHAVE.CADASTRAR"
 ACT_REPLACE = "ADM.PARCEIRO.CHAVE.TROCAR"
 ACT_REVOKE = "ADM.PARCEIRO.CHAVE.REVOGAR"
+REPLAY_WINDOW = timedelta(hours=24)  # as courtlib.http.idempotency's stored answers
 
 
 class PartnerKeyItem(TableItem):
@@ -44,6 +48,8 @@ class PartnerKeyItem(TableItem):
     sealed_data_key = UnicodeAttribute(null=True, attr_name="chave_de_dados")
     generation = NumberAttribute(null=True, attr_name="geracao")
     active = BooleanAttribute(default=True)
+    request_digest = UnicodeAttribute(null=True, attr_name="pedido")  # SHA-256 of the registering request
+    registered_at = UTCDateTimeAttribute(null=True, attr_name="registrada_em")
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class RegisteredKey:
     active: bool
     generation: int
     item: PartnerKeyItem
+    replayed: bool = False
 
 
 def new_secret() -> str:
@@ -96,16 +103,30 @@ class TablePartnerKeyStore:
         return True
 
     def register(self, partner_id: str, tribunal_name: str, secret: str | None = None,
-                 active: bool = True) -> RegisteredKey:
-        """Creates or replaces a partner's key, sealed, with its audit record (by whoever acts now)."""
+                 active: bool = True, request_key: str | None = None) -> RegisteredKey:
+        """Creates or replaces a partner's key, sealed, with its audit record (by whoever acts now).
+
+        ``request_key`` (the request's ``Idempotency-Key``): a retry of the request that registered the key in
+        force, within 24 h, answers that key again and records nothing. The generic idempotency layer is not
+        used here because it would keep the answer, secret included, in the clear in the table; the key item
+        keeps only a digest of the request, and the secret stays sealed.
+        """
         from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
 
         existing = self._key(partner_id)
+        digest = _request_digest(partner_id, tribunal_name, request_key) if request_key else None
+        if existing is not None and digest is not None and existing.request_digest == digest and existing.active \
+                and existing.registered_at is not None and clock.now() - existing.registered_at < REPLAY_WINDOW:
+            shown = self._open(existing)
+            if shown is not None:
+                return RegisteredKey(partner_id, tribunal_name, shown, True, int(existing.generation or 1), existing,
+                                     replayed=True)
         plaintext = secret or new_secret()
         sealed = self._sealer.seal(plaintext, self._context(partner_id))
         generation = int(existing.generation or 1) + 1 if existing is not None else 1
         item = self._model(f"{PARTNER_PREFIX}{partner_id}", KEY_SK, tribunal_name=tribunal_name, active=active,
-                           sealed_secret=sealed.ciphertext, sealed_data_key=sealed.data_key, generation=generation)
+                           sealed_secret=sealed.ciphertext, sealed_data_key=sealed.data_key, generation=generation,
+                           request_digest=digest, registered_at=clock.now())
         uow = UnitOfWork(self._settings)
         condition: Condition
         if existing is None:
@@ -159,6 +180,10 @@ class TablePartnerKeyStore:
 
     def _context(self, partner_id: str) -> dict[str, str]:
         return {"servico": self._settings.service, "parceiro": partner_id}
+
+
+def _request_digest(partner_id: str, tribunal_name: str, request_key: str) -> str:
+    return hashlib.sha256(f"{partner_id}|{tribunal_name}|{request_key}".encode()).hexdigest()
 
 
 def _shown(item: PartnerKeyItem | None) -> dict[str, Any] | None:

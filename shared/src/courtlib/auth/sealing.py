@@ -13,9 +13,10 @@ import base64
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 NONCE_BYTES = 12  # AES-GCM's standard nonce
 
@@ -43,19 +44,27 @@ class KmsSealer:
             raise SealingNotConfigured("PARTNER_KEYS_KMS_KEY_ARN não configurada: segredo não será gravado")
         key = self._kms().generate_data_key(KeyId=self._key_id, KeySpec="AES_256", EncryptionContext=dict(context))
         nonce = os.urandom(NONCE_BYTES)
-        ciphertext = AESGCM(key["Plaintext"]).encrypt(nonce, secret.encode("utf-8"), _aad(context))
+        ciphertext = _aes_gcm(key["Plaintext"]).encrypt(nonce, secret.encode("utf-8"), _aad(context))
         return Sealed(_b64(key["CiphertextBlob"]), _b64(nonce + ciphertext))
 
     def open(self, sealed: Sealed, context: Mapping[str, str]) -> str:
         key = self._kms().decrypt(CiphertextBlob=base64.b64decode(sealed.data_key), EncryptionContext=dict(context))
         raw = base64.b64decode(sealed.ciphertext)
-        plaintext = AESGCM(key["Plaintext"]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(context))
+        plaintext = _aes_gcm(key["Plaintext"]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _aad(context))
         return plaintext.decode("utf-8")
 
     def _kms(self) -> Any:
         from courtlib import aws
 
         return aws.client("kms", region=self._region, endpoint_url=self._endpoint_url)
+
+
+def _aes_gcm(key: bytes) -> AESGCM:
+    # Imported on first use: loading cryptography's native bindings is a large share of a cold start, and
+    # only the requests that register or check a partner's key need it.
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
 
 
 def _aad(context: Mapping[str, str]) -> bytes:
