@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from courtlib import clock
 from courtlib.audit.record import SHARDS
@@ -19,6 +19,7 @@ from courtlib.audit.store import AuditChains, day_bounds, days_between
 from courtlib.errors import CourtError, Invalid, NotFound
 from courtlib.http import Page, PageQuery, ProblemError, RequestContext, RouteSet
 from courtlib.http.problems import INVALID_CURSOR
+from courtlib.schema import Schema
 from courtlib.settings import ServiceSettings
 
 AUDIT_ROLES = frozenset({"corregedoria", "admin"})
@@ -26,19 +27,19 @@ MAX_PERIOD_DAYS = 31  # a period read without target or person walks every chain
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)  # dates beyond are typos, not periods
 
 
-class Quem(BaseModel):
+class Quem(Schema):
     tipo: Literal["usuario", "parceiro", "sistema"]
     id: str
     nome: str | None = None
     papeis: list[str] = []
 
 
-class Alvo(BaseModel):
+class Alvo(Schema):
     tipo: str
     id: str
 
 
-class RegistroAuditoria(BaseModel):
+class RegistroAuditoria(Schema):
     servico: str
     dia: date
     cadeia: int = Field(description="Cadeia do dia (0..3), escolhida pelo hash do alvo")
@@ -70,11 +71,11 @@ class AuditoriaQuery(PageQuery):
         return self
 
 
-class VerificacaoQuery(BaseModel):
+class VerificacaoQuery(Schema):
     dia: date = Field(ge=FIRST_DAY, le=LAST_DAY, description="Dia (data local do tribunal) cujas cadeias verificar")
 
 
-class Cadeia(BaseModel):
+class Cadeia(Schema):
     cadeia: int
     registros: int
     integra: bool
@@ -83,7 +84,7 @@ class Cadeia(BaseModel):
     detalhe: str | None = None
 
 
-class Verificacao(BaseModel):
+class Verificacao(Schema):
     servico: str
     dia: date
     integra: bool

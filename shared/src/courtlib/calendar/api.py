@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from courtlib import clock
 from courtlib.audit.api import add_history_route
@@ -29,6 +29,7 @@ from courtlib.messaging.contracts import (
     new_event,
 )
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+from courtlib.schema import Schema
 
 if TYPE_CHECKING:
     from courtlib.messaging.consumer import EventHandler
@@ -44,7 +45,7 @@ calendar_read_routes = RouteSet(service="calendario", title="Calendário", tag="
 calendar_admin_routes = RouteSet(service="calendario", title="Calendário (administração)", tag="Calendário")
 
 
-class DiaIn(BaseModel):
+class DiaIn(Schema):
     data: date
     tipo: CalendarKind
     municipio: str | None = Field(None, max_length=200, description="Código IBGE ou nome de um município do "
@@ -59,7 +60,7 @@ class DiaIn(BaseModel):
         return self
 
 
-class DiaOut(BaseModel):
+class DiaOut(Schema):
     data: date
     tipo: CalendarKind
     municipio: str | None
@@ -67,17 +68,17 @@ class DiaOut(BaseModel):
     decretado_em: date | None
 
 
-class DiasDoAno(BaseModel):
+class DiasDoAno(Schema):
     ano: int
     itens: list[DiaOut]
 
 
-class AnoQuery(BaseModel):
+class AnoQuery(Schema):
     ano: int = Field(ge=2000, le=2100)
     municipio: str | None = None
 
 
-class PeriodoQuery(BaseModel):
+class PeriodoQuery(Schema):
     inicio: date
     fim: date
     municipio: str | None = None
@@ -91,16 +92,16 @@ class PeriodoQuery(BaseModel):
         return self
 
 
-class MunicipioQuery(BaseModel):
+class MunicipioQuery(Schema):
     municipio: str | None = None
 
 
-class DiaSemExpediente(BaseModel):
+class DiaSemExpediente(Schema):
     data: date
     motivo: str
 
 
-class DiasUteis(BaseModel):
+class DiasUteis(Schema):
     inicio: date
     fim: date
     municipio: str | None
@@ -108,7 +109,7 @@ class DiasUteis(BaseModel):
     dias_sem_expediente: list[DiaSemExpediente]
 
 
-class SituacaoDoDia(BaseModel):
+class SituacaoDoDia(Schema):
     data: date
     municipio: str | None
     dia_util: bool
