@@ -31,6 +31,7 @@ from bench.draws import (
 from bench.dynamodb_local import client, create_service_table
 from bench.http_reads import AwsCallCounter, describe_calls
 from bench.stats import Summary, figure
+from courtlib.audit import Actor, acting_as
 
 _SEEDS: Any = None  # one in-memory seed store for every "Lambda instance" of the section
 
@@ -80,6 +81,8 @@ PHASE_BUDGET_S = 60.0
 BASE_SAMPLES = 300
 
 _numbers = itertools.count(500_000)
+# Each draw is audited (issue 17) under whoever acts, as the HTTP dispatcher would set it; threads set their own.
+DISTRIBUTOR = Actor.user("sub-bench", "bench.distribuidor", ["distribuicao"])
 
 
 def _command(orgao: str, n: int) -> Any:
@@ -120,7 +123,8 @@ def run(emit: Callable[[str], None], endpoint: str) -> bool:
     """Prints the section; False on a harness or service error (not on a missed goal)."""
     emit("Sorteios no DynamoDB Local (caso de uso DistribuicaoService.distribute, sem HTTP; "
          "base = p50 do GetItem no mesmo DynamoDB Local)")
-    return _measure(emit, endpoint)
+    with acting_as(DISTRIBUTOR):
+        return _measure(emit, endpoint)
 
 
 def _measure(emit: Callable[[str], None], endpoint: str) -> bool:
@@ -184,6 +188,10 @@ def _concurrent(emit: Callable[[str], None], label: str, where: str, settings: A
     ids = itertools.count(next(_numbers) + 100_000)
 
     def worker(orgao: str) -> None:
+        with acting_as(DISTRIBUTOR):
+            draws(orgao)
+
+    def draws(orgao: str) -> None:
         own = _deps(settings).service  # one Lambda instance each
         for _ in range(PER_CLIENT):
             if time.monotonic() > deadline:

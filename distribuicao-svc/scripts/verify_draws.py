@@ -29,7 +29,9 @@ assinaturas do farol não verificadas (falta o pacote py-arkworks-bls12381).
 Formato da exportação (JSON): {"formato": "br.jus.tribunal.distribuicao.exportacao", "versao": 1,
 "tribunal", "log", "gerado_em", "testemunhas_minimas", "cabeca": {"seq", "hash"},
 "compromissos": [{"dia", "sha256"}], "sementes": [{"dia", "semente"}], "registros": [...]}; cada
-registro tem os campos do corpo encadeado, mais "hash" e "detalhes" (que ficam fora do hash).
+registro tem os campos do corpo encadeado, mais "hash" e "detalhes" (que ficam fora do hash). O campo
+"agente" (quem fez a distribuição: papel, e a identificação quando é a Presidência), presente nos registros
+mais novos, faz parte do corpo: está coberto pelo hash, e alterá-lo aparece como registro alterado.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ moto runs a TransactWriteItems without a lock, so ``atomic_moto`` serialises its
 serialises transactions; reads, decisions and conditional writes of the threads still interleave freely. The
 tables are fresh and without a stream (moto copies a table's stream history in every transaction).
 A botocore hook (``BaseClient._make_api_call``) records every AWS call: the close must use Query only (no Scan)
-and transactions of at most 100 items.
+and transactions of at most 100 items. The use cases are called as the system (``as_system``: each thread sets who
+acts, as a Lambda's entry point would), since every act is audited.
 """
 
 from __future__ import annotations
@@ -25,12 +26,20 @@ from chalicelib.cooperacao.domain.model import Modality, Period, RuleError, Serv
 from chalicelib.cooperacao.service import EVENT_NAMESPACE, Actor, CooperacaoService, RequestCommand
 from chalicelib.cooperacao.settings import CooperacaoSettings
 
+from courtlib.audit import Actor as AuditActor
+from courtlib.audit import acting_as, as_system
 from courtlib.config import TribunalConfig
 from courtlib.messaging.outbox import OutboxItem, _connection
 from courtlib.persistence import bind
 
 TZ = ZoneInfo("America/Sao_Paulo")
 THREADS = 8
+
+
+@pytest.fixture(autouse=True)
+def _acting():
+    with acting_as(AuditActor.system("teste:concorrencia")):
+        yield
 
 
 @pytest.fixture
@@ -116,6 +125,7 @@ def test_coop_06_simultaneous_records_at_the_cap_accept_exactly_what_fits(servic
     service.record_time(ANA, service.coop_id, at(8, 0), at(8, 14))  # Sunday: 14 h
     barrier = threading.Barrier(THREADS)
 
+    @as_system("teste:concorrencia")
     def worker(n: int) -> str:
         barrier.wait()
         try:
@@ -135,6 +145,7 @@ def test_coop_08_simultaneous_overlapping_records_keep_one(service, atomic_moto)
     """8 threads record the same hour at once: one is accepted, the others are refused as overlapping."""
     barrier = threading.Barrier(THREADS)
 
+    @as_system("teste:concorrencia")
     def worker(n: int) -> str:
         barrier.wait()
         try:
@@ -162,15 +173,16 @@ def _month_totals(service: CooperacaoService, month: str, n: int, minutes: int =
 
 
 def test_coop_11_close_in_batches_query_only_and_a_second_run_publishes_nothing(service, aws_calls):
-    """120 servants → 3 transactions of ≤100 items (50 servants: total + outbox each); no Scan; run twice."""
+    """120 servants → 3 transactions of ≤100 items (50 servants: total + outbox each) and the run's end (its marker,
+    audit record and chain head); no Scan; run twice: the second writes nothing at all."""
     servants = _month_totals(service, "2026-02", 120)
     aws_calls.clear()
     result = service.close_month("2026-02", "teste", "dimag.folha")
     assert (result.servants, result.published, result.adjustments, result.batches) == (120, 120, 0, 3)
     operations = Counter(name for name, _ in aws_calls)
-    assert operations["Scan"] == 0 and operations["Query"] >= 16 and operations["TransactWriteItems"] == 3
+    assert operations["Scan"] == 0 and operations["Query"] >= 16 and operations["TransactWriteItems"] == 4
     sizes = [len(params["TransactItems"]) for name, params in aws_calls if name == "TransactWriteItems"]
-    assert sizes == [100, 100, 40]
+    assert sizes == [100, 100, 40, 3]
     event_id = uuid.uuid5(EVENT_NAMESPACE, f"{servants[7]}:2026-02:r1")
     outbox = bind(OutboxItem, service.settings)
     data = json.loads(outbox.get(f"OUTBOX#{event_id}", "EVENTO").envelope)["data"]
@@ -186,6 +198,7 @@ def test_coop_11_two_racing_closes_publish_each_servant_once(service, atomic_mot
     _month_totals(service, "2026-01", 60)
     barrier = threading.Barrier(2)
 
+    @as_system("teste:concorrencia")
     def close(_: int):
         barrier.wait()
         return service.close_month("2026-01", "teste", "agendamento")

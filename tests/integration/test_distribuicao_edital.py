@@ -63,6 +63,7 @@ def test_dist_08_edital_put_and_get_both_documents(store, documents):
         "json_sha256": hashlib.sha256(json_bytes).hexdigest(),
         "pdf_key": "distribuicao/editais/2031/2031-03-01_2031-03-15.pdf",
         "pdf_sha256": hashlib.sha256(pdf_bytes).hexdigest(),
+        "gravados": ["json", "pdf"],
     }
     assert store.get_json(START, END) == json_bytes
     assert store.get_pdf(START, END) == pdf_bytes
@@ -89,7 +90,7 @@ def test_dist_08_edital_put_twice_with_the_same_bytes_changes_nothing(settings_o
     first = store.put(start, end, json_bytes, pdf_bytes)
     second = store.put(start, end, json_bytes, pdf_bytes)
 
-    assert first == second
+    assert first == {**second, "gravados": ["json", "pdf"]} and second["gravados"] == []
     assert store.get_json(start, end) == json_bytes and store.get_pdf(start, end) == pdf_bytes
     assert s3.puts == [json_key, pdf_key]  # the second put found both documents already there
 
@@ -98,7 +99,7 @@ def test_dist_08_edital_put_twice_with_the_same_bytes_changes_nothing(settings_o
     new_json = render_edital_json(ROWS, **later)
     third = store.put(start, end, new_json, pdf_bytes)
     assert third["json_sha256"] == hashlib.sha256(new_json).hexdigest() != first["json_sha256"]
-    assert third["pdf_sha256"] == first["pdf_sha256"]
+    assert third["pdf_sha256"] == first["pdf_sha256"] and third["gravados"] == ["json"]
     assert store.get_json(start, end) == new_json
     assert s3.puts == [json_key, pdf_key, json_key]
 

@@ -19,6 +19,7 @@ import boto3
 import pytest
 from pypdf import PdfReader
 
+from courtlib.audit import Actor, acting_as
 from courtlib.http.testing import bearer
 from courtlib.messaging.contracts import CompensationUsed, CooperationBonusAssessed, new_event
 from tests.integration.lambda_events import sqs_event
@@ -511,7 +512,8 @@ def test_pag_11_a_signature_that_lost_the_race_for_a_number_takes_the_next_one(c
         return read
 
     monkeypatch.setattr(repository, "memo_counter", racing_read)
-    signed = deps.service.sign(first, "presidente")
+    with acting_as(Actor.user("sub-presidente", "presidente", ["presidencia"])):  # the use case, not the route
+        signed = deps.service.sign(first, "presidente")
     assert len(reads) == 2 and reads[1] == reads[0] + 1  # it lost once and read again
     other = repository.memo_headers_of_month("2037-01")["diarias"]
     assert (other.number, signed.header.number) == (reads[0] + 1, reads[0] + 2)

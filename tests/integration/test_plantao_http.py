@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import boto3
 import pytest
 
+from courtlib.audit import Actor, acting_as
 from courtlib.calendar.store import CalendarRepository
 from courtlib.http.testing import bearer
 
@@ -324,9 +325,8 @@ def test_plan_07_served_duties_credit_two_days_and_emit_duty_served_once(world):
     world.generate("2027-02", "estadual")
     world.approve("2027-02-estadual")
     world.clock.set(date(2027, 2, 8))  # the shifts of 6 and 7 are over
-    service = world.deps.service
-    assert service.register_served()["plantoes_registrados"] == 4  # R1 and R2 on 6 and 7
-    assert service.register_served()["plantoes_registrados"] == 0  # once per shift
+    assert fire("register_served_duties")["plantoes_registrados"] == 4  # R1 and R2 on 6 and 7
+    assert fire("register_served_duties")["plantoes_registrados"] == 0  # once per shift
     served = world.events("plantao-realizado.v1")
     assert len(served) == 4
     alves = next(e for e in served if e["data"]["magistrado"] == "jz.alves")["data"]
@@ -342,7 +342,7 @@ def test_plan_08_use_only_dias_uteis_within_balance_then_approval_emits_compensa
     world.generate("2027-02", "estadual")
     world.approve("2027-02-estadual")
     world.clock.set(date(2027, 2, 8))
-    world.deps.service.register_served()  # jz.alves: 2 days
+    fire("register_served_duties")  # jz.alves: 2 days
     weekend = world.post("/compensacoes/usos", {"magistrado": "jz.alves", "dias": ["2027-02-13"],
                                                 "substituto": "jz.barros"}, MANAGER)
     assert weekend.status_code == 422 and weekend.json_body["code"] == "PLAN-08"
@@ -496,10 +496,13 @@ def test_plan_04_concurrent_approvals_get_distinct_consecutive_numbers(world):
             barrier.wait()
         return value
 
+    def approve(scale: str):
+        with acting_as(Actor.user("sub-presidente", "presidente", ["presidencia"])):  # a thread: no request's actor
+            return service.approve(scale, "presidente")
+
     service.repository.portaria_last = racing_read
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda scale: service.approve(scale, "presidente"),
-                                ["2027-02-estadual", "2027-02-municipal"]))
+        results = list(pool.map(approve, ["2027-02-estadual", "2027-02-municipal"]))
     del service.repository.portaria_last
     numbers = sorted(record["n"] for _, record, _ in results)
     assert numbers == [1, 2] and calls[:2] == [None, None] and len(calls) == 3  # the loser read again

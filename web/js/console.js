@@ -1,22 +1,25 @@
-// The staff console: sign-in, then the screens of each of the user's roles (groups of the ID token).
+// The staff console: sign-in, then the screens of each of the user's roles (groups of the ID token);
+// "#auditoria" is the Auditoria screen (corregedoria, admin), in the menu only for them.
 import { onUnauthorized } from "./api.js";
 import { currentToken, groups, login, logout, username } from "./auth.js";
-import { $, clearProblems, el, showMessage, showProblem } from "./ui.js";
+import { $, clearProblems, el, fill, showMessage, showProblem } from "./ui.js";
 import * as admin from "./console/admin.js";
+import * as auditoria from "./console/auditoria.js";
 import * as dimag from "./console/dimag.js";
 import * as distribuicao from "./console/distribuicao.js";
 import * as gestor from "./console/gestor.js";
 import * as nucleo from "./console/nucleo.js";
 import * as presidencia from "./console/presidencia.js";
 import * as servidor from "./console/servidor.js";
+import { PAPEIS } from "./console/rotulos.js";
 
-const ROLES = {
-  servidor: ["Servidor", servidor], gestor: ["Gestor de unidade", gestor], corregedoria: ["Corregedoria", nucleo],
-  nucleo_cooperacao: ["Núcleo de Cooperação", nucleo], presidencia: ["Presidência", presidencia],
-  distribuicao: ["Distribuição", distribuicao], dimag: ["DIMAG", dimag], admin: ["Administração", admin],
+const SCREENS = {
+  servidor, gestor, corregedoria: nucleo, nucleo_cooperacao: nucleo, presidencia, distribuicao, dimag, admin,
 };
+const ROLES = Object.fromEntries(Object.entries(SCREENS).map(([role, module]) => [role, [PAPEIS[role], module]]));
 
 const aviso = $("#aviso");
+let shownAudit = null;  // which of the two views showSignedIn drew last
 
 function showSignedIn() {
   const token = currentToken();
@@ -24,9 +27,23 @@ function showSignedIn() {
   $("#entrar").hidden = true;
   $("#sessao").hidden = false;
   $("#quem").textContent = `Conectado como ${username(token)} (${roles.map((r) => ROLES[r]?.[0] || r).join(", ") || "sem perfil"}).`;
+  const menu = $("#menu-console");
+  fill(menu, el("ul", {},
+    el("li", {}, el("a", { href: "#telas" }, "Minhas telas")),
+    auditoria.mayAudit(roles) ? el("li", {}, el("a", { href: "#auditoria" }, "Auditoria")) : null));
+  menu.hidden = false;
   const telas = $("#telas");
   telas.replaceChildren();
   const ctx = { token: () => currentToken(), user: username(token), roles };
+  const onAudit = location.hash === "#auditoria";
+  shownAudit = onAudit;
+  menu.querySelectorAll("a").forEach((a) => {
+    if ((a.getAttribute("href") === "#auditoria") === onAudit) a.setAttribute("aria-current", "page");
+  });
+  if (onAudit) {  // the Auditoria screen alone (for another role, its refusal)
+    telas.append(...auditoria.screens(ctx));
+    return;
+  }
   for (const role of roles) {
     const entry = ROLES[role];
     if (!entry) continue;
@@ -38,6 +55,7 @@ function showSignedIn() {
 function showSignedOut(message, kind = "") {
   logout();
   $("#telas").replaceChildren();
+  $("#menu-console").hidden = true;
   $("#sessao").hidden = true;
   $("#entrar").hidden = false;
   if (message) {
@@ -68,5 +86,14 @@ $("#login").addEventListener("submit", async (event) => {
 $("#sair").addEventListener("click", () => showSignedOut("Você saiu da área restrita.", "sucesso"));
 
 onUnauthorized(() => showSignedOut("A sua sessão expirou ou não é mais válida. Entre novamente para continuar.", "aviso"));
+
+// Moving between "Minhas telas" and "Auditoria" (menu, back/forward, a typed address) redraws the screens.
+window.addEventListener("hashchange", () => {
+  const audit = location.hash === "#auditoria";
+  if (audit === shownAudit || !currentToken()) return;
+  showSignedIn();
+  const heading = $("#telas h2");
+  if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+});
 
 if (currentToken()) showSignedIn(); else showSignedOut("");

@@ -32,6 +32,15 @@ export function dataBR(value) {
   return date.toLocaleString("pt-BR", { timeZone: TZ, day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
+/** An instant → "01/03/2027 09:00" in Brasília's time (exactly dd/mm/aaaa hh:mm, whatever the browser's locale data). */
+export function dataHoraBR(value) {
+  const date = new Date(String(value || ""));
+  if (!value || Number.isNaN(date.getTime())) return value ? String(value) : "—";
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("pt-BR", { timeZone: TZ, day: "2-digit", month: "2-digit",
+    year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(date).map((p) => [p.type, p.value]));
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
 export function diaSemana(isoDay) {
   const [y, m, d] = isoDay.split("-").map(Number);
   return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString("pt-BR", { weekday: "short", timeZone: "UTC" });

@@ -47,6 +47,7 @@ from chalicelib.cooperacao.schemas import (
 )
 from chalicelib.cooperacao.service import Actor
 
+from courtlib.audit.api import add_history_route
 from courtlib.auth.principal import ROLES
 from courtlib.calendar.api import calendar_read_routes
 from courtlib.errors import Invalid
@@ -209,6 +210,17 @@ def list_own(ctx: RequestContext) -> CooperacoesOut:
 def get_request(ctx: RequestContext, id: str) -> CooperacaoOut:
     coop, decisions = ctx.deps.queries.cooperation(id, actor(ctx))
     return coop_out(coop, decisions=decisions)
+
+
+def _may_read_cooperation(ctx: RequestContext, coop_id: str) -> None:
+    """The cooperation's own read rule: the servant, the managers of both units, the Corregedoria, admin."""
+    ctx.deps.queries.cooperation(coop_id, actor(ctx))
+
+
+add_history_route(routes, "/cooperacoes/{id}/historico", target_type="cooperacao", roles=STAFF_ROLES,
+                  may_read=_may_read_cooperation, tags=["Cooperação de servidores"],
+                  summary="Histórico auditado de uma cooperação: requerimento ou importação, decisões, prorrogação, "
+                          "término e pontos (quem, quando, regra, antes e depois)")
 
 
 @routes.route("/unidades/{unidade}/cooperacoes", methods=["GET"], roles={"gestor", "corregedoria", "admin"},

@@ -5,7 +5,9 @@ from typing import Any
 from chalice import Blueprint
 from chalicelib.cooperacao import schedules
 
+from courtlib.audit.actor import as_system
 from courtlib.calendar.api import calendar_event_handlers
+from courtlib.messaging.consumer import EventHandler
 from courtlib.service import messaging_blueprint
 
 # Daily at 03:15 UTC = 00:15 in America/Sao_Paulo: the handler closes the previous month only on the configured
@@ -13,13 +15,21 @@ from courtlib.service import messaging_blueprint
 CLOSE_CRON = "cron(15 3 * * ? *)"
 
 
+def event_handlers(deps: Any) -> dict[str, EventHandler]:
+    """The events this service consumes, by type: the calendar's days (its replica of the owner's calendar)."""
+    return calendar_event_handlers(deps.calendar)
+
+
 def blueprint(deps: Any) -> Blueprint:
     """``messaging_blueprint``'s three handlers plus the monthly close (one Blueprint named "app").
 
-    The app's middleware publishes each handler's metrics (``courtlib.observability.observed``)."""
-    bp = messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
+    The app's middleware publishes each handler's metrics (``courtlib.observability.observed``); each consumed
+    event's acts are the system's (``sistema:evento:<type>``, set by the consumer), the close's are
+    ``sistema:agenda:fechamento-mensal``."""
+    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
 
     @bp.schedule(CLOSE_CRON)
+    @as_system("agenda:fechamento-mensal")
     def monthly_close(event: Any) -> dict[str, Any]:
         return schedules.monthly_close(deps.service)
 

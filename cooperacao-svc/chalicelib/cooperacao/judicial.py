@@ -12,8 +12,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.cooperacao import acts
 from chalicelib.cooperacao.domain.model import RuleConflict, RuleError
-from chalicelib.cooperacao.ports import Clock, Cursor, JudicialRepository
+from chalicelib.cooperacao.ports import Audit, Clock, Cursor, JudicialRepository
 
 from courtlib.errors import NotFound, WriteConflict
 
@@ -21,6 +22,9 @@ INTERNAL = "INTERNO"
 NUCLEO_MEMBERS = ("supervisor", "coordenador", "magistrado_cooperacao", "secretario")
 DECISIONS = ("deferido", "indeferido", "concluido")
 REGISTER_PAGE_MAX = 200
+# What a request's record keeps (the object's text stays in the request: up to 5000 characters, not a state).
+REQUEST_FIELDS = ("situacao", "instrumento", "juizo_solicitante", "juizo_destinatario", "numero_processo", "urgente")
+ACT_FIELDS = ("id", "tipo", "titulo", "numero", "data", "pedido")
 
 
 def fold(text: str) -> str:
@@ -41,8 +45,10 @@ class JudicialService:
         now = self.clock().isoformat()
         body = {**data, "origem": origin, "id": origin_id, "situacao": "recebido", "recebido_em": now,
                 "deliberacoes": []}
+        audit = Audit(acts.JUDICIAL_RECEIVE, acts.judicial_target(origin, origin_id),
+                      acts.rules(acts.JUDICIAL_RECEIVE), None, {k: body.get(k) for k in REQUEST_FIELDS})
         try:
-            self.repository.add_request(origin, origin_id, body)
+            self.repository.add_request(origin, origin_id, body, audit)
             return body, True
         except WriteConflict:
             found = self.repository.request(origin, origin_id)
@@ -77,13 +83,18 @@ class JudicialService:
         if act is not None and decision == "indeferido":
             raise RuleError("COOP-12", "ato", "Pedido indeferido não gera ato de cooperação no registro.")
         now = self.clock().isoformat()
+        before = {"situacao": data["situacao"]}
         data["situacao"] = decision
         data["deliberacoes"] = [*data.get("deliberacoes", []), {"por": by, "membro": member, "decisao": decision,
                                                                  "fundamento": grounds, "em": now,
                                                                  "regra": "COOP-12"}]
         published = None if act is None else self._act({**act, "pedido": f"{origin}/{origin_id}"}, by)
+        audit = Audit(acts.JUDICIAL_DELIBERATE, acts.judicial_target(origin, origin_id),
+                      acts.rules(acts.JUDICIAL_DELIBERATE), before,
+                      {"situacao": decision, "membro": member, "fundamento": grounds,
+                       "ato": None if published is None else published["id"]})
         try:
-            self.repository.save_deliberation(origin, origin_id, data, version, published)
+            self.repository.save_deliberation(origin, origin_id, data, version, published, audit)
         except WriteConflict:
             raise RuleConflict("COOP-12", "decisao", "O pedido mudou enquanto era deliberado; consulte-o e tente de "
                                                      "novo.") from None
@@ -97,7 +108,9 @@ class JudicialService:
 
     def publish(self, act: dict[str, Any], by: str) -> dict[str, Any]:
         published = self._act(act, by)
-        self.repository.put_act(published)
+        self.repository.put_act(published, Audit(acts.REGISTER_PUBLISH, ("ato", published["id"]),
+                                                 acts.rules(acts.REGISTER_PUBLISH), None,
+                                                 {k: published.get(k) for k in ACT_FIELDS}))
         return published
 
     def act(self, act_id: str) -> dict[str, Any]:

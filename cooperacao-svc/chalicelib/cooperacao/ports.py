@@ -5,11 +5,15 @@ in-memory fakes (tests/unit/cooperacao/fakes.py).
 Writes two requests can race on go through a :class:`CooperacaoTransaction`: the use case stages them with the
 versions it read and ``commit()`` applies all of them or none; a version that changed in between raises
 :class:`courtlib.errors.WriteConflict` (the use case reads and decides again, courtlib.retry).
+
+Every act is audited in the transaction that makes it (issue 17, docs/auditoria.md): the use case stages
+``tx.audit(act, (type, id), rules=..., before=..., after=...)`` on a :class:`CooperacaoTransaction`, or passes an
+:class:`Audit` to a :class:`JudicialRepository` write; the adapter adds the record to the same TransactWriteItems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -57,8 +61,40 @@ class MonthTotal:
     published_value: Decimal = Decimal("0")
 
 
+@dataclass(frozen=True)
+class Audit:
+    """An act's audit record, written by the adapter in the same transaction as the act (who acts and the
+    correlation id come from :mod:`courtlib.audit.actor`, not from the use case)."""
+
+    act: str
+    target: tuple[str, str]
+    rules: tuple[str, ...]
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+
+
 class CooperacaoTransaction(Protocol):
     """One atomic write of servants' cooperation: staged operations, then ``commit()`` (all or nothing)."""
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        """The act's audit record, committed with the rest (courtlib's ``UnitOfWork.audit``)."""
+
+    def put_servant(self, servant: Servant, read_version: int) -> None:
+        """The servant's profile as given, version ``read_version + 1``; a conflict if it is no longer
+        ``read_version`` (0: none yet), so the record's ``before`` is what was replaced."""
+
+    def put_unit(self, unit: Unit, read_version: int) -> None:
+        """The unit as given, version ``read_version + 1``; a conflict if it is no longer ``read_version``."""
+
+    def put_leave(self, leave: Leave) -> None: ...
+
+    def put_designation(self, designation: Designation) -> None: ...
+
+    def put_final_date(self, day: date) -> None: ...
+
+    def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
+        """What the monthly close of ``month`` did (the run's end: its audit record goes with it)."""
 
     def add_cooperation(self, coop: Cooperation) -> None:
         """A new cooperation (version 1); a conflict if the id exists."""
@@ -99,13 +135,18 @@ class CooperacaoRepository(Protocol):
     # reference data ------------------------------------------------------------------------------
     def servant(self, servant_id: str) -> tuple[Servant, int] | None: ...
 
-    def put_servant(self, servant: Servant) -> None: ...
+    def put_servant(self, servant: Servant) -> None:
+        """A direct write (bulk import only; a single change goes through a transaction with its record)."""
 
     def servants(self, limit: int, start: Cursor | None) -> tuple[list[Servant], Cursor | None]: ...
 
     def unit(self, unit_id: str) -> Unit | None: ...
 
-    def put_unit(self, unit: Unit) -> None: ...
+    def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
+        """The unit and its version (what a replacing write conditions on)."""
+
+    def put_unit(self, unit: Unit) -> None:
+        """A direct write (bulk import only)."""
 
     def units(self, limit: int, start: Cursor | None) -> tuple[list[Unit], Cursor | None]: ...
 
@@ -116,21 +157,29 @@ class CooperacaoRepository(Protocol):
     def annex(self, annex: str) -> dict[str, int]: ...
 
     def replace_annex(self, annex: str, quotas: Mapping[str, int]) -> None:
-        """The annex's list becomes ``quotas`` (units no longer listed leave it)."""
+        """The annex's list becomes ``quotas`` (units no longer listed leave it). Batched (up to 2000 units: more
+        than one transaction holds), so the use case audits it in a transaction right after."""
 
-    def put_portaria(self, portaria: Portaria) -> None:
-        """The portaria and its entry in each unit it lists (units it no longer lists lose theirs)."""
+    def put_portaria(self, portaria: Portaria, audit: Audit | None) -> None:
+        """The portaria's entry in each unit it lists (units it no longer lists lose theirs), batched, then the
+        portaria itself with ``audit`` in one transaction: the act is done when its record is written (``None``:
+        a bulk import, whose one record follows the whole import)."""
+
+    def portaria(self, portaria_id: str) -> Portaria | None: ...
 
     def portarias(self) -> list[dict[str, Any]]: ...
 
-    def put_leave(self, leave: Leave) -> None: ...
+    def put_leave(self, leave: Leave) -> None:
+        """A direct write (bulk import only)."""
 
-    def put_designation(self, designation: Designation) -> None: ...
+    def put_designation(self, designation: Designation) -> None:
+        """A direct write (bulk import only)."""
 
     def final_date(self, default: date) -> date:
         """The norm's final date (COOP-09) as set, or ``default`` (configuration)."""
 
-    def put_final_date(self, day: date) -> None: ...
+    def put_final_date(self, day: date) -> None:
+        """A direct write (bulk import only)."""
 
     # cooperations --------------------------------------------------------------------------------
     def cooperation(self, coop_id: str) -> tuple[Cooperation, int] | None: ...
@@ -153,15 +202,13 @@ class CooperacaoRepository(Protocol):
 
     def close_marker(self, month: str) -> dict[str, Any] | None: ...
 
-    def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None: ...
-
 
 class JudicialRepository(Protocol):
     """COOP-12: requests for judicial cooperation and the public register of acts."""
 
-    def add_request(self, origin: str, origin_id: str, request: Mapping[str, Any]) -> None:
-        """A new request (version 1, indexed by its ``recebido_em``); :class:`courtlib.errors.WriteConflict` if
-        ``origin``/``origin_id`` exists."""
+    def add_request(self, origin: str, origin_id: str, request: Mapping[str, Any], audit: Audit) -> None:
+        """A new request (version 1, indexed by its ``recebido_em``) and its audit record;
+        :class:`courtlib.errors.WriteConflict` (and nothing written) if ``origin``/``origin_id`` exists."""
 
     def request(self, origin: str, origin_id: str) -> tuple[dict[str, Any], int] | None: ...
 
@@ -171,10 +218,12 @@ class JudicialRepository(Protocol):
     def all_requests(self, limit: int, start: Cursor | None) -> tuple[list[dict[str, Any]], Cursor | None]: ...
 
     def save_deliberation(self, origin: str, origin_id: str, request: Mapping[str, Any], read_version: int,
-                          act: Mapping[str, Any] | None) -> None:
-        """The deliberated request (and the act it publishes) in one write; a conflict if it changed."""
+                          act: Mapping[str, Any] | None, audit: Audit) -> None:
+        """The deliberated request (and the act it publishes) with its audit record in one write; a conflict if
+        it changed."""
 
-    def put_act(self, act: Mapping[str, Any]) -> None: ...
+    def put_act(self, act: Mapping[str, Any], audit: Audit) -> None:
+        """A register's act and its audit record in one write."""
 
     def act(self, act_id: str) -> dict[str, Any] | None: ...
 

@@ -23,9 +23,10 @@ from chalicelib.cooperacao.domain.model import (
     WorkingHours,
 )
 from chalicelib.cooperacao.service import TZ, ApprovedImport, ReferenceImport, RequestCommand
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from courtlib.http.validation import MONTH_PATTERN, LocalTime
+from courtlib.schema import Schema
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 MONTH = MONTH_PATTERN
@@ -39,7 +40,7 @@ def local(value: datetime) -> datetime:
 # --- reference data --------------------------------------------------------------------------------
 
 
-class ServidorIn(BaseModel):
+class ServidorIn(Schema):
     nome: str = Field(min_length=3, max_length=200)
     efetivo: bool
     cargo_comissao: CommissionedPost | None = Field(None, description="Cargo em comissão ocupado (COOP-03)")
@@ -66,7 +67,7 @@ class ServidorOut(ServidorIn):
     id: str
 
 
-class UnidadeIn(BaseModel):
+class UnidadeIn(Schema):
     nome: str = Field(min_length=3, max_length=200)
     tipo: UnitKind
     predio: str = Field(min_length=1, max_length=80, description="Prédio (COOP-05: presencial só no mesmo)")
@@ -81,7 +82,7 @@ class UnidadeOut(UnidadeIn):
     id: str
 
 
-class AnexoIn(BaseModel):
+class AnexoIn(Schema):
     unidades: dict[str, int] = Field(description="unidade → cooperadores por mês (COOP-02)", max_length=2000)
 
     @model_validator(mode="after")
@@ -91,7 +92,7 @@ class AnexoIn(BaseModel):
         return self
 
 
-class PeriodoIn(BaseModel):
+class PeriodoIn(Schema):
     inicio: date
     fim: date
 
@@ -134,7 +135,7 @@ class DesignacaoIn(PeriodoIn):
         return Designation(self.unidade, self.servidor, self.efetivo, self.lotacao, self.period())
 
 
-class NormaIn(BaseModel):
+class NormaIn(Schema):
     data_final: date = Field(description="Prazo máximo da norma (COOP-09); 002: 31/12/2025")
 
 
@@ -150,7 +151,7 @@ class PortariaImportadaIn(PortariaIn):
     id: str = Field(pattern=ID)
 
 
-class ImportacaoIn(BaseModel):
+class ImportacaoIn(Schema):
     unidades: list[UnidadeImportadaIn] = Field(default_factory=list, max_length=5000)
     servidores: list[ServidorImportadoIn] = Field(default_factory=list, max_length=25000)
     anexos: dict[Literal["I", "IV", "V"], dict[str, int]] = Field(default_factory=dict)
@@ -172,7 +173,7 @@ class ImportacaoIn(BaseModel):
                              designacoes=len(self.designacoes))
 
 
-class ImportacaoOut(BaseModel):
+class ImportacaoOut(Schema):
     unidades: int
     servidores: int
     anexos: int
@@ -184,7 +185,7 @@ class ImportacaoOut(BaseModel):
 # --- cooperations and pontos -------------------------------------------------------------------------
 
 
-class AnuenciasIn(BaseModel):
+class AnuenciasIn(Schema):
     servidor: bool = False
     gestor_lotacao: bool = False
     gestor_cooperada: bool = False
@@ -217,11 +218,11 @@ class CooperacaoImportadaIn(PedidoIn):
         return ApprovedImport(self.servidor, self.command(), self.meta, self.deferido_em)
 
 
-class ImportacaoCooperacoesIn(BaseModel):
+class ImportacaoCooperacoesIn(Schema):
     cooperacoes: list[CooperacaoImportadaIn] = Field(min_length=1, max_length=500)
 
 
-class DecisaoRegistroOut(BaseModel):
+class DecisaoRegistroOut(Schema):
     acao: str
     por: str
     papel: str
@@ -234,7 +235,7 @@ class DecisaoRegistroOut(BaseModel):
     fim: str | None = None
 
 
-class CooperacaoOut(BaseModel):
+class CooperacaoOut(Schema):
     id: str
     servidor: str
     unidade_lotacao: str
@@ -252,22 +253,22 @@ class CooperacaoOut(BaseModel):
     decisoes: list[DecisaoRegistroOut] | None = None
 
 
-class CooperacoesOut(BaseModel):
+class CooperacoesOut(Schema):
     itens: list[CooperacaoOut]
 
 
-class DecisaoIn(BaseModel):
+class DecisaoIn(Schema):
     deferir: bool
     meta: str | None = Field(None, max_length=2000, description="Meta de produtividade (gestor, ao deferir)")
     motivo: str | None = Field(None, max_length=2000)
 
 
-class FimIn(BaseModel):
+class FimIn(Schema):
     fim: date
     motivo: str | None = Field(None, max_length=2000)
 
 
-class PontoIn(BaseModel):
+class PontoIn(Schema):
     inicio: datetime = Field(description="Início da sessão (sem fuso = America/Sao_Paulo)")
     fim: datetime
 
@@ -281,7 +282,7 @@ class PontoIn(BaseModel):
             raise ValueError("data e hora fora do intervalo aceito") from None
 
 
-class PontoOut(BaseModel):
+class PontoOut(Schema):
     servidor: str
     cooperacao: str
     inicio: datetime
@@ -289,7 +290,7 @@ class PontoOut(BaseModel):
     minutos: int
 
 
-class PontoRegistradoOut(BaseModel):
+class PontoRegistradoOut(Schema):
     registro: PontoOut
     competencia: str
     minutos_mes: int
@@ -297,11 +298,11 @@ class PontoRegistradoOut(BaseModel):
     disponiveis: str
 
 
-class PontosQuery(BaseModel):
+class PontosQuery(Schema):
     competencia: str = Field(pattern=MONTH)
 
 
-class PontosOut(BaseModel):
+class PontosOut(Schema):
     servidor: str
     competencia: str
     minutos_mes: int
@@ -309,11 +310,11 @@ class PontosOut(BaseModel):
     itens: list[PontoOut]
 
 
-class FechamentoIn(BaseModel):
+class FechamentoIn(Schema):
     competencia: str | None = Field(None, pattern=MONTH, description="Padrão: o mês anterior")
 
 
-class FechamentoOut(BaseModel):
+class FechamentoOut(Schema):
     competencia: str
     servidores: int
     publicados: int
@@ -358,7 +359,7 @@ Instrumento = Literal["auxilio_direto", "ato_concertado", "ato_conjunto", "carta
 TipoAto = Literal["acordo_cooperacao_tecnica", "termo_cooperacao", "ato_concertado", "ato_conjunto", "boa_pratica"]
 
 
-class PedidoJudicialIn(BaseModel):
+class PedidoJudicialIn(Schema):
     """A request for judicial cooperation (CNJ Res. 350/2020)."""
 
     id_origem: str = Field(pattern=ID_ORIGEM, description="Identificador do pedido no juízo de origem")
@@ -370,7 +371,7 @@ class PedidoJudicialIn(BaseModel):
     urgente: bool = False
 
 
-class DeliberacaoOut(BaseModel):
+class DeliberacaoOut(Schema):
     por: str
     membro: str
     decisao: str
@@ -388,7 +389,7 @@ class PedidoJudicialOut(PedidoJudicialIn):
     ja_recebido: bool = False
 
 
-class AtoIn(BaseModel):
+class AtoIn(Schema):
     """An act or agreement for the public register (banco de boas práticas, 000)."""
 
     tipo: TipoAto
@@ -406,26 +407,26 @@ class AtoOut(AtoIn):
     publicado_em: str
 
 
-class DeliberacaoIn(BaseModel):
+class DeliberacaoIn(Schema):
     membro: Literal["supervisor", "coordenador", "magistrado_cooperacao", "secretario"]
     decisao: Literal["deferido", "indeferido", "concluido"]
     fundamento: str = Field(min_length=5, max_length=5000)
     ato: AtoIn | None = Field(None, description="Ato de cooperação a publicar no registro público")
 
 
-class DeliberadoOut(BaseModel):
+class DeliberadoOut(Schema):
     pedido: PedidoJudicialOut
     ato: AtoOut | None
 
 
-class RegistroQuery(BaseModel):
+class RegistroQuery(Schema):
     q: str | None = Field(None, max_length=200, description="Palavras no título, resumo, partes ou número")
     tipo: TipoAto | None = None
     ano: int | None = Field(None, ge=1990, le=2100)
     limite: int = Field(50, ge=1, le=200)
 
 
-class RegistroOut(BaseModel):
+class RegistroOut(Schema):
     itens: list[AtoOut]
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.cooperacao import acts
 from chalicelib.cooperacao.config import CooperacaoConfig, cooperacao_config
 from chalicelib.cooperacao.domain.model import (
     Consents,
@@ -42,7 +43,7 @@ from chalicelib.cooperacao.domain.rules import (
     validate_record,
     validate_request,
 )
-from chalicelib.cooperacao.ports import Clock, CooperacaoRepository, MonthTotal, WorkingDays
+from chalicelib.cooperacao.ports import Audit, Clock, CooperacaoRepository, MonthTotal, WorkingDays
 
 from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import TribunalConfig
@@ -56,6 +57,7 @@ EVENT_NAMESPACE = uuid.UUID("6f1c2d0e-5b7a-4c3e-9d2f-0a1b2c3d4e5f")
 ANNEXES = ("I", "IV", "V")
 
 retrying = retry_on_conflict(attempts=ATTEMPTS)
+_CLOSE_COUNTS = ("execucoes", "servidores", "publicados", "ajustes", "publicados_total")
 
 
 @dataclass(frozen=True)
@@ -138,65 +140,128 @@ class CooperacaoService:
 
     # --- reference data --------------------------------------------------------------------------
 
+    @retrying
     def put_servant(self, servant: Servant) -> None:
-        self.repository.put_servant(servant)
+        found = self.repository.servant(servant.id)
+        before = None if found is None else acts.servant_state(found[0])
+        tx = self.repository.transaction()
+        tx.put_servant(servant, 0 if found is None else found[1])
+        tx.audit(acts.SERVANT_PUT, ("servidor", servant.id), rules=acts.rules(acts.SERVANT_PUT), before=before,
+                 after=acts.servant_state(servant))
+        tx.commit()
 
+    @retrying
     def put_unit(self, unit: Unit) -> None:
-        self.repository.put_unit(unit)
+        found = self.repository.unit_versioned(unit.id)
+        tx = self.repository.transaction()
+        tx.put_unit(unit, 0 if found is None else found[1])
+        tx.audit(acts.UNIT_PUT, ("unidade", unit.id), rules=acts.rules(acts.UNIT_PUT),
+                 before=None if found is None else acts.unit_state(found[0]), after=acts.unit_state(unit))
+        tx.commit()
 
-    def _require_units(self, ids: Iterable[str], field_name: str) -> dict[str, Unit]:
-        units = {}
+    def _require_units(self, ids: Iterable[str], field_name: str, known: Iterable[str] = ()) -> dict[str, Unit]:
+        """The units named (a unit in ``known`` is being imported with them: it counts as existing)."""
+        units, known = {}, set(known)
         for unit_id in ids:
             unit = self.repository.unit(unit_id)
-            if unit is None:
+            if unit is None and unit_id not in known:
                 raise NotFound(f"Unidade {unit_id} não cadastrada.", field=f"{field_name}.{unit_id}")
-            units[unit_id] = unit
+            if unit is not None:
+                units[unit_id] = unit
         return units
 
     def put_annex(self, annex: str, quotas: Mapping[str, int]) -> None:
         """COOP-02: the list of an annex (I, IV, V) replaces the previous one."""
+        self._check_annex(annex, quotas)
+        before = self.repository.annex(annex)
+        self.repository.replace_annex(annex, quotas)
+        # Up to 2000 units: more than one transaction holds, so the list is batched and its record follows in a
+        # transaction of its own; a failure in between leaves a list a retry (a replace) rewrites, with its record.
+        tx = self.repository.transaction()
+        tx.audit(acts.ANNEX_PUT, ("anexo", annex), rules=acts.rules(acts.ANNEX_PUT),
+                 before=acts.quotas_state(before) if before else None, after=acts.quotas_state(quotas))
+        tx.commit()
+
+    def _check_annex(self, annex: str, quotas: Mapping[str, int], known: Iterable[str] = ()) -> None:
         if annex not in ANNEXES:
             raise NotFound("Anexo inexistente (I, IV ou V).", field="anexo")
-        self._require_units(quotas, "unidades")
-        self.repository.replace_annex(annex, quotas)
+        self._require_units(quotas, "unidades", known)
 
     def put_portaria(self, portaria: Portaria) -> None:
         """COOP-02/09: a CGJ portaria (M2/M3), its period and quota per unit (limits of 002 checked)."""
-        units = self._require_units(portaria.quotas, "unidades")
+        self._check_portaria(portaria)
+        previous = self.repository.portaria(portaria.id)
+        self.repository.put_portaria(portaria, Audit(
+            acts.PORTARIA_PUT, ("portaria", portaria.id), acts.rules(acts.PORTARIA_PUT),
+            None if previous is None else acts.portaria_state(previous), acts.portaria_state(portaria)))
+
+    def _check_portaria(self, portaria: Portaria, imported: Mapping[str, Unit] | None = None) -> None:
+        units = {**self._require_units(portaria.quotas, "unidades", imported or {}), **(imported or {})}
         for unit_id in portaria.quotas:
             check_portaria_quota(Portaria(portaria.id, portaria.modality, portaria.period,
                                           {unit_id: portaria.quotas[unit_id]}, portaria.widened),
                                  units[unit_id].kind, self.coop_config)
-        self.repository.put_portaria(portaria)
 
     def put_leave(self, leave: Leave) -> None:
         self._require_units([leave.unit], "unidade")
-        self.repository.put_leave(leave)
+        tx = self.repository.transaction()
+        tx.put_leave(leave)
+        tx.audit(acts.LEAVE_ADD, acts.leave_target(leave), rules=acts.rules(acts.LEAVE_ADD),
+                 after=acts.leave_state(leave))
+        tx.commit()
 
     def put_designation(self, designation: Designation) -> None:
         self._require_units([designation.unit], "unidade")
-        self.repository.put_designation(designation)
+        tx = self.repository.transaction()
+        tx.put_designation(designation)
+        tx.audit(acts.DESIGNATION_ADD, acts.designation_target(designation), rules=acts.rules(acts.DESIGNATION_ADD),
+                 after=acts.designation_state(designation))
+        tx.commit()
 
     def put_final_date(self, day: date) -> None:
-        self.repository.put_final_date(day)
+        """COOP-09: the norm's final date (before: the one in force, set or configured)."""
+        before = self.final_date()
+        tx = self.repository.transaction()
+        tx.put_final_date(day)
+        tx.audit(acts.NORM_PUT, ("norma", "data_final"), rules=acts.rules(acts.NORM_PUT),
+                 before={"data_final": before}, after={"data_final": day})
+        tx.commit()
 
     def import_reference(self, data: ReferenceImport) -> None:
-        """Units, servants, annexes, portarias, leaves, designations and the norm's date, in that order; the first
-        refusal stops the import (what came before it stays: each item is a replace, so repeating is harmless)."""
-        for unit in data.units:
-            self.put_unit(unit)
-        for servant in data.servants:
-            self.put_servant(servant)
+        """Units, servants, annexes, portarias, leaves, designations and the norm's date, as ONE audited act.
+
+        Everything is checked first (a unit named may be one this import brings), so a refused import writes
+        nothing. Then the items are written in that order, each a replace (up to tens of thousands: more than any
+        transaction holds), and the import's one record — counts, ids while few, and a digest of the whole —
+        is written in a transaction right after; a failure in between leaves items a retry rewrites.
+        """
+        imported = {unit.id: unit for unit in data.units}
         for annex, quotas in data.annexes.items():
-            self.put_annex(annex, quotas)
+            self._check_annex(annex, quotas, imported)
         for portaria in data.portarias:
-            self.put_portaria(portaria)
+            self._check_portaria(portaria, imported)
         for leave in data.leaves:
-            self.put_leave(leave)
+            self._require_units([leave.unit], "unidade", imported)
         for designation in data.designations:
-            self.put_designation(designation)
+            self._require_units([designation.unit], "unidade", imported)
+        for unit in data.units:
+            self.repository.put_unit(unit)
+        for servant in data.servants:
+            self.repository.put_servant(servant)
+        for annex, quotas in data.annexes.items():
+            self.repository.replace_annex(annex, quotas)
+        for portaria in data.portarias:
+            self.repository.put_portaria(portaria, None)
+        for leave in data.leaves:
+            self.repository.put_leave(leave)
+        for designation in data.designations:
+            self.repository.put_designation(designation)
         if data.final_date is not None:
-            self.put_final_date(data.final_date)
+            self.repository.put_final_date(data.final_date)
+        tx = self.repository.transaction()
+        tx.audit(acts.REFERENCE_IMPORT, ("importacao", acts.digest(_import_summary(data))[:16]),
+                 rules=acts.rules(acts.REFERENCE_IMPORT), after=_import_record(data))
+        tx.commit()
 
     # --- COOP-01..05, 07, 09: requests -------------------------------------------------------------
 
@@ -265,6 +330,8 @@ class CooperacaoService:
                 "acao": "importacao", "por": imported[1], "papel": "admin", "regra": "COOP-10",
                 "situacao": coop.status, "meta": coop.goal,
                 "motivo": f"deferida em {imported[2].isoformat()} no processo anterior"}))
+        act = acts.REQUEST if imported is None else acts.IMPORT
+        tx.audit(act, ("cooperacao", coop.id), rules=acts.rules(act), after=acts.cooperation_state(coop))
         tx.commit()
         left = remaining_quota(replace(unit_ctx, cooperations=unit_ctx.cooperations + (coop,)), coop.modality,
                                coop.period)
@@ -303,6 +370,11 @@ class CooperacaoService:
         tx.record_decision(new.id, version + 1, self._decision({
             "acao": "deferimento" if approve else "indeferimento", "por": decision.by, "papel": decision.role,
             "regra": decision.rule, "situacao": new.status, "motivo": decision.reason, "meta": new.goal}))
+        tx.audit(acts.DECIDE, ("cooperacao", new.id), rules=[decision.rule],
+                 before={"situacao": coop.status, "meta": coop.goal},
+                 after={"situacao": new.status, "meta": new.goal, "decisao": "deferimento" if approve else
+                        "indeferimento", "papel": decision.role, "motivo": decision.reason,
+                        "deferida_em": new.approved_on})
         tx.commit()
         return new
 
@@ -337,6 +409,10 @@ class CooperacaoService:
             "acao": "prorrogacao" if new_end > coop.period.end else "termino", "por": actor.username,
             "papel": "gestor", "regra": "COOP-10", "situacao": new.status, "motivo": reason,
             "fim_anterior": coop.period.end.isoformat(), "fim": new_end.isoformat()}))
+        act = acts.EXTEND if new_end > coop.period.end else acts.END_EARLY
+        tx.audit(act, ("cooperacao", new.id), rules=acts.rules(act),
+                 before={"fim": coop.period.end, "situacao": coop.status},
+                 after={"fim": new.period.end, "situacao": new.status, "motivo": reason})
         tx.commit()
         return new
 
@@ -374,6 +450,10 @@ class CooperacaoService:
                                lambda day: self.working_day(day, municipality), self.now(), self.coop_config)
         tx = self.repository.transaction()
         tx.add_time_record(record, servant, month, self.coop_config.horas_mensais_max * 60, self.now())
+        tx.audit(acts.TIME_RECORD, ("cooperacao", coop.id), rules=acts.rules(acts.TIME_RECORD),
+                 before={"competencia": record.month, "minutos_mes": total},
+                 after={"competencia": record.month, "minutos_mes": total + record.minutes,
+                        "inicio": record.start, "fim": record.end, "minutos": record.minutes})
         tx.commit()
         return record, total + record.minutes, left
 
@@ -431,13 +511,23 @@ class CooperacaoService:
                 flush()
         flush()
         result = CloseResult(month, servants, published, adjustments, batches, retried)
-        previous = self.repository.close_marker(month) or {}
-        self.repository.put_close_marker(month, {
+        found = self.repository.close_marker(month)
+        if found is not None and published == 0:
+            return result  # a repeated (or retried) run that changed nothing: no act, so no marker and no record
+        previous = found or {}
+        marker = {
             "competencia": month, "primeiro_em": previous.get("primeiro_em", self.now().isoformat()),
             "ultimo_em": self.now().isoformat(), "por": by, "execucoes": int(previous.get("execucoes", 0)) + 1,
             "servidores": servants, "publicados": published, "ajustes": adjustments,
             "publicados_total": int(previous.get("publicados_total", 0)) + published,
-        })
+        }
+        # The run committed its publications batch by batch; it is ONE act, recorded with the marker of its end.
+        tx = self.repository.transaction()
+        tx.put_close_marker(month, marker)
+        tx.audit(acts.MONTHLY_CLOSE, ("fechamento", month), rules=acts.rules(acts.MONTHLY_CLOSE),
+                 before=None if found is None else {k: found.get(k) for k in _CLOSE_COUNTS},
+                 after={**{k: marker[k] for k in _CLOSE_COUNTS}, "lotes": batches, "lotes_refeitos": retried})
+        tx.commit()
         return result
 
     def _assess(self, total: MonthTotal, month: str) -> Assessment | None:
@@ -471,3 +561,25 @@ class CooperacaoService:
         envelope = new_event(payload, tribunal=self.config.tribunal_id, correlation_id=correlation_id,
                              subject=f"servidor/{a.servant}/{a.month}")
         return envelope.model_copy(update={"id": str(uuid.uuid5(EVENT_NAMESPACE, a.apuracao_id))})
+
+
+def _import_summary(data: ReferenceImport) -> dict[str, Any]:
+    """The whole import as JSON (only its digest goes into the record)."""
+    return {"unidades": {u.id: acts.unit_state(u) for u in data.units},
+            "servidores": {s.id: acts.servant_state(s) for s in data.servants},
+            "anexos": {annex: dict(quotas) for annex, quotas in data.annexes.items()},
+            "portarias": {p.id: {**acts.portaria_state(p), "cotas": p.quotas} for p in data.portarias},
+            "afastamentos": [acts.leave_state(x) for x in data.leaves],
+            "designacoes": [acts.designation_state(x) for x in data.designations],
+            "data_final_norma": data.final_date}
+
+
+def _import_record(data: ReferenceImport) -> dict[str, Any]:
+    """What an import's record keeps: how many of each, the ids while few, and the digest of the whole."""
+    ids = {"unidades": [u.id for u in data.units], "servidores": [s.id for s in data.servants],
+           "anexos": sorted(data.annexes), "portarias": [p.id for p in data.portarias]}
+    return {"quantidades": {"unidades": len(data.units), "servidores": len(data.servants),
+                            "anexos": len(data.annexes), "portarias": len(data.portarias),
+                            "afastamentos": len(data.leaves), "designacoes": len(data.designations)},
+            "ids": {kind: values for kind, values in ids.items() if len(values) <= acts.LISTED_MAX},
+            "data_final_norma": data.final_date, "resumo": acts.digest(_import_summary(data))}

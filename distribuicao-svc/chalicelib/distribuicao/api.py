@@ -57,8 +57,10 @@ from chalicelib.distribuicao.service import (
     RelatedRef,
 )
 
+from courtlib.audit.api import add_history_route
 from courtlib.auth.principal import ROLES
 from courtlib.calendar.api import calendar_read_routes
+from courtlib.errors import Invalid
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 
@@ -212,6 +214,26 @@ def get_commitments(ctx: RequestContext, query: CompromissosQuery) -> Compromiss
     published, today = ctx.deps.service.commitments(query.inicio, query.fim)
     return CompromissosOut(hoje=today, itens=[SementeOut(dia=p.day, sha256=p.commitment, semente=p.revealed(today))
                                               for p in published])
+
+
+# --- histories (issue 17) ----------------------------------------------------------------------
+
+
+def _case_history_readable(ctx: RequestContext, numero: str) -> None:
+    """The case's records are under its number as the public sees it (NNNNNNN-DD.AAAA.J.TR.OOOO): another spelling
+    of the same number is refused naming the right one, never answered as an empty history."""
+    number = ctx.deps.service.parse_number(numero, "numero", lookup=True)
+    if str(number) != numero:
+        raise Invalid(f"Informe o número no formato NNNNNNN-DD.AAAA.J.TR.OOOO: {number}", field="numero")
+
+
+# Staff only: the public record names a servant by role, the history names the person (corregedoria's view).
+add_history_route(routes, "/distribuicoes/{numero}/historico", target_type="processo", roles=STAFF_ROLES,
+                  may_read=_case_history_readable, tags=["Distribuição"],
+                  summary="Histórico de um processo: numeração, distribuição ou sorteio manual e redistribuições, "
+                          "com quem agiu, a regra e o antes/depois")
+add_history_route(routes, "/orgaos/{orgao}/historico", target_type="orgao", roles=STAFF_ROLES, tags=["Distribuição"],
+                  summary="Histórico de um órgão julgador: cadastro, alterações da composição e afastamentos")
 
 
 # --- helpers ----------------------------------------------------------------------------------

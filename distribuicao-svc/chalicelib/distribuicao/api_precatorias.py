@@ -26,6 +26,7 @@ from chalicelib.distribuicao.schemas import (
     zones_out,
 )
 
+from courtlib.audit.api import add_history_route
 from courtlib.auth.principal import ROLES
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
@@ -65,6 +66,11 @@ def get_zones(ctx: RequestContext, municipio: str) -> ZonasOut:
 def put_election(ctx: RequestContext, body: EleicaoIn, data: str) -> EleicaoOut:
     election = ctx.deps.precatorias.put_election(data, body.zonas_propaganda)
     return EleicaoOut(data=election.day, zonas_propaganda=sorted(election.propaganda_zones))
+
+
+add_history_route(routes, "/zonas/{municipio}/historico", target_type="municipio", roles=set(ROLES),
+                  tags=["Cartas precatórias"],
+                  summary="Histórico das zonas eleitorais de um município (cadastro e substituições, DIST-10)")
 
 
 # --- partner API ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from typing import Any
 from chalice import Blueprint
 from chalicelib.distribuicao import schedules
 
+from courtlib.audit import as_system
 from courtlib.calendar.api import calendar_event_handlers
 from courtlib.service import messaging_blueprint
 
@@ -19,25 +20,35 @@ EDITAL_CRON = "cron(0 4 1,16 * ? *)"
 PENDING_RATE = "rate(1 minute)"
 
 
+def event_handlers(deps: Any) -> dict[str, Any]:
+    """The event types this service consumes and their handlers: the calendar's replica (CAL-03)."""
+    return calendar_event_handlers(deps.calendar)
+
+
 def blueprint(deps: Any) -> Blueprint:
     """``messaging_blueprint``'s three handlers plus the schedules (one Blueprint named "app").
 
-    The app's middleware publishes each handler's metrics (``courtlib.observability.observed``)."""
-    bp = messaging_blueprint(deps.settings, handlers=calendar_event_handlers(deps.calendar))
+    The app's middleware publishes each handler's metrics (``courtlib.observability.observed``). Each schedule
+    acts as the system (``agenda:<name>``) in the audit trail."""
+    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
 
     @bp.schedule(SEEDS_CRON)
+    @as_system("agenda:publish_seed_commitments")
     def publish_seed_commitments(event: Any) -> dict[str, Any]:
         return schedules.publish_seed_commitments(deps.service)
 
     @bp.schedule(ABSENCES_CRON)
+    @as_system("agenda:apply_absence_rules")
     def apply_absence_rules(event: Any) -> dict[str, Any]:
         return schedules.apply_absence_rules(deps.service)
 
     @bp.schedule(PENDING_RATE)
+    @as_system("agenda:resolve_pending_acts")
     def resolve_pending_acts(event: Any) -> dict[str, Any]:
         return schedules.resolve_pending_acts(deps.service)
 
     @bp.schedule(EDITAL_CRON)
+    @as_system("agenda:publish_edital")
     def publish_edital(event: Any) -> dict[str, Any]:
         return schedules.publish_edital(deps.service, deps.editais)
 

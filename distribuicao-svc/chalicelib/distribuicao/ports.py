@@ -6,6 +6,11 @@ atomic unit of work: it commits everything or nothing, and raises :class:`courtl
 what it was decided on (a version, a log head) changed since it was read — the use case reads and decides
 again (:func:`courtlib.retry.retry_on_conflict`).
 
+Audit (issue 17): each write method takes the :class:`Act` it performs (``act=``) and writes its audit record in
+the same unit of work (the adapter calls ``courtlib``'s ``UnitOfWork.audit``; the fakes keep it in ``audits``):
+no act commits without its record, no record without its act. ``act=None`` only where the use case audits the
+act in another write of the same call (a bulk import records itself once, with its last órgão).
+
 The value types the ports exchange (what was read, with what only storage knows) are declared here too.
 """
 
@@ -33,6 +38,22 @@ Clock = Callable[[], datetime]
 
 PageKey = dict[str, Any] | None
 """Where a page starts or the next one would (opaque to the use cases; the HTTP layer signs it as a cursor)."""
+
+
+# --- what the use cases say about their acts ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Act:
+    """The audit record of one act, as the use case states it: a stable code (``DIST.DISTRIBUIR``), the target
+    ``(type, id)``, the rules it applied and the target's relevant state before and after (JSON-able, small,
+    never a secret). Who acts and the correlation id are not here: :mod:`courtlib.audit.actor` has them."""
+
+    code: str
+    target: tuple[str, str]
+    rules: tuple[str, ...]
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
 
 
 # --- what the store answers -------------------------------------------------------------------
@@ -210,29 +231,30 @@ class OrgaoRepository(Protocol):
         """One page of an órgão's judges in id order, each with whether they are a desembargador."""
 
     def replace_orgao(self, orgao: Orgao, *, name: str, classes: Sequence[str], desembargadores: Iterable[str],
-                      existing: StoredOrgao | None) -> None:
+                      existing: StoredOrgao | None, act: Act | None) -> None:
         """Writes the órgão's reference data (seats and judges no longer listed go); counts and log stay.
         ``existing`` None: only if the órgão is still absent. WriteConflict when it changed since read."""
 
-    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = ()) -> None:
+    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = (), *, act: Act) -> None:
         """Replaces one judge and moves the órgão's version, with ``events`` in the same unit of work."""
 
     def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
                         previous: StoredCase | None = None, events: Iterable[Envelope] = (),
-                        resolves: PendingAct | None = None) -> StoredCase:
+                        act: Act, resolves: PendingAct | None = None) -> StoredCase:
         """Case row, record, head and counters in one unit of work. A new case only if absent
         (:class:`CaseAlreadyDistributed`); a redistribution only if the row is still ``previous``; the head
         must still be the one read (WriteConflict otherwise). ``resolves``: the pending act this decision
         resolves (removed in the same unit of work, only if still there); without it, refused (WriteConflict)
         while the órgão has acts awaiting their round, which come first."""
 
-    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None) -> None:
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
+                 act: Act) -> None:
         """The first moment (issue 16): ``pending`` queued in the órgão and under its case number, the órgão's version
         moved, in one unit of work — only if the case has no other act pending (:class:`ActPending`), a new
         case only if not distributed (:class:`CaseAlreadyDistributed`), a redistribution only if the case row
         is still ``previous``, and the órgão as read (WriteConflict)."""
 
-    def drop_pending(self, stored: StoredOrgao, pending: PendingAct) -> None:
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct, *, act: Act) -> None:
         """Removes ``pending`` from the queue without a record (its resolution was refused by the rules): only if
         the órgão is as read (WriteConflict)."""
 
@@ -246,8 +268,14 @@ class OrgaoRepository(Protocol):
     def records(self, log_id: str, seqs: Iterable[int] | None = None) -> list[tuple[DrawRecord, CaseDetails | None]]:
         """Records of ``log_id`` in seq order (all, or only ``seqs``), each with its private details."""
 
-    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int) -> CnjNumber:
-        """The next number of (origin, year), never given twice (CnjError when the year's numbers ran out)."""
+    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int,
+                    act: Callable[[CnjNumber], Act]) -> CnjNumber:
+        """The next number of (origin, year), never given twice (CnjError when the year's numbers ran out);
+        ``act(number)`` is recorded in the same unit of work as the counter."""
+
+    def record(self, act: Act) -> None:
+        """The record of an act whose change is outside the table (an S3 document): alone, in its own unit of
+        work, written right after that change."""
 
 
 class PrecatoriaRepository(Protocol):
@@ -255,15 +283,19 @@ class PrecatoriaRepository(Protocol):
 
     def load_zones(self, municipality: str) -> StoredZones | None: ...
 
-    def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None) -> None:
+    def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None, *,
+                   act: Act) -> None:
         """Replaces the zones (counts and log stay); WriteConflict on a concurrent change."""
 
-    def save_election(self, election: Election) -> None: ...
+    def save_election(self, election: Election, *, act: Act) -> None:
+        """Creates or replaces an election day, with its act in the same unit of work."""
+
+    def election(self, day: date) -> Election | None: ...
 
     def elections(self) -> list[Election]: ...
 
     def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str, kind: str,
-                     secret: bool) -> StoredCarta:
+                     secret: bool, act: Act) -> StoredCarta:
         """Carta, record and head in one unit of work: :class:`CartaExists` if (partner, id_origem) was used,
         WriteConflict if the head moved."""
 
@@ -283,6 +315,10 @@ class SeedStore(Protocol):
     def ensure(self, days: Iterable[date]) -> None:
         """Creates the seeds of ``days`` ahead, so their commitments are public before they start."""
 
+    def publish(self, days: Iterable[date], act: Callable[[Mapping[date, str]], Act]) -> dict[date, str]:
+        """Creates the missing seeds of ``days`` (sealed at rest) in one unit of work with ``act(commitments
+        created)``; answers the commitments created (none: nothing written, no record)."""
+
     def published(self, start: date, end: date, reveal_before: date | None = None) -> list[PublishedSeed]:
         """Seeds of ``start..end`` with their commitments, by day; the seeds themselves (sealed at rest) only of
         the days before ``reveal_before`` (the caller reveals only past days)."""
@@ -291,8 +327,9 @@ class SeedStore(Protocol):
 class EditalStore(Protocol):
     """The documents of the fortnightly edital (DIST-08)."""
 
-    def put(self, start: date, end: date, json_bytes: bytes, pdf_bytes: bytes) -> dict[str, str]:
-        """Stores the period's two documents (unchanged ones are left alone); their keys and sha256."""
+    def put(self, start: date, end: date, json_bytes: bytes, pdf_bytes: bytes) -> dict[str, Any]:
+        """Stores the period's two documents (unchanged ones are left alone); their keys and sha256, and
+        ``gravados``: which of ``json``/``pdf`` were written now (empty: nothing changed)."""
 
     def published(self, year: int) -> list[tuple[date, date]]:
         """The periods of ``year`` whose edital is stored, oldest first."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, TypeVar
 
+from chalicelib.distribuicao import acts
 from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_cnj
 from chalicelib.distribuicao.domain.draw import CaseData
@@ -103,7 +104,8 @@ class PrecatoriaService:
 
         def attempt() -> tuple[StoredZones, bool]:
             existing = self.repository.load_zones(municipality)
-            self.repository.save_zones(municipality, domain, existing)
+            self.repository.save_zones(municipality, domain, existing,
+                                       act=acts.zones_put(municipality, domain, existing))
             stored = self.repository.load_zones(municipality)
             assert stored is not None
             return stored, existing is None
@@ -123,7 +125,8 @@ class PrecatoriaService:
         except ValueError:
             raise Invalid("data inválida (AAAA-MM-DD)", field="data") from None
         election = Election(day, frozenset(zone_id(n) for n in zone_numbers))
-        self.repository.save_election(election)
+        previous = self.repository.election(day)
+        self.repository.save_election(election, act=acts.election_put(election, previous))
         return election
 
     # cartas ----------------------------------------------------------------------------------------
@@ -143,11 +146,13 @@ class PrecatoriaService:
             decision = distribute_precatoria(
                 stored.state, command.case, seed=self.seeds.seed_for(now.date()), now=now,
                 elections=self.repository.elections(), kind=command.kind, voter_zone_id=voter, config=self.config,
-            )
+            ).acted_by(acts.agent())
             try:
                 carta = self.repository.commit_carta(stored, decision, partner=command.partner,
                                                      origin_id=command.origin_id, kind=command.kind.value,
-                                                     secret=command.case.secret)
+                                                     secret=command.case.secret,
+                                                     act=acts.carta_distributed(command.partner, command.origin_id,
+                                                                                command.municipality, decision))
             except CartaExists:
                 row = self.repository.get_carta(command.partner, command.origin_id)
                 assert row is not None

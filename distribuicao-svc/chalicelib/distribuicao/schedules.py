@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from chalicelib.distribuicao import acts
 from chalicelib.distribuicao.domain.draw import PlannedAction, execute, plan_absences
 from chalicelib.distribuicao.domain.errors import DistribuicaoError
 from chalicelib.distribuicao.domain.log import EditalRow, edital_period, edital_rows
@@ -22,11 +23,14 @@ from courtlib.observability import logger
 
 
 def publish_seed_commitments(service: DistribuicaoService) -> dict[str, Any]:
-    """DIST-11: today's and tomorrow's seeds exist, so their commitments are public before their first draw."""
+    """DIST-11: today's and tomorrow's seeds exist, so their commitments are public before their first draw.
+
+    Audited once (``DIST.SEMENTE.PUBLICAR``, the commitments created) when it creates a seed; a run that finds
+    them created (a retry, or a draw that created today's) writes nothing."""
     today = service.today()
     days = [today, today + timedelta(days=1)]
-    service.seeds.ensure(days)
-    return {"dias": [d.isoformat() for d in days]}
+    created = service._retrying(lambda: service.seeds.publish(days, acts.seeds_published))
+    return {"dias": [d.isoformat() for d in days], "criadas": [d.isoformat() for d in sorted(created)]}
 
 
 def resolve_pending_acts(service: DistribuicaoService) -> dict[str, Any]:
@@ -95,8 +99,10 @@ def _apply(service: DistribuicaoService, action: PlannedAction) -> bool:
         now = service.now()
         fresh = PlannedAction(action.kind, previous.assigned(), action.target_seat, action.explanation)
         decision = execute(stored.state, fresh, seed=service.seeds.seed_for(now.date()), now=now,
-                           config=service.config)
-        service.repository.commit_decision(stored, decision, previous.case, previous=previous)
+                           config=service.config).acted_by(acts.agent())
+        # Each case moved is its own act, in its own transaction, so that the case's history shows it.
+        service.repository.commit_decision(stored, decision, previous.case, previous=previous,
+                                           act=acts.redistributed(previous, decision, code=acts.AUSENCIA_APLICAR))
         return True
 
     return service._retrying(attempt)
@@ -128,5 +134,10 @@ def publish_edital(service: DistribuicaoService, store: EditalStore) -> dict[str
     stored = store.put(start, end,
                        render_edital_json(rows, tribunal=tribunal, start=start, end=end, generated_at=generated_at),
                        render_edital_pdf(rows, tribunal=tribunal, start=start, end=end, generated_at=generated_at))
+    if stored.get("gravados"):
+        # S3 is outside the table's transactions: the record follows the documents it describes. Publishing the
+        # same edital again writes nothing, so it records nothing.
+        total = sum(1 for r in rows if r.case_number)
+        service.repository.record(acts.edital_published(start, end, total, stored))
     return {"inicio": start.isoformat(), "fim": end.isoformat(),
             "total": sum(1 for r in rows if r.case_number), **stored}

@@ -18,7 +18,9 @@ from chalicelib.distribuicao.ports import StoredCarta, StoredCase, StoredZones
 from chalicelib.distribuicao.precatorias import ID_ORIGEM, MUNICIPIO
 from chalicelib.distribuicao.queries import EditalLinks, OrgaoSituation
 from chalicelib.distribuicao.service import ORGAO_ID, Awaiting, OrgaoSpec, Outcome
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
+
+from courtlib.schema import Schema
 
 UNIT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 CLASSE = r"^[A-Za-z][A-Za-z0-9-]{0,19}$"
@@ -27,7 +29,7 @@ MAX_LISTED = 200
 # --- reference data models ------------------------------------------------------------------
 
 
-class AusenciaIn(BaseModel):
+class AusenciaIn(Schema):
     inicio: date
     fim: date | None = Field(None, description="Último dia (inclusive); vazio = até novo aviso")
     motivo: str = Field("afastamento", min_length=3, max_length=120, description="férias, licença, ...")
@@ -42,13 +44,13 @@ class AusenciaIn(BaseModel):
         return Absence(self.inicio, self.fim, self.motivo)
 
 
-class CadeiraIn(BaseModel):
+class CadeiraIn(Schema):
     id: str = Field(pattern=UNIT_ID)
     rotulo: str = Field("", max_length=120)
     vaga_desde: date | None = None
 
 
-class JuizIn(BaseModel):
+class JuizIn(Schema):
     id: str = Field(pattern=UNIT_ID)
     nome: str = Field(min_length=3, max_length=200)
     antiguidade: int = Field(ge=1, le=10_000, description="1 = mais antigo no Tribunal")
@@ -65,7 +67,7 @@ class JuizIn(BaseModel):
                      self.inicio_mandato, self.fim_mandato, tuple(a.domain() for a in self.ausencias))
 
 
-class OrgaoIn(BaseModel):
+class OrgaoIn(Schema):
     nome: str = Field(min_length=3, max_length=200)
     classes: list[str] = Field(min_length=1, max_length=100, description="Siglas das classes distribuídas (RE, HC…)")
     cadeiras: list[CadeiraIn] = Field(min_length=1, max_length=MAX_SEATS)
@@ -89,7 +91,7 @@ class OrgaoImportadoIn(OrgaoIn):
     id: str = Field(pattern=ORGAO_ID)
 
 
-class ImportacaoIn(BaseModel):
+class ImportacaoIn(Schema):
     orgaos: list[OrgaoImportadoIn] = Field(min_length=1, max_length=MAX_ORGAOS)
 
 
@@ -97,13 +99,13 @@ class AusenciaRegistroIn(AusenciaIn):
     juiz: str = Field(pattern=UNIT_ID)
 
 
-class AusenciaOut(BaseModel):
+class AusenciaOut(Schema):
     inicio: date
     fim: date | None
     motivo: str
 
 
-class JuizOut(BaseModel):
+class JuizOut(Schema):
     id: str
     nome: str
     antiguidade: int
@@ -116,7 +118,7 @@ class JuizOut(BaseModel):
     ausencias: list[AusenciaOut]
 
 
-class CadeiraOut(BaseModel):
+class CadeiraOut(Schema):
     id: str
     rotulo: str
     vaga_desde: date | None
@@ -128,12 +130,12 @@ class CadeiraOut(BaseModel):
     total: int
 
 
-class CabecaOut(BaseModel):
+class CabecaOut(Schema):
     seq: int
     hash: str
 
 
-class IgualdadeOut(BaseModel):
+class IgualdadeOut(Schema):
     """DIST-02 audit of the seats drawable today: spreads per class and overall, against the configured limits."""
 
     diferenca_por_classe: dict[str, int]
@@ -144,7 +146,7 @@ class IgualdadeOut(BaseModel):
     alertas: list[str]
 
 
-class OrgaoOut(BaseModel):
+class OrgaoOut(Schema):
     id: str
     nome: str
     classes: list[str]
@@ -156,17 +158,17 @@ class OrgaoOut(BaseModel):
     versao: int
 
 
-class ImportadoOut(BaseModel):
+class ImportadoOut(Schema):
     id: str
     criado: bool
     versao: int
 
 
-class ImportacaoOut(BaseModel):
+class ImportacaoOut(Schema):
     importados: list[ImportadoOut]
 
 
-class AusenciaRegistradaOut(BaseModel):
+class AusenciaRegistradaOut(Schema):
     orgao: str
     juiz: str
     ausencias: list[AusenciaOut]
@@ -176,12 +178,12 @@ class AusenciaRegistradaOut(BaseModel):
 # --- distribution models --------------------------------------------------------------------
 
 
-class ExclusaoIn(BaseModel):
+class ExclusaoIn(Schema):
     juiz: str = Field(pattern=UNIT_ID)
     motivo: Literal["impedimento", "suspeicao", "relator_decisao_impugnada"]
 
 
-class ProcessoRelacionadoIn(BaseModel):
+class ProcessoRelacionadoIn(Schema):
     """DIST-03: o processo que torna um juiz prevento."""
 
     numero: str = Field(max_length=40)
@@ -192,7 +194,7 @@ class ProcessoRelacionadoIn(BaseModel):
     pendente: bool | None = None
 
 
-class DistribuicaoIn(BaseModel):
+class DistribuicaoIn(Schema):
     numero_processo: str = Field(max_length=40, description="NNNNNNN-DD.AAAA.J.TR.OOOO ou os 20 dígitos")
     orgao: str = Field(pattern=ORGAO_ID)
     classe: str = Field(pattern=CLASSE)
@@ -225,17 +227,17 @@ class DistribuicaoManualIn(DistribuicaoIn):
     realizado_em: AwareDatetime
 
 
-class RedistribuicaoIn(BaseModel):
+class RedistribuicaoIn(Schema):
     motivo: Literal["erro", "impedimento", "suspeicao"]
     excluidos: list[ExclusaoIn] = Field(default_factory=list, max_length=30)
 
 
-class NumeracaoIn(BaseModel):
+class NumeracaoIn(Schema):
     origem: int = Field(ge=0, le=9999, description="OOOO: unidade de origem")
     ano: int | None = Field(None, ge=2000, le=2100, description="AAAA; por padrão, o ano corrente")
 
 
-class NumeracaoOut(BaseModel):
+class NumeracaoOut(Schema):
     numero_processo: str
     digitos: str
     sequencial: int
@@ -243,12 +245,12 @@ class NumeracaoOut(BaseModel):
     origem: int
 
 
-class JuizRef(BaseModel):
+class JuizRef(Schema):
     id: str
     nome: str | None
 
 
-class SorteioRef(BaseModel):
+class SorteioRef(Schema):
     id: str = Field(description="<log>#<seq>")
     log: str
     seq: int
@@ -260,7 +262,7 @@ class SorteioRef(BaseModel):
                                          "rodada, assinatura, aleatoriedade (issue 16)")
 
 
-class DistribuicaoOut(BaseModel):
+class DistribuicaoOut(Schema):
     numero_processo: str
     orgao: str
     classe: str
@@ -277,7 +279,7 @@ class DistribuicaoOut(BaseModel):
     ja_distribuido: bool = Field(False, description="O processo já estava distribuído: nenhum novo sorteio")
 
 
-class ConsultaOut(BaseModel):
+class ConsultaOut(Schema):
     """DIST-08: o que qualquer pessoa vê de uma distribuição (segredo de justiça mascarado)."""
 
     numero_processo: str
@@ -297,13 +299,13 @@ class ConsultaOut(BaseModel):
     situacao: Literal["distribuido"] = "distribuido"
 
 
-class FarolAguardadoOut(BaseModel):
+class FarolAguardadoOut(Schema):
     cadeia: str = Field(description="Hash da cadeia do farol (quicknet da League of Entropy, ou o farol local)")
     rodada: int = Field(description="A rodada fixada no registro: a primeira publicada depois dele")
     publicada_a_partir_de: datetime
 
 
-class AguardandoFarolOut(BaseModel):
+class AguardandoFarolOut(Schema):
     """O ato registrado, à espera da rodada do farol que o decide (issue 16)."""
 
     numero_processo: str
@@ -315,13 +317,13 @@ class AguardandoFarolOut(BaseModel):
     consulta: str
 
 
-class SementeOut(BaseModel):
+class SementeOut(Schema):
     dia: date
     sha256: str
     semente: str | None = Field(description="Revelada só depois do dia (compromisso–revelação)")
 
 
-class ProvaOut(BaseModel):
+class ProvaOut(Schema):
     numero_processo: str
     log: str
     registros: list[dict[str, Any]]
@@ -329,11 +331,11 @@ class ProvaOut(BaseModel):
     verificacao: str
 
 
-class ExportacaoQuery(BaseModel):
+class ExportacaoQuery(Schema):
     log: str = Field(pattern=ORGAO_ID)
 
 
-class CompromissosQuery(BaseModel):
+class CompromissosQuery(Schema):
     inicio: date | None = None
     fim: date | None = None
 
@@ -344,12 +346,12 @@ class CompromissosQuery(BaseModel):
         return self
 
 
-class CompromissosOut(BaseModel):
+class CompromissosOut(Schema):
     hoje: date
     itens: list[SementeOut]
 
 
-class OrgaoResumoOut(BaseModel):
+class OrgaoResumoOut(Schema):
     id: str
     nome: str
     classes: list[str]
@@ -358,12 +360,12 @@ class OrgaoResumoOut(BaseModel):
 # --- cartas precatórias (DIST-10) ----------------------------------------------------------------
 
 
-class ZonaIn(BaseModel):
+class ZonaIn(Schema):
     numero: int = Field(ge=1, le=999, description="Número da zona eleitoral")
     instalada_em: date = Field(description="Data de instalação (a mais antiga distribui a carta, art. 10 §1º)")
 
 
-class ZonasIn(BaseModel):
+class ZonasIn(Schema):
     zonas: list[ZonaIn] = Field(min_length=1, max_length=50)
 
     @field_validator("zonas")
@@ -374,14 +376,14 @@ class ZonasIn(BaseModel):
         return value
 
 
-class ZonaOut(BaseModel):
+class ZonaOut(Schema):
     id: str
     numero: int
     instalada_em: date | None
     contagem: int
 
 
-class ZonasOut(BaseModel):
+class ZonasOut(Schema):
     municipio: str
     zona_distribuidora: str
     zonas: list[ZonaOut]
@@ -389,17 +391,17 @@ class ZonasOut(BaseModel):
     seq: int
 
 
-class EleicaoIn(BaseModel):
+class EleicaoIn(Schema):
     zonas_propaganda: list[int] = Field(default_factory=list, max_length=200,
                                         description="Zonas designadas para a propaganda eleitoral")
 
 
-class EleicaoOut(BaseModel):
+class EleicaoOut(Schema):
     data: date
     zonas_propaganda: list[str]
 
 
-class PrecatoriaIn(BaseModel):
+class PrecatoriaIn(Schema):
     numero_processo: str = Field(min_length=20, max_length=25)
     municipio: str = Field(pattern=MUNICIPIO, description="Código IBGE do município deprecado")
     materia: Literal["carta", "cadastro_eleitoral", "criminal"] = "carta"
@@ -417,7 +419,7 @@ class PrecatoriaIn(BaseModel):
         return value
 
 
-class SorteioPrecatoriaOut(BaseModel):
+class SorteioPrecatoriaOut(Schema):
     id: str
     log: str
     seq: int
@@ -426,7 +428,7 @@ class SorteioPrecatoriaOut(BaseModel):
     modo: str
 
 
-class PrecatoriaOut(BaseModel):
+class PrecatoriaOut(Schema):
     id: str = Field(description="O id_origem do parceiro")
     numero_processo: str
     municipio: str
@@ -441,7 +443,7 @@ class PrecatoriaOut(BaseModel):
     ja_recebida: bool = False
 
 
-class ConsultaPrecatoriaOut(BaseModel):
+class ConsultaPrecatoriaOut(Schema):
     numero_processo: str
     juizo_deprecante: str
     municipio: str
@@ -455,25 +457,25 @@ class ConsultaPrecatoriaOut(BaseModel):
     prova: str
 
 
-class ConsultaPrecatoriasOut(BaseModel):
+class ConsultaPrecatoriasOut(Schema):
     itens: list[ConsultaPrecatoriaOut]
 
 
 # --- edital (DIST-08) ---------------------------------------------------------------------------
 
 
-class EditaisQuery(BaseModel):
+class EditaisQuery(Schema):
     ano: int | None = Field(None, ge=2000, le=2100, description="Ano dos editais (padrão: o ano corrente)")
 
 
-class EditalOut(BaseModel):
+class EditalOut(Schema):
     inicio: date
     fim: date
     json_url: str = Field(description="Link do documento JSON, válido por uma hora")
     pdf_url: str = Field(description="Link do PDF, válido por uma hora")
 
 
-class EditaisOut(BaseModel):
+class EditaisOut(Schema):
     ano: int
     itens: list[EditalOut]
 

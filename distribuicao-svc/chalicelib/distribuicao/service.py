@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
+from chalicelib.distribuicao import acts
 from chalicelib.distribuicao.beacon_wait import RoundWaiter
 from chalicelib.distribuicao.commands import (
     KIND_DISTRIBUTION,
@@ -53,6 +54,7 @@ from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role
 from chalicelib.distribuicao.domain.log import BeaconRound, CaseDetails, DrawRecord, public_export
 from chalicelib.distribuicao.events import desembargador_absence_event
 from chalicelib.distribuicao.ports import (
+    Act,
     ActPending,
     CaseAlreadyDistributed,
     Clock,
@@ -67,6 +69,8 @@ from chalicelib.distribuicao.ports import (
 )
 from chalicelib.distribuicao.queries import OrgaoSituation, orgao_situation
 
+from courtlib.audit.actor import acting_as, current_or_none
+from courtlib.audit.record import Actor
 from courtlib.beacon import QUICKNET
 from courtlib.clock import TRIBUNAL_TZ
 from courtlib.errors import Busy, Conflict, CourtError, Invalid, NotFound, Refusal, WriteConflict
@@ -82,6 +86,9 @@ BUSY_DETAIL = ("Muitas distribuições simultâneas neste órgão: o órgão rec
 AWAITING_DETAIL = ("Há distribuições deste órgão aguardando a rodada do farol; elas vêm antes de qualquer alteração "
                    "do órgão. Tente de novo em instantes.")
 DEFAULT_BEACON_WAIT_S = 8.0
+# The resolution of a registered act is the system's computation once the round is out, whoever triggers it (the
+# request that registered it, a later one, the schedule); the registration is the requester's act.
+RESOLVER = Actor.system("distribuicao:farol")
 # the round of a dry run at registration: only whether the rules allow the act is asked of it, never a result
 _DRY_ROUND = BeaconRound("00" * 32, 1, "00" * 48, "00" * 32)
 
@@ -239,12 +246,27 @@ class DistribuicaoService:
                 self.check_orgao(specs[-1])
             except CourtError as error:
                 raise _at_index(error, index) from None
+        digest = acts.import_digest([acts.import_part(s.orgao, s.name, s.classes, s.desembargadores) for s in specs])
         done: list[Imported] = []
         for index, spec in enumerate(specs):
+            last = index == len(specs) - 1
+
+            def act_of(existing: StoredOrgao | None, spec: OrgaoSpec = spec, last: bool = last) -> Act | None:
+                # ONE record per import, in the transaction of its last órgão (each órgão is its own transaction)
+                if not last:
+                    return None
+                created = [d.id for d in done if d.created] + ([spec.orgao.id] if existing is None else [])
+                return acts.orgao_import(digest, ids, created)
+
             try:
-                stored, created = self.put_orgao(spec)
+                stored, created = self.put_orgao(spec, act_of=act_of)
             except CourtError as error:
                 error.extra.setdefault("importados", [d.as_member() for d in done])
+                if done:
+                    # The órgãos written before the refusal committed without the import's record (it goes with
+                    # the last órgão): it is written now, after them, naming only what was written.
+                    self.repository.record(acts.orgao_import(digest, [d.id for d in done],
+                                                             [d.id for d in done if d.created]))
                 raise _at_index(error, index) from None
             done.append(Imported(spec.orgao.id, created, stored.version))
         return done
@@ -255,15 +277,20 @@ class DistribuicaoService:
             raise Invalid("identificador de órgão inválido", field="orgao")
         return self.put_orgao(source.spec(orgao_id))
 
-    def put_orgao(self, spec: OrgaoSpec) -> tuple[StoredOrgao, bool]:
-        """Creates or replaces an órgão's reference data; answers the stored órgão and whether it is new."""
+    def put_orgao(self, spec: OrgaoSpec, *,
+                  act_of: Callable[[StoredOrgao | None], Act | None] | None = None) -> tuple[StoredOrgao, bool]:
+        """Creates or replaces an órgão's reference data; answers the stored órgão and whether it is new.
+
+        Audited as ``DIST.ORGAO.CADASTRAR``/``ALTERAR`` (``act_of``: another act, given the órgão as read)."""
         self.check_orgao(spec)
         self._settled(spec.orgao.id)
 
         def attempt() -> tuple[StoredOrgao, bool]:
             existing = self.repository.load_orgao(spec.orgao.id)
+            act = (act_of(existing) if act_of is not None else
+                   acts.orgao_put(spec.orgao, spec.name, spec.classes, spec.desembargadores, existing))
             self.repository.replace_orgao(spec.orgao, name=spec.name, classes=spec.classes,
-                                          desembargadores=spec.desembargadores, existing=existing)
+                                          desembargadores=spec.desembargadores, existing=existing, act=act)
             return self.get_orgao(spec.orgao.id), existing is None
 
         return self._retrying(attempt)
@@ -278,13 +305,15 @@ class DistribuicaoService:
             stored = self.get_orgao(orgao_id)
             if not stored.state.orgao.has_judge(judge_id):
                 raise NotFound(f"Juiz {judge_id} não compõe o órgão {orgao_id}.", field="juiz")
-            judge = stored.state.orgao.judge(judge_id).with_absence(absence)
+            before = stored.state.orgao.judge(judge_id)
+            judge = before.with_absence(absence)
             events = []
             if judge_id in stored.desembargadores:
                 events.append(desembargador_absence_event(orgao_id=orgao_id, judge=judge, absence=absence,
                                                           tribunal=self.settings.tribunal,
                                                           correlation_id=correlation_id))
-            self.repository.save_judge(stored, judge, events)
+            self.repository.save_judge(stored, judge, events,
+                                       act=acts.absence_registered(orgao_id, before, judge, bool(events)))
             return judge, bool(events)
 
         return self._retrying(attempt)
@@ -387,14 +416,8 @@ class DistribuicaoService:
                     continue
                 rounds[act.round] = round_
             try:
-                try:
-                    decision, case, previous = self._resolution(stored, act, round_)
-                except CourtError as error:  # the rules refuse it now (nothing is drawn; it leaves the queue)
-                    self.repository.drop_pending(stored, act)
-                    resolved.refused[act.order] = error
-                else:
-                    row = self.repository.commit_decision(stored, decision, case, previous=previous, resolves=act)
-                    resolved.drawn[act.order] = Outcome(row, decision.record, True)
+                with acting_as(RESOLVER, correlation_id=_correlation()):
+                    self._resolve_one(stored, act, round_, resolved)
             except (WriteConflict, CaseAlreadyDistributed):  # another resolver (or a registration) went first
                 conflicts += 1
                 continue
@@ -406,6 +429,9 @@ class DistribuicaoService:
                             new_case: DistributionCommand | None,
                             dry_run: Callable[[StoredOrgao, datetime], None],
                             previous: StoredCase | None = None) -> Outcome | Awaiting:
+        # who registers is who the public record names (the resolution is the system's computation)
+        command_json = {**command_json, "agente": acts.agent()}
+
         def attempt() -> Outcome | PendingAct:
             stored = self.get_orgao(orgao_id) if new_case is None else self._stored_for(new_case)
             now = self.now()
@@ -413,7 +439,7 @@ class DistribuicaoService:
             act = PendingAct(orgao_id, stored.queued + 1, number, kind, self.rounds.chain_hash,
                              self.rounds.first_round_after(now), now, command_json)
             try:
-                self.repository.register(stored, act, previous=previous)
+                self.repository.register(stored, act, previous=previous, act=acts.registered(act))
             except CaseAlreadyDistributed:  # the same case again: the distribution it has
                 return self._existing(self.case(number))
             except ActPending:  # the same case again while its act waits: that act
@@ -460,23 +486,41 @@ class DistribuicaoService:
         current = self.repository.records(row.orgao, [row.current_seq])
         return Outcome(row, current[0][0] if current else None, False)
 
-    def _resolution(self, stored: StoredOrgao, act: PendingAct,
-                    round_: BeaconRound | None) -> tuple[Decision, CaseData, StoredCase | None]:
-        """The decision of a queued act on the órgão as it is now (its turn: every act before it is in the log)."""
-        if act.kind == KIND_DISTRIBUTION:
-            command = distribution_from_json(act.command)
+    def _resolve_one(self, stored: StoredOrgao, pending: PendingAct, round_: BeaconRound | None,
+                     resolved: Resolved) -> None:
+        """Draws ``pending`` and commits it with its audited act, or — the rules refusing it now — takes it out of
+        the queue, audited too (nothing is drawn)."""
+        try:
+            decision, case, previous, act = self._resolution(stored, pending, round_)
+        except CourtError as error:
+            self.repository.drop_pending(stored, pending, act=acts.registration_refused(pending, error))
+            resolved.refused[pending.order] = error
+            return
+        row = self.repository.commit_decision(stored, decision, case, previous=previous, resolves=pending, act=act)
+        resolved.drawn[pending.order] = Outcome(row, decision.record, True)
+
+    def _resolution(self, stored: StoredOrgao, pending: PendingAct, round_: BeaconRound | None,
+                    ) -> tuple[Decision, CaseData, StoredCase | None, Act]:
+        """The decision of a queued act on the órgão as it is now (its turn: every act before it is in the log),
+        naming who registered it, and its audited act."""
+        agent = pending.command.get("agente")
+        if pending.kind == KIND_DISTRIBUTION:
+            command = distribution_from_json(pending.command)
             assert round_ is not None
-            return self._decide_distribution(stored, command, act.registered_at, round_), command.case, None
-        if act.kind == KIND_MANUAL:
-            manual = manual_from_json(act.command)
-            return self._decide_manual(stored, manual, act.registered_at), manual.distribution.case, None
-        redistribution = redistribution_from_json(act.command)
+            decision = self._decide_distribution(stored, command, pending.registered_at, round_).acted_by(agent)
+            return decision, command.case, None, acts.distributed(stored.id, decision)
+        if pending.kind == KIND_MANUAL:
+            manual = manual_from_json(pending.command)
+            decision = self._decide_manual(stored, manual, pending.registered_at).acted_by(agent)
+            return decision, manual.distribution.case, None, acts.manual_draw(stored.id, decision)
+        redistribution = redistribution_from_json(pending.command)
         assert round_ is not None
         previous = self.case(redistribution.number)
         if previous.current_seq != redistribution.seq:
             raise Conflict(f"o processo {redistribution.number} mudou de relator depois do pedido de redistribuição")
-        decision = self._decide_redistribution(stored, redistribution, act.registered_at, round_, previous)
-        return decision, previous.case, previous
+        decision = self._decide_redistribution(stored, redistribution, pending.registered_at, round_,
+                                               previous).acted_by(agent)
+        return decision, previous.case, previous, acts.redistributed(previous, decision)
 
     def _decide_distribution(self, stored: StoredOrgao, command: DistributionCommand, now: datetime,
                              round_: BeaconRound) -> Decision:
@@ -546,9 +590,17 @@ class DistribuicaoService:
     # numbering (DIST-01) ----------------------------------------------------------------------------
 
     def next_number(self, origin: int, year: int | None = None) -> CnjNumber:
+        """The next number of the origin and year (DIST-01), audited with the counter (a concurrent number: read
+        the counter again)."""
+        chosen_year = year or self.today().year
+
+        def attempt() -> CnjNumber:
+            return self.repository.next_number(origin, chosen_year, segment=self.config.cnj_segmento,
+                                               tribunal=self.config.cnj_tribunal,
+                                               act=lambda number: acts.numbered(str(number), origin, chosen_year))
+
         try:
-            return self.repository.next_number(origin, year or self.today().year, segment=self.config.cnj_segmento,
-                                               tribunal=self.config.cnj_tribunal)
+            return self._retrying(attempt)
         except CnjError as error:  # the origin ran out of numbers this year
             raise cnj_refusal(error, "numero_processo") from None
 
@@ -636,3 +688,9 @@ def _check_mandates(orgao: Orgao) -> None:
             start = after.mandate_start or date.min
             if start <= end:
                 raise StateError(f"cadeira {seat}: mandatos de {role.value} sobrepostos ({before.id} e {after.id})")
+
+
+def _correlation() -> str | None:
+    """The correlation id of the request or event at hand, kept by the resolution it triggers."""
+    now = current_or_none()
+    return None if now is None else now.correlation_id

@@ -27,6 +27,7 @@ from chalicelib.pagamentos.schemas import (
     SessaoIn,
 )
 
+from courtlib.audit.api import add_history_route
 from courtlib.calendar.api import calendar_read_routes
 from courtlib.csvexport import BR, PLAIN
 from courtlib.http import RequestContext, RouteSet
@@ -139,6 +140,17 @@ def get_memo(ctx: RequestContext, memorando: str) -> dict[str, Any]:
               summary="Observação num rascunho; assinado ou enviado → 409 (PAG-10)")
 def patch_memo(ctx: RequestContext, body: EdicaoIn, memorando: str) -> dict[str, Any]:
     return memo_document(ctx.deps.service.edit(memorando, _user(ctx), body.observacao))
+
+
+def _memo_named(ctx: RequestContext, memorando: str) -> None:
+    ctx.deps.queries.require_memo_id(memorando)
+
+
+# Every role that reads a memo reads all of them (no one's own records here): the check only refuses ids
+# that name no memo.
+add_history_route(routes, "/memorandos/{memorando}/historico", target_type="memorando", roles=READ_ROLES,
+                  may_read=_memo_named, tags=["Pagamentos"],
+                  summary="Histórico do memorando: cada versão da observação (com o editor), assinatura e envio")
 
 
 @routes.route("/memorandos/{memorando}/csv", methods=["GET"], roles=READ_ROLES, query=CsvQuery,

@@ -3,6 +3,8 @@
 Events (idempotent: inbox marker per event id, items keyed by the producer's ids): absences of desembargadores
 (PAG-03), compensation used (PAG-02), plantão served (kept for the record), gratificação de cooperação (PAG-08).
 An event for a magistrate or servant not registered here is parked with its reason (``GET /estacionados``).
+Each application (or parking) is audited in the consumer's transaction, as ``sistema:evento:<type>``; the
+monthly run's schedule acts as ``sistema:agenda:execucao-mensal``.
 The app's middleware publishes each handler's metrics (``courtlib.observability.observed``).
 """
 
@@ -13,6 +15,7 @@ from typing import Any
 from chalice import Blueprint
 from chalicelib.pagamentos import schedules
 
+from courtlib.audit import as_system
 from courtlib.calendar.api import calendar_event_handlers
 from courtlib.messaging.contracts import (
     CompensationUsed,
@@ -30,18 +33,23 @@ from courtlib.service import messaging_blueprint
 MONTHLY_RUN_CRON = "cron(0 9 * * ? *)"
 
 
-def blueprint(deps: Any) -> Blueprint:
+def event_handlers(deps: Any) -> dict[str, Any]:
+    """Every event type this service consumes and its handler (the calendar's copy, and the payments' inputs)."""
     def apply(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         deps.service.apply_event(payload, envelope, uow)
 
-    handlers = {**calendar_event_handlers(deps.calendar),
-                event_type_of(MagistrateAbsenceRegistered): apply,  # stored, and its months re-checked (PAG-10)
-                event_type_of(CompensationUsed): apply,
-                event_type_of(DutyServed): apply,
-                event_type_of(CooperationBonusAssessed): apply}
-    bp = messaging_blueprint(deps.settings, handlers=handlers)
+    return {**calendar_event_handlers(deps.calendar),
+            event_type_of(MagistrateAbsenceRegistered): apply,  # stored, and its months re-checked (PAG-10)
+            event_type_of(CompensationUsed): apply,
+            event_type_of(DutyServed): apply,
+            event_type_of(CooperationBonusAssessed): apply}
+
+
+def blueprint(deps: Any) -> Blueprint:
+    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
 
     @bp.schedule(MONTHLY_RUN_CRON)
+    @as_system("agenda:execucao-mensal")
     def monthly_run(event: Any) -> dict[str, Any]:
         return schedules.monthly_run(deps.service)
 

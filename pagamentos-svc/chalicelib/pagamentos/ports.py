@@ -7,7 +7,7 @@ The adapters implement them on DynamoDB and S3 (``adapters/``); the tests implem
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -29,9 +29,30 @@ class CounterRead(Protocol):
     def last(self) -> int: ...
 
 
+class RunMark(Protocol):
+    """PAG-01: what the last recorded run of a month left (``state``: the digest of its memos; None before any)."""
+
+    @property
+    def state(self) -> str | None: ...
+
+
 class UnitOfWork(Protocol):
     """The writes of one use case, applied all or nothing by :meth:`commit` (:class:`WriteConflict` when a
-    condition no longer holds: a designation already there, a juízo guard, a memo header or counter moved)."""
+    condition no longer holds: a designation already there, a juízo guard, a memo header or counter moved),
+    with the audit record of its act (:meth:`audit`, issue 17: the act and its record commit together)."""
+
+    def save_person(self, person: Person, read: dict[str, Any] | None) -> None:
+        """``person``'s register, conditional on it being as ``read`` (None: not registered yet)."""
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        """Records ``act`` on ``target`` (type, id) in this transaction, by whoever acts now (courtlib.audit)."""
+
+    def mark_run(self, month: Month | str, read: RunMark, state: str) -> None:
+        """PAG-01: the run of ``month`` is done with memos in ``state``, conditional on the mark as ``read``."""
+
+    def mark_import(self, import_id: str, summary: dict[str, Any]) -> None:
+        """A bulk import is done (its counts and digest), written last, with the import's audit record."""
 
     def add_designation(self, designation: Designation, body: dict[str, Any], juizo_version: str | None) -> None:
         """A new designation and its juízo's index, conditional on the juízo's guard version read."""
@@ -117,6 +138,9 @@ class Repository(RunReads, Protocol):
     def save_header(self, header: MemoHeader) -> MemoHeader: ...
 
     def memo_counter(self, division: str, year: int) -> CounterRead: ...
+
+    def run_mark(self, month: Month | str) -> RunMark:
+        """PAG-01: the mark of the last recorded run of ``month`` (consistent read)."""
 
 
 class DocumentStore(Protocol):

@@ -42,7 +42,9 @@ def memo_document(stored: StoredMemo) -> dict[str, Any]:
         "geracao": h.generation, "total": str(total(rows)), "quantidade_linhas": len(rows),
         "assinado_por": h.signed_by, "assinado_em": h.signed_at.isoformat() if h.signed_at else None,
         "enviado_por": h.sent_by, "enviado_em": h.sent_at.isoformat() if h.sent_at else None,
-        "observacao": h.note, "documentos": h.documents,
+        "observacao": h.note, "editado_por": h.edited_by,
+        "editado_em": h.edited_at.isoformat() if h.edited_at else None,
+        "documentos": h.documents,
         "linhas": [codec.line_to(line) for line in rows],
     }
 
@@ -113,6 +115,11 @@ class PagamentosQueries:
     def pdf(self, the_id: str) -> bytes:
         return memo_pdf(self.memo(the_id), self.config, self.render_pdf, self.clock)
 
+    def require_memo_id(self, the_id: str) -> None:
+        """404 unless ``the_id`` names a memo (``<AAAA-MM>-<categoria>``), generated or not: its history may
+        be read (empty before the first run)."""
+        split_memo_id(the_id)
+
     def summary(self, month_text: str) -> dict[str, Any]:
         """The nine memos of a month (``AAAA-MM``) with status, lines and total, and the grand total."""
         month = Month.parse(month_text)
@@ -120,6 +127,7 @@ class PagamentosQueries:
         memos: list[dict[str, Any]] = [
             {"id": memo_id(month, c), "categoria": c, "regra": CATEGORIES[c], "titulo": TITLES[c],
              "status": headers[c].status if c in headers else "nao_gerado",
+             "numero": headers[c].label if c in headers else None,
              "linhas": headers[c].line_count if c in headers else 0,
              "total": headers[c].total if c in headers else "0.00"} for c in CATEGORIES]
         return {"competencia": str(month), "memorandos": memos,

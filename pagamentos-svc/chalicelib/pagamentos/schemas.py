@@ -20,10 +20,11 @@ from chalicelib.pagamentos.domain.model import (
     Session,
     Vacation,
 )
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from courtlib.errors import Invalid
 from courtlib.http.validation import MONTH_PATTERN
+from courtlib.schema import Schema
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
@@ -32,7 +33,7 @@ def new_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-class PessoaIn(BaseModel):
+class PessoaIn(Schema):
     nome: str = Field(min_length=3, max_length=200)
     tipo: Literal["magistrado", "servidor"]
     cargo: Literal["desembargador", "jds", "juiz", "juiz_substituto", "membro", "servidor"]
@@ -60,7 +61,7 @@ class PessoaImportadaIn(PessoaIn):
     id: str = Field(pattern=ID)
 
 
-class PeriodoIn(BaseModel):
+class PeriodoIn(Schema):
     inicio: date
     fim: date
 
@@ -92,7 +93,7 @@ class DesignacaoIn(PeriodoIn):
                            self.quorum, self.prejuizo, self.entrancia_destino, self.plena, self.funcao, self.portaria)
 
 
-class ImportacaoIn(BaseModel):
+class ImportacaoIn(Schema):
     pessoas: list[PessoaImportadaIn] = Field(default_factory=list, max_length=10_000)
     designacoes: list[DesignacaoIn] = Field(default_factory=list, max_length=2_000)
 
@@ -105,7 +106,7 @@ class FeriasIn(PeriodoIn):
         return Vacation(self.id or new_id(), self.pessoa, Period(self.inicio, self.fim))
 
 
-class FeriasRenunciadasIn(BaseModel):
+class FeriasRenunciadasIn(Schema):
     id: str | None = Field(None, pattern=ID)
     pessoa: str = Field(pattern=ID)
     dias: int = Field(ge=1, le=60)
@@ -117,13 +118,13 @@ class FeriasRenunciadasIn(BaseModel):
                                  self.periodo_aquisitivo)
 
 
-class PresencaIn(BaseModel):
+class PresencaIn(Schema):
     membro: str = Field(pattern=ID)
     situacao: Literal["presente", "ausente", "ferias", "licenca", "representacao", "correicao"]
     autorizado_pleno: bool = Field(False, description="juiz autorizado pelo Pleno a representar o Presidente")
 
 
-class SessaoIn(BaseModel):
+class SessaoIn(Schema):
     id: str = Field(pattern=ID, description="Número da sessão")
     data: date
     presencas: list[PresencaIn] = Field(min_length=1, max_length=30)
@@ -133,24 +134,24 @@ class SessaoIn(BaseModel):
                                                  for p in self.presencas))
 
 
-class ExecucaoIn(BaseModel):
+class ExecucaoIn(Schema):
     competencia: str | None = Field(None, pattern=MONTH_PATTERN, description="Padrão: o mês anterior")
 
 
-class CompetenciaQuery(BaseModel):
+class CompetenciaQuery(Schema):
     competencia: str = Field(pattern=MONTH_PATTERN)
 
 
-class EdicaoIn(BaseModel):
+class EdicaoIn(Schema):
     observacao: str = Field(max_length=2000)
 
 
-class ListaQuery(BaseModel):
+class ListaQuery(Schema):
     limite: int = Field(100, ge=1, le=200)
     cursor: str | None = None
 
 
-class CsvQuery(BaseModel):
+class CsvQuery(Schema):
     formato: Literal["planilha", "simples"] = Field(
         "planilha", description="planilha: ';', vírgula decimal e BOM UTF-8 (Excel/LibreOffice pt-BR); "
                                 "simples: ',', ponto decimal, sem BOM (programas)")

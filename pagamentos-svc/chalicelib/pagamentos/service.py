@@ -4,15 +4,22 @@ They depend only on the ports (:mod:`chalicelib.pagamentos.ports`) and the domai
 :mod:`courtlib.errors` types before anything is written; a use case writes in one unit of work (designations,
 replayed events, a signature) or, for a memo's lines, in a new generation that becomes current only when its
 header flips (conditional on the version read). Reads that only query are in :mod:`.queries`.
+
+Every act is audited (issue 17, docs/auditoria.md) with ``uow.audit`` in the unit of work that commits it: its
+code (``PAG.…``, table in docs/auditoria.md), the rules it applied, its target and what it was before and after.
+The monthly run and the bulk import commit in many transactions: each is one act, recorded with the mark of
+the run (or import) done, written last.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from chalicelib.pagamentos import codec
@@ -41,6 +48,7 @@ from chalicelib.pagamentos.domain.run import decide_memo, plan_run
 from chalicelib.pagamentos.ports import Calendar, DocumentStore, PdfRenderer, Repository, UnitOfWork
 from chalicelib.pagamentos.queries import find_memo, memo_csv, memo_document, memo_pdf
 
+from courtlib.audit import changed_fields
 from courtlib.config import TribunalConfig
 from courtlib.errors import Conflict, CourtError, Invalid, NotFound, Refusal, WriteConflict
 from courtlib.messaging.contracts import (
@@ -56,6 +64,21 @@ from courtlib.retry import retry_on_conflict
 
 MAX_NUMBER_ATTEMPTS = 8  # PAG-11: concurrent signatures racing for the next memo number
 MAX_VACATION_MONTHS = 3
+RUN_RULES = ("PAG-01", "PAG-10")  # the run builds the memos (PAG-01), late facts become adjustments (PAG-10)
+PEOPLE_RULES = ("PAG-01",)  # the register every memo of the run reads (cargo, entrância, lotação)
+# PAG-02..06 and PAG-01 (posts with a monthly acréscimo): the rule each kind of designation feeds
+DESIGNATION_RULES = {"cumulacao": "PAG-02", "auxilio": "PAG-02", "convocacao": "PAG-04", "substituicao": "PAG-05",
+                     "diarias": "PAG-06", "funcao": "PAG-01"}
+
+
+@dataclass(frozen=True)
+class Act:
+    """What the audit trail records of an event's application: code, target, rules, the fact as recorded."""
+
+    code: str
+    target: tuple[str, str]
+    rules: tuple[str, ...]
+    after: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -64,6 +87,7 @@ class Park:
 
     code: str
     reason: str
+    rules: tuple[str, ...] = ()
 
 
 @dataclass
@@ -73,6 +97,12 @@ class EventWrites:
     facts: list[tuple[Month, str, str, dict[str, Any]]] = field(default_factory=list)
     pending: list[Month] = field(default_factory=list)
     absence: MagistrateAbsenceRegistered | None = None
+    act: Act | None = None
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                                     default=str).encode()).hexdigest()
 
 
 class PagamentosService:
@@ -88,20 +118,35 @@ class PagamentosService:
     # -- reference data ------------------------------------------------------------------------
 
     def register_people(self, people: Sequence[Person]) -> int:
+        """People in bulk, unaudited: the writes of the import, whose one record is written with its mark."""
         self.repository.save_people(people)
         return len(people)
 
+    @retry_on_conflict()
     def register_person(self, person: Person) -> dict[str, Any]:
-        self.repository.save_people([person])
-        return codec.person_to(person)
+        """Registers or updates ``person``, audited as ``PAG.PESSOA.CADASTRAR`` (the fields changed; all on a
+        creation), conditional on the register as read so that "before" is true (a concurrent update: read
+        again and decide again). The same data again changes nothing and records nothing."""
+        stored = self.repository.get_person(person.id)
+        body = codec.person_to(person)
+        previous = codec.person_to(stored) if stored is not None else None
+        if previous == body:
+            return body
+        before, after = changed_fields(previous, body) if previous is not None else (None, body)
+        uow = self.repository.unit_of_work()
+        uow.save_person(person, previous)
+        uow.audit("PAG.PESSOA.CADASTRAR", ("pessoa", person.id), rules=PEOPLE_RULES, before=before, after=after)
+        uow.commit()
+        return body
 
     def _magistrate(self, person_id: str, field: str = "pessoa") -> Person:
         return require_magistrate(self.repository.get_person(person_id), person_id, field)
 
     @retry_on_conflict()
-    def create_designation(self, d: Designation) -> tuple[dict[str, Any], bool]:
-        """Registers ``d`` (one unit of work); the same id with the same content again → (existing, False).
-        A concurrent designation for the same juízo (or the same id) makes it read and decide again."""
+    def create_designation(self, d: Designation, audited: bool = True) -> tuple[dict[str, Any], bool]:
+        """Registers ``d`` (one unit of work, audited ``PAG.DESIGNACAO.REGISTRAR`` unless part of an import);
+        the same id with the same content again → (existing, False), no record. A concurrent designation for
+        the same juízo (or the same id) makes it read and decide again."""
         check_designation(d, self._magistrate(d.person), self.config)
         existing = self.repository.get_designation(d.id)
         body = codec.designation_to(d)
@@ -116,6 +161,8 @@ class PagamentosService:
         for month in d.period.months():
             uow.add_fact(month, "DESIG", d.id, body)
             uow.mark_pending(month)
+        if audited:
+            uow.audit("PAG.DESIGNACAO.REGISTRAR", ("designacao", d.id), rules=[DESIGNATION_RULES[d.kind]], after=body)
         uow.commit()
         return body, True
 
@@ -139,21 +186,36 @@ class PagamentosService:
                     raise in_batch(error, index, f"designacoes[{index}]") from error
             check_batch_overlaps(designations, index)
         self.register_people(list(imported.values()))
-        created = sum(self.create_designation(d)[1] for d in designations)
-        return {"pessoas": len(imported), "designacoes_criadas": created}
+        created = [d.id for d in designations if self.create_designation(d, audited=False)[1]]
+        # One act in many transactions (people in batches, each designation conditional on its juízo): its one
+        # record goes with the import's mark, written last, so it exists only once everything it counts is
+        # written; an import stopped before that is repeated (its writes are idempotent) and then recorded.
+        # The record keeps counts, ids and a digest of the batch, never the batch (an item stays small).
+        digest = _digest({"pessoas": [codec.person_to(p) for p in imported.values()],
+                          "designacoes": [codec.designation_to(d) for d in designations]})
+        summary = {"pessoas": len(imported), "designacoes": len(designations), "designacoes_criadas": len(created),
+                   "ids_designacoes_criadas": created[:100], "resumo_sha256": digest}
+        uow = self.repository.unit_of_work()
+        uow.mark_import(digest[:32], summary)
+        rules = sorted({*PEOPLE_RULES, *(DESIGNATION_RULES[d.kind] for d in designations)})
+        uow.audit("PAG.IMPORTACAO", ("importacao", digest[:32]), rules=rules, after=summary)
+        uow.commit()
+        return {"pessoas": len(imported), "designacoes_criadas": len(created)}
 
     def record_vacation(self, v: Vacation) -> dict[str, Any]:
         self._magistrate(v.person)
         if len(v.period.months()) > MAX_VACATION_MONTHS:
             raise Invalid("férias de mais de 3 meses: registre períodos separados.", field="fim")
         body = codec.vacation_to(v)
-        self._facts([(m, "FERIAS", v.id, body) for m in v.period.months()])
+        self._facts([(m, "FERIAS", v.id, body) for m in v.period.months()],
+                    Act("PAG.FERIAS.REGISTRAR", ("ferias", v.id), ("PAG-09",), body))
         return body
 
     def record_renounced(self, r: RenouncedVacation) -> dict[str, Any]:
         self._magistrate(r.person)
         body = codec.renounced_to(r)
-        self._facts([(Month.of(r.authorized_on), "RENUNCIA", r.id, body)])
+        self._facts([(Month.of(r.authorized_on), "RENUNCIA", r.id, body)],
+                    Act("PAG.FERIAS_RENUNCIADAS.REGISTRAR", ("ferias_renunciadas", r.id), ("PAG-09",), body))
         return body
 
     def record_session(self, s: Session) -> dict[str, Any]:
@@ -163,12 +225,13 @@ class PagamentosService:
         for member in people:
             self._magistrate(member, "presencas")
         body = codec.session_to(s)
-        self._facts([(Month.of(s.day), "SESSAO", f"{s.day.isoformat()}#{s.id}", body)])
+        self._facts([(Month.of(s.day), "SESSAO", f"{s.day.isoformat()}#{s.id}", body)],
+                    Act("PAG.SESSAO.REGISTRAR", ("sessao", f"{s.day.isoformat()}_{s.id}"), ("PAG-07",), body))
         return body
 
-    def _facts(self, facts: list[tuple[Month, str, str, dict[str, Any]]]) -> None:
+    def _facts(self, facts: list[tuple[Month, str, str, dict[str, Any]]], act: Act) -> None:
         uow = self.repository.unit_of_work()
-        self._stage(uow, EventWrites(facts, sorted({f[0] for f in facts})))
+        self._stage(uow, EventWrites(facts, sorted({f[0] for f in facts}), act=act))
         uow.commit()
 
     # -- events ------------------------------------------------------------------------------------
@@ -179,7 +242,7 @@ class PagamentosService:
         if isinstance(payload, CompensationUsed):
             if known(payload.substituto) is None:
                 return Park("PESSOA_DESCONHECIDA", f"substituto {payload.substituto} ({payload.substituto_nome}) não "
-                                                   "cadastrado em pagamentos")
+                                                   "cadastrado em pagamentos", ("PAG-02", "PLAN-08"))
             by_month: dict[Month, list[date]] = defaultdict(list)
             for day in sorted(set(payload.dias)):
                 by_month[Month.of(day)].append(day)
@@ -189,37 +252,54 @@ class PagamentosService:
                                         tuple(days))
                 writes.facts.append((month, "COMPENSACAO", payload.compensacao_id, codec.compensation_to(fact)))
                 writes.pending.append(month)
+            writes.act = Act("PAG.COMPENSACAO.REGISTRAR", ("compensacao", payload.compensacao_id),
+                             ("PAG-02", "PLAN-08"),
+                             {"substituto": payload.substituto, "juizo": payload.juizo,
+                              "magistrado": payload.magistrado, "dias": sorted(set(payload.dias)),
+                              "competencias": [str(m) for m in by_month]})
             return writes
         if isinstance(payload, CooperationBonusAssessed):
             if known(payload.servidor) is None:
                 return Park("PESSOA_DESCONHECIDA", f"servidor {payload.servidor} ({payload.nome}) não cadastrado em "
-                                                   "pagamentos")
+                                                   "pagamentos", ("PAG-08", "COOP-11"))
             bonus = CooperationBonus(payload.apuracao_id, payload.servidor, payload.nome, payload.competencia,
                                      payload.natureza, payload.revisao, payload.minutos, payload.valor_hora,
                                      payload.valor)
             month = Month.parse(payload.competencia)
-            return EventWrites([(month, "COOP", payload.apuracao_id, codec.cooperation_to(bonus))], [month])
+            body = codec.cooperation_to(bonus)
+            return EventWrites([(month, "COOP", payload.apuracao_id, body)], [month],
+                               act=Act("PAG.GRATIFICACAO_COOPERACAO.REGISTRAR", ("apuracao", payload.apuracao_id),
+                                       ("PAG-08", "COOP-11"),
+                                       {**body, "valor": payload.valor, "valor_hora": payload.valor_hora}))
         if isinstance(payload, DutyServed):
             if known(payload.magistrado) is None:
                 return Park("PESSOA_DESCONHECIDA", f"magistrado {payload.magistrado} ({payload.nome}) não cadastrado "
-                                                   "em pagamentos")
-            return EventWrites([(Month.of(payload.data), "PLANTAO", payload.plantao_id,
-                                 payload.model_dump(mode="json"))])
+                                                   "em pagamentos", ("PLAN-01", "PLAN-07"))
+            body = payload.model_dump(mode="json")
+            return EventWrites([(Month.of(payload.data), "PLANTAO", payload.plantao_id, body)],
+                               act=Act("PAG.PLANTAO.REGISTRAR", ("plantao", payload.plantao_id), ("PLAN-01", "PLAN-07"),
+                                       body))
         if isinstance(payload, MagistrateAbsenceRegistered):
             # PAG-03 input: absences are kept whoever they are (counted only for registered desembargadores/JDS);
             # the months they touch are re-checked for closed memos.
             end = payload.fim or payload.inicio
-            return EventWrites(pending=sorted({Month.of(payload.inicio), Month.of(end)}), absence=payload)
+            return EventWrites(pending=sorted({Month.of(payload.inicio), Month.of(end)}), absence=payload,
+                               act=Act("PAG.AFASTAMENTO.REGISTRAR",
+                                       ("afastamento", f"{payload.magistrado}_{payload.inicio.isoformat()}"),
+                                       ("PAG-03",), payload.model_dump(mode="json")))
         raise TypeError(type(payload).__name__)
 
     @staticmethod
-    def _stage(uow: UnitOfWork, writes: EventWrites, event_id: str | None = None) -> None:
+    def _stage(uow: UnitOfWork, writes: EventWrites, event_id: str | None = None, audit: bool = True) -> None:
         if writes.absence is not None and event_id is not None:
             uow.record_absence(writes.absence, event_id)
         for month, kind, key, body in writes.facts:
             uow.add_fact(month, kind, key, body, event_id)
         for month in writes.pending:
             uow.mark_pending(month)
+        if audit and writes.act is not None:
+            act = writes.act
+            uow.audit(act.code, act.target, rules=act.rules, after=act.after)
 
     def apply_event(self, payload: Payload, envelope: Envelope, transaction: Any) -> None:
         """Adds the event's writes (or its parking) to the consumer's ``transaction`` (committed by the consumer,
@@ -228,6 +308,8 @@ class PagamentosService:
         plan = self.plan_event(payload)
         if isinstance(plan, Park):
             uow.park(envelope.model_dump_json(), envelope.id, envelope.type, plan.reason, plan.code)
+            uow.audit("PAG.EVENTO.ESTACIONAR", ("evento", envelope.id), rules=plan.rules,
+                      after={"tipo": envelope.type, "codigo": plan.code, "motivo": plan.reason})
             return
         self._stage(uow, plan, envelope.id)
 
@@ -242,8 +324,13 @@ class PagamentosService:
         if isinstance(plan, Park):
             raise Conflict(f"o evento continua sem aplicação: {plan.reason}.", code=plan.code)
         uow = self.repository.unit_of_work()
-        self._stage(uow, plan, envelope.id)
+        self._stage(uow, plan, envelope.id, audit=False)
+        act = plan.act
         uow.unpark(event_id)
+        uow.audit("PAG.EVENTO.REPROCESSAR", ("evento", event_id), rules=act.rules if act else (),
+                  before={"tipo": envelope.type, "codigo": parked.get("codigo"), "motivo": parked.get("motivo")},
+                  after={"resultado": "aplicado", "ato": act.code if act else None,
+                         "alvo": f"{act.target[0]}:{act.target[1]}" if act else None})
         try:
             uow.commit()
         except WriteConflict as error:
@@ -279,17 +366,43 @@ class PagamentosService:
         snapshot = self.repository.run_snapshot(month)
         plan = plan_run(month, snapshot, self.rules_for)
         lost: set[tuple[str, Month]] = set()
+        claimed = 0
         for settlement in plan.settlements:
             if settlement.claim:
                 try:
                     self.repository.allocate(settlement.category, settlement.origin, str(month), settlement.expected)
+                    claimed += 1
                 except WriteConflict:
                     lost.add((settlement.category, settlement.origin))  # a concurrent run's memo carries them
         if plan.settled:
             self.repository.delete_pending(plan.settled)
         result = {category: self._store(month, category, plan.lines(category, frozenset(lost)),
                                         snapshot.header(month, category), now) for category in CATEGORIES}
+        before = {c: _run_view(h) for c in CATEGORIES if (h := snapshot.header(month, c)) is not None}
+        counts = {"ajustes_alocados": claimed, "competencias_revistas": [str(m) for m in plan.reviewed],
+                  "competencias_quitadas": sorted(str(m) for m in plan.settled),
+                  "resultados": {c: r["resultado"] for c, r in result.items()}}
+        self._record_run(month, before, counts, wrote=bool(claimed or plan.settled))
         return {"competencia": str(month), "memorandos": result, "competencias_revistas": list(plan.reviewed)}
+
+    @retry_on_conflict(attempts=3)
+    def _record_run(self, month: Month, before: dict[str, Any], counts: dict[str, Any], wrote: bool) -> None:
+        """PAG-01: a run is one act, committed in many writes: its one record goes with the run's mark (the digest
+        of the month's memos as the run left them), written last. A run that wrote nothing and finds the memos
+        as the last recorded run left them records nothing (a repeated run, PAG-01); a run stopped before its
+        mark is recorded by the next one, which finds the memos changed. A concurrent run that marked first:
+        read again and decide again."""
+        headers = self.repository.memo_headers_of_month(month)
+        state = _digest({c: [h.generation, h.hash] for c, h in sorted(headers.items())})
+        mark = self.repository.run_mark(month)
+        if mark.state == state and not wrote:
+            return
+        after = {"memorandos": {c: _run_view(h) for c, h in sorted(headers.items())}, **counts}
+        uow = self.repository.unit_of_work()
+        uow.mark_run(month, mark, state)
+        uow.audit("PAG.EXECUCAO.MENSAL", ("competencia", str(month)), rules=RUN_RULES,
+                  before={"memorandos": before} if before else None, after=after)
+        uow.commit()
 
     def _store(self, month: Month, category: str, lines: list[Line], header: MemoHeader | None,
                now: datetime) -> dict[str, Any]:
@@ -327,20 +440,32 @@ class PagamentosService:
         uow = self.repository.unit_of_work()
         uow.set_memo_counter(division, year, counter, counter.last + 1)
         uow.save_header(header)
+        before, after = changed_fields(stored.header.audited(), header.audited())
+        uow.audit("PAG.MEMO.ASSINAR", ("memorando", the_id), rules=["PAG-10", "PAG-11"], before=before, after=after)
         uow.commit()
         return StoredMemo(replace(header, version=(header.version or 0) + 1), stored.lines)
 
-    def _save(self, stored: StoredMemo, header: MemoHeader) -> StoredMemo:
+    def _save(self, stored: StoredMemo, header: MemoHeader, act: str, rules: Sequence[str],
+              before: dict[str, Any], after: dict[str, Any]) -> StoredMemo:
+        """The memo's new header and its act's record, in one unit of work (conditional on the version read)."""
+        uow = self.repository.unit_of_work()
+        uow.save_header(header)
+        uow.audit(act, ("memorando", header.id), rules=rules, before=before, after=after)
         try:
-            saved = self.repository.save_header(header)
+            uow.commit()
         except WriteConflict as error:
             raise Conflict("o memorando mudou durante a operação; consulte e repita.") from error
-        return StoredMemo(saved, stored.lines)
+        return StoredMemo(replace(header, version=(header.version or 0) + 1), stored.lines)
 
     def edit(self, the_id: str, user: str, note: str) -> StoredMemo:
-        """PAG-10: a note on a draft (a signed or sent memo is never changed)."""
+        """PAG-10: a note on a draft (a signed or sent memo is never changed), by ``user``. The memo keeps the note
+        in force and its editor; the audit record keeps each version (the note and editor before and after)."""
         stored = self.memo(the_id)
-        return self._save(stored, stored.header.noted(note))
+        header = stored.header.noted(note, user, self.clock())
+        version = ("observacao", "editado_por", "editado_em", "geracao", "status")
+        old, new = stored.header.audited(), header.audited()
+        return self._save(stored, header, "PAG.MEMO.EDITAR", ["PAG-10"], {k: old[k] for k in version},
+                          {k: new[k] for k in version})
 
     def send(self, the_id: str, user: str) -> StoredMemo:
         """PAG-10/PAG-11: the signed memo's JSON, CSV and PDF go to the documents store, then the memo is sent."""
@@ -352,4 +477,12 @@ class PagamentosService:
             "csv": (memo_csv(stored).encode("utf-8"), "text/csv; charset=utf-8"),
             "pdf": (memo_pdf(stored, self.config, self.render_pdf, self.clock), "application/pdf"),
         })
-        return self._save(stored, stored.header.sent(user, self.clock(), keys))
+        header = stored.header.sent(user, self.clock(), keys)
+        before, after = changed_fields(stored.header.audited(), header.audited())
+        return self._save(stored, header, "PAG.MEMO.ENVIAR", ["PAG-10", "PAG-11"], before, after)
+
+
+def _run_view(header: MemoHeader) -> dict[str, Any]:
+    """What a run's record keeps of a memo: its status, generation of lines, count and total (not the lines)."""
+    return {"status": header.status, "geracao": header.generation, "linhas": header.line_count,
+            "total": Decimal(header.total)}

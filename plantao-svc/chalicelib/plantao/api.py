@@ -6,6 +6,9 @@ Roles: reference data ``admin``; generation, approval, impediments and approvals
 ``presidencia``; requests of swaps and compensation ``gestor``/``presidencia``/``admin``; staff reads every
 role. Public reads (PLAN-03) show who serves a shift only from D−5: before that, an entry's fields and the
 whole answer depend on the calendar, the reference data and the clock — never on who is designated.
+
+Histories (issue 17): ``/escalas/{escala}/historico`` (every act on the scale and its shifts, read under the same
+embargo) and ``/compensacoes/{magistrado}/historico``; the calendar's days have theirs in courtlib.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from chalicelib.plantao.schemas import (
     parse_quadrimester,
 )
 
+from courtlib.audit.api import add_history_route, guard_audit_reads
 from courtlib.auth.principal import ROLES
 from courtlib.calendar.api import calendar_admin_routes, calendar_read_routes
 from courtlib.http import RequestContext, RouteSet
@@ -176,6 +180,17 @@ def get_scale(ctx: RequestContext, escala: str) -> EscalaOut:
     return scale_view(ctx.deps.queries.scale(escala), _viewer(ctx))
 
 
+def _may_read_scale_history(ctx: RequestContext, escala: str) -> None:
+    ctx.deps.queries.may_read_history(escala, _viewer(ctx))
+
+
+add_history_route(routes, "/escalas/{escala}/historico", target_type="escala", roles=STAFF,
+                  may_read=_may_read_scale_history, tags=["Plantão"],
+                  summary="Histórico da escala e de seus plantões: geração, aprovação, permutas, impedimentos e "
+                          "novos dias, com quem, quando, a regra e o que mudou (embargo do PLAN-03)")
+guard_audit_reads(routes.service, "escala", _may_read_scale_history)  # GET /auditoria keeps the embargo too
+
+
 @routes.route("/escalas/{escala}/regeneracao", methods=["POST"], roles=PRESIDENCY, response=EscalaOut,
               summary="Gera de novo um rascunho (mesmas posições de rotação: mesmos dados, mesmo resultado)")
 def post_regeneration(ctx: RequestContext, escala: str) -> EscalaOut:
@@ -271,6 +286,11 @@ def post_credit(ctx: RequestContext, body: CreditoIn) -> LancamentoOut:
               summary="Saldo e extrato de compensação de um magistrado (PLAN-07/08)")
 def get_ledger(ctx: RequestContext, magistrado: str) -> ExtratoOut:
     return ctx.deps.queries.ledger(magistrado)
+
+
+add_history_route(routes, "/compensacoes/{magistrado}/historico", target_type="compensacao", roles=STAFF,
+                  tags=["Plantão"], summary="Histórico da compensação de um magistrado: créditos, pedidos e "
+                                            "deferimentos de folga, com quem, quando e o saldo antes e depois")
 
 
 @routes.route("/compensacoes/usos", methods=["POST"], roles=REQUESTERS, body=UsoIn, response=UsoOut, status=201,

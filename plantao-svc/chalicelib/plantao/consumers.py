@@ -6,6 +6,7 @@ plantao-svc owns the calendar (it produces its events) and consumes no event. It
 - ``generate_monthly_scales`` daily: on the configured day (``plantao.geracao_dia_do_mes``) the drafts of
   next month (PLAN-02), a day that already has them changes nothing.
 
+Each run is one act of the system (``sistema:agenda:<handler>``), recorded once with its counts (issue 17).
 The app's middleware publishes each handler's metrics (``courtlib.observability.observed``).
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from chalice import Blueprint
 
+from courtlib.audit import as_system
 from courtlib.service import messaging_blueprint
 
 # EventBridge crons are UTC. 14:30 UTC = 11:30 BRT: the daytime shifts of yesterday and the night shift that
@@ -22,14 +24,21 @@ SERVED_CRON = "cron(30 14 * * ? *)"
 MONTHLY_CRON = "cron(0 9 * * ? *)"
 
 
+def event_handlers(deps: Any) -> dict[str, Any]:
+    """The event types this service consumes and their handlers: none (it owns the calendar it would copy)."""
+    return {}
+
+
 def blueprint(deps: Any) -> Blueprint:
-    bp = messaging_blueprint(deps.settings, handlers={})
+    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
 
     @bp.schedule(SERVED_CRON)
+    @as_system("agenda:register_served_duties")
     def register_served_duties(event: Any) -> dict[str, Any]:
         return deps.service.register_served()
 
     @bp.schedule(MONTHLY_CRON)
+    @as_system("agenda:generate_monthly_scales")
     def generate_monthly_scales(event: Any) -> dict[str, Any]:
         return deps.service.generate_next_month()
 

@@ -9,7 +9,7 @@ another request wrote first, ``commit()`` raises :class:`courtlib.errors.WriteCo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -55,6 +55,22 @@ class UnitOfWork(Protocol):
                   expected: str | None) -> None:
         """A compensation use; ``expected`` None: must not exist, else its current status."""
 
+    def stage_reference(self, ref: ReferenceData, read_version: int) -> None:
+        """The whole reference snapshot, conditioned on the version read (0: none yet); ``ValueError`` when it
+        is too large for one transaction."""
+
+    def stage_candidate(self, year: int, quadrimester: int, magistrate: str) -> None:
+        """A night-scale candidacy (PLAN-01), written only if absent."""
+
+    def stage_run(self, name: str, key: str, data: Mapping[str, Any]) -> None:
+        """Marks a schedule's run ``name`` for ``key`` (a day, a month) done, with its counts (a later run of the
+        same key that changed something replaces the mark; its audit record is a new one)."""
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        """Records the act in this transaction (``courtlib.messaging.outbox.UnitOfWork.audit``): who acts comes
+        from the entry point; ``rules`` are the PLAN-/CAL- ids applied; ``before``/``after`` small and JSON-able."""
+
     def emit(self, envelope: Envelope) -> None:
         """An event, published once the transaction is written (transactional outbox)."""
 
@@ -69,13 +85,8 @@ class Repository(Protocol):
     def load_reference(self, capital: str) -> tuple[ReferenceData, int]:
         """The reference snapshot and its version (0: none yet)."""
 
-    def save_reference(self, ref: ReferenceData, read_version: int) -> int:
-        """Replaces the snapshot if its version is still ``read_version`` (else ``WriteConflict``); ``ValueError``
-        when it is too large for one transaction."""
-
     def candidates(self, year: int, quadrimester: int) -> list[str]: ...
 
-    def add_candidate(self, year: int, quadrimester: int, magistrate: str) -> None: ...
 
     def rotation(self, kind: Kind) -> RotationState: ...
 

@@ -32,7 +32,7 @@ from chalicelib.plantao.schemas import (
 )
 
 from courtlib.config import TribunalConfig
-from courtlib.errors import NotFound
+from courtlib.errors import Forbidden, NotFound
 
 REFERENCE_PARTS = {"regioes": "REGIAO", "comarcas": "COMARCA", "juizos": "JUIZO", "magistrados": "MAGISTRADO",
                    "zonas": "ZONA", "periodos_eleitorais": "PERIODO", "noturno": "NOTURNO"}
@@ -172,6 +172,16 @@ class PlantaoQueries:
 
     def scale(self, scale_id: str) -> StoredScale:
         return find_scale(self.repository, scale_id)
+
+    def may_read_history(self, scale_id: str, viewer: Viewer) -> None:
+        """PLAN-03 for a scale's history (its records name who serves and who was replaced): read by those who
+        prepare and approve the scale and, by anyone else, only once every shift of it is disclosed (D − 5).
+        Before that, 403 — the same answer whoever serves."""
+        stored = find_scale(self.repository, scale_id)
+        if not viewer.sees_all(stored.scale.plantoes):
+            raise Forbidden("O histórico da escala nomeia os plantonistas: só é aberto depois que todos os seus "
+                            f"plantões são divulgados ({self.embargo_days} dias antes de cada um).", code="PLAN-03",
+                            field="escala")
 
     def month_scales(self, month: Month) -> list[StoredScale]:
         return self.repository.month_scales(month, consistent=True)

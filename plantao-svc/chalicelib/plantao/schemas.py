@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from courtlib.errors import Invalid, NotFound
 from courtlib.http.validation import MONTH_PATTERN
+from courtlib.schema import Schema
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 MONTH = MONTH_PATTERN
@@ -22,19 +23,19 @@ KindName = Literal["estadual", "municipal", "noturno", "segundo_grau", "eleitora
 # --- reference data -------------------------------------------------------------------------------
 
 
-class AfastamentoIn(BaseModel):
+class AfastamentoIn(Schema):
     inicio: date
     fim: date
     motivo: str = Field("afastamento", min_length=3, max_length=120)
 
 
-class RegiaoIn(BaseModel):
+class RegiaoIn(Schema):
     id: str = Field(pattern=ID)
     nome: str = Field(min_length=2, max_length=200)
     ordem: int = Field(ge=0, le=9999)
 
 
-class ComarcaIn(BaseModel):
+class ComarcaIn(Schema):
     id: str = Field(pattern=ID)
     nome: str = Field(min_length=2, max_length=200)
     municipio: str = Field(min_length=1, max_length=200,
@@ -45,7 +46,7 @@ class ComarcaIn(BaseModel):
     vara_tabelar: str | None = Field(None, pattern=ID, description="Juízo que cobre a comarca de vara única")
 
 
-class JuizoIn(BaseModel):
+class JuizoIn(Schema):
     id: str = Field(pattern=ID)
     nome: str = Field(min_length=2, max_length=200)
     comarca: str = Field(pattern=ID)
@@ -53,7 +54,7 @@ class JuizoIn(BaseModel):
     juiz: str | None = Field(None, pattern=ID, description="Magistrado em exercício (vazio = vago)")
 
 
-class MagistradoIn(BaseModel):
+class MagistradoIn(Schema):
     id: str = Field(pattern=ID)
     nome: str = Field(min_length=3, max_length=200)
     antiguidade: int = Field(ge=1, le=99999, description="1 = mais antigo")
@@ -66,7 +67,7 @@ class MagistradoIn(BaseModel):
     afastamentos: list[AfastamentoIn] = Field(default_factory=list, max_length=100)
 
 
-class ZonaIn(BaseModel):
+class ZonaIn(Schema):
     id: str = Field(pattern=ID)
     municipio: str = Field(min_length=1, max_length=200,
                            description="Código IBGE ou nome de um município do tribunal (guardado pelo código IBGE)")
@@ -74,12 +75,12 @@ class ZonaIn(BaseModel):
     juiz: str | None = Field(None, pattern=ID)
 
 
-class PeriodoIn(BaseModel):
+class PeriodoIn(Schema):
     inicio: date
     fim: date
 
 
-class NoturnoGrupoIn(BaseModel):
+class NoturnoGrupoIn(Schema):
     """Juízes já designados para um quadrimestre (migração do que foi decidido antes deste sistema)."""
 
     ano: int = Field(ge=2000, le=2100)
@@ -87,7 +88,7 @@ class NoturnoGrupoIn(BaseModel):
     juizes: list[str] = Field(min_length=1, max_length=20)
 
 
-class ReferenciaIn(BaseModel):
+class ReferenciaIn(Schema):
     """Importação (upsert por id) — o resultado inteiro precisa ser consistente."""
 
     regioes: list[RegiaoIn] = Field(default_factory=list, max_length=500)
@@ -109,31 +110,31 @@ class ReferenciaIn(BaseModel):
         return {k: v for k, v in parts.items() if v}
 
 
-class ImportacaoOut(BaseModel):
+class ImportacaoOut(Schema):
     importados: dict[str, int]
 
 
-class CandidaturaIn(BaseModel):
+class CandidaturaIn(Schema):
     magistrado: str = Field(pattern=ID)
 
 
-class CandidaturasOut(BaseModel):
+class CandidaturasOut(Schema):
     ano: int
     quadrimestre: int
     candidatos: list[str]
 
 
-class NoturnoIn(BaseModel):
+class NoturnoIn(Schema):
     juizes: list[str] = Field(min_length=1, max_length=20)
 
 
-class RotacaoIn(BaseModel):
+class RotacaoIn(Schema):
     ultimo_mes: str = Field(pattern=MONTH, description="Último mês feito fora do sistema")
     ultimos: dict[str, str] = Field(min_length=1, max_length=500,
                                     description="Rotação → membro (juízo, zona ou magistrado) que serviu por último")
 
 
-class RotacaoOut(BaseModel):
+class RotacaoOut(Schema):
     tipo: str
     ultimo_mes: str
     posicoes: dict[str, str]
@@ -142,12 +143,12 @@ class RotacaoOut(BaseModel):
 # --- scales ---------------------------------------------------------------------------------------
 
 
-class EscalaIn(BaseModel):
+class EscalaIn(Schema):
     mes: str = Field(pattern=MONTH, description="AAAA-MM")
     tipo: KindName
 
 
-class PlantaoOut(BaseModel):
+class PlantaoOut(Schema):
     id: str
     rotacao: str
     unidade: str
@@ -165,7 +166,7 @@ class PlantaoOut(BaseModel):
     divulgado: bool = Field(description="Já público (a partir de D−5, PLAN-03)")
 
 
-class PortariaRef(BaseModel):
+class PortariaRef(Schema):
     numero: str
     serie: str
     ano: int
@@ -176,7 +177,7 @@ class PortariaRef(BaseModel):
     emitida_em: str
 
 
-class EscalaOut(BaseModel):
+class EscalaOut(Schema):
     id: str
     mes: str
     tipo: str
@@ -192,16 +193,16 @@ class EscalaOut(BaseModel):
     avisos_enviados: int | None = None
 
 
-class EscalasOut(BaseModel):
+class EscalasOut(Schema):
     mes: str
     itens: list[EscalaOut]
 
 
-class MesQuery(BaseModel):
+class MesQuery(Schema):
     mes: str = Field(pattern=MONTH)
 
 
-class PermutaIn(BaseModel):
+class PermutaIn(Schema):
     plantao_a: str = Field(max_length=120)
     magistrado_a: str = Field(pattern=ID)
     plantao_b: str = Field(max_length=120)
@@ -209,7 +210,7 @@ class PermutaIn(BaseModel):
     motivo: str = Field(min_length=3, max_length=500)
 
 
-class PermutaOut(BaseModel):
+class PermutaOut(Schema):
     id: str
     escala: str
     plantao_a: str
@@ -222,31 +223,31 @@ class PermutaOut(BaseModel):
     avisos_enviados: int | None = None
 
 
-class PermutasOut(BaseModel):
+class PermutasOut(Schema):
     escala: str
     itens: list[PermutaOut]
 
 
-class ImpedimentoIn(BaseModel):
+class ImpedimentoIn(Schema):
     plantao: str = Field(max_length=120)
     motivo: str = Field(min_length=3, max_length=500)
 
 
-class ImpedimentoOut(BaseModel):
+class ImpedimentoOut(Schema):
     escala: str
     plantao: PlantaoOut
     portaria: str | None
     avisos_enviados: int
 
 
-class NovosDiasOut(BaseModel):
+class NovosDiasOut(Schema):
     escala: str
     acrescentados: list[PlantaoOut]
     portaria: str | None
     avisos_enviados: int
 
 
-class PortariaOut(BaseModel):
+class PortariaOut(Schema):
     numero: str
     escala: str
     motivo: str
@@ -259,14 +260,14 @@ class PortariaOut(BaseModel):
 # --- compensation ---------------------------------------------------------------------------------
 
 
-class CreditoIn(BaseModel):
+class CreditoIn(Schema):
     magistrado: str = Field(pattern=ID)
     tipo: Literal["acao_social", "cedes"]
     data: date
     descricao: str = Field(min_length=3, max_length=300)
 
 
-class LancamentoOut(BaseModel):
+class LancamentoOut(Schema):
     id: str
     data: date
     dias: int
@@ -274,13 +275,13 @@ class LancamentoOut(BaseModel):
     referencia: str
 
 
-class UsoIn(BaseModel):
+class UsoIn(Schema):
     magistrado: str = Field(pattern=ID)
     dias: list[date] = Field(min_length=1, max_length=60)
     substituto: str = Field(pattern=ID, description="Juiz titular que substitui nos dias da compensação")
 
 
-class UsoOut(BaseModel):
+class UsoOut(Schema):
     id: str
     magistrado: str
     substituto: str
@@ -288,7 +289,7 @@ class UsoOut(BaseModel):
     status: str
 
 
-class ExtratoOut(BaseModel):
+class ExtratoOut(Schema):
     magistrado: str
     saldo: int
     reservado: int
@@ -300,7 +301,7 @@ class ExtratoOut(BaseModel):
 # --- public (PLAN-03) ------------------------------------------------------------------------------
 
 
-class PlantaoPublicoOut(BaseModel):
+class PlantaoPublicoOut(Schema):
     data: date
     tipo: str
     unidade: str
@@ -312,20 +313,20 @@ class PlantaoPublicoOut(BaseModel):
     juizo: str | None = Field(description="Juízo designado, só a partir de divulgacao_em")
 
 
-class EscalaPublicaOut(BaseModel):
+class EscalaPublicaOut(Schema):
     mes: str
     hoje: date
     plantoes: list[PlantaoPublicoOut]
     portarias: list[str] = Field(description="Portarias de escalas já inteiramente divulgadas")
 
 
-class DiaPublicoOut(BaseModel):
+class DiaPublicoOut(Schema):
     data: date
     hoje: date
     plantoes: list[PlantaoPublicoOut]
 
 
-class TipoQuery(BaseModel):
+class TipoQuery(Schema):
     tipo: KindName | None = None
 
 

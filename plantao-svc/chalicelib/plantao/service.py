@@ -20,6 +20,7 @@ from typing import Any
 
 from chalicelib.plantao.codec import REFERENCE_TYPES
 from chalicelib.plantao.config import PlantaoConfig, plantao_config
+from chalicelib.plantao.domain import acts
 from chalicelib.plantao.domain import scales as rules
 from chalicelib.plantao.domain.compensation import CreditKind, LedgerEntry, check_use, credit_for_duty, credit_for_event
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict
@@ -33,7 +34,7 @@ from chalicelib.plantao.domain.portaria import (
     portaria_text,
     series_for,
 )
-from chalicelib.plantao.domain.records import APROVADA, PENDENTE, RASCUNHO, StoredScale
+from chalicelib.plantao.domain.records import APROVADA, PENDENTE, RASCUNHO, RotationState, StoredScale
 from chalicelib.plantao.domain.reference import ReferenceData, in_registered_municipality, quadrimester_of
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao, Scale
 from chalicelib.plantao.ports import Calendars, Clock, Notifier, PdfRenderer, PortariaDocuments, Repository, UnitOfWork
@@ -49,6 +50,7 @@ from courtlib.retry import retry_on_conflict
 ATTEMPTS = 3  # a use case that met a concurrent write is read and decided again, then Busy (503)
 SERVED_CHUNK = 25  # plantões per transaction when registering served duties: ≤ 1 + 25 + 25 + 25 items
 CONCURRENT_WRITE = "CONFLITO"
+SERVED_RUN, MONTHLY_RUN = "plantoes-realizados", "geracao-mensal"  # the schedules' runs (EXECUCAO# marks)
 retried = retry_on_conflict(attempts=ATTEMPTS,
                             busy_detail="A escala, a numeração de portarias ou o saldo mudou ao mesmo tempo em "
                                         "outras requisições; nada foi gravado. Repita.")
@@ -101,8 +103,19 @@ class PlantaoService:
 
     def import_reference(self, parts: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, int]:
         """Upserts reference data (by id) after checking the merged whole is consistent; nothing on refusal."""
+        self._import(parts, lambda uow, version, imported: uow.audit(
+            acts.REFERENCIA_IMPORTAR, acts.REFERENCE_TARGET, rules=acts.rules_of(acts.REFERENCIA_IMPORTAR),
+            before={"versao": version},
+            after={"versao": version + 1, "itens": imported, "sha256": acts.digest(parts)}))
+        return {tag.lower(): len(items) for tag, items in parts.items()}
+
+    def _import(self, parts: Mapping[str, Sequence[Mapping[str, Any]]],
+                audit: Callable[[UnitOfWork, int, dict[str, Any]], None]) -> None:
+        """Merges ``parts`` into the stored reference data and writes it with the act ``audit`` stages (given the
+        unit of work, the version read and, per kind, the ids imported)."""
         current, version = self.repository.load_reference(self.config.capital.ibge)
         merged: dict[str, Any] = {}
+        imported: dict[str, Any] = {}
         for tag, items in parts.items():
             spec = REFERENCE_TYPES[tag]
             key = _identity(tag)
@@ -110,19 +123,19 @@ class PlantaoService:
             if tag in ("COMARCA", "ZONA"):  # CAL-01: stored by the IBGE code of one of the tribunal's municipalities
                 new = [in_registered_municipality(n, self.config.municipios_registrados) for n in new]
             ids = {key(n) for n in new}
+            imported[tag.lower()] = acts.ids_listed(ids)
             merged[spec.attribute] = (*[x for x in getattr(current, spec.attribute) if key(x) not in ids], *new)
         candidate = replace(current, **merged, _index={})
         problems = candidate.check()
         if problems:
             raise Invalid("Dados de referência inconsistentes: " + "; ".join(problems[:10]), problemas=problems[:50])
+        uow = self.repository.unit_of_work()
         try:
-            self.repository.save_reference(candidate, version)
-        except WriteConflict:
-            raise StateConflict(CONCURRENT_WRITE, "Os dados de referência foram alterados ao mesmo tempo; repita a "
-                                "importação.") from None
+            uow.stage_reference(candidate, version)
         except ValueError as error:  # too large for one transaction
             raise Invalid(str(error)) from None
-        return {tag.lower(): len(items) for tag, items in parts.items()}
+        audit(uow, version, imported)
+        commit_or_refuse(uow, "Os dados de referência foram alterados ao mesmo tempo; repita a importação.")
 
     # night scale edital (PLAN-01) ----------------------------------------------------------------------
 
@@ -144,8 +157,16 @@ class PlantaoService:
         magistrate = self._reference().magistrate(magistrate_id)
         if magistrate is None or magistrate.juizo is None:
             raise PlantaoError("PLAN-01", f"{magistrate_id} não é juiz de 1º grau cadastrado.", field="magistrado")
-        self.repository.add_candidate(year, quadrimester, magistrate_id)
-        return self.repository.candidates(year, quadrimester)
+        candidates = self.repository.candidates(year, quadrimester)
+        if magistrate_id in candidates:  # already a candidate: nothing changes, nothing to record
+            return candidates
+        uow = self.repository.unit_of_work()
+        uow.stage_candidate(year, quadrimester, magistrate_id)
+        uow.audit(acts.NOTURNO_CANDIDATURA, (acts.QUADRIMESTRE, f"{year}-{quadrimester}"),
+                  rules=acts.rules_of(acts.NOTURNO_CANDIDATURA), before={"candidatos": len(candidates)},
+                  after={"candidatos": len(candidates) + 1, "candidato": magistrate_id})
+        commit_or_refuse(uow, f"{magistrate_id} se candidatou ao mesmo tempo em outra requisição.")
+        return sorted([*candidates, magistrate_id])
 
     def designate_night(self, year: int, quadrimester: int, judges: Sequence[str]) -> None:
         wanted = self.rules.noturno.juizes_por_quadrimestre
@@ -156,8 +177,13 @@ class PlantaoService:
         if outside:
             raise PlantaoError("PLAN-01", f"Não se candidataram no edital {year}/{quadrimester}: {', '.join(outside)}.",
                                field="juizes")
-        self.import_reference({"NOTURNO": [{"id": f"{year}-{quadrimester}", "ano": year,
-                                            "quadrimestre": quadrimester, "juizes": list(judges)}]})
+        key = f"{year}-{quadrimester}"
+        earlier = next((g for g in self._reference().night_groups if f"{g.year}-{g.quadrimester}" == key), None)
+        self._import({"NOTURNO": [{"id": key, "ano": year, "quadrimestre": quadrimester, "juizes": list(judges)}]},
+                     lambda uow, version, imported: uow.audit(
+                         acts.NOTURNO_DESIGNAR, (acts.QUADRIMESTRE, key), rules=acts.rules_of(acts.NOTURNO_DESIGNAR),
+                         before={"juizes": list(earlier.judges)} if earlier else None,
+                         after={"juizes": list(judges)}))
 
     # generation (PLAN-01, 02, 09) ----------------------------------------------------------------------
 
@@ -183,10 +209,27 @@ class PlantaoService:
             positions[rotation_key] = member.key
         uow = self.repository.unit_of_work()
         uow.stage_rotation(rotation, last_month, positions)
+        uow.audit(acts.ROTACAO_CONTINUAR, (acts.ROTACAO, kind.value), rules=acts.rules_of(acts.ROTACAO_CONTINUAR, kind),
+                  after={"ultimo_mes": str(last_month), "ultimos": dict(last_members), "posicoes": positions})
         commit_or_refuse(uow, f"A rotação {kind.value} começou a ser usada ao mesmo tempo.")
         return positions
 
     def generate(self, month: Month, kind: Kind) -> StoredScale:
+        stored, rotation = self._draft(month, kind)
+        uow = self.repository.unit_of_work()
+        self._stage_draft(uow, stored, rotation)
+        uow.audit(acts.ESCALA_GERAR, (acts.ESCALA, stored.id), rules=acts.rules_of(acts.ESCALA_GERAR, kind),
+                  after=acts.scale_state(stored))
+        commit_or_refuse(uow, f"Escala {kind.value} de {month} gerada por outra requisição ao mesmo tempo.")
+        return stored
+
+    def _stage_draft(self, uow: UnitOfWork, stored: StoredScale, rotation: RotationState) -> None:
+        uow.stage_scale(stored, previous_version=None)
+        uow.stage_rotation(rotation, stored.scale.month, stored.scale.end)
+
+    def _draft(self, month: Month, kind: Kind) -> tuple[StoredScale, RotationState]:
+        """The month's draft of ``kind`` continuing its rotation (PLAN-02), not written; refuses a month that
+        exists, that the rotation already passed or that skips one."""
         if self.repository.scale(month, kind) is not None:
             raise StateConflict("PLAN-02", f"Já existe escala {kind.value} de {month}.")
         rotation = self.repository.rotation(kind)
@@ -200,12 +243,7 @@ class PlantaoService:
                                    f"continua de {last}.", field="mes")
         scale = rules.generate(kind, month, self._reference(), self._month_calendar(month), self.rules,
                                rotation.positions)
-        stored = StoredScale(scale, RASCUNHO, 0, generated_at=self.now().isoformat(timespec="seconds"))
-        uow = self.repository.unit_of_work()
-        uow.stage_scale(stored, previous_version=None)
-        uow.stage_rotation(rotation, month, scale.end)
-        commit_or_refuse(uow, f"Escala {kind.value} de {month} gerada por outra requisição ao mesmo tempo.")
-        return stored
+        return StoredScale(scale, RASCUNHO, 0, generated_at=self.now().isoformat(timespec="seconds")), rotation
 
     @retried
     def regenerate(self, scale_id: str) -> StoredScale:
@@ -220,11 +258,14 @@ class PlantaoService:
         new = rules.generate(scale.kind, scale.month, self._reference(), self._month_calendar(scale.month), self.rules,
                              scale.start)
         version = stored.version
+        before = acts.scale_state(stored)
         stored.scale = new
         stored.generated_at = self.now().isoformat(timespec="seconds")
         uow = self.repository.unit_of_work()
         uow.stage_scale(stored, previous_version=version)
         uow.stage_rotation(rotation, scale.month, new.end)
+        uow.audit(acts.ESCALA_REGERAR, (acts.ESCALA, stored.id), rules=acts.rules_of(acts.ESCALA_REGERAR, scale.kind),
+                  before=before, after=acts.scale_state(stored))
         uow.commit()
         return stored
 
@@ -236,11 +277,15 @@ class PlantaoService:
         if stored.status != RASCUNHO:
             raise StateConflict("PLAN-04", f"A escala {scale_id} já está aprovada.")
         version = stored.version
+        before = acts.scale_state(stored)
         now = self.now()
         stored.status, stored.approved_at, stored.approved_by = APROVADA, now.isoformat(timespec="seconds"), by
         uow = self.repository.unit_of_work()
         record, document = self._stage_portaria(uow, stored, "aprovação da escala mensal", stored.scale.plantoes, by)
         uow.stage_scale(stored, previous_version=version)
+        uow.audit(acts.ESCALA_APROVAR, (acts.ESCALA, stored.id),
+                  rules=acts.rules_of(acts.ESCALA_APROVAR, stored.scale.kind),
+                  before=before, after={**acts.scale_state(stored), "portaria": record["numero"]})
         uow.commit()
         sent = self._publish(record, document, {p.magistrado for p in stored.scale.plantoes}, stored.scale)
         return stored, record, sent
@@ -305,6 +350,9 @@ class PlantaoService:
                 "solicitada_em": self.now().isoformat(timespec="seconds")}
         uow = self.repository.unit_of_work()
         uow.stage_swap_request(swap_id, data, PENDENTE, expected=None)
+        uow.audit(acts.PERMUTA_SOLICITAR, (acts.ESCALA, scale_id), rules=acts.rules_of(acts.PERMUTA_SOLICITAR),
+                  after={"permuta": swap_id, "status": PENDENTE, "plantao_a": a, "magistrado_a": ma, "plantao_b": b,
+                         "magistrado_b": mb, "motivo": reason})
         commit_or_refuse(uow, "Permuta já registrada.")
         return {**data, "status": PENDENTE}
 
@@ -318,6 +366,7 @@ class PlantaoService:
             raise StateConflict("PLAN-05", f"A permuta {swap_id} já está {status}.")
         stored = self._scale(data["escala"])
         version = stored.version
+        replaced = [p for p in (stored.scale.plantao(data["plantao_a"]), stored.scale.plantao(data["plantao_b"])) if p]
         stored.scale = rules.swap(stored.scale, data["plantao_a"], data["magistrado_a"], data["plantao_b"],
                                   data["magistrado_b"], self._reference(), self.now())
         uow = self.repository.unit_of_work()
@@ -329,6 +378,11 @@ class PlantaoService:
         uow.stage_scale(stored, previous_version=version)
         approved = {**data, "aprovada_por": by, "aprovada_em": self.now().isoformat(timespec="seconds")}
         uow.stage_swap_request(swap_id, approved, "aprovada", expected=PENDENTE)
+        uow.audit(acts.PERMUTA_APROVAR, (acts.ESCALA, stored.id), rules=acts.rules_of(acts.PERMUTA_APROVAR),
+                  before={"permuta": swap_id, "status": PENDENTE, "plantoes": [acts.shift_state(p) for p in replaced]},
+                  after={"permuta": swap_id, "status": "aprovada", "motivo": data["motivo"],
+                         "plantoes": [acts.shift_state(p) for p in changed if p],
+                         "portaria": record["numero"] if record else None})
         uow.commit()
         sent = 0
         if record is not None and document is not None:
@@ -348,7 +402,7 @@ class PlantaoService:
         old = scale.plantao(plantao_id)
         new_scale, new = rules.impediment(scale, plantao_id, ref, calendar, self.rules, self.now())
         uow = self.repository.unit_of_work()
-        self._stage_anticipation(uow, scale, new_scale, ref, calendar, "PLAN-06")
+        following = self._stage_anticipation(uow, scale, new_scale, ref, calendar, "PLAN-06")
         version = stored.version
         stored.scale = new_scale
         record = document = None
@@ -356,6 +410,11 @@ class PlantaoService:
             record, document = self._stage_portaria(uow, stored, f"impedimento de {old.nome if old else ''} ({reason})",
                                                 [new], by, change=True)
         uow.stage_scale(stored, previous_version=version)
+        # The impeded judge stays in the history: before = the shift as it was, after = the substitute.
+        uow.audit(acts.IMPEDIMENTO, (acts.ESCALA, stored.id), rules=acts.rules_of(acts.IMPEDIMENTO, scale.kind),
+                  before={"plantao": acts.shift_state(old) if old else None},
+                  after={"plantao": acts.shift_state(new), "motivo": reason,
+                         "portaria": record["numero"] if record else None, **following})
         uow.commit()
         sent = 0
         if record is not None and document is not None:
@@ -364,10 +423,12 @@ class PlantaoService:
         return stored, new, record, sent
 
     def _stage_anticipation(self, uow: UnitOfWork, scale: Scale, new_scale: Scale, ref: ReferenceData,
-                            calendar: CourtCalendar, code: str) -> None:
+                            calendar: CourtCalendar, code: str) -> dict[str, Any]:
         """A turn of next month was anticipated: the rotation's position moves; next month's draft, if it
-        exists, is regenerated from the new position; an approved next month refuses the change (409)."""
+        exists, is regenerated from the new position; an approved next month refuses the change (409). Answers
+        what moved, for the act's record: the rotation's end and the regenerated draft (id and digests)."""
         rotation = self.repository.rotation(scale.kind)
+        moved: dict[str, Any] = {"fim_rotacao": dict(new_scale.end)}
         if rotation.month == str(scale.month):
             uow.stage_rotation(rotation, scale.month, new_scale.end)
         elif rotation.month == str(scale.month.next()):
@@ -376,11 +437,15 @@ class PlantaoService:
                 raise StateConflict(code, f"A escala {scale.kind.value} de {scale.month.next()} já foi aprovada: quem "
                                     "a abre não pode mais ser antecipado; use uma permuta.")
             version = following.version
+            was = acts.shifts_digest(following.scale)
             following.scale = rules.generate(scale.kind, scale.month.next(), ref, calendar, self.rules, new_scale.end)
             uow.stage_scale(following, previous_version=version)
             uow.stage_rotation(rotation, scale.month.next(), following.scale.end)
+            moved["escala_seguinte_regerada"] = {"escala": following.id, "plantoes_sha256_antes": was,
+                                                 "plantoes_sha256": acts.shifts_digest(following.scale)}
         else:
             raise StateConflict(code, f"A rotação {scale.kind.value} já avançou até {rotation.month}.")
+        return moved
 
     # days that became non-working after publication (CAL-03, 003 10.11.4) -----------------------------
 
@@ -394,7 +459,7 @@ class PlantaoService:
         if not added:
             return stored, [], None, 0
         uow = self.repository.unit_of_work()
-        self._stage_anticipation(uow, scale, new_scale, ref, calendar, "CAL-03")
+        following = self._stage_anticipation(uow, scale, new_scale, ref, calendar, "CAL-03")
         version = stored.version
         stored.scale = new_scale
         record = document = None
@@ -403,6 +468,10 @@ class PlantaoService:
             reason = f"dias sem expediente decretados após a escala: {days}"
             record, document = self._stage_portaria(uow, stored, reason, added, by, change=True)
         uow.stage_scale(stored, previous_version=version)
+        uow.audit(acts.NOVOS_DIAS, (acts.ESCALA, stored.id), rules=acts.rules_of(acts.NOVOS_DIAS, scale.kind),
+                  before={"plantoes": len(scale.plantoes)},
+                  after={"plantoes": len(new_scale.plantoes), "acrescentados": [acts.shift_state(p) for p in added],
+                         "portaria": record["numero"] if record else None, **following})
         uow.commit()
         sent = 0
         if record is not None and document is not None:
@@ -419,6 +488,7 @@ class PlantaoService:
         current = Month.of(now.date())
         emitted = 0
         failed: list[str] = []
+        registered: dict[str, int] = {}
         for stored in self.repository.scales_between(current.previous(), current):
             if stored.status != APROVADA:
                 continue
@@ -431,7 +501,20 @@ class PlantaoService:
                     failed.append(stored.id)  # changed meanwhile: the next run takes it
                     break
                 emitted += len(chunk)
+                registered[stored.id] = registered.get(stored.id, 0) + len(chunk)
+        if emitted:
+            self._mark_run(SERVED_RUN, now.date().isoformat(), acts.REALIZADOS_REGISTRAR,
+                           {"plantoes_registrados": emitted, "por_escala": registered, "escalas_com_conflito": failed})
         return {"plantoes_registrados": emitted, "escalas_com_conflito": failed}
+
+    def _mark_run(self, name: str, key: str, act: str, summary: Mapping[str, Any]) -> None:
+        """A schedule's run is one act: its record (counts and ids) is written with the mark of the run, once the
+        run's own transactions are in (they may be many). A run that changed nothing marks and records nothing;
+        a run stopped before this point leaves its changes unrecorded until the next run that changes something."""
+        uow = self.repository.unit_of_work()
+        uow.stage_run(name, key, summary)
+        uow.audit(act, (acts.EXECUCAO, f"{name}:{key}"), rules=acts.rules_of(act), after=dict(summary))
+        uow.commit()
 
     def _register_chunk(self, stored: StoredScale, chunk: Sequence[Plantao], correlation_id: str) -> None:
         uow = self.repository.unit_of_work()
@@ -464,6 +547,10 @@ class PlantaoService:
         uow = self.repository.unit_of_work()
         uow.stage_entry(entry)
         uow.stage_balance(magistrate.id, balance=days)
+        uow.audit(acts.COMPENSACAO_CREDITAR, (acts.COMPENSACAO, magistrate.id),
+                  rules=acts.rules_of(acts.COMPENSACAO_CREDITAR),
+                  after={"lancamento": entry.id, "tipo": kind.value, "data": day.isoformat(), "dias": days,
+                         "descricao": description})
         commit_or_refuse(uow, f"Já há lançamento de {kind.value} de {magistrate.id} em {day.isoformat()}.")
         return entry
 
@@ -484,6 +571,10 @@ class PlantaoService:
         uow = self.repository.unit_of_work()
         uow.stage_use(magistrate.id, use_id, data, PENDENTE, expected=None)
         uow.stage_balance(magistrate.id, reserved=len(ordered), version=ledger.version)
+        uow.audit(acts.USO_SOLICITAR, (acts.COMPENSACAO, magistrate.id), rules=acts.rules_of(acts.USO_SOLICITAR),
+                  before={"saldo": ledger.balance, "reservado": ledger.reserved},
+                  after={"saldo": ledger.balance, "reservado": ledger.reserved + len(ordered), "uso": use_id,
+                         "status": PENDENTE, "dias": data["dias"], "substituto": substitute.id})
         uow.commit()
         return {**data, "status": PENDENTE}
 
@@ -506,6 +597,10 @@ class PlantaoService:
         uow.stage_use(magistrate_id, use_id, approved, "aprovado", expected=PENDENTE)
         uow.stage_entry(LedgerEntry(f"uso-{use_id}", magistrate_id, days[0], -len(days), "uso", use_id))
         uow.stage_balance(magistrate_id, balance=-len(days), reserved=-len(days), version=ledger.version)
+        uow.audit(acts.USO_APROVAR, (acts.COMPENSACAO, magistrate_id), rules=acts.rules_of(acts.USO_APROVAR),
+                  before={"saldo": ledger.balance, "reservado": ledger.reserved, "uso": use_id, "status": PENDENTE},
+                  after={"saldo": ledger.balance - len(days), "reservado": ledger.reserved - len(days), "uso": use_id,
+                         "status": "aprovado", "dias": data["dias"], "substituto": data["substituto"]})
         uow.emit(new_event(CompensationUsed(
             compensacao_id=use_id, magistrado=magistrate_id, nome=data["nome"], juizo=data["juizo"],
             substituto=data["substituto"], substituto_nome=data["substituto_nome"],
@@ -521,16 +616,34 @@ class PlantaoService:
         today = self.today()
         if today.day != self.rules.geracao_dia_do_mes:
             return {"dia": today.isoformat(), "geradas": [], "motivo": "não é o dia configurado"}
-        month = Month.of(today).next()
-        done, skipped, failed = [], [], {}
+        return self._generate_month(today, Month.of(today).next())
+
+    @retried
+    def _generate_month(self, today: date, month: Month) -> dict[str, Any]:
+        """Every draft of ``month`` that can be made, in ONE transaction with the run's mark and its one audit
+        record (a concurrent generation of one of them: decided again). Nothing new: nothing written."""
+        drafts: list[tuple[StoredScale, RotationState]] = []
+        skipped: list[str] = []
+        failed: dict[str, str] = {}
         for kind in (Kind(k) for k in self.rules.tipos_gerados):
             try:
-                done.append(self.generate(month, kind).id)
+                drafts.append(self._draft(month, kind))
             except StateConflict:
                 skipped.append(rules.scale_id(month, kind))
             except PlantaoError as error:
                 failed[rules.scale_id(month, kind)] = error.detail
                 logger.warning("escala não gerada", extra={"escala": rules.scale_id(month, kind), "erro": error.detail})
+        done = [stored.id for stored, _ in drafts]
+        if drafts:
+            summary = {"mes": str(month), "geradas": done, "existentes": skipped, "falhas": sorted(failed),
+                       "plantoes": {stored.id: acts.shifts_digest(stored.scale) for stored, _ in drafts}}
+            uow = self.repository.unit_of_work()
+            for stored, rotation in drafts:
+                self._stage_draft(uow, stored, rotation)
+            uow.stage_run(MONTHLY_RUN, str(month), summary)
+            uow.audit(acts.GERACAO_MENSAL, (acts.EXECUCAO, f"{MONTHLY_RUN}:{month}"), rules=acts.rules_of(
+                acts.GERACAO_MENSAL), after=summary)
+            uow.commit()
         return {"dia": today.isoformat(), "geradas": done, "existentes": skipped, "falhas": failed}
 
 

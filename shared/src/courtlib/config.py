@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from courtlib.schema import Schema
+
 TRIBUNAL_CONFIG_ENV = "TRIBUNAL_CONFIG_JSON"
 
 UFS: frozenset[str] = frozenset(
@@ -59,7 +61,7 @@ def shipped_municipalities(uf: str) -> Mapping[str, str] | None:
     return dict(json.loads(text)["municipios"])
 
 
-class FrozenModel(BaseModel):
+class FrozenModel(Schema):
     """A configuration model: immutable, unknown keys refused (a misspelt override is an error, not ignored)."""
 
 
@@ -146,7 +148,7 @@ class PresidenciaConfig(FrozenModel):
     cargo: str = Field("Presidente do Tribunal Regional Eleitoral de Mato Grosso", min_length=3)
 
 
-class _SectionCache(dict[tuple[str, type[BaseModel]], tuple[Any, BaseModel]]):
+class _SectionCache(dict[tuple[str, type[BaseModel]], tuple[Any, Schema]]):
     """The sections already validated, each with the raw mapping it came from: a cache, not part of the
     configuration's value (two configurations with the same document are equal whatever each has validated)."""
 

@@ -19,12 +19,12 @@ import functools
 import random
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-from tenacity import RetryCallState, RetryError, Retrying, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_base
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from courtlib.errors import Busy, WriteConflict
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,14 +33,17 @@ MIN_SCALE_S = 0.01
 MAX_PAUSE_S = 1.0
 
 
-class LatencyScaledJitter(wait_base):
+class LatencyScaledJitter:
     """The pause after the k-th lost attempt: ``U(0, max(MIN_SCALE_S, t)·2^k)``, capped at ``MAX_PAUSE_S``,
     where ``t`` is how long that attempt took.
 
     Why not tenacity's ``wait_random_exponential`` on a fixed scale: writers contending for one item (an
     órgão's draw head, a servant's month) collide in proportion to the store's latency, so the pause that
     spreads them must grow with it — on moto, 8 clients × 25 draws on one órgão took 2.3 transactions per draw
-    and 2 Busy this way, 3.75 and 10 on a fixed 5 ms scale."""
+    and 2 Busy this way, 3.75 and 10 on a fixed 5 ms scale.
+
+    A plain callable, as tenacity accepts for ``wait``; tenacity itself is imported on the first retried call,
+    not with the module, to keep it out of a cold start."""
 
     def __call__(self, retry_state: RetryCallState) -> float:
         took = getattr(retry_state, "attempt_took", 0.0)
@@ -65,6 +68,8 @@ def retry_on_conflict(*, attempts: int = ATTEMPTS, conflicts: tuple[type[BaseExc
     def decorate(function: F) -> F:
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_attempt
+
             pause: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
             retrying = Retrying(stop=stop_after_attempt(attempts), reraise=False,
                                 retry=retry_if_exception_type(conflicts),

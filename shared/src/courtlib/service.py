@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Authorizer, Blueprint, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from courtlib import aws
 from courtlib.audit.api import add_audit_routes, add_history_route
@@ -31,6 +31,7 @@ from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.outbox import UnitOfWork
 from courtlib.messaging.relay import OutboxRelay
 from courtlib.observability import observed
+from courtlib.schema import Schema
 from courtlib.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -96,13 +97,13 @@ def messaging_blueprint(settings: ServiceSettings, handlers: dict[str, EventHand
     return blueprint
 
 
-class HealthCheck(BaseModel):
+class HealthCheck(Schema):
     status: str
     servico: str
     verificacoes: dict[str, str]
 
 
-class DeadLetter(BaseModel):
+class DeadLetter(Schema):
     id_mensagem: str
     tipo: str | None
     grupo: str | None
@@ -111,29 +112,29 @@ class DeadLetter(BaseModel):
     corpo: str
 
 
-class DeadLetterList(BaseModel):
+class DeadLetterList(Schema):
     total_aproximado: int
     itens: list[DeadLetter]
 
 
-class RedriveRequest(BaseModel):
+class RedriveRequest(Schema):
     limite: int = Field(100, ge=1, le=1000, description="Quantas mensagens devolver à fila de origem")
 
 
-class RedriveResult(BaseModel):
+class RedriveResult(Schema):
     reprocessadas: int
 
 
-class DlqQuery(BaseModel):
+class DlqQuery(Schema):
     limite: int = Field(10, ge=1, le=10)
 
 
-class ParceiroIn(BaseModel):
+class ParceiroIn(Schema):
     id: str = Field(pattern=r"^[A-Z][A-Z0-9-]{1,19}$", description="Sigla do tribunal parceiro, ex.: TJSC")
     nome: str = Field(min_length=3, max_length=200)
 
 
-class ParceiroOut(BaseModel):
+class ParceiroOut(Schema):
     id: str
     nome: str
     ativo: bool

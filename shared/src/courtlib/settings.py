@@ -15,7 +15,9 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import ConfigDict, Field, computed_field
+
+from courtlib.schema import Schema
 
 SERVICES: tuple[str, ...] = ("cooperacao", "plantao", "distribuicao", "pagamentos")
 
@@ -24,7 +26,7 @@ class MissingSetting(RuntimeError):
     """A required variable is not set: the service stops at start rather than run on a made-up value."""
 
 
-class ServiceSettings(BaseModel):
+class ServiceSettings(Schema):
     """What every service needs to reach its own table and queues and to publish to the others."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")

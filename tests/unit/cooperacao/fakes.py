@@ -5,12 +5,15 @@ case that mutated what it read would be caught). A :class:`FakeTransaction` is a
 condition against the current state first and applies all its writes only if all hold, else raises
 :class:`courtlib.errors.WriteConflict` and applies nothing. ``concurrently(...)`` runs a writer just before the
 next commit's checks, as another request would between a use case's reads and its write.
+
+Audit records (``tx.audit(...)`` or an :class:`~chalicelib.cooperacao.ports.Audit` given to a write) are kept in
+``repo.audits`` as :class:`AuditEntry`, in JSON form, only when their transaction commits.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -26,8 +29,9 @@ from chalicelib.cooperacao.domain.model import (
     UnitContext,
 )
 from chalicelib.cooperacao.domain.rules import Assessment
-from chalicelib.cooperacao.ports import MonthTotal
+from chalicelib.cooperacao.ports import Audit, MonthTotal
 
+from courtlib.audit.record import plain
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope
 
@@ -41,6 +45,22 @@ def _page(items: list[Any], key: Callable[[Any], str], limit: int, start: str | 
     rest = [i for i in items if start is None or key(i) > start]
     page = rest[:limit]
     return page, (key(page[-1]) if len(page) == limit and page else None)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """An audit record as the use case asked for it, its values as JSON (what courtlib would store)."""
+
+    act: str
+    target: tuple[str, str]
+    rules: list[str]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, audit: Audit) -> AuditEntry:
+        return cls(audit.act, tuple(audit.target), list(audit.rules), plain(audit.before),  # type: ignore[arg-type]
+                   plain(audit.after))
 
 
 @dataclass
@@ -87,6 +107,33 @@ class FakeTransaction:
     def _stage(self, check: Callable[[], bool], write: Callable[[], None]) -> None:
         self._checks.append(check)
         self._writes.append(write)
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        entry = AuditEntry.of(Audit(act, target, tuple(rules), before, after))  # JSON now, as courtlib does
+        self._stage(lambda: True, lambda: self._repo.audits.append(entry))
+
+    def put_servant(self, servant: Servant, read_version: int) -> None:
+        repo = self._repo
+        self._stage(lambda: repo.servant_versions.get(servant.id, 0) == read_version,
+                    lambda: repo.put_servant(servant))
+
+    def put_unit(self, unit: Unit, read_version: int) -> None:
+        repo = self._repo
+        self._stage(lambda: repo.unit_versions.get(unit.id, 0) == read_version, lambda: repo.put_unit(unit))
+
+    def put_leave(self, leave: Leave) -> None:
+        self._stage(lambda: True, lambda: self._repo.put_leave(leave))
+
+    def put_designation(self, designation: Designation) -> None:
+        self._stage(lambda: True, lambda: self._repo.put_designation(designation))
+
+    def put_final_date(self, day: date) -> None:
+        self._stage(lambda: True, lambda: self._repo.put_final_date(day))
+
+    def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
+        copied = _copy(marker)
+        self._stage(lambda: True, lambda: self._repo.close_markers.__setitem__(month, copied))
 
     def add_cooperation(self, coop: Cooperation) -> None:
         repo = self._repo
@@ -185,6 +232,7 @@ class FakeCooperacaoRepository(_Concurrency):
         self.records: dict[tuple[str, str], dict[str, TimeRecord]] = {}
         self.close_markers: dict[str, dict[str, Any]] = {}
         self.events: list[Envelope] = []
+        self.audits: list[AuditEntry] = []
 
     def transaction(self) -> FakeTransaction:
         return FakeTransaction(self)
@@ -204,6 +252,10 @@ class FakeCooperacaoRepository(_Concurrency):
 
     def unit(self, unit_id: str) -> Unit | None:
         return self.units_by_id.get(unit_id)
+
+    def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
+        found = self.units_by_id.get(unit_id)
+        return None if found is None else (found, self.unit_versions.get(unit_id, 0))
 
     def put_unit(self, unit: Unit) -> None:
         self.units_by_id[unit.id] = unit
@@ -230,8 +282,13 @@ class FakeCooperacaoRepository(_Concurrency):
     def replace_annex(self, annex: str, quotas: Mapping[str, int]) -> None:
         self.annexes[annex] = dict(quotas)
 
-    def put_portaria(self, portaria: Portaria) -> None:
+    def put_portaria(self, portaria: Portaria, audit: Audit | None) -> None:
         self.portarias_by_id[portaria.id] = portaria
+        if audit is not None:
+            self.audits.append(AuditEntry.of(audit))
+
+    def portaria(self, portaria_id: str) -> Portaria | None:
+        return self.portarias_by_id.get(portaria_id)
 
     def portarias(self) -> list[dict[str, Any]]:
         ordered = sorted(self.portarias_by_id.values(), key=lambda p: (p.period.start, p.id))
@@ -292,9 +349,6 @@ class FakeCooperacaoRepository(_Concurrency):
         marker = self.close_markers.get(month)
         return None if marker is None else _copy(marker)
 
-    def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
-        self.close_markers[month] = _copy(marker)
-
 
 class FakeJudicialRepository(_Concurrency):
     """Dict-backed :class:`~chalicelib.cooperacao.ports.JudicialRepository`."""
@@ -303,13 +357,15 @@ class FakeJudicialRepository(_Concurrency):
         super().__init__()
         self.requests: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
         self.acts_by_id: dict[str, dict[str, Any]] = {}
+        self.audits: list[AuditEntry] = []
 
-    def add_request(self, origin: str, origin_id: str, request: Mapping[str, Any]) -> None:
+    def add_request(self, origin: str, origin_id: str, request: Mapping[str, Any], audit: Audit) -> None:
         self._run_pending()
         if (origin, origin_id) in self.requests:
             self.conflicts += 1
             raise WriteConflict("request exists")
         self.requests[(origin, origin_id)] = (_copy(request), 1)
+        self.audits.append(AuditEntry.of(audit))
         self.commits += 1
 
     def request(self, origin: str, origin_id: str) -> tuple[dict[str, Any], int] | None:
@@ -329,7 +385,7 @@ class FakeJudicialRepository(_Concurrency):
                      limit, start)
 
     def save_deliberation(self, origin: str, origin_id: str, request: Mapping[str, Any], read_version: int,
-                          act: Mapping[str, Any] | None) -> None:
+                          act: Mapping[str, Any] | None, audit: Audit) -> None:
         self._run_pending()
         current = self.requests.get((origin, origin_id))
         if current is None or current[1] != read_version:
@@ -338,10 +394,12 @@ class FakeJudicialRepository(_Concurrency):
         self.requests[(origin, origin_id)] = (_copy(request), read_version + 1)
         if act is not None:
             self.acts_by_id[act["id"]] = _copy(act)
+        self.audits.append(AuditEntry.of(audit))
         self.commits += 1
 
-    def put_act(self, act: Mapping[str, Any]) -> None:
+    def put_act(self, act: Mapping[str, Any], audit: Audit) -> None:
         self.acts_by_id[act["id"]] = _copy(act)
+        self.audits.append(AuditEntry.of(audit))
 
     def act(self, act_id: str) -> dict[str, Any] | None:
         found = self.acts_by_id.get(act_id)

@@ -109,14 +109,14 @@ def test_coop_02_retry_a_concurrent_request_takes_the_last_place_and_the_retry_r
 
 
 def test_retry_on_conflict_a_concurrent_change_that_leaves_room_is_retried_and_accepted(world):
-    world.repo.concurrently(lambda: world.service.put_unit(world.repo.unit("2VC")))
+    world.repo.concurrently(lambda: world.repo.put_unit(world.repo.unit("2VC")))
     coop, left = world.service.submit("ana", m4())
     assert world.repo.conflicts == 1 and left == 1
     assert [c.id for c, _ in world.repo.cooperations_by_id.values()] == [coop.id]
 
 
 def test_retry_on_conflict_every_attempt_lost_is_busy_and_writes_nothing(world):
-    world.repo.concurrently(lambda: world.service.put_servant(world.repo.servant("ana")[0]), times=ATTEMPTS)
+    world.repo.concurrently(lambda: world.repo.put_servant(world.repo.servant("ana")[0]), times=ATTEMPTS)
     with pytest.raises(Busy) as busy:
         world.service.submit("ana", m4())
     assert busy.value.status == 503 and busy.value.code == "CONCORRENCIA" and busy.value.retry_after == 1
@@ -340,7 +340,14 @@ def test_coop_11_close_publishes_once_per_servant_and_a_late_record_becomes_an_a
     adjustment = world.repo.events[-1].data
     assert (adjustment["natureza"], adjustment["revisao"], adjustment["minutos"]) == ("ajuste", 2, 60)
     marker = world.queries.close("2026-03")
-    assert marker["execucoes"] == 3 and marker["publicados_total"] == 4 and marker["por"] == "dimag"
+    # the repeated run that published nothing was no act: it left neither the marker nor an audit record
+    assert marker["execucoes"] == 2 and marker["publicados_total"] == 4 and marker["por"] == "dimag"
+    closes = [a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]
+    assert [(a.target, a.rules) for a in closes] == [(("fechamento", "2026-03"), ["COOP-11", "COOP-06"])] * 2
+    assert closes[0].before is None and closes[0].after["publicados"] == 3 and closes[0].after["execucoes"] == 1
+    assert closes[1].before["publicados_total"] == 3 and closes[1].after == {
+        "execucoes": 2, "servidores": 3, "publicados": 1, "ajustes": 1, "publicados_total": 4, "lotes": 1,
+        "lotes_refeitos": 0}
 
 
 def test_coop_11_close_in_batches_of_the_configured_size():

@@ -6,12 +6,15 @@ and version as read), then every change is applied together — all or nothing. 
 :class:`courtlib.errors.WriteConflict`. ``concurrent_write`` queues another writer's change, applied just
 before the next unit of work checks its conditions (between the use case's read and its write), so the retry
 on conflict is exercised for real.
+
+Every write takes the act it performs (``act=``, see ``ports.Act``) and keeps it in ``audits`` only when the unit of
+work commits, as the table keeps the audit record only with its act.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -31,6 +34,7 @@ from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord, LogHead
 from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState, log_id_of
 from chalicelib.distribuicao.domain.randomness import DailySeed
 from chalicelib.distribuicao.ports import (
+    Act,
     ActPending,
     CartaExists,
     CaseAlreadyDistributed,
@@ -76,6 +80,11 @@ class _Concurrency:
         self._pending: list[Callable[[], None]] = []
         self.commits = 0
         self.conflicts = 0
+        self.audits: list[Act] = []
+
+    def _audit(self, act: Act | None) -> None:
+        if act is not None:
+            self.audits.append(act)
 
     def concurrent_write(self, change: Callable[[], None], times: int = 1) -> None:
         self._pending.extend([change] * times)
@@ -145,7 +154,7 @@ class FakeOrgaoRepository(_Concurrency):
     # units of work ---------------------------------------------------------------------------------
 
     def replace_orgao(self, orgao: Orgao, *, name: str, classes: Sequence[str], desembargadores: Iterable[str],
-                      existing: StoredOrgao | None) -> None:
+                      existing: StoredOrgao | None, act: Act | None) -> None:
         self._before_commit()
         current = self.orgaos.get(orgao.id)
         if (existing is None) != (current is None) or (current and existing and current.version != existing.version) \
@@ -159,8 +168,9 @@ class FakeOrgaoRepository(_Concurrency):
         else:
             self.orgaos[orgao.id] = replace(current, name=name, classes=tuple(classes), seats=seats, judges=judges,
                                             version=current.version + 1)
+        self._audit(act)
 
-    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = ()) -> None:
+    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = (), *, act: Act) -> None:
         self._before_commit()
         current = self.orgaos.get(stored.id)
         if current is None or current.version != stored.version or current.queue:
@@ -168,10 +178,11 @@ class FakeOrgaoRepository(_Concurrency):
         judges = {**current.judges, judge.id: (judge, judge.id in stored.desembargadores)}
         self.orgaos[stored.id] = replace(current, judges=judges, version=current.version + 1)
         self.outbox.extend(events)
+        self._audit(act)
 
     def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
                         previous: StoredCase | None = None, events: Iterable[Envelope] = (),
-                        resolves: PendingAct | None = None) -> StoredCase:
+                        act: Act, resolves: PendingAct | None = None) -> StoredCase:
         if decision.expected_head != stored.state.head:
             raise self._conflict()
         self._before_commit()
@@ -198,9 +209,11 @@ class FakeOrgaoRepository(_Concurrency):
         if resolves is not None:
             self._unqueue(stored.id, resolves)
         self.outbox.extend(events)
+        self._audit(act)
         return row
 
-    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None) -> None:
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
+                 act: Act) -> None:
         self._before_commit()
         digits = pending.number.digits
         if digits in self.registrations:
@@ -216,14 +229,16 @@ class FakeOrgaoRepository(_Concurrency):
         # the version does not move: a registration does not invalidate a resolution in flight
         self.orgaos[stored.id] = replace(current, queue={**current.queue, pending.order: pending}, queued=pending.order)
         self.registrations[digits] = pending
+        self._audit(act)
 
-    def drop_pending(self, stored: StoredOrgao, pending: PendingAct) -> None:
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct, *, act: Act) -> None:
         self._before_commit()
         current = self.orgaos.get(stored.id)
         if current is None or current.version != stored.version or current.queue.get(pending.order) != pending:
             raise self._conflict()
         self.orgaos[stored.id] = replace(current, version=current.version + 1)
         self._unqueue(stored.id, pending)
+        self._audit(act)
 
     def pending_act(self, number: CnjNumber) -> PendingAct | None:
         return self.registrations.get(number.digits)
@@ -233,7 +248,8 @@ class FakeOrgaoRepository(_Concurrency):
         self.orgaos[orgao_id] = replace(rows, queue={k: v for k, v in rows.queue.items() if k != pending.order})
         self.registrations.pop(pending.number.digits, None)
 
-    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int) -> CnjNumber:
+    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int,
+                    act: Callable[[CnjNumber], Act]) -> CnjNumber:
         last = self.numbering.get((origin, year), 0)
         if last >= MAX_SEQUENTIAL:
             raise CnjError(CnjPart.SEQUENCIAL, f"a origem {origin:04d} esgotou a numeração de {year} "
@@ -241,7 +257,11 @@ class FakeOrgaoRepository(_Concurrency):
         self.numbering[(origin, year)] = last + 1
         number, _ = allocate_number(NumberingCounter(origin=origin, year=year, last=last), segment=segment,
                                     tribunal=tribunal)
+        self._audit(act(number))
         return number
+
+    def record(self, act: Act) -> None:
+        self._audit(act)
 
     # another writer ------------------------------------------------------------------------------------
 
@@ -273,7 +293,8 @@ class FakePrecatoriaRepository(_Concurrency):
         state = ZoneState(log_id_of(municipality), municipality, rows.zones, rows.counters, rows.head)
         return StoredZones(state, rows.version)
 
-    def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None) -> None:
+    def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None, *,
+                   act: Act) -> None:
         self._before_commit()
         current = self.zones.get(municipality)
         if (existing is None) != (current is None) or (current and existing and current.version != existing.version):
@@ -282,15 +303,20 @@ class FakePrecatoriaRepository(_Concurrency):
             self.zones[municipality] = _ZoneRows(tuple(zones))
         else:
             self.zones[municipality] = replace(current, zones=tuple(zones), version=current.version + 1)
+        self._audit(act)
 
-    def save_election(self, election: Election) -> None:
+    def save_election(self, election: Election, *, act: Act) -> None:
         self.election_days[election.day] = election
+        self._audit(act)
+
+    def election(self, day: date) -> Election | None:
+        return self.election_days.get(day)
 
     def elections(self) -> list[Election]:
         return [self.election_days[d] for d in sorted(self.election_days)]
 
     def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str, kind: str,
-                     secret: bool) -> StoredCarta:
+                     secret: bool, act: Act) -> StoredCarta:
         if decision.expected_head != stored.state.head:
             raise self._conflict()
         self._before_commit()
@@ -314,6 +340,7 @@ class FakePrecatoriaRepository(_Concurrency):
         self.zones[municipality] = replace(current, head=decision.new_head,
                                            counters=current.counters.apply(decision.deltas),
                                            version=current.version + 1)
+        self._audit(act)
         return carta
 
     def get_carta(self, partner: str, origin_id: str) -> StoredCarta | None:
@@ -343,6 +370,7 @@ class FakeSeedStore:
     def __init__(self, salt: str = "") -> None:
         self.seeds: dict[date, DailySeed] = {}
         self.salt = salt
+        self.audits: list[Act] = []
 
     def seed_for(self, day: date) -> DailySeed:
         if day not in self.seeds:
@@ -353,6 +381,13 @@ class FakeSeedStore:
     def ensure(self, days: Iterable[date]) -> None:
         for day in days:
             self.seed_for(day)
+
+    def publish(self, days: Iterable[date], act: Callable[[Mapping[date, str]], Act]) -> dict[date, str]:
+        missing = sorted(d for d in set(days) if d not in self.seeds)
+        created = {d: self.seed_for(d).commitment for d in missing}
+        if created:
+            self.audits.append(act(created))
+        return created
 
     def published(self, start: date, end: date, reveal_before: date | None = None) -> list[PublishedSeed]:
         return [PublishedSeed(d, s.commitment, s.hex if reveal_before is not None and d < reveal_before else "")
@@ -366,13 +401,17 @@ class FakeEditalStore:
         self.documents: dict[tuple[date, date], tuple[bytes, bytes]] = {}
         self.writes = 0
 
-    def put(self, start: date, end: date, json_bytes: bytes, pdf_bytes: bytes) -> dict[str, str]:
+    def put(self, start: date, end: date, json_bytes: bytes, pdf_bytes: bytes) -> dict[str, Any]:
+        written: list[str] = []
         if self.documents.get((start, end)) != (json_bytes, pdf_bytes):
             self.writes += 1
+            old = self.documents.get((start, end), (b"", b""))
+            written = [name for name, new, was in (("json", json_bytes, old[0]), ("pdf", pdf_bytes, old[1]))
+                       if new != was]
             self.documents[(start, end)] = (json_bytes, pdf_bytes)
         stem = f"distribuicao/editais/{start.year:04d}/{start.isoformat()}_{end.isoformat()}"
         return {"json_key": f"{stem}.json", "json_sha256": hashlib.sha256(json_bytes).hexdigest(),
-                "pdf_key": f"{stem}.pdf", "pdf_sha256": hashlib.sha256(pdf_bytes).hexdigest()}
+                "pdf_key": f"{stem}.pdf", "pdf_sha256": hashlib.sha256(pdf_bytes).hexdigest(), "gravados": written}
 
     def published(self, year: int) -> list[tuple[date, date]]:
         return sorted(p for p in self.documents if p[0].year == year)

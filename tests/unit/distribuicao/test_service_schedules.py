@@ -57,9 +57,20 @@ def test_dist_06_a_case_that_loses_every_attempt_is_left_for_tomorrow_not_lost(w
 
 def test_dist_11_todays_and_tomorrows_commitments_are_created(world):
     today = world.service.today()
-    assert schedules.publish_seed_commitments(world.service) == {
-        "dias": [today.isoformat(), (today + timedelta(days=1)).isoformat()]}
+    days = [today.isoformat(), (today + timedelta(days=1)).isoformat()]
+    assert schedules.publish_seed_commitments(world.service) == {"dias": days, "criadas": days}
     assert set(world.seeds.seeds) == {today, today + timedelta(days=1)}
+
+
+def test_dist_11_publishing_the_commitments_is_one_audited_act_naming_no_seed(world):
+    today = world.service.today()
+    schedules.publish_seed_commitments(world.service)
+    [act] = world.seeds.audits
+    assert (act.code, act.rules, act.target) == ("DIST.SEMENTE.PUBLICAR", ("DIST-11",),
+                                                 ("sementes", (today + timedelta(days=1)).isoformat()))
+    assert act.after == {"compromissos": {d.isoformat(): s.commitment for d, s in world.seeds.seeds.items()}}
+    assert not any(s.hex in repr(act) for s in world.seeds.seeds.values()), "a seed is secret until its day ends"
+    assert schedules.publish_seed_commitments(world.service)["criadas"] == [] and len(world.seeds.audits) == 1
 
 
 def test_dist_08_edital_of_the_closed_fortnight_is_stored_once(world):
@@ -72,4 +83,33 @@ def test_dist_08_edital_of_the_closed_fortnight_is_stored_once(world):
     assert (summary["inicio"], summary["fim"], summary["total"]) == ("2026-04-16", "2026-04-30", 3)
     document = json.loads(store.documents[(date(2026, 4, 16), date(2026, 4, 30))][0])
     assert len(document["distribuicoes"]) == 3
-    assert schedules.publish_edital(world.service, store) == summary and store.writes == 1, "same bytes, no write"
+    again = schedules.publish_edital(world.service, store)
+    assert again == {**summary, "gravados": []} and store.writes == 1, "same bytes, no write"
+
+
+def test_dist_08_publishing_an_edital_is_audited_once_with_its_digests(world):
+    world.clock.now = datetime(2026, 4, 20, 10, 0, tzinfo=TZ)
+    world.service.distribute(DistributionCommand(ORGAO, case(1)))
+    world.clock.now = datetime(2026, 5, 2, 10, 0, tzinfo=TZ)
+    store = FakeEditalStore()
+    audited = len(world.repository.audits)
+    summary = schedules.publish_edital(world.service, store)
+    schedules.publish_edital(world.service, store)
+    [act] = world.repository.audits[audited:]
+    assert (act.code, act.target, act.rules) == ("DIST.EDITAL.PUBLICAR", ("edital", "2026-04-16"),
+                                                 ("DIST-08", "RI art. 36"))
+    assert act.after is not None and act.after["processos"] == 1 and act.after["gravados"] == ["json", "pdf"]
+    assert act.after["json_sha256"] == summary["json_sha256"]
+
+
+def test_dist_06_each_case_moved_by_the_absence_rules_is_audited_on_the_case(world):
+    seat = _relator_away(world, days=20)
+    audited = len(world.repository.audits)
+    schedules.apply_absence_rules(world.service)
+    [act] = world.repository.audits[audited:]
+    assert (act.code, act.target) == ("DIST.AUSENCIA.APLICAR", ("processo", str(cnj(1))))
+    assert act.rules[:2] == ("DIST-06", "DIST-11") and "art. 35" in act.rules[2]
+    assert act.before is not None and act.after is not None
+    assert act.before["cadeira"] == seat and act.after["cadeira"] != seat
+    schedules.apply_absence_rules(world.service)
+    assert len(world.repository.audits) == audited + 1, "a second run moves nothing and records nothing"

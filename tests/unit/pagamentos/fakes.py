@@ -2,7 +2,8 @@
 
 The fake unit of work is atomic like a TransactWriteItems: at ``commit()`` every condition is checked first
 (a designation id already there, a juízo guard moved, a memo header or counter at another version, a parked
-event gone) and either all writes happen or none does, with :class:`WriteConflict`. ``before_commit`` hooks
+event gone) and either all writes happen or none does, with :class:`WriteConflict`; the audit records of the
+act (``uow.audit``) are kept in ``FakeRepository.audits`` only when it commits. ``before_commit`` hooks
 run once at the start of the next commit, to let a "concurrent writer" win between a use case's reads and its
 commit, so the one retry (courtlib.retry) is testable without threads.
 """
@@ -10,7 +11,7 @@ commit, so the one retry (courtlib.retry) is testable without threads.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -32,6 +33,22 @@ from courtlib.messaging.contracts import MagistrateAbsenceRegistered
 class Counter:
     exists: bool
     last: int
+
+
+@dataclass(frozen=True)
+class RunMark:
+    state: str | None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """What a use case asked the unit of work to record (the actor and chain are courtlib's, tested there)."""
+
+    act: str
+    target: tuple[str, str]
+    rules: tuple[str, ...]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 @dataclass
@@ -57,6 +74,9 @@ class FakeRepository:
     headers: dict[tuple[str, str], MemoHeader] = field(default_factory=dict)
     generations: dict[str, dict[int, list[Line]]] = field(default_factory=dict)
     counters: dict[tuple[str, int], int] = field(default_factory=dict)
+    run_marks: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    audits: list[AuditRecord] = field(default_factory=list)  # committed audit records, in order
     before_commit: list[Callable[[], None]] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # what was written, in order (to assert "nothing")
     _order: itertools.count[int] = field(default_factory=itertools.count)
@@ -206,6 +226,12 @@ class FakeRepository:
         last = self.counters.get((division, year))
         return Counter(last is not None, last or 0)
 
+    def run_mark(self, month: Month | str) -> RunMark:
+        return RunMark(self.run_marks.get(str(month)))
+
+    def acts(self) -> list[str]:
+        return [record.act for record in self.audits]
+
     def _run_hooks(self) -> None:
         hooks, self.before_commit[:] = list(self.before_commit), []
         for hook in hooks:
@@ -219,7 +245,38 @@ class FakeUnitOfWork:
         self._repo = repository
         self._checks: list[Callable[[], bool]] = []
         self._writes: list[Callable[[], object]] = []
+        self._audits: list[AuditRecord] = []
         self.committed = False
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        self._audits.append(AuditRecord(act, tuple(target), tuple(rules), None if before is None else dict(before),
+                                        None if after is None else dict(after)))
+
+    def save_person(self, person: Person, read: dict[str, Any] | None) -> None:
+        def write() -> None:
+            self._repo.people_by_id[person.id] = person
+            self._repo.writes.append(f"pessoa {person.id}")
+
+        def unchanged() -> bool:
+            stored = self._repo.people_by_id.get(person.id)
+            return (codec.person_to(stored) if stored is not None else None) == read
+
+        self._add(write, unchanged)
+
+    def mark_run(self, month: Month | str, read: Any, state: str) -> None:
+        def write() -> None:
+            self._repo.run_marks[str(month)] = state
+            self._repo.writes.append(f"execucao {month}")
+
+        self._add(write, lambda: self._repo.run_marks.get(str(month)) == read.state)
+
+    def mark_import(self, import_id: str, summary: dict[str, Any]) -> None:
+        def write() -> None:
+            self._repo.imports[import_id] = summary
+            self._repo.writes.append(f"importacao {import_id}")
+
+        self._add(write)
 
     def _add(self, write: Callable[[], object], check: Callable[[], bool] | None = None) -> None:
         if check is not None:
@@ -294,6 +351,7 @@ class FakeUnitOfWork:
             raise WriteConflict()
         for write in self._writes:
             write()
+        self._repo.audits.extend(self._audits)
         self.committed = True
 
 

@@ -7,7 +7,7 @@ applies nothing. ``FakeRepository.before_next_commit`` lets a test play a concur
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from chalicelib.plantao.domain.records import APROVADA, Ledger, RotationState, S
 from chalicelib.plantao.domain.reference import ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month
 
+from courtlib.audit.record import plain
 from courtlib.calendar import CalendarEntry, CourtCalendar
 from courtlib.config import TribunalConfig
 from courtlib.errors import WriteConflict
@@ -49,6 +50,8 @@ class FakeRepository:
     entries: dict[tuple[str, date, str], LedgerEntry] = field(default_factory=dict)
     uses: dict[tuple[str, str], tuple[dict[str, Any], str]] = field(default_factory=dict)
     outbox: list[Envelope] = field(default_factory=list)
+    runs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    audits: list[AuditedAct] = field(default_factory=list)  # the acts committed, in order
     commits: int = 0
     conflicts: int = 0
     _interleaved: list[Callable[[], None]] = field(default_factory=list)
@@ -68,22 +71,11 @@ class FakeRepository:
             return ReferenceData(capital=capital), 0
         return copy.deepcopy(self.reference), self.reference_version
 
-    def save_reference(self, ref: ReferenceData, read_version: int) -> int:
-        self._interleave()
-        if read_version != self.reference_version:
-            self.conflicts += 1
-            raise WriteConflict("referência alterada")
-        self.reference, self.reference_version = copy.deepcopy(ref), read_version + 1
-        self.commits += 1
-        return 1
-
     def candidates(self, year: int, quadrimester: int) -> list[str]:
         return sorted(self.edital.get((year, quadrimester), []))
 
-    def add_candidate(self, year: int, quadrimester: int, magistrate: str) -> None:
-        names = self.edital.setdefault((year, quadrimester), [])
-        if magistrate not in names:
-            names.append(magistrate)
+    def audited(self, act: str) -> list[AuditedAct]:
+        return [a for a in self.audits if a.act == act]
 
     # rotations and scales ---------------------------------------------------------------------------------
 
@@ -136,6 +128,17 @@ class FakeRepository:
             self._interleaved.pop(0)()
 
 
+@dataclass(frozen=True)
+class AuditedAct:
+    """One ``uow.audit`` committed: what the real unit of work hands to courtlib (as JSON, like the record)."""
+
+    act: str
+    target: tuple[str, str]
+    rules: tuple[str, ...]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
 @dataclass
 class _Write:
     key: Key  # one item, as DynamoDB refuses two writes of one item in a transaction
@@ -150,11 +153,37 @@ class FakeUnitOfWork:
         self._repository = repository
         self._writes: list[_Write] = []
         self._events: list[Envelope] = []
+        self._audits: list[AuditedAct] = []
 
     def _stage(self, key: Key, holds: Callable[[], bool], apply: Callable[[], None]) -> None:
         if any(w.key == key for w in self._writes):
             raise ValueError(f"duas operações no mesmo item numa transação: {key}")
         self._writes.append(_Write(key, holds, apply))
+
+    def stage_reference(self, ref: ReferenceData, read_version: int) -> None:
+        repository = self._repository
+        written = copy.deepcopy(ref)
+
+        def apply() -> None:
+            repository.reference, repository.reference_version = written, read_version + 1
+
+        self._stage(("REF",), lambda: repository.reference_version == read_version, apply)
+
+    def stage_candidate(self, year: int, quadrimester: int, magistrate: str) -> None:
+        edital = self._repository.edital
+        self._stage(("EDITAL", f"{year}-{quadrimester}", magistrate),
+                    lambda: magistrate not in edital.get((year, quadrimester), []),
+                    lambda: edital.setdefault((year, quadrimester), []).append(magistrate))
+
+    def stage_run(self, name: str, key: str, data: Mapping[str, Any]) -> None:
+        runs = self._repository.runs
+        self._stage(("EXECUCAO", name, key), lambda: True,
+                    lambda: runs.__setitem__((name, key), copy.deepcopy(dict(data))))
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        assert act == act.upper() and rules, f"{act}: code in upper case and its rules"
+        self._audits.append(AuditedAct(act, tuple(target), tuple(rules), plain(before), plain(after)))  # type: ignore
 
     def stage_rotation(self, state: RotationState, month: Month, positions: Mapping[str, str | None]) -> None:
         rotations = self._repository.rotations
@@ -230,6 +259,7 @@ class FakeUnitOfWork:
         for write in self._writes:
             write.apply()
         repository.outbox.extend(self._events)
+        repository.audits.extend(self._audits)
         repository.commits += 1
 
 

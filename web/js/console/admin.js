@@ -1,11 +1,16 @@
-// Admin: the calendar (CAL-01), partner courts' keys, the dead-letter queues with redrive.
+// Admin: the calendar (CAL-01), partner courts' keys, the dead-letter queues with redrive; the history of a
+// calendar day and of a partner's key (issue 17).
 import { call } from "../api.js";
-import { el, table, fill } from "../ui.js";
+import { dataBR, el, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
+import { historyPanel } from "./historico.js";
 
 const SERVICOS = [["cooperacao", "Cooperação"], ["plantao", "Plantão"], ["distribuicao", "Distribuição"], ["pagamentos", "Pagamentos"]];
 
 export function screens(ctx) {
+  const historicoDia = historyPanel();
+  const abrirDia = (data) => historicoDia.open({ service: "plantao", path: `/calendario/dias/${encodeURIComponent(data)}/historico`,
+    title: `dia ${dataBR(data)} do calendário`, token: ctx.token });
   const dia = form({
     id: "dia-calendario", title: "Registrar dia sem expediente", submit: "Registrar",
     fields: [
@@ -17,7 +22,18 @@ export function screens(ctx) {
     ],
     handler: async (v, _f, key) => {
       const out = await call("plantao", "/calendario/dias", { method: "POST", body: v, token: ctx.token(), idempotencyKey: key });
-      return success(`Dia ${out.data} registrado: ${out.descricao}.`);
+      return el("div", { class: "alerta sucesso acoes" }, el("p", {}, `Dia ${out.data} registrado: ${out.descricao}.`),
+        el("button", { type: "button", class: "secundario", onclick: () => abrirDia(out.data) }, "Ver histórico do dia"));
+    },
+  });
+  const verDia = form({
+    id: "historico-dia-form", title: "Histórico de um dia do calendário", submit: "Ver histórico",
+    intro: "Registros, alterações e exclusões do dia, com quem fez e quando.",
+    fields: [{ name: "data", label: "Dia", type: "date", required: true }],
+    handler: async (v) => {
+      if (!v.data) throw { field: "data", detail: "Informe o dia.", code: "VALIDACAO" };
+      await abrirDia(v.data);
+      return null;
     },
   });
   const parceiro = form({
@@ -36,6 +52,19 @@ export function screens(ctx) {
     handler: async (v) => {
       await call(v.servico, `/admin/parceiros/${encodeURIComponent(v.id || "")}`, { method: "DELETE", token: ctx.token() });
       return success(`Chave do parceiro ${v.id} revogada.`);
+    },
+  });
+  const historicoParceiro = historyPanel();
+  const verParceiro = form({
+    id: "historico-parceiro-form", title: "Histórico da chave de um parceiro", submit: "Ver histórico",
+    intro: "Cadastro, trocas e revogação da chave, com quem fez e quando (a chave nunca aparece).",
+    fields: [{ name: "servico", label: "Serviço", options: SERVICOS }, { name: "id", label: "Sigla do parceiro", required: true }],
+    handler: async (v) => {
+      if (!v.id) throw { field: "id", detail: "Informe a sigla do parceiro.", code: "VALIDACAO" };
+      const nome = SERVICOS.find(([s]) => s === v.servico)?.[1] || v.servico;
+      await historicoParceiro.open({ service: v.servico, path: `/admin/parceiros/${encodeURIComponent(v.id)}/historico`,
+        title: `chave do parceiro ${v.id} (${nome})`, token: ctx.token });
+      return null;
     },
   });
   const referencia = el("div", { "aria-live": "polite" });
@@ -84,6 +113,8 @@ export function screens(ctx) {
     }
   }
   showQueues().catch((p) => fill(filas, el("p", { class: "alerta erro" }, p.detail)));
-  return [section("calendario-admin", "Calendário do tribunal", dia), section("referencia-secao", "Dados de referência", referencia, importar),
-    section("parceiros", "Tribunais parceiros", parceiro, revogar), section("dlq", "Filas mortas (DLQ)", filas)];
+  return [section("calendario-admin", "Calendário do tribunal", dia, verDia, historicoDia.node),
+    section("referencia-secao", "Dados de referência", referencia, importar),
+    section("parceiros", "Tribunais parceiros", parceiro, revogar, verParceiro, historicoParceiro.node),
+    section("dlq", "Filas mortas (DLQ)", filas)];
 }

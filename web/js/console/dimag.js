@@ -2,9 +2,12 @@
 import { call } from "../api.js";
 import { dataBR, dinheiro, el, saveBlob, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
+import { historyPanel } from "./historico.js";
+import { memoHistory } from "./presidencia.js";
 
 export function screens(ctx) {
   const memos = el("div", { "aria-live": "polite" });
+  const historico = historyPanel();
   let competenciaAtual = null;
   async function download(id, formato, button) {
     button.disabled = true;
@@ -42,6 +45,7 @@ export function screens(ctx) {
           el("button", { type: "button", class: "secundario", "aria-label": `Baixar ${m.titulo} em ${f.toUpperCase()}`, "data-memo": m.id, "data-formato": f,
             onclick: (e) => download(m.id, f, e.currentTarget) }, f.toUpperCase())))],
         ["Envio", (m) => (m.status === "assinado" ? el("button", { type: "button", onclick: (e) => send(m.id, e.currentTarget) }, "Enviar à folha") : "—")],
+        ["Histórico", (m) => memoHistory(historico, ctx, m)],
       ], itens, "Nenhum memorando nesta competência: execute o mês."),
       answer.total_geral !== undefined ? el("p", {}, el("strong", {}, `Total geral: ${dinheiro(answer.total_geral)}`)) : null);
   }
@@ -68,7 +72,7 @@ export function screens(ctx) {
       ["Motivo", (e) => e.motivo || "—"], ["Desde", (e) => dataBR(e.estacionado_em || e.recebido_em)]],
       answer.itens || [], "Nenhum evento estacionado."))).catch((p) => fill(estacionados, el("p", { class: "alerta erro" }, p.detail)));
   return [
-    section("execucao-mes", "Execução mensal e memorandos", executar, ver, memos),
+    section("execucao-mes", "Execução mensal e memorandos", executar, ver, memos, historico.node),
     section("estacionados", "Eventos estacionados", estacionados),
   ];
 }

@@ -2,10 +2,14 @@
 import { call } from "../api.js";
 import { el, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
+import { historyPanel } from "./historico.js";
 
 const lines = (text) => (text || "").split("\n").map((s) => s.trim()).filter(Boolean);
 
 export function screens(ctx) {
+  const historico = historyPanel();
+  const abrir = (numero) => historico.open({ service: "distribuicao", path: `/distribuicoes/${encodeURIComponent(numero)}/historico`,
+    title: `processo ${numero}`, token: ctx.token });
   const distribuir = form({
     id: "distribuir", title: "Distribuir um processo", submit: "Distribuir",
     fields: [
@@ -21,7 +25,9 @@ export function screens(ctx) {
       const body = { numero_processo: v.numero_processo || "", orgao: v.orgao, classe: v.classe, partes: lines(v.partes),
         advogados: lines(v.advogados), assuntos: lines(v.assuntos), segredo_justica: !!v.segredo_justica };
       const out = await call("distribuicao", "/distribuicoes", { method: "POST", body, token: ctx.token(), idempotencyKey: key });
-      return success(`Processo ${out.numero_processo} distribuído a ${out.relator?.nome || "—"} (${out.cadeira || out.regra}); sorteio ${out.sorteio?.log || ""} seq ${out.sorteio?.seq ?? "—"}.`);
+      return el("div", { class: "alerta sucesso acoes" },
+        el("p", {}, `Processo ${out.numero_processo} distribuído a ${out.relator?.nome || "—"} (${out.cadeira || out.regra}); sorteio ${out.sorteio?.log || ""} seq ${out.sorteio?.seq ?? "—"}.`),
+        el("button", { type: "button", class: "secundario", onclick: () => abrir(out.numero_processo) }, "Ver histórico do processo"));
     },
   });
   const gerar = el("button", { type: "button", class: "secundario", onclick: async () => {
@@ -34,6 +40,16 @@ export function screens(ctx) {
   } }, "Gerar número");
   distribuir.querySelector("button[type=submit]").before(gerar, " ");
 
+  const verProcesso = form({
+    id: "historico-processo-form", title: "Histórico de um processo", submit: "Ver histórico",
+    intro: "Distribuição, redistribuições e sorteio manual do processo, com quem fez, quando e sob qual regra.",
+    fields: [{ name: "numero", label: "Número do processo (CNJ)", required: true }],
+    handler: async (v) => {
+      if (!v.numero) throw { field: "numero", detail: "Informe o número do processo.", code: "VALIDACAO" };
+      await abrir(v.numero);
+      return null;
+    },
+  });
   const painel = el("div", { "aria-live": "polite" });
   const igualdade = form({
     id: "igualdade", title: "Painel de igualdade do órgão", submit: "Ver painel",
@@ -73,5 +89,5 @@ export function screens(ctx) {
       return success(`Sorteio manual registrado: ${out.numero_processo} → ${out.relator?.nome || "—"} (${out.cadeira || "—"}); sorteio ${out.sorteio?.log || ""} seq ${out.sorteio?.seq ?? "—"}.`);
     },
   });
-  return [section("distribuir-secao", "Distribuição de processos", distribuir), section("painel", "Igualdade da distribuição", igualdade, painel), section("manual-secao", "Sorteio manual", manual)];
+  return [section("distribuir-secao", "Distribuição de processos", distribuir, verProcesso, historico.node), section("painel", "Igualdade da distribuição", igualdade, painel), section("manual-secao", "Sorteio manual", manual)];
 }

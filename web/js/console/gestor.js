@@ -2,11 +2,14 @@
 import { call } from "../api.js";
 import { dataBR, el, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
+import { historyPanel } from "./historico.js";
+import { cooperationHistory } from "./servidor.js";
 
 const SITUACOES = { pendente: "aguardando decisão", aprovada: "aprovada", indeferida: "indeferida", encerrada: "encerrada" };
 
 export function screens(ctx) {
   const lista = el("div", { "aria-live": "polite" });
+  const historico = historyPanel();
   async function refresh() {
     const unidades = (await call("cooperacao", "/unidades", { token: ctx.token(), query: { limite: 200 } })).itens || [];
     const minhas = ctx.role === "gestor" ? unidades.filter((u) => u.gestor === ctx.user) : unidades;
@@ -21,10 +24,11 @@ export function screens(ctx) {
       table("Pedidos aguardando a minha decisão", [
         ["Código", (c) => c.id], ["Servidor", (c) => c.servidor], ["Lotação", (c) => c.unidade_lotacao],
         ["Modalidade", (c) => c.modalidade], ["Período", (c) => `${dataBR(c.inicio)} a ${dataBR(c.fim)}`],
+        ["Histórico", (c) => cooperationHistory(historico, ctx, c.id)],
       ], pendentes, "Nenhum pedido aguardando decisão."),
       table("Cooperações das minhas unidades", [
         ["Código", (c) => c.id], ["Servidor", (c) => c.servidor], ["Período", (c) => `${dataBR(c.inicio)} a ${dataBR(c.fim)}`],
-        ["Situação", (c) => SITUACOES[c.situacao] || c.situacao],
+        ["Situação", (c) => SITUACOES[c.situacao] || c.situacao], ["Histórico", (c) => cooperationHistory(historico, ctx, c.id)],
       ], pedidos.filter((c) => c.situacao !== "pendente"), "Nenhuma cooperação decidida ainda."));
   }
   refresh().catch((p) => fill(lista, el("p", { class: "alerta erro" }, p.detail)));
@@ -59,5 +63,5 @@ export function screens(ctx) {
       return success(`Cooperação ${out.id}: fim em ${dataBR(out.fim)}.`);
     },
   });
-  return [section(`pedidos-${ctx.role}`, ctx.role === "gestor" ? "Pedidos de cooperação das minhas unidades" : "Pedidos de cooperação", lista, decidir, ctx.role === "gestor" ? prazo : null)];
+  return [section(`pedidos-${ctx.role}`, ctx.role === "gestor" ? "Pedidos de cooperação das minhas unidades" : "Pedidos de cooperação", lista, historico.node, decidir, ctx.role === "gestor" ? prazo : null)];
 }

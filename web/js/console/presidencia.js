@@ -2,12 +2,15 @@
 import { call } from "../api.js";
 import { dataBR, dinheiro, el, hoje, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
+import { historyButton, historyPanel } from "./historico.js";
 
 const TIPOS = [["estadual", "Estadual"], ["municipal", "Municipal"], ["noturno", "Noturno"], ["segundo_grau", "2º grau"], ["eleitoral", "Eleitoral"]];
 const proximoMes = () => { const [y, m] = hoje().split("-").map(Number); return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`; };
 
 export function screens(ctx) {
   const escalas = el("div", { "aria-live": "polite" });
+  const historicoEscala = historyPanel();
+  const historicoMemo = historyPanel();
   let mesAtual = null;
   async function showScales(mes) {
     mesAtual = mes;
@@ -19,6 +22,8 @@ export function screens(ctx) {
       ["Ação", (s) => (s.status === "rascunho"
         ? el("button", { type: "button", "data-escala": s.id, onclick: (e) => approve(s.id, e.currentTarget) }, `Aprovar ${s.tipo}`)
         : "—")],
+      ["Histórico", (s) => historyButton(historicoEscala, { service: "plantao", path: `/escalas/${encodeURIComponent(s.id)}/historico`,
+        title: `escala ${s.id}`, token: ctx.token })],
     ], itens, "Nenhuma escala neste mês."));
   }
   async function approve(id, button) {
@@ -86,6 +91,7 @@ export function screens(ctx) {
       ["Linhas", (m) => m.linhas, { num: true }], ["Total", (m) => dinheiro(m.total), { num: true }],
       ["Ação", (m) => (m.status === "rascunho" && m.linhas > 0
         ? el("button", { type: "button", onclick: (e) => sign(m.id, e.currentTarget) }, `Assinar ${m.categoria}`) : "—")],
+      ["Histórico", (m) => memoHistory(historicoMemo, ctx, m)],
     ], answer.memorandos || answer.itens || [], "Nenhum memorando nesta competência."));
   }
   async function sign(id, button) {
@@ -105,7 +111,13 @@ export function screens(ctx) {
     handler: async (v) => { await showMemos(v.competencia); return null; },
   });
   return [
-    section("escalas", "Escalas de plantão", ver, escalas, gerar, permuta, impedimento),
-    section("memorandos-assinatura", "Memorandos para assinar", verMemos, memos),
+    section("escalas", "Escalas de plantão", ver, escalas, historicoEscala.node, gerar, permuta, impedimento),
+    section("memorandos-assinatura", "Memorandos para assinar", verMemos, memos, historicoMemo.node),
   ];
+}
+
+/** The "Histórico" button of a memo (GET /memorandos/{id}/historico): edits, signature, sending; shared with DIMAG. */
+export function memoHistory(panel, ctx, memo) {
+  return historyButton(panel, { service: "pagamentos", path: `/memorandos/${encodeURIComponent(memo.id)}/historico`,
+    title: memo.titulo || `memorando ${memo.id}`, token: ctx.token });
 }

@@ -2,18 +2,20 @@
 import { call } from "../api.js";
 import { dataBR, el, hoje, horas, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
+import { historyButton, historyPanel } from "./historico.js";
 
 const SITUACOES = { pendente: "aguardando decisão", aprovada: "aprovada", indeferida: "indeferida", encerrada: "encerrada" };
 const MODALIDADES = [["M1", "M1"], ["M2", "M2"], ["M3", "M3"], ["M4", "M4"], ["M5", "M5"]];
 
 export function screens(ctx) {
   const lista = el("div");
+  const historico = historyPanel();
   async function refresh() {
     const answer = await call("cooperacao", "/cooperacoes", { token: ctx.token() });
     fill(lista, table("Minhas cooperações", [
       ["Código", (c) => c.id], ["Unidade cooperada", (c) => c.unidade_cooperada], ["Modalidade", (c) => c.modalidade],
       ["Período", (c) => `${dataBR(c.inicio)} a ${dataBR(c.fim)}`], ["Situação", (c) => SITUACOES[c.situacao] || c.situacao],
-      ["Meta", (c) => c.meta || "—"],
+      ["Meta", (c) => c.meta || "—"], ["Histórico", (c) => cooperationHistory(historico, ctx, c.id)],
     ], answer.itens || [], "Você ainda não tem cooperações."));
     return answer.itens || [];
   }
@@ -73,8 +75,14 @@ export function screens(ctx) {
     handler: async (v) => { await showMonth(v.competencia || hoje().slice(0, 7)); return null; },
   });
   return [
-    section("minhas-cooperacoes", "Minhas cooperações", lista),
+    section("minhas-cooperacoes", "Minhas cooperações", lista, historico.node),
     section("solicitar", "Solicitar cooperação", pedido),
     section("meu-ponto-secao", "Ponto e horas do mês", ponto, mes, saldo),
   ];
+}
+
+/** The "Histórico" button of a cooperation (GET /cooperacoes/{id}/historico), shared with the gestor's screen. */
+export function cooperationHistory(panel, ctx, id) {
+  return historyButton(panel, { service: "cooperacao", path: `/cooperacoes/${encodeURIComponent(id)}/historico`,
+    title: `cooperação ${id}`, token: ctx.token });
 }

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from chalicelib.cooperacao.adapters.store import Store
-from chalicelib.cooperacao.ports import Cursor
+from chalicelib.cooperacao.ports import Audit, Cursor
 
 from courtlib.errors import WriteConflict
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
@@ -29,7 +29,8 @@ class JudicialStore:
         return self._store.item(f"ATO#{act['id']}", "ATO", "ato", dict(act), gsi1pk="REGISTRO",
                                 gsi1sk=f"{act['data']}#{act['id']}")
 
-    def _commit(self, uow: UnitOfWork) -> None:
+    def _commit(self, uow: UnitOfWork, audit: Audit) -> None:
+        uow.audit(audit.act, audit.target, rules=audit.rules, before=audit.before, after=audit.after)
         try:
             uow.commit()
         except ConditionFailed as failed:
@@ -37,11 +38,11 @@ class JudicialStore:
 
     # requests ------------------------------------------------------------------------------------
 
-    def add_request(self, origin: str, origin_id: str, request: Mapping[str, Any]) -> None:
+    def add_request(self, origin: str, origin_id: str, request: Mapping[str, Any], audit: Audit) -> None:
         uow = UnitOfWork(self._store.settings)
         uow.save(self._request_item(origin, origin_id, request, 1),
                  condition=self._model.pk.does_not_exist())
-        self._commit(uow)
+        self._commit(uow, audit)
 
     def request(self, origin: str, origin_id: str) -> tuple[dict[str, Any], int] | None:
         item = self._store.get(f"PEDIDOJ#{origin}#{origin_id}", "PEDIDO")
@@ -57,18 +58,20 @@ class JudicialStore:
         return [json.loads(i.data) for i in result], result.last_evaluated_key
 
     def save_deliberation(self, origin: str, origin_id: str, request: Mapping[str, Any], read_version: int,
-                          act: Mapping[str, Any] | None) -> None:
+                          act: Mapping[str, Any] | None, audit: Audit) -> None:
         uow = UnitOfWork(self._store.settings)
         uow.save(self._request_item(origin, origin_id, request, read_version + 1),
                  condition=self._model.version == read_version)
         if act is not None:
             uow.save(self._act_item(act))
-        self._commit(uow)
+        self._commit(uow, audit)
 
     # register ------------------------------------------------------------------------------------
 
-    def put_act(self, act: Mapping[str, Any]) -> None:
-        self._act_item(act).save()
+    def put_act(self, act: Mapping[str, Any], audit: Audit) -> None:
+        uow = UnitOfWork(self._store.settings)
+        uow.save(self._act_item(act))
+        self._commit(uow, audit)
 
     def act(self, act_id: str) -> dict[str, Any] | None:
         return self._store.data(f"ATO#{act_id}", "ATO")

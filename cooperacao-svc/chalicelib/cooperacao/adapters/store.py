@@ -9,7 +9,7 @@ the events it emits) whose conditions are the versions the use case read; a fail
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -43,7 +43,7 @@ from chalicelib.cooperacao.domain.model import (
     UnitContext,
 )
 from chalicelib.cooperacao.domain.rules import Assessment
-from chalicelib.cooperacao.ports import Cursor, MonthTotal
+from chalicelib.cooperacao.ports import Audit, Cursor, MonthTotal
 
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope
@@ -116,10 +116,12 @@ class Store:
         item = self.get(f"SERVIDOR#{servant_id}", "PERFIL")
         return None if item is None else (servant_from(json.loads(item.data)), int(item.version or 0))
 
+    def servant_item(self, servant: Servant, version: int) -> CoopItem:
+        return self.item(f"SERVIDOR#{servant.id}", "PERFIL", "servidor", servant_to(servant), version=version,
+                         gsi1pk="SERVIDORES", gsi1sk=servant.id)
+
     def put_servant(self, servant: Servant) -> None:
-        pk = f"SERVIDOR#{servant.id}"
-        self.item(pk, "PERFIL", "servidor", servant_to(servant), version=self._version(pk, "PERFIL") + 1,
-                  gsi1pk="SERVIDORES", gsi1sk=servant.id).save()
+        self.servant_item(servant, self._version(f"SERVIDOR#{servant.id}", "PERFIL") + 1).save()
 
     def servants(self, limit: int, start: Cursor | None) -> tuple[list[Servant], Cursor | None]:
         """One page of the servants in id order (gsi1 ``SERVIDORES``) and DynamoDB's LastEvaluatedKey."""
@@ -130,11 +132,17 @@ class Store:
         data = self.data(f"UNIDADE#{unit_id}", "UNIDADE")
         return None if data is None else unit_from(data)
 
-    def put_unit(self, unit: Unit) -> None:
-        pk = f"UNIDADE#{unit.id}"
+    def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
+        item = self.get(f"UNIDADE#{unit_id}", "UNIDADE")
+        return None if item is None else (unit_from(json.loads(item.data)), int(item.version or 0))
+
+    def unit_item(self, unit: Unit, version: int) -> CoopItem:
         extra = {"gsi2pk": f"GESTOR#{unit.manager}", "gsi2sk": unit.id} if unit.manager else {}
-        self.item(pk, "UNIDADE", "unidade", unit_to(unit), version=self._version(pk, "UNIDADE") + 1,
-                  gsi1pk="UNIDADES", gsi1sk=unit.id, **extra).save()
+        return self.item(f"UNIDADE#{unit.id}", "UNIDADE", "unidade", unit_to(unit), version=version,
+                         gsi1pk="UNIDADES", gsi1sk=unit.id, **extra)
+
+    def put_unit(self, unit: Unit) -> None:
+        self.unit_item(unit, self._version(f"UNIDADE#{unit.id}", "UNIDADE") + 1).save()
 
     def units(self, limit: int, start: Cursor | None) -> tuple[list[Unit], Cursor | None]:
         """One page of the units in id order (gsi1 ``UNIDADES``) and DynamoDB's LastEvaluatedKey."""
@@ -181,7 +189,9 @@ class Store:
                 batch.save(self.item(f"UNIDADE#{unit_id}", f"ANEXO#{annex}", "anexo",
                                      {"anexo": annex, "cota": quota}, gsi1pk=f"ANEXO#{annex}", gsi1sk=unit_id))
 
-    def put_portaria(self, portaria: Portaria) -> None:
+    def put_portaria(self, portaria: Portaria, audit: Audit | None) -> None:
+        """The units' entries in batches (a portaria lists up to 2000 units: more than a transaction holds; each
+        is a replace, so a retry after a failure between them rewrites them), then the portaria with its record."""
         previous = self.data(f"PORTARIA#{portaria.id}", "PORTARIA")
         header = {"id": portaria.id, "modalidade": portaria.modality, "inicio": portaria.period.start.isoformat(),
                   "fim": portaria.period.end.isoformat(), "unidades": portaria.quotas, "ampliada": portaria.widened}
@@ -191,30 +201,51 @@ class Store:
             for unit_id, quota in portaria.quotas.items():
                 batch.save(self.item(f"UNIDADE#{unit_id}", f"PORTARIA#{portaria.id}", "portaria_unidade",
                                      {**header, "unidades": None, "cota": quota}))
-            batch.save(self.item(f"PORTARIA#{portaria.id}", "PORTARIA", "portaria", header,
-                                 gsi1pk="PORTARIAS", gsi1sk=f"{portaria.period.start.isoformat()}#{portaria.id}"))
+        tx = self.transaction()
+        tx.save(self.item(f"PORTARIA#{portaria.id}", "PORTARIA", "portaria", header,
+                          gsi1pk="PORTARIAS", gsi1sk=f"{portaria.period.start.isoformat()}#{portaria.id}"))
+        if audit is not None:
+            tx.audit_as(audit)
+        tx.commit()
+
+    def portaria(self, portaria_id: str) -> Portaria | None:
+        d = self.data(f"PORTARIA#{portaria_id}", "PORTARIA")
+        if d is None:
+            return None
+        quotas = {unit_id: int(quota) for unit_id, quota in d["unidades"].items()}
+        return Portaria(d["id"], Modality(d["modalidade"]), period_from(d), quotas, bool(d.get("ampliada")))
 
     def portarias(self) -> list[dict[str, Any]]:
         return [json.loads(i.data) for i in self.query_gsi1("PORTARIAS")]
 
+    def leave_item(self, leave: Leave) -> CoopItem:
+        return self.item(f"UNIDADE#{leave.unit}", f"AFASTAMENTO#{leave.servant}#{leave.period.start.isoformat()}",
+                         "afastamento", {"servidor": leave.servant, "tipo": leave.kind,
+                                         "inicio": leave.period.start.isoformat(),
+                                         "fim": leave.period.end.isoformat(),
+                                         "comissionado": leave.servant_commissioned})
+
     def put_leave(self, leave: Leave) -> None:
-        self.item(f"UNIDADE#{leave.unit}", f"AFASTAMENTO#{leave.servant}#{leave.period.start.isoformat()}",
-                  "afastamento", {"servidor": leave.servant, "tipo": leave.kind,
-                                  "inicio": leave.period.start.isoformat(), "fim": leave.period.end.isoformat(),
-                                  "comissionado": leave.servant_commissioned}).save()
+        self.leave_item(leave).save()
+
+    def designation_item(self, designation: Designation) -> CoopItem:
+        d = designation
+        return self.item(f"UNIDADE#{d.unit}", f"DESIGNACAO#{d.servant}#{d.period.start.isoformat()}", "designacao",
+                         {"servidor": d.servant, "efetivo": d.efetivo, "lotacao": d.home_unit,
+                          "inicio": d.period.start.isoformat(), "fim": d.period.end.isoformat()})
 
     def put_designation(self, designation: Designation) -> None:
-        d = designation
-        self.item(f"UNIDADE#{d.unit}", f"DESIGNACAO#{d.servant}#{d.period.start.isoformat()}", "designacao",
-                  {"servidor": d.servant, "efetivo": d.efetivo, "lotacao": d.home_unit,
-                   "inicio": d.period.start.isoformat(), "fim": d.period.end.isoformat()}).save()
+        self.designation_item(designation).save()
 
     def final_date(self, default: date) -> date:
         data = self.data("NORMA", "NORMA")
         return default if data is None else date.fromisoformat(data["data_final"])
 
+    def final_date_item(self, day: date) -> CoopItem:
+        return self.item("NORMA", "NORMA", "norma", {"data_final": day.isoformat()})
+
     def put_final_date(self, day: date) -> None:
-        self.item("NORMA", "NORMA", "norma", {"data_final": day.isoformat()}).save()
+        self.final_date_item(day).save()
 
     # cooperations --------------------------------------------------------------------------------
 
@@ -264,9 +295,6 @@ class Store:
     def close_marker(self, month: str) -> dict[str, Any] | None:
         return self.data(f"FECHAMENTO#{month}", "FECHAMENTO")
 
-    def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
-        self.item(f"FECHAMENTO#{month}", "FECHAMENTO", "fechamento", dict(marker)).save()
-
 
 class StoreTransaction:
     """One TransactWriteItems (courtlib's :class:`UnitOfWork`, outbox included); conditions are the versions read."""
@@ -275,6 +303,36 @@ class StoreTransaction:
         self._store = store
         self._model = store.model
         self._uow = UnitOfWork(store.settings)
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        self._uow.audit(act, target, rules=rules, before=before, after=after)
+
+    def audit_as(self, audit: Audit) -> None:
+        self.audit(audit.act, audit.target, rules=audit.rules, before=audit.before, after=audit.after)
+
+    def save(self, item: CoopItem) -> None:
+        self._uow.save(item)
+
+    def put_servant(self, servant: Servant, read_version: int) -> None:
+        self._uow.save(self._store.servant_item(servant, read_version + 1),
+                       condition=_version_condition(self._model, read_version))
+
+    def put_unit(self, unit: Unit, read_version: int) -> None:
+        self._uow.save(self._store.unit_item(unit, read_version + 1),
+                       condition=_version_condition(self._model, read_version))
+
+    def put_leave(self, leave: Leave) -> None:
+        self._uow.save(self._store.leave_item(leave))
+
+    def put_designation(self, designation: Designation) -> None:
+        self._uow.save(self._store.designation_item(designation))
+
+    def put_final_date(self, day: date) -> None:
+        self._uow.save(self._store.final_date_item(day))
+
+    def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
+        self._uow.save(self._store.item(f"FECHAMENTO#{month}", "FECHAMENTO", "fechamento", dict(marker)))
 
     def add_cooperation(self, coop: Cooperation) -> None:
         self._uow.save(self._store.coop_item(coop, 1), condition=self._model.pk.does_not_exist())

@@ -27,15 +27,12 @@ case row (absent for a new case, unchanged for a redistribution), the ``PENDENTE
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from chalicelib.distribuicao.domain.cnj import (
-    MAX_SEQUENTIAL,
-    CnjError,
     CnjNumber,
-    CnjPart,
     NumberingCounter,
     allocate_number,
     parse_cnj,
@@ -44,9 +41,10 @@ from chalicelib.distribuicao.domain.draw import CaseData, Decision, OrgaoState
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, DrawRecord, LogHead
-from chalicelib.distribuicao.ports import ActPending, CaseAlreadyDistributed, PendingAct, StoredCase, StoredOrgao
+from chalicelib.distribuicao.ports import Act, ActPending, CaseAlreadyDistributed, PendingAct, StoredCase, StoredOrgao
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
 
 from courtlib import clock
 from courtlib.errors import Invalid, WriteConflict
@@ -270,7 +268,7 @@ class DistribuicaoRepository:
         return self.orgao_model.count(orgao_pk(orgao_id), self.orgao_model.sk == SK_META, limit=1) > 0
 
     def replace_orgao(self, orgao: Orgao, *, name: str, classes: Sequence[str], desembargadores: Iterable[str],
-                      existing: StoredOrgao | None) -> None:
+                      existing: StoredOrgao | None, act: Act | None) -> None:
         """Writes the órgão's reference data (removing seats and judges no longer listed); counts and log stay.
 
         Raises :class:`WriteConflict` when the órgão changed since ``existing`` was read.
@@ -301,9 +299,10 @@ class DistribuicaoRepository:
             for sk in sorted(existing.sort_keys - wanted):
                 uow.delete(model(pk=pk, sk=sk))
             self._bump_head(uow, pk, existing.version, now, queued=existing.queued)
+        audit(uow, act)
         self._commit(uow)
 
-    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = ()) -> None:
+    def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = (), *, act: Act) -> None:
         """Replaces one judge (e.g. with a new absence) and moves the órgão's version; events in the same
         transaction."""
         if stored.queue:
@@ -317,6 +316,7 @@ class DistribuicaoRepository:
         self._bump_head(uow, pk, stored.version, now, queued=stored.queued)
         for event in events:
             uow.emit(event)
+        audit(uow, act)
         self._commit(uow)
 
     def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime, *, queued: int) -> None:
@@ -334,7 +334,7 @@ class DistribuicaoRepository:
 
     def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
                         previous: StoredCase | None = None, events: Iterable[Envelope] = (),
-                        resolves: PendingAct | None = None) -> StoredCase:
+                        act: Act, resolves: PendingAct | None = None) -> StoredCase:
         """Persists ``decision`` in ONE TransactWriteItems: case row, record, head and counters (+ events).
 
         A new case (``previous`` None) is written only if absent (:class:`CaseAlreadyDistributed`); a
@@ -360,13 +360,15 @@ class DistribuicaoRepository:
             self._stage_unqueue(uow, resolves)
         for event in events:
             uow.emit(event)
+        audit(uow, act)  # the record and its chain head: two more items of the same transaction
         # resolving a queued act, the case row can only exist because another resolver drew it: read again
         commit(uow, first_exists=CaseAlreadyDistributed if previous is None and resolves is None else None)
         return row
 
     # acts awaiting their beacon round (issue 16) ---------------------------------------------------------
 
-    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None) -> None:
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
+                 act: Act) -> None:
         """Queues ``pending`` (see the module docstring): ActPending, CaseAlreadyDistributed or WriteConflict."""
         data = _dumps(pending.to_dict())
         pk = orgao_pk(stored.id)
@@ -386,6 +388,7 @@ class DistribuicaoRepository:
         uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
                    actions=[model.queued.set(pending.order), model.updated_at.set(now)],
                    condition=(model.version == stored.version) & same_queue(model, stored.queued))
+        audit(uow, act)
         try:
             commit(uow)
         except WriteConflict as error:
@@ -396,10 +399,11 @@ class DistribuicaoRepository:
                 raise CaseAlreadyDistributed() from error
             raise
 
-    def drop_pending(self, stored: StoredOrgao, pending: PendingAct) -> None:
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct, *, act: Act) -> None:
         uow = UnitOfWork(self.settings)
         self._stage_unqueue(uow, pending)
         self._bump_head(uow, orgao_pk(stored.id), stored.version, clock.now(), queued=stored.queued)
+        audit(uow, act)
         commit(uow)
 
     def pending_act(self, number: CnjNumber) -> PendingAct | None:
@@ -480,21 +484,38 @@ class DistribuicaoRepository:
 
     # numbering (DIST-01) -----------------------------------------------------------------------------
 
-    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int) -> CnjNumber:
-        """The next NNNNNNN of (origin, year): one atomic conditional ADD, so no number is ever given twice."""
+    def next_number(self, origin: int, year: int, *, segment: int, tribunal: int,
+                    act: Callable[[CnjNumber], Act]) -> CnjNumber:
+        """The next NNNNNNN of (origin, year): the counter read, then written on the condition that it is still
+        the value read, with the act's record in the same transaction; a concurrent number makes the
+        condition fail (:class:`WriteConflict`: the use case reads again), so no number is ever given twice."""
         model = self.numbering_model
-        item = model(pk=f"{NUMBERING_PREFIX}{origin:04d}#{year}", sk=SK_COUNTER)
+        pk = f"{NUMBERING_PREFIX}{origin:04d}#{year}"
+        condition: Condition
         try:
-            item.update(actions=[model.last.add(1)],
-                        condition=model.last.does_not_exist() | (model.last < MAX_SEQUENTIAL))
-        except UpdateError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-                raise CnjError(CnjPart.SEQUENCIAL, f"a origem {origin:04d} esgotou a numeração de {year} "
-                               f"({MAX_SEQUENTIAL} processos)") from error
-            raise
-        counter = NumberingCounter(origin=origin, year=year, last=int(item.last) - 1)
-        number, _ = allocate_number(counter, segment=segment, tribunal=tribunal)
+            last = int(model.get(pk, SK_COUNTER, consistent_read=True).last)
+            condition = model.last == last
+        except model.DoesNotExist:
+            last, condition = 0, model.pk.does_not_exist()
+        number, counter = allocate_number(NumberingCounter(origin=origin, year=year, last=last), segment=segment,
+                                          tribunal=tribunal)
+        uow = UnitOfWork(self.settings)
+        uow.save(model(pk=pk, sk=SK_COUNTER, last=counter.last), condition=condition)
+        audit(uow, act(number))
+        commit(uow)
         return number
+
+    def record(self, act: Act) -> None:
+        """An act whose change is outside the table (S3): its record alone, right after that change."""
+        uow = UnitOfWork(self.settings)
+        audit(uow, act)
+        commit(uow)
+
+
+def audit(uow: UnitOfWork, act: Act | None) -> None:
+    """Adds ``act``'s audit record (and its chain head) to ``uow``: courtlib's ``UnitOfWork.audit``."""
+    if act is not None:
+        uow.audit(act.code, act.target, rules=act.rules, before=act.before, after=act.after)
 
 
 def same_queue(model: type[OrgaoItem], queued: int) -> Any:

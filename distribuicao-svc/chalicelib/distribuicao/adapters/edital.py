@@ -29,8 +29,9 @@ class EditalStore:
     def bucket(self) -> str:
         return self._bucket.name
 
-    def put(self, start: date, end: date, json_bytes: bytes, pdf_bytes: bytes) -> dict[str, str]:
-        """Store (or overwrite) the period's two documents; returns their keys and sha256.
+    def put(self, start: date, end: date, json_bytes: bytes, pdf_bytes: bytes) -> dict[str, Any]:
+        """Store (or overwrite) the period's two documents; returns their keys and sha256, and ``gravados``: the
+        documents written now (``json``, ``pdf``).
 
         An object whose stored sha256 already matches is left alone: publishing the same edital again
         changes nothing (and adds no version to the versioned bucket).
@@ -40,6 +41,7 @@ class EditalStore:
         metadata = {"periodo-inicio": start.isoformat(), "periodo-fim": end.isoformat(),
                     "json-sha256": json_hash, "pdf-sha256": pdf_hash}
         name = f"edital-distribuicao-{start.isoformat()}_{end.isoformat()}"
+        written = []
         for key, body, digest, content_type, extension in (
             (json_key, json_bytes, json_hash, JSON_CONTENT_TYPE, "json"),
             (pdf_key, pdf_bytes, pdf_hash, PDF_CONTENT_TYPE, "pdf"),
@@ -48,7 +50,9 @@ class EditalStore:
                 continue
             self._bucket.put(key, body, content_type, metadata={**metadata, "sha256": digest},
                              disposition=f'inline; filename="{name}.{extension}"')
-        return {"json_key": json_key, "json_sha256": json_hash, "pdf_key": pdf_key, "pdf_sha256": pdf_hash}
+            written.append(extension)
+        return {"json_key": json_key, "json_sha256": json_hash, "pdf_key": pdf_key, "pdf_sha256": pdf_hash,
+                "gravados": written}
 
     def get_json(self, start: date, end: date) -> bytes | None:
         return self._bucket.get(edital_keys(start, end)[0])

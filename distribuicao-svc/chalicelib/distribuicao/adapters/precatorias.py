@@ -22,12 +22,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from chalicelib.distribuicao.adapters.dynamodb import DrawRecordItem, OrgaoItem, _dumps, commit, stage_draw
+from chalicelib.distribuicao.adapters.dynamodb import DrawRecordItem, OrgaoItem, _dumps, audit, commit, stage_draw
 from chalicelib.distribuicao.domain.draw import Decision
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, LogHead
 from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState, log_id_of
-from chalicelib.distribuicao.ports import CartaExists, StoredCarta, StoredZones
+from chalicelib.distribuicao.ports import Act, CartaExists, StoredCarta, StoredZones
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
 from courtlib import clock
@@ -92,7 +92,8 @@ class PrecatoriaRepository:
                           head=LogHead(int(item.seq or 0), item.head_hash or GENESIS_HASH))
         return StoredZones(state, int(item.version or 0))
 
-    def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None) -> None:
+    def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None, *,
+                   act: Act) -> None:
         """Replaces the zones of a municipality (counts and log stay); :class:`WriteConflict` on a concurrent change."""
         model = self.head_model
         now = clock.now()
@@ -106,11 +107,22 @@ class PrecatoriaRepository:
             uow.update(model(pk=f"{ZONES_PREFIX}{municipality}", sk=SK_HEAD, kind="zonas"),
                        actions=[model.data.set(data), model.version.add(1), model.updated_at.set(now)],
                        condition=model.version == existing.version)
+        audit(uow, act)
         self._commit(uow)
 
-    def save_election(self, election: Election) -> None:
-        self.head_model(pk=ELECTIONS_PK, sk=election.day.isoformat(), kind="eleicao",
-                        data=_dumps(sorted(election.propaganda_zones)), updated_at=clock.now()).save()
+    def save_election(self, election: Election, *, act: Act) -> None:
+        uow = UnitOfWork(self.settings)
+        uow.save(self.head_model(pk=ELECTIONS_PK, sk=election.day.isoformat(), kind="eleicao",
+                                 data=_dumps(sorted(election.propaganda_zones)), updated_at=clock.now()))
+        audit(uow, act)
+        self._commit(uow)
+
+    def election(self, day: date) -> Election | None:
+        try:
+            item = self.head_model.get(ELECTIONS_PK, day.isoformat(), consistent_read=True)
+        except self.head_model.DoesNotExist:
+            return None
+        return Election(day, frozenset(json.loads(item.data or "[]")))
 
     def elections(self) -> list[Election]:
         return [Election(date.fromisoformat(item.sk), frozenset(json.loads(item.data or "[]")))
@@ -119,7 +131,7 @@ class PrecatoriaRepository:
     # cartas ----------------------------------------------------------------------------------------
 
     def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str,
-                     kind: str, secret: bool) -> StoredCarta:
+                     kind: str, secret: bool, act: Act) -> StoredCarta:
         if decision.expected_head != stored.state.head:
             raise WriteConflict()
         record = decision.record
@@ -136,6 +148,7 @@ class PrecatoriaRepository:
         stage_draw(uow, self.record_model, self.head_model, head_pk=f"{ZONES_PREFIX}{stored.state.municipality}",
                    kind="zonas", decision=decision, counters=stored.state.counters,
                    read_seq=stored.state.head.seq, read_version=stored.version, now=now)
+        audit(uow, act)
         commit(uow, first_exists=CartaExists)
         return carta
 

@@ -18,12 +18,13 @@ clear (it is public).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from threading import Lock
 
+from chalicelib.distribuicao.adapters.dynamodb import audit, commit
 from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed, seed_matches
-from chalicelib.distribuicao.ports import PublishedSeed
+from chalicelib.distribuicao.ports import Act, PublishedSeed
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import PutError
 
@@ -58,7 +59,7 @@ class SeedStore:
     """Seeds by day: secret until the day is over (the HTTP layer reveals only days before today)."""
 
     def __init__(self, settings: ServiceSettings) -> None:
-        self.settings = settings
+        self._settings = settings
         self.model = bind(SeedItem, settings)
         self.sealer = KmsSealer(settings.partner_keys_kms_key, settings.region, settings.endpoint_url)
         self._cache: dict[date, DailySeed] = {}
@@ -81,12 +82,40 @@ class SeedStore:
         for day in days:
             self.seed_for(day)
 
-    def _read(self, day: date) -> DailySeed | None:
+    def publish(self, days: Iterable[date], act: Callable[[Mapping[date, str]], Act]) -> dict[date, str]:
+        """Creates the missing seeds of ``days`` in one transaction with ``act(commitments created)``; answers the
+        commitments created (none: nothing is written). A seed created meanwhile by a draw fails the transaction
+        (:class:`WriteConflict`): the caller retries and finds it."""
+        missing = [day for day in sorted(set(days)) if self._cache.get(day) is None and self._stored(day) is None]
+        if not missing:
+            return {}
+        created = {day: new_seed(day) for day in missing}
+        uow = UnitOfWork(self._settings)
+        for seed in created.values():
+            uow.save(self._item(seed), condition=self.model.pk.does_not_exist())
+        audit(uow, act({day: seed.commitment for day, seed in created.items()}))
+        commit(uow)
+        with self._lock:
+            self._cache.update(created)
+        return {day: seed.commitment for day, seed in created.items()}
+
+    def _item(self, seed: DailySeed) -> SeedItem:
+        """The item of a new seed: sealed, with its commitment in the clear."""
+        day = seed.day
+        sealed = self.sealer.seal(seed.hex, seal_context(day))
+        return self.model(pk=f"{SEED_PREFIX}{day.isoformat()}", sk=SK_SEED, gsi1pk=SEEDS_INDEX_PK,
+                          gsi1sk=day.isoformat(), sealed_key=sealed.data_key, sealed_seed=sealed.ciphertext,
+                          commitment=seed.commitment, created_at=clock.now())
+
+    def _stored(self, day: date) -> SeedItem | None:
         try:
-            item = self.model.get(f"{SEED_PREFIX}{day.isoformat()}", SK_SEED, consistent_read=True)
+            return self.model.get(f"{SEED_PREFIX}{day.isoformat()}", SK_SEED, consistent_read=True)
         except self.model.DoesNotExist:
             return None
-        return self._opened(day, item)
+
+    def _read(self, day: date) -> DailySeed | None:
+        item = self._stored(day)
+        return None if item is None else self._opened(day, item)
 
     def _opened(self, day: date, item: SeedItem) -> DailySeed:
         """The seed of ``item``, opened by KMS when sealed, and checked against its own commitment."""
@@ -103,16 +132,13 @@ class SeedStore:
             with acting_as(Actor.system("distribuicao:semente")):
                 self._audit_opening(day)
             return
-        uow = UnitOfWork(self.settings)
+        uow = UnitOfWork(self._settings)
         uow.audit(OPENED, ("semente", day.isoformat()), rules=["DIST-11"])
         uow.commit()
 
     def _create(self, day: date) -> DailySeed:
         seed = new_seed(day)
-        sealed = self.sealer.seal(seed.hex, seal_context(day))
-        item = self.model(pk=f"{SEED_PREFIX}{day.isoformat()}", sk=SK_SEED, gsi1pk=SEEDS_INDEX_PK,
-                          gsi1sk=day.isoformat(), sealed_key=sealed.data_key, sealed_seed=sealed.ciphertext,
-                          commitment=seed.commitment, created_at=clock.now())
+        item = self._item(seed)
         try:
             item.save(condition=self.model.pk.does_not_exist())
         except PutError as error:

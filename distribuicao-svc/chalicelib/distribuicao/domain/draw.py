@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from chalicelib.distribuicao.config import DistribuicaoConfig
 
@@ -186,6 +187,10 @@ class Decision:
     revisor_id: str | None = None
     home_seat_id: str | None = None
     voids_acts_of: str | None = None
+
+    def acted_by(self, agent: Mapping[str, Any] | None) -> Decision:
+        """This decision with its record naming who made it (the record's hash and the new head follow)."""
+        return replace(self, record=self.record.acted_by(agent))
 
     @property
     def new_head(self) -> LogHead:

@@ -8,6 +8,10 @@ Parties, lawyers and subjects are not in the body: the body has ``dados_hash``, 
 canonical JSON of the details plus a random salt. The public export shows the details (with the salt)
 of ordinary cases and "SEGREDO DE JUSTIÇA" for cases under secrecy, so every draw stays verifiable and
 the secret names cannot be guessed from the hash.
+
+``agente`` (issue 17) says who made the distribution: always the role (or the partner court, or the system's
+schedule), and the user's id only for the Presidency (see :func:`public_agent`). Records made before it have no
+``agente`` key at all, so their bodies — and hashes — are unchanged.
 """
 
 from __future__ import annotations
@@ -171,6 +175,7 @@ class DrawRecord:
     manual: ManualDraw | None = None
     reference: str | None = None
     distributor: str | None = None
+    agent: Mapping[str, Any] | None = None
     beacon: BeaconRound | None = None
     hash: str = ""
 
@@ -204,6 +209,8 @@ class DrawRecord:
             "manual": None if self.manual is None else self.manual.to_dict(),
             "referencia": self.reference,
             "distribuidora": self.distributor,
+            # only when known: a record sealed before this field existed keeps the body it was hashed with
+            **({} if self.agent is None else {"agente": dict(self.agent)}),
             # only on a draw decided by a beacon round: records sealed before keep the body they were hashed with
             **({} if self.beacon is None else {"farol": self.beacon.to_dict()}),
         }
@@ -219,6 +226,14 @@ class DrawRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.body(), "hash": self.hash}
+
+    def acted_by(self, agent: Mapping[str, Any] | None) -> DrawRecord:
+        """This record naming who made it (``agente``), sealed again (its hash covers the agent)."""
+        if agent is None:
+            return self
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["agent"] = dict(agent)
+        return DrawRecord(**values).sealed()
 
     @property
     def head(self) -> LogHead:
@@ -263,9 +278,32 @@ class DrawRecord:
                             manual["realizado_em"]),
             reference=d["referencia"],
             distributor=d["distribuidora"],
+            agent=d.get("agente"),
             beacon=None if d.get("farol") is None else BeaconRound.from_dict(d["farol"]),
             hash=d.get("hash", ""),
         )
+
+
+# Whose id a public record names. RI art. 33 § 3: the distribution system and its data are public; § 2: the
+# manual draw is authorised by the President; arts. 34 § 6, 102 and 105 § 3: on an impediment or suspicion the
+# autos go back to the President for redistribution. A Presidency act is an act of the court's authority and
+# names its author; a servant operating the system is named by role only (the regulation makes the
+# distribution's data public, not who keyed it in — data minimisation, LGPD art. 6 III); the internal audit
+# trail keeps the servant's id.
+ROLES_NAMED_IN_PUBLIC = frozenset({"presidencia"})
+ROLE_PREFERENCE = ("presidencia", "distribuicao", "admin")
+
+
+def public_agent(kind: str, actor_id: str, roles: Sequence[str] = ()) -> dict[str, Any]:
+    """The ``agente`` of a public record: ``{"tipo", "papel"[, "id"]}`` for a user, ``{"tipo", "id"}`` for a
+    partner court or the system (both institutional, always named)."""
+    if kind != "usuario":
+        return {"tipo": kind, "id": actor_id}
+    role = next((r for r in ROLE_PREFERENCE if r in roles), None) or (sorted(roles)[0] if roles else "usuario")
+    agent: dict[str, Any] = {"tipo": "usuario", "papel": role}
+    if role in ROLES_NAMED_IN_PUBLIC:
+        agent["id"] = actor_id
+    return agent
 
 
 def verify_chain(records: Sequence[DrawRecord], start: LogHead = LogHead()) -> list[str]:

@@ -12,6 +12,8 @@
 | parked event | ``ESTACIONADO#<event id>`` | ``EVENTO`` | ``ESTACIONADOS`` / time#id |
 | memo header (versioned) | ``MEMOS#<AAAA-MM>`` | ``<categoria>`` | — |
 | last memo number of a division and year | ``NUMERACAO#MEMORANDO#<divisão>`` | ``<ano>`` | — |
+| the last recorded run of a month (PAG-01) | ``EXECUCAO#<AAAA-MM>`` | ``EXECUCAO`` | — |
+| a bulk import done | ``IMPORTACAO#<id>`` | ``IMPORTACAO`` | — |
 | memo lines (up to 200 per item) | ``MEMO#<id>`` | ``LINHAS#<geração>#<bloco>`` | — |
 | adjustment line by origin | ``ORIGEM#<categoria>#<AAAA-MM>`` | ``<memo>#<geração>#<chave>`` | — |
 
@@ -22,7 +24,7 @@ facts, the absences, the memo headers of a month, a memo's lines, the adjustment
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -32,7 +34,7 @@ from chalicelib.pagamentos.adapters.absences import AbsenceRepository
 from chalicelib.pagamentos.domain.memos import MemoHeader, StoredMemo
 from chalicelib.pagamentos.domain.model import Designation, Line, Month, MonthData, Person
 from chalicelib.pagamentos.domain.run import RunSnapshot, StoredLine
-from chalicelib.pagamentos.ports import CounterRead
+from chalicelib.pagamentos.ports import CounterRead, RunMark
 from chalicelib.pagamentos.snapshot import load_run_snapshot
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
@@ -82,6 +84,8 @@ class MemoItem(VersionedItem):
     enviado_por = UnicodeAttribute(null=True)
     enviado_em = UTCDateTimeAttribute(null=True)
     observacao = UnicodeAttribute(null=True)
+    editado_por = UnicodeAttribute(null=True)  # the last note's editor (every version is in the audit trail)
+    editado_em = UTCDateTimeAttribute(null=True)
     documentos = UnicodeAttribute(null=True)  # JSON: S3 keys and sha256 once sent
     numero = NumberAttribute(null=True)  # PAG-11: given at signature, per division and year
     numero_ano = NumberAttribute(null=True)
@@ -96,6 +100,12 @@ class LineChunkItem(TableItem):
     @property
     def lines(self) -> list[Line]:
         return [codec.line_from(d) for d in json.loads(self.dados)]
+
+
+class RunMarkRead(NamedTuple):
+    """PAG-01: the last recorded run of a month as read (``state`` None before any)."""
+
+    state: str | None
 
 
 class MemoCounter(NamedTuple):
@@ -119,7 +129,8 @@ def header_from(item: MemoItem) -> MemoHeader:
         month=item.competencia, category=item.categoria, status=item.status, generation=int(item.geracao),
         total=item.total, line_count=int(item.linhas), hash=item.hash, generated_at=item.gerado_em,
         signed_by=item.assinado_por, signed_at=item.assinado_em, sent_by=item.enviado_por, sent_at=item.enviado_em,
-        note=item.observacao, documents=json.loads(item.documentos) if item.documentos else None,
+        note=item.observacao, edited_by=item.editado_por, edited_at=item.editado_em,
+        documents=json.loads(item.documentos) if item.documentos else None,
         number=None if item.numero is None else int(item.numero),
         number_year=None if item.numero_ano is None else int(item.numero_ano),
         number_division=item.numero_divisao, version=None if item.version is None else int(item.version))
@@ -155,7 +166,8 @@ class PagamentosRepository:
             status=header.status, geracao=header.generation, total=header.total, linhas=header.line_count,
             hash=header.hash, gerado_em=header.generated_at, assinado_por=header.signed_by,
             assinado_em=header.signed_at, enviado_por=header.sent_by, enviado_em=header.sent_at,
-            observacao=header.note, documentos=json.dumps(header.documents) if header.documents else None,
+            observacao=header.note, editado_por=header.edited_by, editado_em=header.edited_at,
+            documentos=json.dumps(header.documents) if header.documents else None,
             numero=header.number, numero_ano=header.number_year, numero_divisao=header.number_division,
             updated_at=_now())
         if header.version is not None:
@@ -169,6 +181,14 @@ class PagamentosRepository:
         except DoesNotExist:
             return MemoCounter(False, 0)
         return MemoCounter(True, int(item.data["ultimo"]))
+
+    def run_mark(self, month: Month | str) -> RunMarkRead:
+        """PAG-01: the mark of the last recorded run of ``month`` (consistent read)."""
+        try:
+            item = self.records.get(f"EXECUCAO#{month}", "EXECUCAO", consistent_read=True)
+        except DoesNotExist:
+            return RunMarkRead(None)
+        return RunMarkRead(item.data["estado"])
 
     def memo_counter_item(self, division: str, year: int, last: int) -> RecordItem:
         return self.record(f"NUMERACAO#MEMORANDO#{division}", str(year), "NUMERACAO", {"ultimo": last})
@@ -450,6 +470,26 @@ class DynamoUnitOfWork:
 
     def save_header(self, header: MemoHeader) -> None:
         self._save(self._repo.memo_item(header))  # conditional on the version read (VersionedItem)
+
+    def save_person(self, person: Person, read: dict[str, Any] | None) -> None:
+        model = self._repo.records
+        self._save(self._repo.person_item(person),
+                   model.pk.does_not_exist() if read is None else model.dados == _json(read))
+
+    def mark_run(self, month: Month | str, read: RunMark, state: str) -> None:
+        model = self._repo.records
+        item = self._repo.record(f"EXECUCAO#{month}", "EXECUCAO", "EXECUCAO",
+                                 {"competencia": str(month), "estado": state})
+        condition = (model.pk.does_not_exist() if read.state is None
+                     else model.dados == _json({"competencia": str(month), "estado": read.state}))
+        self._save(item, condition)
+
+    def mark_import(self, import_id: str, summary: dict[str, Any]) -> None:
+        self._save(self._repo.record(f"IMPORTACAO#{import_id}", "IMPORTACAO", "IMPORTACAO", summary))
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        self._uow.audit(act, target, rules=rules, before=before, after=after)
 
     def commit(self) -> None:
         """All or nothing; a failed condition → :class:`WriteConflict` (nothing written)."""

@@ -154,6 +154,8 @@ class MemoHeader:
     sent_by: str | None = None
     sent_at: datetime | None = None
     note: str | None = None
+    edited_by: str | None = None  # who wrote the note in force (every earlier version: the audit trail)
+    edited_at: datetime | None = None
     documents: dict[str, str] | None = None  # S3 keys and sha256 once sent
     number: int | None = None  # PAG-11: given at signature, per division and year
     number_year: int | None = None
@@ -189,9 +191,22 @@ class MemoHeader:
         return replace(self, status=require_transition(self.status, "enviar"), sent_by=user, sent_at=at,
                        documents=documents)
 
-    def noted(self, note: str) -> MemoHeader:
+    def noted(self, note: str, user: str, at: datetime) -> MemoHeader:
+        """PAG-10: a new note on a draft, by ``user`` at ``at`` (a signed or sent memo is never changed)."""
         require_transition(self.status, "editar")
-        return replace(self, note=note)
+        return replace(self, note=note, edited_by=user, edited_at=at)
+
+    def audited(self) -> dict[str, object]:
+        """What the audit trail keeps of the memo's state (issue 17): lifecycle, version, note, signature, sending;
+        the total as Decimal, no lines (the memo's lines are its documents)."""
+        return {"status": self.status, "geracao": self.generation, "total": Decimal(self.total),
+                "linhas": self.line_count,
+                "observacao": self.note, "editado_por": self.edited_by,
+                "editado_em": self.edited_at.isoformat() if self.edited_at else None,
+                "assinado_por": self.signed_by, "assinado_em": self.signed_at.isoformat() if self.signed_at else None,
+                "numero": self.label, "enviado_por": self.sent_by,
+                "enviado_em": self.sent_at.isoformat() if self.sent_at else None,
+                "documentos": dict(self.documents) if self.documents else None}
 
 
 def new_draft(month: Month | str, category: str) -> MemoHeader:

@@ -13,6 +13,10 @@
 | compensation balance | ``COMPENSACAO#<magistrado>`` | ``SALDO`` | ``saldo``, ``reservado``, ``version`` |
 | ledger entry | ``COMPENSACAO#<magistrado>`` | ``LANC#<data>#<id>`` | written only if absent |
 | compensation use | ``COMPENSACAO#<magistrado>`` | ``USO#<id>`` | ``status`` pendente/aprovado |
+| a schedule's run done | ``EXECUCAO#<agenda>`` | ``<dia or mês>`` | counts; written with the run's one audit record |
+
+Every write goes through :class:`DynamoUnitOfWork`, whose transaction also carries the act's audit record
+(``courtlib.audit``).
 
 A month's scales share a partition: the public month read is one BatchGetItem; a scale is rewritten whole
 (conditioned on its ``version``) by every change, so a change is one small transaction.
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -50,6 +54,7 @@ REF_CHUNK_BYTES = 300_000  # DynamoDB items hold ≤ 400 KB
 REF_MAX_BYTES = 3_500_000  # a transaction holds ≤ 4 MB
 ROTATION_PK = "ROTACAO"
 SCALES_INDEX = "ESCALAS"
+RUN_PREFIX = "EXECUCAO#"
 
 
 class PlantaoItem(TableItem):
@@ -105,46 +110,8 @@ class PlantaoRepository:
         loaded: dict[str, Any] = {k: tuple(v) for k, v in values.items()}  # by field name, as import_reference merges
         return ReferenceData(**loaded, capital=capital), int(head.version or 0)
 
-    def save_reference(self, ref: ReferenceData, read_version: int) -> int:
-        """Writes the whole reference snapshot in chunks of ≤ ``REF_CHUNK_BYTES`` in one transaction, conditioned
-        on the version read (a concurrent import is refused, not merged). Answers the number of chunks."""
-        rows = [[tag, spec.to_dict(value)] for tag, spec in REFERENCE_TYPES.items()
-                for value in getattr(ref, spec.attribute)]
-        chunks: list[str] = []
-        current: list[Any] = []
-        size = 0
-        for row in rows:
-            text = codec.dumps(row)
-            if current and size + len(text) > REF_CHUNK_BYTES:
-                chunks.append(codec.dumps(current))
-                current, size = [], 0
-            current.append(row)
-            size += len(text) + 1
-        if current:
-            chunks.append(codec.dumps(current))
-        if sum(len(c) for c in chunks) > REF_MAX_BYTES:
-            raise ValueError("dados de referência grandes demais para uma transação")
-        model = self.model
-        uow = UnitOfWork(self.settings)
-        previous = 0
-        if read_version:
-            previous = int(model.get(REF_PK, REF_HEAD, consistent_read=True).last or 0)
-        for n, data in enumerate(chunks):
-            uow.save(model(pk=REF_PK, sk=f"{REF_CHUNK}{n:03d}", kind="referencia", data=data, updated_at=_now()))
-        for n in range(len(chunks), previous):
-            uow.delete(model(pk=REF_PK, sk=f"{REF_CHUNK}{n:03d}"))
-        condition = model.pk.does_not_exist() if read_version == 0 else model.version == read_version
-        uow.save(model(pk=REF_PK, sk=REF_HEAD, kind="referencia", last=len(chunks), version=read_version + 1,
-                       updated_at=_now()), condition=condition)
-        commit(uow)
-        return len(chunks)
-
     def candidates(self, year: int, quadrimester: int) -> list[str]:
         return [i.sk.split("#", 1)[1] for i in self.model.query(f"EDITAL#{year}-{quadrimester}", consistent_read=True)]
-
-    def add_candidate(self, year: int, quadrimester: int, magistrate: str) -> None:
-        self.model(pk=f"EDITAL#{year}-{quadrimester}", sk=f"CANDIDATO#{magistrate}", kind="candidatura",
-                   updated_at=_now()).save()
 
     # rotations and scales --------------------------------------------------------------------------
 
@@ -266,6 +233,52 @@ class DynamoUnitOfWork:
         self._repository = repository
         self._model = repository.model
         self._uow = UnitOfWork(repository.settings)
+
+    def stage_reference(self, ref: ReferenceData, read_version: int) -> None:
+        """The whole reference snapshot in chunks of ≤ ``REF_CHUNK_BYTES``, conditioned on the version read (a
+        concurrent import is refused, not merged); chunks left over from a larger snapshot are deleted."""
+        rows = [[tag, spec.to_dict(value)] for tag, spec in REFERENCE_TYPES.items()
+                for value in getattr(ref, spec.attribute)]
+        chunks: list[str] = []
+        current: list[Any] = []
+        size = 0
+        for row in rows:
+            text = codec.dumps(row)
+            if current and size + len(text) > REF_CHUNK_BYTES:
+                chunks.append(codec.dumps(current))
+                current, size = [], 0
+            current.append(row)
+            size += len(text) + 1
+        if current:
+            chunks.append(codec.dumps(current))
+        if sum(len(c) for c in chunks) > REF_MAX_BYTES:
+            raise ValueError("dados de referência grandes demais para uma transação")
+        model = self._model
+        previous = 0
+        if read_version:
+            previous = int(model.get(REF_PK, REF_HEAD, consistent_read=True).last or 0)
+        for n, data in enumerate(chunks):
+            self._uow.save(model(pk=REF_PK, sk=f"{REF_CHUNK}{n:03d}", kind="referencia", data=data,
+                                 updated_at=_now()))
+        for n in range(len(chunks), previous):
+            self._uow.delete(model(pk=REF_PK, sk=f"{REF_CHUNK}{n:03d}"))
+        condition = model.pk.does_not_exist() if read_version == 0 else model.version == read_version
+        self._uow.save(model(pk=REF_PK, sk=REF_HEAD, kind="referencia", last=len(chunks), version=read_version + 1,
+                             updated_at=_now()), condition=condition)
+
+    def stage_candidate(self, year: int, quadrimester: int, magistrate: str) -> None:
+        model = self._model
+        self._uow.save(model(pk=f"EDITAL#{year}-{quadrimester}", sk=f"CANDIDATO#{magistrate}", kind="candidatura",
+                             updated_at=_now()), condition=model.pk.does_not_exist())
+
+    def stage_run(self, name: str, key: str, data: Mapping[str, Any]) -> None:
+        model = self._model
+        self._uow.save(model(pk=f"{RUN_PREFIX}{name}", sk=key, kind="execucao", data=codec.dumps(dict(data)),
+                             updated_at=_now()))
+
+    def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+        self._uow.audit(act, target, rules=rules, before=before, after=after)
 
     def stage_rotation(self, state: RotationState, month: Month, positions: Mapping[str, str | None]) -> None:
         model = self._model

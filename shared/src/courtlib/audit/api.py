@@ -11,14 +11,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from courtlib import clock
 from courtlib.audit.record import SHARDS
 from courtlib.audit.store import AuditChains, day_bounds, days_between
-from courtlib.errors import Invalid
+from courtlib.errors import CourtError, Invalid, NotFound
 from courtlib.http import Page, PageQuery, ProblemError, RequestContext, RouteSet
 from courtlib.http.problems import INVALID_CURSOR
+from courtlib.schema import Schema
 from courtlib.settings import ServiceSettings
 
 AUDIT_ROLES = frozenset({"corregedoria", "admin"})
@@ -26,19 +27,19 @@ MAX_PERIOD_DAYS = 31  # a period read without target or person walks every chain
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)  # dates beyond are typos, not periods
 
 
-class Quem(BaseModel):
+class Quem(Schema):
     tipo: Literal["usuario", "parceiro", "sistema"]
     id: str
     nome: str | None = None
     papeis: list[str] = []
 
 
-class Alvo(BaseModel):
+class Alvo(Schema):
     tipo: str
     id: str
 
 
-class RegistroAuditoria(BaseModel):
+class RegistroAuditoria(Schema):
     servico: str
     dia: date
     cadeia: int = Field(description="Cadeia do dia (0..3), escolhida pelo hash do alvo")
@@ -70,11 +71,11 @@ class AuditoriaQuery(PageQuery):
         return self
 
 
-class VerificacaoQuery(BaseModel):
+class VerificacaoQuery(Schema):
     dia: date = Field(ge=FIRST_DAY, le=LAST_DAY, description="Dia (data local do tribunal) cujas cadeias verificar")
 
 
-class Cadeia(BaseModel):
+class Cadeia(Schema):
     cadeia: int
     registros: int
     integra: bool
@@ -83,15 +84,43 @@ class Cadeia(BaseModel):
     detalhe: str | None = None
 
 
-class Verificacao(BaseModel):
+class Verificacao(Schema):
     servico: str
     dia: date
     integra: bool
     cadeias: list[Cadeia]
 
 
+ReadCheck = Callable[[RequestContext, str], None]
+# (service, target type) -> the service's check that the caller may read that target's records (the same check as
+# its history route): a record of a guarded target is left out of any answer of GET /auditoria the caller may not
+# read (a scale under the publication embargo, PLAN-03), and a query by that target is refused as its history is.
+_READ_CHECKS: dict[tuple[str, str], ReadCheck] = {}
+
+
+def guard_audit_reads(service: str, target_type: str, may_read: ReadCheck) -> None:
+    """Records of ``target_type`` in ``service`` are shown by ``GET /auditoria`` only to whom ``may_read`` lets."""
+    _READ_CHECKS[(service, target_type)] = may_read
+
+
+def _readable(ctx: RequestContext, service: str, record: dict[str, Any]) -> bool:
+    check = _READ_CHECKS.get((service, record["alvo"]["tipo"]))
+    if check is None:
+        return True
+    try:
+        check(ctx, record["alvo"]["id"])
+    except CourtError:
+        return False
+    return True
+
+
 def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
-    chains = AuditChains(settings)
+    chains_of: dict[str, AuditChains] = {settings.table_name: AuditChains(settings)}
+
+    def chains_for(ctx: RequestContext) -> AuditChains:
+        """The chains of the table the service's deps use now (the one given, unless a test swapped it)."""
+        current: ServiceSettings = getattr(ctx.deps, "settings", None) or settings
+        return chains_of.get(current.table_name) or chains_of.setdefault(current.table_name, AuditChains(current))
 
     @routes.route("/auditoria", methods=["GET"], roles=AUDIT_ROLES, query=AuditoriaQuery,
                   response=Page[RegistroAuditoria], tags=["Auditoria"],
@@ -100,6 +129,15 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
         """Filtra por alvo, pessoa, ato e período (`de`/`ate`). Sem alvo nem pessoa, o período (padrão: hoje)
         vai de no máximo 31 dias. Ordem: por alvo ou pessoa, do mais antigo; por período, cadeia a cadeia."""
         cursor = ctx.decode_cursor(query.cursor)
+        chains = chains_for(ctx)
+        if query.alvo:
+            target_type, _, target_id = query.alvo.partition(":")
+            check = _READ_CHECKS.get((settings.service, target_type))
+            if check is not None:
+                try:
+                    check(ctx, target_id)
+                except NotFound:  # no such target: no records of it to show (the route has no path to miss)
+                    return {"itens": [], "proximo": None}
         if query.alvo or query.pessoa:
             start, end = _bounds(query.de, query.ate)
             index, key = ("alvo", query.alvo) if query.alvo else ("pessoa", query.pessoa)
@@ -123,6 +161,12 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
                                               cursor=position or None)
             if following:
                 following = {**following, "via": "periodo", "de": f"{first}/{last_day}"}
+        verdicts: dict[tuple[str, str], bool] = {}  # one check per target of the page
+        for item in items:
+            target = (item["alvo"]["tipo"], item["alvo"]["id"])
+            if target not in verdicts:
+                verdicts[target] = _readable(ctx, settings.service, item)
+        items = [item for item in items if verdicts[(item["alvo"]["tipo"], item["alvo"]["id"])]]
         return {"itens": items, "proximo": ctx.next_cursor(following)}
 
     @routes.route("/auditoria/verificacao", methods=["GET"], roles=AUDIT_ROLES, query=VerificacaoQuery,
@@ -131,7 +175,7 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
         """Recalcula o hash de cada registro, a sequência e o encadeamento de cada cadeia do dia, e
         confere o tamanho com a cabeça da cadeia: aponta o primeiro registro alterado, ausente ou fora de ordem."""
         report = []
-        for shard, count, broken in chains.verify_day(query.dia):
+        for shard, count, broken in chains_for(ctx).verify_day(query.dia):
             report.append(Cadeia(cadeia=shard, registros=count, integra=broken is None,
                                  problema=broken.problem if broken else None,
                                  sequencia=broken.sequence if broken else None,

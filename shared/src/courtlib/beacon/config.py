@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from courtlib.schema import Schema
 
 from .chain import QUICKNET, ChainInfo, Round
 from .client import RelayClient, RelayConfig, Transport
@@ -34,7 +36,7 @@ class RoundSource(Protocol):
     def latest(self) -> Round: ...
 
 
-class BeaconConfig(BaseModel):
+class BeaconConfig(Schema):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cadeia: dict[str, Any] = Field(default_factory=QUICKNET.to_json)

@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from courtlib import clock
+from courtlib.audit.api import add_history_route
+from courtlib.auth.principal import ROLES
 from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
-from courtlib.calendar.store import CalendarRepository, calendar_keys, to_item
+from courtlib.calendar.store import CalendarEntryItem, CalendarRepository, calendar_keys, to_entry, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.messaging.contracts import (
     CalendarDayRegistered,
@@ -27,17 +29,23 @@ from courtlib.messaging.contracts import (
     new_event,
 )
 from courtlib.messaging.outbox import ConditionFailed, UnitOfWork
+from courtlib.schema import Schema
 
 if TYPE_CHECKING:
     from courtlib.messaging.consumer import EventHandler
 
 MAX_RANGE_DAYS = 366
+# The calendar's acts (issue 17), on the target ("dia", <yyyy-mm-dd>): the owner registers and removes, each
+# service's copy follows.
+DAY_TARGET = "dia"
+DAY_REGISTERED, DAY_REMOVED = "CAL.DIA.REGISTRAR", "CAL.DIA.REMOVER"
+DAY_COPIED, DAY_COPY_REMOVED = "CAL.DIA.COPIAR", "CAL.DIA.REMOVER_COPIA"
 
 calendar_read_routes = RouteSet(service="calendario", title="Calendário", tag="Calendário")
 calendar_admin_routes = RouteSet(service="calendario", title="Calendário (administração)", tag="Calendário")
 
 
-class DiaIn(BaseModel):
+class DiaIn(Schema):
     data: date
     tipo: CalendarKind
     municipio: str | None = Field(None, max_length=200, description="Código IBGE ou nome de um município do "
@@ -52,7 +60,7 @@ class DiaIn(BaseModel):
         return self
 
 
-class DiaOut(BaseModel):
+class DiaOut(Schema):
     data: date
     tipo: CalendarKind
     municipio: str | None
@@ -60,17 +68,17 @@ class DiaOut(BaseModel):
     decretado_em: date | None
 
 
-class DiasDoAno(BaseModel):
+class DiasDoAno(Schema):
     ano: int
     itens: list[DiaOut]
 
 
-class AnoQuery(BaseModel):
+class AnoQuery(Schema):
     ano: int = Field(ge=2000, le=2100)
     municipio: str | None = None
 
 
-class PeriodoQuery(BaseModel):
+class PeriodoQuery(Schema):
     inicio: date
     fim: date
     municipio: str | None = None
@@ -84,16 +92,16 @@ class PeriodoQuery(BaseModel):
         return self
 
 
-class MunicipioQuery(BaseModel):
+class MunicipioQuery(Schema):
     municipio: str | None = None
 
 
-class DiaSemExpediente(BaseModel):
+class DiaSemExpediente(Schema):
     data: date
     motivo: str
 
 
-class DiasUteis(BaseModel):
+class DiasUteis(Schema):
     inicio: date
     fim: date
     municipio: str | None
@@ -101,7 +109,7 @@ class DiasUteis(BaseModel):
     dias_sem_expediente: list[DiaSemExpediente]
 
 
-class SituacaoDoDia(BaseModel):
+class SituacaoDoDia(Schema):
     data: date
     municipio: str | None
     dia_util: bool
@@ -172,8 +180,14 @@ def register_day(ctx: RequestContext, body: DiaIn) -> DiaOut:
     except ValueError as error:  # the entry refuses what the model lets through (defence in depth)
         raise ProblemError.unprocessable("VALIDACAO", str(error), field="municipio") from None
     settings = ctx.deps.settings
+    model = ctx.deps.calendar.model
+    earlier = _stored(model, *calendar_keys(entry.day, entry.kind, entry.municipality))
     uow = UnitOfWork(settings)
-    uow.save(to_item(ctx.deps.calendar.model, entry))
+    uow.save(to_item(model, entry))
+    # Registering the same day, kind and place again replaces its description or date of decree: the record
+    # keeps what it replaced.
+    uow.audit(DAY_REGISTERED, (DAY_TARGET, entry.day.isoformat()), rules=_rules(entry.kind),
+              before=earlier, after=day_state(entry))
     uow.emit(new_event(CalendarDayRegistered(data=entry.day, tipo=body.tipo, municipio=entry.municipality,
                                              descricao=entry.description, decretado_em=entry.decreed_on),
                        tribunal=settings.tribunal, correlation_id=ctx.correlation_id, subject=entry.day.isoformat()))
@@ -192,8 +206,13 @@ def remove_day(ctx: RequestContext, query: MunicipioQuery, data: str, tipo: str)
     settings = ctx.deps.settings
     model = ctx.deps.calendar.model
     pk, sk = calendar_keys(day, tipo, municipio)
+    earlier = _stored(model, pk, sk)
+    if earlier is None:
+        raise ProblemError.not_found("Não há registro desse dia no calendário.")
     uow = UnitOfWork(settings)
     uow.delete(model(pk=pk, sk=sk), condition=model.pk.exists())
+    # Deleting a day leaves its record: ``antes`` is the day as it was registered.
+    uow.audit(DAY_REMOVED, (DAY_TARGET, day.isoformat()), rules=_rules(tipo), before=earlier)
     uow.emit(new_event(CalendarDayRemoved(data=day, tipo=tipo, municipio=municipio),
                        tribunal=settings.tribunal, correlation_id=ctx.correlation_id, subject=day.isoformat()))
     try:
@@ -201,6 +220,36 @@ def remove_day(ctx: RequestContext, query: MunicipioQuery, data: str, tipo: str)
     except ConditionFailed:
         raise ProblemError.not_found("Não há registro desse dia no calendário.") from None
     ctx.deps.calendar.clear_cache()
+
+
+def day_state(entry: CalendarEntry) -> dict[str, Any]:
+    """A calendar day as its history shows it."""
+    return {"data": entry.day.isoformat(), "tipo": entry.kind.value, "municipio": entry.municipality,
+            "descricao": entry.description, "decretado_em": entry.decreed_on.isoformat() if entry.decreed_on else None}
+
+
+def _stored(model: type[CalendarEntryItem], pk: str, sk: str) -> dict[str, Any] | None:
+    """The day stored under (pk, sk), as :func:`day_state`, or None (read strongly consistent: the act's before)."""
+    try:
+        return day_state(to_entry(model.get(pk, sk, consistent_read=True)))
+    except model.DoesNotExist:
+        return None
+
+
+def _rules(kind: EntryKind | str) -> list[str]:
+    """CAL-01 (the tribunal's days make the dias úteis); a ponto facultativo adds CAL-03 (it does not rebuild a
+    published scale)."""
+    return ["CAL-01", "CAL-03"] if EntryKind(kind) is EntryKind.PONTO_FACULTATIVO else ["CAL-01"]
+
+
+def _may_read_day(ctx: RequestContext, day: str) -> None:
+    """A day's history is read by the calendar's readers; the id must be a date (the target's id)."""
+    _parse_day(day)
+
+
+add_history_route(calendar_read_routes, "/calendario/dias/{data}/historico", target_type=DAY_TARGET, roles=ROLES,
+                  may_read=_may_read_day, tags=["Calendário"],
+                  summary="Histórico de um dia do calendário: registros, trocas e remoções, com quem e quando")
 
 
 def _parse_day(text: str) -> date:
@@ -212,18 +261,28 @@ def _parse_day(text: str) -> date:
 
 def calendar_event_handlers(calendar: CalendarRepository) -> dict[str, EventHandler]:
     """Applies the owner's calendar events to this service's copy (inside the consumer's transaction)."""
+    # Each copy is an act of the system (``sistema:evento:<type>``, set by the consumer), recorded in the
+    # consumer's transaction: the copy's history shows when this service learnt of the owner's act.
     def registered(payload: CalendarDayRegistered, envelope: Envelope, uow: UnitOfWork) -> None:
         entry = CalendarEntry(day=payload.data, kind=EntryKind(payload.tipo), municipality=payload.municipio,
                               description=payload.descricao, decreed_on=payload.decretado_em)
         item = to_item(calendar.model, entry)
+        earlier = _stored(calendar.model, item.pk, item.sk)
         item.event_id = envelope.id
         item.recorded_at = clock.now()
         uow.save(item)
+        uow.audit(DAY_COPIED, (DAY_TARGET, entry.day.isoformat()), rules=_rules(entry.kind), before=earlier,
+                  after={**day_state(entry), "evento": envelope.id})
         uow.after_commit(calendar.clear_cache)
 
     def removed(payload: CalendarDayRemoved, envelope: Envelope, uow: UnitOfWork) -> None:
         pk, sk = calendar_keys(payload.data, payload.tipo, payload.municipio)
+        earlier = _stored(calendar.model, pk, sk)
         uow.delete(calendar.model(pk=pk, sk=sk))
+        gone = earlier or {"data": payload.data.isoformat(), "tipo": payload.tipo, "municipio": payload.municipio}
+        uow.audit(DAY_COPY_REMOVED, (DAY_TARGET, payload.data.isoformat()),
+                  rules=_rules(payload.tipo),
+                  before=gone, after={"evento": envelope.id})
         uow.after_commit(calendar.clear_cache)
 
     # Each handler takes its own payload type; the consumer gives it the one its event type names.

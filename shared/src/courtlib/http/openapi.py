@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from courtlib.auth.partners import HEADER_DATE, HEADER_ID, HEADER_NONCE, HEADER_SIGNATURE, MAX_SKEW_SECONDS
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
 from courtlib.http.idempotency import HEADER as IDEMPOTENCY_HEADER
 from courtlib.http.problems import PROBLEM_CONTENT_TYPE
+from courtlib.schema import Schema
 
 if TYPE_CHECKING:
     from courtlib.http.routing import RouteSet, RouteSpec
@@ -24,12 +25,12 @@ OPENAPI_VERSION = "3.1.0"
 _REF = "#/components/schemas/{model}"
 
 
-class ErroDeCampo(BaseModel):
+class ErroDeCampo(Schema):
     field: str
     detail: str
 
 
-class Problema(BaseModel):
+class Problema(Schema):
     """Problem details (RFC 9457); ``code`` names the rule or the kind of error."""
 
     model_config = ConfigDict(extra="allow", title="Problema")

@@ -15,9 +15,10 @@ import json
 from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from courtlib.http.problems import INVALID_CURSOR, ProblemError
+from courtlib.schema import Schema
 
 T = TypeVar("T")
 
@@ -26,14 +27,14 @@ MAX_LIMIT = 200
 _MAC_BYTES = 16
 
 
-class Page(BaseModel, Generic[T]):
+class Page(Schema, Generic[T]):
     """One page of a listing; ``proximo`` is the cursor of the next page (absent on the last)."""
 
     itens: list[T]
     proximo: str | None = Field(None, description="Cursor da próxima página; nulo na última")
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     """Base of listing query models: subclass it and add the filters."""
 
     limite: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Itens por página")

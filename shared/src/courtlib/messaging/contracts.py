@@ -15,15 +15,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from courtlib import clock
+from courtlib.schema import Schema
 
 SPECVERSION: Literal["1.0"] = "1.0"
 TYPE_PREFIX = "br.jus.tribunal"
 
 
-class Envelope(BaseModel):
+class Envelope(Schema):
     """CloudEvents 1.0 attributes plus the tribunal and the correlation id (extension attributes)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -41,7 +42,7 @@ class Envelope(BaseModel):
     data: dict[str, Any]
 
 
-class Payload(BaseModel):
+class Payload(Schema):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
