@@ -271,6 +271,8 @@ def test_dist_11_the_insider_predicts_the_judge_no_better_than_chance_and_every_
         seed_only_hits += seed_only_guess == seed_only
         chances.append(1 / len(outcome.record.candidates))
     low, high = poisson_binomial_interval(chances, TAIL)
+    print(f"\ninsider: {hits} hits in {REGISTRATIONS} (chance {sum(chances):.1f}; interval [{low}, {high}]); "
+          f"seed-only: {seed_only_hits}")
     assert low <= hits <= high, f"{hits} acertos em {REGISTRATIONS}, fora de [{low}, {high}]"
     assert seed_only_hits == REGISTRATIONS
     assert verify_chain(world.records()) == []
