@@ -415,8 +415,9 @@ class DistribuicaoService:
                     rounds[act.round] = round_
                     continue
                 rounds[act.round] = round_
+            resolver, correlation = _resolver()
             try:
-                with acting_as(RESOLVER, correlation_id=_correlation()):
+                with acting_as(resolver, correlation_id=correlation):
                     self._resolve_one(stored, act, round_, resolved)
             except (WriteConflict, CaseAlreadyDistributed):  # another resolver (or a registration) went first
                 conflicts += 1
@@ -690,7 +691,10 @@ def _check_mandates(orgao: Orgao) -> None:
                 raise StateError(f"cadeira {seat}: mandatos de {role.value} sobrepostos ({before.id} e {after.id})")
 
 
-def _correlation() -> str | None:
-    """The correlation id of the request or event at hand, kept by the resolution it triggers."""
+def _resolver() -> tuple[Actor, str | None]:
+    """Who resolves, in which correlation: the system — the schedule or consumer at hand if it is one, else
+    ``sistema:distribuicao:farol`` in the request's correlation (a user registers; the draw is not theirs)."""
     now = current_or_none()
-    return None if now is None else now.correlation_id
+    if now is None:
+        return RESOLVER, None
+    return (now.actor if now.actor.kind == "sistema" else RESOLVER), now.correlation_id
