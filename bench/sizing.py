@@ -11,7 +11,8 @@ time × 2 × CPU share ≤ timeout and peak RSS × 2 ≤ memory (Lambda gives a 
 a share in proportion, so a time measured on one whole core here counts ``1769 / memory`` times).
 
 The figures and the date go to ``bench/sizing.json``; tests/unit/test_function_limits.py holds the declared
-limits to them. Alone: ``python -m bench.sizing [--fracao F] [--sem-gravar]``.
+limits to them. Alone: ``python -m bench.sizing [--fracao F] [--sem-gravar]``; ``--do-arquivo`` reports the
+last figures against the current config without measuring.
 """
 
 from __future__ import annotations
@@ -36,16 +37,19 @@ HEADROOM = 2.0
 FULL_VCPU_MB = 1769  # Lambda: one whole vCPU at 1,769 MB, a proportional share below
 MAX_TIMEOUT_S, API_TIMEOUT_S = 900, 29  # Lambda's limit; API Gateway answers 504 at 29 s
 GOAL_GROWTH = 2.2
-JOB_TIMEOUT_S = 240.0  # one process of one job; the section stays within ~6 min at the default fractions
+# One GetItem p50 on DynamoDB Local on these 2 cores when quiet (README, 25/11/2026): converts a time measured as a
+# ratio to this run's GetItem back to seconds. On AWS a GetItem in the region takes a few ms too.
+QUIET_GETITEM_MS = 2.0
+JOB_TIMEOUT_S = 600.0  # one process of one job
 
 # job -> (fraction measured by default, the functions it sizes (service, function))
 JOBS: dict[str, tuple[float, tuple[tuple[str, str], ...]]] = {
     # Fractions that keep the section near its bound on 2 shared cores; ``--fracao 1`` measures at the largest
     # court itself. README's row of the close at 20,000 / 40,000 servants (×1.98) shows it linear that far.
-    "cooperacao.fechamento": (1 / 16, (("cooperacao", "monthly_close"), ("cooperacao", "api_handler"))),
-    "pagamentos.apuracao": (1 / 16, (("pagamentos", "monthly_run"), ("pagamentos", "api_handler"))),
-    "plantao.geracao": (1 / 4, (("plantao", "generate_monthly_scales"), ("plantao", "api_handler"))),
-    "plantao.aprovacao": (1 / 4, (("plantao", "api_handler"),)),
+    "cooperacao.fechamento": (1 / 64, (("cooperacao", "monthly_close"), ("cooperacao", "api_handler"))),
+    "pagamentos.apuracao": (1 / 64, (("pagamentos", "monthly_run"), ("pagamentos", "api_handler"))),
+    "plantao.geracao": (1 / 16, (("plantao", "generate_monthly_scales"), ("plantao", "api_handler"))),
+    "plantao.aprovacao": (1 / 16, (("plantao", "api_handler"),)),
 }
 HTTP_TRIGGER = {  # the manual, synchronous trigger of the job on api_handler
     "cooperacao.fechamento": "POST /fechamentos",
@@ -142,10 +146,11 @@ def _getitem_p50_ms(endpoint: str) -> float:
 
 
 def _bare_rss_mb(endpoint: str) -> float:
-    code = ("import boto3, resource; boto3.client('dynamodb', endpoint_url=%r, region_name='sa-east-1', "
+    code = ("import boto3, resource, sys; boto3.client('dynamodb', endpoint_url=sys.argv[1], region_name='sa-east-1', "
             "aws_access_key_id='t', aws_secret_access_key='t').list_tables(); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)" % endpoint)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    done = subprocess.run([sys.executable, "-c", code, endpoint], capture_output=True, text=True, check=True,
+                          timeout=60)
     return float(done.stdout.strip())
 
 
@@ -155,25 +160,35 @@ def measure(endpoint: str, jobs: Iterable[str], fraction: float | None,
     for job in jobs:
         f = fraction if fraction is not None else JOBS[job][0]
         began = time.monotonic()
-        runs = [_measure(endpoint, job, f), _measure(endpoint, job, 2 * f)]
+        runs = []
+        for size in (f, 2 * f):
+            runs.append(_measure(endpoint, job, size))
+            emit(f"      {job} em {size:g}: {runs[-1]['segundos']:.2f} s, pico RSS {runs[-1]['rss_mb']:.0f} MB")
         traced = _measure(endpoint, job, f, trace=True)
         figures[job] = {"medicoes": runs, "tracemalloc": traced, "duracao_s": round(time.monotonic() - began, 1)}
         emit(f"   {job}: medido em {figures[job]['duracao_s']:.0f} s")
     return figures
 
 
-def project(job_figures: dict[str, Any]) -> dict[str, Any]:
-    """Time, peak RSS and tracemalloc peak at 1× and at the design size, from the two measured sizes."""
+def project(job_figures: dict[str, Any], getitem_ms: float) -> dict[str, Any]:
+    """Time, peak RSS and tracemalloc peak at 1× and at the design size, from the two measured sizes.
+
+    The time is kept as a ratio to this run's GetItem p50 (``getitem_vezes``) and, from it, in seconds of a quiet
+    machine (``segundos``: the ratio × :data:`QUIET_GETITEM_MS`); ``segundos_medidos`` is the raw extrapolation.
+    On these 2 shared cores the load varies tenfold within an hour, and the ratio is what stays comparable."""
     one, two = job_figures["medicoes"]
     x1, x2 = one["fracao"], two["fracao"]
     traced_1 = job_figures["tracemalloc"]["tracemalloc_mb"]
     growth = two["segundos"] / one["segundos"] if one["segundos"] else math.inf
     out: dict[str, Any] = {"crescimento": round(growth, 2), "linear": growth <= GOAL_GROWTH}
     for label, x in (("1x", 1.0), ("projeto", DESIGN)):
+        measured = extrapolate(x1, one["segundos"], x2, two["segundos"], x)
         out[label] = {
-            "segundos": round(extrapolate(x1, one["segundos"], x2, two["segundos"], x), 2),
+            "getitem_vezes": round(measured * 1000 / getitem_ms),
+            "segundos": round(measured * QUIET_GETITEM_MS / getitem_ms, 2),
+            "segundos_medidos": round(measured, 2),
             "rss_mb": round(extrapolate(x1, one["rss_mb"], x2, two["rss_mb"], x), 1),
-            # tracemalloc at f only: its growth taken to be the RSS's above the process's own
+            # tracemalloc measured at f only: taken as growing in proportion to the size (an upper bound)
             "tracemalloc_mb": round(traced_1 * max(1.0, (x / x1)), 1),
         }
     return out
@@ -186,7 +201,7 @@ def evaluate(figures: dict[str, Any], root: Path = ROOT) -> dict[str, Any]:
     """Per function: the design-size figures of the jobs it runs (the largest), its limits, met / not met."""
     functions: dict[str, Any] = {}
     for job, job_figures in figures["trabalhos"].items():
-        projected = project(job_figures)
+        projected = project(job_figures, figures["referencias"]["getitem_p50_ms"])
         for service, function in JOBS[job][1]:
             name = f"{service}.{function}"
             design = projected["projeto"]
@@ -209,7 +224,7 @@ def report(figures: dict[str, Any], emit: Callable[[str], None]) -> bool:
     for job, job_figures in figures["trabalhos"].items():
         one, two = job_figures["medicoes"]
         traced = job_figures["tracemalloc"]
-        projected = project(job_figures)
+        projected = project(job_figures, base_ms)
         size = ", ".join(f"{k} {v}" for k, v in one.items() if k in ("magistrados", "servidores", "fatos"))
         emit(f"   {job} (f = {one['fracao']:g} do maior tribunal: {size})")
         for label, run in (("f", one), ("2f", two)):
@@ -220,9 +235,9 @@ def report(figures: dict[str, Any], emit: Callable[[str], None]) -> bool:
              f"{'linear, extrapolado' if projected['linear'] else 'NÃO linear: extrapolação otimista'})")
         for label in ("1x", "projeto"):
             p = projected[label]
-            emit(f"      {'1×' if label == '1x' else 'projeto':<7} {p['segundos']:8.2f} s = "
-                 f"{p['segundos'] * 1000 / base_ms:9.0f}× GetItem; pico RSS {p['rss_mb']:6.0f} MB = "
-                 f"{p['rss_mb'] / base_mb:4.1f}× a base (extrapolado)")
+            emit(f"      {'1×' if label == '1x' else 'projeto':<7} {p['getitem_vezes']:9.0f}× GetItem = "
+                 f"{p['segundos']:7.1f} s em máquina quieta ({p['segundos_medidos']:.0f} s nesta); pico RSS "
+                 f"{p['rss_mb']:6.0f} MB = {p['rss_mb'] / base_mb:4.1f}× a base (extrapolado)")
     emit("   função: tempo e pico no porte de projeto × 2 (× fatia de CPU) contra o declarado")
     ok = True
     for name, f in figures["funcoes"].items():
@@ -238,8 +253,10 @@ def report(figures: dict[str, Any], emit: Callable[[str], None]) -> bool:
 def run(emit: Callable[[str], None], endpoint: str, fraction: float | None = None, write: bool = True) -> bool:
     emit("Dimensionamento (issue 15): cada trabalho mensal no DynamoDB Local, processo novo por medida; "
          f"extrapolado ao maior tribunal (1×) e ao porte de projeto ({DESIGN:g}×)")
+    load = os.getloadavg()[0]
+    emit(f"   carga da máquina no início: {load:.1f} em {os.cpu_count()} núcleos")
     figures: dict[str, Any] = {
-        "data": date.today().isoformat(),
+        "data": date.today().isoformat(), "carga_inicial": round(load, 1),
         "referencias": {"getitem_p50_ms": round(_getitem_p50_ms(endpoint), 3),
                         "rss_base_mb": round(_bare_rss_mb(endpoint), 1)},
     }
@@ -255,11 +272,17 @@ def run(emit: Callable[[str], None], endpoint: str, fraction: float | None = Non
 def main(argv: list[str]) -> int:
     from bench.dynamodb_local import Unavailable, dynamodb_local
 
-    fraction = float(argv[argv.index("--fracao") + 1]) if "--fracao" in argv else None
-
     def emit(line: str = "") -> None:
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
+
+    fraction = float(argv[argv.index("--fracao") + 1]) if "--fracao" in argv else None
+    if "--do-arquivo" in argv:  # the last figures against the current config, nothing measured
+        figures = json.loads(FIGURES.read_text())
+        figures["funcoes"] = evaluate(figures)
+        report(figures, emit)
+        FIGURES.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
+        return 0
 
     for attempt in (1, 2):  # on a loaded machine the JVM may miss its start-up bound once
         try:
