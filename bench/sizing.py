@@ -163,7 +163,9 @@ def measure(endpoint: str, jobs: Iterable[str], fraction: float | None,
         runs = []
         for size in (f, 2 * f):
             runs.append(_measure(endpoint, job, size))
-            emit(f"      {job} em {size:g}: {runs[-1]['segundos']:.2f} s, pico RSS {runs[-1]['rss_mb']:.0f} MB")
+            last = runs[-1]
+            emit(f"      {job} em {size:g}: {last['segundos']:.2f} s (GetItem {last['getitem_p50_ms']:.1f} ms), "
+                 f"pico RSS {last['rss_mb']:.0f} MB")
         traced = _measure(endpoint, job, f, trace=True)
         figures[job] = {"medicoes": runs, "tracemalloc": traced, "duracao_s": round(time.monotonic() - began, 1)}
         emit(f"   {job}: medido em {figures[job]['duracao_s']:.0f} s")
@@ -179,14 +181,15 @@ def project(job_figures: dict[str, Any], getitem_ms: float) -> dict[str, Any]:
     one, two = job_figures["medicoes"]
     x1, x2 = one["fracao"], two["fracao"]
     traced_1 = job_figures["tracemalloc"]["tracemalloc_mb"]
-    growth = two["segundos"] / one["segundos"] if one["segundos"] else math.inf
+    r1, r2 = (run["segundos"] * 1000 / run.get("getitem_p50_ms", getitem_ms) for run in (one, two))
+    growth = r2 / r1 if r1 else math.inf
     out: dict[str, Any] = {"crescimento": round(growth, 2), "linear": growth <= GOAL_GROWTH}
     for label, x in (("1x", 1.0), ("projeto", DESIGN)):
-        measured = extrapolate(x1, one["segundos"], x2, two["segundos"], x)
+        times = extrapolate(x1, r1, x2, r2, x)
         out[label] = {
-            "getitem_vezes": round(measured * 1000 / getitem_ms),
-            "segundos": round(measured * QUIET_GETITEM_MS / getitem_ms, 2),
-            "segundos_medidos": round(measured, 2),
+            "getitem_vezes": round(times),
+            "segundos": round(times * QUIET_GETITEM_MS / 1000, 2),
+            "segundos_medidos": round(extrapolate(x1, one["segundos"], x2, two["segundos"], x), 2),
             "rss_mb": round(extrapolate(x1, one["rss_mb"], x2, two["rss_mb"], x), 1),
             # tracemalloc measured at f only: taken as growing in proportion to the size (an upper bound)
             "tracemalloc_mb": round(traced_1 * max(1.0, (x / x1)), 1),
@@ -228,8 +231,10 @@ def report(figures: dict[str, Any], emit: Callable[[str], None]) -> bool:
         size = ", ".join(f"{k} {v}" for k, v in one.items() if k in ("magistrados", "servidores", "fatos"))
         emit(f"   {job} (f = {one['fracao']:g} do maior tribunal: {size})")
         for label, run in (("f", one), ("2f", two)):
-            emit(f"      {label:<7} {run['segundos']:8.2f} s = {run['segundos'] * 1000 / base_ms:9.0f}× GetItem; "
-                 f"pico RSS {run['rss_mb']:6.0f} MB = {run['rss_mb'] / base_mb:4.1f}× a base")
+            reference = run.get("getitem_p50_ms", base_ms)
+            emit(f"      {label:<7} {run['segundos']:8.2f} s = {run['segundos'] * 1000 / reference:9.0f}× o GetItem "
+                 f"medido logo antes ({reference:.1f} ms); pico RSS {run['rss_mb']:6.0f} MB = "
+                 f"{run['rss_mb'] / base_mb:4.1f}× a base")
         emit(f"      tracemalloc em f: pico {traced['tracemalloc_mb']:.1f} MB; 2f/f no tempo "
              f"{projected['crescimento']:.2f}× (meta ≤{GOAL_GROWTH}×: "
              f"{'linear, extrapolado' if projected['linear'] else 'NÃO linear: extrapolação otimista'})")

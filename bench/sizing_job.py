@@ -4,7 +4,8 @@
 
 ``fraction`` is the size as a fraction of the largest court (2,500 magistrates, 40,000 servants). ``seed`` and
 ``run`` are separate processes so that the run's peak RSS (``resource.getrusage``) is the job's own and not the
-data builder's. ``run`` prints one JSON line: seconds, peak RSS before and after the job, and with ``--trace``
+data builder's. ``run`` prints one JSON line: seconds, a GetItem p50 timed just before (the reference of its
+ratio), peak RSS before and after the job, and with ``--trace``
 the tracemalloc peak (tracing slows allocation, so the timed run and the traced run are different processes).
 DynamoDB goes to DynamoDB Local at ``endpoint``; plantão's S3 and SES go to moto, in process.
 """
@@ -37,6 +38,24 @@ def _service_path(service: str) -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "sa-east-1")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+
+
+def getitem_p50_ms(endpoint: str, table: str, samples: int = 60) -> float:
+    """One GetItem's p50 on the same DynamoDB Local, timed by this process just before its job: the load of these
+    shared cores changes within minutes, so each job's time is kept as a ratio to its own reference."""
+    from bench.stats import median
+
+    dynamodb = client(endpoint)
+    key = {"pk": {"S": "BENCH#REF"}, "sk": {"S": "REF"}}
+    dynamodb.put_item(TableName=table, Item={**key, "data": {"S": "x" * 200}})
+    timings = []
+    for n in range(samples + 10):
+        began = time.perf_counter()
+        dynamodb.get_item(TableName=table, Key=key)
+        if n >= 10:
+            timings.append((time.perf_counter() - began) * 1000)
+    dynamodb.delete_item(TableName=table, Key=key)
+    return median(timings)
 
 
 def _rss_mb() -> float:
@@ -216,6 +235,7 @@ def main(argv: list[str]) -> int:
     if phase == "seed":
         print(json.dumps(seed(fraction, endpoint, table)))
         return 0
+    reference_ms = getitem_p50_ms(endpoint, table)
     mock = _plantao_moto(table) if job_name.startswith(NEEDS_MOTO) else None
     try:
         job = run(fraction, endpoint, table)
@@ -231,7 +251,8 @@ def main(argv: list[str]) -> int:
     finally:
         if mock is not None:
             mock.stop()
-    print(json.dumps({"segundos": seconds, "rss_antes_mb": rss_before, "rss_mb": _rss_mb(), "tracemalloc_mb": traced,
+    print(json.dumps({"segundos": seconds, "getitem_p50_ms": reference_ms, "rss_antes_mb": rss_before,
+                      "rss_mb": _rss_mb(), "tracemalloc_mb": traced,
                       **detail}))
     return 0
 
