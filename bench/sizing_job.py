@@ -1,6 +1,6 @@
 """One monthly job of ``bench.sizing``, in its own process: ``seed`` writes its data, ``run`` times it.
 
-    python -m bench.sizing_job <job> seed|run <fraction> <endpoint> <table> [--trace]
+    python -m bench.sizing_job <job> seed|run <fraction> <endpoint> <table> [--trace] [--profile]
 
 ``fraction`` is the size as a fraction of the largest court (2,500 magistrates, 40,000 servants). ``seed`` and
 ``run`` are separate processes so that the run's peak RSS (``resource.getrusage``) is the job's own and not the
@@ -12,8 +12,10 @@ DynamoDB goes to DynamoDB Local at ``endpoint``; plantão's S3 and SES go to mot
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
+import pstats
 import resource
 import sys
 import time
@@ -242,9 +244,15 @@ def main(argv: list[str]) -> int:
         rss_before = _rss_mb()
         if trace:
             tracemalloc.start()
+        profiler = cProfile.Profile() if "--profile" in argv[5:] else None
         began = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         detail = job()
         seconds = time.perf_counter() - began
+        if profiler is not None:  # where the time goes: the 25 heaviest calls by cumulative time, to stderr
+            profiler.disable()
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         traced = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
         if trace:
             tracemalloc.stop()
