@@ -11,8 +11,9 @@ time × 2 × CPU share ≤ timeout and peak RSS × 2 ≤ memory (Lambda gives a 
 a share in proportion, so a time measured on one whole core here counts ``1769 / memory`` times).
 
 The figures and the date go to ``bench/sizing.json``; tests/unit/test_function_limits.py holds the declared
-limits to them. Alone: ``python -m bench.sizing [--fracao F] [--sem-gravar]``; ``--do-arquivo`` reports the
-last figures against the current config without measuring.
+limits to them. Alone: ``python -m bench.sizing [--fracao F] [--trabalhos a,b] [--saida FILE] [--sem-gravar]``;
+``--do-arquivo [FILE...]`` reports the last figures (merged with FILEs') against the current config, measuring
+nothing.
 """
 
 from __future__ import annotations
@@ -255,7 +256,8 @@ def report(figures: dict[str, Any], emit: Callable[[str], None]) -> bool:
     return ok
 
 
-def run(emit: Callable[[str], None], endpoint: str, fraction: float | None = None, write: bool = True) -> bool:
+def run(emit: Callable[[str], None], endpoint: str, fraction: float | None = None, write: bool = True,
+        jobs: Iterable[str] = (), output: Path = FIGURES) -> bool:
     emit("Dimensionamento (issue 15): cada trabalho mensal no DynamoDB Local, processo novo por medida; "
          f"extrapolado ao maior tribunal (1×) e ao porte de projeto ({DESIGN:g}×)")
     load = os.getloadavg()[0]
@@ -265,12 +267,16 @@ def run(emit: Callable[[str], None], endpoint: str, fraction: float | None = Non
         "referencias": {"getitem_p50_ms": round(_getitem_p50_ms(endpoint), 3),
                         "rss_base_mb": round(_bare_rss_mb(endpoint), 1)},
     }
-    figures["trabalhos"] = measure(endpoint, JOBS, fraction, emit)
+    figures["trabalhos"] = {}
+    for job in jobs or JOBS:
+        figures["trabalhos"].update(measure(endpoint, [job], fraction, emit))
+        if write:  # after each job: a later failure keeps what was measured
+            output.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
     figures["funcoes"] = evaluate(figures)
     report(figures, emit)
     if write:
-        FIGURES.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
-        emit(f"   gravado em {FIGURES.relative_to(ROOT)}")
+        output.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
+        emit(f"   gravado em {output}")
     return True
 
 
@@ -282,8 +288,13 @@ def main(argv: list[str]) -> int:
         sys.stdout.flush()
 
     fraction = float(argv[argv.index("--fracao") + 1]) if "--fracao" in argv else None
-    if "--do-arquivo" in argv:  # the last figures against the current config, nothing measured
+    jobs = argv[argv.index("--trabalhos") + 1].split(",") if "--trabalhos" in argv else []
+    output = Path(argv[argv.index("--saida") + 1]) if "--saida" in argv else FIGURES
+    if "--do-arquivo" in argv:  # the last figures against the current config, nothing measured; more files merged
         figures = json.loads(FIGURES.read_text())
+        for extra in argv[argv.index("--do-arquivo") + 1:]:
+            if not extra.startswith("--"):
+                figures["trabalhos"].update(json.loads(Path(extra).read_text())["trabalhos"])
         figures["funcoes"] = evaluate(figures)
         report(figures, emit)
         FIGURES.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n")
@@ -292,7 +303,8 @@ def main(argv: list[str]) -> int:
     for attempt in (1, 2):  # on a loaded machine the JVM may miss its start-up bound once
         try:
             with dynamodb_local() as endpoint:
-                return 0 if run(emit, endpoint, fraction, write="--sem-gravar" not in argv) else 1
+                return 0 if run(emit, endpoint, fraction, write="--sem-gravar" not in argv, jobs=jobs,
+                                output=output) else 1
         except Unavailable as missing:
             if attempt == 2:
                 emit(f"DynamoDB Local: seção pulada ({missing})")

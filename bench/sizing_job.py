@@ -30,6 +30,7 @@ COOPERACAO_MONTH = "2026-08"
 PAGAMENTOS_MONTH = (2030, 5)
 PLANTAO_MONTH = "2030-03"
 PLANTAO_KINDS = ("estadual", "municipal", "noturno", "segundo_grau")
+MIN_DESEMBARGADORES = 30
 NOTICE_DOMAIN = "tribunal.example.jus.br"  # infra/identity.yaml's SES identity
 
 
@@ -161,7 +162,8 @@ def _plantao_state(fraction: float) -> dict[str, Any]:
     magistrates = round(MAGISTRATES * fraction)
     comarcas = plantao.REGIONS * plantao.COMARCAS_PER_REGION
     plantao.JUIZOS_PER_COMARCA = max(1, round(magistrates * 0.9 / comarcas))  # this process only
-    plantao.DESEMBARGADORES = magistrates - plantao.JUIZOS_PER_COMARCA * comarcas
+    # at least two per órgão julgador (12 câmaras) besides the administration: the 2nd-degree rotation needs them
+    plantao.DESEMBARGADORES = max(MIN_DESEMBARGADORES, magistrates - plantao.JUIZOS_PER_COMARCA * comarcas)
     return plantao.state()
 
 
