@@ -185,14 +185,14 @@ def _size(run: dict[str, Any]) -> float:
 
 
 def project(job_figures: dict[str, Any], getitem_ms: float) -> dict[str, Any]:
-    """Time, peak RSS and tracemalloc peak at 1× and at the design size, from the two measured sizes.
+    """Time and peak RSS at 1× and at the design size, from the two measured sizes (tracemalloc's peak is printed
+    at f only: over such a range its fixed part would be multiplied with the rest).
 
     The time is kept as a ratio to this run's GetItem p50 (``getitem_vezes``) and, from it, in seconds of a quiet
     machine (``segundos``: the ratio × :data:`QUIET_GETITEM_MS`); ``segundos_medidos`` is the raw extrapolation.
     On these 2 shared cores the load varies tenfold within an hour, and the ratio is what stays comparable."""
     one, two = job_figures["medicoes"]
     x1, x2 = _size(one), _size(two)
-    traced_1 = job_figures["tracemalloc"]["tracemalloc_mb"]
     r1, r2 = (run["segundos"] * 1000 / run.get("getitem_p50_ms", getitem_ms) for run in (one, two))
     growth = r2 / r1 if r1 else math.inf
     out: dict[str, Any] = {"crescimento": round(growth, 2), "linear": growth <= GOAL_GROWTH}
@@ -203,8 +203,6 @@ def project(job_figures: dict[str, Any], getitem_ms: float) -> dict[str, Any]:
             "segundos": round(times * QUIET_GETITEM_MS / 1000, 2),
             "segundos_medidos": round(extrapolate(x1, one["segundos"], x2, two["segundos"], x), 2),
             "rss_mb": round(extrapolate(x1, one["rss_mb"], x2, two["rss_mb"], x), 1),
-            # tracemalloc measured at f only: taken as growing in proportion to the size (an upper bound)
-            "tracemalloc_mb": round(traced_1 * max(1.0, x / x1), 1),
         }
     return out
 
