@@ -231,6 +231,14 @@ NEEDS_MOTO = ("plantao.",)
 
 
 def main(argv: list[str]) -> int:
+    from courtlib.audit.actor import acting_as
+    from courtlib.audit.record import Actor
+
+    with acting_as(Actor.system("agenda:bench-sizing")):  # as the schedule's entry point establishes it
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     job_name, phase, fraction_text, endpoint, table = argv[:5]
     trace = "--trace" in argv[5:]
     fraction = float(fraction_text)
