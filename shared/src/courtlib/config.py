@@ -148,7 +148,7 @@ class PresidenciaConfig(FrozenModel):
     cargo: str = Field("Presidente do Tribunal Regional Eleitoral de Mato Grosso", min_length=3)
 
 
-class _SectionCache(dict[tuple[str, type[BaseModel]], tuple[Any, Schema]]):
+class _SectionCache(dict[tuple[str, type[BaseModel]], tuple[Any, BaseModel]]):
     """The sections already validated, each with the raw mapping it came from: a cache, not part of the
     configuration's value (two configurations with the same document are equal whatever each has validated)."""
 
