@@ -9,7 +9,6 @@ each seat (``motivos``); unknown órgão or case → 404; concurrent writes that
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Response
@@ -57,6 +56,7 @@ from chalicelib.distribuicao.service import (
     RelatedRef,
 )
 
+from courtlib import clock
 from courtlib.audit.api import add_history_route
 from courtlib.auth.principal import ROLES
 from courtlib.calendar.api import calendar_read_routes
@@ -256,7 +256,7 @@ def _command(service: DistribuicaoService, body: DistribuicaoIn) -> Distribution
 def _awaiting_response(awaiting: Awaiting, status: int) -> Response:
     """The act awaiting its round: where to follow it, and when to ask again (the round's time, at least 1 s)."""
     out = awaiting_out(awaiting)
-    retry = max(1, math.ceil((awaiting.due_at - datetime.now(UTC)).total_seconds()))
+    retry = max(1, math.ceil((awaiting.due_at - clock.now()).total_seconds()))
     return Response(body=out.model_dump(mode="json"), status_code=status,
                     headers={"Location": out.consulta, "Retry-After": str(retry)})
 
