@@ -28,6 +28,7 @@ from bench import (
     pagamentos,
     plantao,
     readiness,
+    sizing,
 )
 from bench.dynamodb_local import ROOT, Unavailable, dynamodb_local
 from bench.http_reads import AwsCallCounter
@@ -62,7 +63,7 @@ def header() -> None:
 def dynamodb_local_sections() -> bool:
     """The figures moto distorts (throughput, work at the issues' sizes), each section on a fresh DynamoDB Local:
     one instance for all made the later sections several times slower."""
-    sections = (draws_dynamodb_local.run, cooperacao_dynamodb_local.run, pagamentos.run_doubling)
+    sections = (draws_dynamodb_local.run, cooperacao_dynamodb_local.run, pagamentos.run_doubling, sizing.run)
     for service in ("distribuicao", "cooperacao", "pagamentos"):  # their chalicelib, also when run alone
         path = str(ROOT / f"{service}-svc")
         if path not in sys.path:
