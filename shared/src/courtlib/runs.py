@@ -39,7 +39,8 @@ class RunRequest:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunRequest:
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
+        known: dict[str, Any] = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
 
     def started(self, now: datetime) -> RunRequest:
         """Running (again, after a cut-off run: it keeps when it first started)."""
