@@ -26,4 +26,5 @@ def test_pag_03_absences_overlapping_a_month_are_found_once(service_app, setting
     assert handler(sqs_event(body, "q", groups=[f"g{i}" for i in range(4)]), None) == {"batchItemFailures": []}
     assert handler(sqs_event(body, "q", groups=[f"g{i}" for i in range(4)]), None) == {"batchItemFailures": []}
     away = AbsenceRepository(settings_of("pagamentos")).overlapping(date(2030, 2, 1), date(2030, 2, 28))
-    assert sorted(item.magistrado for item in away) == ["des.a", "des.b"]
+    mine = {"des.a", "des.b", "des.c", "des.d"}  # the session's table also holds other tests' absences
+    assert sorted(item.magistrado for item in away if item.magistrado in mine) == ["des.a", "des.b"]
