@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.http_reads import AwsCallCounter, describe_calls, stdout_handlers_to_devnull
+from bench.http_reads import AwsCallCounter, describe_calls, requested_run, stdout_handlers_to_devnull
 from bench.stats import Summary, figure, format_ratio, ratio
 
 SERVICE = "cooperacao"
@@ -153,12 +153,12 @@ def write_month_totals(dynamodb: Any, table: str, month: str, n: int, tag: str) 
 
 
 def _close(stack: Any, url: str, month: str, counter: AwsCallCounter) -> tuple[float, dict[str, Any], Any]:
+    """``POST /fechamentos`` (202) and its status polled until the consumer concluded the close: the seconds, the
+    close's counts, and the AWS calls of every thread meanwhile (the close runs on the queue's consumer now)."""
     http = _session(stack.tokens["dimag.folha"])
     mark = counter.mark()
-    began = time.perf_counter()
-    response = _check(http.post(f"{url}/fechamentos", json={"competencia": month}, timeout=CLOSE_TIMEOUT_S), 200)
-    seconds = time.perf_counter() - began
-    return seconds, response.json(), counter.request_calls_since(mark)
+    seconds, status = requested_run(http, url, "/fechamentos", {"competencia": month}, CLOSE_TIMEOUT_S)
+    return seconds, status["resumo"], counter.calls_since(mark)
 
 
 def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:

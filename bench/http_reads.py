@@ -296,3 +296,24 @@ def run(emit: Callable[[str], None],
                 emit(f"   ERRO {type(error).__name__}: {error}")
                 ok = False
     return ok
+
+
+def requested_run(http: Any, url: str, path: str, body: dict[str, Any], timeout: float) -> tuple[float, dict[str, Any]]:
+    """A monthly job asked by hand (``POST /fechamentos``, ``POST /execucoes``): 202, then its status polled
+    until the service's consumer ends it (bounded by ``timeout``). Answers the seconds from the request to the
+    end seen by the poll (so up to one poll interval late) and the final status."""
+    began = time.perf_counter()
+    asked = http.post(f"{url}{path}", json=body, timeout=30)
+    if asked.status_code != 202:
+        raise RuntimeError(f"POST {path}: HTTP {asked.status_code} {asked.text[:300]}")
+    location = asked.headers["Location"]
+    while True:
+        status = http.get(f"{url}{location}", timeout=30).json()
+        if status.get("situacao") in ("concluida", "falhou"):
+            break
+        if time.perf_counter() - began > timeout:
+            raise RuntimeError(f"{path}: não terminou em {timeout:.0f} s ({status})")
+        time.sleep(0.05)
+    if status["situacao"] != "concluida":
+        raise RuntimeError(f"{path}: falhou ({status.get('motivo')})")
+    return time.perf_counter() - began, status

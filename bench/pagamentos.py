@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bench.http_reads import AwsCallCounter, describe_calls, stdout_handlers_to_devnull
+from bench.http_reads import AwsCallCounter, describe_calls, requested_run, stdout_handlers_to_devnull
 
 if TYPE_CHECKING:  # the service's modules are imported once its directory is on sys.path
     from chalicelib.pagamentos.domain.model import DesignationKind, Entrancia
@@ -119,13 +119,11 @@ def _populate(repo: Any, people: list, facts: list) -> float:
 
 
 def _run(http: Any, url: str, month: str, counter: AwsCallCounter) -> tuple[float, Counter[str], dict[str, Any]]:
+    """``POST /execucoes`` (202) and its status polled until the consumer concluded the run: the seconds, the AWS
+    calls of every thread meanwhile (the run is on the queue's consumer now) and the run's results."""
     mark = counter.mark()
-    began = time.perf_counter()
-    response = http.post(f"{url}/execucoes", json={"competencia": month}, timeout=RUN_TIMEOUT_S)
-    elapsed = time.perf_counter() - began
-    if response.status_code != 200:
-        raise RuntimeError(f"POST /execucoes: HTTP {response.status_code} {response.text[:300]}")
-    return elapsed, counter.request_calls_since(mark), response.json()
+    elapsed, status = requested_run(http, url, "/execucoes", {"competencia": month}, RUN_TIMEOUT_S)
+    return elapsed, counter.calls_since(mark), status["resumo"]
 
 
 class _ThreadCalls:

@@ -48,14 +48,14 @@ JOB_TIMEOUT_S = 600.0  # one process of one job
 JOBS: dict[str, tuple[float, tuple[tuple[str, str], ...]]] = {
     # Fractions that keep the section near its bound on 2 shared cores; ``--fracao 1`` measures at the largest
     # court itself. README's row of the close at 20,000 / 40,000 servants (×1.98) shows it linear that far.
-    "cooperacao.fechamento": (1 / 64, (("cooperacao", "monthly_close"), ("cooperacao", "api_handler"))),
-    "pagamentos.apuracao": (1 / 64, (("pagamentos", "monthly_run"), ("pagamentos", "api_handler"))),
+    "cooperacao.fechamento": (1 / 64, (("cooperacao", "monthly_close"), ("cooperacao", "consume_events"))),
+    "pagamentos.apuracao": (1 / 64, (("pagamentos", "monthly_run"), ("pagamentos", "consume_events"))),
     "plantao.geracao": (1 / 16, (("plantao", "generate_monthly_scales"), ("plantao", "api_handler"))),
     "plantao.aprovacao": (1 / 16, (("plantao", "api_handler"),)),
 }
-HTTP_TRIGGER = {  # the manual, synchronous trigger of the job on api_handler
-    "cooperacao.fechamento": "POST /fechamentos",
-    "pagamentos.apuracao": "POST /execucoes",
+HTTP_TRIGGER = {  # the manual trigger of the job: on api_handler (synchronous) or on consume_events (202, queued)
+    "cooperacao.fechamento": "POST /fechamentos, na fila",
+    "pagamentos.apuracao": "POST /execucoes, na fila",
     "plantao.geracao": "POST /escalas (os 4 tipos)",
     "plantao.aprovacao": "POST /escalas/{id}/aprovacao (as 4)",
 }
@@ -223,7 +223,8 @@ def evaluate(figures: dict[str, Any], root: Path = ROOT) -> dict[str, Any]:
                 continue
             limits = declared_limits(service, function, root=root)
             time_ok, memory_ok = fits(design["segundos"], design["rss_mb"], limits)
-            functions[name] = {"trabalho": job if function != "api_handler" else f"{job} ({HTTP_TRIGGER[job]})",
+            manual = function in ("api_handler", "consume_events")
+            functions[name] = {"trabalho": f"{job} ({HTTP_TRIGGER[job]})" if manual else job,
                                "projeto": design, "1x": projected["1x"], "crescimento": projected["crescimento"],
                                "declarado": {"timeout_s": limits.timeout_s, "memoria_mb": limits.memory_mb},
                                "cumpre_tempo": time_ok, "cumpre_memoria": memory_ok}

@@ -28,7 +28,8 @@ def deploy_template(stage: str = "local") -> dict[str, str]:
         StackName=f"tribunal-{stage}",
         TemplateBody=(ROOT / "infra" / "template.yaml").read_text(),
         Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage},
-                    {"ParameterKey": "QueueVisibilityTimeout", "ParameterValue": "0"}],
+                    {"ParameterKey": "QueueVisibilityTimeout", "ParameterValue": "0"},
+                    {"ParameterKey": "JobQueueVisibilityTimeout", "ParameterValue": "0"}],
     )
     stack = cloudformation.describe_stacks(StackName=f"tribunal-{stage}")["Stacks"][0]
     return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}

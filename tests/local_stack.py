@@ -67,3 +67,23 @@ def sign_prepared(prepared: Any, partner_id: str, secret: str) -> None:
     prepared.headers.update(sign_request(partner_id, secret, prepared.method, url.path,
                                          query=parse_qsl(url.query, keep_blank_values=True),
                                          body=body.encode() if isinstance(body, str) else body))
+
+
+def requested_run(base_url: str, path: str, body: dict[str, Any], headers: dict[str, str],
+                  timeout: float = 60.0) -> dict[str, Any]:
+    """A monthly job asked by hand (``POST /fechamentos``, ``POST /execucoes``): 202 with its status at
+    ``Location``, which is polled (bounded by ``timeout``) until the service's consumer ends it."""
+    import requests
+
+    asked = requests.post(f"{base_url}{path}", json=body, headers=headers, timeout=30)
+    assert asked.status_code == 202, asked.text
+    location = asked.headers["Location"]
+    deadline = time.monotonic() + timeout
+    while True:
+        status = requests.get(f"{base_url}{location}", headers=headers, timeout=30)
+        assert status.status_code == 200, status.text
+        if status.json()["situacao"] in ("concluida", "falhou") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert status.json()["situacao"] == "concluida", status.text
+    return dict(status.json())

@@ -334,9 +334,23 @@ def embargo_d_minus_5(demo: Demo) -> str:
 def month_closed(demo: Demo) -> str:
     demo.advance_to("2027-04-01T09:00:00-03:00")
     closed = demo.json("cooperacao", "GET", f"/fechamentos/{MONTH}", "dimag.folha")
-    expect(closed.get("execucoes", 0) >= 1 and closed.get("por") == "agendamento",
+    expect(closed.get("situacao") == "concluida" and closed.get("solicitado_por") == "agendamento",
            f"{MONTH} fechado pelo agendamento", closed)
-    return f"{MONTH} fechado em {str(closed.get('primeiro_em', ''))[:10]} pelo agendamento"
+    return f"{MONTH} fechado em {str(closed.get('concluido_em') or '')[:10]} pelo agendamento"
+
+
+def requested_run(demo: Demo, service: str, path: str, body: dict, timeout: float = 60.0) -> dict:
+    """A monthly job asked by hand: 202 with its status at ``Location``, polled (bounded) until it ends."""
+    asked = demo.call(service, "POST", path, "dimag.folha", body, expected=(202,))
+    location = asked.headers["Location"]
+
+    def ended() -> dict | None:
+        status = demo.json(service, "GET", location, "dimag.folha")
+        return status if status.get("situacao") in ("concluida", "falhou") else None
+
+    status = demo.eventually(ended, f"{service}{location} concluído", timeout=timeout)
+    expect(status["situacao"] == "concluida", f"{service}{location} concluído", status)
+    return dict(status)
 
 
 def _memos(demo: Demo, month: str) -> list[dict]:
@@ -390,8 +404,8 @@ def late_event_becomes_adjustment(demo: Demo) -> str:
     bruno = demo.facts["coops"]["servidor.bruno"]
     demo.call("cooperacao", "POST", f"/cooperacoes/{bruno}/pontos", "servidor.bruno",
               {"inicio": "2027-03-20T08:00:00", "fim": "2027-03-20T10:00:00"}, expected=(201,))
-    reclosed = demo.json("cooperacao", "POST", "/fechamentos", "dimag.folha", {"competencia": MONTH})
-    expect(reclosed.get("ajustes", 0) >= 1, "um ajuste publicado", reclosed)
+    reclosed = requested_run(demo, "cooperacao", "/fechamentos", {"competencia": MONTH})
+    expect((reclosed.get("resumo") or {}).get("ajustes", 0) >= 1, "um ajuste publicado", reclosed)
     demo.advance_to("2027-05-05T09:00:00-03:00")  # April's close (01/05) and April's payments run (05/05)
     lines = demo.eventually(lambda: [line for line in _memo_lines(demo, NEXT_MONTH, "gratificacao_cooperacao")
                                      if line["pessoa"] == "servidor.bruno"] or None,

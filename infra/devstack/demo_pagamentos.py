@@ -1,6 +1,7 @@
 """Demo data of pagamentos-svc: the shared demo magistrates and servants (same ids as the other services),
 and a few designations, vacations and a session of the Pleno in November 2026, so that a manual run
-(``POST /execucoes {"competencia": "2026-11"}`` as ``dimag.folha``) produces every kind of memo line.
+(``POST /execucoes {"competencia": "2026-11"}`` as ``dimag.folha``, 202, then ``GET /execucoes/2026-11`` until
+``concluida``) produces every kind of memo line.
 
 Entrâncias (a choice for the demo, documented in docs/pagamentos.md): Cuiabá especial, Várzea Grande final,
 Chapada dos Guimarães inicial. Pay tables: the defaults of ``chalicelib.pagamentos.config.TabelaPagamentos``.

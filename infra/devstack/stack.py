@@ -77,6 +77,8 @@ class LocalStack:
         self.template = template or ROOT / "infra" / "template.yaml"
         self.identity = identity or ROOT / "infra" / "identity.yaml"
         self.parameters = {**DEFAULT_PARAMETERS, **(parameters or {})}
+        if "JobQueueVisibilityTimeout:" in self.template.read_text():  # the job queues retry as quickly here
+            self.parameters.setdefault("JobQueueVisibilityTimeout", self.parameters["QueueVisibilityTimeout"])
         self.stage = self.parameters["Stage"]
         self.stack_name = stack_name or f"tribunal-{self.stage}"
         self.users = tuple(users)

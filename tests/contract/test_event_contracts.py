@@ -19,7 +19,9 @@ from courtlib.messaging.contracts import (
     CooperationBonusAssessed,
     DutyServed,
     MagistrateAbsenceRegistered,
+    MonthlyCloseRequested,
     Payload,
+    PaymentRunRequested,
     new_event,
 )
 from tests.integration.lambda_events import sqs_event
@@ -43,6 +45,9 @@ EXAMPLES: dict[type[Payload], dict] = {
     CooperationBonusAssessed: {"apuracao_id": "servidor.ana-2027-02-r1", "servidor": "servidor.ana",
                                "nome": "Ana Servidora", "competencia": "2027-02", "natureza": "apuracao",
                                "revisao": 1, "minutos": 2400, "valor_hora": "45.00", "valor": "1800.00"},
+    # a month never requested: the consumer finds no request and runs nothing (a stale or foreign event)
+    MonthlyCloseRequested: {"competencia": "2019-02", "execucao": 1, "solicitado_por": "dimag.folha"},
+    PaymentRunRequested: {"competencia": "2019-02", "execucao": 1, "solicitado_por": "dimag.folha"},
 }
 
 

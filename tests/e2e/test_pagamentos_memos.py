@@ -18,6 +18,7 @@ import requests
 from pypdf import PdfReader
 
 from courtlib.messaging.contracts import CompensationUsed, CooperationBonusAssessed, message_group, new_event
+from tests.local_stack import requested_run
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 60
@@ -39,10 +40,9 @@ def _publish(stack, payload) -> str:
 
 
 def _run(stack, competencia: str) -> dict:
-    response = requests.post(f"{stack['urls']['pagamentos']}/execucoes", json={"competencia": competencia},
-                             headers=_auth(stack, "dimag.folha"), timeout=TIMEOUT)
-    assert response.status_code == 200, response.text
-    return response.json()
+    """PAG-01 by hand: 202, then the status polled until the service's consumer concluded the run."""
+    return requested_run(stack["urls"]["pagamentos"], "/execucoes", {"competencia": competencia},
+                         _auth(stack, "dimag.folha"), timeout=TIMEOUT)
 
 
 def _memo(stack, memo_id: str) -> dict:

@@ -26,7 +26,7 @@ import pytest
 import requests
 from pypdf import PdfReader
 
-from tests.local_stack import running_stack
+from tests.local_stack import requested_run, running_stack
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 30
@@ -119,10 +119,10 @@ def test_coop_11_pag_08_one_gratificacao_per_servant_reaches_the_memo_even_when_
                         headers=_auth(stack, "servidor.ana"), timeout=TIMEOUT).status_code == 403
 
     # the monthly close, twice
-    closed = _ok(requests.post(f"{base}/fechamentos", json={"competencia": month}, headers=dimag, timeout=TIMEOUT), 200)
-    assert closed["publicados"] == 2 and closed["ajustes"] == 0
-    again = _ok(requests.post(f"{base}/fechamentos", json={}, headers=dimag, timeout=TIMEOUT), 200)
-    assert again["competencia"] == month and again["publicados"] == 0
+    closed = requested_run(base, "/fechamentos", {"competencia": month}, dimag)
+    assert closed["resumo"]["publicados"] == 2 and closed["resumo"]["ajustes"] == 0
+    again = requested_run(base, "/fechamentos", {}, dimag)
+    assert again["competencia"] == month and again["resumo"]["publicados"] == 0 and again["execucao"] == 2
 
     # at the source: one outbox item per servant (revision 1), relayed; no revision 2
     dynamodb = _aws(stack, "dynamodb")
@@ -219,7 +219,7 @@ def _memo_lines_eventually(stack, month: str, category: str, arrived) -> list[di
     dimag = _auth(stack, "dimag.folha")
 
     def run_and_read() -> list[dict]:
-        _ok(requests.post(f"{base}/execucoes", json={"competencia": month}, headers=dimag, timeout=TIMEOUT), 200)
+        requested_run(base, "/execucoes", {"competencia": month}, dimag)
         return _ok(requests.get(f"{base}/memorandos/{month}-{category}", headers=dimag, timeout=TIMEOUT), 200)["linhas"]
 
     lines = _eventually(lambda: (ls := run_and_read()) and arrived(ls) and ls)

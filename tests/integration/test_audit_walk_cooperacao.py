@@ -19,10 +19,17 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from courtlib.messaging.contracts import CalendarDayRegistered, CalendarDayRemoved, event_type_of, new_event
+from courtlib.messaging.contracts import (
+    CalendarDayRegistered,
+    CalendarDayRemoved,
+    MonthlyCloseRequested,
+    event_type_of,
+    new_event,
+)
 from tests.integration import audit_walk
 from tests.integration.audit_walk import AuditLedger, assert_one_complete_record
 from tests.integration.lambda_events import sqs_event
+from tests.integration.requested_runs import run_requested
 from tests.integration.test_cooperacao_http import (  # noqa: F401  (client, deps, world: fixtures)
     ADMIN,
     CGJ,
@@ -218,7 +225,7 @@ def _close(w: Walk) -> Expect:
     w.ok(w.world.ponto(w.world.ana, cid, "2026-03-14T08:00:00", "2026-03-14T09:00:00"))
     w.ledger.mark()
     w.ok(call(w.client, "POST", "/fechamentos", {"competencia": "2026-03"}, DIMAG))
-    return Expect("COOP.FECHAMENTO.APURAR", target_type="fechamento")
+    return Expect("COOP.FECHAMENTO.SOLICITAR", target_type="fechamento")
 
 
 # --- judicial cooperation ---------------------------------------------------------------------------------
@@ -317,6 +324,18 @@ def _deliver(w: Walk, payload: Any) -> None:
     envelope = new_event(payload, tribunal="TRE-MT", correlation_id=uid("c"))
     answer = w.app.handler_map["consume_events"](sqs_event([envelope.model_dump_json()], w.settings.queue_url), None)
     assert answer == {"batchItemFailures": []}, answer
+
+
+@scenario(EVENTS, event_type_of(MonthlyCloseRequested))
+def _close_requested(w: Walk) -> Expect:
+    """The close a ``POST /fechamentos`` asked for, run by the consumer: the close's own record, by the system."""
+    cid = w.world.approved()
+    w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
+    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-15T08:00:00", "2026-03-15T09:00:00"))
+    status = w.ok(call(w.client, "POST", "/fechamentos", {"competencia": "2026-03"}, DIMAG)).json_body
+    w.ledger.mark()
+    run_requested(SERVICE, status)
+    return Expect("COOP.FECHAMENTO.APURAR", who="sistema", target_type="fechamento")
 
 
 @scenario(EVENTS, event_type_of(CalendarDayRegistered))
@@ -440,10 +459,23 @@ def test_a_cooperations_history_keeps_the_end_date_before_and_after_and_each_pon
     assert (ponto["antes"]["minutos_mes"], ponto["depois"]["minutos_mes"], ponto["depois"]["minutos"]) == (0, 120, 120)
 
 
-def test_coop_11_a_repeated_close_that_publishes_nothing_writes_no_record(walk):
+def test_coop_11_a_repeated_close_that_publishes_nothing_writes_no_record_but_its_request(walk):
+    w = walk
+    _close_requested(w)
+    assert len(w.ledger.new()) == 1
+    w.ledger.mark()
+    status = w.ok(call(w.client, "POST", "/fechamentos", {"competencia": "2026-03"}, DIMAG)).json_body
+    assert len(w.ledger.new()) == 1  # the request
+    w.ledger.mark()
+    run_requested(SERVICE, status)
+    assert w.ledger.new() == []  # the run changed nothing: no act
+
+
+def test_coop_11_a_second_request_while_one_is_pending_records_nothing(walk):
     w = walk
     _close(w)
     assert len(w.ledger.new()) == 1
+    w.ledger.mark()
     w.ok(call(w.client, "POST", "/fechamentos", {"competencia": "2026-03"}, DIMAG))
     assert w.ledger.new() == []
 

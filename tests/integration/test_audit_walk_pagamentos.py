@@ -33,9 +33,11 @@ from courtlib.messaging.contracts import (
     DutyServed,
     MagistrateAbsenceRegistered,
     Payload,
+    PaymentRunRequested,
     event_type_of,
 )
 from tests.integration.audit_walk import AuditLedger, assert_one_complete_record, schedules, state_changing_operations
+from tests.integration.requested_runs import run_requested
 from tests.integration.test_pagamentos_http import (
     ADMIN,
     DIMAG,
@@ -72,10 +74,14 @@ class Walk:
         self.deps.clock = lambda: when
         return lambda: setattr(self.deps, "clock", saved)
 
-    def run(self, competencia: str, auth: dict = DIMAG) -> Any:
+    def run(self, competencia: str, auth: dict = DIMAG, execute: bool = True, **headers: str) -> Any:
+        """``POST /execucoes`` (202) and, with ``execute``, the run by the consumer (the queue's delivery)."""
         undo = self.at(datetime(2099, 1, 1, 12, tzinfo=TZ))
         try:
-            return send(self.client, "post", "/execucoes", {"competencia": competencia}, auth)
+            answer = send(self.client, "post", "/execucoes", {"competencia": competencia}, auth, **headers)
+            if execute and answer.status_code == 202:
+                run_requested("pagamentos", answer.json_body)
+            return answer
         finally:
             undo()
 
@@ -87,7 +93,7 @@ class Walk:
                                                              "juizo": f"W-{pid}", "inicio": f"{month}-01",
                                                              "fim": f"{month}-10"})
         assert created.status_code == 201, created.body
-        assert self.run(month).status_code == 200
+        assert self.run(month).status_code == 202
         return f"{month}-cumulacao_juizes"
 
 
@@ -169,8 +175,17 @@ def post_session(w: Walk) -> Expected:
 def post_run(w: Walk) -> Expected:
     month = fresh_month()
     w.ledger.mark()
-    ok(w.run(month))
-    return Expected("PAG.EXECUCAO.MENSAL", "usuario", "competencia")
+    ok(w.run(month, execute=False), 202)
+    return Expected("PAG.EXECUCAO.SOLICITAR", "usuario", "competencia")
+
+
+def run_requested_event(w: Walk) -> Expected:
+    """The run a ``POST /execucoes`` asked for, run by the consumer: the run's own record, by the system."""
+    month = fresh_month()
+    status = ok(w.run(month, execute=False, **{"X-Correlation-Id": "teste"}), 202).json_body
+    w.ledger.mark()
+    run_requested("pagamentos", status)
+    return Expected("PAG.EXECUCAO.MENSAL", "sistema", "competencia")
 
 
 def patch_memo(w: Walk) -> Expected:
@@ -358,6 +373,7 @@ EVENTS: dict[str, Callable[[Walk], Expected]] = {
     event_type_of(CooperationBonusAssessed): cooperation_bonus,
     event_type_of(CalendarDayRegistered): calendar_day_registered,
     event_type_of(CalendarDayRemoved): calendar_day_removed,
+    event_type_of(PaymentRunRequested): run_requested_event,
 }
 # The calendar's copy is courtlib's (courtlib.calendar.api.calendar_event_handlers), audited by the calendar's
 # owner (plantao-svc's side of issue 17); until that is merged its two scenarios may fail.
@@ -458,14 +474,16 @@ def test_a_memos_history_is_read_by_whoever_reads_the_memo_and_pages(walk):
 def test_pag_01_a_run_is_one_record_with_its_counts_and_a_repeated_run_writes_none(walk):
     memo = walk.draft()
     month = memo[:7]
-    [record] = _audit(walk, alvo=f"competencia:{month}")
+    [record, request] = sorted(_audit(walk, alvo=f"competencia:{month}"), key=lambda r: r["ato"])
+    assert request["ato"] == "PAG.EXECUCAO.SOLICITAR" and request["depois"] == {"situacao": "pendente", "execucao": 1}
     assert record["ato"] == "PAG.EXECUCAO.MENSAL" and record["regras"] == ["PAG-01", "PAG-10"]
     assert record["depois"]["memorandos"]["cumulacao_juizes"]["status"] == "rascunho"
     assert Decimal(record["depois"]["memorandos"]["cumulacao_juizes"]["total"]) > 0
     assert len(json.dumps(record)) < 10_000  # counts and totals, not the memos' lines
+    status = ok(walk.run(month, execute=False), 202).json_body
     walk.ledger.mark()
-    ok(walk.run(month))
-    assert walk.ledger.new() == []
+    run_requested("pagamentos", status)
+    assert walk.ledger.new() == []  # the request has its record; the run that changed nothing, none
 
 
 def test_a_retry_with_the_same_idempotency_key_and_a_refusal_write_no_record(walk):

@@ -18,6 +18,7 @@ import pytest
 
 from courtlib.auth.partners import sign_request
 from courtlib.http.testing import bearer
+from tests.integration.requested_runs import run_requested
 
 TZ = ZoneInfo("America/Sao_Paulo")
 NOW = datetime(2026, 3, 2, 20, 0, tzinfo=TZ)
@@ -331,27 +332,59 @@ def test_coop_11_close_publishes_once_per_servant_and_a_late_record_becomes_an_a
     assert call(client, "POST", "/fechamentos", {}, servant_h(world.ana)).status_code == 403
     future = call(client, "POST", "/fechamentos", {"competencia": "2026-04"}, DIMAG)
     assert future.status_code == 422 and future.json_body["code"] == "COOP-11"
-    first = call(client, "POST", "/fechamentos", {}, DIMAG)
-    assert first.status_code == 200, first.body
-    assert first.json_body["competencia"] == "2026-03" and first.json_body["publicados"] >= 2
+    assert call(client, "GET", "/fechamentos/2026-03", headers=DIMAG).status_code == 404  # never requested
+    first = close(client, {}, DIMAG)
+    assert first["competencia"] == "2026-03" and first["resumo"]["publicados"] >= 2
+    assert first["solicitado_por"] == "dimag.folha" and first["execucao"] == 1
     event = json.loads(json.loads(json.dumps(_outbox(table, world.ana, "2026-03", 1)))["envelope"]["S"])
     assert event["type"].endswith("cooperacao.gratificacao-apurada.v1")
     assert event["data"]["natureza"] == "apuracao" and event["data"]["minutos"] == 150
     assert event["data"]["valor"] == "112.50" and event["data"]["valor_hora"] == "45.00"
     assert event["data"]["apuracao_id"] == f"{world.ana}:2026-03:r1" and event["data"]["nome"] == "Ana Servidora"
-    second = call(client, "POST", "/fechamentos", {"competencia": "2026-03"}, bearer("admin.ti", "admin"))
-    assert second.status_code == 200 and second.json_body["publicados"] == 0
+    second = close(client, {"competencia": "2026-03"}, bearer("admin.ti", "admin"))
+    assert second["resumo"]["publicados"] == 0 and second["execucao"] == 2
     # a late record (made in April for March) becomes an ajuste with the difference
     late = world.ponto(world.ana, ana, "2026-03-14T08:00:00", "2026-03-14T09:00:00")
     assert late.status_code == 201, late.body
-    third = call(client, "POST", "/fechamentos", {"competencia": "2026-03"}, DIMAG)
-    assert third.json_body["publicados"] == 1 and third.json_body["ajustes"] == 1
+    third = close(client, {"competencia": "2026-03"}, DIMAG)
+    assert third["resumo"]["publicados"] == 1 and third["resumo"]["ajustes"] == 1
     adjustment = json.loads(_outbox(table, world.ana, "2026-03", 2)["envelope"]["S"])["data"]
     assert (adjustment["natureza"], adjustment["revisao"], adjustment["minutos"], adjustment["valor"]) == (
         "ajuste", 2, 60, "45.00")
     assert _outbox(table, world.bruno, "2026-03", 2) is None
-    info = call(client, "GET", "/fechamentos/2026-03", headers=DIMAG).json_body
-    assert info["execucoes"] >= 2  # the run that published nothing was no act: it left no trace
+    marker = json.loads(table.get("FECHAMENTO#2026-03", "FECHAMENTO")["data"]["S"])
+    assert marker["execucoes"] == 2  # the run that published nothing was no act: it left no trace
+
+
+def close(client, body: dict, headers: dict) -> dict:
+    """COOP-11 by hand: the request answers 202 with the status (pendente) at Location; the consumer runs the
+    close (the queue's delivery, in process); the status then says concluida with the close's counts."""
+    requested = call(client, "POST", "/fechamentos", body, headers)
+    assert requested.status_code == 202, requested.body
+    status = requested.json_body
+    assert status["situacao"] == "pendente" and requested.headers["Location"] == f"/fechamentos/{status['competencia']}"
+    pending = call(client, "GET", requested.headers["Location"], headers=DIMAG).json_body
+    assert pending == status
+    run_requested("cooperacao", status)
+    done = call(client, "GET", requested.headers["Location"], headers=DIMAG)
+    assert done.status_code == 200 and done.json_body["situacao"] == "concluida", done.body
+    assert done.json_body["iniciado_em"] and done.json_body["concluido_em"]
+    return dict(done.json_body)
+
+
+def test_coop_11_a_request_while_one_is_pending_answers_it_and_a_retry_with_its_key_answers_the_same(
+        client, world, deps):
+    deps.clock = lambda: datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
+    month = "2025-01"
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    first = call(client, "POST", "/fechamentos", {"competencia": month}, {**DIMAG, **key})
+    retried = call(client, "POST", "/fechamentos", {"competencia": month}, {**DIMAG, **key})
+    other = call(client, "POST", "/fechamentos", {"competencia": month}, bearer("admin.ti", "admin"))
+    assert first.status_code == retried.status_code == other.status_code == 202
+    assert retried.json_body == first.json_body == other.json_body  # one request, one run
+    run_requested("cooperacao", first.json_body, times=2)  # the redelivery runs nothing again
+    done = call(client, "GET", f"/fechamentos/{month}", headers=DIMAG).json_body
+    assert done["situacao"] == "concluida" and done["execucao"] == 1
 
 
 # --- judicial cooperation (COOP-12) ---------------------------------------------------------------------

@@ -49,6 +49,7 @@ def test_coop_06_working_hours_are_local_times_and_a_zone_is_refused_naming_the_
 @pytest.mark.parametrize("service,path,headers", [
     ("pagamentos", "/memorandos?competencia=0000-01", DIMAG),
     ("pagamentos", "/resumos/0000-01", DIMAG),
+    ("pagamentos", "/execucoes/0000-01", DIMAG),
     ("pagamentos", "/plantoes?competencia=0000-01", DIMAG),
     ("cooperacao", "/fechamentos/0000-01", ADMIN),
     ("cooperacao", "/servidores/ana/pontos?competencia=0000-01", ADMIN),

@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
+from chalicelib.pagamentos.domain.model import Month
 from pypdf import PdfReader
 
 from courtlib.audit import Actor, acting_as
 from courtlib.http.testing import bearer
 from courtlib.messaging.contracts import CompensationUsed, CooperationBonusAssessed, new_event
 from tests.integration.lambda_events import sqs_event
+from tests.integration.requested_runs import run_requested
 
 TZ = ZoneInfo("America/Sao_Paulo")
 DIMAG = bearer("dimag.folha", "dimag")
@@ -92,10 +94,17 @@ def run(client, competencia: str) -> dict:
     deps.clock = lambda: datetime(2099, 1, 1, 12, tzinfo=TZ)
     try:
         response = send(client, "post", "/execucoes", {"competencia": competencia})
+        assert response.status_code == 202, response.body
+        status = json.loads(response.body)
+        assert status["situacao"] == "pendente" and response.headers["Location"] == f"/execucoes/{competencia}"
+        run_requested("pagamentos", status)  # the queue's delivery to the service's own consumer, in process
     finally:
         deps.clock = saved
-    assert response.status_code == 200, response.body
-    return json.loads(response.body)
+    done = send(client, "get", f"/execucoes/{competencia}")
+    assert done.status_code == 200, done.body
+    body = json.loads(done.body)
+    assert body["situacao"] == "concluida", body
+    return {"competencia": competencia, **body["resumo"]}
 
 
 @pytest.mark.parametrize("competencia", ["2026-07", "2026-08", "2030-01"])
@@ -110,7 +119,7 @@ def test_pag_01_a_month_not_yet_finished_is_not_run(client, deps, competencia):
     assert response.status_code == 422, response.body
     body = json.loads(response.body)
     assert body["code"] == "PAG-01" and body["field"] == "competencia" and "2026-07" in body["detail"]
-    assert finished.status_code == 200, finished.body
+    assert finished.status_code == 202, finished.body
 
 
 def memo(client, memo_id: str) -> dict:
@@ -160,19 +169,22 @@ def test_pag_02_designation_run_and_the_memo_as_json_csv_and_pdf(client, calls):
     assert len(summary["memorandos"]) == 9 and Decimal(summary["total_geral"]) >= Decimal("4417.02")
 
 
-def test_pag_01_running_twice_changes_nothing(client, calls):
-    """The second run of the same month writes nothing (no Put/BatchWrite/Transact call)."""
+def test_pag_01_running_twice_changes_nothing(client, calls, deps):
+    """The second run of the same month changes no memo, and the run itself writes nothing (no Put/BatchWrite/
+    Transact call: the request asked over HTTP writes only its own status)."""
     pid = f"jz.t{suffix()}"
     judge(client, pid)
     send(client, "post", "/designacoes", {"tipo": "diarias", "pessoa": pid, "juizo": f"VU-{pid}",
                                           "municipio": "5103007", "inicio": "2032-03-22", "fim": "2032-03-26"})
     first = run(client, "2032-03")
     before = memo(client, "2032-03-diarias")
-    calls.clear()
     second = run(client, "2032-03")
+    assert all(v["resultado"] == "inalterado" for v in second["memorandos"].values())
+    calls.clear()
+    third = deps.service.run(Month(2032, 3))
     writes = [c for c in calls if c in ("PutItem", "BatchWriteItem", "TransactWriteItems", "UpdateItem", "DeleteItem")]
     assert writes == [] and "Scan" not in calls
-    assert all(v["resultado"] == "inalterado" for v in second["memorandos"].values())
+    assert all(v["resultado"] == "inalterado" for v in third["memorandos"].values())
     assert memo(client, "2032-03-diarias") == before
     # 22..26/3/2032 Mon–Fri, 26/3 Good Friday: 4 dias úteis × 1 100.00 = 4 400.00 (PAG-06)
     assert lines_of(before, pid)[0]["valor"] == "4400.00" and first["competencia"] == "2032-03"

@@ -22,12 +22,13 @@ REGION = "sa-east-1"
 
 
 def _environment(service: str) -> None:
+    """The prod stage's names, whatever the parent process had (a test session's local stack sets its own)."""
     prefix = service.upper()
-    os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
-    os.environ.setdefault(f"{prefix}_TABLE_NAME", f"tribunal-prod-{service}")
-    os.environ.setdefault(f"{prefix}_QUEUE_NAME", f"tribunal-prod-{service}-eventos.fifo")
-    os.environ.setdefault(f"{prefix}_STREAM_ARN",
-                          f"arn:aws:dynamodb:{REGION}:000000000000:table/tribunal-prod-{service}/stream/placeholder")
+    os.environ["AWS_DEFAULT_REGION"] = REGION
+    os.environ[f"{prefix}_TABLE_NAME"] = f"tribunal-prod-{service}"
+    os.environ[f"{prefix}_QUEUE_NAME"] = f"tribunal-prod-{service}-eventos.fifo"
+    os.environ[f"{prefix}_STREAM_ARN"] = (
+        f"arn:aws:dynamodb:{REGION}:000000000000:table/tribunal-prod-{service}/stream/placeholder")
     os.environ.setdefault("PAGINATION_SECRET", "placeholder")
 
 

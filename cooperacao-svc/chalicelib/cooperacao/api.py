@@ -24,7 +24,6 @@ from chalicelib.cooperacao.schemas import (
     DecisaoIn,
     DesignacaoIn,
     FechamentoIn,
-    FechamentoOut,
     FimIn,
     ImportacaoCooperacoesIn,
     ImportacaoIn,
@@ -53,6 +52,7 @@ from courtlib.calendar.api import calendar_read_routes
 from courtlib.errors import Invalid
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
+from courtlib.http.run_status import SituacaoExecucaoOut
 
 __all__ = ["ROUTE_SETS", "TITLE", "PontoIn", "routes"]
 
@@ -274,16 +274,19 @@ def list_time_records(ctx: RequestContext, query: PontosQuery, servidor: str) ->
 # --- monthly close (COOP-11) ------------------------------------------------------------------------
 
 
-@routes.route("/fechamentos", methods=["POST"], roles=CLOSE_ROLES, body=FechamentoIn, response=FechamentoOut,
-              summary="Fecha um mês agora (padrão: o anterior): uma gratificação por servidor; repetir não publica "
-                      "nada novo; correção posterior vira ajuste (COOP-11)")
-def post_close(ctx: RequestContext, body: FechamentoIn) -> FechamentoOut:
-    result = ctx.deps.service.close_ended_month(body.competencia, ctx.correlation_id, ctx.principal.username or "")
-    return FechamentoOut(competencia=result.month, servidores=result.servants, publicados=result.published,
-                         ajustes=result.adjustments, lotes=result.batches)
+@routes.route("/fechamentos", methods=["POST"], roles=CLOSE_ROLES, body=FechamentoIn, response=SituacaoExecucaoOut,
+              status=202, idempotent=True,
+              summary="Solicita o fechamento de um mês (padrão: o anterior), executado em seguida pela fila: uma "
+                      "gratificação por servidor; repetir não publica nada novo; correção posterior vira ajuste "
+                      "(COOP-11). Acompanhe em Location.")
+def post_close(ctx: RequestContext, body: FechamentoIn) -> Response:
+    request = ctx.deps.service.request_close(body.competencia, ctx.correlation_id, ctx.principal.username or "")
+    return Response(body=request.status(), status_code=202,
+                    headers={"Location": f"/fechamentos/{request.competencia}"})
 
 
-@routes.route("/fechamentos/{competencia}", methods=["GET"], roles=CLOSE_ROLES, summary="Situação do fechamento")
+@routes.route("/fechamentos/{competencia}", methods=["GET"], roles=CLOSE_ROLES, response=SituacaoExecucaoOut,
+              summary="Situação do fechamento: pendente, em_andamento, concluida (com o resumo) ou falhou")
 def get_close(ctx: RequestContext, competencia: str) -> dict[str, Any]:
     if not re.match(MONTH, competencia):
         raise Invalid("competência inválida: use AAAA-MM", field="competencia")

@@ -8,6 +8,8 @@ from chalicelib.cooperacao import schedules
 from courtlib.audit.actor import as_system
 from courtlib.calendar.api import calendar_event_handlers
 from courtlib.messaging.consumer import EventHandler
+from courtlib.messaging.contracts import Envelope, MonthlyCloseRequested, Payload, event_type_of
+from courtlib.messaging.outbox import UnitOfWork
 from courtlib.service import messaging_blueprint
 
 # Daily at 03:15 UTC = 00:15 in America/Sao_Paulo: the handler closes the previous month only on the configured
@@ -16,8 +18,13 @@ CLOSE_CRON = "cron(15 3 * * ? *)"
 
 
 def event_handlers(deps: Any) -> dict[str, EventHandler]:
-    """The events this service consumes, by type: the calendar's days (its replica of the owner's calendar)."""
-    return calendar_event_handlers(deps.calendar)
+    """The events this service consumes, by type: the calendar's days (its replica of the owner's calendar) and
+    its own requests of a monthly close (``POST /fechamentos``, run here so the request answers at once)."""
+    def run_close(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
+        assert isinstance(payload, MonthlyCloseRequested)
+        deps.service.run_requested_close(payload, envelope.correlationid)
+
+    return {**calendar_event_handlers(deps.calendar), event_type_of(MonthlyCloseRequested): run_close}
 
 
 def blueprint(deps: Any) -> Blueprint:

@@ -96,6 +96,10 @@ class CooperacaoTransaction(Protocol):
     def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
         """What the monthly close of ``month`` did (the run's end: its audit record goes with it)."""
 
+    def put_close_request(self, month: str, request: Mapping[str, Any], read_version: int) -> None:
+        """The run request of ``month``'s close (``courtlib.runs``), version ``read_version + 1``; a conflict if
+        it is no longer ``read_version`` (0: none yet)."""
+
     def add_cooperation(self, coop: Cooperation) -> None:
         """A new cooperation (version 1); a conflict if the id exists."""
 
@@ -201,6 +205,9 @@ class CooperacaoRepository(Protocol):
     def month_total(self, servant_id: str, month: str) -> MonthTotal | None: ...
 
     def close_marker(self, month: str) -> dict[str, Any] | None: ...
+
+    def close_request(self, month: str) -> tuple[dict[str, Any], int] | None:
+        """The run request of ``month``'s close and its version (None: never requested)."""
 
 
 class JudicialRepository(Protocol):

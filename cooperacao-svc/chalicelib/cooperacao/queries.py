@@ -15,6 +15,7 @@ from chalicelib.cooperacao.service import ANNEXES, Actor
 
 from courtlib.config import TribunalConfig
 from courtlib.errors import Forbidden, NotFound
+from courtlib.runs import DONE, RunRequest
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,15 @@ class CooperacaoQueries:
         return MonthSheet(servant_id, month, minutes, max(cap - minutes, 0), sorted(records, key=lambda r: r.start))
 
     def close(self, month: str) -> dict[str, Any]:
-        info = self.repository.close_marker(month)
-        if info is None:
-            raise NotFound("Mês não fechado.", field="competencia")
-        return info
+        """The situation of ``month``'s close: its last request (``courtlib.runs``); a month closed only by the
+        schedule answers ``concluida`` with the close's counts; a month never closed nor requested, 404."""
+        found = self.repository.close_request(month)
+        if found is not None:
+            return RunRequest.from_dict(found[0]).status()
+        marker = self.repository.close_marker(month)
+        if marker is None:
+            raise NotFound("Fechamento deste mês nunca solicitado.", field="competencia")
+        return {"competencia": month, "situacao": DONE, "solicitado_por": marker.get("por"),
+                "solicitado_em": marker.get("ultimo_em"), "iniciado_em": marker.get("ultimo_em"),
+                "concluido_em": marker.get("ultimo_em"), "execucao": marker.get("execucoes"),
+                "resumo": {k: marker.get(k) for k in ("servidores", "publicados", "ajustes")}}

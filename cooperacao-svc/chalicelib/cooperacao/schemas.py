@@ -314,14 +314,6 @@ class FechamentoIn(Schema):
     competencia: str | None = Field(None, pattern=MONTH, description="Padrão: o mês anterior")
 
 
-class FechamentoOut(Schema):
-    competencia: str
-    servidores: int
-    publicados: int
-    ajustes: int
-    lotes: int
-
-
 # --- from the domain ------------------------------------------------------------------------------
 
 

@@ -48,8 +48,10 @@ from chalicelib.cooperacao.ports import Audit, Clock, CooperacaoRepository, Mont
 from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import TribunalConfig
 from courtlib.errors import CourtError, Forbidden, NotFound, Refusal, WriteConflict
-from courtlib.messaging.contracts import CooperationBonusAssessed, Envelope, new_event
+from courtlib.messaging.contracts import CooperationBonusAssessed, Envelope, MonthlyCloseRequested, new_event
+from courtlib.observability import logger
 from courtlib.retry import retry_on_conflict
+from courtlib.runs import DONE, RunRequest, new_request
 
 TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 ATTEMPTS = 8  # the first try and 7 retries (what this service always had)
@@ -464,14 +466,86 @@ class CooperacaoService:
 
     # --- COOP-11 monthly close ------------------------------------------------------------------------
 
-    def close_ended_month(self, month: str | None, correlation_id: str, by: str) -> CloseResult:
+    def ended_month(self, month: str | None) -> str:
         """COOP-11, by hand: ``month`` (default: the previous one) if it has ended."""
         today = self.today()
         month = month or previous_month(today)
         current = f"{today:%Y-%m}"
         if month >= current:
             raise Refusal("COOP-11", f"Só se fecha mês já terminado (anterior a {current}).", field="competencia")
-        return self.close_month(month, correlation_id, by)
+        return month
+
+    def close_ended_month(self, month: str | None, correlation_id: str, by: str) -> CloseResult:
+        """COOP-11, by hand and at once (the schedule's and the tests' way; HTTP asks with :meth:`request_close`)."""
+        return self.close_month(self.ended_month(month), correlation_id, by)
+
+    def request_close(self, month: str | None, correlation_id: str, by: str) -> RunRequest:
+        """COOP-11 by hand, asynchronously: the request of the close (``pendente``), its audit record and the event
+        that makes this service's consumer run it, in one transaction. While a request of the month is pending or
+        running, that one is answered and nothing is recorded; after it ended, a new request is a new run."""
+        month = self.ended_month(month)
+        for _ in range(2):
+            found = self.repository.close_request(month)
+            previous = None if found is None else RunRequest.from_dict(found[0])
+            request = new_request(month, by, self.now(), correlation_id, previous)
+            if request is None:
+                assert previous is not None
+                return previous
+            tx = self.repository.transaction()
+            tx.put_close_request(month, request.to_dict(), 0 if found is None else found[1])
+            tx.audit(acts.CLOSE_REQUEST, ("fechamento", month), rules=acts.rules(acts.CLOSE_REQUEST),
+                     before=None if previous is None else {"situacao": previous.situacao,
+                                                           "execucao": previous.execucao},
+                     after={"situacao": request.situacao, "execucao": request.execucao})
+            payload = MonthlyCloseRequested(competencia=month, execucao=request.execucao, solicitado_por=by)
+            event = new_event(payload, tribunal=self.config.tribunal_id, correlation_id=correlation_id,
+                              subject=f"fechamento/{month}")
+            tx.emit(event.model_copy(update={"id": str(uuid.uuid5(EVENT_NAMESPACE, f"fechamento:{month}:"
+                                                                                    f"{request.execucao}"))}))
+            try:
+                tx.commit()
+            except WriteConflict:
+                continue  # a concurrent request recorded first: answer it
+            return request
+        raise WriteConflict("pedidos de fechamento simultâneos; tente de novo")
+
+    def run_requested_close(self, payload: MonthlyCloseRequested, correlation_id: str) -> RunRequest | None:
+        """The consumer's side of :meth:`request_close`: ``em_andamento``, the close (its own act and record, by
+        whoever acts now: the consumer's ``sistema:evento:<type>``), then ``concluida`` with its counts or
+        ``falhou`` with the refusal's reason. A request already concluded, or another run's event, is skipped
+        (a redelivery); a run cut off midway is run again by the queue's retry, and the close resumes
+        idempotently. An unexpected failure is recorded as ``falhou`` and raised, so the queue retries it."""
+        month = payload.competencia
+        found = self.repository.close_request(month)
+        if found is None:
+            return None
+        request, version = RunRequest.from_dict(found[0]), found[1]
+        if request.execucao != payload.execucao or request.situacao == DONE:
+            return None
+        running = request.started(self.now())
+        version = self._save_close_request(running, version)
+        try:
+            result = self.close_month(month, correlation_id, payload.solicitado_por)
+        except CourtError as error:
+            ended = running.failed(self.now(), error.detail)
+        except Exception:
+            failed = running.failed(self.now(), "falha inesperada na execução; a fila tentará de novo")
+            try:
+                self._save_close_request(failed, version)
+            except Exception:  # the retry will record it; the original error is the one to raise
+                logger.exception("falha ao registrar a situação do fechamento", extra={"competencia": month})
+            raise
+        else:
+            ended = running.finished(self.now(), {"servidores": result.servants, "publicados": result.published,
+                                                  "ajustes": result.adjustments, "lotes": result.batches})
+        self._save_close_request(ended, version)
+        return ended
+
+    def _save_close_request(self, request: RunRequest, read_version: int) -> int:
+        tx = self.repository.transaction()
+        tx.put_close_request(request.competencia, request.to_dict(), read_version)
+        tx.commit()
+        return read_version + 1
 
     def close_month(self, month: str, correlation_id: str, by: str) -> CloseResult:
         """Publishes, per servant with hours in ``month``, an apuração (first time) or an ajuste (a later change).

@@ -32,6 +32,7 @@ from courtlib.calendar.api import calendar_read_routes
 from courtlib.csvexport import BR, PLAIN
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.responses import require_accept
+from courtlib.http.run_status import SituacaoExecucaoOut
 
 TITLE = "pagamentos-svc — Memorandos de pagamento"
 routes = RouteSet(service="pagamentos", title="Memorandos de pagamento", tag="Pagamentos")
@@ -113,11 +114,22 @@ def post_session(ctx: RequestContext, body: SessaoIn) -> dict[str, Any]:
 # --- the run and the memos ------------------------------------------------------------------------
 
 
-@routes.route("/execucoes", methods=["POST"], roles={"dimag"}, body=ExecucaoIn,
-              summary="Execução manual da apuração mensal (PAG-01); repetir não muda nada")
-def post_run(ctx: RequestContext, body: ExecucaoIn) -> dict[str, Any]:
+@routes.route("/execucoes", methods=["POST"], roles={"dimag"}, body=ExecucaoIn, response=SituacaoExecucaoOut,
+              status=202, idempotent=True,
+              summary="Solicita a apuração mensal (PAG-01), executada em seguida pela fila; repetir não muda nada. "
+                      "Acompanhe em Location.")
+def post_run(ctx: RequestContext, body: ExecucaoIn) -> Response:
     service = ctx.deps.service
-    return service.run(service.finished_month(body.competencia))
+    request = service.request_run(service.finished_month(body.competencia), ctx.correlation_id,
+                                  ctx.principal.username or "")
+    return Response(body=request.status(), status_code=202,
+                    headers={"Location": f"/execucoes/{request.competencia}"})
+
+
+@routes.route("/execucoes/{competencia}", methods=["GET"], roles=READ_ROLES, response=SituacaoExecucaoOut,
+              summary="Situação da execução mensal: pendente, em_andamento, concluida (com o resumo) ou falhou")
+def get_run(ctx: RequestContext, competencia: str) -> dict[str, Any]:
+    return ctx.deps.queries.run_status(competencia)
 
 
 @routes.route("/memorandos", methods=["GET"], roles=READ_ROLES, query=CompetenciaQuery,

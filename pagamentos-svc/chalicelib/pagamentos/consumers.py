@@ -3,6 +3,7 @@
 Events (idempotent: inbox marker per event id, items keyed by the producer's ids): absences of desembargadores
 (PAG-03), compensation used (PAG-02), plantão served (kept for the record), gratificação de cooperação (PAG-08).
 An event for a magistrate or servant not registered here is parked with its reason (``GET /estacionados``).
+Its own requests of a monthly run (``POST /execucoes``) are run here, so the request answers at once (202).
 Each application (or parking) is audited in the consumer's transaction, as ``sistema:evento:<type>``; the
 monthly run's schedule acts as ``sistema:agenda:execucao-mensal``.
 The app's middleware publishes each handler's metrics (``courtlib.observability.observed``).
@@ -24,6 +25,7 @@ from courtlib.messaging.contracts import (
     Envelope,
     MagistrateAbsenceRegistered,
     Payload,
+    PaymentRunRequested,
     event_type_of,
 )
 from courtlib.messaging.outbox import UnitOfWork
@@ -38,11 +40,16 @@ def event_handlers(deps: Any) -> dict[str, Any]:
     def apply(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         deps.service.apply_event(payload, envelope, uow)
 
+    def run_requested(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
+        assert isinstance(payload, PaymentRunRequested)
+        deps.service.run_requested(payload)
+
     return {**calendar_event_handlers(deps.calendar),
             event_type_of(MagistrateAbsenceRegistered): apply,  # stored, and its months re-checked (PAG-10)
             event_type_of(CompensationUsed): apply,
             event_type_of(DutyServed): apply,
-            event_type_of(CooperationBonusAssessed): apply}
+            event_type_of(CooperationBonusAssessed): apply,
+            event_type_of(PaymentRunRequested): run_requested}  # its own POST /execucoes, run here
 
 
 def blueprint(deps: Any) -> Blueprint:

@@ -16,7 +16,7 @@ from chalicelib.pagamentos.domain.model import Designation, Line, Month, MonthDa
 from chalicelib.pagamentos.domain.run import RunSnapshot, StoredLine
 
 from courtlib.config import TribunalConfig
-from courtlib.messaging.contracts import MagistrateAbsenceRegistered
+from courtlib.messaging.contracts import Envelope, MagistrateAbsenceRegistered
 
 
 class CounterRead(Protocol):
@@ -50,6 +50,14 @@ class UnitOfWork(Protocol):
 
     def mark_run(self, month: Month | str, read: RunMark, state: str) -> None:
         """PAG-01: the run of ``month`` is done with memos in ``state``, conditional on the mark as ``read``."""
+
+    def put_run_request(self, month: Month | str, request: Mapping[str, Any],
+                        read: Mapping[str, Any] | None) -> None:
+        """PAG-01 by hand: the run request of ``month`` (``courtlib.runs``), conditional on it being as ``read``
+        (None: never requested)."""
+
+    def emit(self, event: Envelope) -> None:
+        """An event leaves with the transaction (outbox), never without it."""
 
     def mark_import(self, import_id: str, summary: dict[str, Any]) -> None:
         """A bulk import is done (its counts and digest), written last, with the import's audit record."""
@@ -102,6 +110,9 @@ class Repository(RunReads, Protocol):
 
     def unit_of_work(self, joining: Any = None) -> UnitOfWork:
         """A new transaction, or one joining ``joining`` (a consumer's, with its inbox marker)."""
+
+    def run_request(self, month: Month | str) -> dict[str, Any] | None:
+        """PAG-01 by hand: the last run request of ``month`` (None: never requested)."""
 
     def save_people(self, people: Iterable[Person]) -> None: ...
 

@@ -20,6 +20,7 @@ from chalicelib.pagamentos.ports import PdfRenderer, Repository
 from courtlib.config import TribunalConfig
 from courtlib.csvexport import BR, CsvFormat
 from courtlib.errors import NotFound
+from courtlib.runs import DONE, RunRequest
 
 
 def find_memo(repository: Repository, the_id: str) -> StoredMemo:
@@ -119,6 +120,18 @@ class PagamentosQueries:
         """404 unless ``the_id`` names a memo (``<AAAA-MM>-<categoria>``), generated or not: its history may
         be read (empty before the first run)."""
         split_memo_id(the_id)
+
+    def run_status(self, month_text: str) -> dict[str, Any]:
+        """PAG-01 by hand: the situation of ``month``'s last run request (``courtlib.runs``); a month run only by
+        the schedule answers ``concluida``; a month never run nor requested, 404."""
+        month = Month.parse(month_text)
+        found = self.repository.run_request(month)
+        if found is not None:
+            return RunRequest.from_dict(found).status()
+        if self.repository.run_mark(month).state is None:
+            raise NotFound("Execução deste mês nunca solicitada.", field="competencia")
+        return {"competencia": str(month), "situacao": DONE, "solicitado_por": "agendamento", "solicitado_em": None,
+                "iniciado_em": None, "concluido_em": None, "resumo": None, "execucao": None}
 
     def summary(self, month_text: str) -> dict[str, Any]:
         """The nine memos of a month (``AAAA-MM``) with status, lines and total, and the grand total."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -58,12 +59,17 @@ from courtlib.messaging.contracts import (
     Envelope,
     MagistrateAbsenceRegistered,
     Payload,
+    PaymentRunRequested,
+    new_event,
     parse_event,
 )
+from courtlib.observability import logger
 from courtlib.retry import retry_on_conflict
+from courtlib.runs import DONE, RunRequest, new_request
 
 MAX_NUMBER_ATTEMPTS = 8  # PAG-11: concurrent signatures racing for the next memo number
 MAX_VACATION_MONTHS = 3
+RUN_REQUEST_NAMESPACE = uuid.UUID("3b0f7a52-8c1e-4d6a-9f3b-2e5d7c9a1b40")  # the request event's id: month + run
 RUN_RULES = ("PAG-01", "PAG-10")  # the run builds the memos (PAG-01), late facts become adjustments (PAG-10)
 PEOPLE_RULES = ("PAG-01",)  # the register every memo of the run reads (cargo, entrância, lotação)
 # PAG-02..06 and PAG-01 (posts with a monthly acréscimo): the rule each kind of designation feeds
@@ -355,6 +361,73 @@ class PagamentosService:
             raise Refusal("PAG-01", f"Só se apura mês já terminado (anterior a {current}).", field="competencia")
         return month
 
+    def request_run(self, month: Month, correlation_id: str, by: str) -> RunRequest:
+        """PAG-01 by hand, asynchronously: the run request (``pendente``), its audit record and the event that makes
+        this service's consumer run it, in one transaction. While a request of the month is pending or running,
+        that one is answered and nothing is recorded; after it ended, a new request is a new run."""
+        for _ in range(2):
+            found = self.repository.run_request(month)
+            previous = None if found is None else RunRequest.from_dict(found)
+            request = new_request(str(month), by, self.clock(), correlation_id, previous)
+            if request is None:
+                assert previous is not None
+                return previous
+            uow = self.repository.unit_of_work()
+            uow.put_run_request(month, request.to_dict(), found)
+            uow.audit("PAG.EXECUCAO.SOLICITAR", ("competencia", str(month)), rules=RUN_RULES,
+                      before=None if previous is None else {"situacao": previous.situacao,
+                                                            "execucao": previous.execucao},
+                      after={"situacao": request.situacao, "execucao": request.execucao})
+            payload = PaymentRunRequested(competencia=str(month), execucao=request.execucao, solicitado_por=by)
+            event = new_event(payload, tribunal=self.config.tribunal_id, correlation_id=correlation_id,
+                              subject=f"execucao/{month}")
+            the_id = str(uuid.uuid5(RUN_REQUEST_NAMESPACE, f"{month}:{request.execucao}"))
+            uow.emit(event.model_copy(update={"id": the_id}))
+            try:
+                uow.commit()
+            except WriteConflict:
+                continue  # a concurrent request recorded first: answer it
+            return request
+        raise WriteConflict("pedidos de execução simultâneos; tente de novo")
+
+    def run_requested(self, payload: PaymentRunRequested) -> RunRequest | None:
+        """The consumer's side of :meth:`request_run`: ``em_andamento``, the run (its own act and record, by whoever
+        acts now: the consumer's ``sistema:evento:<type>``), then ``concluida`` with its results or ``falhou``
+        with the refusal's reason. A request already concluded, or another run's event, is skipped (a
+        redelivery); a run cut off midway is run again by the queue's retry and resumes idempotently (PAG-01).
+        An unexpected failure is recorded as ``falhou`` and raised, so the queue retries it."""
+        month = Month.parse(payload.competencia)
+        found = self.repository.run_request(month)
+        if found is None:
+            return None
+        request = RunRequest.from_dict(found)
+        if request.execucao != payload.execucao or request.situacao == DONE:
+            return None
+        running = request.started(self.clock())
+        read = self._save_run_request(month, running, found)
+        try:
+            result = self.run(month)
+        except CourtError as error:
+            ended = running.failed(self.clock(), error.detail)
+        except Exception:
+            failed = running.failed(self.clock(), "falha inesperada na execução; a fila tentará de novo")
+            try:
+                self._save_run_request(month, failed, read)
+            except Exception:  # the retry will record it; the original error is the one to raise
+                logger.exception("falha ao registrar a situação da execução", extra={"competencia": str(month)})
+            raise
+        else:
+            ended = running.finished(self.clock(), _run_summary(result))
+        self._save_run_request(month, ended, read)
+        return ended
+
+    def _save_run_request(self, month: Month, request: RunRequest, read: dict[str, Any] | None) -> dict[str, Any]:
+        uow = self.repository.unit_of_work()
+        data = request.to_dict()
+        uow.put_run_request(month, data, read)
+        uow.commit()
+        return json.loads(json.dumps(data))
+
     def run(self, month: Month) -> dict[str, Any]:
         """PAG-01: the memos of ``month``, one per category; a late fact for a closed month becomes an adjustment
         in this month's draft (PAG-10). Running it twice writes nothing the second time.
@@ -486,3 +559,10 @@ def _run_view(header: MemoHeader) -> dict[str, Any]:
     """What a run's record keeps of a memo: its status, generation of lines, count and total (not the lines)."""
     return {"status": header.status, "geracao": header.generation, "linhas": header.line_count,
             "total": Decimal(header.total)}
+
+
+def _run_summary(result: dict[str, Any]) -> dict[str, Any]:
+    """The run's answer as the status resource's ``resumo``: each memo's result, and the months it revisited."""
+    summary = {"memorandos": result["memorandos"],
+               "competencias_revistas": [str(m) for m in result.get("competencias_revistas", [])]}
+    return dict(json.loads(json.dumps(summary, default=str)))

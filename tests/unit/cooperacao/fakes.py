@@ -135,6 +135,11 @@ class FakeTransaction:
         copied = _copy(marker)
         self._stage(lambda: True, lambda: self._repo.close_markers.__setitem__(month, copied))
 
+    def put_close_request(self, month: str, request: Mapping[str, Any], read_version: int) -> None:
+        repo, copied = self._repo, _copy(request)
+        self._stage(lambda: repo.close_requests.get(month, ({}, 0))[1] == read_version,
+                    lambda: repo.close_requests.__setitem__(month, (copied, read_version + 1)))
+
     def add_cooperation(self, coop: Cooperation) -> None:
         repo = self._repo
         self._stage(lambda: coop.id not in repo.cooperations_by_id,
@@ -231,6 +236,7 @@ class FakeCooperacaoRepository(_Concurrency):
         self.month_totals_by_key: dict[tuple[str, str], MonthTotal] = {}
         self.records: dict[tuple[str, str], dict[str, TimeRecord]] = {}
         self.close_markers: dict[str, dict[str, Any]] = {}
+        self.close_requests: dict[str, tuple[dict[str, Any], int]] = {}
         self.events: list[Envelope] = []
         self.audits: list[AuditEntry] = []
 
@@ -344,6 +350,10 @@ class FakeCooperacaoRepository(_Concurrency):
 
     def month_total(self, servant_id: str, month: str) -> MonthTotal | None:
         return self.month_totals_by_key.get((servant_id, month))
+
+    def close_request(self, month: str) -> tuple[dict[str, Any], int] | None:
+        found = self.close_requests.get(month)
+        return None if found is None else (_copy(found[0]), found[1])
 
     def close_marker(self, month: str) -> dict[str, Any] | None:
         marker = self.close_markers.get(month)

@@ -339,7 +339,8 @@ def test_coop_11_close_publishes_once_per_servant_and_a_late_record_becomes_an_a
     assert (late.published, late.adjustments) == (1, 1)
     adjustment = world.repo.events[-1].data
     assert (adjustment["natureza"], adjustment["revisao"], adjustment["minutos"]) == ("ajuste", 2, 60)
-    marker = world.queries.close("2026-03")
+    marker = world.repo.close_marker("2026-03")
+    assert marker is not None
     # the repeated run that published nothing was no act: it left neither the marker nor an audit record
     assert marker["execucoes"] == 2 and marker["publicados_total"] == 4 and marker["por"] == "dimag"
     closes = [a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]

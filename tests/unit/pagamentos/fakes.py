@@ -11,6 +11,7 @@ commit, so the one retry (courtlib.retry) is testable without threads.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -75,6 +76,8 @@ class FakeRepository:
     generations: dict[str, dict[int, list[Line]]] = field(default_factory=dict)
     counters: dict[tuple[str, int], int] = field(default_factory=dict)
     run_marks: dict[str, str] = field(default_factory=dict)
+    run_requests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: list[Any] = field(default_factory=list)  # emitted envelopes, committed
     imports: dict[str, dict[str, Any]] = field(default_factory=dict)
     audits: list[AuditRecord] = field(default_factory=list)  # committed audit records, in order
     before_commit: list[Callable[[], None]] = field(default_factory=list)
@@ -226,6 +229,10 @@ class FakeRepository:
         last = self.counters.get((division, year))
         return Counter(last is not None, last or 0)
 
+    def run_request(self, month: Month | str) -> dict[str, Any] | None:
+        found = self.run_requests.get(str(month))
+        return None if found is None else json.loads(json.dumps(found))
+
     def run_mark(self, month: Month | str) -> RunMark:
         return RunMark(self.run_marks.get(str(month)))
 
@@ -270,6 +277,19 @@ class FakeUnitOfWork:
             self._repo.writes.append(f"execucao {month}")
 
         self._add(write, lambda: self._repo.run_marks.get(str(month)) == read.state)
+
+    def put_run_request(self, month: Month | str, request: Mapping[str, Any],
+                        read: Mapping[str, Any] | None) -> None:
+        copied = json.loads(json.dumps(request))
+
+        def write() -> None:
+            self._repo.run_requests[str(month)] = copied
+            self._repo.writes.append(f"solicitacao {month}")
+
+        self._add(write, lambda: self._repo.run_requests.get(str(month)) == (None if read is None else dict(read)))
+
+    def emit(self, event: Any) -> None:
+        self._add(lambda: self._repo.events.append(event), lambda: True)
 
     def mark_import(self, import_id: str, summary: dict[str, Any]) -> None:
         def write() -> None:

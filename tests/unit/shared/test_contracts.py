@@ -10,6 +10,7 @@ from courtlib.messaging.contracts import (
     CalendarDayRegistered,
     Envelope,
     UnknownEventType,
+    event_type_of,
     message_group,
     new_event,
     parse_event,
@@ -72,5 +73,17 @@ def test_catalogue_names_known_services_only():
     for spec in CATALOGUE.values():
         assert spec.producer in SERVICES
         assert spec.consumers and set(spec.consumers) <= set(SERVICES)
-        assert spec.producer not in spec.consumers
+        # an event goes to other services, or only to its producer's own queue (a job asked by hand, issue 15)
+        assert spec.producer not in spec.consumers or spec.consumers == (spec.producer,)
         assert spec.type.endswith(".v1")
+
+
+def test_a_monthly_job_asked_by_hand_is_routed_to_its_own_service_queue_one_group_per_month():
+    from courtlib.messaging.contracts import MonthlyCloseRequested, PaymentRunRequested
+
+    for payload, service in ((MonthlyCloseRequested, "cooperacao"), (PaymentRunRequested, "pagamentos")):
+        spec = CATALOGUE[event_type_of(payload)]
+        assert (spec.producer, spec.consumers) == (service, (service,))
+        event = new_event(payload(competencia="2027-03", execucao=2, solicitado_por="dimag.folha"),
+                          tribunal="TRE-MT", correlation_id="c")
+        assert message_group(event).endswith("-2027-03") and event.source == f"/tre-mt/{service}"

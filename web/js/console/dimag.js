@@ -49,16 +49,41 @@ export function screens(ctx) {
       ], itens, "Nenhum memorando nesta competência: execute o mês."),
       answer.total_geral !== undefined ? el("p", {}, el("strong", {}, `Total geral: ${dinheiro(answer.total_geral)}`)) : null);
   }
+  // POST /execucoes answers 202 at once (the run goes on the queue): the status is polled, bounded, until it ends.
+  const POLL_MS = 1000, POLL_MAX = 300;
+  async function followRun(competencia, status) {
+    for (let i = 0; i < POLL_MAX; i++) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      let out;
+      try {
+        out = await call("pagamentos", `/execucoes/${competencia}`, { token: ctx.token() });
+      } catch (problem) {
+        status.replaceWith(el("p", { class: "alerta erro", role: "alert" }, problem.detail));
+        return;
+      }
+      if (out.situacao === "concluida") {
+        await showMemos(competencia);
+        const quantos = Object.keys((out.resumo && out.resumo.memorandos) || {}).length;
+        status.replaceWith(success(`Execução de ${competencia} concluída${quantos ? `: ${quantos} memorandos` : ""}.`));
+        return;
+      }
+      if (out.situacao === "falhou") {
+        status.replaceWith(el("p", { class: "alerta erro", role: "alert" }, `Execução de ${competencia} falhou: ${out.motivo || "motivo não informado"}.`));
+        return;
+      }
+      status.textContent = `Solicitado; acompanhe a situação: ${out.situacao === "em_andamento" ? "em andamento" : "pendente"}.`;
+    }
+    status.textContent = `Execução de ${competencia} ainda não terminou; consulte de novo mais tarde.`;
+  }
   const executar = form({
     id: "execucao", title: "Executar o mês", submit: "Executar",
-    intro: "Apura os nove memorandos de um mês encerrado (padrão: o mês anterior).",
+    intro: "Apura os nove memorandos de um mês encerrado (padrão: o mês anterior). A execução segue em segundo plano.",
     fields: [{ name: "competencia", label: "Competência", type: "month" }],
     handler: async (v, _f, key) => {
       const out = await call("pagamentos", "/execucoes", { method: "POST", body: v.competencia ? { competencia: v.competencia } : {}, token: ctx.token(), idempotencyKey: key });
-      const competencia = out.competencia || v.competencia;
-      if (competencia) await showMemos(competencia);
-      const quantos = Array.isArray(out.memorandos) ? out.memorandos.length : Object.keys(out.memorandos || {}).length;
-      return success(`Execução de ${competencia} concluída${quantos ? `: ${quantos} memorandos` : ""}.`);
+      const status = el("p", { class: "alerta" }, "Solicitado; acompanhe a situação.");
+      followRun(out.competencia, status);
+      return status;
     },
   });
   const ver = form({

@@ -25,6 +25,7 @@ export const ATOS = {
   "COOP.COOPERACAO.ENCERRAR": "Término antecipado da cooperação",
   "COOP.COOPERACAO.IMPORTAR": "Importação de cooperações",
   "COOP.PONTO.REGISTRAR": "Registro de ponto",
+  "COOP.FECHAMENTO.SOLICITAR": "Fechamento do mês solicitado",
   "COOP.FECHAMENTO.APURAR": "Fechamento do mês",
   "COOP.PEDIDO_JUDICIAL.RECEBER": "Recebimento de pedido de cooperação judiciária",
   "COOP.PEDIDO_JUDICIAL.DELIBERAR": "Deliberação sobre pedido de cooperação judiciária",
@@ -73,6 +74,7 @@ export const ATOS = {
   "DIST.ZONAS.CADASTRAR": "Cadastro das zonas eleitorais",
   "DIST.ELEICAO.CADASTRAR": "Cadastro de eleição",
   // pagamentos-svc
+  "PAG.EXECUCAO.SOLICITAR": "Execução do mês solicitada",
   "PAG.EXECUCAO.MENSAL": "Execução do mês",
   "PAG.MEMO.EDITAR": "Edição do memorando",
   "PAG.MEMO.ASSINAR": "Assinatura do memorando",

@@ -295,6 +295,10 @@ class Store:
     def close_marker(self, month: str) -> dict[str, Any] | None:
         return self.data(f"FECHAMENTO#{month}", "FECHAMENTO")
 
+    def close_request(self, month: str) -> tuple[dict[str, Any], int] | None:
+        item = self.get(f"FECHAMENTO#{month}", "SOLICITACAO")
+        return None if item is None else (json.loads(item.data), int(item.version or 0))
+
 
 class StoreTransaction:
     """One TransactWriteItems (courtlib's :class:`UnitOfWork`, outbox included); conditions are the versions read."""
@@ -333,6 +337,11 @@ class StoreTransaction:
 
     def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
         self._uow.save(self._store.item(f"FECHAMENTO#{month}", "FECHAMENTO", "fechamento", dict(marker)))
+
+    def put_close_request(self, month: str, request: Mapping[str, Any], read_version: int) -> None:
+        self._uow.save(self._store.item(f"FECHAMENTO#{month}", "SOLICITACAO", "solicitacao_fechamento",
+                                        dict(request), version=read_version + 1),
+                       condition=_version_condition(self._model, read_version))
 
     def add_cooperation(self, coop: Cooperation) -> None:
         self._uow.save(self._store.coop_item(coop, 1), condition=self._model.pk.does_not_exist())

@@ -42,7 +42,7 @@ from pynamodb.expressions.condition import Condition
 
 from courtlib import clock
 from courtlib.errors import WriteConflict
-from courtlib.messaging.contracts import MagistrateAbsenceRegistered
+from courtlib.messaging.contracts import Envelope, MagistrateAbsenceRegistered
 from courtlib.messaging.outbox import ConditionFailed
 from courtlib.messaging.outbox import UnitOfWork as OutboxUnitOfWork
 from courtlib.persistence import TableItem, VersionedItem, bind
@@ -181,6 +181,12 @@ class PagamentosRepository:
         except DoesNotExist:
             return MemoCounter(False, 0)
         return MemoCounter(True, int(item.data["ultimo"]))
+
+    def run_request(self, month: Month | str) -> dict[str, Any] | None:
+        try:
+            return self.records.get(f"EXECUCAO#{month}", "SOLICITACAO", consistent_read=True).data
+        except DoesNotExist:
+            return None
 
     def run_mark(self, month: Month | str) -> RunMarkRead:
         """PAG-01: the mark of the last recorded run of ``month`` (consistent read)."""
@@ -483,6 +489,15 @@ class DynamoUnitOfWork:
         condition = (model.pk.does_not_exist() if read.state is None
                      else model.dados == _json({"competencia": str(month), "estado": read.state}))
         self._save(item, condition)
+
+    def put_run_request(self, month: Month | str, request: Mapping[str, Any],
+                        read: Mapping[str, Any] | None) -> None:
+        model = self._repo.records
+        item = self._repo.record(f"EXECUCAO#{month}", "SOLICITACAO", "SOLICITACAO_EXECUCAO", dict(request))
+        self._save(item, model.pk.does_not_exist() if read is None else model.dados == _json(read))
+
+    def emit(self, event: Envelope) -> None:
+        self._uow.emit(event)
 
     def mark_import(self, import_id: str, summary: dict[str, Any]) -> None:
         self._save(self._repo.record(f"IMPORTACAO#{import_id}", "IMPORTACAO", "IMPORTACAO", summary))

@@ -135,6 +135,22 @@ class CooperationBonusAssessed(Payload):
     valor: Decimal
 
 
+class MonthlyCloseRequested(Payload):
+    """COOP-11 by hand: ``POST /fechamentos`` asked to close ``competencia``; cooperacao-svc's own consumer runs it."""
+
+    competencia: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    execucao: int = Field(ge=1)
+    solicitado_por: str
+
+
+class PaymentRunRequested(Payload):
+    """PAG-01 by hand: ``POST /execucoes`` asked to run ``competencia``; pagamentos-svc's own consumer runs it."""
+
+    competencia: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    execucao: int = Field(ge=1)
+    solicitado_por: str
+
+
 # --- catalogue ------------------------------------------------------------------------------
 
 
@@ -174,6 +190,12 @@ CATALOGUE: dict[str, EventSpec] = {
         _spec("cooperacao.gratificacao-apurada", CooperationBonusAssessed, "cooperacao", ("pagamentos",),
               lambda p: f"gratificacao-{p.servidor}",
               "Gratificação de cooperação do mês por servidor (COOP-11), ou ajuste posterior (PAG-08, PAG-10)."),
+        _spec("cooperacao.fechamento-solicitado", MonthlyCloseRequested, "cooperacao", ("cooperacao",),
+              lambda p: f"fechamento-{p.competencia}",
+              "Fechamento mensal pedido à mão (COOP-11): o próprio serviço o executa na sua fila."),
+        _spec("pagamentos.execucao-solicitada", PaymentRunRequested, "pagamentos", ("pagamentos",),
+              lambda p: f"execucao-{p.competencia}",
+              "Execução mensal pedida à mão (PAG-01): o próprio serviço a executa na sua fila."),
     )
 }
 
