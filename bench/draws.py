@@ -4,7 +4,10 @@ The stack's tables are on DynamoDB Local when Java is there (bench.local_stack),
 (a) one client, 300 sequential draws, latency through the whole stack (p50 ≤4×, p99 ≤8×); (b) DynamoDB round
 trips per draw (request threads only); (c) 8 clients on one órgão, 300 draws in all: throughput at least one
 client's (no collapse) and p99 ≤15×; (d) 2,000 draws in one órgão at a steady rate (the last 200 no slower than
-the first 200, ±25 %), then the equality invariant. The use case's own throughput is in
+the first 200, ±25 %), then the equality invariant — (a) to (d) with every beacon round already out, so they are
+the store's figures; (e) one client, sequential draws with the stack's local beacon (one round per
+``distribuicao.farol_local_periodo_s``): the latency INCLUDING the wait for the draw's round (issue 16), split
+into wait and work, and the estimate for quicknet's 3 s period. The use case's own throughput is in
 bench/draws_dynamodb_local.py. Alone: ``python -m bench.draws``.
 """
 
@@ -15,7 +18,8 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bench.http_reads import (
@@ -32,9 +36,12 @@ SEQUENTIAL = 300
 CLIENTS = 8  # (c) and the concurrent clients of bench/draws_dynamodb_local.py
 CONCURRENT_DRAWS = 300  # (c), all clients together
 PHASE_BUDGET_S = 60.0
-GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 2.0, 100.0
+# two moments per draw (issue 16), each one Query and one TransactWriteItems
+GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 4.0, 100.0
 GOAL_P50, GOAL_P99 = 4.0, 8.0  # issue 15: ratios to the bare GetItem p50, over HTTP on DynamoDB Local
 GOAL_CONCURRENT_P99 = 15.0
+BEACON_DRAWS, BEACON_PHASE_BUDGET_S = 30, 60.0  # (e): each draw waits for a round
+QUICKNET_PERIOD_S, GOAL_QUICKNET_P99_MS = 3.0, 3500.0  # issue 16: ≤ 3.5 s p99 when waiting for quicknet
 CLASSES = ("AIME", "HC", "PC", "RE")
 STEADY_DRAWS, STEADY_WINDOW, STEADY_TOLERANCE = 2000, 200, 0.25  # issue 12 point 13
 STEADY_BUDGET_S = 300.0
@@ -92,6 +99,15 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
             emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
             return False
         http.get(f"{url}/sorteios/compromissos", timeout=HTTP_TIMEOUT_S)  # creates today's seed
+    with rounds_already_out():
+        ok = _store_phases(emit, stack, base, counter, url, token, orgao)
+    return _beacon_wait(emit, url, token) and ok
+
+
+def _store_phases(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter, url: str,
+                  token: str, orgao: str) -> bool:
+    """(a) to (d): the store's figures (every beacon round already out)."""
+    with stdout_handlers_to_devnull(), _session(token) as http:
         first = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, 0), timeout=HTTP_TIMEOUT_S)
         if first.status_code != 201:
             emit(f"   ERRO no primeiro sorteio: HTTP {first.status_code} {first.text[:300]}")
@@ -135,6 +151,78 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     emit("     invariante (por classe, cadeiras sorteáveis diferem ≤1): "
          + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
     return not violations and steady_ok and concurrent_ok
+
+
+def _beacon_wait(emit: Callable[[str], None], url: str, token: str) -> bool:
+    """(e) one client, sequential draws in a new órgão with the stack's local beacon: each waits for its round."""
+    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
+    samples: list[float] = []
+    waits: list[float] = []
+    with stdout_handlers_to_devnull(), _session(token) as http:
+        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
+        if made.status_code not in (200, 201):
+            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+            return False
+        deadline = time.monotonic() + BEACON_PHASE_BUDGET_S
+        for n in range(BEACON_DRAWS):
+            if time.monotonic() > deadline:
+                break
+            sent_at = _stack_now()
+            t0 = time.perf_counter()
+            response = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, n), timeout=HTTP_TIMEOUT_S)
+            samples.append((time.perf_counter() - t0) * 1000.0)
+            if response.status_code != 201:
+                emit(f"   ERRO: HTTP {response.status_code} {response.text[:300]}")
+                return False
+            # the part of this draw spent waiting for its round: from the request to the round's publication
+            published = _chain().round_time(response.json()["sorteio"]["farol"]["rodada"])
+            waits.append(max(0.0, min(samples[-1], (published - sent_at).total_seconds() * 1000.0)))
+    seq = Summary.of(samples)
+    wait = Summary.of(waits)
+    work = Summary.of([total - waited for total, waited in zip(samples, waits, strict=True)])
+    emit(f"   (e) 1 cliente, {seq.n} sorteios em sequência com o farol local (período {_chain().period} s), "
+         f"latência com a espera pela rodada: p50 {seq.p50:.0f} ms  p99 {seq.p99:.0f} ms; dela, espera "
+         f"p50 {wait.p50:.0f} ms, trabalho p50 {work.p50:.0f} ms  p99 {work.p99:.0f} ms")
+    # The wait is for the first round after the commit: at most one period. Quicknet's period is 3 s; the work is
+    # what a draw takes beyond its wait here (an estimate: the relays' own delay is not in it).
+    quicknet_p99 = QUICKNET_PERIOD_S * 1000.0 + work.p99
+    emit(f"     estimativa com a quicknet (período {QUICKNET_PERIOD_S:.0f} s): p99 ≈ {quicknet_p99:.0f} ms "
+         f"(3000 + trabalho p99, sem o atraso dos relays)  meta ≤{GOAL_QUICKNET_P99_MS:.0f} ms  "
+         f"{'OK' if quicknet_p99 <= GOAL_QUICKNET_P99_MS else 'ACIMA DA META'}")
+    return True
+
+
+def _chain() -> Any:
+    """The chain of the stack's local beacon (the distribuicao app runs in this process)."""
+    import sys
+
+    return sys.modules["distribuicao_app"].deps.round_source.chain
+
+
+def _stack_now() -> Any:
+    """The stack's clock (the one its local beacon publishes by)."""
+    from courtlib import clock
+
+    return clock.now()
+
+
+@contextmanager
+def rounds_already_out() -> Iterator[None]:
+    """The stack's distribuicao app with every beacon round already out (the local beacon, its clock ahead): what is
+    measured is then the store, not the beacon's period (which (e) measures)."""
+    import sys
+    from datetime import UTC, datetime
+
+    from courtlib.beacon.local import LocalBeacon
+
+    deps = sys.modules["distribuicao_app"].deps
+    saved = deps.beacon
+    far = datetime(2100, 1, 1, tzinfo=UTC)
+    deps.beacon = LocalBeacon(now=lambda: far)
+    try:
+        yield
+    finally:
+        deps.beacon = saved
 
 
 def concurrent(emit: Callable[[str], None], url: str, token: str, base: Summary, one_client_rate: float,

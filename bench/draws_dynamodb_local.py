@@ -33,6 +33,48 @@ from bench.http_reads import AwsCallCounter, describe_calls
 from bench.stats import Summary, figure
 from courtlib.audit import Actor, acting_as
 
+_SEEDS: Any = None  # one in-memory seed store for every "Lambda instance" of the section
+
+
+def _deps(settings: Any) -> Any:
+    """The service's deps on DynamoDB Local, with what DynamoDB Local lacks: no KMS to seal the day's seed (kept in
+    memory here, read once per day as the sealed store does), and the wait for the beacon round left out — every
+    round is already out (the local beacon with its clock ahead), so these figures are the store's and the BLS
+    check's; the wait for the round is measured on the stack (bench/draws.py)."""
+    from datetime import UTC, date, datetime
+
+    from chalicelib.distribuicao.deps import DistribuicaoDeps
+    from chalicelib.distribuicao.domain.randomness import DailySeed, new_seed
+    from chalicelib.distribuicao.ports import PublishedSeed
+
+    from courtlib.beacon.local import LocalBeacon
+
+    class MemorySeeds:
+        def __init__(self) -> None:
+            self.seeds: dict[date, DailySeed] = {}
+            self.lock = threading.Lock()
+
+        def seed_for(self, day: date) -> DailySeed:
+            with self.lock:
+                return self.seeds.setdefault(day, new_seed(day))
+
+        def ensure(self, days: Any) -> None:
+            for day in days:
+                self.seed_for(day)
+
+        def published(self, start: date, end: date, reveal_before: date | None = None) -> list[PublishedSeed]:
+            return [PublishedSeed(d, s.commitment, s.hex if reveal_before and d < reveal_before else "")
+                    for d, s in sorted(self.seeds.items()) if start <= d <= end]
+
+    global _SEEDS
+    if _SEEDS is None:
+        _SEEDS = MemorySeeds()
+    deps = DistribuicaoDeps(settings)
+    deps.seeds = _SEEDS
+    far = datetime(2100, 1, 1, tzinfo=UTC)
+    deps.beacon = LocalBeacon(now=lambda: far)
+    return deps
+
 SEQUENTIAL = 600
 PER_CLIENT = 150
 PHASE_BUDGET_S = 60.0
@@ -87,7 +129,6 @@ def run(emit: Callable[[str], None], endpoint: str) -> bool:
 
 def _measure(emit: Callable[[str], None], endpoint: str) -> bool:
     from chalicelib.distribuicao.api import OrgaoIn
-    from chalicelib.distribuicao.deps import DistribuicaoDeps
     from chalicelib.distribuicao.settings import DistribuicaoSettings
 
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -96,7 +137,7 @@ def _measure(emit: Callable[[str], None], endpoint: str) -> bool:
     create_service_table(endpoint, table)
     settings = DistribuicaoSettings(service="distribuicao", table_name=table, endpoint_url=endpoint,
                                     pagination_secret="bench")
-    deps = DistribuicaoDeps(settings)
+    deps = _deps(settings)
     service = deps.service
     orgao = "BENCH"
     service.put_orgao(OrgaoIn.model_validate(_orgao_body()).spec(orgao))
@@ -141,8 +182,6 @@ def _measure(emit: Callable[[str], None], endpoint: str) -> bool:
 def _concurrent(emit: Callable[[str], None], label: str, where: str, settings: Any, orgaos: list[str],
                 service: Any) -> bool:
     """``len(orgaos)`` threads, thread i drawing in ``orgaos[i]``; then the invariant of every órgão touched."""
-    from chalicelib.distribuicao.deps import DistribuicaoDeps
-
     results: Counter[str] = Counter()
     lock = threading.Lock()
     deadline = time.monotonic() + PHASE_BUDGET_S
@@ -153,7 +192,7 @@ def _concurrent(emit: Callable[[str], None], label: str, where: str, settings: A
             draws(orgao)
 
     def draws(orgao: str) -> None:
-        own = DistribuicaoDeps(settings).service  # one Lambda instance each
+        own = _deps(settings).service  # one Lambda instance each
         for _ in range(PER_CLIENT):
             if time.monotonic() > deadline:
                 outcome = "não feitos (tempo)"

@@ -59,8 +59,10 @@ def test_advancing_a_month_runs_each_monthly_job_exactly_once_and_never_again(co
     assert acted[("cooperacao", "monthly_close")]["resultado"]["fechado"] == "2027-03"
     assert acted[("plantao", "generate_monthly_scales")]["resultado"]["geradas"]
     sweeps = [r for r in runs if r.get("agrupado")]
-    assert sorted(r["servico"] for r in sweeps) == ["cooperacao", "distribuicao", "pagamentos", "plantao"]
-    assert {r["handler"] for r in sweeps} == {"sweep_outbox"}, "housekeeping coalesced into one run per advance"
+    assert sorted((r["servico"], r["handler"]) for r in sweeps) == [
+        ("cooperacao", "sweep_outbox"), ("distribuicao", "resolve_pending_acts"), ("distribuicao", "sweep_outbox"),
+        ("pagamentos", "sweep_outbox"), ("plantao", "sweep_outbox"),
+    ], "housekeeping (the outbox sweeps, the draws awaiting their round) coalesced into one run per advance"
 
     nothing = requests.post(f"{control}/relogio", json={"avancar": "PT0S"}, timeout=60).json()
     assert nothing["disparados"] == [], "an interval already crossed runs nothing again"

@@ -76,7 +76,10 @@ class Expected:
     who: str
     target_type: str
     named_rules: bool = True
+    registered: bool = False  # issue 16: a draw's two moments — DIST.REGISTRAR by ``who``, then ``act`` by the system
 
+
+RESOLVER = "sistema:distribuicao:farol"  # who draws once the round is out, in the request that registered
 
 @pytest.fixture
 def world(client_of, service_app, settings_of, monkeypatch) -> World:
@@ -128,7 +131,7 @@ def distribution(world: World) -> Expected:
     orgao = new_orgao(world.client)
     world.ledger.mark()
     _ok(distribute(world.client, orgao), 201)
-    return Expected("DIST.DISTRIBUIR", "usuario", "processo")
+    return Expected("DIST.DISTRIBUIR", "usuario", "processo", registered=True)
 
 
 def manual_draw_body(orgao: str) -> dict:
@@ -141,7 +144,7 @@ def manual_draw(world: World) -> Expected:
     orgao = new_orgao(world.client)
     world.ledger.mark()
     _ok(post(world.client, "/distribuicoes/manuais", manual_draw_body(orgao)), 201)
-    return Expected("DIST.SORTEIO_MANUAL.REGISTRAR", "usuario", "processo")
+    return Expected("DIST.SORTEIO_MANUAL.REGISTRAR", "usuario", "processo", registered=True)
 
 
 def redistribution(world: World) -> Expected:
@@ -149,7 +152,7 @@ def redistribution(world: World) -> Expected:
     numero = _ok(distribute(world.client, orgao), 201)["numero_processo"]
     world.ledger.mark()
     _ok(post(world.client, f"/distribuicoes/{numero}/redistribuicao", {"motivo": "impedimento"}, PRESIDENCY), 201)
-    return Expected("DIST.REDISTRIBUIR", "usuario", "processo")
+    return Expected("DIST.REDISTRIBUIR", "usuario", "processo", registered=True)
 
 
 def numbering(world: World) -> Expected:
@@ -240,6 +243,46 @@ def absence_rules(world: World) -> Expected:
     return Expected("DIST.AUSENCIA.APLICAR", "sistema", "processo")
 
 
+class Withheld:
+    """The local beacon with every round out, until withheld (relays down): a draw then waits in its queue."""
+
+    def __init__(self) -> None:
+        from courtlib.beacon.local import LocalBeacon
+        from tests.unit.distribuicao.fakes import FAR_FUTURE
+
+        self.beacon = LocalBeacon(now=lambda: FAR_FUTURE)
+        self.withheld = True
+
+    @property
+    def chain(self):  # type: ignore[no-untyped-def]
+        return self.beacon.chain
+
+    def fetch(self, number: int):  # type: ignore[no-untyped-def]
+        from courtlib.beacon import BeaconUnavailable
+
+        if self.withheld:
+            raise BeaconUnavailable("relays fora do ar")
+        return self.beacon.fetch(number)
+
+    def latest(self):  # type: ignore[no-untyped-def]
+        return self.beacon.latest()
+
+
+def pending_acts(world: World) -> Expected:
+    """Issue 16: a draw registered while the round was late (202) is drawn by the schedule once it is out."""
+    orgao = new_orgao(world.client)
+    source = Withheld()
+    world.monkeypatch.setattr(world.deps, "beacon", source)
+    world.monkeypatch.setattr(world.deps, "beacon_wait_s", 0.1)
+    _ok(distribute(world.client, orgao), 202)
+    source.withheld = False
+    later = datetime.now(TZ) + timedelta(seconds=10)  # the round is due by the clock
+    world.monkeypatch.setattr(world.deps, "clock", lambda: later)
+    world.ledger.mark()
+    assert world.run("resolve_pending_acts")["resolvidos"] >= 1
+    return Expected("DIST.DISTRIBUIR", "sistema", "processo")
+
+
 def edital(world: World) -> Expected:
     """A fortnight no other test publishes: its documents are new (publishing it again writes nothing)."""
     first = date(2036, 1, 16) + timedelta(days=31 * (uuid.uuid4().int % 60))
@@ -290,6 +333,7 @@ SCHEDULES: dict[str, Callable[[World], Expected]] = {
     "publish_seed_commitments": seed_commitments,
     "apply_absence_rules": absence_rules,
     "publish_edital": edital,
+    "resolve_pending_acts": pending_acts,
 }
 EVENTS: dict[str, Callable[[World], Expected]] = {
     event_type_of(CalendarDayRegistered): calendar_day_registered,
@@ -307,8 +351,18 @@ def test_every_operation_schedule_and_consumed_event_has_a_scenario(world):
 
 def _check(world: World, scenario: Callable[[World], Expected]) -> dict:
     expected = scenario(world)
-    record = assert_one_complete_record(world.ledger.new(), who=expected.who, target_type=expected.target_type,
-                                        named_rules=expected.named_rules)
+    records = world.ledger.new()
+    if expected.registered:  # the requester's registration, then the system's draw: one complete record each
+        registration = assert_one_complete_record([r for r in records if r["ato"] == "DIST.REGISTRAR"],
+                                                  who=expected.who, target_type=expected.target_type)
+        assert registration["depois"]["farol"]["rodada"] >= 1, registration
+        records = [r for r in records if r["ato"] != "DIST.REGISTRAR"]
+        record = assert_one_complete_record(records, who="sistema", target_type=expected.target_type,
+                                            named_rules=expected.named_rules)
+        assert record["quem"]["id"] == RESOLVER, record
+    else:
+        record = assert_one_complete_record(records, who=expected.who, target_type=expected.target_type,
+                                            named_rules=expected.named_rules)
     assert record["ato"] == expected.act, record
     return record
 
@@ -342,9 +396,12 @@ def _case_records(world: World, numero: str) -> list[dict]:
 def test_a_distribution_names_who_acted_the_rule_and_where_the_case_went(world):
     orgao = new_orgao(world.client)
     made = _ok(distribute(world.client, orgao), 201)
-    [record] = _case_records(world, made["numero_processo"])
-    assert record["ato"] == "DIST.DISTRIBUIR" and record["quem"]["nome"] == "distribuidor"
-    assert record["quem"]["papeis"] == ["distribuicao"] and record["regras"][:2] == ["DIST-02", "DIST-11"]
+    registered, record = _case_records(world, made["numero_processo"])
+    assert registered["ato"] == "DIST.REGISTRAR" and registered["quem"]["nome"] == "distribuidor"
+    assert registered["quem"]["papeis"] == ["distribuicao"]
+    assert registered["depois"]["farol"]["rodada"] == made["sorteio"]["farol"]["rodada"]
+    assert record["ato"] == "DIST.DISTRIBUIR" and record["quem"]["id"] == RESOLVER
+    assert record["regras"][:2] == ["DIST-02", "DIST-11"]
     assert record["antes"] is None
     assert (record["depois"]["orgao"], record["depois"]["cadeira"], record["depois"]["relator"]) == (
         orgao, made["cadeira"], made["relator"]["id"])
@@ -359,9 +416,11 @@ def test_a_presidency_redistribution_names_the_president_the_rule_and_the_former
     numero = made["numero_processo"]
     moved = _ok(post(world.client, f"/distribuicoes/{numero}/redistribuicao", {"motivo": "impedimento"},
                      PRESIDENCY), 201)
-    distributed, redistributed = _case_records(world, numero)
-    assert [distributed["ato"], redistributed["ato"]] == ["DIST.DISTRIBUIR", "DIST.REDISTRIBUIR"]
-    who = redistributed["quem"]
+    _, distributed, asked, redistributed = _case_records(world, numero)
+    assert [distributed["ato"], asked["ato"], redistributed["ato"]] == [
+        "DIST.DISTRIBUIR", "DIST.REGISTRAR", "DIST.REDISTRIBUIR"]
+    who = asked["quem"]  # the Presidency asked; the system drew once the round was out
+    assert redistributed["quem"]["id"] == RESOLVER
     assert (who["tipo"], who["nome"], who["papeis"]) == ("usuario", "presidente", ["presidencia"])
     assert redistributed["regras"][:2] == ["DIST-04", "DIST-11"]
     before, after = redistributed["antes"], redistributed["depois"]
@@ -371,14 +430,15 @@ def test_a_presidency_redistribution_names_the_president_the_rule_and_the_former
     assert after["atos_anulados_de"] == made["relator"]["id"] and before["relator"] != after["relator"]
     proof = _ok(world.client.http.get(moved["prova"]), 200)
     assert proof["registros"][-1]["agente"] == {"tipo": "usuario", "papel": "presidencia", "id": who["id"]}
-    assert world.audit(pessoa="presidente", ato="DIST.REDISTRIBUIR")[-1]["alvo"]["id"] == numero
+    assert world.audit(pessoa="presidente", ato="DIST.REGISTRAR")[-1]["alvo"]["id"] == numero
 
 
 def test_a_manual_draw_names_its_witnesses_ata_and_authorization(world):
     orgao = new_orgao(world.client)
     body = manual_draw_body(orgao)
     _ok(post(world.client, "/distribuicoes/manuais", body), 201)
-    [record] = _case_records(world, body["numero_processo"])
+    registered, record = _case_records(world, body["numero_processo"])
+    assert registered["ato"] == "DIST.REGISTRAR" and registered["depois"]["ato"] == "manual"
     assert record["ato"] == "DIST.SORTEIO_MANUAL.REGISTRAR" and "DIST-09" in record["regras"]
     assert record["depois"]["cadeira"] == "C5" and record["depois"]["modo"] == "sorteio_manual"
     assert record["depois"]["manual"]["testemunhas"] == ["Ana", "Bruno"]
@@ -393,7 +453,7 @@ def test_an_idempotent_retry_and_a_refused_request_write_no_record(world):
     first = post(world.client, "/distribuicoes", body, headers)
     again = post(world.client, "/distribuicoes", body, headers)
     assert (first.status_code, again.status_code) == (201, 201) and first.json_body == again.json_body
-    assert len(world.ledger.new()) == 1
+    assert [r["ato"] for r in world.ledger.new()] == ["DIST.REGISTRAR", "DIST.DISTRIBUIR"]
     assert post(world.client, "/distribuicoes", body).status_code == 200  # the same case: no new draw
     refused = post(world.client, "/distribuicoes", {**body, "numero_processo": number(), "classe": "XYZ"})
     assert refused.status_code == 422 and world.ledger.new() == []

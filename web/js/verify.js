@@ -77,14 +77,16 @@ export function candidatosPelaRegra(contagensAntes) {
   return sorted(empatados.filter(([, t]) => t === menorTotal).map(([u]) => u));
 }
 
-async function valorAleatorio(semente, log, processo, seq) {
+async function valorAleatorio(semente, log, processo, seq, aleatoriedade = null) {
   const digitos = Array.from(processo).filter((ch) => /[0-9]/.test(ch)).join("");
   const chave = await crypto.subtle.importKey("raw", semente, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return new Uint8Array(await crypto.subtle.sign("HMAC", chave, encoder.encode(`${log}|${digitos}|${seq}`)));
+  // with a beacon round (issue 16) the message also carries the round's randomness, as the script's sorteado()
+  const mensagem = aleatoriedade === null ? `${log}|${digitos}|${seq}` : `${log}|${digitos}|${seq}|${String(aleatoriedade).toLowerCase()}`;
+  return new Uint8Array(await crypto.subtle.sign("HMAC", chave, encoder.encode(mensagem)));
 }
 
-export async function sorteado(semente, log, processo, seq, candidatos) {
-  const valor = await valorAleatorio(semente, log, processo, seq);
+export async function sorteado(semente, log, processo, seq, candidatos, aleatoriedade = null) {
+  const valor = await valorAleatorio(semente, log, processo, seq, aleatoriedade);
   const indice = Number(BigInt(`0x${hex(valor)}`) % BigInt(candidatos.length));
   return { valor: hex(valor), indice, esperado: candidatos[indice] };
 }
@@ -169,7 +171,9 @@ async function confereSemente(reg, candidatos, sementes, invalidas, rel) {
   contagem.sorteios += 1;
   if (dia !== registradoEm) rel.problema("SORTEIO", `registro seq ${seq}: usou a semente do dia ${dia}, mas foi registrado em ${registradoEm}`, seq);
   if (dia in sementes) {
-    const { valor, indice, esperado } = await sorteado(sementes[dia], req(reg, "log"), req(reg, "processo"), seq, candidatos);
+    const farol = reg.farol ?? null;
+    const aleatoriedade = farol !== null && typeof farol === "object" && farol.aleatoriedade != null ? farol.aleatoriedade : null;
+    const { valor, indice, esperado } = await sorteado(sementes[dia], req(reg, "log"), req(reg, "processo"), seq, candidatos, aleatoriedade);
     if (req(reg, "valor") !== valor) rel.problema("SORTEIO", `registro seq ${seq}: o valor aleatório não é o que a semente do dia ${dia} produz`, seq);
     if (req(reg, "indice") !== indice || escolhida !== esperado) {
       rel.problema("SORTEIO", `registro seq ${seq}: o sorteado deveria ser ${esperado}, e o registro diz ${escolhida}`, seq);

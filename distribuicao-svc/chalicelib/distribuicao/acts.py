@@ -19,9 +19,10 @@ from chalicelib.distribuicao.domain.draw import Decision, Rule
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao
 from chalicelib.distribuicao.domain.log import public_agent
 from chalicelib.distribuicao.domain.precatorias import Election, Zone
-from chalicelib.distribuicao.ports import Act, StoredCase, StoredOrgao, StoredZones
+from chalicelib.distribuicao.ports import Act, PendingAct, StoredCase, StoredOrgao, StoredZones
 
 from courtlib.audit import actor as acting
+from courtlib.errors import CourtError
 
 # act codes --------------------------------------------------------------------------------------------------
 ORGAO_CADASTRAR = "DIST.ORGAO.CADASTRAR"
@@ -37,6 +38,8 @@ ZONAS_CADASTRAR = "DIST.ZONAS.CADASTRAR"
 ELEICAO_CADASTRAR = "DIST.ELEICAO.CADASTRAR"
 PRECATORIA_DISTRIBUIR = "DIST.PRECATORIA.DISTRIBUIR"
 SEMENTES_PUBLICAR = "DIST.SEMENTE.PUBLICAR"
+REGISTRAR = "DIST.REGISTRAR"  # issue 16: an act queued with the beacon round that will decide it
+REGISTRO_RECUSAR = "DIST.REGISTRO.RECUSAR"  # issue 16: a queued act the rules refuse at its resolution
 EDITAL_PUBLICAR = "DIST.EDITAL.PUBLICAR"
 
 # The legal bases of the órgãos' reference data (who composes the órgão, who presides, mandates): the draw's
@@ -172,6 +175,21 @@ def redistributed(previous: StoredCase, decision: Decision, *, code: str = REDIS
     if decision.voids_acts_of:
         after["atos_anulados_de"] = decision.voids_acts_of
     return Act(code, ("processo", decision.record.case_number), _rules(decision), case_state(previous), after)
+
+
+def registered(pending: PendingAct) -> Act:
+    """The first moment of a draw (issue 16): the act queued, with the round fixed (the first after the commit)."""
+    return Act(REGISTRAR, ("processo", str(pending.number)), ("DIST-11",), None,
+               {"orgao": pending.orgao, "ordem": pending.order, "ato": pending.kind,
+                "farol": {"cadeia": pending.chain, "rodada": pending.round},
+                "registrado_em": pending.registered_at.isoformat()})
+
+
+def registration_refused(pending: PendingAct, error: CourtError) -> Act:
+    """A queued act the rules refused at its resolution: it leaves the queue, nothing drawn."""
+    return Act(REGISTRO_RECUSAR, ("processo", str(pending.number)), ("DIST-11",),
+               {"orgao": pending.orgao, "ordem": pending.order, "ato": pending.kind},
+               {"codigo": error.code, "detalhe": error.detail})
 
 
 def numbered(number: str, origin: int, year: int) -> Act:

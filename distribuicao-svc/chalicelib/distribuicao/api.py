@@ -8,6 +8,7 @@ each seat (``motivos``); unknown órgão or case → 404; concurrent writes that
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from chalice import Response
@@ -38,6 +39,7 @@ from chalicelib.distribuicao.schemas import (
     RedistribuicaoIn,
     SementeOut,
     absence_out,
+    awaiting_out,
     consulta_out,
     distribution_out,
     exclusions,
@@ -46,6 +48,7 @@ from chalicelib.distribuicao.schemas import (
     public_record,
 )
 from chalicelib.distribuicao.service import (
+    Awaiting,
     DistribuicaoService,
     DistributionCommand,
     ManualDrawCommand,
@@ -53,6 +56,7 @@ from chalicelib.distribuicao.service import (
     RelatedRef,
 )
 
+from courtlib import clock
 from courtlib.audit.api import add_history_route
 from courtlib.auth.principal import ROLES
 from courtlib.calendar.api import calendar_read_routes
@@ -172,10 +176,14 @@ def post_numbering(ctx: RequestContext, body: NumeracaoIn) -> NumeracaoOut:
 
 
 @routes.route("/distribuicoes/{numero}", methods=["GET"], public=True, response=ConsultaOut,
-              summary="Consulta pública de uma distribuição (partes e advogados ocultos em segredo de justiça)")
-def get_distribution(ctx: RequestContext, numero: str) -> ConsultaOut:
+              summary="Consulta pública de uma distribuição (partes e advogados ocultos em segredo de justiça), ou "
+                      "do processo registrado que aguarda a rodada do farol (situacao aguardando_farol)")
+def get_distribution(ctx: RequestContext, numero: str) -> ConsultaOut | Response:
     service = ctx.deps.service
-    return consulta_out(service.case(service.parse_number(numero, "numero", lookup=True)))
+    status = service.status(service.parse_number(numero, "numero", lookup=True))
+    if isinstance(status, Awaiting):
+        return _awaiting_response(status, 200)
+    return consulta_out(status)
 
 
 @routes.route("/distribuicoes/{numero}/prova", methods=["GET"], public=True, response=ProvaOut,
@@ -245,8 +253,19 @@ def _command(service: DistribuicaoService, body: DistribuicaoIn) -> Distribution
     return DistributionCommand(body.orgao, case, related, exclusions(body.excluidos))
 
 
-def _distribution_response(outcome: Outcome) -> Response:
-    """201 for a new distribution, 200 when the case was already distributed (no new draw)."""
+def _awaiting_response(awaiting: Awaiting, status: int) -> Response:
+    """The act awaiting its round: where to follow it, and when to ask again (the round's time, at least 1 s)."""
+    out = awaiting_out(awaiting)
+    retry = max(1, math.ceil((awaiting.due_at - clock.now()).total_seconds()))
+    return Response(body=out.model_dump(mode="json"), status_code=status,
+                    headers={"Location": out.consulta, "Retry-After": str(retry)})
+
+
+def _distribution_response(outcome: Outcome | Awaiting) -> Response:
+    """201 for a new distribution, 200 when the case was already distributed (no new draw), 202 when the act is
+    registered and awaits its beacon round (``Location``: the case's status)."""
+    if isinstance(outcome, Awaiting):
+        return _awaiting_response(outcome, 202)
     out: DistribuicaoOut = distribution_out(outcome)
     return Response(body=out.model_dump(mode="json"), status_code=201 if outcome.created else 200,
                     headers={"Location": f"/distribuicoes/{outcome.case.number}"})

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveInt
 
+from courtlib.beacon.config import BeaconConfig
 from courtlib.config import FrozenModel, TribunalConfig
 
 
@@ -26,6 +27,11 @@ class DistribuicaoConfig(FrozenModel):
     testemunhas_sorteio_manual: PositiveInt = 2  # DIST-09: duas testemunhas e ata (001)
     propaganda_dias_antes_eleicao: PositiveInt = 60  # DIST-10: zona da propaganda excluída 60 dias antes (004 art. 10)
     propaganda_dias_apos_eleicao: PositiveInt = 30  # DIST-10: ... até 30 dias após a eleição (004 art. 10)
+    # DIST-11 / issue 16: the public beacon (drand quicknet and its relays by default); a request waits for its
+    # round up to ``espera_maxima_s`` seconds, then answers 202 and the case waits in ``aguardando_farol``.
+    farol: BeaconConfig = BeaconConfig(espera_maxima_s=8.0)
+    # the local stack's beacon (stage "local", no network): its own demo key, one round per this many seconds
+    farol_local_periodo_s: PositiveInt = 1
 
 
 def distribuicao_config(config: TribunalConfig) -> DistribuicaoConfig:

@@ -16,6 +16,8 @@ SEEDS_CRON = "cron(0 2 * * ? *)"
 ABSENCES_CRON = "cron(30 3 * * ? *)"
 # 1st and 16th at 04:00 UTC = 01:00 BRT: the fortnight (1–15 or 16–end) closed an hour ago.
 EDITAL_CRON = "cron(0 4 1,16 * ? *)"
+# issue 16: acts registered whose request stopped waiting are drawn once their beacon round is out.
+PENDING_RATE = "rate(1 minute)"
 
 
 def event_handlers(deps: Any) -> dict[str, Any]:
@@ -39,6 +41,11 @@ def blueprint(deps: Any) -> Blueprint:
     @as_system("agenda:apply_absence_rules")
     def apply_absence_rules(event: Any) -> dict[str, Any]:
         return schedules.apply_absence_rules(deps.service)
+
+    @bp.schedule(PENDING_RATE)
+    @as_system("agenda:resolve_pending_acts")
+    def resolve_pending_acts(event: Any) -> dict[str, Any]:
+        return schedules.resolve_pending_acts(deps.service)
 
     @bp.schedule(EDITAL_CRON)
     @as_system("agenda:publish_edital")

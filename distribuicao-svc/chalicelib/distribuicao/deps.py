@@ -17,10 +17,12 @@ from chalicelib.distribuicao.adapters.edital import EditalStore
 from chalicelib.distribuicao.adapters.precatorias import PrecatoriaRepository
 from chalicelib.distribuicao.adapters.seeds import SeedStore
 from chalicelib.distribuicao.config import distribuicao_config
+from chalicelib.distribuicao.ports import RoundSource
 from chalicelib.distribuicao.precatorias import PrecatoriaService
 from chalicelib.distribuicao.queries import EditalQueries
 from chalicelib.distribuicao.service import DistribuicaoService
 
+from courtlib.beacon.local import LocalBeacon
 from courtlib.bootstrap import adapter
 from courtlib.clock import local_now
 from courtlib.service import ServiceDeps
@@ -33,11 +35,29 @@ class DistribuicaoDeps(ServiceDeps):
     editais: EditalStore = adapter(EditalStore)
     precatoria_repository: PrecatoriaRepository = adapter(PrecatoriaRepository)
     clock: Callable[[], datetime] = field(default=local_now)
+    beacon: RoundSource | None = None  # built from the configuration on first use; a test may set its own
+    beacon_wait_s: float | None = None  # None: the configuration's ``farol.espera_maxima_s``
+
+    @property
+    def round_source(self) -> RoundSource:
+        """The beacon the draws wait for: drand's relays (``distribuicao.farol``), or on the local stack (stage
+        ``local``, or AWS emulated at an endpoint of its own: no network) the local beacon in process, on the
+        stack's clock, marked by its own chain."""
+        if self.beacon is None:
+            config = distribuicao_config(self.config)
+            if self.settings.stage == "local" or self.settings.endpoint_url:
+                self.beacon = LocalBeacon(period=config.farol_local_periodo_s, now=lambda: self.clock())
+            else:
+                self.beacon = config.farol.client()
+        return self.beacon
 
     @property
     def service(self) -> DistribuicaoService:
-        return DistribuicaoService(self.repository, self.seeds, clock=self.clock,
-                                   config=distribuicao_config(self.config), settings=self.settings)
+        config = distribuicao_config(self.config)
+        return DistribuicaoService(self.repository, self.seeds, clock=self.clock, config=config,
+                                   settings=self.settings, beacon=self.round_source,
+                                   beacon_wait_s=config.farol.espera_maxima_s if self.beacon_wait_s is None
+                                   else self.beacon_wait_s)
 
     @property
     def precatorias(self) -> PrecatoriaService:

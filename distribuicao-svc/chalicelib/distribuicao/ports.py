@@ -21,14 +21,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from chalicelib.distribuicao.domain.cnj import CnjNumber
+from chalicelib.distribuicao.domain.cnj import CnjNumber, parse_cnj
 from chalicelib.distribuicao.domain.draw import AssignedCase, CaseData, Decision, OrgaoState
 from chalicelib.distribuicao.domain.judges import Judge, Orgao
 from chalicelib.distribuicao.domain.log import CaseDetails, DrawRecord
 from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState
 from chalicelib.distribuicao.domain.randomness import DailySeed
 
+from courtlib.beacon.config import RoundSource
 from courtlib.messaging.contracts import Envelope
+
+__all__ = ["RoundSource"]  # the beacon a draw waits for (courtlib.beacon: LocalBeacon, RelayClient)
 
 Clock = Callable[[], datetime]
 """Now, time-zone aware."""
@@ -56,9 +59,42 @@ class Act:
 # --- what the store answers -------------------------------------------------------------------
 
 
+AWAITING_BEACON = "aguardando_farol"
+
+
+@dataclass(frozen=True)
+class PendingAct:
+    """A registered act awaiting its beacon round (issue 16, the first of a draw's two moments).
+
+    ``order`` is its place in the órgão's queue: acts are resolved — drawn and chained in the log — in that order,
+    so the seq and the counts a draw sees are fixed by registration, not by who resolves it. ``kind``:
+    ``distribuicao``, ``manual`` or ``redistribuicao``; ``command``: what was asked, as JSON (``acts.py``);
+    ``chain`` and ``round``: the beacon round fixed at registration, the first after ``registered_at``."""
+
+    orgao: str
+    order: int
+    number: CnjNumber
+    kind: str
+    chain: str
+    round: int
+    registered_at: datetime
+    command: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"orgao": self.orgao, "ordem": self.order, "numero": self.number.digits, "tipo": self.kind,
+                "cadeia": self.chain, "rodada": self.round, "registrado_em": self.registered_at.isoformat(),
+                "pedido": dict(self.command)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PendingAct:
+        return cls(d["orgao"], int(d["ordem"]), parse_cnj(d["numero"]), d["tipo"], d["cadeia"], int(d["rodada"]),
+                   datetime.fromisoformat(d["registrado_em"]), d["pedido"])
+
+
 @dataclass(frozen=True)
 class StoredOrgao:
-    """The órgão partition as read: the domain state plus what only storage knows."""
+    """The órgão partition as read: the domain state plus what only storage knows. ``queue``: the acts
+    registered and not yet resolved, in order; ``queued``: the last order given."""
 
     state: OrgaoState
     name: str
@@ -66,6 +102,8 @@ class StoredOrgao:
     version: int
     desembargadores: frozenset[str]
     sort_keys: frozenset[str]
+    queue: tuple[PendingAct, ...] = ()
+    queued: int = 0
 
     @property
     def id(self) -> str:
@@ -165,6 +203,10 @@ class CaseAlreadyDistributed(Exception):
     """The case row exists: the case was distributed before (nothing was written)."""
 
 
+class ActPending(Exception):
+    """The case already has an act awaiting its beacon round (nothing was written)."""
+
+
 class CartaExists(Exception):
     """The partner already sent a carta with this id_origem (nothing was written)."""
 
@@ -198,10 +240,26 @@ class OrgaoRepository(Protocol):
 
     def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
                         previous: StoredCase | None = None, events: Iterable[Envelope] = (),
-                        act: Act) -> StoredCase:
+                        act: Act, resolves: PendingAct | None = None) -> StoredCase:
         """Case row, record, head and counters in one unit of work. A new case only if absent
         (:class:`CaseAlreadyDistributed`); a redistribution only if the row is still ``previous``; the head
-        must still be the one read (WriteConflict otherwise)."""
+        must still be the one read (WriteConflict otherwise). ``resolves``: the pending act this decision
+        resolves (removed in the same unit of work, only if still there); without it, refused (WriteConflict)
+        while the órgão has acts awaiting their round, which come first."""
+
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
+                 act: Act) -> None:
+        """The first moment (issue 16): ``pending`` queued in the órgão and under its case number, the órgão's version
+        moved, in one unit of work — only if the case has no other act pending (:class:`ActPending`), a new
+        case only if not distributed (:class:`CaseAlreadyDistributed`), a redistribution only if the case row
+        is still ``previous``, and the órgão as read (WriteConflict)."""
+
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct, *, act: Act) -> None:
+        """Removes ``pending`` from the queue without a record (its resolution was refused by the rules): only if
+        the órgão is as read (WriteConflict)."""
+
+    def pending_act(self, number: CnjNumber) -> PendingAct | None:
+        """The act awaiting its round for this case number, if any."""
 
     def get_case(self, number: CnjNumber) -> StoredCase | None: ...
 
@@ -258,11 +316,12 @@ class SeedStore(Protocol):
         """Creates the seeds of ``days`` ahead, so their commitments are public before they start."""
 
     def publish(self, days: Iterable[date], act: Callable[[Mapping[date, str]], Act]) -> dict[date, str]:
-        """Creates the missing seeds of ``days`` in one unit of work with ``act(commitments created)``; answers
-        the commitments created (none: nothing written, no record)."""
+        """Creates the missing seeds of ``days`` (sealed at rest) in one unit of work with ``act(commitments
+        created)``; answers the commitments created (none: nothing written, no record)."""
 
-    def published(self, start: date, end: date) -> list[PublishedSeed]:
-        """Seeds of ``start..end`` with their commitments, by day (the caller reveals only past days)."""
+    def published(self, start: date, end: date, reveal_before: date | None = None) -> list[PublishedSeed]:
+        """Seeds of ``start..end`` with their commitments, by day; the seeds themselves (sealed at rest) only of
+        the days before ``reveal_before`` (the caller reveals only past days)."""
 
 
 class EditalStore(Protocol):

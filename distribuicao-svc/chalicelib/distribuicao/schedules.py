@@ -33,6 +33,24 @@ def publish_seed_commitments(service: DistribuicaoService) -> dict[str, Any]:
     return {"dias": [d.isoformat() for d in days], "criadas": [d.isoformat() for d in sorted(created)]}
 
 
+def resolve_pending_acts(service: DistribuicaoService) -> dict[str, Any]:
+    """Issue 16, every minute: the acts registered in each órgão whose beacon round is out are drawn, in order
+    (race-safe against a request resolving them at the same time). What still awaits its round stays queued."""
+    resolved = refused = waiting = 0
+    for orgao_id in service.repository.orgao_ids():
+        stored = service.repository.load_orgao(orgao_id)
+        if stored is None or not stored.queue:
+            continue
+        done = service.resolve_pending(orgao_id)
+        after = service.repository.load_orgao(orgao_id)
+        for order, error in done.refused.items():
+            logger.warning("ato recusado na resolução", extra={"orgao": orgao_id, "ordem": order, "erro": str(error)})
+        refused += len(done.refused)
+        resolved += len(done.drawn)
+        waiting += len(after.queue) if after is not None else 0
+    return {"resolvidos": resolved, "recusados": refused, "aguardando_farol": waiting}
+
+
 def apply_absence_rules(service: DistribuicaoService) -> dict[str, Any]:
     """DIST-06 for every órgão: 15-day redistribution, urgent cases to the revisor/next in seniority, return to
     the seat, succession (which covers the 30-day end-of-mandate rule through the seat statuses)."""
@@ -44,6 +62,13 @@ def apply_absence_rules(service: DistribuicaoService) -> dict[str, Any]:
         stored = repository.load_orgao(orgao_id)
         if stored is None:
             continue
+        if stored.queue:  # acts registered before come first (issue 16): resolve them, or leave the órgão for now
+            service.resolve_pending(orgao_id)
+            stored = repository.load_orgao(orgao_id)
+            if stored is None or stored.queue:
+                logger.warning("DIST-06 adiada: atos aguardando o farol", extra={"orgao": orgao_id})
+                failed += 1
+                continue
         cases = [c.assigned() for c in repository.pending_cases(orgao_id)]
         for action in plan_absences(stored.state, cases, on=today, config=service.config):
             try:

@@ -7,7 +7,7 @@ results: JSON fields in Portuguese, exactly as the routes have always answered t
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from chalicelib.distribuicao.domain.draw import PreventionKind
@@ -17,7 +17,7 @@ from chalicelib.distribuicao.orgaos_csv import MAX_JUDGES, MAX_ORGAOS, MAX_SEATS
 from chalicelib.distribuicao.ports import StoredCarta, StoredCase, StoredZones
 from chalicelib.distribuicao.precatorias import ID_ORIGEM, MUNICIPIO
 from chalicelib.distribuicao.queries import EditalLinks, OrgaoSituation
-from chalicelib.distribuicao.service import ORGAO_ID, OrgaoSpec, Outcome
+from chalicelib.distribuicao.service import ORGAO_ID, Awaiting, OrgaoSpec, Outcome
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from courtlib.schema import Schema
@@ -258,6 +258,8 @@ class SorteioRef(Schema):
     registrado_em: str | None
     regra: str
     modo: str
+    farol: dict[str, Any] | None = Field(None, description="A rodada do farol que decidiu o sorteio: cadeia, "
+                                         "rodada, assinatura, aleatoriedade (issue 16)")
 
 
 class DistribuicaoOut(Schema):
@@ -294,6 +296,25 @@ class ConsultaOut(Schema):
     sorteios: list[str]
     prova: str
     atos_anulados_de: list[str]
+    situacao: Literal["distribuido"] = "distribuido"
+
+
+class FarolAguardadoOut(Schema):
+    cadeia: str = Field(description="Hash da cadeia do farol (quicknet da League of Entropy, ou o farol local)")
+    rodada: int = Field(description="A rodada fixada no registro: a primeira publicada depois dele")
+    publicada_a_partir_de: datetime
+
+
+class AguardandoFarolOut(Schema):
+    """O ato registrado, à espera da rodada do farol que o decide (issue 16)."""
+
+    numero_processo: str
+    orgao: str
+    situacao: Literal["aguardando_farol"] = "aguardando_farol"
+    ato: str = Field(description="distribuicao, manual ou redistribuicao")
+    registrado_em: datetime
+    farol: FarolAguardadoOut
+    consulta: str
 
 
 class SementeOut(Schema):
@@ -515,7 +536,8 @@ def distribution_out(outcome: Outcome) -> DistribuicaoOut:
         segredo_justica=row.case.secret, urgente=row.case.urgent,
         sorteio=SorteioRef(id=f"{row.orgao}#{row.current_seq}", log=row.orgao, seq=row.current_seq,
                            hash=None if record is None else record.hash,
-                           registrado_em=None if record is None else record.recorded_at, regra=row.rule, modo=row.mode),
+                           registrado_em=None if record is None else record.recorded_at, regra=row.rule, modo=row.mode,
+                           farol=None if record is None or record.beacon is None else record.beacon.to_dict()),
         prova=proof_link(row), ja_distribuido=not outcome.created,
     )
 
@@ -532,6 +554,15 @@ def consulta_out(row: StoredCase) -> ConsultaOut:
         assuntos=SEGREDO if secret else list(row.details.subjects),
         sorteios=[f"{row.orgao}#{seq}" for seq in row.seqs], prova=proof_link(row),
         atos_anulados_de=list(row.voided_acts_of),
+    )
+
+
+def awaiting_out(awaiting: Awaiting) -> AguardandoFarolOut:
+    act = awaiting.act
+    return AguardandoFarolOut(
+        numero_processo=str(act.number), orgao=act.orgao, ato=act.kind, registrado_em=act.registered_at,
+        farol=FarolAguardadoOut(cadeia=act.chain, rodada=act.round, publicada_a_partir_de=awaiting.due_at),
+        consulta=f"/distribuicoes/{act.number}",
     )
 
 

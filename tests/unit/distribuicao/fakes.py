@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.distribuicao.domain.cnj import (
@@ -35,9 +35,11 @@ from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState
 from chalicelib.distribuicao.domain.randomness import DailySeed
 from chalicelib.distribuicao.ports import (
     Act,
+    ActPending,
     CartaExists,
     CaseAlreadyDistributed,
     PageKey,
+    PendingAct,
     PublishedSeed,
     StoredCarta,
     StoredCase,
@@ -45,6 +47,7 @@ from chalicelib.distribuicao.ports import (
     StoredZones,
 )
 
+from courtlib.beacon.local import LocalBeacon
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope
 
@@ -58,6 +61,8 @@ class _OrgaoRows:
     head: LogHead = field(default_factory=LogHead)
     counters: Counters = field(default_factory=Counters)
     version: int = 1
+    queue: dict[int, PendingAct] = field(default_factory=dict)
+    queued: int = 0
 
 
 @dataclass
@@ -104,6 +109,7 @@ class FakeOrgaoRepository(_Concurrency):
         self.cases: dict[str, StoredCase] = {}
         self.numbering: dict[tuple[int, int], int] = {}
         self.outbox: list[Envelope] = []
+        self.registrations: dict[str, PendingAct] = {}  # the table's PROCESSO#<digits> / REGISTRO items
 
     # reads -----------------------------------------------------------------------------------------
 
@@ -115,7 +121,8 @@ class FakeOrgaoRepository(_Concurrency):
                       tuple(rows.judges[k][0] for k in sorted(rows.judges)))
         keys = {"ORGAO", "CABECA", *(f"CADEIRA#{k}" for k in rows.seats), *(f"JUIZ#{k}" for k in rows.judges)}
         return StoredOrgao(OrgaoState(orgao, rows.counters, rows.head), rows.name, rows.classes, rows.version,
-                           frozenset(k for k, (_, d) in rows.judges.items() if d), frozenset(keys))
+                           frozenset(k for k, (_, d) in rows.judges.items() if d), frozenset(keys),
+                           tuple(rows.queue[k] for k in sorted(rows.queue)), rows.queued)
 
     def orgao_exists(self, orgao_id: str) -> bool:
         return orgao_id in self.orgaos
@@ -150,7 +157,8 @@ class FakeOrgaoRepository(_Concurrency):
                       existing: StoredOrgao | None, act: Act | None) -> None:
         self._before_commit()
         current = self.orgaos.get(orgao.id)
-        if (existing is None) != (current is None) or (current and existing and current.version != existing.version):
+        if (existing is None) != (current is None) or (current and existing and current.version != existing.version) \
+                or (current and current.queue):
             raise self._conflict()
         chosen = set(desembargadores)
         seats = {s.id: s for s in orgao.seats}
@@ -165,7 +173,7 @@ class FakeOrgaoRepository(_Concurrency):
     def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = (), *, act: Act) -> None:
         self._before_commit()
         current = self.orgaos.get(stored.id)
-        if current is None or current.version != stored.version:
+        if current is None or current.version != stored.version or current.queue:
             raise self._conflict()
         judges = {**current.judges, judge.id: (judge, judge.id in stored.desembargadores)}
         self.orgaos[stored.id] = replace(current, judges=judges, version=current.version + 1)
@@ -174,13 +182,18 @@ class FakeOrgaoRepository(_Concurrency):
 
     def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
                         previous: StoredCase | None = None, events: Iterable[Envelope] = (),
-                        act: Act) -> StoredCase:
+                        act: Act, resolves: PendingAct | None = None) -> StoredCase:
         if decision.expected_head != stored.state.head:
             raise self._conflict()
         self._before_commit()
+        queue = self.orgaos[stored.id].queue if stored.id in self.orgaos else {}
+        if (resolves is None and queue) or (resolves is not None and queue.get(resolves.order) != resolves):
+            raise self._conflict()  # acts awaiting their round come first / this one was resolved by another
         row = StoredCase.after(stored.id, decision, case, previous)
         current_row = self.cases.get(case.number.digits)
         if previous is None and current_row is not None:
+            if resolves is not None:
+                raise self._conflict()  # another resolver drew it: read again
             raise CaseAlreadyDistributed()  # operation 0 of the transaction: the case row must be absent
         if previous is not None and (current_row is None or current_row.current_seq != previous.current_seq):
             raise self._conflict()
@@ -193,9 +206,47 @@ class FakeOrgaoRepository(_Concurrency):
         self.logs.setdefault(decision.record.log, {})[decision.record.seq] = (decision.record, decision.details)
         self.orgaos[stored.id] = replace(current, head=decision.new_head,
                                          counters=current.counters.apply(decision.deltas), version=current.version + 1)
+        if resolves is not None:
+            self._unqueue(stored.id, resolves)
         self.outbox.extend(events)
         self._audit(act)
         return row
+
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
+                 act: Act) -> None:
+        self._before_commit()
+        digits = pending.number.digits
+        if digits in self.registrations:
+            raise ActPending()
+        row = self.cases.get(digits)
+        if previous is None and row is not None:
+            raise CaseAlreadyDistributed()
+        if previous is not None and (row is None or row.current_seq != previous.current_seq):
+            raise self._conflict()
+        current = self.orgaos.get(stored.id)
+        if current is None or current.version != stored.version or current.queued != stored.queued:
+            raise self._conflict()
+        # the version does not move: a registration does not invalidate a resolution in flight
+        self.orgaos[stored.id] = replace(current, queue={**current.queue, pending.order: pending}, queued=pending.order)
+        self.registrations[digits] = pending
+        self._audit(act)
+
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct, *, act: Act) -> None:
+        self._before_commit()
+        current = self.orgaos.get(stored.id)
+        if current is None or current.version != stored.version or current.queue.get(pending.order) != pending:
+            raise self._conflict()
+        self.orgaos[stored.id] = replace(current, version=current.version + 1)
+        self._unqueue(stored.id, pending)
+        self._audit(act)
+
+    def pending_act(self, number: CnjNumber) -> PendingAct | None:
+        return self.registrations.get(number.digits)
+
+    def _unqueue(self, orgao_id: str, pending: PendingAct) -> None:
+        rows = self.orgaos[orgao_id]
+        self.orgaos[orgao_id] = replace(rows, queue={k: v for k, v in rows.queue.items() if k != pending.order})
+        self.registrations.pop(pending.number.digits, None)
 
     def next_number(self, origin: int, year: int, *, segment: int, tribunal: int,
                     act: Callable[[CnjNumber], Act]) -> CnjNumber:
@@ -338,8 +389,9 @@ class FakeSeedStore:
             self.audits.append(act(created))
         return created
 
-    def published(self, start: date, end: date) -> list[PublishedSeed]:
-        return [PublishedSeed(d, s.commitment, s.hex) for d, s in sorted(self.seeds.items()) if start <= d <= end]
+    def published(self, start: date, end: date, reveal_before: date | None = None) -> list[PublishedSeed]:
+        return [PublishedSeed(d, s.commitment, s.hex if reveal_before is not None and d < reveal_before else "")
+                for d, s in sorted(self.seeds.items()) if start <= d <= end]
 
 
 class FakeEditalStore:
@@ -379,3 +431,12 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def instant_beacon() -> LocalBeacon:
+    """The local stack's beacon with every round already published (its own clock far ahead): a draw that may
+    wait gets its round at once, so the tests never wait for one."""
+    return LocalBeacon(now=lambda: FAR_FUTURE)

@@ -11,18 +11,20 @@ from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJud
 from chalicelib.distribuicao.service import DistribuicaoService
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
-from courtlib.errors import Busy, Conflict, Invalid, NotFound, WriteConflict, as_court_error
+from courtlib.errors import Busy, Invalid, NotFound, WriteConflict, as_court_error
 from courtlib.http import ProblemError
 from courtlib.http.problems import problem_from_error
 from courtlib.messaging.outbox import TransactionTooLarge
 from courtlib.retry import MAX_PAUSE_S
+from tests.unit.distribuicao.fakes import instant_beacon
 from tests.unit.distribuicao.support import NOW
 
 
 def service(max_attempts: int = 6) -> tuple[DistribuicaoService, list[float]]:
     pauses: list[float] = []
     svc = DistribuicaoService(None, None, clock=lambda: NOW, config=DistribuicaoConfig(),  # type: ignore[arg-type]
-                              settings=None, max_attempts=max_attempts, sleep=pauses.append)  # type: ignore[arg-type]
+                              settings=None, max_attempts=max_attempts, sleep=pauses.append,  # type: ignore[arg-type]
+                              beacon=instant_beacon())
     return svc, pauses
 
 
@@ -115,44 +117,3 @@ def test_refusals_map_to_their_codes():
     assert _problem(too_large.value).status == 422
     busy = _problem(Busy("cheio"))
     assert busy.status == 503 and busy.headers["Retry-After"] == "1"
-
-
-def test_dist_04_a_redistribution_raced_by_another_is_refused_not_applied_to_the_new_relator():
-    from dataclasses import replace
-
-    from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, RedistributionReason, distribute
-    from chalicelib.distribuicao.ports import StoredCase, StoredOrgao
-
-    from tests.unit.distribuicao.support import case, pleno, seed_for
-
-    state = OrgaoState(pleno())
-    decision = distribute(state, DistributionRequest(case(1)), seed=seed_for(NOW.date()), now=NOW)
-    stored = StoredOrgao(state.apply(decision), "Pleno", ("RE",), 2, frozenset(), frozenset())
-    row = StoredCase.after(stored.id, decision, case(1), None)
-    moved = replace(row, current_seq=2, seqs=(1, 2), relator="J7")
-
-    class FakeRepository:
-        commits = 0
-        rows = iter([row, moved])
-
-        def get_case(self, number):
-            return next(self.rows)
-
-        def load_orgao(self, orgao_id):
-            return stored
-
-        def commit_decision(self, *args, **kwargs):
-            self.commits += 1
-            raise WriteConflict()  # the other redistribution committed first
-
-    class Seeds:
-        def seed_for(self, day):
-            return seed_for(day)
-
-    fake = FakeRepository()
-    svc = DistribuicaoService(fake, Seeds(), clock=lambda: NOW, config=DistribuicaoConfig(),  # type: ignore[arg-type]
-                              settings=None, sleep=lambda _: None)  # type: ignore[arg-type]
-    with pytest.raises(Conflict):
-        svc.redistribute(row.number, RedistributionReason.IMPEDIMENTO)
-    assert fake.commits == 1
-    assert _problem(Conflict("já redistribuído")).status == 409

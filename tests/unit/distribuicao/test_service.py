@@ -27,7 +27,7 @@ from chalicelib.distribuicao.service import (
 
 from courtlib.errors import Busy, Conflict, CourtError, Invalid, NotFound, Refusal
 from courtlib.settings import ServiceSettings
-from tests.unit.distribuicao.fakes import FakeClock, FakeOrgaoRepository, FakeSeedStore
+from tests.unit.distribuicao.fakes import FakeClock, FakeOrgaoRepository, FakeSeedStore, instant_beacon
 from tests.unit.distribuicao.support import NOW, TZ, case, cnj, load_verifier, pleno
 
 ORGAO = "TRE-MT:PLENO"
@@ -41,7 +41,8 @@ class World:
         self.clock = FakeClock(NOW)
         self.pauses: list[float] = []
         self.service = DistribuicaoService(self.repository, self.seeds, clock=self.clock,
-                                           config=DistribuicaoConfig(), settings=SETTINGS, sleep=self.pauses.append)
+                                           config=DistribuicaoConfig(), settings=SETTINGS, sleep=self.pauses.append,
+                                           beacon=instant_beacon())
 
     def orgao(self, orgao: Orgao | None = None, *, classes: tuple[str, ...] = ("RE", "HC"),
               desembargadores: frozenset[str] = frozenset()) -> str:

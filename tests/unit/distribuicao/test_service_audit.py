@@ -37,7 +37,9 @@ def test_dist_02_a_distribution_is_audited_on_the_case_with_its_rule_and_where_i
     since = len(world.repository.audits)
     with acting_as(SERVANT):
         outcome = world.draw(1)
-    [act] = _new(world, since)
+    registered, act = _new(world, since)  # issue 16: the registration, then the draw once its round is out
+    assert (registered.code, registered.target) == ("DIST.REGISTRAR", ("processo", str(cnj(1))))
+    assert registered.after is not None and registered.after["farol"]["rodada"] == outcome.record.beacon.number
     assert (act.code, act.target) == ("DIST.DISTRIBUIR", ("processo", str(cnj(1))))
     assert act.rules[:2] == ("DIST-02", "DIST-11") and "arts. 33 e 34" in act.rules[2]
     assert act.before is None and act.after is not None
@@ -82,7 +84,8 @@ def test_dist_04_a_presidency_redistribution_is_audited_with_the_former_and_new_
     since = len(world.repository.audits)
     with acting_as(PRESIDENT):
         moved = world.service.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
-    [act] = _new(world, since)
+    registered, act = _new(world, since)
+    assert registered.code == "DIST.REGISTRAR" and registered.after["ato"] == "redistribuicao"
     assert (act.code, act.target) == ("DIST.REDISTRIBUIR", ("processo", str(cnj(1))))
     assert act.rules[:2] == ("DIST-04", "DIST-11")
     assert act.before is not None and act.after is not None
@@ -100,7 +103,8 @@ def test_dist_09_a_manual_draw_is_audited_with_its_witnesses_ata_and_authorizati
     since = len(world.repository.audits)
     with acting_as(SERVANT):
         world.service.manual_draw(command)
-    [act] = _new(world, since)
+    registered, act = _new(world, since)
+    assert registered.code == "DIST.REGISTRAR" and registered.after["ato"] == "manual"
     assert (act.code, act.target) == ("DIST.SORTEIO_MANUAL.REGISTRAR", ("processo", str(cnj(1))))
     assert "DIST-09" in act.rules and act.after is not None and act.after["cadeira"] == "C5"
     assert act.after["manual"]["testemunhas"] == ["Ana", "Bruno"] and act.after["manual"]["ata"] == "Ata 1/2026"

@@ -3,11 +3,13 @@
 | item | pk | sk | notes |
 |---|---|---|---|
 | órgão (name, classes) | ``ORGAO#<id>`` | ``ORGAO`` | reference data |
-| log head + counters | ``ORGAO#<id>`` | ``CABECA`` | ``seq``, ``head_hash``, ``counters`` (JSON), ``version`` |
+| log head + counters | ``ORGAO#<id>`` | ``CABECA`` | ``seq``, ``head_hash``, ``counters``, ``version``, ``queued`` |
+| act awaiting its round | ``ORGAO#<id>`` | ``PENDENTE#<order, 10 digits>`` | :class:`PendingAct` JSON |
 | seat | ``ORGAO#<id>`` | ``CADEIRA#<seat>`` | JSON in ``data`` |
 | judge (+ absences) | ``ORGAO#<id>`` | ``JUIZ#<judge>`` | JSON in ``data`` |
 | draw record | ``LOG#<log id>`` | ``<seq, 10 digits>`` | the chained record (JSON) and the private case details |
 | case | ``PROCESSO#<20 digits>`` | ``DISTRIBUICAO`` | current assignment; gsi1 ``ORGAO#<id>#PROCESSOS`` / number |
+| case's act awaiting its round | ``PROCESSO#<20 digits>`` | ``REGISTRO`` | the same, one per case at a time |
 | numbering counter | ``NUMERACAO#<origin>#<year>`` | ``CONTADOR`` | ``last`` (conditional ADD) |
 | daily seed | ``SEMENTE#<day>`` | ``SEMENTE`` | seed + commitment; gsi1 ``SEMENTES`` / day |
 
@@ -15,6 +17,11 @@ Everything a distribution reads is the órgão partition (one consistent Query);
 TransactWriteItems: the case row (``attribute_not_exists``: a case is never distributed twice), the record
 (``attribute_not_exists``) and the head, conditioned on the ``seq`` and ``version`` read. ``version`` also
 moves on every change of reference data, so a draw never commits on judges it did not see.
+
+Issue 16's registration is one TransactWriteItems too: the case's ``REGISTRO`` (only if absent), a check of the
+case row (absent for a new case, unchanged for a redistribution), the ``PENDENTE#`` item and the head's
+``queued`` and ``version`` (conditioned on the version read). The resolution is :meth:`commit_decision` with
+``resolves``: the same write as a draw today plus the deletion of both items, conditioned on their presence.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ from chalicelib.distribuicao.domain.draw import CaseData, Decision, OrgaoState
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, DrawRecord, LogHead
-from chalicelib.distribuicao.ports import Act, CaseAlreadyDistributed, StoredCase, StoredOrgao
+from chalicelib.distribuicao.ports import Act, ActPending, CaseAlreadyDistributed, PendingAct, StoredCase, StoredOrgao
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -57,6 +64,8 @@ SK_SEAT = "CADEIRA#"
 SK_JUDGE = "JUIZ#"
 SK_CASE = "DISTRIBUICAO"
 SK_COUNTER = "CONTADOR"
+SK_PENDING = "PENDENTE#"
+SK_REGISTRATION = "REGISTRO"
 SEQ_WIDTH = 10
 
 
@@ -72,7 +81,14 @@ class OrgaoItem(TableItem):
     head_hash = UnicodeAttribute(null=True)
     counters = UnicodeAttribute(null=True)
     version = NumberAttribute(null=True)
+    queued = NumberAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
+
+
+class RegistrationItem(TableItem):
+    """A case's act awaiting its beacon round (``PendingAct`` JSON), removed by its resolution."""
+
+    data = UnicodeAttribute()
 
 
 class DrawRecordItem(TableItem):
@@ -184,10 +200,11 @@ class DistribuicaoRepository:
         self.record_model = bind(DrawRecordItem, settings)
         self.case_model = bind(CaseItem, settings)
         self.numbering_model = bind(NumberingItem, settings)
+        self.registration_model = bind(RegistrationItem, settings)
 
     @property
     def models(self) -> tuple[type[TableItem], ...]:
-        return (self.orgao_model, self.record_model, self.case_model, self.numbering_model)
+        return (self.orgao_model, self.record_model, self.case_model, self.numbering_model, self.registration_model)
 
     # órgão -------------------------------------------------------------------------------------
 
@@ -199,7 +216,11 @@ class DistribuicaoRepository:
         judges: list[Judge] = []
         desembargadores: set[str] = set()
         keys: set[str] = set()
+        queue: list[PendingAct] = []
         for item in self.orgao_model.query(orgao_pk(orgao_id), consistent_read=True):
+            if item.kind == "pendente":
+                queue.append(PendingAct.from_dict(json.loads(item.data or "{}")))
+                continue
             keys.add(item.sk)
             if item.kind == "orgao":
                 meta = json.loads(item.data or "{}")
@@ -222,7 +243,8 @@ class DistribuicaoRepository:
         )
         return StoredOrgao(state=state, name=meta.get("nome", ""), classes=tuple(meta.get("classes", [])),
                            version=int(head.version or 0), desembargadores=frozenset(desembargadores),
-                           sort_keys=frozenset(keys))
+                           sort_keys=frozenset(keys), queue=tuple(sorted(queue, key=lambda a: a.order)),
+                           queued=int(head.queued or 0))
 
     def orgaos_page(self, limit: int, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
         """One page of the órgãos (``id``, ``nome``, ``classes``) in id order (gsi1 ``ORGAOS``) and its
@@ -251,6 +273,8 @@ class DistribuicaoRepository:
 
         Raises :class:`WriteConflict` when the órgão changed since ``existing`` was read.
         """
+        if existing is not None and existing.queue:
+            raise WriteConflict()  # acts registered on the órgão as it was are resolved first
         model = self.orgao_model
         pk = orgao_pk(orgao.id)
         now = clock.now()
@@ -274,30 +298,33 @@ class DistribuicaoRepository:
         else:
             for sk in sorted(existing.sort_keys - wanted):
                 uow.delete(model(pk=pk, sk=sk))
-            self._bump_head(uow, pk, existing.version, now)
+            self._bump_head(uow, pk, existing.version, now, queued=existing.queued)
         audit(uow, act)
         self._commit(uow)
 
     def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = (), *, act: Act) -> None:
         """Replaces one judge (e.g. with a new absence) and moves the órgão's version; events in the same
         transaction."""
+        if stored.queue:
+            raise WriteConflict()  # acts registered on the órgão as it was are resolved first
         model = self.orgao_model
         pk = orgao_pk(stored.id)
         now = clock.now()
         uow = UnitOfWork(self.settings)
         data = judge_to_dict(judge, judge.id in stored.desembargadores)
         uow.save(model(pk=pk, sk=f"{SK_JUDGE}{judge.id}", kind="juiz", data=_dumps(data), updated_at=now))
-        self._bump_head(uow, pk, stored.version, now)
+        self._bump_head(uow, pk, stored.version, now, queued=stored.queued)
         for event in events:
             uow.emit(event)
         audit(uow, act)
         self._commit(uow)
 
-    def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime) -> None:
+    def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime, *, queued: int) -> None:
+        """Moves the órgão's version, only if it and the queue of acts are still those read."""
         model = self.orgao_model
         uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
                    actions=[model.version.add(1), model.updated_at.set(now)],
-                   condition=model.version == version)
+                   condition=(model.version == version) & same_queue(model, queued))
 
     @staticmethod
     def _commit(uow: UnitOfWork) -> None:
@@ -307,14 +334,15 @@ class DistribuicaoRepository:
 
     def commit_decision(self, stored: StoredOrgao, decision: Decision, case: CaseData, *,
                         previous: StoredCase | None = None, events: Iterable[Envelope] = (),
-                        act: Act) -> StoredCase:
+                        act: Act, resolves: PendingAct | None = None) -> StoredCase:
         """Persists ``decision`` in ONE TransactWriteItems: case row, record, head and counters (+ events).
 
         A new case (``previous`` None) is written only if absent (:class:`CaseAlreadyDistributed`); a
         redistribution only if the case row still points to the record that was read. The head must still
-        be the one read (:class:`WriteConflict` otherwise: re-read and decide again).
+        be the one read (:class:`WriteConflict` otherwise: re-read and decide again). ``resolves``: the queued
+        act it resolves, deleted with it (only if still there); without it, refused while acts are queued.
         """
-        if decision.expected_head != stored.state.head:
+        if decision.expected_head != stored.state.head or (resolves is None and stored.queue):
             raise WriteConflict()
         now = clock.now()
         row = StoredCase.after(stored.id, decision, case, previous)
@@ -327,12 +355,70 @@ class DistribuicaoRepository:
             uow.save(self._case_item(row), condition=self.case_model.current_seq == previous.current_seq)
         stage_draw(uow, self.record_model, self.orgao_model, head_pk=orgao_pk(stored.id), kind="cabeca",
                    decision=decision, counters=stored.state.counters, read_seq=stored.state.head.seq,
-                   read_version=stored.version, now=now)
+                   read_version=stored.version, now=now, read_queued=stored.queued)
+        if resolves is not None:
+            self._stage_unqueue(uow, resolves)
         for event in events:
             uow.emit(event)
         audit(uow, act)  # the record and its chain head: two more items of the same transaction
-        commit(uow, first_exists=CaseAlreadyDistributed if previous is None else None)
+        # resolving a queued act, the case row can only exist because another resolver drew it: read again
+        commit(uow, first_exists=CaseAlreadyDistributed if previous is None and resolves is None else None)
         return row
+
+    # acts awaiting their beacon round (issue 16) ---------------------------------------------------------
+
+    def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
+                 act: Act) -> None:
+        """Queues ``pending`` (see the module docstring): ActPending, CaseAlreadyDistributed or WriteConflict."""
+        data = _dumps(pending.to_dict())
+        pk = orgao_pk(stored.id)
+        now = clock.now()
+        uow = UnitOfWork(self.settings)
+        reg = self.registration_model
+        uow.save(reg(pk=case_pk(pending.number), sk=SK_REGISTRATION, data=data), condition=reg.pk.does_not_exist())
+        case = self.case_model
+        uow.condition_check(case, case_pk(pending.number), SK_CASE,
+                            case.pk.does_not_exist() if previous is None
+                            else case.current_seq == previous.current_seq)
+        model = self.orgao_model
+        uow.save(model(pk=pk, sk=f"{SK_PENDING}{seq_key(pending.order)}", kind="pendente", data=data, updated_at=now),
+                 condition=model.pk.does_not_exist())
+        # the version is not moved: a registration does not invalidate a resolution in flight (it takes the next
+        # place in the queue, conditioned on the last one given); edits and other writes check the queue too
+        uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
+                   actions=[model.queued.set(pending.order), model.updated_at.set(now)],
+                   condition=(model.version == stored.version) & same_queue(model, stored.queued))
+        audit(uow, act)
+        try:
+            commit(uow)
+        except WriteConflict as error:
+            index = getattr(error.__cause__, "index", None)
+            if index == 0:
+                raise ActPending() from error
+            if index == 1 and previous is None:
+                raise CaseAlreadyDistributed() from error
+            raise
+
+    def drop_pending(self, stored: StoredOrgao, pending: PendingAct, *, act: Act) -> None:
+        uow = UnitOfWork(self.settings)
+        self._stage_unqueue(uow, pending)
+        self._bump_head(uow, orgao_pk(stored.id), stored.version, clock.now(), queued=stored.queued)
+        audit(uow, act)
+        commit(uow)
+
+    def pending_act(self, number: CnjNumber) -> PendingAct | None:
+        try:
+            item = self.registration_model.get(case_pk(number), SK_REGISTRATION, consistent_read=True)
+        except self.registration_model.DoesNotExist:
+            return None
+        return PendingAct.from_dict(json.loads(item.data))
+
+    def _stage_unqueue(self, uow: UnitOfWork, pending: PendingAct) -> None:
+        model = self.orgao_model
+        uow.delete(model(pk=orgao_pk(pending.orgao), sk=f"{SK_PENDING}{seq_key(pending.order)}"),
+                   condition=model.pk.exists())
+        reg = self.registration_model
+        uow.delete(reg(pk=case_pk(pending.number), sk=SK_REGISTRATION), condition=reg.pk.exists())
 
     def _case_item(self, row: StoredCase) -> CaseItem:
         return self.case_model(
@@ -432,9 +518,16 @@ def audit(uow: UnitOfWork, act: Act | None) -> None:
         uow.audit(act.code, act.target, rules=act.rules, before=act.before, after=act.after)
 
 
+def same_queue(model: type[OrgaoItem], queued: int) -> Any:
+    """The condition that no act was queued since ``queued`` was read (heads written before issue 16 have none)."""
+    if queued:
+        return model.queued == queued
+    return model.queued.does_not_exist() | (model.queued == 0)
+
+
 def stage_draw(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: type[OrgaoItem], *, head_pk: str,
                kind: str, decision: Decision, counters: Counters, read_seq: int, read_version: int,
-               now: datetime) -> None:
+               now: datetime, read_queued: int | None = None) -> None:
     """Adds a draw to ``uow``: its chained record (only if absent) and the log head with the counters after it
     (only if seq and version are still those read) — the write shared by órgãos and precatória zones."""
     record = decision.record
@@ -449,7 +542,8 @@ def stage_draw(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: 
         actions=[head_model.seq.set(head.seq), head_model.head_hash.set(head.hash),
                  head_model.counters.set(_dumps(counters.apply(decision.deltas).as_dict())),
                  head_model.version.add(1), head_model.updated_at.set(now)],
-        condition=(head_model.seq == read_seq) & (head_model.version == read_version),
+        condition=(head_model.seq == read_seq) & (head_model.version == read_version)
+        & (same_queue(head_model, read_queued) if read_queued is not None else head_model.seq == read_seq),
     )
 
 

@@ -32,8 +32,8 @@ from .judges import (
     revisor_for,
     seniority_successor,
 )
-from .log import CaseDetails, DrawRecord, LogHead, ManualDraw, Mode, RecordResult
-from .randomness import DailySeed, derive_value, pick_index
+from .log import BeaconRound, CaseDetails, DrawRecord, LogHead, ManualDraw, Mode, RecordResult
+from .randomness import DailySeed, derive_value, pick_index, value_with_round
 
 # The tribunal's defaults; ``model_validate`` builds them without naming every field.
 DEFAULT_CONFIG = DistribuicaoConfig.model_validate({})
@@ -234,14 +234,18 @@ class DrawOutcome:
 
 def run_draw(
     *, log_id: str, eligible: Iterable[str], counters: Counters, count_class: str,
-    case_number: CnjNumber, seq: int, seed: DailySeed, day: date,
+    case_number: CnjNumber, seq: int, seed: DailySeed, day: date, beacon: BeaconRound | None = None,
 ) -> DrawOutcome:
-    """The draw itself: candidates by the equality rule, index from the day's seed (DIST-02, DIST-11)."""
+    """The draw itself: candidates by the equality rule, index from the day's seed (DIST-02, DIST-11) and, when
+    given, the beacon round fixed at registration (issue 16: the value then needs both)."""
     if seed.day != day:
         raise SeedError(f"a semente é do dia {seed.day:%d/%m/%Y}, mas o sorteio é do dia {day:%d/%m/%Y}")
     counts_before = counters.before(eligible, count_class)
     cands = tuple(select_candidates(counts_before))
-    value = derive_value(seed.seed, log_id, case_number.digits, seq)
+    if beacon is None:
+        value = derive_value(seed.seed, log_id, case_number.digits, seq)
+    else:
+        value = value_with_round(seed.seed, beacon.randomness, log_id, case_number.digits, seq)
     index = pick_index(value, len(cands))
     return DrawOutcome(counts_before, cands, value.hex(), index, cands[index])
 
@@ -253,6 +257,7 @@ def build_record(
     candidates: Sequence[str], result: RecordResult, deltas: Sequence[CounterDelta],
     outcome: DrawOutcome | None = None, previous: RecordResult | None = None,
     manual: ManualDraw | None = None, reference: str | None = None, distributor: str | None = None,
+    beacon: BeaconRound | None = None,
 ) -> DrawRecord:
     return DrawRecord(
         log=log_id,
@@ -282,6 +287,7 @@ def build_record(
         manual=manual,
         reference=reference,
         distributor=distributor,
+        beacon=None if outcome is None else beacon,
     ).sealed()
 
 
@@ -386,9 +392,11 @@ def distribute(
     seed: DailySeed,
     now: datetime,
     config: DistribuicaoConfig = DEFAULT_CONFIG,
+    beacon: BeaconRound | None = None,
 ) -> Decision:
     """Distribute a new case: by prevention when ``request.related`` makes a judge prevento (without draw,
-    compensated), otherwise by the verifiable draw among the eligible seats."""
+    compensated), otherwise by the verifiable draw among the eligible seats (with ``beacon``: from the seed and
+    that round, issue 16; ``now`` is then the registration's instant)."""
     local = local_time(now)
     day = local.date()
     case = request.case
@@ -416,7 +424,7 @@ def distribute(
         raise _no_one(f"nenhum juiz elegível para o processo {case.number}", excluded)
     outcome = run_draw(
         log_id=state.log_id, eligible=[s.id for s in eligible], counters=state.counters, count_class=case.classe,
-        case_number=case.number, seq=state.head.seq + 1, seed=seed, day=day,
+        case_number=case.number, seq=state.head.seq + 1, seed=seed, day=day, beacon=beacon,
     )
     chosen = next(s for s in eligible if s.id == outcome.chosen)
     revisor = _revisor(state.orgao, case, chosen.relator, day, excluded_ids)
@@ -426,7 +434,7 @@ def distribute(
         rule=Rule.DISTRIBUICAO, mode="sorteio", reason=reason or None, eligible=[s.id for s in eligible],
         excluded=excluded, counts_before=outcome.counts_before, candidates=outcome.candidates,
         result=_result(chosen, revisor), deltas=deltas, outcome=outcome,
-        reference=None if request.related is None else str(request.related.number),
+        reference=None if request.related is None else str(request.related.number), beacon=beacon,
     )
     return _decision(record, state.head, chosen, revisor, deltas, details=details)
 
@@ -541,7 +549,7 @@ def _move(
 def _redraw(
     state: OrgaoState, assigned: AssignedCase, *, rule: Rule, exclusion: str, local: datetime, seed: DailySeed,
     config: DistribuicaoConfig, reason: str, extra_excluded: Mapping[str, str], home_seat_id: str | None,
-    voids: str | None = None,
+    voids: str | None = None, beacon: BeaconRound | None = None,
 ) -> Decision:
     """New draw excluding the seat that loses the case; −1 to it, +1 to the new one (compensation)."""
     case = assigned.case
@@ -554,7 +562,7 @@ def _redraw(
         raise _no_one(f"nenhum juiz elegível para redistribuir o processo {case.number}", excluded)
     outcome = run_draw(
         log_id=state.log_id, eligible=[s.id for s in eligible], counters=state.counters, count_class=case.classe,
-        case_number=case.number, seq=state.head.seq + 1, seed=seed, day=day,
+        case_number=case.number, seq=state.head.seq + 1, seed=seed, day=day, beacon=beacon,
     )
     chosen = next(s for s in eligible if s.id == outcome.chosen)
     revisor = _revisor(state.orgao, case, chosen.relator, day, set(excluded_judges))
@@ -563,7 +571,7 @@ def _redraw(
         log_id=state.log_id, head=state.head, local=local, case=case, count_class=case.classe, details=None,
         rule=rule, mode="sorteio", reason=reason, eligible=[s.id for s in eligible], excluded=excluded,
         counts_before=outcome.counts_before, candidates=outcome.candidates, result=_result(chosen, revisor),
-        previous=_previous(state, assigned), deltas=deltas, outcome=outcome,
+        previous=_previous(state, assigned), deltas=deltas, outcome=outcome, beacon=beacon,
     )
     return _decision(record, state.head, chosen, revisor, deltas, home_seat_id=home_seat_id, voids_acts_of=voids)
 
@@ -577,6 +585,7 @@ def redistribute(
     now: datetime,
     config: DistribuicaoConfig = DEFAULT_CONFIG,
     excluded_judges: Mapping[str, str] | None = None,
+    beacon: BeaconRound | None = None,
 ) -> Decision:
     """DIST-04: mistaken distribution, impediment or suspicion of the relator: new draw excluding him,
     compensated (−1 to the seat that loses the case, +1 to the new one). After an upheld impediment or
@@ -597,6 +606,7 @@ def redistribute(
     return _redraw(
         state, assigned, rule=rule, exclusion=exclusion, local=local, seed=seed, config=config,
         reason=f"{reason.value} do relator {assigned.relator_id}", extra_excluded=extra, home_seat_id=None, voids=voids,
+        beacon=beacon,
     )
 
 

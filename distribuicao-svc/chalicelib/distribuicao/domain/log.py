@@ -126,6 +126,25 @@ class ManualDraw:
 
 
 @dataclass(frozen=True)
+class BeaconRound:
+    """The public beacon round that decided a draw (issue 16): fixed at registration as the first round of the
+    chain after the commit, verified before use. ``farol`` of the record, as ``scripts/verify_draws.py`` reads it."""
+
+    chain: str  # the chain hash, hex (quicknet's, or the local stack's beacon, which says so)
+    number: int
+    signature: str  # hex, compressed G1
+    randomness: str  # hex, sha256 of the signature
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cadeia": self.chain, "rodada": self.number, "assinatura": self.signature,
+                "aleatoriedade": self.randomness}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> BeaconRound:
+        return cls(d["cadeia"], int(d["rodada"]), d["assinatura"], d["aleatoriedade"])
+
+
+@dataclass(frozen=True)
 class DrawRecord:
     """One entry of the log: a draw, a manual draw or an assignment without draw (prevention, ...)."""
 
@@ -157,6 +176,7 @@ class DrawRecord:
     reference: str | None = None
     distributor: str | None = None
     agent: Mapping[str, Any] | None = None
+    beacon: BeaconRound | None = None
     hash: str = ""
 
     def body(self) -> dict[str, Any]:
@@ -191,6 +211,8 @@ class DrawRecord:
             "distribuidora": self.distributor,
             # only when known: a record sealed before this field existed keeps the body it was hashed with
             **({} if self.agent is None else {"agente": dict(self.agent)}),
+            # only on a draw decided by a beacon round: records sealed before keep the body they were hashed with
+            **({} if self.beacon is None else {"farol": self.beacon.to_dict()}),
         }
 
     def compute_hash(self) -> str:
@@ -257,6 +279,7 @@ class DrawRecord:
             reference=d["referencia"],
             distributor=d["distribuidora"],
             agent=d.get("agente"),
+            beacon=None if d.get("farol") is None else BeaconRound.from_dict(d["farol"]),
             hash=d.get("hash", ""),
         )
 
@@ -309,11 +332,13 @@ def public_export(
     today: date,
     generated_at: datetime,
     min_witnesses: int = 2,
+    beacons: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The document a citizen downloads and checks with ``scripts/verify_draws.py``.
 
     ``details`` maps a record's seq to its case details. Only seeds of days before ``today`` are
-    revealed (today's seed is still in use); every commitment given is published.
+    revealed (today's seed is still in use); every commitment given is published. ``beacons``: the ``/info``
+    documents of the beacon chains other than quicknet that decided draws here (``farois``).
     """
     ordered = sorted(records, key=lambda r: r.seq)
     exported = []
@@ -336,6 +361,7 @@ def public_export(
             {"dia": s.day.isoformat(), "semente": s.hex} for s in sorted(seeds, key=lambda s: s.day) if s.day < today
         ],
         "registros": exported,
+        **({"farois": [dict(b) for b in beacons]} if beacons else {}),
     }
 
 

@@ -19,6 +19,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from courtlib.beacon.draw import draw_value
+
 from .errors import SeedError
 
 SEED_BYTES = 32
@@ -78,6 +80,16 @@ def draw_message(log_id: str, case_digits: str, seq: int) -> bytes:
 
 def derive_value(seed: bytes, log_id: str, case_digits: str, seq: int) -> bytes:
     return hmac.new(seed, draw_message(log_id, case_digits, seq), hashlib.sha256).digest()
+
+
+def value_with_round(seed: bytes, randomness_hex: str, log_id: str, case_digits: str, seq: int) -> bytes:
+    """The value of a draw decided by a beacon round (issue 16): ``courtlib.beacon.draw.draw_value``, i.e.
+    HMAC-SHA256(seed, "<log>|<digits>|<seq>|<randomness hex>")."""
+    try:
+        randomness = bytes.fromhex(randomness_hex)
+        return draw_value(seed, randomness, log_id, case_digits, seq)
+    except ValueError as error:  # BeaconError is a ValueError
+        raise SeedError(str(error)) from None
 
 
 def pick_index(value: bytes, n: int) -> int:
