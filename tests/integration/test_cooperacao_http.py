@@ -332,17 +332,18 @@ def test_coop_11_close_publishes_once_per_servant_and_a_late_record_becomes_an_a
     assert call(client, "POST", "/fechamentos", {}, servant_h(world.ana)).status_code == 403
     future = call(client, "POST", "/fechamentos", {"competencia": "2026-04"}, DIMAG)
     assert future.status_code == 422 and future.json_body["code"] == "COOP-11"
-    assert call(client, "GET", "/fechamentos/2026-03", headers=DIMAG).status_code == 404  # never requested
-    first = close(client, {}, DIMAG)
+    assert call(client, "GET", "/fechamentos/2001-01", headers=DIMAG).status_code == 404  # never requested
+    first = close(client, {}, DIMAG)  # other tests of the session may have closed 2026-03 before: runs count on
     assert first["competencia"] == "2026-03" and first["resumo"]["publicados"] >= 2
-    assert first["solicitado_por"] == "dimag.folha" and first["execucao"] == 1
+    assert first["solicitado_por"] == "dimag.folha" and first["execucao"] >= 1
+    published_runs = json.loads(table.get("FECHAMENTO#2026-03", "FECHAMENTO")["data"]["S"])["execucoes"]
     event = json.loads(json.loads(json.dumps(_outbox(table, world.ana, "2026-03", 1)))["envelope"]["S"])
     assert event["type"].endswith("cooperacao.gratificacao-apurada.v1")
     assert event["data"]["natureza"] == "apuracao" and event["data"]["minutos"] == 150
     assert event["data"]["valor"] == "112.50" and event["data"]["valor_hora"] == "45.00"
     assert event["data"]["apuracao_id"] == f"{world.ana}:2026-03:r1" and event["data"]["nome"] == "Ana Servidora"
     second = close(client, {"competencia": "2026-03"}, bearer("admin.ti", "admin"))
-    assert second["resumo"]["publicados"] == 0 and second["execucao"] == 2
+    assert second["resumo"]["publicados"] == 0 and second["execucao"] == first["execucao"] + 1
     # a late record (made in April for March) becomes an ajuste with the difference
     late = world.ponto(world.ana, ana, "2026-03-14T08:00:00", "2026-03-14T09:00:00")
     assert late.status_code == 201, late.body
@@ -353,7 +354,7 @@ def test_coop_11_close_publishes_once_per_servant_and_a_late_record_becomes_an_a
         "ajuste", 2, 60, "45.00")
     assert _outbox(table, world.bruno, "2026-03", 2) is None
     marker = json.loads(table.get("FECHAMENTO#2026-03", "FECHAMENTO")["data"]["S"])
-    assert marker["execucoes"] == 2  # the run that published nothing was no act: it left no trace
+    assert marker["execucoes"] == published_runs + 1  # the run that published nothing was no act: it left no trace
 
 
 def close(client, body: dict, headers: dict) -> dict:
