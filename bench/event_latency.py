@@ -147,7 +147,7 @@ class EagerSends:
                 sends.sent_at.setdefault(envelope.id, now)
             return sent
 
-        EagerDispatcher.dispatch = dispatch  # type: ignore[method-assign]
+        EagerDispatcher.dispatch = dispatch  # type: ignore[method-assign,assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -286,11 +286,12 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
          f"consumidor): {sum(copies)} em {len(copies)} pares (máx. {max(copies, default=0)})")
     if sends.wall_ms:
         wall, cpu = Summary.of(sends.wall_ms), Summary.of(sends.cpu_ms)
-        mark, read = _mark_cost(dynamodb, _table(stack, PRODUCER), sorted(outbox)[:50])
+        mark, reference = _mark_cost(dynamodb, _table(stack, PRODUCER), sorted(outbox)[:50])
         emit(f"   custo do envio imediato no pedido (SendMessageBatch × {len(CONSUMERS)} filas): p50 {wall.p50:.1f} ms "
              f"= {wall.p50 / base.p50:.1f}× GetItem, p99 {wall.p99:.1f} ms; CPU do thread p50 {cpu.p50:.1f} ms")
         emit(f"   marcar o item como enviado custaria mais um UpdateItem no pedido: p50 {mark.p50:.1f} ms "
-             f"= {mark.p50 / read.p50:.1f}× o GetItem medido junto ({read.p50:.1f} ms), p99 {mark.p99:.1f} ms "
+             f"= {mark.p50 / reference.p50:.1f}× o GetItem medido junto ({reference.p50:.1f} ms), "
+             f"p99 {mark.p99:.1f} ms "
              "(não feito: a deduplicação FIFO absorve a republicação do relay)")
     else:
         emit("   envio imediato desligado (OUTBOX_EAGER_DISPATCH=false): só o relay publica")

@@ -41,7 +41,7 @@ def apply(expected_version: str = PATCHED_MOTO_VERSION) -> bool:
                 return
             original(queue, message)
 
-        Queue.add_message = add_message  # type: ignore[method-assign]
+        Queue.add_message = add_message  # type: ignore[method-assign,assignment]
         return True
 
 

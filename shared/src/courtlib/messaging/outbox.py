@@ -167,7 +167,7 @@ class UnitOfWork:
         for envelope in self.events:
             item = outbox_item(self._outbox, envelope, now)
             self._ops.append(("save", item, self._outbox.pk.does_not_exist()))
-            outgoing.append((envelope, item.message_group, list(item.destinations)))
+            outgoing.append((envelope, item.message_group, [str(name) for name in item.destinations]))
         if not self._ops and not self._audits:
             return
         if not self._audits:
