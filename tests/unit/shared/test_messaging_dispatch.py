@@ -198,3 +198,18 @@ def test_batches_keep_every_entry_in_order_within_sqs_limits(sizes):
     for chunk in chunks:
         assert 1 <= len(chunk) <= BATCH_ENTRIES
         assert sum(len(e["MessageBody"]) + len("type") + len("String") + 1 for e in chunk) <= BATCH_BYTES
+
+
+def test_a_batch_jobs_chunk_is_left_to_the_relay():
+    """More events than one SendMessageBatch holds: a job's chunk, whose time must fit its Lambda; no one waits."""
+    sqs = FakeSqs()
+    uow = RecordingUnitOfWork(settings(), EagerDispatcher(settings(), sqs))
+    for day in range(1, 12):
+        uow.emit(event(day))
+    uow.commit()
+    assert len(uow.transactions) == 1 and sqs.calls == []
+    small = RecordingUnitOfWork(settings(), EagerDispatcher(settings(), sqs))
+    for day in range(1, 11):
+        small.emit(event(day))
+    small.commit()
+    assert [len(entries) for _, entries in sqs.calls] == [10, 10, 10]

@@ -16,7 +16,7 @@ id): SQS FIFO drops it within its 5-minute deduplication window, even after the 
 the window (the sweeper's late relays) the consumer's Powertools idempotency record and inbox marker make the second
 delivery change nothing. Marking would cost every request one more DynamoDB write (UpdateItem of the outbox
 item) after the send, and the relay one read per event to see the mark, to save a send that SQS drops anyway
-(docs/eventos.md has the figures).
+(README, "Events": the figures, from ``python -m bench.event_latency``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ from courtlib.messaging.publisher import SqsPublisher
 from courtlib.observability import count, logger
 from courtlib.settings import ServiceSettings
 
+# A transaction with more events than this is a batch job's chunk (the cooperation close writes 50 at a time): nobody
+# waits on it, and one SendMessageBatch per ten events would lengthen a job that must fit its Lambda's time, so
+# the relay publishes those. A person's request emits a few, sent in one SendMessageBatch per destination queue.
+EAGER_MAX_EVENTS = 10
 # One attempt, and short waits: a slow SQS must not hold the user's request (the relay will publish instead).
 CONNECT_TIMEOUT_S = 1.0
 READ_TIMEOUT_S = 2.0

@@ -37,7 +37,7 @@ from courtlib.audit.store import AuditChains, PendingAct, pending_act
 from courtlib.aws_failures import is_aws_failure
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import CATALOGUE, Envelope, message_group
-from courtlib.messaging.dispatch import EagerDispatcher, Outgoing, dispatcher_for
+from courtlib.messaging.dispatch import EAGER_MAX_EVENTS, EagerDispatcher, Outgoing, dispatcher_for
 from courtlib.persistence import TableItem, bind, client_request_token
 from courtlib.settings import ServiceSettings
 
@@ -174,7 +174,7 @@ class UnitOfWork:
             self._send()
         else:
             self._send_with_audit()
-        if outgoing and self._dispatcher is not None:
+        if outgoing and len(outgoing) <= EAGER_MAX_EVENTS and self._dispatcher is not None:
             self._dispatcher.dispatch(outgoing)  # never raises: what it could not send, the relay publishes
         for callback in self._after_commit:
             callback()
