@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 from courtlib import aws
@@ -57,31 +59,45 @@ class EagerDispatcher:
         return self._publisher
 
     def dispatch(self, events: Sequence[Outgoing]) -> int:
-        """Sends ``events`` to their destinations, in order; returns how many messages SQS accepted. Never raises."""
+        """Sends ``events`` to their destinations, in order; returns how many messages SQS accepted. Never raises.
+
+        The destination queues are sent to side by side (one SendMessageBatch each): the request waits for the
+        slowest, not for their sum.
+        """
         by_destination: dict[str, list[tuple[Envelope, str]]] = defaultdict(list)
         for envelope, group, destinations in events:
             for service in destinations:
                 by_destination[str(service)].append((envelope, group))
-        sent = failed = 0
-        for service, entries in by_destination.items():
-            try:
-                refused = self.publisher.publish_batch(service, entries)
-            except Exception as error:  # best effort: whatever went wrong, the relay publishes these from the stream
-                failed += len(entries)
-                logger.warning("envio imediato falhou; o relay publicará os eventos",
-                               extra={"destination": service, "event_ids": [e.id for e, _ in entries],
-                                      "error": f"{type(error).__name__}: {error}"})
-                continue
-            sent += len(entries) - len(refused)
-            if refused:
-                failed += len(refused)
-                logger.warning("envio imediato recusado pelo SQS; o relay publicará os eventos",
-                               extra={"destination": service, "event_ids": refused})
+        if len(by_destination) == 1:
+            results = [self._send(*next(iter(by_destination.items())))]
+        else:
+            results = list(_pool().map(lambda pair: self._send(*pair), by_destination.items()))
+        sent, failed = sum(r[0] for r in results), sum(r[1] for r in results)
         if sent:
             count("EventosDespachadosNaHora", sent)
         if failed:
             count("EventosDespachoFalhou", failed)
         return sent
+
+    def _send(self, service: str, entries: list[tuple[Envelope, str]]) -> tuple[int, int]:
+        """(sent, failed) of one destination's batch; logs what failed, never raises."""
+        try:
+            refused = self.publisher.publish_batch(service, entries)
+        except Exception as error:  # best effort: whatever went wrong, the relay publishes these from the stream
+            logger.warning("envio imediato falhou; o relay publicará os eventos",
+                           extra={"destination": service, "event_ids": [e.id for e, _ in entries],
+                                  "error": f"{type(error).__name__}: {error}"})
+            return 0, len(entries)
+        if refused:
+            logger.warning("envio imediato recusado pelo SQS; o relay publicará os eventos",
+                           extra={"destination": service, "event_ids": refused})
+        return len(entries) - len(refused), len(refused)
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    """Threads for the side-by-side sends (made on first use; an event has at most 4 destinations)."""
+    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="envio-imediato")
 
 
 def dispatcher_for(settings: ServiceSettings) -> EagerDispatcher | None:
