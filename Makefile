@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run demo test unit integration e2e chaos fuzz lint lock requirements package bench fire clock deploy clean
+.PHONY: run demo test unit integration e2e chaos fuzz lint lock requirements package bench fire clock deploy clean vendor-web
 
 # The lock (requirements-dev.txt, every package pinned with its hashes) is installed as it is; courtlib
 # (./shared, editable) after it, without dependencies: they are in the lock.
@@ -30,6 +30,11 @@ lock: $(STAMP)
 ## requirements: regenerate each <svc>-svc/requirements.txt from shared/pyproject.toml, pinned to the lock.
 requirements: $(STAMP)
 	$(PY) scripts/requirements.py --write
+
+## vendor-web: rebuild web/vendor/noble-bls12-381.js (the browser verifier's BLS library) from npm, as
+## web/vendor/package-lock.json pins it (needs Node and npm; the built file is committed, so the page works offline).
+vendor-web:
+	web/vendor/build.sh
 
 ## run: the four services on localhost against an embedded AWS (moto), with demo data. Ctrl-C stops.
 ## `make run DYNAMODB=local`: the tables on AWS's DynamoDB Local (needs Java), the rest on moto.
