@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 from courtlib.beacon import QUICKNET
 from courtlib.beacon.local import LocalBeacon
 from devstack.web import WebServer
+from tests.browser.conftest import axe_violations, screenshot
 from tests.unit.distribuicao.support import TZ, VERIFIER, case, export, pleno, seed_for, thread
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ def first_problem(script: subprocess.CompletedProcess) -> str:
 
 def test_dist_11_the_recorded_real_quicknet_rounds_verify_in_the_browser(web, new_page, tmp_path):
     exported = beacon_export([on_quicknet(r["round"]) for r in ROUNDS])
-    page = new_page()
+    page = new_page(bypass_csp=True)  # for axe-core's inline script; the page's own scripts are all 'self'
     shown, script = verify_in_page(page, web, exported, tmp_path, "quicknet")
     assert script.returncode == 0, script.stdout[-800:]
     assert shown == "ok"
@@ -95,6 +96,8 @@ def test_dist_11_the_recorded_real_quicknet_rounds_verify_in_the_browser(web, ne
     expect(summary).to_have_attribute("data-nao-verificadas", "0")
     expect(summary).to_contain_text(f"{len(ROUNDS)} com assinatura verificada")
     expect(page.locator("#verificacao .farol-local")).to_have_count(0)  # quicknet: no warning
+    screenshot(page, "distribuicoes-farol-quicknet")
+    assert axe_violations(page) == []
     assert not page.errors
 
 
@@ -133,6 +136,7 @@ def test_dist_11_without_the_bls_library_the_page_says_not_verified_never_valid(
     expect(page.locator("#verificacao .farol-resumo")).to_have_attribute("data-verificadas", "0")
     expect(page.locator("#verificacao .farol-resumo")).to_have_attribute("data-nao-verificadas", "2")
     expect(page.locator("#verificacao")).not_to_contain_text("OK: o log confere")
+    screenshot(page, "distribuicoes-farol-nao-verificado")
 
 
 def test_dist_11_a_draw_of_the_local_beacon_verifies_and_is_marked_as_not_the_league(web, new_page, tmp_path):
