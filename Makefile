@@ -38,9 +38,10 @@ vendor-web:
 
 ## run: the four services on localhost against an embedded AWS (moto), with demo data. Ctrl-C stops.
 ## `make run DYNAMODB=local`: the tables on AWS's DynamoDB Local (needs Java), the rest on moto.
+## `make run FAROL_PERIODO=3`: the local beacon at quicknet's period (1 s by default).
 DYNAMODB ?= moto
 run: $(STAMP)
-	$(PY) -m devstack run --dynamodb $(DYNAMODB)
+	$(PY) -m devstack run --dynamodb $(DYNAMODB) $(if $(FAROL_PERIODO),--farol-periodo $(FAROL_PERIODO))
 
 ## demo: a month of the court played through the HTTP API on its own local stack (its clock moved), with a summary.
 demo: $(STAMP)
