@@ -16,6 +16,7 @@ from typing import ClassVar, TypeVar
 
 from chalicelib.distribuicao import acts
 from chalicelib.distribuicao.config import DistribuicaoConfig
+from chalicelib.distribuicao.core import MAX_ATTEMPTS, TZ, cnj_refusal
 from chalicelib.distribuicao.domain.cnj import CnjError, CnjNumber, parse_cnj
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.precatorias import (
@@ -35,7 +36,6 @@ from chalicelib.distribuicao.ports import (
     StoredCarta,
     StoredZones,
 )
-from chalicelib.distribuicao.service import MAX_ATTEMPTS, TZ, cnj_refusal
 
 from courtlib.errors import Conflict, Invalid, NotFound, Refusal
 from courtlib.retry import retry_on_conflict

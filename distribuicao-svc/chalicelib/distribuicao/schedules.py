@@ -11,12 +11,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib.distribuicao import acts
+from chalicelib.distribuicao.core import TZ
 from chalicelib.distribuicao.domain.draw import PlannedAction, execute, plan_absences
 from chalicelib.distribuicao.domain.errors import DistribuicaoError
 from chalicelib.distribuicao.domain.log import EditalRow, edital_period, edital_rows
 from chalicelib.distribuicao.edital_document import render_edital_json, render_edital_pdf
 from chalicelib.distribuicao.ports import EditalStore
-from chalicelib.distribuicao.service import TZ, DistribuicaoService
+from chalicelib.distribuicao.service import DistribuicaoService
 
 from courtlib.errors import Busy
 from courtlib.observability import logger
@@ -41,7 +42,7 @@ def resolve_pending_acts(service: DistribuicaoService) -> dict[str, Any]:
         stored = service.repository.load_orgao(orgao_id)
         if stored is None or not stored.queue:
             continue
-        done = service.resolve_pending(orgao_id)
+        done = service.draws.resolve_pending(orgao_id)
         after = service.repository.load_orgao(orgao_id)
         for order, error in done.refused.items():
             logger.warning("ato recusado na resolução", extra={"orgao": orgao_id, "ordem": order, "erro": str(error)})
@@ -63,7 +64,7 @@ def apply_absence_rules(service: DistribuicaoService) -> dict[str, Any]:
         if stored is None:
             continue
         if stored.queue:  # acts registered before come first (issue 16): resolve them, or leave the órgão for now
-            service.resolve_pending(orgao_id)
+            service.draws.resolve_pending(orgao_id)
             stored = repository.load_orgao(orgao_id)
             if stored is None or stored.queue:
                 logger.warning("DIST-06 adiada: atos aguardando o farol", extra={"orgao": orgao_id})

@@ -13,11 +13,12 @@ from typing import Any, Literal
 from chalicelib.distribuicao.domain.draw import PreventionKind
 from chalicelib.distribuicao.domain.judges import Absence, Exclusion, Judge, Orgao, Role, Seat, describe_exclusion
 from chalicelib.distribuicao.domain.log import SEGREDO, CaseDetails, DrawRecord
+from chalicelib.distribuicao.draws import Awaiting, Outcome
 from chalicelib.distribuicao.orgaos_csv import MAX_JUDGES, MAX_ORGAOS, MAX_SEATS
 from chalicelib.distribuicao.ports import StoredCarta, StoredCase, StoredZones
 from chalicelib.distribuicao.precatorias import ID_ORIGEM, MUNICIPIO
 from chalicelib.distribuicao.queries import EditalLinks, OrgaoSituation
-from chalicelib.distribuicao.service import ORGAO_ID, Awaiting, OrgaoSpec, Outcome
+from chalicelib.distribuicao.service import ORGAO_ID, OrgaoSpec
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from courtlib.schema import Schema

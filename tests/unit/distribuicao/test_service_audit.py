@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from chalicelib.distribuicao.commands import DistributionCommand, ManualDrawCommand
 from chalicelib.distribuicao.domain.draw import RedistributionReason
 from chalicelib.distribuicao.domain.judges import Absence
 from chalicelib.distribuicao.domain.log import verify_chain
-from chalicelib.distribuicao.service import DistributionCommand, ManualDrawCommand
 
 from courtlib.audit import Actor, acting_as
 from courtlib.errors import Busy, Invalid
@@ -83,7 +83,7 @@ def test_dist_04_a_presidency_redistribution_is_audited_with_the_former_and_new_
     first = world.draw(1)
     since = len(world.repository.audits)
     with acting_as(PRESIDENT):
-        moved = world.service.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
+        moved = world.service.draws.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
     registered, act = _new(world, since)
     assert registered.code == "DIST.REGISTRAR" and registered.after["ato"] == "redistribuicao"
     assert (act.code, act.target) == ("DIST.REDISTRIBUIR", ("processo", str(cnj(1))))
@@ -102,7 +102,7 @@ def test_dist_09_a_manual_draw_is_audited_with_its_witnesses_ata_and_authorizati
                                 "Presidente do TRE", NOW - timedelta(hours=1))
     since = len(world.repository.audits)
     with acting_as(SERVANT):
-        world.service.manual_draw(command)
+        world.service.draws.manual_draw(command)
     registered, act = _new(world, since)
     assert registered.code == "DIST.REGISTRAR" and registered.after["ato"] == "manual"
     assert (act.code, act.target) == ("DIST.SORTEIO_MANUAL.REGISTRAR", ("processo", str(cnj(1))))

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from chalicelib.distribuicao import schedules
+from chalicelib.distribuicao.commands import DistributionCommand
 from chalicelib.distribuicao.domain.judges import Absence
-from chalicelib.distribuicao.service import DistributionCommand
 
 from tests.unit.distribuicao.fakes import FakeEditalStore
 from tests.unit.distribuicao.support import TZ, case, cnj, pleno
@@ -23,7 +23,7 @@ def world() -> World:
 
 
 def _relator_away(world: World, days: int, urgent: bool = False) -> str:
-    outcome = world.service.distribute(DistributionCommand(ORGAO, case(1, urgent=urgent)))
+    outcome = world.service.draws.distribute(DistributionCommand(ORGAO, case(1, urgent=urgent)))
     relator = outcome.case.relator
     assert relator is not None
     world.service.register_absence(ORGAO, relator, Absence(world.service.today() - timedelta(days=days)), "c")
@@ -76,7 +76,7 @@ def test_dist_11_publishing_the_commitments_is_one_audited_act_naming_no_seed(wo
 def test_dist_08_edital_of_the_closed_fortnight_is_stored_once(world):
     world.clock.now = datetime(2026, 4, 20, 10, 0, tzinfo=TZ)
     for n in range(1, 4):
-        world.service.distribute(DistributionCommand(ORGAO, case(n, secret=(n == 2))))
+        world.service.draws.distribute(DistributionCommand(ORGAO, case(n, secret=(n == 2))))
     world.clock.now = datetime(2026, 5, 2, 10, 0, tzinfo=TZ)
     store = FakeEditalStore()
     summary = schedules.publish_edital(world.service, store)
@@ -89,7 +89,7 @@ def test_dist_08_edital_of_the_closed_fortnight_is_stored_once(world):
 
 def test_dist_08_publishing_an_edital_is_audited_once_with_its_digests(world):
     world.clock.now = datetime(2026, 4, 20, 10, 0, tzinfo=TZ)
-    world.service.distribute(DistributionCommand(ORGAO, case(1)))
+    world.service.draws.distribute(DistributionCommand(ORGAO, case(1)))
     world.clock.now = datetime(2026, 5, 2, 10, 0, tzinfo=TZ)
     store = FakeEditalStore()
     audited = len(world.repository.audits)
