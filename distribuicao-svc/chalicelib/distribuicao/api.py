@@ -20,6 +20,7 @@ from chalicelib.distribuicao.domain.draw import CaseData, PreventionKind, Redist
 from chalicelib.distribuicao.draws import Awaiting, Outcome
 from chalicelib.distribuicao.orgaos_csv import orgaos_from_csv
 from chalicelib.distribuicao.schemas import (
+    AguardandoFarolOut,
     AusenciaRegistradaOut,
     AusenciaRegistroIn,
     CompromissosOut,
@@ -128,7 +129,7 @@ def register_absence(ctx: RequestContext, body: AusenciaRegistroIn, orgao: str) 
 
 
 @routes.route("/distribuicoes", methods=["POST"], roles={"distribuicao"}, body=DistribuicaoIn, response=DistribuicaoOut,
-              status=201, idempotent=True,
+              status=201, idempotent=True, accepted=AguardandoFarolOut,
               summary="Distribui um processo: sorteio verificável com igualdade por classe, ou prevenção "
                       "(DIST-02, DIST-03)", other_status=200)
 def post_distribution(ctx: RequestContext, body: DistribuicaoIn) -> Response:
@@ -137,7 +138,7 @@ def post_distribution(ctx: RequestContext, body: DistribuicaoIn) -> Response:
 
 
 @routes.route("/distribuicoes/manuais", methods=["POST"], roles={"distribuicao"}, body=DistribuicaoManualIn,
-              response=DistribuicaoOut, status=201, idempotent=True,
+              response=DistribuicaoOut, status=201, idempotent=True, accepted=AguardandoFarolOut,
               summary="Registra um sorteio manual feito com o sistema fora do ar: testemunhas e ata (DIST-09)",
               other_status=200)
 def post_manual_distribution(ctx: RequestContext, body: DistribuicaoManualIn) -> Response:
@@ -148,7 +149,7 @@ def post_manual_distribution(ctx: RequestContext, body: DistribuicaoManualIn) ->
 
 
 @routes.route("/distribuicoes/{numero}/redistribuicao", methods=["POST"], roles={"distribuicao", "presidencia"},
-              body=RedistribuicaoIn, response=DistribuicaoOut, status=201, idempotent=True,
+              body=RedistribuicaoIn, response=DistribuicaoOut, status=201, idempotent=True, accepted=AguardandoFarolOut,
               summary="Redistribui por erro, impedimento ou suspeição do relator, com compensação (DIST-04)",
               other_status=200)
 def post_redistribution(ctx: RequestContext, body: RedistribuicaoIn, numero: str) -> Response:
@@ -170,7 +171,7 @@ def post_numbering(ctx: RequestContext, body: NumeracaoIn) -> NumeracaoOut:
 # --- public (DIST-08, DIST-11) ------------------------------------------------------------------
 
 
-@routes.route("/distribuicoes/{numero}", methods=["GET"], public=True, response=ConsultaOut,
+@routes.route("/distribuicoes/{numero}", methods=["GET"], public=True, response=ConsultaOut | AguardandoFarolOut,
               summary="Consulta pública de uma distribuição (partes e advogados ocultos em segredo de justiça), ou "
                       "do processo registrado que aguarda a rodada do farol (situacao aguardando_farol)")
 def get_distribution(ctx: RequestContext, numero: str) -> ConsultaOut | Response:

@@ -67,8 +67,11 @@ class DistribuicaoDeps(ServiceDeps):
 
     @property
     def precatorias(self) -> PrecatoriaService:
-        return PrecatoriaService(self.precatoria_repository, self.seeds, clock=self.clock,
-                                 config=distribuicao_config(self.config))
+        config = distribuicao_config(self.config)
+        return PrecatoriaService(self.precatoria_repository, self.seeds, clock=self.clock, config=config,
+                                 beacon=self.round_source,
+                                 beacon_wait_s=config.farol.espera_maxima_s if self.beacon_wait_s is None
+                                 else self.beacon_wait_s)
 
     @property
     def edital_queries(self) -> EditalQueries:

@@ -22,13 +22,17 @@ from typing import Any
 from chalicelib.distribuicao import acts
 from chalicelib.distribuicao.beacon_wait import RoundWaiter
 from chalicelib.distribuicao.commands import (
+    KIND_ABSENCE,
     KIND_DISTRIBUTION,
     KIND_MANUAL,
     KIND_REDISTRIBUTION,
+    AbsenceCommand,
     DistributionCommand,
     ManualDrawCommand,
     RedistributionCommand,
     RelatedRef,
+    absence_from_json,
+    absence_to_json,
     distribution_from_json,
     distribution_to_json,
     manual_from_json,
@@ -43,9 +47,11 @@ from chalicelib.distribuicao.domain.draw import (
     CaseData,
     Decision,
     DistributionRequest,
+    PlannedAction,
     RedistributionReason,
     RelatedCase,
     distribute,
+    execute,
     manual_draw,
     redistribute,
 )
@@ -200,7 +206,7 @@ class DrawService(CoreUseCases):
             if until is not None and act.order > until.order:
                 break
             round_ = None
-            if act.kind != KIND_MANUAL:
+            if needs_round(act):
                 round_ = rounds.get(act.round) or self.rounds.get(act.round)
                 if round_ is None:  # not out yet: wait for it, then read the órgão again before deciding
                     round_ = self.rounds.get(act.round, remaining())
@@ -253,7 +259,7 @@ class DrawService(CoreUseCases):
 
     def _await(self, act: PendingAct) -> Outcome | Awaiting:
         known: dict[int, BeaconRound] = {}
-        if act.kind != KIND_MANUAL:  # its own round first: the acts before it have earlier ones, out by then
+        if needs_round(act):  # its own round first: the acts before it have earlier ones, out by then
             began = time.monotonic()
             round_ = self.rounds.get(act.round, self.beacon_wait_s)
             if round_ is None:
@@ -308,6 +314,8 @@ class DrawService(CoreUseCases):
             manual = manual_from_json(pending.command)
             decision = self._decide_manual(stored, manual, pending.registered_at).acted_by(agent)
             return decision, manual.distribution.case, None, acts.manual_draw(stored.id, decision)
+        if pending.kind == KIND_ABSENCE:
+            return self._absence_resolution(stored, absence_from_json(pending.command), pending, round_)
         redistribution = redistribution_from_json(pending.command)
         assert round_ is not None
         previous = self.case(redistribution.number)
@@ -316,6 +324,50 @@ class DrawService(CoreUseCases):
         decision = self._decide_redistribution(stored, redistribution, pending.registered_at, round_,
                                                previous).acted_by(agent)
         return decision, previous.case, previous, acts.redistributed(previous, decision)
+
+    def _absence_resolution(self, stored: StoredOrgao, command: AbsenceCommand, pending: PendingAct,
+                            round_: BeaconRound | None) -> tuple[Decision, CaseData, StoredCase | None, Act]:
+        previous = self.case(command.number)
+        if previous.current_seq != command.seq or not previous.pending:
+            raise Conflict(f"o processo {command.number} mudou depois de planejada a ação do afastamento (DIST-06)")
+        decision = self._decide_absence(stored, command, pending.registered_at, round_, previous).acted_by(
+            pending.command.get("agente"))
+        return decision, previous.case, previous, acts.redistributed(previous, decision, code=acts.AUSENCIA_APLICAR)
+
+    def _decide_absence(self, stored: StoredOrgao, command: AbsenceCommand, now: datetime,
+                        round_: BeaconRound | None, previous: StoredCase) -> Decision:
+        action = PlannedAction(command.kind, previous.assigned(), command.target_seat, command.explanation)
+        return execute(stored.state, action, seed=self.seeds.seed_for(now.astimezone(TZ).date()), now=now,
+                       config=self.config, beacon=round_ if command.draws else None)
+
+    # DIST-06/07 (the daily schedule) ----------------------------------------------------------------------
+
+    def register_absence_action(self, action: PlannedAction) -> PendingAct | None:
+        """The first moment of a planned DIST-06 action (a system act): queued in the órgão with the round fixed,
+        resolved in order like any act (only the redistribution by draw needs its round). None when the case
+        moved since it was planned (left for the next run)."""
+        planned = action.case
+        command_json: dict[str, Any] = {"agente": acts.agent()}
+
+        def attempt() -> PendingAct | None:
+            previous = self.repository.get_case(planned.case.number)
+            if previous is None or not previous.pending or previous.seat != planned.seat_id \
+                    or (previous.relator or "") != planned.relator_id:
+                return None
+            stored = self.get_orgao(previous.orgao)
+            now = self.now()
+            command = AbsenceCommand(previous.number, action.kind, action.target_seat, action.explanation,
+                                     previous.current_seq)
+            self._decide_absence(stored, command, now, DRY_ROUND, previous)  # refused now: nothing written
+            act = PendingAct(stored.id, stored.queued + 1, previous.number, KIND_ABSENCE, self.rounds.chain_hash,
+                             self.rounds.first_round_after(now), now, {**absence_to_json(command), **command_json})
+            try:
+                self.repository.register(stored, act, previous=previous, act=acts.registered(act))
+            except ActPending:  # another act about the case comes first: left for the next run
+                return None
+            return act
+
+        return self._retrying(attempt)
 
     def _decide_distribution(self, stored: StoredOrgao, command: DistributionCommand, now: datetime,
                              round_: BeaconRound) -> Decision:
@@ -386,6 +438,14 @@ def _check_judges(stored: StoredOrgao, judges: Mapping[str, str] | Sequence[str]
     unknown = sorted(j for j in judges if not stored.state.orgao.has_judge(j))
     if unknown:
         raise Invalid(f"juiz(es) que não compõem o órgão {stored.id}: {', '.join(unknown)}", field="excluidos")
+
+
+def needs_round(act: PendingAct) -> bool:
+    """Whether resolving ``act`` waits for its beacon round: every draw does; a manual draw and a DIST-06 move
+    without draw only take their place in the queue."""
+    if act.kind == KIND_MANUAL:
+        return False
+    return act.kind != KIND_ABSENCE or absence_from_json(act.command).draws
 
 
 def resolving_actor() -> tuple[Actor, str | None]:

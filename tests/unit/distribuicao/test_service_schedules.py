@@ -102,14 +102,55 @@ def test_dist_08_publishing_an_edital_is_audited_once_with_its_digests(world):
     assert act.after["json_sha256"] == summary["json_sha256"]
 
 
-def test_dist_06_each_case_moved_by_the_absence_rules_is_audited_on_the_case(world):
+def test_dist_06_each_case_moved_by_the_absence_rules_is_audited_on_the_case_in_two_moments(world):
     seat = _relator_away(world, days=20)
     audited = len(world.repository.audits)
     schedules.apply_absence_rules(world.service)
-    [act] = world.repository.audits[audited:]
+    registered, act = world.repository.audits[audited:]
+    assert (registered.code, registered.target) == ("DIST.REGISTRAR", ("processo", str(cnj(1))))
+    assert registered.after is not None and registered.after["ato"] == "ausencia"
     assert (act.code, act.target) == ("DIST.AUSENCIA.APLICAR", ("processo", str(cnj(1))))
     assert act.rules[:2] == ("DIST-06", "DIST-11") and "art. 35" in act.rules[2]
     assert act.before is not None and act.after is not None
     assert act.before["cadeira"] == seat and act.after["cadeira"] != seat
     schedules.apply_absence_rules(world.service)
-    assert len(world.repository.audits) == audited + 1, "a second run moves nothing and records nothing"
+    assert len(world.repository.audits) == audited + 2, "a second run moves nothing and records nothing"
+
+
+def test_dist_06_dist_11_the_absence_redraw_is_decided_by_the_round_fixed_at_its_registration(world):
+    """The 15-day redistribution is a draw: registered by the schedule with the first round after it, drawn from
+    the day's seed AND that round, never from the seed alone."""
+    _relator_away(world, days=20)
+    now = world.service.now()
+    schedules.apply_absence_rules(world.service)
+    redraw = world.repository.records(ORGAO)[-1][0]
+    assert redraw.rule == "redistribuicao_ausencia" and redraw.mode == "sorteio"
+    assert redraw.beacon is not None and redraw.beacon.number == world.service.draws.rounds.first_round_after(now)
+
+
+def test_dist_06_dist_11_a_late_round_leaves_the_redraw_queued_for_the_every_minute_schedule(world):
+    from chalicelib.distribuicao.ports import RoundSource
+
+    _relator_away(world, days=20)
+    real: RoundSource = world.service.draws.rounds.source
+
+    class Late:
+        chain = real.chain
+
+        def fetch(self, number: int):  # relays down
+            from courtlib.beacon import BeaconUnavailable
+
+            raise BeaconUnavailable("relays fora do ar")
+
+        def latest(self):
+            return real.latest()
+
+    world.service.draws.rounds.source = Late()
+    world.service.draws.beacon_wait_s = 0
+    summary = schedules.apply_absence_rules(world.service)
+    assert summary["acoes"] == {} and summary["aguardando_farol"] == 1
+    assert world.service.case(cnj(1)).current_seq == 1, "nothing drawn without a verified round"
+    world.service.draws.rounds.source = real
+    world.clock.advance(minutes=1)  # the round is due by the clock
+    assert schedules.resolve_pending_acts(world.service)["resolvidos"] == 1
+    assert world.service.case(cnj(1)).rule == "redistribuicao_ausencia"
