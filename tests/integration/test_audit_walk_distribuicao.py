@@ -234,7 +234,8 @@ def seed_commitments(world: World) -> Expected:
 
 
 def absence_rules(world: World) -> Expected:
-    """A relator away for 20 days in an órgão without substitutes: its case is redrawn (one act, on the case)."""
+    """A relator away for 20 days in an órgão without substitutes: its case is redrawn in two moments (issue 16),
+    both the schedule's acts on the case: registered with its round, then drawn."""
     orgao = new_orgao(world.client, orgao_body(substitutes=()))
     made = _ok(distribute(world.client, orgao), 201)
     world.run("apply_absence_rules")  # whatever other órgãos of the table had due is applied first
@@ -243,7 +244,8 @@ def absence_rules(world: World) -> Expected:
              headers=ADMIN), 201)
     world.ledger.mark()
     assert world.run("apply_absence_rules")["acoes"] == {"redistribuir_ausencia": 1}
-    return Expected("DIST.AUSENCIA.APLICAR", "sistema", "processo")
+    return Expected("DIST.AUSENCIA.APLICAR", "sistema", "processo", registered=True,
+                    resolver="sistema:agenda:apply_absence_rules")
 
 
 class Withheld:
