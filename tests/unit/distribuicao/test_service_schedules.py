@@ -154,3 +154,18 @@ def test_dist_06_dist_11_a_late_round_leaves_the_redraw_queued_for_the_every_min
     world.clock.advance(minutes=1)  # the round is due by the clock
     assert schedules.resolve_pending_acts(world.service)["resolvidos"] == 1
     assert world.service.case(cnj(1)).rule == "redistribuicao_ausencia"
+
+
+def test_dist_06_dist_11_the_absence_redraw_verifies_with_the_standalone_verifier(world):
+    """The export of an órgão whose case was redrawn by the absence rules verifies end to end, the redraw's beacon
+    round included (fixed at its registration by the schedule, the first after it)."""
+    from tests.unit.distribuicao.support import load_verifier
+
+    _relator_away(world, days=20)
+    schedules.apply_absence_rules(world.service)
+    world.clock.advance(days=1)  # the day's seed is revealed
+    export = world.service.export(ORGAO)
+    redraw = export["registros"][-1]
+    assert redraw["regra"] == "redistribuicao_ausencia" and redraw["farol"]["rodada"] >= 1
+    report = load_verifier().verificar(export)
+    assert report.problemas == [] and report.sorteios_verificados == 2
