@@ -1,10 +1,10 @@
 """What every service declares alike: event plumbing handlers, operational routes, HTTP wiring.
 
-``messaging_blueprint`` declares the three Lambda handlers every app has — ``consume_events`` (its
-inbound queue), ``relay_outbox`` (its table's stream) and ``sweep_outbox`` (a schedule) — so their
-wiring lives in one place. ``http_blueprints`` turns a service's route sets, plus ``ops_routes``
-(``/health``, ``/openapi.json``, dead-letter queue administration, partner keys, the audit trail), into
-blueprints.
+``messaging_blueprint`` (from :mod:`courtlib.messaging.blueprint`) declares the three Lambda handlers every app
+has — ``consume_events`` (its inbound queue), ``relay_outbox`` (its table's stream) and ``sweep_outbox`` (a
+schedule) — so their wiring lives in one place. ``http_runtime`` gives a service's route sets plus
+``ops_routes`` (``/health``, ``/openapi.json``, dead-letter queue administration, partner keys, the audit trail),
+which ``courtlib.route_table`` (or ``http_blueprints``, eagerly) turns into blueprints.
 """
 
 from __future__ import annotations
@@ -23,14 +23,12 @@ from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.bootstrap import Bootstrapped, adapter
 from courtlib.calendar.store import CalendarRepository
 from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
-from courtlib.http.chalice_errors import chalice_refusals_as_problems
 from courtlib.http.dispatch import build_blueprint
 from courtlib.http.idempotency import idempotency_key_from
-from courtlib.messaging.consumer import EventConsumer, EventHandler
+from courtlib.messaging.blueprint import messaging_blueprint as messaging_blueprint  # where it used to be
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.outbox import UnitOfWork
-from courtlib.messaging.relay import OutboxRelay
-from courtlib.observability import observed
+from courtlib.route_table import register_middleware
 from courtlib.schema import Schema
 from courtlib.settings import ServiceSettings
 
@@ -52,19 +50,33 @@ class ServiceDeps(Bootstrapped):
         return tribunal_config_from_env()
 
 
-def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: Authorizer,
-                    title: str) -> list[Blueprint]:
-    """Blueprints for ``route_sets`` plus the operational routes, with the service's runtime pieces."""
-    settings = deps.settings
+@dataclass(frozen=True)
+class HttpRuntime:
+    """A service's route sets (the operational ones last) and the runtime pieces their dispatchers share."""
+
+    route_sets: list[RouteSet]
+    partner_keys: TablePartnerKeyStore
+    idempotency: Callable[[], Any]  # the idempotency store, built on first use (it holds a boto3 client)
+
+
+def http_runtime(settings: ServiceSettings, route_sets: list[RouteSet], title: str) -> HttpRuntime:
+    """``route_sets`` plus the operational routes, with the partner keys and idempotency store they share."""
     partner_keys = TablePartnerKeyStore(settings)
     ops = ops_routes(settings, partner_keys, openapi=lambda: openapi_document(*route_sets, ops, title=title))
-    idempotency = cache(lambda: http_idempotency_layer(settings))  # built on first use, shared by all routes
+    return HttpRuntime(route_sets=[*route_sets, ops], partner_keys=partner_keys,
+                       idempotency=cache(lambda: http_idempotency_layer(settings)))
+
+
+def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: Authorizer,
+                    title: str) -> list[Blueprint]:
+    """Blueprints for ``route_sets`` plus the operational routes, with the service's runtime pieces (eagerly: an
+    ``app.py`` registers them lazily with :func:`courtlib.route_table.register_routes`)."""
+    settings = deps.settings
+    http = http_runtime(settings, route_sets, title)
     blueprints = [build_blueprint(routes, authorizer=authorizer, deps=deps, settings=settings,
-                                  idempotency_store=idempotency, partner_keys=partner_keys)
-                  for routes in (*route_sets, ops)]
-    # Middleware is app-wide (the queue, stream and schedule handlers too): registered once, here.
-    blueprints[-1].register_middleware(observed, "all")
-    blueprints[-1].register_middleware(chalice_refusals_as_problems, "http")
+                                  idempotency_store=http.idempotency, partner_keys=http.partner_keys)
+                  for routes in http.route_sets]
+    register_middleware(blueprints[-1])  # app-wide (queue, stream and schedule handlers too): once, here
     return blueprints
 
 
@@ -75,26 +87,6 @@ def lambda_handlers(app: Any) -> dict[str, Any]:
     handlers are declared on blueprints named ``app`` and exported as attributes of ``app.py``.
     """
     return {source.name: app.handler_map[source.name] for source in app.event_sources}
-
-
-def messaging_blueprint(settings: ServiceSettings, handlers: dict[str, EventHandler]) -> Blueprint:
-    blueprint = Blueprint("app")  # see lambda_handlers
-    consumer = EventConsumer(settings, handlers)
-    relay = OutboxRelay(settings)
-
-    @blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)
-    def consume_events(event: Any) -> dict[str, Any]:
-        return consumer.handle_sqs(event.to_dict(), event.context)
-
-    @blueprint.on_dynamodb_record(stream_arn=settings.stream_arn, batch_size=100)
-    def relay_outbox(event: Any) -> dict[str, Any]:
-        return relay.handle_stream(event.to_dict(), event.context)
-
-    @blueprint.schedule("rate(5 minutes)")
-    def sweep_outbox(event: Any) -> dict[str, int]:
-        return {"publicados": relay.sweep()}
-
-    return blueprint
 
 
 class HealthCheck(Schema):
