@@ -14,7 +14,7 @@ from chalicelib.plantao.settings import get_settings
 
 from courtlib.bootstrap import bootstrap
 from courtlib.lazy import Deferred
-from courtlib.route_table import TABLE_FILE, register_routes
+from courtlib.route_table import TABLE_FILE, ServiceRoutes, register_routes
 
 settings = get_settings()
 
@@ -25,19 +25,18 @@ def _deps() -> Any:
     return bootstrap(PlantaoDeps, settings)
 
 
-def _http() -> Any:
+def _api() -> Any:
     from chalicelib.plantao import api
 
-    from courtlib.service import http_runtime
-
-    return http_runtime(settings, api.ROUTE_SETS, title=api.TITLE)
+    return api.ROUTE_SETS, api.TITLE
 
 
 deps = Deferred(_deps, settings=settings)
+http_routes = ServiceRoutes(settings, _api)
 app = Chalice(app_name="plantao")
 app.api.binary_types.append("application/pdf")  # the portaria PDF is served as bytes
 authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[settings.user_pool_arn])
-register_routes(app, table=Path(__file__).parent / "chalicelib" / "plantao" / TABLE_FILE, runtime=_http,
-                deps=deps, settings=settings, authorizer=authorizer)
+register_routes(app, table=Path(__file__).parent / "chalicelib" / "plantao" / TABLE_FILE, routes=http_routes,
+                deps=deps, authorizer=authorizer)
 app.register_blueprint(consumers.blueprint(deps))
 globals().update({source.name: app.handler_map[source.name] for source in app.event_sources})  # app.<handler>

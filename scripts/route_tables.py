@@ -1,6 +1,6 @@
 """Each service's ``chalicelib/<svc>/route_table.json``: the routes its ``app.py`` registers without importing them.
 
-The table is made from the declared route sets themselves (``app._http()``: the service's and the operational
+The table is made from the declared route sets themselves (``app.http_routes``: the service's and the operational
 ones), in a fresh interpreter per service. See :mod:`courtlib.route_table` for why it exists.
 
     python scripts/route_tables.py            # say which tables are out of date
@@ -23,6 +23,7 @@ _CHILD = """
 import json, sys
 sys.path.insert(0, {directory!r})
 import app
+lazy_at_import = "chalicelib.{service}.api" not in sys.modules and "courtlib.service" not in sys.modules
 from chalice import Chalice
 from courtlib.route_table import render, table_of
 from courtlib.service import http_blueprints
@@ -32,14 +33,13 @@ def summary(chalice_app):
                    entry.api_key_required, entry.cors and entry.cors.get_access_control_headers()]
                   for path, methods in chalice_app.routes.items() for method, entry in methods.items())
 
-http = app._http()
 lazy = summary(app.app)
 eager_app = Chalice(app_name="eager")
-api = sys.modules["chalicelib.{service}.api"]
+api = sys.modules.get("chalicelib.{service}.api") or __import__("chalicelib.{service}.api", fromlist=["api"])
 for blueprint in http_blueprints(app.deps, api.ROUTE_SETS, app.authorizer, title=api.TITLE):
     eager_app.register_blueprint(blueprint)
-sys.stdout.write(json.dumps({{"table": render(table_of(http.route_sets)), "lazy": lazy,
-                             "eager": summary(eager_app)}}))
+sys.stdout.write(json.dumps({{"table": render(table_of(app.http_routes)), "lazy": lazy, "eager": summary(eager_app),
+                             "lazy_at_import": lazy_at_import}}))
 """
 
 

@@ -2,16 +2,16 @@
 
 ``messaging_blueprint`` (from :mod:`courtlib.messaging.blueprint`) declares the three Lambda handlers every app
 has — ``consume_events`` (its inbound queue), ``relay_outbox`` (its table's stream) and ``sweep_outbox`` (a
-schedule) — so their wiring lives in one place. ``http_runtime`` gives a service's route sets plus
-``ops_routes`` (``/health``, ``/openapi.json``, dead-letter queue administration, partner keys, the audit trail),
-which ``courtlib.route_table`` (or ``http_blueprints``, eagerly) turns into blueprints.
+schedule) — so their wiring lives in one place. ``ops_routes`` are every service's operational routes
+(``/health``, ``/openapi.json``, dead-letter queue administration, partner keys, the audit trail), which
+``courtlib.route_table`` registers with the service's own (``http_blueprints`` does it eagerly).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Authorizer, Blueprint, Response
@@ -22,13 +22,12 @@ from courtlib.audit.api import add_audit_routes, add_history_route
 from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.bootstrap import Bootstrapped, adapter
 from courtlib.calendar.store import CalendarRepository
-from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
-from courtlib.http.dispatch import build_blueprint
+from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.idempotency import idempotency_key_from
 from courtlib.messaging.blueprint import messaging_blueprint as messaging_blueprint  # where it used to be
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.outbox import UnitOfWork
-from courtlib.route_table import register_middleware
+from courtlib.route_table import ServiceRoutes, eager_blueprints
 from courtlib.schema import Schema
 from courtlib.settings import ServiceSettings
 
@@ -50,34 +49,11 @@ class ServiceDeps(Bootstrapped):
         return tribunal_config_from_env()
 
 
-@dataclass(frozen=True)
-class HttpRuntime:
-    """A service's route sets (the operational ones last) and the runtime pieces their dispatchers share."""
-
-    route_sets: list[RouteSet]
-    partner_keys: TablePartnerKeyStore
-    idempotency: Callable[[], Any]  # the idempotency store, built on first use (it holds a boto3 client)
-
-
-def http_runtime(settings: ServiceSettings, route_sets: list[RouteSet], title: str) -> HttpRuntime:
-    """``route_sets`` plus the operational routes, with the partner keys and idempotency store they share."""
-    partner_keys = TablePartnerKeyStore(settings)
-    ops = ops_routes(settings, partner_keys, openapi=lambda: openapi_document(*route_sets, ops, title=title))
-    return HttpRuntime(route_sets=[*route_sets, ops], partner_keys=partner_keys,
-                       idempotency=cache(lambda: http_idempotency_layer(settings)))
-
-
 def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: Authorizer,
                     title: str) -> list[Blueprint]:
-    """Blueprints for ``route_sets`` plus the operational routes, with the service's runtime pieces (eagerly: an
-    ``app.py`` registers them lazily with :func:`courtlib.route_table.register_routes`)."""
-    settings = deps.settings
-    http = http_runtime(settings, route_sets, title)
-    blueprints = [build_blueprint(routes, authorizer=authorizer, deps=deps, settings=settings,
-                                  idempotency_store=http.idempotency, partner_keys=http.partner_keys)
-                  for routes in http.route_sets]
-    register_middleware(blueprints[-1])  # app-wide (queue, stream and schedule handlers too): once, here
-    return blueprints
+    """Blueprints for ``route_sets`` plus the operational routes, with the service's runtime pieces, built now
+    (an ``app.py`` registers them lazily instead: :func:`courtlib.route_table.register_routes`)."""
+    return eager_blueprints(ServiceRoutes(deps.settings, lambda: (route_sets, title)), deps, authorizer)
 
 
 def lambda_handlers(app: Any) -> dict[str, Any]:
