@@ -1,41 +1,26 @@
 """distribuicao-svc: random, equal and verifiable distribution of cases — composition root.
 
 Cold start: the routes are registered from ``chalicelib/distribuicao/route_table.json`` (``courtlib.route_table``);
-their handlers, schemas and use cases, and the dependencies (``deps``, built by ``courtlib.lazy.Deferred``), are
+their handlers, schemas and use cases, and the dependencies (``deps``, ``courtlib.bootstrap.bootstrap_later``), are
 imported on the first request or event that needs them, not here.
 """
 
 from pathlib import Path
-from typing import Any
 
 from chalice import Chalice, CognitoUserPoolAuthorizer
 from chalicelib.distribuicao import consumers
 from chalicelib.distribuicao.settings import get_settings
 
-from courtlib.bootstrap import bootstrap
-from courtlib.lazy import Deferred
+from courtlib.bootstrap import bootstrap_later
+from courtlib.messaging.blueprint import lambda_handlers
 from courtlib.route_table import TABLE_FILE, ServiceRoutes, register_routes
 
 settings = get_settings()
-
-
-def _deps() -> Any:
-    from chalicelib.distribuicao.deps import DistribuicaoDeps
-
-    return bootstrap(DistribuicaoDeps, settings)
-
-
-def _api() -> Any:
-    from chalicelib.distribuicao import api
-
-    return api.ROUTE_SETS, api.TITLE
-
-
-deps = Deferred(_deps, settings=settings)
-http_routes = ServiceRoutes(settings, _api)
+deps = bootstrap_later("chalicelib.distribuicao.deps:DistribuicaoDeps", settings)
+http_routes = ServiceRoutes(settings, api="chalicelib.distribuicao.api")
 app = Chalice(app_name="distribuicao")
 authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[settings.user_pool_arn])
 register_routes(app, table=Path(__file__).parent / "chalicelib" / "distribuicao" / TABLE_FILE, routes=http_routes,
                 deps=deps, authorizer=authorizer)
 app.register_blueprint(consumers.blueprint(deps))
-globals().update({source.name: app.handler_map[source.name] for source in app.event_sources})  # app.<handler>
+globals().update(lambda_handlers(app))  # Lambda finds each event handler as app.<name>

@@ -26,7 +26,7 @@ import app
 lazy_at_import = "chalicelib.{service}.api" not in sys.modules and "courtlib.service" not in sys.modules
 from chalice import Chalice
 from courtlib.route_table import render, table_of
-from courtlib.service import http_blueprints
+from courtlib.route_table import http_blueprints
 
 def summary(chalice_app):
     return sorted([path, method, entry.view_name, getattr(entry.authorizer, "name", None), entry.content_types,

@@ -48,13 +48,14 @@ SHARED_ROUTE_MODULES = ("courtlib.service", "courtlib.audit.api", "courtlib.http
 
 
 class ServiceRoutes:
-    """A service's route sets: its own (``load()`` gives them with the OpenAPI title, from ``api.py``) and the
-    operational ones, with the partner keys and idempotency store their dispatchers share. Each group is
-    imported when first asked for."""
+    """A service's route sets: its own (``ROUTE_SETS`` and ``TITLE`` of the module ``api``, or what ``api()``
+    gives) and the operational ones, with the partner keys and idempotency store their dispatchers share. Each
+    group is imported when first asked for."""
 
-    def __init__(self, settings: ServiceSettings, load: Callable[[], tuple[Sequence[RouteSet], str]]) -> None:
+    def __init__(self, settings: ServiceSettings,
+                 api: str | Callable[[], tuple[Sequence[RouteSet], str]]) -> None:
         self.settings = settings
-        self._load = cache(load)
+        self._load = cache(api if callable(api) else lambda: _route_sets_of(api))
         self.partner_keys: Any = Deferred(lambda: _table_partner_keys(settings))
         self.idempotency: Callable[[], Any] = cache(lambda: _idempotency_layer(settings))
 
@@ -79,6 +80,11 @@ class ServiceRoutes:
     def route_sets(self) -> list[RouteSet]:
         """Every route set, the operational one last."""
         return [*self.service, self.ops]
+
+
+def _route_sets_of(module: str) -> tuple[Sequence[RouteSet], str]:
+    api = importlib.import_module(module)
+    return api.ROUTE_SETS, api.TITLE
 
 
 def _table_partner_keys(settings: ServiceSettings) -> Any:
@@ -167,6 +173,12 @@ def eager_blueprints(routes: ServiceRoutes, deps: Any, authorizer: Authorizer) -
                   for route_set in routes.route_sets]
     register_middleware(blueprints[-1])
     return blueprints
+
+
+def http_blueprints(deps: Any, route_sets: list[RouteSet], authorizer: Authorizer, title: str) -> list[Blueprint]:
+    """Blueprints for ``route_sets`` plus the operational routes, built now (what an ``app.py`` did before the
+    table; tests and tools that want every route at once)."""
+    return eager_blueprints(ServiceRoutes(deps.settings, lambda: (route_sets, title)), deps, authorizer)
 
 
 def register_middleware(blueprint: Blueprint) -> None:

@@ -4,7 +4,7 @@
 has — ``consume_events`` (its inbound queue), ``relay_outbox`` (its table's stream) and ``sweep_outbox`` (a
 schedule) — so their wiring lives in one place. ``ops_routes`` are every service's operational routes
 (``/health``, ``/openapi.json``, dead-letter queue administration, partner keys, the audit trail), which
-``courtlib.route_table`` registers with the service's own (``http_blueprints`` does it eagerly).
+``courtlib.route_table`` registers with the service's own.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from chalice.app import Authorizer, Blueprint, Response
+from chalice.app import Response
 from pydantic import Field
 
 from courtlib import aws
@@ -24,10 +24,10 @@ from courtlib.bootstrap import Bootstrapped, adapter
 from courtlib.calendar.store import CalendarRepository
 from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.idempotency import idempotency_key_from
-from courtlib.messaging.blueprint import messaging_blueprint as messaging_blueprint  # where it used to be
+from courtlib.messaging.blueprint import lambda_handlers as lambda_handlers  # where they used to be
+from courtlib.messaging.blueprint import messaging_blueprint as messaging_blueprint
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.outbox import UnitOfWork
-from courtlib.route_table import ServiceRoutes, eager_blueprints
 from courtlib.schema import Schema
 from courtlib.settings import ServiceSettings
 
@@ -47,22 +47,6 @@ class ServiceDeps(Bootstrapped):
         from courtlib.config import tribunal_config_from_env
 
         return tribunal_config_from_env()
-
-
-def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: Authorizer,
-                    title: str) -> list[Blueprint]:
-    """Blueprints for ``route_sets`` plus the operational routes, with the service's runtime pieces, built now
-    (an ``app.py`` registers them lazily instead: :func:`courtlib.route_table.register_routes`)."""
-    return eager_blueprints(ServiceRoutes(deps.settings, lambda: (route_sets, title)), deps, authorizer)
-
-
-def lambda_handlers(app: Any) -> dict[str, Any]:
-    """The app's queue, stream and schedule handlers by name, for ``app.py`` to export.
-
-    ``chalice package`` points each such Lambda at ``<blueprint module>.<function name>``; the
-    handlers are declared on blueprints named ``app`` and exported as attributes of ``app.py``.
-    """
-    return {source.name: app.handler_map[source.name] for source in app.event_sources}
 
 
 class HealthCheck(Schema):

@@ -8,7 +8,8 @@ Typical use (``chalicelib/<svc>/api.py``)::
                   status=201, idempotent=True, summary="Registra um dia sem expediente")
     def register_day(ctx: RequestContext, body: DiaIn) -> DiaOut: ...
 
-A route set only declares. ``courtlib.service.http_blueprints`` builds the service's blueprints with
+A route set only declares. ``courtlib.route_table`` registers a service's routes (lazily) and builds their
+dispatchers, as ``courtlib.route_table.http_blueprints`` builds blueprints eagerly with
 ``courtlib.http.dispatch.build_blueprint(routes, authorizer=..., deps=..., settings=...,
 idempotency_store=..., partner_keys=...)``, and ``openapi_document(*route_sets)`` describes them.
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def messaging_blueprint(settings: ServiceSettings,
                         handlers: dict[str, EventHandler] | Callable[[], dict[str, EventHandler]]) -> Blueprint:
-    """The three handlers on a Blueprint named "app" (see ``courtlib.service.lambda_handlers``)."""
+    """The three handlers on a Blueprint named "app" (see :func:`lambda_handlers`)."""
     blueprint = Blueprint("app")
 
     @cache
@@ -49,3 +49,12 @@ def messaging_blueprint(settings: ServiceSettings,
         return {"publicados": relay().sweep()}
 
     return blueprint
+
+
+def lambda_handlers(app: Any) -> dict[str, Any]:
+    """The app's queue, stream and schedule handlers by name, for ``app.py`` to export.
+
+    ``chalice package`` points each such Lambda at ``<blueprint module>.<function name>``; the
+    handlers are declared on blueprints named ``app`` and exported as attributes of ``app.py``.
+    """
+    return {source.name: app.handler_map[source.name] for source in app.event_sources}
