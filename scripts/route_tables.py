@@ -38,8 +38,13 @@ eager_app = Chalice(app_name="eager")
 api = sys.modules.get("chalicelib.{service}.api") or __import__("chalicelib.{service}.api", fromlist=["api"])
 for blueprint in http_blueprints(app.deps, api.ROUTE_SETS, app.authorizer, title=api.TITLE):
     eager_app.register_blueprint(blueprint)
+from chalice.test import Client
+with Client(app.app) as lazy_client, Client(eager_app) as eager_client:
+    openapi_lazy = lazy_client.http.get("/openapi.json").json_body
+    openapi_eager = eager_client.http.get("/openapi.json").json_body
 sys.stdout.write(json.dumps({{"table": render(table_of(app.http_routes)), "lazy": lazy, "eager": summary(eager_app),
-                             "lazy_at_import": lazy_at_import}}))
+                             "lazy_at_import": lazy_at_import, "openapi_lazy": openapi_lazy,
+                             "openapi_eager": openapi_eager}}))
 """
 
 
@@ -62,7 +67,9 @@ def environment(service: str) -> dict[str, str]:
 
 def inspect(service: str) -> dict[str, Any]:
     """``table``: the text the table should have; ``lazy``/``eager``: the app's Chalice routes as registered now
-    and as the route sets would register them eagerly (path, method, name, authorizer, content types, CORS)."""
+    and as the route sets would register them eagerly (path, method, name, authorizer, content types, CORS);
+    ``lazy_at_import``: no route module was imported with ``app``; ``openapi_lazy``/``openapi_eager``: what
+    ``GET /openapi.json`` answers in each."""
     directory = ROOT / f"{service}-svc"
     done = subprocess.run([sys.executable, "-c", _CHILD.format(directory=str(directory), service=service)],
                           cwd=directory, env=environment(service), capture_output=True, text=True, check=False,
