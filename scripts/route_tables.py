@@ -42,7 +42,7 @@ from chalice.test import Client
 with Client(app.app) as lazy_client, Client(eager_app) as eager_client:
     openapi_lazy = lazy_client.http.get("/openapi.json").json_body
     openapi_eager = eager_client.http.get("/openapi.json").json_body
-sys.stdout.write(json.dumps({{"table": render(table_of(app.http_routes)), "lazy": lazy, "eager": summary(eager_app),
+sys.stdout.write(chr(10) + json.dumps({{"table": render(table_of(app.http_routes)), "lazy": lazy, "eager": summary(eager_app),
                              "lazy_at_import": lazy_at_import, "openapi_lazy": openapi_lazy,
                              "openapi_eager": openapi_eager}}))
 """
@@ -76,7 +76,7 @@ def inspect(service: str) -> dict[str, Any]:
                           timeout=120)
     if done.returncode != 0:
         raise RuntimeError(f"{service}: {done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])  # after any log line
     return result
 
 
