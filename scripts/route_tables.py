@@ -42,9 +42,9 @@ from chalice.test import Client
 with Client(app.app) as lazy_client, Client(eager_app) as eager_client:
     openapi_lazy = lazy_client.http.get("/openapi.json").json_body
     openapi_eager = eager_client.http.get("/openapi.json").json_body
-sys.stdout.write(chr(10) + json.dumps({{"table": render(table_of(app.http_routes)), "lazy": lazy, "eager": summary(eager_app),
-                             "lazy_at_import": lazy_at_import, "openapi_lazy": openapi_lazy,
-                             "openapi_eager": openapi_eager}}))
+answer = {{"table": render(table_of(app.http_routes)), "lazy": lazy, "eager": summary(eager_app),
+          "lazy_at_import": lazy_at_import, "openapi_lazy": openapi_lazy, "openapi_eager": openapi_eager}}
+sys.stdout.write(chr(10) + json.dumps(answer))
 """
 
 
