@@ -230,3 +230,25 @@ def _concurrent(emit: Callable[[str], None], label: str, where: str, settings: A
          + ("0 violações" if not violations else f"{len(violations)} violação(ões): " + "; ".join(violations)))
     # Busy is the service's own answer (503: the client repeats the request); anything else is a failure.
     return not violations and set(results) <= {"sorteados", "não feitos (tempo)", "Busy"}
+
+
+def main() -> int:
+    """``python -m bench.draws_dynamodb_local``: this section alone, on a fresh DynamoDB Local."""
+    import logging
+    import sys
+
+    from bench.__main__ import emit
+    from bench.dynamodb_local import ROOT, dynamodb_local
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    path = str(ROOT / "distribuicao-svc")
+    if path not in sys.path:
+        sys.path.append(path)
+    with dynamodb_local() as endpoint:
+        return 0 if run(emit, endpoint) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
