@@ -23,6 +23,7 @@ from bench import (
     draws,
     draws_dynamodb_local,
     event_latency,
+    goals,
     http_reads,
     imports,
     pagamentos,
@@ -33,6 +34,24 @@ from bench import (
 from bench.dynamodb_local import ROOT, Unavailable, dynamodb_local
 from bench.http_reads import AwsCallCounter
 from bench.stats import Summary
+
+# the closing table's name of each section (bench.goals)
+TITLES = {
+    "bench.imports": "Import e partida a frio", "bench.readiness": "Pilha pronta", "bench.draws": "Sorteios (HTTP)",
+    "bench.plantao": "Plantão (HTTP)", "bench.cooperacao": "Cooperação (HTTP)", "bench.pagamentos": "Pagamentos",
+    "bench.event_latency": "Eventos", "bench.draws_dynamodb_local": "Sorteios (caso de uso)",
+    "bench.cooperacao_dynamodb_local": "Fechamento (caso de uso)", "bench.sizing": "Dimensionamento",
+    "bench.demo": "Demonstração",
+}
+
+
+def titled(section: Any) -> Any:
+    """The section, naming itself to bench.goals before it runs."""
+    def run(*args: Any) -> Any:
+        goals.section(TITLES.get(section.__module__, section.__module__))
+        return section(*args)
+    return run
+
 
 PACKAGES = ("boto3", "botocore", "pynamodb", "aws-lambda-powertools", "chalice", "moto", "pydantic")
 
@@ -63,7 +82,8 @@ def header() -> None:
 def dynamodb_local_sections() -> bool:
     """The figures moto distorts (throughput, work at the issues' sizes), each section on a fresh DynamoDB Local:
     one instance for all made the later sections several times slower."""
-    sections = (draws_dynamodb_local.run, cooperacao_dynamodb_local.run, pagamentos.run_doubling, sizing.run)
+    sections = tuple(titled(s) for s in (draws_dynamodb_local.run, cooperacao_dynamodb_local.run,
+                                            pagamentos.run_doubling, sizing.run))
     for service in ("distribuicao", "cooperacao", "pagamentos"):  # their chalicelib, also when run alone
         path = str(ROOT / f"{service}-svc")
         if path not in sys.path:
@@ -89,12 +109,12 @@ def main() -> int:
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     began = time.monotonic()
     header()
-    imports.run(emit)
+    titled(imports.run)(emit)
     emit("")
-    ready_ok = readiness.run(emit)
+    ready_ok = titled(readiness.run)(emit)
     emit("")
     # each service's section runs on the stack of section 2, against its bare-GetItem base
-    sections = (draws.run, plantao.run, cooperacao.run, pagamentos.run, event_latency.run)
+    sections = tuple(titled(s) for s in (draws.run, plantao.run, cooperacao.run, pagamentos.run, event_latency.run))
 
     def on_the_stack(stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
         results = []
@@ -108,7 +128,9 @@ def main() -> int:
     emit("")
     local_ok = dynamodb_local_sections()
     emit("")
-    demo_ok = demo.run(emit)
+    demo_ok = titled(demo.run)(emit)
+    emit("")
+    goals.table(emit)
     emit("")
     emit(f"Duração total: {time.monotonic() - began:.1f} s")
     return 0 if reads_ok and local_ok and ready_ok and demo_ok else 1

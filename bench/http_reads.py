@@ -231,8 +231,8 @@ def measure_read(read: Read, http: Any, url: str, gateway: Any, token: str | Non
 def _report_read(emit: Callable[[str], None], read: Read, result: ReadResult, base: Summary) -> None:
     http, local = result.http, result.in_process
     emit(f"   {read.label}   (n={http.n}{', orçamento esgotado' if http.n < TIMED else ''})")
-    emit("     " + figure("p50", http.p50, base.p50, GOAL_P50, width=4))
-    emit("     " + figure("p99", http.p99, base.p50, GOAL_P99, width=4))
+    emit("     " + figure("p50", http.p50, base.p50, GOAL_P50, width=4, name=f"{read.label}, p50"))
+    emit("     " + figure("p99", http.p99, base.p50, GOAL_P99, width=4, name=f"{read.label}, p99"))
     emit(f"     sem TCP (o mesmo gateway local chamado no processo): p50 {local.p50:6.2f} ms "
          f"({format_ratio(ratio(local.p50, base.p50))}), p99 {local.p99:6.2f} ms "
          f"({format_ratio(ratio(local.p99, base.p50))})  → o HTTP local soma {http.p50 - local.p50:+.1f} ms no p50")

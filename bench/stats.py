@@ -59,8 +59,13 @@ class Summary:
         return cls(n=len(samples_ms), p50=percentile(samples_ms, 50.0), p99=percentile(samples_ms, 99.0))
 
 
-def figure(label: str, value_ms: float, base_ms: float, goal: float, width: int = 34) -> str:
-    """One printed figure: absolute ms, ratio to the base, goal and verdict."""
+def figure(label: str, value_ms: float, base_ms: float, goal: float, width: int = 34, *,
+           name: str | None = None) -> str:
+    """One printed figure: absolute ms, ratio to the base, goal and verdict; with ``name``, the goal also goes to
+    the closing table (bench.goals)."""
     r = ratio(value_ms, base_ms)
+    if name is not None:
+        from bench import goals
+        goals.at_most(name, r, goal)
     return (f"{label:<{width}} {value_ms:8.2f} ms  {format_ratio(r):>8}  "
             f"meta ≤{format_ratio(goal):<7} {verdict(r, goal)}")

@@ -7,7 +7,7 @@ condition against the current state first and applies all its writes only if all
 next commit's checks, as another request would between a use case's reads and its write.
 
 Audit records (``tx.audit(...)`` or an :class:`~chalicelib.cooperacao.ports.Audit` given to a write) are kept in
-``repo.audits`` as :class:`AuditEntry`, in JSON form, only when their transaction commits.
+``repo.audits`` as :class:`RecordedAct`, in JSON form, only when their transaction commits.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from chalicelib.cooperacao.domain.model import (
 from chalicelib.cooperacao.domain.rules import Assessment
 from chalicelib.cooperacao.ports import Audit, MonthTotal
 
-from courtlib.audit.record import plain
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope
+from tests.unit.audit_fakes import RecordedAct
 
 
 def _copy(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,22 +45,6 @@ def _page(items: list[Any], key: Callable[[Any], str], limit: int, start: str | 
     rest = [i for i in items if start is None or key(i) > start]
     page = rest[:limit]
     return page, (key(page[-1]) if len(page) == limit and page else None)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """An audit record as the use case asked for it, its values as JSON (what courtlib would store)."""
-
-    act: str
-    target: tuple[str, str]
-    rules: list[str]
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-    @classmethod
-    def of(cls, audit: Audit) -> AuditEntry:
-        return cls(audit.act, tuple(audit.target), list(audit.rules), plain(audit.before),  # type: ignore[arg-type]
-                   plain(audit.after))
 
 
 @dataclass
@@ -110,7 +94,7 @@ class FakeTransaction:
 
     def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
-        entry = AuditEntry.of(Audit(act, target, tuple(rules), before, after))  # JSON now, as courtlib does
+        entry = RecordedAct.of(act, target, rules, before, after)  # JSON now, as courtlib does
         self._stage(lambda: True, lambda: self._repo.audits.append(entry))
 
     def put_servant(self, servant: Servant, read_version: int) -> None:
@@ -238,7 +222,7 @@ class FakeCooperacaoRepository(_Concurrency):
         self.close_markers: dict[str, dict[str, Any]] = {}
         self.close_requests: dict[str, tuple[dict[str, Any], int]] = {}
         self.events: list[Envelope] = []
-        self.audits: list[AuditEntry] = []
+        self.audits: list[RecordedAct] = []
 
     def transaction(self) -> FakeTransaction:
         return FakeTransaction(self)
@@ -291,7 +275,7 @@ class FakeCooperacaoRepository(_Concurrency):
     def put_portaria(self, portaria: Portaria, audit: Audit | None) -> None:
         self.portarias_by_id[portaria.id] = portaria
         if audit is not None:
-            self.audits.append(AuditEntry.of(audit))
+            self.audits.append(RecordedAct.of(audit.act, audit.target, audit.rules, audit.before, audit.after))
 
     def portaria(self, portaria_id: str) -> Portaria | None:
         return self.portarias_by_id.get(portaria_id)
@@ -367,7 +351,7 @@ class FakeJudicialRepository(_Concurrency):
         super().__init__()
         self.requests: dict[tuple[str, str], tuple[dict[str, Any], int]] = {}
         self.acts_by_id: dict[str, dict[str, Any]] = {}
-        self.audits: list[AuditEntry] = []
+        self.audits: list[RecordedAct] = []
 
     def add_request(self, origin: str, origin_id: str, request: Mapping[str, Any], audit: Audit) -> None:
         self._run_pending()
@@ -375,7 +359,7 @@ class FakeJudicialRepository(_Concurrency):
             self.conflicts += 1
             raise WriteConflict("request exists")
         self.requests[(origin, origin_id)] = (_copy(request), 1)
-        self.audits.append(AuditEntry.of(audit))
+        self.audits.append(RecordedAct.of(audit.act, audit.target, audit.rules, audit.before, audit.after))
         self.commits += 1
 
     def request(self, origin: str, origin_id: str) -> tuple[dict[str, Any], int] | None:
@@ -404,12 +388,12 @@ class FakeJudicialRepository(_Concurrency):
         self.requests[(origin, origin_id)] = (_copy(request), read_version + 1)
         if act is not None:
             self.acts_by_id[act["id"]] = _copy(act)
-        self.audits.append(AuditEntry.of(audit))
+        self.audits.append(RecordedAct.of(audit.act, audit.target, audit.rules, audit.before, audit.after))
         self.commits += 1
 
     def put_act(self, act: Mapping[str, Any], audit: Audit) -> None:
         self.acts_by_id[act["id"]] = _copy(act)
-        self.audits.append(AuditEntry.of(audit))
+        self.audits.append(RecordedAct.of(audit.act, audit.target, audit.rules, audit.before, audit.after))
 
     def act(self, act_id: str) -> dict[str, Any] | None:
         found = self.acts_by_id.get(act_id)

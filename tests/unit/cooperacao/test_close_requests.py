@@ -40,7 +40,7 @@ def test_coop_11_a_request_records_pending_its_audit_and_one_event_and_runs_noth
     assert event.correlationid == "corr-1" and event.data == {"competencia": "2026-03", "execucao": 1,
                                                               "solicitado_por": "dimag.folha"}
     [record] = [a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.SOLICITAR"]
-    assert record.target == ("fechamento", "2026-03") and record.rules == ["COOP-11", "COOP-06"]
+    assert record.target == ("fechamento", "2026-03") and record.rules == ("COOP-11", "COOP-06")
     assert record.before is None and record.after == {"situacao": "pendente", "execucao": 1}
     assert world.queries.close("2026-03")["situacao"] == "pendente"
 

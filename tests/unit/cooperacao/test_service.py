@@ -344,7 +344,7 @@ def test_coop_11_close_publishes_once_per_servant_and_a_late_record_becomes_an_a
     # the repeated run that published nothing was no act: it left neither the marker nor an audit record
     assert marker["execucoes"] == 2 and marker["publicados_total"] == 4 and marker["por"] == "dimag"
     closes = [a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]
-    assert [(a.target, a.rules) for a in closes] == [(("fechamento", "2026-03"), ["COOP-11", "COOP-06"])] * 2
+    assert [(a.target, a.rules) for a in closes] == [(("fechamento", "2026-03"), ("COOP-11", "COOP-06"))] * 2
     assert closes[0].before is None and closes[0].after["publicados"] == 3 and closes[0].after["execucoes"] == 1
     assert closes[1].before["publicados_total"] == 3 and closes[1].after == {
         "execucoes": 2, "servidores": 3, "publicados": 1, "ajustes": 1, "publicados_total": 4, "lotes": 1,

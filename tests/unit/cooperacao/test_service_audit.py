@@ -23,7 +23,7 @@ from chalicelib.cooperacao.domain.model import (
 from chalicelib.cooperacao.service import ATTEMPTS, ReferenceImport, RequestCommand
 
 from courtlib.errors import Busy, NotFound
-from tests.unit.cooperacao.fakes import AuditEntry
+from tests.unit.audit_fakes import RecordedAct
 from tests.unit.cooperacao.world import (
     ANA,
     CGJ,
@@ -45,7 +45,7 @@ def world():
     return w
 
 
-def only(entries: list[AuditEntry]) -> AuditEntry:
+def only(entries: list[RecordedAct]) -> RecordedAct:
     assert len(entries) == 1, [e.act for e in entries]
     return entries[0]
 
@@ -55,7 +55,7 @@ def test_a_servants_profile_change_records_it_before_and_after(world):
                                       hours=WorkingHours(time(12), time(19))))
     entry = only(world.repo.audits)
     assert (entry.act, entry.target, entry.rules) == ("COOP.SERVIDOR.CADASTRAR", ("servidor", "ana"),
-                                                      ["COOP-01", "COOP-03", "COOP-04", "COOP-06"])
+                                                      ("COOP-01", "COOP-03", "COOP-04", "COOP-06"))
     assert (entry.before["lotacao"], entry.after["lotacao"]) == ("1VC", "GAB")
     assert (entry.before["nome"], entry.after["nome"]) == ("Ana Servidora", "Ana Maria")
     assert entry.after["jornada"] == ["12:00:00", "19:00:00"]
@@ -87,7 +87,7 @@ def test_a_profile_change_that_loses_every_race_is_busy_and_records_nothing(worl
 def test_coop_02_an_annex_list_records_the_list_before_and_after(world):
     world.service.put_annex("IV", {"GAB": 3})
     entry = only(world.repo.audits)
-    assert (entry.act, entry.target, entry.rules) == ("COOP.ANEXO.SUBSTITUIR", ("anexo", "IV"), ["COOP-02"])
+    assert (entry.act, entry.target, entry.rules) == ("COOP.ANEXO.SUBSTITUIR", ("anexo", "IV"), ("COOP-02",))
     assert entry.before["cotas"] == {"2VC": 2, "VGR": 1} and entry.after["cotas"] == {"GAB": 3}
     assert entry.after["unidades"] == 1 and entry.after["resumo"] == acts.digest({"GAB": 3})
 
@@ -110,7 +110,7 @@ def test_coop_09_a_portaria_replaced_records_the_previous_one(world):
     world.service.put_portaria(Portaria("P-03", Modality.M3, MARCH, {"2VC": 3}))
     first, second = world.repo.audits
     assert (first.act, first.target, first.rules) == ("COOP.PORTARIA.CADASTRAR", ("portaria", "P-03"),
-                                                      ["COOP-02", "COOP-09"])
+                                                      ("COOP-02", "COOP-09"))
     assert first.before is None and first.after["inicio"] == "2026-03-02"
     assert (second.before["cotas"], second.after["cotas"]) == ({"2VC": 5}, {"2VC": 3})
 
@@ -124,7 +124,7 @@ def test_coop_09_leaves_designations_and_the_norms_date_are_recorded(world):
     assert leave.after["tipo"] == "saude" and leave.before is None
     assert (designation.act, designation.target) == ("COOP.DESIGNACAO.REGISTRAR",
                                                      ("designacao", "GAB/substituto/2026-03-02"))
-    assert (norm.act, norm.target, norm.rules) == ("COOP.NORMA.PRAZO", ("norma", "data_final"), ["COOP-09"])
+    assert (norm.act, norm.target, norm.rules) == ("COOP.NORMA.PRAZO", ("norma", "data_final"), ("COOP-09",))
     assert (norm.before, norm.after) == ({"data_final": "2026-12-31"}, {"data_final": "2026-10-31"})
 
 
@@ -135,7 +135,7 @@ def test_a_bulk_import_is_one_act_with_counts_ids_and_a_digest(world):
     world.service.import_reference(data)
     entry = only(world.repo.audits)
     assert entry.act == "COOP.REFERENCIA.IMPORTAR" and entry.target[0] == "importacao"
-    assert entry.rules == ["COOP-02", "COOP-03", "COOP-09"] and entry.before is None
+    assert entry.rules == ("COOP-02", "COOP-03", "COOP-09") and entry.before is None
     assert entry.after["quantidades"] == {"unidades": 1, "servidores": 1, "anexos": 1, "portarias": 0,
                                           "afastamentos": 0, "designacoes": 0}
     assert entry.after["ids"]["servidores"] == ["zeca"] and len(entry.after["resumo"]) == 64
@@ -154,7 +154,7 @@ def test_coop_01_a_request_records_the_new_cooperation(world):
     coop, _ = world.service.submit("ana", m4())
     entry = only(world.repo.audits)
     assert (entry.act, entry.target, entry.before) == ("COOP.COOPERACAO.REQUERER", ("cooperacao", coop.id), None)
-    assert entry.rules == ["COOP-01", "COOP-02", "COOP-03", "COOP-04", "COOP-05", "COOP-07", "COOP-09"]
+    assert entry.rules == ("COOP-01", "COOP-02", "COOP-03", "COOP-04", "COOP-05", "COOP-07", "COOP-09")
     assert entry.after["situacao"] == "pendente" and entry.after["unidade"] == "2VC" and entry.after["fim"] == \
         "2026-03-31"
 
@@ -171,7 +171,7 @@ def test_coop_10_the_gestors_decision_records_the_rule_and_the_status_before_and
     coop, _ = world.service.submit("ana", m4())
     world.service.decide(coop.id, MANAGER, True, "20 minutas/mês", None)
     entry = world.repo.audits[-1]
-    assert (entry.act, entry.target, entry.rules) == ("COOP.COOPERACAO.DECIDIR", ("cooperacao", coop.id), ["COOP-10"])
+    assert (entry.act, entry.target, entry.rules) == ("COOP.COOPERACAO.DECIDIR", ("cooperacao", coop.id), ("COOP-10",))
     assert entry.before == {"situacao": "pendente", "meta": None}
     assert entry.after == {"situacao": "aprovada", "meta": "20 minutas/mês", "decisao": "deferimento",
                            "papel": "gestor", "motivo": None, "deferida_em": "2026-03-02"}
@@ -203,10 +203,10 @@ def test_coop_10_extension_and_early_end_record_the_end_before_and_after(world):
     world.service.extend(cid, MANAGER, date(2026, 4, 30), "acervo")
     world.service.end_early(cid, MANAGER, date(2026, 4, 10), None)
     extension, end = world.repo.audits[-2:]
-    assert (extension.act, extension.rules) == ("COOP.COOPERACAO.PRORROGAR", ["COOP-10", "COOP-09"])
+    assert (extension.act, extension.rules) == ("COOP.COOPERACAO.PRORROGAR", ("COOP-10", "COOP-09"))
     assert (extension.before["fim"], extension.after["fim"], extension.after["motivo"]) == (
         "2026-03-31", "2026-04-30", "acervo")
-    assert (end.act, end.rules, end.target) == ("COOP.COOPERACAO.ENCERRAR", ["COOP-10"], ("cooperacao", cid))
+    assert (end.act, end.rules, end.target) == ("COOP.COOPERACAO.ENCERRAR", ("COOP-10",), ("cooperacao", cid))
     assert (end.before["fim"], end.after["fim"]) == ("2026-04-30", "2026-04-10")
 
 
@@ -217,7 +217,7 @@ def test_coop_06_08_a_ponto_records_the_months_minutes_before_and_after(world):
                               datetime(2026, 3, 7, 10, 30, tzinfo=TZ))
     entry = world.repo.audits[-1]
     assert (entry.act, entry.target, entry.rules) == ("COOP.PONTO.REGISTRAR", ("cooperacao", cid),
-                                                      ["COOP-08", "COOP-06"])
+                                                      ("COOP-08", "COOP-06"))
     assert entry.before == {"competencia": "2026-03", "minutos_mes": 0}
     assert entry.after["minutos_mes"] == 150 and entry.after["minutos"] == 150
     assert entry.after["inicio"] == "2026-03-07T08:00:00-03:00"
@@ -244,7 +244,7 @@ def test_coop_12_judicial_requests_deliberations_and_register_acts_are_recorded(
     act = service.publish({"tipo": "boa_pratica", "titulo": "Boa prática", "data": "2026-03-02"}, "nucleo.coop")
     received, deliberated, register = repo.audits
     assert (received.act, received.target, received.rules) == ("COOP.PEDIDO_JUDICIAL.RECEBER",
-                                                               ("pedido_judicial", "TJSC/p-1"), ["COOP-12"])
+                                                               ("pedido_judicial", "TJSC/p-1"), ("COOP-12",))
     assert received.after["situacao"] == "recebido" and "objeto" not in received.after
     assert (deliberated.act, deliberated.before) == ("COOP.PEDIDO_JUDICIAL.DELIBERAR", {"situacao": "recebido"})
     assert deliberated.after == {"situacao": "deferido", "membro": "coordenador",

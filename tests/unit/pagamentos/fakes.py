@@ -28,6 +28,7 @@ from courtlib.calendar import CourtCalendar
 from courtlib.config import TribunalConfig
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import MagistrateAbsenceRegistered
+from tests.unit.audit_fakes import RecordedAct
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,6 @@ class Counter:
 @dataclass(frozen=True)
 class RunMark:
     state: str | None
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """What a use case asked the unit of work to record (the actor and chain are courtlib's, tested there)."""
-
-    act: str
-    target: tuple[str, str]
-    rules: tuple[str, ...]
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
 
 
 @dataclass
@@ -79,7 +69,7 @@ class FakeRepository:
     run_requests: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[Any] = field(default_factory=list)  # emitted envelopes, committed
     imports: dict[str, dict[str, Any]] = field(default_factory=dict)
-    audits: list[AuditRecord] = field(default_factory=list)  # committed audit records, in order
+    audits: list[RecordedAct] = field(default_factory=list)  # committed audit records, in order
     before_commit: list[Callable[[], None]] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # what was written, in order (to assert "nothing")
     _order: itertools.count[int] = field(default_factory=itertools.count)
@@ -252,13 +242,12 @@ class FakeUnitOfWork:
         self._repo = repository
         self._checks: list[Callable[[], bool]] = []
         self._writes: list[Callable[[], object]] = []
-        self._audits: list[AuditRecord] = []
+        self._audits: list[RecordedAct] = []
         self.committed = False
 
     def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
-        self._audits.append(AuditRecord(act, tuple(target), tuple(rules), None if before is None else dict(before),
-                                        None if after is None else dict(after)))
+        self._audits.append(RecordedAct.of(act, target, rules, before, after))
 
     def save_person(self, person: Person, read: dict[str, Any] | None) -> None:
         def write() -> None:

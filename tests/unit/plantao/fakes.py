@@ -23,6 +23,7 @@ from courtlib.calendar import CalendarEntry, CourtCalendar
 from courtlib.config import TribunalConfig
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope
+from tests.unit.audit_fakes import RecordedAct
 
 Key = tuple[str, ...]
 
@@ -51,7 +52,7 @@ class FakeRepository:
     uses: dict[tuple[str, str], tuple[dict[str, Any], str]] = field(default_factory=dict)
     outbox: list[Envelope] = field(default_factory=list)
     runs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    audits: list[AuditedAct] = field(default_factory=list)  # the acts committed, in order
+    audits: list[RecordedAct] = field(default_factory=list)  # the acts committed, in order
     commits: int = 0
     conflicts: int = 0
     _interleaved: list[Callable[[], None]] = field(default_factory=list)
@@ -74,7 +75,7 @@ class FakeRepository:
     def candidates(self, year: int, quadrimester: int) -> list[str]:
         return sorted(self.edital.get((year, quadrimester), []))
 
-    def audited(self, act: str) -> list[AuditedAct]:
+    def audited(self, act: str) -> list[RecordedAct]:
         return [a for a in self.audits if a.act == act]
 
     # rotations and scales ---------------------------------------------------------------------------------
@@ -128,17 +129,6 @@ class FakeRepository:
             self._interleaved.pop(0)()
 
 
-@dataclass(frozen=True)
-class AuditedAct:
-    """One ``uow.audit`` committed: what the real unit of work hands to courtlib (as JSON, like the record)."""
-
-    act: str
-    target: tuple[str, str]
-    rules: tuple[str, ...]
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
 @dataclass
 class _Write:
     key: Key  # one item, as DynamoDB refuses two writes of one item in a transaction
@@ -153,7 +143,7 @@ class FakeUnitOfWork:
         self._repository = repository
         self._writes: list[_Write] = []
         self._events: list[Envelope] = []
-        self._audits: list[AuditedAct] = []
+        self._audits: list[RecordedAct] = []
 
     def _stage(self, key: Key, holds: Callable[[], bool], apply: Callable[[], None]) -> None:
         if any(w.key == key for w in self._writes):
@@ -183,7 +173,7 @@ class FakeUnitOfWork:
     def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
         assert act == act.upper() and rules, f"{act}: code in upper case and its rules"
-        self._audits.append(AuditedAct(act, tuple(target), tuple(rules), plain(before), plain(after)))  # type: ignore
+        self._audits.append(RecordedAct(act, tuple(target), tuple(rules), plain(before), plain(after)))  # type: ignore
 
     def stage_rotation(self, state: RotationState, month: Month, positions: Mapping[str, str | None]) -> None:
         rotations = self._repository.rotations
