@@ -398,13 +398,22 @@ class DistribuicaoService:
             return max(0.0, min((deadline - self.clock()).total_seconds(), stop - time.monotonic()))
 
         conflicts = 0  # each one is another writer's progress; past the wait, only max_attempts more
+        # Each pass acts on the órgão as this container last wrote it (the registration just made, the resolution
+        # before), with no read: the resolution is conditioned on that state, so a stale one is refused (and
+        # forgotten) and the órgão read. Only a fresh read may say there is nothing (more) to resolve.
+        trust_known = True
         while conflicts < self.max_attempts or remaining() > 0:
-            stored = self.repository.load_orgao(orgao_id)
-            if stored is None or not stored.queue:
+            stored = self.repository.known_orgao(orgao_id) if trust_known else None
+            known = stored is not None
+            if stored is None:
+                stored = self.repository.load_orgao(orgao_id)
+            trust_known = True
+            if stored is None or not stored.queue or (until is not None and stored.queue[0].order > until.order):
+                if known:
+                    trust_known = False
+                    continue
                 break
             act = stored.queue[0]
-            if until is not None and act.order > until.order:
-                break
             round_ = None
             if act.kind != KIND_MANUAL:
                 round_ = rounds.get(act.round) or self.rounds.get(act.round)
@@ -434,7 +443,20 @@ class DistribuicaoService:
         command_json = {**command_json, "agente": acts.agent()}
 
         def attempt() -> Outcome | PendingAct:
-            stored = self.get_orgao(orgao_id) if new_case is None else self._stored_for(new_case)
+            # A warm container stages the registration on the órgão as it last wrote it, with no read: the write
+            # is conditioned on it. If that was stale (refused and forgotten), or the rules refuse on it, the
+            # órgão is read and the act judged again at once, before any back-off.
+            known = self.repository.known_orgao(orgao_id)
+            if known is not None:
+                try:
+                    return on(known)
+                except (WriteConflict, CourtError):
+                    pass
+            return on(self.get_orgao(orgao_id))
+
+        def on(stored: StoredOrgao) -> Outcome | PendingAct:
+            if new_case is not None:
+                _check_new_case(stored, new_case)
             now = self.now()
             dry_run(stored, now)  # a refusal by the rules comes now, before anything is written
             act = PendingAct(orgao_id, stored.queued + 1, number, kind, self.rounds.chain_hash,
@@ -558,14 +580,6 @@ class DistribuicaoService:
             if stored is not None and stored.queue:
                 raise Busy(AWAITING_DETAIL)
 
-    def _stored_for(self, command: DistributionCommand) -> StoredOrgao:
-        stored = self.get_orgao(command.orgao)
-        if stored.classes and command.case.classe not in stored.classes:
-            raise Invalid(f"classe {command.case.classe} não é distribuída no órgão {command.orgao} "
-                          f"(classes: {', '.join(stored.classes)})", field="classe")
-        _check_judges(stored, command.excluded)
-        return stored
-
     def _related(self, command: DistributionCommand) -> RelatedRef | None:
         """Completes the related case from its row (read once, before the attempts)."""
         ref = command.related
@@ -663,6 +677,13 @@ class DistribuicaoService:
         """Runs ``attempt`` again (fresh reads) while it meets a concurrent write, then :class:`Busy`."""
         return retry_on_conflict(attempts=self.max_attempts, sleep=self.sleep,
                                  busy_detail=BUSY_DETAIL.format(attempts=self.max_attempts))(attempt)()
+
+
+def _check_new_case(stored: StoredOrgao, command: DistributionCommand) -> None:
+    if stored.classes and command.case.classe not in stored.classes:
+        raise Invalid(f"classe {command.case.classe} não é distribuída no órgão {command.orgao} "
+                      f"(classes: {', '.join(stored.classes)})", field="classe")
+    _check_judges(stored, command.excluded)
 
 
 def _check_judges(stored: StoredOrgao, judges: Mapping[str, str] | Sequence[str]) -> None:

@@ -395,9 +395,13 @@ class DistribuicaoRepository:
             uow.save(self._case_item(row), condition=self.case_model.pk.does_not_exist())
         else:
             uow.save(self._case_item(row), condition=self.case_model.current_seq == previous.current_seq)
+        # A resolution is not conditioned on the queue's end: acts registered since take later places, and the
+        # version (moved by every resolution and edit) with the act's own PENDENTE# item already say that this act
+        # is still the first. So registrations no longer refuse the resolutions in flight (8 clients, one órgão).
+        # A draw with nothing queued (resolves None) must still find the queue empty.
         stage_draw(uow, self.record_model, self.orgao_model, head_pk=orgao_pk(stored.id), kind="cabeca",
                    decision=decision, counters=stored.state.counters, read_seq=stored.state.head.seq,
-                   read_version=stored.version, now=now, read_queued=stored.queued)
+                   read_version=stored.version, now=now, read_queued=stored.queued if resolves is None else None)
         if resolves is not None:
             self._stage_unqueue(uow, resolves)
         for event in events:
