@@ -86,9 +86,9 @@ DISTRIBUTOR = Actor.user("sub-bench", "bench.distribuidor", ["distribuicao"])
 
 
 def _command(orgao: str, n: int) -> Any:
+    from chalicelib.distribuicao.commands import DistributionCommand
     from chalicelib.distribuicao.domain.cnj import CnjNumber
     from chalicelib.distribuicao.domain.draw import CaseData
-    from chalicelib.distribuicao.service import DistributionCommand
 
     number = CnjNumber.build(next(_numbers), 2026, 6, 11, 1)
     case = CaseData(number, CLASSES[n % len(CLASSES)], parties=("Recorrente A", "Recorrido B"),
@@ -121,7 +121,7 @@ def _base(endpoint: str, table: str) -> Summary:
 
 def run(emit: Callable[[str], None], endpoint: str) -> bool:
     """Prints the section; False on a harness or service error (not on a missed goal)."""
-    emit("Sorteios no DynamoDB Local (caso de uso DistribuicaoService.distribute, sem HTTP; "
+    emit("Sorteios no DynamoDB Local (caso de uso DrawService.distribute, sem HTTP; "
          "base = p50 do GetItem no mesmo DynamoDB Local)")
     with acting_as(DISTRIBUTOR):
         return _measure(emit, endpoint)
@@ -142,7 +142,7 @@ def _measure(emit: Callable[[str], None], endpoint: str) -> bool:
     orgao = "BENCH"
     service.put_orgao(OrgaoIn.model_validate(_orgao_body()).spec(orgao))
     service.commitments(None, None)  # today's seed exists before the first draw, as in production
-    service.distribute(_command(orgao, 0))  # warms the connection and the code paths
+    service.draws.distribute(_command(orgao, 0))  # warms the connection and the code paths
     base = _base(endpoint, table)
     emit(f"   {'base: DynamoDB Local GetItem (boto3 direto)':<44} p50 {base.p50:6.2f} ms   p99 {base.p99:6.2f} ms")
 
@@ -155,7 +155,7 @@ def _measure(emit: Callable[[str], None], endpoint: str) -> bool:
             if time.monotonic() > deadline:
                 break
             t0 = time.perf_counter()
-            service.distribute(_command(orgao, n + 1))
+            service.draws.distribute(_command(orgao, n + 1))
             samples.append((time.perf_counter() - t0) * 1000.0)
         elapsed = time.perf_counter() - began
         calls = counter.calls_since(mark)
@@ -198,7 +198,7 @@ def _concurrent(emit: Callable[[str], None], label: str, where: str, settings: A
                 outcome = "não feitos (tempo)"
             else:
                 try:
-                    own.distribute(_command(orgao, next(ids)))
+                    own.draws.distribute(_command(orgao, next(ids)))
                     outcome = "sorteados"
                 except Exception as error:
                     outcome = type(error).__name__

@@ -22,6 +22,10 @@ HMAC-SHA256(semente, "<log>|<20 dígitos>|<seq>|<aleatoriedade>"). A assinatura 
 da biblioteca padrão: precisa do pacote py-arkworks-bls12381 (pip install py-arkworks-bls12381); sem ele
 o verificador confere todo o resto e diz que as assinaturas NÃO foram verificadas — nunca que são válidas.
 
+Vale para todo log exportado: o de um órgão julgador (distribuições, sorteios manuais, redistribuições e as
+redistribuições por afastamento do DIST-06, cada sorteio com a sua rodada) e o das zonas eleitorais de um
+município ("ZONAS-<municipio>", cartas precatórias do DIST-10: as zonas no lugar das cadeiras, classe "carta").
+
 Código de saída: 0 tudo confere; 1 problemas encontrados; 2 arquivo ilegível; 3 nada de errado, mas há
 sorteios cuja semente ainda não foi revelada (verifique de novo amanhã); 4 nada de errado, mas há
 assinaturas do farol não verificadas (falta o pacote py-arkworks-bls12381).

@@ -76,7 +76,9 @@ class Expected:
     who: str
     target_type: str
     named_rules: bool = True
-    registered: bool = False  # issue 16: a draw's two moments — DIST.REGISTRAR by ``who``, then ``act`` by the system
+    registered: bool = False  # issue 16: a draw's two moments — ``registration`` by ``who``, then ``act`` by the system
+    registration: str = "DIST.REGISTRAR"
+    resolver: str = "sistema:distribuicao:farol"  # who draws once the round is out
 
 
 RESOLVER = "sistema:distribuicao:farol"  # who draws once the round is out, in the request that registered
@@ -182,7 +184,8 @@ def precatoria(world: World) -> Expected:
     _ok(put_zones(world.client, mun, zone_numbers(2)), 201)
     world.ledger.mark()
     _ok(signed(world.client, partner, "POST", "/precatorias", carta(mun)), 201)
-    return Expected("DIST.PRECATORIA.DISTRIBUIR", "parceiro", "precatoria")
+    return Expected("DIST.PRECATORIA.DISTRIBUIR", "parceiro", "precatoria", registered=True,
+                    registration="DIST.PRECATORIA.REGISTRAR")
 
 
 def register_partner(world: World) -> Expected:
@@ -231,7 +234,8 @@ def seed_commitments(world: World) -> Expected:
 
 
 def absence_rules(world: World) -> Expected:
-    """A relator away for 20 days in an órgão without substitutes: its case is redrawn (one act, on the case)."""
+    """A relator away for 20 days in an órgão without substitutes: its case is redrawn in two moments (issue 16),
+    both the schedule's acts on the case: registered with its round, then drawn."""
     orgao = new_orgao(world.client, orgao_body(substitutes=()))
     made = _ok(distribute(world.client, orgao), 201)
     world.run("apply_absence_rules")  # whatever other órgãos of the table had due is applied first
@@ -240,7 +244,8 @@ def absence_rules(world: World) -> Expected:
              headers=ADMIN), 201)
     world.ledger.mark()
     assert world.run("apply_absence_rules")["acoes"] == {"redistribuir_ausencia": 1}
-    return Expected("DIST.AUSENCIA.APLICAR", "sistema", "processo")
+    return Expected("DIST.AUSENCIA.APLICAR", "sistema", "processo", registered=True,
+                    resolver="sistema:agenda:apply_absence_rules")
 
 
 class Withheld:
@@ -353,13 +358,13 @@ def _check(world: World, scenario: Callable[[World], Expected]) -> dict:
     expected = scenario(world)
     records = world.ledger.new()
     if expected.registered:  # the requester's registration, then the system's draw: one complete record each
-        registration = assert_one_complete_record([r for r in records if r["ato"] == "DIST.REGISTRAR"],
+        registration = assert_one_complete_record([r for r in records if r["ato"] == expected.registration],
                                                   who=expected.who, target_type=expected.target_type)
         assert registration["depois"]["farol"]["rodada"] >= 1, registration
-        records = [r for r in records if r["ato"] != "DIST.REGISTRAR"]
+        records = [r for r in records if r["ato"] != expected.registration]
         record = assert_one_complete_record(records, who="sistema", target_type=expected.target_type,
                                             named_rules=expected.named_rules)
-        assert record["quem"]["id"] == RESOLVER, record
+        assert record["quem"]["id"] == expected.resolver, record
     else:
         record = assert_one_complete_record(records, who=expected.who, target_type=expected.target_type,
                                             named_rules=expected.named_rules)

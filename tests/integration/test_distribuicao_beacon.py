@@ -152,3 +152,23 @@ def test_dist_11_the_days_seed_is_sealed_at_rest_and_opened_only_by_the_draw_and
     sealed = Sealed(item["sealed_key"]["S"], item["sealed_seed"]["S"])
     with pytest.raises(Exception):  # noqa: B017 - KMS or AES-GCM refuses it; either way it does not open
         cold.sealer.open(sealed, seal_context(day + timedelta(days=1)))
+
+
+def test_dist_11_the_seeds_are_sealed_with_distribuicaos_own_key_not_the_partner_secrets_key(settings_of):
+    """Issue 16: a dedicated KMS key (the template's DistribuicaoSeedsKmsKey, which only distribuicao's functions
+    may use) seals the day's seeds; the partner secrets' key is another one."""
+    import base64
+
+    import boto3
+    from chalicelib.distribuicao.adapters.seeds import SeedStore, seal_context
+
+    settings = settings_of("distribuicao")
+    assert settings.seeds_kms_key_arn and settings.seeds_kms_key_arn != settings.partner_keys_kms_key
+    day = date(2026, 5, 11)
+    SeedStore(settings).seed_for(day)
+    item = boto3.client("dynamodb", region_name=settings.region).get_item(
+        TableName=settings.table_name, Key={"pk": {"S": f"SEMENTE#{day}"}, "sk": {"S": "SEMENTE"}},
+        ConsistentRead=True)["Item"]
+    kms = boto3.client("kms", region_name=settings.region)
+    opened = kms.decrypt(CiphertextBlob=base64.b64decode(item["sealed_key"]["S"]), EncryptionContext=seal_context(day))
+    assert opened["KeyId"] == settings.seeds_kms_key_arn

@@ -20,13 +20,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from chalicelib.distribuicao.adapters.dynamodb import DistribuicaoRepository
 from chalicelib.distribuicao.adapters.seeds import SeedStore
+from chalicelib.distribuicao.commands import DistributionCommand
 from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjNumber
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.equality import class_spread
 from chalicelib.distribuicao.domain.judges import Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import verify_chain
-from chalicelib.distribuicao.service import DistribuicaoService, DistributionCommand, OrgaoSpec
+from chalicelib.distribuicao.service import DistribuicaoService, OrgaoSpec
 from chalicelib.distribuicao.settings import DistribuicaoSettings
 
 from courtlib.audit import Actor, acting_as
@@ -123,7 +124,7 @@ def test_dist_02_concurrent_draws_keep_the_invariant_and_lose_no_count(service, 
             command = DistributionCommand("PLENO", case(seq, CLASSES[seq % len(CLASSES)]))
             while True:
                 try:
-                    outcome = service.distribute(command)
+                    outcome = service.draws.distribute(command)
                     break
                 except Busy:  # a client honouring the 503's Retry-After
                     busy[thread] += 1
@@ -174,7 +175,7 @@ def test_dist_02_two_round_trips_per_draw_in_a_warm_container(service):
         draws = 20
         with acting_as(SERVANT):
             for seq in range(1, draws + 1):
-                assert service.distribute(DistributionCommand("PLENO", case(1000 + seq, "RE"))).created
+                assert service.draws.distribute(DistributionCommand("PLENO", case(1000 + seq, "RE"))).created
     finally:
         for client in hooked:
             client.meta.events.unregister("before-call.dynamodb.*", count)

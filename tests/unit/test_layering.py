@@ -43,7 +43,7 @@ COMPOSITION = {"deps.py", "consumers.py", "settings.py", "__init__.py"}
 STORE_MODULES = ("courtlib.persistence", "courtlib.messaging.outbox", "courtlib.calendar_store",
                  "courtlib.calendar.store")
 # What a handler may reach through ``ctx.deps``: use cases and reads, never an adapter.
-USE_CASES_AND_READS = {"service", "queries", "judicial", "precatorias", "edital_queries"}
+USE_CASES_AND_READS = {"service", "draws", "queries", "judicial", "precatorias", "edital_queries"}
 
 
 def _above_the_adapters() -> list[Path]:

@@ -19,7 +19,7 @@ from chalicelib.distribuicao.domain.draw import Decision, Rule
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao
 from chalicelib.distribuicao.domain.log import public_agent
 from chalicelib.distribuicao.domain.precatorias import Election, Zone
-from chalicelib.distribuicao.ports import Act, PendingAct, StoredCase, StoredOrgao, StoredZones
+from chalicelib.distribuicao.ports import Act, PendingAct, PendingCarta, StoredCase, StoredOrgao, StoredZones
 
 from courtlib.audit import actor as acting
 from courtlib.errors import CourtError
@@ -37,6 +37,7 @@ NUMERACAO_GERAR = "DIST.NUMERACAO.GERAR"
 ZONAS_CADASTRAR = "DIST.ZONAS.CADASTRAR"
 ELEICAO_CADASTRAR = "DIST.ELEICAO.CADASTRAR"
 PRECATORIA_DISTRIBUIR = "DIST.PRECATORIA.DISTRIBUIR"
+PRECATORIA_REGISTRAR = "DIST.PRECATORIA.REGISTRAR"  # issue 16: a carta queued with the round that will decide it
 SEMENTES_PUBLICAR = "DIST.SEMENTE.PUBLICAR"
 REGISTRAR = "DIST.REGISTRAR"  # issue 16: an act queued with the beacon round that will decide it
 REGISTRO_RECUSAR = "DIST.REGISTRO.RECUSAR"  # issue 16: a queued act the rules refuse at its resolution
@@ -222,6 +223,21 @@ def carta_distributed(partner: str, origin_id: str, municipality: str, decision:
                {"processo": record.case_number, "municipio": municipality, "zona": decision.unit,
                 "zona_distribuidora": record.distributor, "regra": record.rule, "modo": record.mode,
                 "sorteio": record.draw_id, "hash": record.hash})
+
+
+def carta_registered(pending: PendingCarta) -> Act:
+    """A carta's first moment (issue 16): queued in the municipality, with the round fixed (the first after it)."""
+    return Act(PRECATORIA_REGISTRAR, ("precatoria", f"{pending.partner}:{pending.origin_id}"), ("DIST-10", "DIST-11"),
+               None, {"processo": pending.number, "municipio": pending.municipality, "ordem": pending.order,
+                      "farol": {"cadeia": pending.chain, "rodada": pending.round},
+                      "registrado_em": pending.registered_at.isoformat()})
+
+
+def carta_refused(pending: PendingCarta, error: CourtError) -> Act:
+    """A queued carta the rules refused at its resolution (no zone eligible any more): it leaves the queue."""
+    return Act(REGISTRO_RECUSAR, ("precatoria", f"{pending.partner}:{pending.origin_id}"), ("DIST-10", "DIST-11"),
+               {"municipio": pending.municipality, "ordem": pending.order, "ato": "precatoria"},
+               {"codigo": error.code, "detalhe": error.detail})
 
 
 # schedules --------------------------------------------------------------------------------------------------

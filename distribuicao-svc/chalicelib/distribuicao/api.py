@@ -1,7 +1,7 @@
 """HTTP routes of distribuicao-svc: thin handlers (request model → use case → response model).
 
-Models are in ``schemas.py``; use cases in ``service.py`` (and ``queries.py`` for pure reads); refusals are
-``courtlib.errors`` types raised by the domain and the use cases, answered as problem+json by the dispatcher:
+Models are in ``schemas.py``; use cases in ``service.py`` and ``draws.py`` (``queries.py``: pure reads); refusals
+are ``courtlib.errors`` types raised by the domain and the use cases, answered as problem+json by the dispatcher:
 invalid CNJ number → 422 ``DIST-01`` naming the part; no eligible judge → 409 ``DIST-02`` with the reason of
 each seat (``motivos``); unknown órgão or case → 404; concurrent writes that won every retry → 503.
 """
@@ -14,9 +14,13 @@ from typing import Any
 from chalice import Response
 from chalicelib.distribuicao.api_editais import routes as edital_routes
 from chalicelib.distribuicao.api_precatorias import routes as precatoria_routes
+from chalicelib.distribuicao.commands import DistributionCommand, ManualDrawCommand, RelatedRef
+from chalicelib.distribuicao.core import CoreUseCases
 from chalicelib.distribuicao.domain.draw import CaseData, PreventionKind, RedistributionReason
+from chalicelib.distribuicao.draws import Awaiting, Outcome
 from chalicelib.distribuicao.orgaos_csv import orgaos_from_csv
 from chalicelib.distribuicao.schemas import (
+    AguardandoFarolOut,
     AusenciaRegistradaOut,
     AusenciaRegistroIn,
     CompromissosOut,
@@ -46,14 +50,6 @@ from chalicelib.distribuicao.schemas import (
     judge_out,
     orgao_out,
     public_record,
-)
-from chalicelib.distribuicao.service import (
-    Awaiting,
-    DistribuicaoService,
-    DistributionCommand,
-    ManualDrawCommand,
-    Outcome,
-    RelatedRef,
 )
 
 from courtlib import clock
@@ -133,33 +129,33 @@ def register_absence(ctx: RequestContext, body: AusenciaRegistroIn, orgao: str) 
 
 
 @routes.route("/distribuicoes", methods=["POST"], roles={"distribuicao"}, body=DistribuicaoIn, response=DistribuicaoOut,
-              status=201, idempotent=True,
+              status=201, idempotent=True, accepted=AguardandoFarolOut,
               summary="Distribui um processo: sorteio verificável com igualdade por classe, ou prevenção "
                       "(DIST-02, DIST-03)", other_status=200)
 def post_distribution(ctx: RequestContext, body: DistribuicaoIn) -> Response:
-    service = ctx.deps.service
-    return _distribution_response(service.distribute(_command(service, body)))
+    draws = ctx.deps.draws
+    return _distribution_response(draws.distribute(_command(draws, body)))
 
 
 @routes.route("/distribuicoes/manuais", methods=["POST"], roles={"distribuicao"}, body=DistribuicaoManualIn,
-              response=DistribuicaoOut, status=201, idempotent=True,
+              response=DistribuicaoOut, status=201, idempotent=True, accepted=AguardandoFarolOut,
               summary="Registra um sorteio manual feito com o sistema fora do ar: testemunhas e ata (DIST-09)",
               other_status=200)
 def post_manual_distribution(ctx: RequestContext, body: DistribuicaoManualIn) -> Response:
-    service = ctx.deps.service
-    command = ManualDrawCommand(_command(service, body), body.cadeira, tuple(body.testemunhas), body.ata,
+    draws = ctx.deps.draws
+    command = ManualDrawCommand(_command(draws, body), body.cadeira, tuple(body.testemunhas), body.ata,
                                 body.autorizado_por, body.realizado_em)
-    return _distribution_response(service.manual_draw(command))
+    return _distribution_response(draws.manual_draw(command))
 
 
 @routes.route("/distribuicoes/{numero}/redistribuicao", methods=["POST"], roles={"distribuicao", "presidencia"},
-              body=RedistribuicaoIn, response=DistribuicaoOut, status=201, idempotent=True,
+              body=RedistribuicaoIn, response=DistribuicaoOut, status=201, idempotent=True, accepted=AguardandoFarolOut,
               summary="Redistribui por erro, impedimento ou suspeição do relator, com compensação (DIST-04)",
               other_status=200)
 def post_redistribution(ctx: RequestContext, body: RedistribuicaoIn, numero: str) -> Response:
-    service = ctx.deps.service
-    number = service.parse_number(numero, "numero", lookup=True)
-    return _distribution_response(service.redistribute(number, RedistributionReason(body.motivo),
+    draws = ctx.deps.draws
+    number = draws.parse_number(numero, "numero", lookup=True)
+    return _distribution_response(draws.redistribute(number, RedistributionReason(body.motivo),
                                                        exclusions(body.excluidos)))
 
 
@@ -175,12 +171,12 @@ def post_numbering(ctx: RequestContext, body: NumeracaoIn) -> NumeracaoOut:
 # --- public (DIST-08, DIST-11) ------------------------------------------------------------------
 
 
-@routes.route("/distribuicoes/{numero}", methods=["GET"], public=True, response=ConsultaOut,
+@routes.route("/distribuicoes/{numero}", methods=["GET"], public=True, response=ConsultaOut | AguardandoFarolOut,
               summary="Consulta pública de uma distribuição (partes e advogados ocultos em segredo de justiça), ou "
                       "do processo registrado que aguarda a rodada do farol (situacao aguardando_farol)")
 def get_distribution(ctx: RequestContext, numero: str) -> ConsultaOut | Response:
-    service = ctx.deps.service
-    status = service.status(service.parse_number(numero, "numero", lookup=True))
+    draws = ctx.deps.draws
+    status = draws.status(draws.parse_number(numero, "numero", lookup=True))
     if isinstance(status, Awaiting):
         return _awaiting_response(status, 200)
     return consulta_out(status)
@@ -239,7 +235,7 @@ add_history_route(routes, "/orgaos/{orgao}/historico", target_type="orgao", role
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _command(service: DistribuicaoService, body: DistribuicaoIn) -> DistributionCommand:
+def _command(service: CoreUseCases, body: DistribuicaoIn) -> DistributionCommand:
     """The use case's command from the body: numbers parsed for this tribunal (DIST-01), names as given."""
     number = service.parse_number(body.numero_processo, "numero_processo")
     related = None

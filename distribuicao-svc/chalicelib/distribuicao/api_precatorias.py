@@ -4,28 +4,36 @@ Partners call with ``X-Parceiro-*`` signed requests (courtlib.auth.partners); a 
 cartas, addressed by its own ``id_origem``: another partner's id answers 404, so existence does not leak.
 The draw is recorded in the municipality's verifiable log ``ZONAS-<municipio>`` (DIST-11), exported by
 ``/sorteios/exportacao?log=ZONAS-<municipio>``; the public consultation masks secret cartas (DIST-08).
+A carta is drawn in two moments (issue 16): ``POST /precatorias`` answers 201 once its beacon round is out
+(≤ ``farol.espera_maxima_s``), or 202 with ``Location: /precatorias/{id_origem}`` and ``Retry-After``; that
+resource answers ``situacao: aguardando_farol`` until the carta is drawn, then the carta (``distribuida``).
 Models are in ``schemas.py``, use cases in ``precatorias.py``.
 """
 
 from __future__ import annotations
 
+import math
+
 from chalice import Response
 from chalicelib.distribuicao.domain.draw import CaseData
 from chalicelib.distribuicao.domain.precatorias import MatterKind
-from chalicelib.distribuicao.precatorias import CartaCommand, ZoneSpec
+from chalicelib.distribuicao.precatorias import CartaAwaiting, CartaCommand, ZoneSpec
 from chalicelib.distribuicao.schemas import (
     ConsultaPrecatoriasOut,
     EleicaoIn,
     EleicaoOut,
+    PrecatoriaAguardandoOut,
     PrecatoriaIn,
     PrecatoriaOut,
     ZonasIn,
     ZonasOut,
+    carta_awaiting_out,
     carta_out,
     public_carta_out,
     zones_out,
 )
 
+from courtlib import clock
 from courtlib.audit.api import add_history_route
 from courtlib.auth.principal import ROLES
 from courtlib.http import RequestContext, RouteSet
@@ -77,8 +85,10 @@ add_history_route(routes, "/zonas/{municipio}/historico", target_type="municipio
 
 
 @routes.route("/precatorias", methods=["POST"], partner=True, body=PrecatoriaIn, response=PrecatoriaOut, status=201,
-              summary="Recebe uma carta precatória de um tribunal parceiro e a distribui entre as zonas (DIST-10); "
-                      "o mesmo id_origem devolve a mesma distribuição", other_status=200)
+              idempotent=True, accepted=PrecatoriaAguardandoOut,
+              summary="Recebe uma carta precatória de um tribunal parceiro e a distribui entre as zonas (DIST-10), "
+                      "sorteada com a rodada do farol fixada no registro; 202 enquanto a rodada não sai; o mesmo "
+                      "id_origem devolve a mesma distribuição", other_status=200)
 def post_precatoria(ctx: RequestContext, body: PrecatoriaIn) -> Response:
     service = ctx.deps.precatorias
     number = service.parse_number(body.numero_processo, "numero_processo")
@@ -87,15 +97,21 @@ def post_precatoria(ctx: RequestContext, body: PrecatoriaIn) -> Response:
     outcome = service.receive(CartaCommand(
         partner=_partner(ctx), origin_id=body.id_origem, municipality=body.municipio,
         kind=MatterKind(body.materia), case=case, voter_zone=body.zona_eleitor))
+    if isinstance(outcome, CartaAwaiting):
+        return _awaiting_response(outcome, 202)
     out = carta_out(outcome.carta, replay=not outcome.created)
     return Response(body=out.model_dump(mode="json"), status_code=201 if outcome.created else 200,
                     headers={"Location": f"/precatorias/{outcome.carta.origin_id}"})
 
 
-@routes.route("/precatorias/{id}", methods=["GET"], partner=True, response=PrecatoriaOut,
-              summary="Uma carta precatória do próprio parceiro (a de outro parceiro responde 404)")
-def get_precatoria(ctx: RequestContext, id: str) -> PrecatoriaOut:
-    return carta_out(ctx.deps.precatorias.carta(_partner(ctx), id))
+@routes.route("/precatorias/{id}", methods=["GET"], partner=True, response=PrecatoriaOut | PrecatoriaAguardandoOut,
+              summary="Uma carta precatória do próprio parceiro: a carta distribuída, ou a registrada que aguarda a "
+                      "rodada do farol (situacao aguardando_farol, com Retry-After); a de outro parceiro responde 404")
+def get_precatoria(ctx: RequestContext, id: str) -> PrecatoriaOut | Response:
+    status = ctx.deps.precatorias.status(_partner(ctx), id)
+    if isinstance(status, CartaAwaiting):
+        return _awaiting_response(status, 200)
+    return carta_out(status)
 
 
 @routes.route("/precatorias", methods=["GET"], partner=True, query=PageQuery, response=Page[PrecatoriaOut],
@@ -114,3 +130,11 @@ def get_public(ctx: RequestContext, numero: str) -> ConsultaPrecatoriasOut:
     service = ctx.deps.precatorias
     rows = service.public(service.parse_number(numero, "numero"))
     return ConsultaPrecatoriasOut(itens=[public_carta_out(r) for r in rows])
+
+
+def _awaiting_response(awaiting: CartaAwaiting, status: int) -> Response:
+    """The carta awaiting its round: where to follow it, and when to ask again (the round's time, at least 1 s)."""
+    out = carta_awaiting_out(awaiting)
+    retry = max(1, math.ceil((awaiting.due_at - clock.now()).total_seconds()))
+    return Response(body=out.model_dump(mode="json"), status_code=status,
+                    headers={"Location": out.consulta, "Retry-After": str(retry)})

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.distribuicao.domain.cnj import CnjNumber, parse_cnj
-from chalicelib.distribuicao.domain.draw import CaseData, PreventionKind, RedistributionReason
+from chalicelib.distribuicao.domain.draw import ActionKind, CaseData, PreventionKind, RedistributionReason
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,33 @@ class RedistributionCommand:
 KIND_DISTRIBUTION = "distribuicao"
 KIND_MANUAL = "manual"
 KIND_REDISTRIBUTION = "redistribuicao"
+KIND_ABSENCE = "ausencia"  # DIST-06/07: an action of the absence rules, planned by the daily schedule
+
+
+@dataclass(frozen=True)
+class AbsenceCommand:
+    """A DIST-06 action planned on the case row at ``seq`` (its ``current_seq`` when planned)."""
+
+    number: CnjNumber
+    kind: ActionKind
+    target_seat: str | None
+    explanation: str
+    seq: int
+
+    @property
+    def draws(self) -> bool:
+        """Only the 15-day redistribution is a draw (it waits for its round); the others move the case."""
+        return self.kind is ActionKind.REDISTRIBUIR_AUSENCIA
+
+
+def absence_to_json(command: AbsenceCommand) -> dict[str, Any]:
+    return {"numero": command.number.digits, "acao": command.kind.value, "cadeira_destino": command.target_seat,
+            "explicacao": command.explanation, "seq": command.seq}
+
+
+def absence_from_json(d: Mapping[str, Any]) -> AbsenceCommand:
+    return AbsenceCommand(parse_cnj(d["numero"]), ActionKind(d["acao"]), d["cadeira_destino"], d["explicacao"],
+                          int(d["seq"]))
 
 
 def case_to_json(case: CaseData) -> dict[str, Any]:

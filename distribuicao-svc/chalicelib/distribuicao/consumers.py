@@ -45,7 +45,7 @@ def blueprint(deps: Any) -> Blueprint:
     @bp.schedule(PENDING_RATE)
     @as_system("agenda:resolve_pending_acts")
     def resolve_pending_acts(event: Any) -> dict[str, Any]:
-        return schedules.resolve_pending_acts(deps.service)
+        return schedules.resolve_pending_acts(deps.service, deps.precatorias)
 
     @bp.schedule(EDITAL_CRON)
     @as_system("agenda:publish_edital")

@@ -1,5 +1,5 @@
-"""What distribuicao-svc's handlers reach through ``ctx.deps``: the use cases (``service``, ``precatorias``) and
-the queries (``editais``' links), built on the adapters held here.
+"""What distribuicao-svc's handlers reach through ``ctx.deps``: the use cases (``service``, ``draws``,
+``precatorias``) and the queries (``editais``' links), built on the adapters held here.
 
 Built by ``courtlib.bootstrap`` from the settings (a test may give its own adapters). ``clock`` and
 ``seeds`` are plain attributes so a test (or a replay tool) can set them: the use cases are built per
@@ -17,6 +17,7 @@ from chalicelib.distribuicao.adapters.edital import EditalStore
 from chalicelib.distribuicao.adapters.precatorias import PrecatoriaRepository
 from chalicelib.distribuicao.adapters.seeds import SeedStore
 from chalicelib.distribuicao.config import distribuicao_config
+from chalicelib.distribuicao.draws import DrawService
 from chalicelib.distribuicao.ports import RoundSource
 from chalicelib.distribuicao.precatorias import PrecatoriaService
 from chalicelib.distribuicao.queries import EditalQueries
@@ -60,9 +61,17 @@ class DistribuicaoDeps(ServiceDeps):
                                    else self.beacon_wait_s)
 
     @property
+    def draws(self) -> DrawService:
+        """The draws in two moments (distribution, manual draw, redistribution), on the same adapters."""
+        return self.service.draws
+
+    @property
     def precatorias(self) -> PrecatoriaService:
-        return PrecatoriaService(self.precatoria_repository, self.seeds, clock=self.clock,
-                                 config=distribuicao_config(self.config))
+        config = distribuicao_config(self.config)
+        return PrecatoriaService(self.precatoria_repository, self.seeds, clock=self.clock, config=config,
+                                 beacon=self.round_source,
+                                 beacon_wait_s=config.farol.espera_maxima_s if self.beacon_wait_s is None
+                                 else self.beacon_wait_s)
 
     @property
     def edital_queries(self) -> EditalQueries:

@@ -161,9 +161,40 @@ class StoredCase:
 
 
 @dataclass(frozen=True)
+class PendingCarta:
+    """A carta registered and awaiting its beacon round (issue 16 for DIST-10): the municipality's queue, like an
+    órgão's (:class:`PendingAct`). ``command``: the carta as received (``precatorias.carta_to_json``)."""
+
+    municipality: str
+    order: int
+    partner: str
+    origin_id: str
+    number: str
+    chain: str
+    round: int
+    registered_at: datetime
+    command: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"municipio": self.municipality, "ordem": self.order, "parceiro": self.partner,
+                "id_origem": self.origin_id, "numero": self.number, "cadeia": self.chain, "rodada": self.round,
+                "registrado_em": self.registered_at.isoformat(), "pedido": dict(self.command)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PendingCarta:
+        return cls(d["municipio"], int(d["ordem"]), d["parceiro"], d["id_origem"], d["numero"], d["cadeia"],
+                   int(d["rodada"]), datetime.fromisoformat(d["registrado_em"]), d["pedido"])
+
+
+@dataclass(frozen=True)
 class StoredZones:
+    """A municipality's zones as read; ``queue``: the cartas registered and not yet drawn, in order; ``queued``:
+    the last order given."""
+
     state: ZoneState
     version: int
+    queue: tuple[PendingCarta, ...] = ()
+    queued: int = 0
 
 
 @dataclass(frozen=True)
@@ -299,9 +330,24 @@ class PrecatoriaRepository(Protocol):
     def elections(self) -> list[Election]: ...
 
     def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str, kind: str,
-                     secret: bool, act: Act) -> StoredCarta:
+                     secret: bool, act: Act, resolves: PendingCarta | None = None) -> StoredCarta:
         """Carta, record and head in one unit of work: :class:`CartaExists` if (partner, id_origem) was used,
-        WriteConflict if the head moved."""
+        WriteConflict if the head moved. ``resolves``: the queued carta this draw resolves (removed in the same
+        unit of work, only if still there); without it, refused (WriteConflict) while cartas are queued."""
+
+    def register_carta(self, stored: StoredZones, pending: PendingCarta, *, act: Act) -> None:
+        """The first moment: ``pending`` queued in the municipality and under (partner, id_origem), in one unit of
+        work — :class:`ActPending` if that carta is already queued, :class:`CartaExists` if it was drawn, and
+        WriteConflict if the zones or the queue changed since read."""
+
+    def drop_pending_carta(self, stored: StoredZones, pending: PendingCarta, *, act: Act) -> None:
+        """Removes ``pending`` from the queue without a draw (the rules refused it at resolution)."""
+
+    def pending_carta(self, partner: str, origin_id: str) -> PendingCarta | None:
+        """The partner's carta awaiting its round, if any."""
+
+    def municipalities_with_queue(self) -> list[str]:
+        """The municipalities with cartas awaiting their round (for the every-minute schedule)."""
 
     def get_carta(self, partner: str, origin_id: str) -> StoredCarta | None: ...
 

@@ -11,12 +11,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from chalicelib.distribuicao import acts
-from chalicelib.distribuicao.domain.draw import PlannedAction, execute, plan_absences
+from chalicelib.distribuicao.core import TZ
+from chalicelib.distribuicao.domain.draw import plan_absences
 from chalicelib.distribuicao.domain.errors import DistribuicaoError
 from chalicelib.distribuicao.domain.log import EditalRow, edital_period, edital_rows
 from chalicelib.distribuicao.edital_document import render_edital_json, render_edital_pdf
-from chalicelib.distribuicao.ports import EditalStore
-from chalicelib.distribuicao.service import TZ, DistribuicaoService
+from chalicelib.distribuicao.ports import EditalStore, PendingAct
+from chalicelib.distribuicao.precatorias import PrecatoriaService
+from chalicelib.distribuicao.service import DistribuicaoService
 
 from courtlib.errors import Busy
 from courtlib.observability import logger
@@ -33,79 +35,96 @@ def publish_seed_commitments(service: DistribuicaoService) -> dict[str, Any]:
     return {"dias": [d.isoformat() for d in days], "criadas": [d.isoformat() for d in sorted(created)]}
 
 
-def resolve_pending_acts(service: DistribuicaoService) -> dict[str, Any]:
-    """Issue 16, every minute: the acts registered in each órgão whose beacon round is out are drawn, in order
-    (race-safe against a request resolving them at the same time). What still awaits its round stays queued."""
+def resolve_pending_acts(service: DistribuicaoService, precatorias: PrecatoriaService | None = None) -> dict[str, Any]:
+    """Issue 16, every minute: the acts registered in each órgão (and, given ``precatorias``, the cartas queued in
+    each municipality, DIST-10) whose beacon round is out are drawn, in order (race-safe against a request
+    resolving them at the same time). What still awaits its round stays queued."""
     resolved = refused = waiting = 0
     for orgao_id in service.repository.orgao_ids():
         stored = service.repository.load_orgao(orgao_id)
         if stored is None or not stored.queue:
             continue
-        done = service.resolve_pending(orgao_id)
+        done = service.draws.resolve_pending(orgao_id)
         after = service.repository.load_orgao(orgao_id)
         for order, error in done.refused.items():
             logger.warning("ato recusado na resolução", extra={"orgao": orgao_id, "ordem": order, "erro": str(error)})
         refused += len(done.refused)
         resolved += len(done.drawn)
         waiting += len(after.queue) if after is not None else 0
-    return {"resolvidos": resolved, "recusados": refused, "aguardando_farol": waiting}
+    summary: dict[str, Any] = {"resolvidos": resolved, "recusados": refused, "aguardando_farol": waiting}
+    if precatorias is not None:
+        summary["precatorias"] = resolve_pending_cartas(precatorias)
+    return summary
+
+
+def resolve_pending_cartas(precatorias: PrecatoriaService) -> dict[str, int]:
+    """DIST-10 with issue 16: the cartas queued in each municipality whose round is out are drawn, in order."""
+    resolved = refused = waiting = 0
+    for municipality in precatorias.repository.municipalities_with_queue():
+        done = precatorias.resolve_pending(municipality)
+        after = precatorias.repository.load_zones(municipality)
+        for order, error in done.refused.items():
+            logger.warning("carta recusada na resolução", extra={"municipio": municipality, "ordem": order,
+                                                                 "erro": str(error)})
+        refused += len(done.refused)
+        resolved += len(done.drawn)
+        waiting += len(after.queue) if after is not None else 0
+    return {"resolvidas": resolved, "recusadas": refused, "aguardando_farol": waiting}
 
 
 def apply_absence_rules(service: DistribuicaoService) -> dict[str, Any]:
     """DIST-06 for every órgão: 15-day redistribution, urgent cases to the revisor/next in seniority, return to
-    the seat, succession (which covers the 30-day end-of-mandate rule through the seat statuses)."""
+    the seat, succession (which covers the 30-day end-of-mandate rule through the seat statuses).
+
+    Each action is a system act in two moments (issue 16), like a request's: registered in the órgão's queue
+    (the redraw with the beacon round fixed, the first after it), then resolved in order — here, waiting up to
+    ``farol.espera_maxima_s`` per órgão, or by the every-minute schedule if the round is late (``aguardando_farol``).
+    """
     repository = service.repository
+    draws = service.draws
     today = service.today()
     applied: dict[str, int] = {}
-    skipped = failed = 0
+    skipped = failed = waiting = 0
     for orgao_id in repository.orgao_ids():
         stored = repository.load_orgao(orgao_id)
         if stored is None:
             continue
         if stored.queue:  # acts registered before come first (issue 16): resolve them, or leave the órgão for now
-            service.resolve_pending(orgao_id)
+            draws.resolve_pending(orgao_id)
             stored = repository.load_orgao(orgao_id)
             if stored is None or stored.queue:
                 logger.warning("DIST-06 adiada: atos aguardando o farol", extra={"orgao": orgao_id})
                 failed += 1
                 continue
         cases = [c.assigned() for c in repository.pending_cases(orgao_id)]
+        registered: dict[int, PendingAct] = {}
+        kinds: dict[int, str] = {}
         for action in plan_absences(stored.state, cases, on=today, config=service.config):
             try:
-                done = _apply(service, action)
+                act = draws.register_absence_action(action)
             except (DistribuicaoError, Busy) as error:  # one case must not stop the others: tomorrow retries it
                 logger.warning("DIST-06 não aplicada", extra={
                     "orgao": orgao_id, "processo": str(action.case.case.number), "acao": action.kind.value,
                     "erro": str(error)})
                 failed += 1
                 continue
-            if done:
-                applied[action.kind.value] = applied.get(action.kind.value, 0) + 1
-            else:
+            if act is None:  # the case moved since it was planned
                 skipped += 1
-    return {"dia": today.isoformat(), "acoes": applied, "ignoradas": skipped, "falhas": failed}
-
-
-def _apply(service: DistribuicaoService, action: PlannedAction) -> bool:
-    """One planned action on fresh reads; False when the case moved since it was planned (left for tomorrow)."""
-    planned = action.case
-
-    def attempt() -> bool:
-        previous = service.repository.get_case(planned.case.number)
-        if previous is None or not previous.pending or previous.seat != planned.seat_id \
-                or (previous.relator or "") != planned.relator_id:
-            return False
-        stored = service.get_orgao(previous.orgao)
-        now = service.now()
-        fresh = PlannedAction(action.kind, previous.assigned(), action.target_seat, action.explanation)
-        decision = execute(stored.state, fresh, seed=service.seeds.seed_for(now.date()), now=now,
-                           config=service.config).acted_by(acts.agent())
-        # Each case moved is its own act, in its own transaction, so that the case's history shows it.
-        service.repository.commit_decision(stored, decision, previous.case, previous=previous,
-                                           act=acts.redistributed(previous, decision, code=acts.AUSENCIA_APLICAR))
-        return True
-
-    return service._retrying(attempt)
+                continue
+            registered[act.order] = act
+            kinds[act.order] = action.kind.value
+        if not registered:
+            continue
+        done = draws.resolve_pending(orgao_id, until=registered[max(registered)], wait_s=draws.beacon_wait_s)
+        for order in registered:
+            if order in done.drawn:
+                applied[kinds[order]] = applied.get(kinds[order], 0) + 1
+            elif order in done.refused:
+                failed += 1
+            else:
+                waiting += 1
+    return {"dia": today.isoformat(), "acoes": applied, "ignoradas": skipped, "falhas": failed,
+            "aguardando_farol": waiting}
 
 
 def previous_period(today: date, periodicity: str) -> tuple[date, date]:

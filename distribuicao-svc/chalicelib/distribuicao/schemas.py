@@ -13,11 +13,12 @@ from typing import Any, Literal
 from chalicelib.distribuicao.domain.draw import PreventionKind
 from chalicelib.distribuicao.domain.judges import Absence, Exclusion, Judge, Orgao, Role, Seat, describe_exclusion
 from chalicelib.distribuicao.domain.log import SEGREDO, CaseDetails, DrawRecord
+from chalicelib.distribuicao.draws import Awaiting, Outcome
 from chalicelib.distribuicao.orgaos_csv import MAX_JUDGES, MAX_ORGAOS, MAX_SEATS
 from chalicelib.distribuicao.ports import StoredCarta, StoredCase, StoredZones
-from chalicelib.distribuicao.precatorias import ID_ORIGEM, MUNICIPIO
+from chalicelib.distribuicao.precatorias import ID_ORIGEM, MUNICIPIO, CartaAwaiting
 from chalicelib.distribuicao.queries import EditalLinks, OrgaoSituation
-from chalicelib.distribuicao.service import ORGAO_ID, Awaiting, OrgaoSpec, Outcome
+from chalicelib.distribuicao.service import ORGAO_ID, OrgaoSpec
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from courtlib.schema import Schema
@@ -441,6 +442,19 @@ class PrecatoriaOut(Schema):
     recebida_em: str
     sorteio: SorteioPrecatoriaOut
     ja_recebida: bool = False
+    situacao: Literal["distribuida"] = "distribuida"
+
+
+class PrecatoriaAguardandoOut(Schema):
+    """A carta registrada, à espera da rodada do farol que a decide (issue 16): nada foi sorteado ainda."""
+
+    id: str = Field(description="O id_origem do parceiro")
+    numero_processo: str
+    municipio: str
+    situacao: Literal["aguardando_farol"] = "aguardando_farol"
+    registrada_em: datetime
+    farol: FarolAguardadoOut
+    consulta: str = Field(description="A carta (GET): esta situação até o sorteio, depois a carta distribuída")
 
 
 class ConsultaPrecatoriaOut(Schema):
@@ -591,6 +605,16 @@ def carta_out(row: StoredCarta, replay: bool = False) -> PrecatoriaOut:
         sorteio=SorteioPrecatoriaOut(id=f"{row.log_id}#{row.seq}", log=row.log_id, seq=row.seq, hash=row.record_hash,
                                      regra=row.rule, modo=row.mode),
         ja_recebida=replay,
+    )
+
+
+def carta_awaiting_out(awaiting: CartaAwaiting) -> PrecatoriaAguardandoOut:
+    pending = awaiting.pending
+    return PrecatoriaAguardandoOut(
+        id=pending.origin_id, numero_processo=pending.number, municipio=pending.municipality,
+        registrada_em=pending.registered_at,
+        farol=FarolAguardadoOut(cadeia=pending.chain, rodada=pending.round, publicada_a_partir_de=awaiting.due_at),
+        consulta=f"/precatorias/{pending.origin_id}",
     )
 
 

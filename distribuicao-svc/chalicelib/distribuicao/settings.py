@@ -10,6 +10,9 @@ class DistribuicaoSettings(ServiceSettings):
     ENV_PREFIX: ClassVar[str] = "DISTRIBUICAO_"
 
     service: str = "distribuicao"
+    # seals the day's draw seeds (adapters/seeds.py): the template's DistribuicaoSeedsKmsKey, which only
+    # distribuicao's functions may use (DISTRIBUICAO_SEEDS_KMS_KEY_ARN, from its output)
+    seeds_kms_key_arn: str | None = None
 
 
 @cache

@@ -40,6 +40,7 @@ from chalicelib.distribuicao.ports import (
     CaseAlreadyDistributed,
     PageKey,
     PendingAct,
+    PendingCarta,
     PublishedSeed,
     StoredCarta,
     StoredCase,
@@ -71,6 +72,8 @@ class _ZoneRows:
     head: LogHead = field(default_factory=LogHead)
     counters: Counters = field(default_factory=Counters)
     version: int = 1
+    queue: dict[int, PendingCarta] = field(default_factory=dict)
+    queued: int = 0
 
 
 class _Concurrency:
@@ -287,6 +290,7 @@ class FakePrecatoriaRepository(_Concurrency):
         self.zones: dict[str, _ZoneRows] = {}
         self.election_days: dict[date, Election] = {}
         self.cartas: dict[tuple[str, str], StoredCarta] = {}
+        self.registrations: dict[tuple[str, str], PendingCarta] = {}
         self.logs = {} if logs is None else logs
 
     def load_zones(self, municipality: str) -> StoredZones | None:
@@ -294,13 +298,14 @@ class FakePrecatoriaRepository(_Concurrency):
         if rows is None:
             return None
         state = ZoneState(log_id_of(municipality), municipality, rows.zones, rows.counters, rows.head)
-        return StoredZones(state, rows.version)
+        return StoredZones(state, rows.version, tuple(rows.queue[k] for k in sorted(rows.queue)), rows.queued)
 
     def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None, *,
                    act: Act) -> None:
         self._before_commit()
         current = self.zones.get(municipality)
-        if (existing is None) != (current is None) or (current and existing and current.version != existing.version):
+        if (existing is None) != (current is None) or (current and existing and (
+                current.version != existing.version or current.queued != existing.queued)):
             raise self._conflict()
         if current is None:
             self.zones[municipality] = _ZoneRows(tuple(zones))
@@ -319,18 +324,21 @@ class FakePrecatoriaRepository(_Concurrency):
         return [self.election_days[d] for d in sorted(self.election_days)]
 
     def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str, kind: str,
-                     secret: bool, act: Act) -> StoredCarta:
-        if decision.expected_head != stored.state.head:
+                     secret: bool, act: Act, resolves: PendingCarta | None = None) -> StoredCarta:
+        if decision.expected_head != stored.state.head or (resolves is None and stored.queue):
             raise self._conflict()
         self._before_commit()
         record = decision.record
         assert decision.details is not None
         municipality = stored.state.municipality
         if (partner, origin_id) in self.cartas:
+            if resolves is not None:  # drawn by another resolver: read again
+                raise self._conflict()
             raise CartaExists()
         current = self.zones.get(municipality)
         if current is None or current.head != stored.state.head or current.version != stored.version \
-                or record.seq in self.logs.get(record.log, {}):
+                or current.queued != stored.queued or record.seq in self.logs.get(record.log, {}) \
+                or (resolves is not None and current.queue.get(resolves.order) != resolves):
             raise self._conflict()
         carta = StoredCarta(
             partner=partner, origin_id=origin_id, number=record.case_number, municipality=municipality, kind=kind,
@@ -343,8 +351,46 @@ class FakePrecatoriaRepository(_Concurrency):
         self.zones[municipality] = replace(current, head=decision.new_head,
                                            counters=current.counters.apply(decision.deltas),
                                            version=current.version + 1)
+        if resolves is not None:
+            self._unqueue(resolves)
         self._audit(act)
         return carta
+
+    def register_carta(self, stored: StoredZones, pending: PendingCarta, *, act: Act) -> None:
+        self._before_commit()
+        key = (pending.partner, pending.origin_id)
+        if key in self.registrations:
+            raise ActPending()
+        if key in self.cartas:
+            raise CartaExists()
+        current = self.zones.get(pending.municipality)
+        if current is None or current.version != stored.version or current.queued != stored.queued:
+            raise self._conflict()
+        self.zones[pending.municipality] = replace(current, queue={**current.queue, pending.order: pending},
+                                                   queued=pending.order)
+        self.registrations[key] = pending
+        self._audit(act)
+
+    def drop_pending_carta(self, stored: StoredZones, pending: PendingCarta, *, act: Act) -> None:
+        self._before_commit()
+        current = self.zones.get(pending.municipality)
+        if current is None or current.version != stored.version or current.queue.get(pending.order) != pending:
+            raise self._conflict()
+        self.zones[pending.municipality] = replace(current, version=current.version + 1)
+        self._unqueue(pending)
+        self._audit(act)
+
+    def pending_carta(self, partner: str, origin_id: str) -> PendingCarta | None:
+        return self.registrations.get((partner, origin_id))
+
+    def municipalities_with_queue(self) -> list[str]:
+        return sorted(m for m, rows in self.zones.items() if rows.queue)
+
+    def _unqueue(self, pending: PendingCarta) -> None:
+        rows = self.zones[pending.municipality]
+        self.zones[pending.municipality] = replace(rows, queue={k: v for k, v in rows.queue.items()
+                                                                if k != pending.order})
+        self.registrations.pop((pending.partner, pending.origin_id), None)
 
     def get_carta(self, partner: str, origin_id: str) -> StoredCarta | None:
         return self.cartas.get((partner, origin_id))

@@ -11,19 +11,14 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from chalicelib.distribuicao.commands import DistributionCommand, ManualDrawCommand, RelatedRef
 from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.cnj import CnjNumber
 from chalicelib.distribuicao.domain.draw import PreventionKind, RedistributionReason
 from chalicelib.distribuicao.domain.errors import ManualDrawError, NoEligibleJudgeError, StateError
 from chalicelib.distribuicao.domain.judges import Absence, Judge, Orgao, Role, Seat
 from chalicelib.distribuicao.domain.log import verify_chain
-from chalicelib.distribuicao.service import (
-    DistribuicaoService,
-    DistributionCommand,
-    ManualDrawCommand,
-    OrgaoSpec,
-    RelatedRef,
-)
+from chalicelib.distribuicao.service import DistribuicaoService, OrgaoSpec
 
 from courtlib.errors import Busy, Conflict, CourtError, Invalid, NotFound, Refusal
 from courtlib.settings import ServiceSettings
@@ -51,7 +46,7 @@ class World:
         return orgao.id
 
     def draw(self, seq: int, classe: str = "RE", **kw):
-        return self.service.distribute(DistributionCommand(ORGAO, case(seq, classe), **kw))
+        return self.service.draws.distribute(DistributionCommand(ORGAO, case(seq, classe), **kw))
 
 
 @pytest.fixture
@@ -211,7 +206,7 @@ def test_dist_02_no_eligible_judge_is_refused_with_the_reasons_and_writes_nothin
     world.orgao(small, classes=("RE",))
     before = _written(world)
     with pytest.raises(NoEligibleJudgeError) as refused:
-        world.service.distribute(DistributionCommand("PEQUENA", case(1)))
+        world.service.draws.distribute(DistributionCommand("PEQUENA", case(1)))
     assert (refused.value.status, refused.value.code) == (409, "DIST-02")
     assert set(refused.value.extra["motivos"]) == {"C1", "C2"} and "Presidente" in refused.value.extra["motivos"]["C1"]
     assert _written(world) == before
@@ -220,7 +215,7 @@ def test_dist_02_no_eligible_judge_is_refused_with_the_reasons_and_writes_nothin
 def test_dist_02_unknown_orgao_class_or_excluded_judge_is_refused(world):
     world.orgao(classes=("RE",))
     with pytest.raises(NotFound) as orgao:
-        world.service.distribute(DistributionCommand("NAO-EXISTE", case(1)))
+        world.service.draws.distribute(DistributionCommand("NAO-EXISTE", case(1)))
     with pytest.raises(Invalid) as classe:
         world.draw(1, "HC")
     with pytest.raises(Invalid) as excluded:
@@ -251,7 +246,7 @@ def test_dist_02_a_draw_raced_by_another_reads_again_and_both_are_recorded(world
     (stale head), the use case reads the new head and decides again; the chain stays whole."""
     world.orgao()
     other = DistributionCommand(ORGAO, case(2))
-    world.repository.concurrent_write(lambda: world.service.distribute(other))
+    world.repository.concurrent_write(lambda: world.service.draws.distribute(other))
     mine = world.draw(1)
     assert mine.created and mine.record.seq == 2, "decided again on the head the other draw left"
     assert world.repository.conflicts == 1 and len(world.pauses) == 1
@@ -274,7 +269,7 @@ def test_dist_09_manual_draw_is_recorded_and_counted(world):
     world.orgao()
     command = ManualDrawCommand(DistributionCommand(ORGAO, case(1)), "C5", ("Ana", "Bruno"), "Ata 1/2026",
                                 "Presidente do TRE", NOW - timedelta(hours=1))
-    outcome = world.service.manual_draw(command)
+    outcome = world.service.draws.manual_draw(command)
     assert outcome.case.seat == "C5" and outcome.case.mode == "sorteio_manual"
     assert world.service.get_orgao(ORGAO).state.counters.total("C5") == 1
 
@@ -284,12 +279,12 @@ def test_dist_09_manual_draw_refusals(world):
     base = DistributionCommand(ORGAO, case(1))
     held = NOW - timedelta(hours=1)
     with pytest.raises(ManualDrawError) as one_witness:
-        world.service.manual_draw(ManualDrawCommand(base, "C5", ("Ana",), "Ata", "Presidente", held))
+        world.service.draws.manual_draw(ManualDrawCommand(base, "C5", ("Ana",), "Ata", "Presidente", held))
     with pytest.raises(Invalid) as seat:
-        world.service.manual_draw(ManualDrawCommand(base, "C99", ("Ana", "Bruno"), "Ata", "Presidente", held))
+        world.service.draws.manual_draw(ManualDrawCommand(base, "C99", ("Ana", "Bruno"), "Ata", "Presidente", held))
     prevented = replace(base, related=RelatedRef(cnj(5), PreventionKind.CONEXAO))
     with pytest.raises(Refusal) as prevention:
-        world.service.manual_draw(ManualDrawCommand(prevented, "C5", ("Ana", "Bruno"), "Ata", "Presidente", held))
+        world.service.draws.manual_draw(ManualDrawCommand(prevented, "C5", ("Ana", "Bruno"), "Ata", "Presidente", held))
     assert one_witness.value.code == "DIST-09" and seat.value.field == "cadeira"
     assert (prevention.value.code, prevention.value.field) == ("DIST-09", "processo_relacionado")
     assert world.repository.cases == {}
@@ -298,22 +293,22 @@ def test_dist_09_manual_draw_refusals(world):
 def test_dist_04_impediment_redistribution_compensates_both_seats(world):
     world.orgao()
     first = world.draw(1)
-    moved = world.service.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
+    moved = world.service.draws.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
     assert moved.case.seat != first.case.seat and moved.case.rule == "redistribuicao_impedimento"
     assert moved.case.seqs == (1, 2) and moved.case.voided_acts_of == (first.case.relator,)
     counters = world.service.get_orgao(ORGAO).state.counters
     assert counters.total(first.case.seat) == 0 and counters.total(moved.case.seat) == 1
     with pytest.raises(NotFound):
-        world.service.redistribute(cnj(99), RedistributionReason.ERRO)
+        world.service.draws.redistribute(cnj(99), RedistributionReason.ERRO)
 
 
 def test_dist_04_a_redistribution_raced_by_another_is_refused_not_applied_to_the_new_relator(world):
     world.orgao()
     world.draw(1)
     world.repository.concurrent_write(
-        lambda: world.service.redistribute(cnj(1), RedistributionReason.SUSPEICAO))
+        lambda: world.service.draws.redistribute(cnj(1), RedistributionReason.SUSPEICAO))
     with pytest.raises(Conflict):
-        world.service.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
+        world.service.draws.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
     assert world.service.case(cnj(1)).seqs == (1, 2), "only the other redistribution"
 
 
@@ -362,7 +357,7 @@ def test_dist_11_export_of_past_draws_verifies_with_the_standalone_verifier(worl
     world.orgao()
     for seq in range(1, 6):
         world.draw(seq, "RE" if seq % 2 else "HC")
-    world.service.redistribute(cnj(2), RedistributionReason.SUSPEICAO)
+    world.service.draws.redistribute(cnj(2), RedistributionReason.SUSPEICAO)
     row, pairs, published, today = world.service.proof(cnj(2))
     assert [r.seq for r, _ in pairs] == [2, 6] and published[0].revealed(today) is None, "today's seed is secret"
     world.clock.advance(days=1)

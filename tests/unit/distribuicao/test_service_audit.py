@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from chalicelib.distribuicao.commands import DistributionCommand, ManualDrawCommand
 from chalicelib.distribuicao.domain.draw import RedistributionReason
 from chalicelib.distribuicao.domain.judges import Absence
 from chalicelib.distribuicao.domain.log import verify_chain
-from chalicelib.distribuicao.service import DistributionCommand, ManualDrawCommand
 
 from courtlib.audit import Actor, acting_as
 from courtlib.errors import Busy, Invalid
@@ -83,7 +83,7 @@ def test_dist_04_a_presidency_redistribution_is_audited_with_the_former_and_new_
     first = world.draw(1)
     since = len(world.repository.audits)
     with acting_as(PRESIDENT):
-        moved = world.service.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
+        moved = world.service.draws.redistribute(cnj(1), RedistributionReason.IMPEDIMENTO)
     registered, act = _new(world, since)
     assert registered.code == "DIST.REGISTRAR" and registered.after["ato"] == "redistribuicao"
     assert (act.code, act.target) == ("DIST.REDISTRIBUIR", ("processo", str(cnj(1))))
@@ -102,7 +102,7 @@ def test_dist_09_a_manual_draw_is_audited_with_its_witnesses_ata_and_authorizati
                                 "Presidente do TRE", NOW - timedelta(hours=1))
     since = len(world.repository.audits)
     with acting_as(SERVANT):
-        world.service.manual_draw(command)
+        world.service.draws.manual_draw(command)
     registered, act = _new(world, since)
     assert registered.code == "DIST.REGISTRAR" and registered.after["ato"] == "manual"
     assert (act.code, act.target) == ("DIST.SORTEIO_MANUAL.REGISTRAR", ("processo", str(cnj(1))))
@@ -161,7 +161,7 @@ def test_dist_06_an_absence_is_audited_on_the_orgao_with_the_judges_absences_bef
         {"inicio": date(2026, 3, 10), "fim": date(2026, 3, 20), "motivo": "férias"}]
 
 
-def test_dist_10_zones_elections_and_a_carta_are_audited():
+def test_dist_10_dist_11_zones_elections_and_a_carta_in_two_moments_are_audited():
     world = precatorias.World()
     world.zones(1, 37)
     world.zones(1, 37, 38)
@@ -170,13 +170,15 @@ def test_dist_10_zones_elections_and_a_carta_are_audited():
     with acting_as(partner):
         outcome = world.carta("c-1")
         world.carta("c-1")  # the same id_origem: answered from its row, no second record
-    zones_created, zones_changed, election, carta = world.repository.audits
+    zones_created, zones_changed, election, registered, carta = world.repository.audits
     assert (zones_created.code, zones_created.target, zones_created.before) == (
         "DIST.ZONAS.CADASTRAR", ("municipio", precatorias.CUIABA), None)
     assert zones_changed.before is not None and len(zones_changed.before["zonas"]) == 2
     assert zones_changed.after is not None and len(zones_changed.after["zonas"]) == 3
     assert (election.code, election.target, election.after) == (
         "DIST.ELEICAO.CADASTRAR", ("eleicao", "2026-10-04"), {"zonas_propaganda": ["ZE037"]})
+    assert (registered.code, registered.target) == ("DIST.PRECATORIA.REGISTRAR", ("precatoria", "TJMT:c-1"))
+    assert registered.after is not None and registered.after["ordem"] == 1 and registered.after["farol"]["rodada"] > 0
     assert (carta.code, carta.target) == ("DIST.PRECATORIA.DISTRIBUIR", ("precatoria", "TJMT:c-1"))
     assert "DIST-10" in carta.rules and carta.after is not None and carta.after["zona"] == outcome.carta.zone
     record = world.repository.logs[outcome.carta.log_id][outcome.carta.seq][0]

@@ -14,18 +14,13 @@ from datetime import timedelta
 
 import pytest
 from chalicelib.distribuicao import schedules
+from chalicelib.distribuicao.commands import DistributionCommand, ManualDrawCommand
 from chalicelib.distribuicao.config import DistribuicaoConfig
 from chalicelib.distribuicao.domain.draw import DistributionRequest, RedistributionReason, distribute
 from chalicelib.distribuicao.domain.judges import Absence
 from chalicelib.distribuicao.domain.log import BeaconRound, verify_chain
-from chalicelib.distribuicao.service import (
-    Awaiting,
-    DistribuicaoService,
-    DistributionCommand,
-    ManualDrawCommand,
-    OrgaoSpec,
-    Outcome,
-)
+from chalicelib.distribuicao.draws import Awaiting, Outcome
+from chalicelib.distribuicao.service import DistribuicaoService, OrgaoSpec
 
 from courtlib.beacon import BeaconUnavailable, Round, bls, choose
 from courtlib.beacon.local import LocalBeacon
@@ -81,7 +76,7 @@ class World:
                                    beacon_sleep=lambda s: self.clock.advance(seconds=s))
 
     def draw(self, seq: int, classe: str = "RE") -> Outcome | Awaiting:
-        return self.service.distribute(DistributionCommand(ORGAO, case(seq, classe)))
+        return self.service.draws.distribute(DistributionCommand(ORGAO, case(seq, classe)))
 
     def records(self):
         return [r for r, _ in self.repository.records(ORGAO)]
@@ -118,7 +113,7 @@ def test_dist_11_a_late_round_answers_awaiting_nothing_is_drawn_and_the_schedule
     fixed = world.relay.chain.first_round_after(NOW)
     assert awaiting.act.round == fixed and awaiting.due_at == world.relay.chain.round_time(fixed)
     assert world.records() == [] and world.repository.cases == {}
-    status = world.service.status(case(1).number)
+    status = world.service.draws.status(case(1).number)
     assert isinstance(status, Awaiting) and status.act == awaiting.act
     again = world.draw(1)  # the same request again: the same act, not a second registration
     assert isinstance(again, Awaiting) and again.act == awaiting.act
@@ -131,7 +126,7 @@ def test_dist_11_a_late_round_answers_awaiting_nothing_is_drawn_and_the_schedule
     [record] = world.records()
     assert record.beacon is not None and record.beacon.number == fixed
     assert record.recorded_at == NOW.isoformat(timespec="seconds")
-    row = world.service.status(case(1).number)
+    row = world.service.draws.status(case(1).number)
     assert not isinstance(row, Awaiting) and row.relator == record.result.relator
     replay = world.draw(1)
     assert isinstance(replay, Outcome) and not replay.created and replay.record == record
@@ -141,10 +136,10 @@ def test_dist_11_a_forged_round_is_never_used(world):
     world.relay.forged = True
     assert isinstance(world.draw(1), Awaiting)
     world.clock.advance(minutes=1)
-    world.service.resolve_pending(ORGAO)
+    world.service.draws.resolve_pending(ORGAO)
     assert world.records() == [] and world.repository.cases == {}
     world.relay.forged = False
-    world.service.resolve_pending(ORGAO)
+    world.service.draws.resolve_pending(ORGAO)
     assert world.records()[0].beacon.number == world.relay.chain.first_round_after(NOW)
 
 
@@ -160,8 +155,8 @@ def test_dist_11_acts_are_drawn_in_registration_order_and_two_resolvers_do_not_d
     world.relay.withheld = False
     world.clock.advance(minutes=1)
     other = world.new_service()
-    world.repository.concurrent_write(lambda: other.resolve_pending(ORGAO))  # a second resolver, mid-way
-    world.service.resolve_pending(ORGAO)
+    world.repository.concurrent_write(lambda: other.draws.resolve_pending(ORGAO))  # a second resolver, mid-way
+    world.service.draws.resolve_pending(ORGAO)
     records = world.records()
     assert [r.case_number for r in records] == [str(case(s).number) for s in (1, 2, 3)]
     assert [r.seq for r in records] == [1, 2, 3] and verify_chain(records) == []
@@ -190,10 +185,10 @@ def test_dist_09_a_manual_draw_takes_its_place_behind_the_acts_registered_before
     world.draw(1)
     command = ManualDrawCommand(DistributionCommand(ORGAO, case(2)), "C5", ("Ana", "Bruno"), "Ata 1/2026",
                                 "Presidente do TRE", NOW - timedelta(hours=1))
-    assert isinstance(world.service.manual_draw(command), Awaiting)
+    assert isinstance(world.service.draws.manual_draw(command), Awaiting)
     world.relay.withheld = False
     world.clock.advance(seconds=10)
-    world.service.resolve_pending(ORGAO)
+    world.service.draws.resolve_pending(ORGAO)
     first, second = world.records()
     assert first.mode == "sorteio" and first.beacon is not None
     assert second.mode == "sorteio_manual" and second.beacon is None and second.result.unit == "C5"
@@ -202,7 +197,7 @@ def test_dist_09_a_manual_draw_takes_its_place_behind_the_acts_registered_before
 def test_dist_04_redistribution_is_decided_by_its_own_round_and_refused_if_the_case_moved_meanwhile(world):
     world.draw(1)
     number = case(1).number
-    moved = world.service.redistribute(number, RedistributionReason.ERRO)
+    moved = world.service.draws.redistribute(number, RedistributionReason.ERRO)
     assert isinstance(moved, Outcome) and moved.record is not None and moved.record.beacon is not None
     assert moved.record.beacon.number > world.records()[0].beacon.number
     row = world.repository.cases[number.digits]
@@ -212,7 +207,7 @@ def test_dist_04_redistribution_is_decided_by_its_own_round_and_refused_if_the_c
 
     world.repository.concurrent_write(another_redistribution)
     with pytest.raises(Conflict):
-        world.service.redistribute(number, RedistributionReason.ERRO)
+        world.service.draws.redistribute(number, RedistributionReason.ERRO)
     assert world.repository.registrations == {} and len(world.records()) == 2
 
 
@@ -264,7 +259,7 @@ def test_dist_11_the_insider_predicts_the_judge_no_better_than_chance_and_every_
         seed_only_guess = distribute(stored.state, request, seed=seed, now=world.clock()).record.result.unit
         seed_only = distribute(stored.state, request, seed=seed, now=world.clock()).record.result.unit
 
-        outcome = world.service.distribute(DistributionCommand(ORGAO, request.case))
+        outcome = world.service.draws.distribute(DistributionCommand(ORGAO, request.case))
         assert isinstance(outcome, Outcome) and outcome.record is not None and outcome.record.beacon is not None
         assert outcome.record.beacon.number > latest.number, "the deciding round was not out at the registration"
         hits += guess == outcome.record.result.unit

@@ -14,7 +14,7 @@ from chalicelib.distribuicao.domain.precatorias import MatterKind
 from chalicelib.distribuicao.precatorias import CartaCommand, IncompleteCarta, PrecatoriaService, ZoneSpec
 
 from courtlib.errors import Busy, Conflict, Invalid, NotFound, Refusal
-from tests.unit.distribuicao.fakes import FakeClock, FakePrecatoriaRepository, FakeSeedStore
+from tests.unit.distribuicao.fakes import FakeClock, FakePrecatoriaRepository, FakeSeedStore, instant_beacon
 from tests.unit.distribuicao.support import NOW, load_verifier
 
 CUIABA = "5103403"
@@ -27,7 +27,8 @@ class World:
         self.clock = FakeClock(NOW)
         self.pauses: list[float] = []
         self.service = PrecatoriaService(self.repository, FakeSeedStore(), clock=self.clock,
-                                         config=DistribuicaoConfig(), sleep=self.pauses.append)
+                                         config=DistribuicaoConfig(), sleep=self.pauses.append,
+                                         beacon=instant_beacon())
 
     def zones(self, *numbers: int, municipality: str = CUIABA) -> None:
         self.service.put_zones(municipality, [ZoneSpec(n, date(1990 + n, 1, 1)) for n in numbers])
@@ -175,6 +176,7 @@ def test_dist_11_the_zone_log_verifies_with_the_standalone_verifier(world):
     export = public_export(tribunal="TRE-MT", log_id="ZONAS-5103403", records=[r for r, _ in pairs],
                            details={r.seq: d for r, d in pairs if d is not None}, seeds=[seeds.seed_for(day)],
                            commitments={day: seeds.seed_for(day).commitment}, today=day + timedelta(days=1),
-                           generated_at=NOW + timedelta(days=1))
+                           generated_at=NOW + timedelta(days=1),
+                           beacons=[world.service.rounds.chain.to_json()])  # the local beacon's chain
     report = load_verifier().verificar(export)
     assert report.problemas == [] and report.sorteios_verificados == 4

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from chalicelib.distribuicao import schedules
+from chalicelib.distribuicao.commands import DistributionCommand
 from chalicelib.distribuicao.domain.judges import Absence
-from chalicelib.distribuicao.service import DistributionCommand
 
 from tests.unit.distribuicao.fakes import FakeEditalStore
 from tests.unit.distribuicao.support import TZ, case, cnj, pleno
@@ -23,7 +23,7 @@ def world() -> World:
 
 
 def _relator_away(world: World, days: int, urgent: bool = False) -> str:
-    outcome = world.service.distribute(DistributionCommand(ORGAO, case(1, urgent=urgent)))
+    outcome = world.service.draws.distribute(DistributionCommand(ORGAO, case(1, urgent=urgent)))
     relator = outcome.case.relator
     assert relator is not None
     world.service.register_absence(ORGAO, relator, Absence(world.service.today() - timedelta(days=days)), "c")
@@ -76,7 +76,7 @@ def test_dist_11_publishing_the_commitments_is_one_audited_act_naming_no_seed(wo
 def test_dist_08_edital_of_the_closed_fortnight_is_stored_once(world):
     world.clock.now = datetime(2026, 4, 20, 10, 0, tzinfo=TZ)
     for n in range(1, 4):
-        world.service.distribute(DistributionCommand(ORGAO, case(n, secret=(n == 2))))
+        world.service.draws.distribute(DistributionCommand(ORGAO, case(n, secret=(n == 2))))
     world.clock.now = datetime(2026, 5, 2, 10, 0, tzinfo=TZ)
     store = FakeEditalStore()
     summary = schedules.publish_edital(world.service, store)
@@ -89,7 +89,7 @@ def test_dist_08_edital_of_the_closed_fortnight_is_stored_once(world):
 
 def test_dist_08_publishing_an_edital_is_audited_once_with_its_digests(world):
     world.clock.now = datetime(2026, 4, 20, 10, 0, tzinfo=TZ)
-    world.service.distribute(DistributionCommand(ORGAO, case(1)))
+    world.service.draws.distribute(DistributionCommand(ORGAO, case(1)))
     world.clock.now = datetime(2026, 5, 2, 10, 0, tzinfo=TZ)
     store = FakeEditalStore()
     audited = len(world.repository.audits)
@@ -102,14 +102,70 @@ def test_dist_08_publishing_an_edital_is_audited_once_with_its_digests(world):
     assert act.after["json_sha256"] == summary["json_sha256"]
 
 
-def test_dist_06_each_case_moved_by_the_absence_rules_is_audited_on_the_case(world):
+def test_dist_06_each_case_moved_by_the_absence_rules_is_audited_on_the_case_in_two_moments(world):
     seat = _relator_away(world, days=20)
     audited = len(world.repository.audits)
     schedules.apply_absence_rules(world.service)
-    [act] = world.repository.audits[audited:]
+    registered, act = world.repository.audits[audited:]
+    assert (registered.code, registered.target) == ("DIST.REGISTRAR", ("processo", str(cnj(1))))
+    assert registered.after is not None and registered.after["ato"] == "ausencia"
     assert (act.code, act.target) == ("DIST.AUSENCIA.APLICAR", ("processo", str(cnj(1))))
     assert act.rules[:2] == ("DIST-06", "DIST-11") and "art. 35" in act.rules[2]
     assert act.before is not None and act.after is not None
     assert act.before["cadeira"] == seat and act.after["cadeira"] != seat
     schedules.apply_absence_rules(world.service)
-    assert len(world.repository.audits) == audited + 1, "a second run moves nothing and records nothing"
+    assert len(world.repository.audits) == audited + 2, "a second run moves nothing and records nothing"
+
+
+def test_dist_06_dist_11_the_absence_redraw_is_decided_by_the_round_fixed_at_its_registration(world):
+    """The 15-day redistribution is a draw: registered by the schedule with the first round after it, drawn from
+    the day's seed AND that round, never from the seed alone."""
+    _relator_away(world, days=20)
+    now = world.service.now()
+    schedules.apply_absence_rules(world.service)
+    redraw = world.repository.records(ORGAO)[-1][0]
+    assert redraw.rule == "redistribuicao_ausencia" and redraw.mode == "sorteio"
+    assert redraw.beacon is not None and redraw.beacon.number == world.service.draws.rounds.first_round_after(now)
+
+
+def test_dist_06_dist_11_a_late_round_leaves_the_redraw_queued_for_the_every_minute_schedule(world):
+    from chalicelib.distribuicao.ports import RoundSource
+
+    _relator_away(world, days=20)
+    real: RoundSource = world.service.draws.rounds.source
+
+    class Late:
+        chain = real.chain
+
+        def fetch(self, number: int):  # relays down
+            from courtlib.beacon import BeaconUnavailable
+
+            raise BeaconUnavailable("relays fora do ar")
+
+        def latest(self):
+            return real.latest()
+
+    world.service.draws.rounds.source = Late()
+    world.service.draws.beacon_wait_s = 0
+    summary = schedules.apply_absence_rules(world.service)
+    assert summary["acoes"] == {} and summary["aguardando_farol"] == 1
+    assert world.service.case(cnj(1)).current_seq == 1, "nothing drawn without a verified round"
+    world.service.draws.rounds.source = real
+    world.clock.advance(minutes=1)  # the round is due by the clock
+    assert schedules.resolve_pending_acts(world.service)["resolvidos"] == 1
+    assert world.service.case(cnj(1)).rule == "redistribuicao_ausencia"
+
+
+def test_dist_06_dist_11_the_absence_redraw_verifies_with_the_standalone_verifier(world):
+    """The export of an órgão whose case was redrawn by the absence rules verifies end to end, the redraw's beacon
+    round included (fixed at its registration by the schedule, the first after it)."""
+    from tests.unit.distribuicao.support import load_verifier
+
+    _relator_away(world, days=20)
+    schedules.apply_absence_rules(world.service)
+    world.clock.advance(days=1)  # the day's seed is revealed
+    export = world.service.export(ORGAO)
+    redraw = export["registros"][-1]
+    assert redraw["regra"] == "redistribuicao_ausencia" and redraw["farol"]["rodada"] >= 1
+    report = load_verifier().verificar(export)
+    assert report.problemas == [] and report.sorteios_verificados == 2

@@ -7,12 +7,17 @@ Items (pk / sk: what it holds):
 - ``ELEICOES`` / ``<YYYY-MM-DD>``: an election day; ``data`` lists the zones designated for propaganda;
 - ``LOG#ZONAS-<municipio>`` / ``<seq>``: a draw record, the same :class:`DrawRecordItem` as the órgãos' logs
   (exported and verified alike);
+- ``ZONAS#<municipio>`` / ``PENDENTE#<order, 10 digits>``: a carta awaiting its beacon round
+  (:class:`PendingCarta` JSON; gsi1 ``PRECATORIAS#PENDENTES`` / ``<municipio>#<order>``, for the schedule);
+- ``PRECATORIA#<parceiro>#<id_origem>`` / ``REGISTRO``: the same, under the partner's id, until it is drawn;
 - ``PRECATORIA#<parceiro>#<id_origem>`` / ``PRECATORIA``: a carta; gsi1 ``PARCEIRO#<parceiro>#PRECATORIAS`` /
   received-at, gsi2 ``PRECATORIA#<20 digits>``.
 
-A carta costs one consistent GetItem (the municipality's head) and one TransactWriteItems: the carta row
-(``attribute_not_exists``: one (partner, id_origem) is distributed once), the record and the head
-conditioned on the ``seq`` and ``version`` read.
+A carta has two moments (issue 16), each one consistent Query of the municipality's partition (head and queue)
+and one TransactWriteItems. Registration: the ``REGISTRO`` (only if absent), a check that the carta row is
+absent, the ``PENDENTE#`` item and the head's ``queued`` (conditioned on the version and the queue read).
+Resolution: the carta row (``attribute_not_exists``: one (partner, id_origem) is distributed once), the record,
+the head conditioned on the ``seq``, ``version`` and queue read, and the deletion of both queue items.
 """
 
 from __future__ import annotations
@@ -22,12 +27,24 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from chalicelib.distribuicao.adapters.dynamodb import DrawRecordItem, OrgaoItem, _dumps, audit, commit, stage_draw
+from chalicelib.distribuicao.adapters.dynamodb import (
+    SK_PENDING,
+    SK_REGISTRATION,
+    DrawRecordItem,
+    OrgaoItem,
+    RegistrationItem,
+    _dumps,
+    audit,
+    commit,
+    same_queue,
+    seq_key,
+    stage_draw,
+)
 from chalicelib.distribuicao.domain.draw import Decision
 from chalicelib.distribuicao.domain.equality import Counters
 from chalicelib.distribuicao.domain.log import GENESIS_HASH, CaseDetails, LogHead
 from chalicelib.distribuicao.domain.precatorias import Election, Zone, ZoneState, log_id_of
-from chalicelib.distribuicao.ports import Act, CartaExists, StoredCarta, StoredZones
+from chalicelib.distribuicao.ports import Act, ActPending, CartaExists, PendingCarta, StoredCarta, StoredZones
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 
 from courtlib import clock
@@ -41,6 +58,7 @@ ELECTIONS_PK = "ELEICOES"
 CARTA_PREFIX = "PRECATORIA#"
 SK_HEAD = "CABECA"
 SK_CARTA = "PRECATORIA"
+PENDING_INDEX_PK = "PRECATORIAS#PENDENTES"
 
 
 class CartaItem(TableItem):
@@ -78,19 +96,27 @@ class PrecatoriaRepository:
         self.head_model = bind(OrgaoItem, settings)
         self.record_model = bind(DrawRecordItem, settings)
         self.carta_model = bind(CartaItem, settings)
+        self.registration_model = bind(RegistrationItem, settings)
 
     # zones and elections ---------------------------------------------------------------------------
 
     def load_zones(self, municipality: str) -> StoredZones | None:
-        try:
-            item = self.head_model.get(f"{ZONES_PREFIX}{municipality}", SK_HEAD, consistent_read=True)
-        except self.head_model.DoesNotExist:
+        """The head and the queue of a municipality in one consistent Query (None if it has no zones)."""
+        item: OrgaoItem | None = None
+        queue: list[PendingCarta] = []
+        for row in self.head_model.query(f"{ZONES_PREFIX}{municipality}", consistent_read=True):
+            if row.sk == SK_HEAD:
+                item = row
+            elif row.sk.startswith(SK_PENDING):
+                queue.append(PendingCarta.from_dict(json.loads(row.data or "{}")))
+        if item is None:
             return None
         zones = tuple(_zone_from_dict(z) for z in json.loads(item.data or "[]"))
         state = ZoneState(log_id=log_id_of(municipality), municipality=municipality, zones=zones,
                           counters=Counters(json.loads(item.counters or "{}")),
                           head=LogHead(int(item.seq or 0), item.head_hash or GENESIS_HASH))
-        return StoredZones(state, int(item.version or 0))
+        return StoredZones(state, int(item.version or 0), tuple(sorted(queue, key=lambda p: p.order)),
+                           int(item.queued or 0))
 
     def save_zones(self, municipality: str, zones: Sequence[Zone], existing: StoredZones | None, *,
                    act: Act) -> None:
@@ -106,7 +132,7 @@ class PrecatoriaRepository:
         else:
             uow.update(model(pk=f"{ZONES_PREFIX}{municipality}", sk=SK_HEAD, kind="zonas"),
                        actions=[model.data.set(data), model.version.add(1), model.updated_at.set(now)],
-                       condition=model.version == existing.version)
+                       condition=(model.version == existing.version) & same_queue(model, existing.queued))
         audit(uow, act)
         self._commit(uow)
 
@@ -131,8 +157,8 @@ class PrecatoriaRepository:
     # cartas ----------------------------------------------------------------------------------------
 
     def commit_carta(self, stored: StoredZones, decision: Decision, *, partner: str, origin_id: str,
-                     kind: str, secret: bool, act: Act) -> StoredCarta:
-        if decision.expected_head != stored.state.head:
+                     kind: str, secret: bool, act: Act, resolves: PendingCarta | None = None) -> StoredCarta:
+        if decision.expected_head != stored.state.head or (resolves is None and stored.queue):
             raise WriteConflict()
         record = decision.record
         assert decision.details is not None
@@ -147,10 +173,74 @@ class PrecatoriaRepository:
         uow.save(self._carta_item(carta), condition=self.carta_model.pk.does_not_exist())
         stage_draw(uow, self.record_model, self.head_model, head_pk=f"{ZONES_PREFIX}{stored.state.municipality}",
                    kind="zonas", decision=decision, counters=stored.state.counters,
-                   read_seq=stored.state.head.seq, read_version=stored.version, now=now)
+                   read_seq=stored.state.head.seq, read_version=stored.version, now=now, read_queued=stored.queued)
+        if resolves is not None:
+            self._stage_unqueue(uow, resolves)
         audit(uow, act)
-        commit(uow, first_exists=CartaExists)
+        # resolving a queued carta, the carta row can only exist because another resolver drew it: read again
+        commit(uow, first_exists=CartaExists if resolves is None else None)
         return carta
+
+    # cartas awaiting their beacon round (issue 16) ----------------------------------------------------
+
+    def register_carta(self, stored: StoredZones, pending: PendingCarta, *, act: Act) -> None:
+        """Queues ``pending`` (see the module docstring): ActPending, CartaExists or WriteConflict."""
+        data = _dumps(pending.to_dict())
+        pk = f"{ZONES_PREFIX}{pending.municipality}"
+        now = clock.now()
+        uow = UnitOfWork(self.settings)
+        reg = self.registration_model
+        uow.save(reg(pk=_carta_pk(pending.partner, pending.origin_id), sk=SK_REGISTRATION, data=data),
+                 condition=reg.pk.does_not_exist())
+        carta = self.carta_model
+        uow.condition_check(carta, _carta_pk(pending.partner, pending.origin_id), SK_CARTA, carta.pk.does_not_exist())
+        model = self.head_model
+        uow.save(model(pk=pk, sk=f"{SK_PENDING}{seq_key(pending.order)}", kind="pendente", data=data, updated_at=now,
+                       gsi1pk=PENDING_INDEX_PK, gsi1sk=f"{pending.municipality}#{seq_key(pending.order)}"),
+                 condition=model.pk.does_not_exist())
+        uow.update(model(pk=pk, sk=SK_HEAD, kind="zonas"),
+                   actions=[model.queued.set(pending.order), model.updated_at.set(now)],
+                   condition=(model.version == stored.version) & same_queue(model, stored.queued))
+        audit(uow, act)
+        try:
+            commit(uow)
+        except WriteConflict as error:
+            index = getattr(error.__cause__, "index", None)
+            if index == 0:
+                raise ActPending() from error
+            if index == 1:
+                raise CartaExists() from error
+            raise
+
+    def drop_pending_carta(self, stored: StoredZones, pending: PendingCarta, *, act: Act) -> None:
+        model = self.head_model
+        uow = UnitOfWork(self.settings)
+        self._stage_unqueue(uow, pending)
+        uow.update(model(pk=f"{ZONES_PREFIX}{stored.state.municipality}", sk=SK_HEAD, kind="zonas"),
+                   actions=[model.version.add(1), model.updated_at.set(clock.now())],
+                   condition=(model.version == stored.version) & same_queue(model, stored.queued))
+        audit(uow, act)
+        commit(uow)
+
+    def pending_carta(self, partner: str, origin_id: str) -> PendingCarta | None:
+        try:
+            item = self.registration_model.get(_carta_pk(partner, origin_id), SK_REGISTRATION, consistent_read=True)
+        except self.registration_model.DoesNotExist:
+            return None
+        return PendingCarta.from_dict(json.loads(item.data))
+
+    def municipalities_with_queue(self) -> list[str]:
+        """From gsi1 (eventually consistent: a carta queued a moment ago is found by the next run)."""
+        return sorted({item.gsi1sk.split("#")[0] for item in self.head_model.by_gsi1.query(PENDING_INDEX_PK)
+                       if item.gsi1sk})
+
+    def _stage_unqueue(self, uow: UnitOfWork, pending: PendingCarta) -> None:
+        model = self.head_model
+        uow.delete(model(pk=f"{ZONES_PREFIX}{pending.municipality}", sk=f"{SK_PENDING}{seq_key(pending.order)}"),
+                   condition=model.pk.exists())
+        reg = self.registration_model
+        uow.delete(reg(pk=_carta_pk(pending.partner, pending.origin_id), sk=SK_REGISTRATION),
+                   condition=reg.pk.exists())
 
     def get_carta(self, partner: str, origin_id: str) -> StoredCarta | None:
         try:

@@ -55,13 +55,20 @@ def seal_context(day: date) -> dict[str, str]:
     return {"servico": "distribuicao", "semente": day.isoformat()}
 
 
+def seeds_key(settings: ServiceSettings) -> str | None:
+    """The KMS key that seals the seeds: distribuicao's own (``seeds_kms_key_arn``). A stack deployed before that
+    key existed has only the partner secrets' key: new seeds are then sealed with it, as they were (KMS Decrypt
+    finds the key in the ciphertext, so seeds sealed with either open)."""
+    return getattr(settings, "seeds_kms_key_arn", None) or settings.partner_keys_kms_key
+
+
 class SeedStore:
     """Seeds by day: secret until the day is over (the HTTP layer reveals only days before today)."""
 
     def __init__(self, settings: ServiceSettings) -> None:
         self._settings = settings
         self.model = bind(SeedItem, settings)
-        self.sealer = KmsSealer(settings.partner_keys_kms_key, settings.region, settings.endpoint_url)
+        self.sealer = KmsSealer(seeds_key(settings), settings.region, settings.endpoint_url)
         self._cache: dict[date, DailySeed] = {}
         self._lock = Lock()
 

@@ -741,8 +741,10 @@ def execute(
     seed: DailySeed,
     now: datetime,
     config: DistribuicaoConfig = DEFAULT_CONFIG,
+    beacon: BeaconRound | None = None,
 ) -> Decision:
-    """Carry out one planned DIST-06 action on ``state``."""
+    """Carry out one planned DIST-06 action on ``state``; a redraw uses ``beacon``, the round fixed when the action
+    was registered (issue 16)."""
     local = local_time(now)
     day = local.date()
     case = action.case
@@ -750,7 +752,7 @@ def execute(
         return _redraw(
             state, case, rule=Rule.REDISTRIBUICAO_AUSENCIA, exclusion=Exclusion.AUSENTE_SEM_SUBSTITUTO, local=local,
             seed=seed, config=config, reason=action.explanation, extra_excluded={},
-            home_seat_id=case.home_seat_id or case.seat_id,
+            home_seat_id=case.home_seat_id or case.seat_id, beacon=beacon,
         )
     assert action.target_seat is not None
     target = state.orgao.status(action.target_seat, day, config)

@@ -22,7 +22,7 @@ from .draw import DEFAULT_CONFIG, CaseData, Decision, Rule, build_record, case_d
 from .equality import CounterDelta, Counters
 from .errors import DistribuicaoError, NoEligibleJudgeError, StateError
 from .judges import Exclusion, describe_exclusion
-from .log import LogHead, RecordResult
+from .log import BeaconRound, LogHead, RecordResult
 from .randomness import DailySeed
 
 COUNT_CLASS = "carta"
@@ -128,8 +128,10 @@ def distribute_precatoria(
     kind: MatterKind = MatterKind.CARTA,
     voter_zone_id: str | None = None,
     config: DistribuicaoConfig = DEFAULT_CONFIG,
+    beacon: BeaconRound | None = None,
 ) -> Decision:
-    """Distribute a carta (draw among the zones) or a registry matter (to the voter's zone)."""
+    """Distribute a carta (draw among the zones) or a registry matter (to the voter's zone). ``beacon``: the round
+    fixed at the carta's registration (issue 16): the draw's value then needs the day's seed AND that round."""
     local = local_time(now)
     day = local.date()
     zones = state.local_zones()
@@ -162,7 +164,7 @@ def distribute_precatoria(
                                    code=RULE)
     outcome = run_draw(
         log_id=state.log_id, eligible=[z.id for z in eligible], counters=state.counters, count_class=COUNT_CLASS,
-        case_number=case.number, seq=state.head.seq + 1, seed=seed, day=day,
+        case_number=case.number, seq=state.head.seq + 1, seed=seed, day=day, beacon=beacon,
     )
     deltas = [CounterDelta(outcome.chosen, COUNT_CLASS, 1)]
     record = build_record(
@@ -170,5 +172,6 @@ def distribute_precatoria(
         rule=Rule.CARTA_PRECATORIA, mode="sorteio", reason=None, eligible=[z.id for z in eligible],
         excluded=excluded, counts_before=outcome.counts_before, candidates=outcome.candidates,
         result=RecordResult(unit=outcome.chosen), deltas=deltas, outcome=outcome, distributor=distributor,
+        beacon=beacon,
     )
     return Decision(record=record, details=details, deltas=tuple(deltas), expected_head=state.head, unit=outcome.chosen)

@@ -114,6 +114,8 @@ def openapi_document(*route_sets: RouteSet, title: str | None = None, version: s
             inputs.append(((index, "query"), "validation", TypeAdapter(spec.query)))
         if spec.response is not None:
             inputs.append(((index, "response"), "serialization", TypeAdapter(spec.response)))
+        if spec.accepted is not None:
+            inputs.append(((index, "accepted"), "serialization", TypeAdapter(spec.accepted)))
     mapping, top = TypeAdapter.json_schemas(inputs, ref_template=_REF)
     schemas: dict[str, Any] = dict(top.get("$defs", {}))
     refs = {key: schema for (key, _mode), schema in mapping.items()}
@@ -213,6 +215,17 @@ def _operation(spec: RouteSpec, method: str, index: int, refs: dict[Any, Any], s
                                                                                "vírgula), uma linha por registro"}}
         operation["requestBody"] = {"required": True, "content": content}
     operation["responses"] = _responses(spec, refs.get((index, "response")))
+    if (index, "accepted") in refs:
+        operation["responses"]["202"] = {
+            "description": "Aceito: registrado, concluído depois; acompanhe o recurso em Location",
+            "headers": {
+                "Location": {"description": "O recurso de situação, a consultar até a conclusão",
+                             "schema": {"type": "string"}},
+                "Retry-After": {"description": "Segundos até valer a pena consultar de novo",
+                                "schema": {"type": "integer", "minimum": 1}},
+            },
+            "content": {"application/json": {"schema": refs[(index, "accepted")]}},
+        }
     return operation
 
 

@@ -58,6 +58,8 @@ class RouteSpec:
     owner: str | None = None
     """Path parameter naming the record's owner (a username): anyone else needs one of ``owner_unless``."""
     owner_unless: frozenset[str] = frozenset()
+    accepted: type[BaseModel] | None = None
+    """The body of a 202: the request was registered and completes later (``Location``: where to follow it)."""
 
     @property
     def access(self) -> Access:
@@ -80,13 +82,15 @@ class RouteSet:
               tags: Iterable[str] | None = None, name: str | None = None,
               csv: Callable[[str], dict[str, Any]] | None = None,
               errors: Iterable[int] = (), other_status: int | None = None, owner: str | None = None,
-              owner_unless: Iterable[str] = ()) -> Callable[[F], F]:
+              owner_unless: Iterable[str] = (), accepted: type[BaseModel] | None = None) -> Callable[[F], F]:
         """Declares a route; the handler is called as ``handler(ctx, body=…, query=…, <path params it names>)``.
 
         Exactly one of ``roles`` (Cognito groups, any of), ``public=True`` or ``partner=True``.
         ``errors`` names the refusal statuses the handler raises that the mechanism cannot know of
         (a 404 of a lookup without path parameters, a 409 of a state conflict…); the OpenAPI declares them.
         ``other_status`` is a second success status the handler answers with the same body.
+        ``accepted``: the model of a 202 the handler may answer (registered, completed later), which carries
+        ``Location`` (the status resource) and ``Retry-After``.
         ``owner`` names the path parameter holding the owner's username: the dispatcher answers 403,
         before reading the body, to a caller who is neither that user nor holds one of ``owner_unless``.
         """
@@ -101,6 +105,8 @@ class RouteSet:
             raise TypeError(f"{path}: unknown roles in owner_unless {sorted(owner_unless_ - ROLES)}")
         if other_status is not None and not (200 <= other_status < 300 and other_status != status):
             raise TypeError(f"{path}: other_status= is a second 2xx status, got {other_status}")
+        if accepted is not None and not (isinstance(accepted, type) and issubclass(accepted, BaseModel)):
+            raise TypeError(f"{path}: accepted= must be a pydantic model class, got {accepted!r}")
         if isinstance(roles, str):
             raise TypeError(f"{path}: roles= must be a set of group names, not a string")
         roles_ = frozenset(roles) if roles is not None else frozenset()
@@ -134,6 +140,7 @@ class RouteSet:
                 tags=tuple(tags) if tags is not None else (self.tag,), path_params=path_params,
                 path_args=tuple(p for p in path_params if takes_any or p in params), csv=csv,
                 errors=errors_, other_status=other_status, owner=owner, owner_unless=owner_unless_,
+                accepted=accepted,
             )
             for existing in self.routes:
                 if existing.path == path and set(existing.methods) & set(methods_):
