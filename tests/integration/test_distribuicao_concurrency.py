@@ -227,10 +227,12 @@ def test_dist_11_two_containers_alternating_chain_one_log_each_staging_on_what_i
         with acting_as(SERVANT):
             for seq in range(1, 21):
                 who = service if seq % 2 else other
-                assert who.distribute(DistributionCommand("PLENO", case(2000 + seq, CLASSES[seq % 4]))).created
+                command = DistributionCommand("PLENO", case(2000 + seq, CLASSES[seq % 4]))
+                assert who.draws.distribute(command).created
             alternating = queries.count("Query")
             for seq in range(21, 27):  # the same container again and again: one read (the other wrote last), then none
-                assert service.distribute(DistributionCommand("PLENO", case(2000 + seq, CLASSES[seq % 4]))).created
+                command = DistributionCommand("PLENO", case(2000 + seq, CLASSES[seq % 4]))
+                assert service.draws.distribute(command).created
     finally:
         for client in hooked:
             client.meta.events.unregister("before-call.dynamodb.*", count)
@@ -253,11 +255,11 @@ def test_dist_02_a_container_never_registers_on_reference_data_another_container
     judges = [Judge(f"J{n}", f"Juiz {n}", n, f"C{n}", Role.TITULAR, president=(n == 1)) for n in range(1, 8)]
     orgao = Orgao("PLENO", tuple(Seat(f"C{n}") for n in range(1, 8)), tuple(judges))
     with acting_as(SERVANT):
-        assert service.distribute(DistributionCommand("PLENO", case(3001, "RE"))).created
+        assert service.draws.distribute(DistributionCommand("PLENO", case(3001, "RE"))).created
         assert service.repository.known_orgao("PLENO") is not None
         other.put_orgao(OrgaoSpec(orgao, "Pleno", ("RE", "PC"), frozenset()))
         with pytest.raises(Invalid) as refused:
-            service.distribute(DistributionCommand("PLENO", case(3002, "HC")))
+            service.draws.distribute(DistributionCommand("PLENO", case(3002, "HC")))
     assert refused.value.field == "classe"
     assert service.repository.pending_act(case(3002, "HC").number) is None
     assert service.repository.get_case(case(3002, "HC").number) is None
