@@ -6,9 +6,11 @@ once that round is out and verified, the acts are drawn and chained in queue ord
 day AND the round), each in its own transaction that removes it from the queue. The caller waits up to
 ``beacon_wait_s`` for its act; otherwise it gets :class:`Awaiting` (202).
 
-A resolution costs one consistent read of the órgão (one Query on DynamoDB) and one atomic write (one
-TransactWriteItems), plus a seed read the first time a container sees a day; a concurrent write makes it read
-and decide again (:class:`~chalicelib.distribuicao.core.CoreUseCases`). It depends only on the ports.
+Each moment is one atomic write (one TransactWriteItems), plus a seed read the first time a container sees a day.
+A warm container stages both on the órgão as it last wrote it (``known_orgao``: no read); a cold one, or one
+whose state another container made stale (its write refused), reads the órgão (one Query) and decides again at
+once; further concurrent writes retry with back-off (:class:`~chalicelib.distribuicao.core.CoreUseCases`). It
+depends only on the ports.
 """
 
 from __future__ import annotations
