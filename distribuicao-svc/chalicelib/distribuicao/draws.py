@@ -79,6 +79,8 @@ from courtlib.settings import ServiceSettings
 AWAITING_DETAIL = ("Há distribuições deste órgão aguardando a rodada do farol; elas vêm antes de qualquer alteração "
                    "do órgão. Tente de novo em instantes.")
 DEFAULT_BEACON_WAIT_S = 8.0
+# the acts queued about a case already distributed (its status is the distribution it has until they resolve)
+MOVES_A_DISTRIBUTED_CASE = frozenset({KIND_REDISTRIBUTION, KIND_ABSENCE})
 # The resolution of a registered act is the system's computation once the round is out, whoever triggers it (the
 # request that registered it, a later one, the schedule); the registration is the requester's act.
 RESOLVER = Actor.system("distribuicao:farol")
@@ -180,7 +182,7 @@ class DrawService(CoreUseCases):
         if pending is not None:
             self.resolve_pending(pending.orgao, until=pending)
             pending = self.repository.pending_act(number)
-            if pending is not None and pending.kind != KIND_REDISTRIBUTION:
+            if pending is not None and pending.kind not in MOVES_A_DISTRIBUTED_CASE:
                 return self._awaiting(pending)
         return self.case(number)
 
@@ -271,7 +273,7 @@ class DrawService(CoreUseCases):
                 pending = self.repository.pending_act(number)
                 if pending is None:
                     raise WriteConflict() from None  # resolved meanwhile: read again
-                if pending.kind == KIND_REDISTRIBUTION and new_case is not None:  # it was distributed already
+                if pending.kind in MOVES_A_DISTRIBUTED_CASE and new_case is not None:  # it was distributed already
                     return self._existing(self.case(number))
                 return pending
             return act

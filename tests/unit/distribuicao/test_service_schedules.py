@@ -150,6 +150,7 @@ def test_dist_06_dist_11_a_late_round_leaves_the_redraw_queued_for_the_every_min
     summary = schedules.apply_absence_rules(world.service)
     assert summary["acoes"] == {} and summary["aguardando_farol"] == 1
     assert world.service.case(cnj(1)).current_seq == 1, "nothing drawn without a verified round"
+    assert world.service.draws.status(cnj(1)).current_seq == 1, "the public sees the distribution it has meanwhile"
     world.service.draws.rounds.source = real
     world.clock.advance(minutes=1)  # the round is due by the clock
     assert schedules.resolve_pending_acts(world.service)["resolvidos"] == 1

@@ -60,6 +60,7 @@ export const ATOS = {
   "DIST.REDISTRIBUIR": "Redistribuição",
   "DIST.SORTEIO_MANUAL.REGISTRAR": "Registro de sorteio manual",
   "DIST.PRECATORIA.DISTRIBUIR": "Distribuição de carta precatória",
+  "DIST.PRECATORIA.REGISTRAR": "Registro de carta precatória (aguarda o farol)",
   "DIST.NUMERACAO.GERAR": "Numeração de processo",
   "DIST.SEMENTE.PUBLICAR": "Publicação da semente do dia",
   "DIST.SEMENTE.ABRIR": "Abertura da semente selada",
