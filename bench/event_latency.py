@@ -9,6 +9,13 @@ so the latency is ``applied_at − created_at`` per (event, consumer): goals p50
 stream (stamped by wrapping the producer's stream pollers' ``deliver``), read → relayed, relayed → applied.
 Runs on the real relay (the stream pollers) and queues of the local stack; the tables on DynamoDB Local when
 Java is there. Alone: ``python -m bench.event_latency``.
+
+Since the eager dispatch (courtlib.messaging.dispatch) the request sends its events itself, right after the commit,
+and the relay is the safety net: the section also prints what that send costs the request (wall and CPU of the
+request's thread, ratio to the GetItem), how many applications came before the relay published, how many copies
+each consumer received, and what marking the outbox item as sent would have added to each request (an UpdateItem
+of the item, timed here on the same DynamoDB). ``OUTBOX_EAGER_DISPATCH=false python -m bench.event_latency`` runs
+it with the relay alone, to compare on the same machine state.
 """
 
 from __future__ import annotations
@@ -115,6 +122,94 @@ class StreamReads:
             poller.__dict__.pop("deliver", None)
 
 
+class EagerSends:
+    """Each eager dispatch while active: its wall time, the CPU of each queue's send (ms), when each event was sent."""
+
+    def __init__(self) -> None:
+        self.wall_ms: list[float] = []
+        self.cpu_ms: list[float] = []
+        self.sent_at: dict[str, datetime] = {}
+
+    def __enter__(self) -> EagerSends:
+        from courtlib import clock
+        from courtlib.messaging.dispatch import EagerDispatcher
+
+        self._original = original = EagerDispatcher.dispatch
+        self._original_send = original_send = EagerDispatcher._send
+        sends = self
+
+        def dispatch(dispatcher: Any, events: Any) -> int:
+            wall = time.perf_counter()
+            sent = original(dispatcher, events)
+            sends.wall_ms.append((time.perf_counter() - wall) * 1000.0)
+            now = clock.now()
+            for envelope, _, _ in events:
+                sends.sent_at.setdefault(envelope.id, now)
+            return sent
+
+        def send(dispatcher: Any, service: str, entries: Any) -> tuple[int, int]:
+            cpu = time.thread_time()  # the CPU of the thread that sends (one per destination queue)
+            result = original_send(dispatcher, service, entries)
+            sends.cpu_ms.append((time.thread_time() - cpu) * 1000.0)
+            return result
+
+        EagerDispatcher.dispatch = dispatch  # type: ignore[method-assign,assignment]
+        EagerDispatcher._send = send  # type: ignore[method-assign,assignment]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from courtlib.messaging.dispatch import EagerDispatcher
+
+        EagerDispatcher.dispatch = self._original  # type: ignore[method-assign]
+        EagerDispatcher._send = self._original_send  # type: ignore[method-assign]
+
+
+class Deliveries:
+    """How many copies of each event each consumer's queue poller handed to its handler, while active."""
+
+    def __init__(self, stack: Any) -> None:
+        self.copies: dict[tuple[str, str], int] = {}
+        self._pollers = [p for p in (stack._sources.pollers if stack._sources else [])
+                         if p.name.startswith("sqs:") and p.name.split(":")[1] in CONSUMERS]
+
+    def __enter__(self) -> Deliveries:
+        import json
+
+        for poller in self._pollers:
+            original, service = poller.deliver, poller.name.split(":")[1]
+
+            def deliver(messages: list[dict[str, Any]], original: Any = original, service: str = service) -> Any:
+                for message in messages:
+                    event_id = json.loads(message["Body"]).get("id", "")
+                    self.copies[(service, event_id)] = self.copies.get((service, event_id), 0) + 1
+                return original(messages)
+
+            poller.deliver = deliver
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for poller in self._pollers:
+            poller.__dict__.pop("deliver", None)
+
+
+def _mark_cost(dynamodb: Any, table: str, ids: list[str]) -> tuple[Summary, Summary]:
+    """What marking an outbox item as sent would add to a request: one UpdateItem of the item (ms per call),
+    each timed next to a GetItem of the same item (the reference, at the same moment)."""
+    from courtlib import clock
+
+    updates, reads = [], []
+    for event_id in ids:
+        key = {"pk": {"S": f"OUTBOX#{event_id}"}, "sk": {"S": "EVENTO"}}
+        began = time.perf_counter()
+        dynamodb.get_item(TableName=table, Key=key)
+        reads.append((time.perf_counter() - began) * 1000.0)
+        began = time.perf_counter()
+        dynamodb.update_item(TableName=table, Key=key, UpdateExpression="SET bench_marcado_em = :t",
+                             ExpressionAttributeValues={":t": {"S": clock.now().isoformat()}})
+        updates.append((time.perf_counter() - began) * 1000.0)
+    return Summary.of(updates), Summary.of(reads)
+
+
 def _ms(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() * 1000.0
 
@@ -140,7 +235,8 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     url = stack.urls[PRODUCER]
     dynamodb = dynamodb_client(stack)
     since = clock.now()
-    with stdout_handlers_to_devnull(), requests.Session() as http, StreamReads(stack, PRODUCER) as reads:
+    with (stdout_handlers_to_devnull(), requests.Session() as http, StreamReads(stack, PRODUCER) as reads,
+          EagerSends() as sends, Deliveries(stack) as deliveries):
         http.trust_env = False
         http.headers.update({"Authorization": f"Bearer {stack.tokens['admin.ti']}"})
         for day in _days(events):
@@ -155,11 +251,14 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
         settled = stack.wait_for_idle(SETTLE_TIMEOUT_S)
     ids = _event_ids(dynamodb, _table(stack, PRODUCER), since)
     outbox = _outbox(dynamodb, _table(stack, PRODUCER), ids)
-    total, to_relay, after_relay, to_read, read_to_relay = [], [], [], [], []
-    missing = 0
+    total, to_relay, after_relay, to_read, read_to_relay, to_sent = [], [], [], [], [], []
+    missing = before_relay = 0
     for event_id, (created, relayed) in outbox.items():
         if relayed is not None:
             to_relay.append(_ms(relayed, created))
+        sent = sends.sent_at.get(event_id)
+        if sent is not None:
+            to_sent.append(_ms(sent, created))
         read = reads.seen.get(event_id)
         if read is not None:
             to_read.append(_ms(read, created))
@@ -173,12 +272,15 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
             total.append(_ms(applied, created))
             if relayed is not None:
                 after_relay.append(_ms(applied, relayed))
+                before_relay += applied < relayed
     if not total:
         emit(f"   ERRO: nenhum evento aplicado ({len(ids)} no outbox; fila ociosa: {settled})")
         return False
     emit(f"   {len(outbox)} eventos no outbox, {len(total)} aplicações (de {len(outbox) * len(CONSUMERS)}); "
          f"não aplicadas: {missing}{'' if settled else '; a pilha não ficou ociosa em 60 s'}")
     emit("   " + _line("commit → aplicado no consumidor", Summary.of(total), GOAL_P50_MS, GOAL_P99_MS))
+    if to_sent:
+        emit("   " + _line("  commit → enviado na hora (pedido)", Summary.of(to_sent)))
     if to_relay:
         emit("   " + _line("  commit → publicado pelo relay", Summary.of(to_relay)))
     if to_read:
@@ -187,8 +289,23 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
         emit("   " + _line("    lido → publicado (handler do relay)", Summary.of(read_to_relay)))
     if after_relay:
         emit("   " + _line("  publicado → aplicado (fila SQS)", Summary.of(after_relay)))
+    copies = list(deliveries.copies.values())
+    emit(f"   aplicadas antes de o relay publicar: {before_relay} de {len(total)}; cópias entregues por (evento, "
+         f"consumidor): {sum(copies)} em {len(copies)} pares (máx. {max(copies, default=0)})")
+    if sends.wall_ms:
+        wall, cpu = Summary.of(sends.wall_ms), Summary.of(sends.cpu_ms)
+        mark, reference = _mark_cost(dynamodb, _table(stack, PRODUCER), sorted(outbox)[:50])
+        emit(f"   custo do envio imediato no pedido (SendMessageBatch × {len(CONSUMERS)} filas, lado a lado): "
+             f"p50 {wall.p50:.1f} ms = {wall.p50 / base.p50:.1f}× GetItem, p99 {wall.p99:.1f} ms; "
+             f"CPU por fila p50 {cpu.p50:.1f} ms")
+        emit(f"   marcar o item como enviado custaria mais um UpdateItem no pedido: p50 {mark.p50:.1f} ms "
+             f"= {mark.p50 / reference.p50:.1f}× o GetItem medido junto ({reference.p50:.1f} ms), "
+             f"p99 {mark.p99:.1f} ms "
+             "(não feito: a deduplicação FIFO absorve a republicação do relay)")
+    else:
+        emit("   envio imediato desligado (OUTBOX_EAGER_DISPATCH=false): só o relay publica")
     emit(f"   (referência: GetItem p50 {base.p50:.2f} ms; as metas são absolutas: o relay lê o stream a cada "
-         "250 ms quando ocioso e o consumidor faz long poll na fila)")
+         "250 ms quando ocioso; o pedido envia seus eventos logo após o commit)")
     return missing == 0
 
 

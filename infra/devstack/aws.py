@@ -23,7 +23,7 @@ from typing import Any
 import boto3
 from botocore.config import Config as BotoConfig
 
-from devstack import moto_patches, moto_speedups
+from devstack import moto_patches, moto_speedups, moto_sqs_dedup
 from devstack.resources import INFRA_CREATORS, Creator
 from devstack.templates import Resolver, Unresolved, load_template
 
@@ -85,6 +85,7 @@ class MotoServer:
         serialise_dynamodb()
         moto_patches.apply()
         moto_speedups.apply()
+        moto_sqs_dedup.apply()  # FIFO deduplication ids outlive the message, as in SQS
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"

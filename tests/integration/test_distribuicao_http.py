@@ -168,8 +168,9 @@ def test_dist_06_absence_passes_the_autos_to_the_substitute_and_is_not_published
     assert unknown.status_code == 404 and unknown.json_body["field"] == "juiz"
 
 
-def deliver_to_pagamentos(settings_of) -> dict:
-    """What the stream relay and SQS would do: publish distribuicao's outbox, hand pagamentos its queue."""
+def deliver_to_pagamentos(settings_of, correlation: str) -> dict:
+    """What the stream relay and SQS would do: publish distribuicao's outbox, hand pagamentos this test's events
+    (its queue holds other tests' too: requests send their events at once; those are deleted)."""
     from courtlib.messaging.relay import OutboxRelay
     from devstack.apps import load_app
     from tests.integration.lambda_events import sqs_event
@@ -177,11 +178,14 @@ def deliver_to_pagamentos(settings_of) -> dict:
     OutboxRelay(settings_of("distribuicao")).sweep(older_than=timedelta(0))
     settings = settings_of("pagamentos")
     sqs = boto3.client("sqs", region_name=settings.region)
-    messages = sqs.receive_message(QueueUrl=settings.queue_url, MaxNumberOfMessages=10).get("Messages", [])
-    result = load_app("pagamentos").handler_map["consume_events"](
-        sqs_event([m["Body"] for m in messages], settings.queue_url), None)
-    for message in messages:
-        sqs.delete_message(QueueUrl=settings.queue_url, ReceiptHandle=message["ReceiptHandle"])
+    result: dict = {"batchItemFailures": []}
+    while messages := sqs.receive_message(QueueUrl=settings.queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        bodies = [m["Body"] for m in messages if correlation in m["Body"]]
+        if bodies:
+            answer = load_app("pagamentos").handler_map["consume_events"](sqs_event(bodies, settings.queue_url), None)
+            result["batchItemFailures"] += answer["batchItemFailures"]
+        for message in messages:
+            sqs.delete_message(QueueUrl=settings.queue_url, ReceiptHandle=message["ReceiptHandle"])
     return result
 
 
@@ -203,7 +207,7 @@ def test_pag_03_desembargador_absence_goes_to_the_outbox_in_the_same_transaction
                                 "fim": "2026-05-06", "motivo": "licença"}
     assert envelope["correlationid"] == f"corr-{orgao}"
     assert items[0]["destinations"]["L"] == [{"S": "pagamentos"}]
-    assert deliver_to_pagamentos(settings_of) == {"batchItemFailures": []}
+    assert deliver_to_pagamentos(settings_of, f"corr-{orgao}") == {"batchItemFailures": []}
     from chalicelib.pagamentos.adapters.absences import AbsenceRepository
 
     away = AbsenceRepository(settings_of("pagamentos")).overlapping(date(2026, 5, 1), date(2026, 5, 31))

@@ -26,17 +26,20 @@ _lock = threading.Lock()
 
 def client(service: str, settings: ServiceSettings | None = None, *, region: str | None = None,
            endpoint_url: str | None = None, max_attempts: int | None = None,
-           signature_version: str | None = None, addressing_style: str | None = None) -> Any:
+           signature_version: str | None = None, addressing_style: str | None = None,
+           connect_timeout: float | None = None, read_timeout: float | None = None) -> Any:
     """The boto3 client of ``service`` for ``settings``' region and endpoint (or the ones given).
 
     ``max_attempts`` (retries after the first call, as botocore counts them) switches to botocore's
     standard retry mode; without it the client keeps botocore's default retries. ``signature_version`` and
     ``addressing_style`` are S3's (a presigned link needs SigV4 and, on a local endpoint, path style).
+    ``connect_timeout``/``read_timeout`` (seconds) replace botocore's 60 s, for a best-effort call on a request's path.
     """
     if settings is not None:
         region = region or settings.region
         endpoint_url = endpoint_url or (settings.dynamodb_endpoint if service == "dynamodb" else settings.endpoint_url)
-    key = (service, region, endpoint_url, max_attempts, signature_version, addressing_style)
+    key = (service, region, endpoint_url, max_attempts, signature_version, addressing_style, connect_timeout,
+           read_timeout)
     made = _clients.get(key)
     if made is not None:
         return made
@@ -53,7 +56,8 @@ def clear() -> None:
 
 
 def _make(service: str, region: str | None, endpoint_url: str | None, max_attempts: int | None,
-          signature_version: str | None, addressing_style: str | None) -> Any:
+          signature_version: str | None, addressing_style: str | None, connect_timeout: float | None,
+          read_timeout: float | None) -> Any:
     import boto3  # imported on first use: handlers that never call AWS directly skip its cost
     from botocore.config import Config
 
@@ -64,4 +68,8 @@ def _make(service: str, region: str | None, endpoint_url: str | None, max_attemp
         options["signature_version"] = signature_version
     if addressing_style is not None:
         options["s3"] = {"addressing_style": addressing_style}
+    if connect_timeout is not None:
+        options["connect_timeout"] = connect_timeout
+    if read_timeout is not None:
+        options["read_timeout"] = read_timeout
     return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=Config(**options))

@@ -45,6 +45,7 @@ class ServiceSettings(Schema):
         "pagination_secret": ("PAGINATION_SECRET",),
         "audit_retention_years": ("AUDIT_RETENTION_YEARS",),
         "partner_keys_kms_key": ("PARTNER_KEYS_KMS_KEY_ARN",),
+        "eager_dispatch": ("OUTBOX_EAGER_DISPATCH",),
     }
 
     service: str
@@ -66,6 +67,9 @@ class ServiceSettings(Schema):
     cors_origin: str = "*"
     audit_retention_years: int = Field(5, ge=1, le=100)  # courtlib.audit.store: how long records are kept (no TTL)
     partner_keys_kms_key: str | None = None  # seals partner secrets at rest (courtlib.auth.partner_keys)
+    # After a commit, send its events to their queues at once (courtlib.messaging.dispatch); the stream relay stays
+    # the safety net. ``OUTBOX_EAGER_DISPATCH=false`` leaves every event to the relay (to compare, or if SQS is down).
+    eager_dispatch: bool = True
     pagination_secret: str  # signs pagination keys: no default, a missing one stops the service (MissingSetting)
 
     @classmethod

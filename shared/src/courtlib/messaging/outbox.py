@@ -9,6 +9,9 @@ stream carries each new outbox item to :mod:`courtlib.messaging.relay`.
 ``audit(...)`` adds the act's audit record (:mod:`courtlib.audit`) and its chain head to the same
 transaction: no act commits without its record, and no record without its act.
 
+Once written, the transaction's events are sent to their queues at once (:mod:`courtlib.messaging.dispatch`,
+best effort); the relay stays the safety net for any that were not.
+
 Every commit carries a ``ClientRequestToken`` (:func:`courtlib.persistence.client_request_token`), so
 a transaction whose response was lost and that is sent again is not applied twice.
 """
@@ -34,6 +37,7 @@ from courtlib.audit.store import AuditChains, PendingAct, pending_act
 from courtlib.aws_failures import is_aws_failure
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import CATALOGUE, Envelope, message_group
+from courtlib.messaging.dispatch import EAGER_MAX_EVENTS, EagerDispatcher, Outgoing, dispatcher_for
 from courtlib.persistence import TableItem, bind, client_request_token
 from courtlib.settings import ServiceSettings
 
@@ -107,8 +111,11 @@ def outbox_item(model: type[OutboxItem], envelope: Envelope, now: datetime) -> O
 class UnitOfWork:
     """Collects writes for one transaction in ``settings``' table. Use once: build, then ``commit()``."""
 
-    def __init__(self, settings: ServiceSettings) -> None:
+    def __init__(self, settings: ServiceSettings, dispatcher: EagerDispatcher | None = None) -> None:
+        """``dispatcher``: who sends the events once committed (default: the settings', none if ``eager_dispatch``
+        is off)."""
         self._settings = settings
+        self._dispatcher = dispatcher if dispatcher is not None else dispatcher_for(settings)
         self._outbox = bind(OutboxItem, settings)
         self._inbox = bind(InboxItem, settings)
         self._ops: list[tuple[str, Any, Any]] = []  # (operation, item or model class, its arguments)
@@ -156,15 +163,19 @@ class UnitOfWork:
 
     def commit(self) -> None:
         now = clock.now()
+        outgoing: list[Outgoing] = []
         for envelope in self.events:
             item = outbox_item(self._outbox, envelope, now)
             self._ops.append(("save", item, self._outbox.pk.does_not_exist()))
+            outgoing.append((envelope, item.message_group, [str(name) for name in item.destinations]))
         if not self._ops and not self._audits:
             return
         if not self._audits:
             self._send()
         else:
             self._send_with_audit()
+        if outgoing and len(outgoing) <= EAGER_MAX_EVENTS and self._dispatcher is not None:
+            self._dispatcher.dispatch(outgoing)  # never raises: what it could not send, the relay publishes
         for callback in self._after_commit:
             callback()
 
