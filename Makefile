@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SERVICES := cooperacao plantao distribuicao pagamentos
 export PYTHONPATH := infra:.
 
-.PHONY: run demo test unit integration e2e chaos fuzz lint lock requirements package bench fire clock deploy clean
+.PHONY: run demo test unit integration e2e chaos fuzz lint lock requirements package bench fire clock deploy clean vendor-web
 
 # The lock (requirements-dev.txt, every package pinned with its hashes) is installed as it is; courtlib
 # (./shared, editable) after it, without dependencies: they are in the lock.
@@ -31,11 +31,17 @@ lock: $(STAMP)
 requirements: $(STAMP)
 	$(PY) scripts/requirements.py --write
 
+## vendor-web: rebuild web/vendor/noble-bls12-381.js (the browser verifier's BLS library) from npm, as
+## web/vendor/package-lock.json pins it (needs Node and npm; the built file is committed, so the page works offline).
+vendor-web:
+	web/vendor/build.sh
+
 ## run: the four services on localhost against an embedded AWS (moto), with demo data. Ctrl-C stops.
 ## `make run DYNAMODB=local`: the tables on AWS's DynamoDB Local (needs Java), the rest on moto.
+## `make run FAROL_PERIODO=3`: the local beacon at quicknet's period (1 s by default).
 DYNAMODB ?= moto
 run: $(STAMP)
-	$(PY) -m devstack run --dynamodb $(DYNAMODB)
+	$(PY) -m devstack run --dynamodb $(DYNAMODB) $(if $(FAROL_PERIODO),--farol-periodo $(FAROL_PERIODO))
 
 ## demo: a month of the court played through the HTTP API on its own local stack (its clock moved), with a summary.
 demo: $(STAMP)

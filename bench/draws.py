@@ -5,15 +5,16 @@ The stack's tables are on DynamoDB Local when Java is there (bench.local_stack),
 trips per draw (request threads only); (c) 8 clients on one órgão, 300 draws in all: throughput at least one
 client's (no collapse) and p99 ≤15×; (d) 2,000 draws in one órgão at a steady rate (the last 200 no slower than
 the first 200, ±25 %), then the equality invariant — (a) to (d) with every beacon round already out, so they are
-the store's figures; (e) one client, sequential draws with the stack's local beacon (one round per
-``distribuicao.farol_local_periodo_s``): the latency INCLUDING the wait for the draw's round (issue 16), split
-into wait and work, and the estimate for quicknet's 3 s period. The use case's own throughput is in
-bench/draws_dynamodb_local.py. Alone: ``python -m bench.draws``.
+the store's figures; (e) one client, sequential draws with the stack's served local beacon at quicknet's period
+(3 s; distribuicao reads it over HTTP through its relay client, as it reads drand's relays): the latency INCLUDING
+the wait for the draw's round (issue 16), p50/p99 against the goal p99 ≤3.5 s, split into wait and work. The use
+case's own throughput is in bench/draws_dynamodb_local.py. Alone: ``python -m bench.draws``.
 """
 
 from __future__ import annotations
 
 import itertools
+import random
 import threading
 import time
 import uuid
@@ -42,7 +43,7 @@ PHASE_BUDGET_S = 60.0
 GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 2.0, 100.0
 GOAL_P50, GOAL_P99 = 4.0, 8.0  # issue 15: ratios to the bare GetItem p50, over HTTP on DynamoDB Local
 GOAL_CONCURRENT_P99 = 15.0
-BEACON_DRAWS, BEACON_PHASE_BUDGET_S = 30, 60.0  # (e): each draw waits for a round
+BEACON_DRAWS, BEACON_PHASE_BUDGET_S = 40, 150.0  # (e): each draw waits for a round (≤3 s at quicknet's period)
 QUICKNET_PERIOD_S, GOAL_QUICKNET_P99_MS = 3.0, 3500.0  # issue 16: ≤ 3.5 s p99 when waiting for quicknet
 CLASSES = ("AIME", "HC", "PC", "RE")
 STEADY_DRAWS, STEADY_WINDOW, STEADY_TOLERANCE = 2000, 200, 0.25  # issue 12 point 13
@@ -157,10 +158,14 @@ def _store_phases(emit: Callable[[str], None], stack: Any, base: Summary, counte
 
 
 def _beacon_wait(emit: Callable[[str], None], url: str, token: str) -> bool:
-    """(e) one client, sequential draws in a new órgão with the stack's local beacon: each waits for its round."""
+    """(e) one client, sequential draws in a new órgão with the stack's local beacon: each waits for its round.
+
+    Each request leaves after a pause drawn uniformly within one period (fixed seed): back-to-back requests would
+    all arrive just after a round and wait nearly a whole period, while filings arrive at any moment of it."""
     orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
     samples: list[float] = []
     waits: list[float] = []
+    arrivals = random.Random(16)
     with stdout_handlers_to_devnull(), _session(token) as http:
         made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
         if made.status_code not in (200, 201):
@@ -170,6 +175,7 @@ def _beacon_wait(emit: Callable[[str], None], url: str, token: str) -> bool:
         for n in range(BEACON_DRAWS):
             if time.monotonic() > deadline:
                 break
+            time.sleep(arrivals.uniform(0.0, _chain().period))
             sent_at = _stack_now()
             t0 = time.perf_counter()
             response = http.post(f"{url}/distribuicoes", json=_draw_body(orgao, n), timeout=HTTP_TIMEOUT_S)
@@ -183,15 +189,19 @@ def _beacon_wait(emit: Callable[[str], None], url: str, token: str) -> bool:
     seq = Summary.of(samples)
     wait = Summary.of(waits)
     work = Summary.of([total - waited for total, waited in zip(samples, waits, strict=True)])
-    emit(f"   (e) 1 cliente, {seq.n} sorteios em sequência com o farol local (período {_chain().period} s), "
-         f"latência com a espera pela rodada: p50 {seq.p50:.0f} ms  p99 {seq.p99:.0f} ms; dela, espera "
-         f"p50 {wait.p50:.0f} ms, trabalho p50 {work.p50:.0f} ms  p99 {work.p99:.0f} ms")
-    # The wait is for the first round after the commit: at most one period. Quicknet's period is 3 s; the work is
-    # what a draw takes beyond its wait here (an estimate: the relays' own delay is not in it).
-    quicknet_p99 = QUICKNET_PERIOD_S * 1000.0 + work.p99
-    emit(f"     estimativa com a quicknet (período {QUICKNET_PERIOD_S:.0f} s): p99 ≈ {quicknet_p99:.0f} ms "
-         f"(3000 + trabalho p99, sem o atraso dos relays)  meta ≤{GOAL_QUICKNET_P99_MS:.0f} ms  "
-         f"{'OK' if quicknet_p99 <= GOAL_QUICKNET_P99_MS else 'ACIMA DA META'}")
+    period = _chain().period
+    emit(f"   (e) 1 cliente, {seq.n} sorteios em sequência com o farol local servido pela pilha (período {period} s, "
+         f"lido por HTTP pelo cliente de relays): latência com a espera pela rodada p50 {seq.p50:.0f} ms  "
+         f"p99 {seq.p99:.0f} ms; dela, espera p50 {wait.p50:.0f} ms, trabalho p50 {work.p50:.0f} ms  "
+         f"p99 {work.p99:.0f} ms")
+    if period != QUICKNET_PERIOD_S:  # the goal is stated at quicknet's period: no verdict at another
+        emit(f"     período do farol local ≠ {QUICKNET_PERIOD_S:.0f} s (o da quicknet): sem veredito da meta "
+             f"≤{GOAL_QUICKNET_P99_MS:.0f} ms")
+        return True
+    met = goals.at_most("sorteio com a espera da rodada, p99 (3 s)", seq.p99 / 1000.0, GOAL_QUICKNET_P99_MS / 1000.0,
+                        " s")
+    emit(f"     meta (issue 16): p99 ≤{GOAL_QUICKNET_P99_MS:.0f} ms com o período da quicknet: {met} "
+         f"(sem o atraso dos relays públicos, que a pilha local não tem)")
     return True
 
 

@@ -1,17 +1,26 @@
-"""cooperacao-svc: servants' cooperation requests and judicial cooperation between courts — composition root."""
+"""cooperacao-svc: servants' cooperation requests and judicial cooperation between courts — composition root.
+
+Cold start: the routes are registered from ``chalicelib/cooperacao/route_table.json`` (``courtlib.route_table``);
+their handlers, schemas and use cases, and the dependencies (``deps``, ``courtlib.bootstrap.bootstrap_later``), are
+imported on the first request or event that needs them, not here.
+"""
+
+from pathlib import Path
 
 from chalice import Chalice, CognitoUserPoolAuthorizer
-from chalicelib.cooperacao import api, consumers
-from chalicelib.cooperacao.deps import CooperacaoDeps
+from chalicelib.cooperacao import consumers
 from chalicelib.cooperacao.settings import get_settings
 
-from courtlib.bootstrap import bootstrap
-from courtlib.service import http_blueprints, lambda_handlers
+from courtlib.bootstrap import bootstrap_later
+from courtlib.messaging.blueprint import lambda_handlers
+from courtlib.route_table import TABLE_FILE, ServiceRoutes, register_routes
 
-deps = bootstrap(CooperacaoDeps, get_settings())
+settings = get_settings()
+deps = bootstrap_later("chalicelib.cooperacao.deps:CooperacaoDeps", settings)
+http_routes = ServiceRoutes(settings, api="chalicelib.cooperacao.api")
 app = Chalice(app_name="cooperacao")
-authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[deps.settings.user_pool_arn])
-for blueprint in http_blueprints(deps, api.ROUTE_SETS, authorizer, title=api.TITLE):
-    app.register_blueprint(blueprint)
+authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[settings.user_pool_arn])
+register_routes(app, table=Path(__file__).parent / "chalicelib" / "cooperacao" / TABLE_FILE, routes=http_routes,
+                deps=deps, authorizer=authorizer)
 app.register_blueprint(consumers.blueprint(deps))
 globals().update(lambda_handlers(app))  # Lambda finds each event handler as app.<name>

@@ -1,18 +1,27 @@
-"""pagamentos-svc: the monthly payment memos to the payroll division — composition root."""
+"""pagamentos-svc: the monthly payment memos to the payroll division — composition root.
+
+Cold start: the routes are registered from ``chalicelib/pagamentos/route_table.json`` (``courtlib.route_table``);
+their handlers, schemas and use cases, and the dependencies (``deps``, ``courtlib.bootstrap.bootstrap_later``), are
+imported on the first request or event that needs them, not here.
+"""
+
+from pathlib import Path
 
 from chalice import Chalice, CognitoUserPoolAuthorizer
-from chalicelib.pagamentos import api, consumers
-from chalicelib.pagamentos.deps import PagamentosDeps
+from chalicelib.pagamentos import consumers
 from chalicelib.pagamentos.settings import get_settings
 
-from courtlib.bootstrap import bootstrap
-from courtlib.service import http_blueprints, lambda_handlers
+from courtlib.bootstrap import bootstrap_later
+from courtlib.messaging.blueprint import lambda_handlers
+from courtlib.route_table import TABLE_FILE, ServiceRoutes, register_routes
 
-deps = bootstrap(PagamentosDeps, get_settings())
+settings = get_settings()
+deps = bootstrap_later("chalicelib.pagamentos.deps:PagamentosDeps", settings)
+http_routes = ServiceRoutes(settings, api="chalicelib.pagamentos.api")
 app = Chalice(app_name="pagamentos")
 app.api.binary_types.append("application/pdf")  # the memo PDF (PAG-11) is served as bytes
-authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[deps.settings.user_pool_arn])
-for blueprint in http_blueprints(deps, api.ROUTE_SETS, authorizer, title=api.TITLE):
-    app.register_blueprint(blueprint)
+authorizer = CognitoUserPoolAuthorizer("usuarios", provider_arns=[settings.user_pool_arn])
+register_routes(app, table=Path(__file__).parent / "chalicelib" / "pagamentos" / TABLE_FILE, routes=http_routes,
+                deps=deps, authorizer=authorizer)
 app.register_blueprint(consumers.blueprint(deps))
 globals().update(lambda_handlers(app))  # Lambda finds each event handler as app.<name>

@@ -22,12 +22,12 @@ STOP_TIMEOUT = 60  # after a fuzzing run the embedded AWS holds thousands of ite
 
 @contextmanager
 def running_stack(directory: Path, *, parameters: dict[str, str] | None = None,
-                  now: str | None = None) -> Iterator[dict[str, Any]]:
+                  now: str | None = None, beacon_period_s: int | None = None) -> Iterator[dict[str, Any]]:
     """Starts the stack (its clock at ``now``, ISO 8601, if given), yields its ready file (urls, tokens,
-    outputs, control_url), stops it with Ctrl-C."""
+    outputs, control_url, farol), stops it with Ctrl-C."""
     try:
         with stack_process(directory, parameters=parameters, now=now, start_timeout=START_TIMEOUT,
-                           stop_timeout=STOP_TIMEOUT) as stack:
+                           stop_timeout=STOP_TIMEOUT, beacon_period_s=beacon_period_s) as stack:
             yield stack.ready
     except StackDidNotStart as error:
         pytest.fail(str(error))

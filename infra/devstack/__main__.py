@@ -78,6 +78,7 @@ def _banner(stack: Any) -> str:
               f"Relógio:        {stack.clock_state()['agora']}   (make clock AVANCAR=P1D | AGORA=...)",
               f"AWS (moto):     {stack.endpoint}",
               f"DynamoDB:       {_dynamodb_line(stack)}",
+              *_beacon_lines(stack),
               f"Logs (JSON):    {LOG_FOLDER}/<serviço>.log  (o terminal mostra uma linha por requisição e os erros)",
               "",
               f"Usuários de demonstração (senha {DEMO_PASSWORD}; o token de ID vale 1 h; cole no shell):"]
@@ -91,6 +92,15 @@ def _banner(stack: Any) -> str:
               f"  (ou: python -m devstack fire {example[0]} {example[1]})",
               "", "Ctrl-C para parar"]
     return "\n".join(lines)
+
+
+def _beacon_lines(stack: Any) -> list[str]:
+    info = getattr(stack, "beacon_info", None)
+    if not info:
+        return []
+    return [f"Farol local:    {info['url']}   (API de relay do drand; uma rodada a cada {info['periodo_s']} s; "
+            f"--farol-periodo 3 = período da quicknet)",
+            f"                cadeia {info['cadeia']} ({info['id']}): chave de demonstração, NÃO é a League of Entropy"]
 
 
 def _dynamodb_line(stack: Any) -> str:
@@ -134,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_UNAVAILABLE
     stack = LocalStack(moto_port=args.moto_port, control_port=args.control_port, seed=not args.no_seed,
                        ports=dict(args.port or []), parameters=parameters, now=args.agora, web_port=args.web_port,
-                       dynamodb=args.dynamodb)
+                       dynamodb=args.dynamodb, beacon_period_s=args.farol_periodo)
     access_log = logging.getLogger("devstack.acesso")
     access_log.disabled = True  # the demo data's requests are not the user's: the access log starts with the banner
     from devstack.dynamodb_local import EXIT_UNAVAILABLE, Unavailable
@@ -166,7 +176,8 @@ def _write_ready_file(path: Path, stack: Any) -> None:
     """What a program driving the stack needs (end-to-end tests): written whole, once ready."""
     ready = {"urls": stack.urls, "control_url": stack.control_url, "endpoint": stack.endpoint,
              "dynamodb": stack.dynamodb, "dynamodb_endpoint": stack.dynamodb_endpoint,
-             "tokens": stack.tokens, "outputs": stack.outputs, "web_url": stack.web_url}
+             "tokens": stack.tokens, "outputs": stack.outputs, "web_url": stack.web_url,
+             "farol": getattr(stack, "beacon_info", None)}
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(ready, ensure_ascii=False))
     partial.replace(path)
@@ -242,7 +253,13 @@ def _service_port(text: str) -> tuple[str, int]:
     service, _, port = text.partition("=")
     if not port.isdigit():
         raise argparse.ArgumentTypeError(f"esperado SERVIÇO=PORTA, recebido {text!r}")
-    return service, int(port)
+    return ("farol" if service == "beacon" else service), int(port)
+
+
+def _period(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"esperado um número inteiro de segundos ≥ 1, recebido {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,7 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--web-port", type=int, default=8080, help="porta do portal web (0 = qualquer livre)")
     run_parser.add_argument("--no-seed", action="store_true", help="sem dados de demonstração")
     run_parser.add_argument("--port", action="append", type=_service_port, metavar="SERVIÇO=PORTA",
-                            help="porta HTTP de um serviço (padrão 8001-8004; 0 = qualquer livre)")
+                            help="porta HTTP de um serviço (padrão 8001-8004; farol=PORTA ou beacon=PORTA: o farol "
+                                 "local, padrão 8005; 0 = qualquer livre)")
+    run_parser.add_argument("--farol-periodo", type=_period, default=None, metavar="SEGUNDOS",
+                            help="período do farol local em segundos (padrão 1; 3 = o da quicknet)")
     run_parser.add_argument("--parameter", action="append", type=_parameter, metavar="CHAVE=VALOR",
                             help="parâmetro do infra/template.yaml (ex.: QueueVisibilityTimeout=1)")
     run_parser.add_argument("--agora", type=_moment, help="o relógio da pilha começa nesta data e hora "

@@ -37,14 +37,16 @@ class StackProcess:
 
 
 def command(ready_file: Path, *, parameters: Mapping[str, str] | None = None, now: str | None = None,
-            dynamodb: str = "moto") -> list[str]:
+            dynamodb: str = "moto", beacon_period_s: int | None = None) -> list[str]:
     argv = [sys.executable, "-m", "devstack", "run", "--moto-port", "0", "--control-port", "0", "--web-port", "0",
             "--ready-file", str(ready_file), "--dynamodb", dynamodb]
     for name, value in (parameters or {}).items():
         argv += ["--parameter", f"{name}={value}"]
     if now is not None:
         argv += ["--agora", now]
-    for service in SERVICES:
+    if beacon_period_s is not None:
+        argv += ["--farol-periodo", str(beacon_period_s)]
+    for service in (*SERVICES, "farol"):  # the local beacon too (devstack.beacon)
         argv += ["--port", f"{service}=0"]
     return argv
 
@@ -61,9 +63,9 @@ def cpu_seconds(pid: int) -> float | None:
 @contextmanager
 def stack_process(directory: Path, *, parameters: Mapping[str, str] | None = None, now: str | None = None,
                   start_timeout: float = 90.0, stop_timeout: float = 60.0,
-                  dynamodb: str = "moto") -> Iterator[StackProcess]:
+                  dynamodb: str = "moto", beacon_period_s: int | None = None) -> Iterator[StackProcess]:
     """Spawns the stack (its clock at ``now``, ISO 8601, if given; its tables on ``dynamodb``: moto or DynamoDB
-    Local) with its output in ``directory/stack.log``,
+    Local; its local beacon's period, ``--farol-periodo``) with its output in ``directory/stack.log``,
     yields once it is ready, and stops it with Ctrl-C (killed after ``stop_timeout``); the exit code is left
     in ``returncode``. :class:`StackDidNotStart` if it is not ready within ``start_timeout``."""
     ready_file, log = directory / "ready.json", directory / "stack.log"
@@ -74,7 +76,7 @@ def stack_process(directory: Path, *, parameters: Mapping[str, str] | None = Non
     env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
     with log.open("w") as output:
         began = time.monotonic()
-        argv = command(ready_file, parameters=parameters, now=now, dynamodb=dynamodb)
+        argv = command(ready_file, parameters=parameters, now=now, dynamodb=dynamodb, beacon_period_s=beacon_period_s)
         process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
         try:
             while not ready_file.exists():

@@ -7,6 +7,10 @@ Used by ``python -m devstack run`` and by tests::
                       headers={"Authorization": stack.tokens["admin.ti"]})
         assert stack.wait_for_idle(10)   # events relayed and consumed
 
+When distribuicao is served, the stack also serves its local beacon (``devstack.beacon``: drand's relay API on
+a port of its own, ``ports["farol"]``, one round per ``beacon_period_s``) and names it in distribuicao's
+configuration, which then reads its rounds over HTTP as it would from drand's relays.
+
 ``dynamodb="local"``: the tables live in a DynamoDB Local process the stack starts and stops
 (``devstack.dynamodb_local``; needs Java), with their streams read by the same pollers; everything
 else (SQS, S3, SES, KMS, Cognito) stays on moto. The apps reach it through ``AWS_ENDPOINT_URL_DYNAMODB``.
@@ -39,8 +43,10 @@ log = logging.getLogger("devstack")
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES: tuple[str, ...] = ("cooperacao", "plantao", "distribuicao", "pagamentos")
-DEFAULT_PORTS: dict[str, int] = {"cooperacao": 8001, "plantao": 8002, "distribuicao": 8003, "pagamentos": 8004}
-EPHEMERAL: dict[str, int] = {service: 0 for service in SERVICES}
+BEACON = "farol"  # the local beacon's key in ``ports`` (devstack.beacon)
+DEFAULT_PORTS: dict[str, int] = {"cooperacao": 8001, "plantao": 8002, "distribuicao": 8003, "pagamentos": 8004,
+                                 BEACON: 8005}
+EPHEMERAL: dict[str, int] = {service: 0 for service in (*SERVICES, BEACON)}
 DEFAULT_PARAMETERS = {"Stage": "local", "QueueVisibilityTimeout": "5"}
 DYNAMODB_BACKENDS = ("moto", "local")  # --dynamodb: moto (default, tests) or AWS's DynamoDB Local (Java)
 
@@ -55,6 +61,7 @@ class LocalStack:
     ``users``: demo users to create (``demo.USERS``). ``seed``: run ``demo.seed`` after start.
     ``dynamodb``: ``"moto"`` (default) or ``"local"`` (DynamoDB Local; ``devstack.dynamodb_local.Unavailable``
     from ``start`` without Java).
+    ``beacon_period_s``: the local beacon's period (1 s by default; quicknet's is 3 s).
     ``now``: where the stack's clock starts (default: the system's now). The stack installs a
     ``courtlib.clock.SettableClock`` for this process while it runs (``set_clock``/``advance_clock``).
     """
@@ -65,7 +72,8 @@ class LocalStack:
                  identity: Path | None = None, stack_name: str | None = None,
                  parameters: Mapping[str, str] | None = None, users: Iterable[demo.DemoUser] = demo.USERS,
                  tribunal: str = "TRE-MT", seed: bool = True, project_dirs: Mapping[str, Path] | None = None,
-                 now: datetime | None = None, web_port: int | None = None, dynamodb: str = "moto") -> None:
+                 now: datetime | None = None, web_port: int | None = None, dynamodb: str = "moto",
+                 beacon_period_s: int | None = None) -> None:
         if dynamodb not in DYNAMODB_BACKENDS:
             raise ValueError(f"dynamodb: {dynamodb!r} (esperado {' ou '.join(DYNAMODB_BACKENDS)})")
         self.dynamodb = dynamodb
@@ -100,6 +108,8 @@ class LocalStack:
         self.control_url = ""
         self.web_url = ""
         self._web: Any = None
+        self._beacon_period_s = beacon_period_s
+        self.beacon: Any = None  # devstack.beacon.ServedBeacon, while served
         self.startup_seconds = 0.0
         self.phase_seconds: dict[str, float] = {}  # aws, apps, dados: where the start went
         self._stop = threading.Event()
@@ -209,6 +219,8 @@ class LocalStack:
         from devstack.http import ControlServer, serve_app
 
         sources = self._app_sources()
+        if "distribuicao" in sources:  # before the imports: distribuicao reads its beacon from the configuration
+            self._start_beacon()
         configs = {service: chalice_config(self._project_dirs.get(service), self.stage) for service in sources}
         _apply_stage_environment(configs)  # before the imports: an app reads its settings when imported
         self.apps = {service: app if isinstance(app, Chalice) else app() for service, app in sources.items()}
@@ -238,6 +250,19 @@ class LocalStack:
             self._web.start()
             self.web_url = self._web.url
 
+    def _start_beacon(self) -> None:
+        from courtlib.config import TRIBUNAL_CONFIG_ENV
+        from devstack.beacon import DEFAULT_PERIOD_S, ServedBeacon, configured
+
+        self.beacon = ServedBeacon(port=self._ports.get(BEACON, 0),
+                                   period_s=self._beacon_period_s or DEFAULT_PERIOD_S)
+        os.environ[TRIBUNAL_CONFIG_ENV] = configured(os.environ.get(TRIBUNAL_CONFIG_ENV), self.beacon)
+
+    @property
+    def beacon_info(self) -> dict[str, Any] | None:
+        """The served local beacon: url, chain hash, period, id (None when distribuicao is not served)."""
+        return self.beacon.describe() if self.beacon is not None else None
+
     def stop(self) -> None:
         """Stops pollers, scheduler, servers and moto (bounded waits) and restores the environment."""
         self._stop.set()
@@ -250,6 +275,9 @@ class LocalStack:
         for served in self._servers:
             served.stop()
         self._servers.clear()
+        if self.beacon is not None:
+            self.beacon.stop()
+            self.beacon = None
         threads = list(self._sources.pollers) if self._sources is not None else []
         if self._scheduler is not None:
             threads.append(self._scheduler)
@@ -397,6 +425,7 @@ class LocalStack:
                               "disparar": f"POST {self.control_url}/agendamentos/{s.target.service}/{s.target.name}"}
                              for s in schedules],
             "filas": self.queue_counts(),
+            "farol": self.beacon_info,
             "usuarios": [{"matricula": u.username, "papeis": list(u.groups)} for u in self.users],
         }
 

@@ -109,6 +109,9 @@ def test_02_citizen_verifies_the_revealed_day_in_the_browser(api, new_page, fact
     result = page.locator("[data-resultado]")
     expect(result).to_have_attribute("data-resultado", "ok")
     expect(page.locator("#verificacao")).to_contain_text("Em 01/03/2027: 7 de 7 sorteio(s) refeitos e conferidos")
+    # issue 16: each draw's round, served by the stack's local beacon, is checked here, signature included
+    expect(page.locator("#registros [data-farol='válida']").first).to_contain_text("assinatura verificada")
+    expect(page.locator("#verificacao .farol-local")).to_contain_text("NÃO é a quicknet da League of Entropy")
     expect(page.locator("#grafico table")).to_contain_text("Diferença")
     screenshot(page, "distribuicoes-verificado")
     assert not page.errors

@@ -1,7 +1,10 @@
 // The independent verifier of the distribution log (DIST-11), in the browser with WebCrypto.
 // A line-by-line port of distribuicao-svc/scripts/verify_draws.py: same checks, same order, same
 // problem texts, so the page and the script give the same verdict on the same export
-// (tests/browser/test_verify_parity.py feeds both the same genuine and tampered exports).
+// (tests/browser/test_journeys.py feeds both the same genuine and tampered exports). A draw decided by a
+// beacon round (issue 16) has that round checked by farol.js: timing, chain, randomness and BLS signature.
+
+import { cadeiasDoFarol, confereFarol, novoResumoDosFarois } from "./farol.js";
 
 const FORMATO = "br.jus.tribunal.distribuicao.exportacao";
 const HASH_INICIAL = "0".repeat(64);
@@ -99,9 +102,14 @@ class Relatorio {
     this.manuais = 0;
     this.atribuicoes = 0;
     this.porDia = {};  // dia_semente → {sorteios, conferidos}
+    this.farois = novoResumoDosFarois();  // beacon rounds: verified, NOT verified, chains other than quicknet
   }
   problema(marca, texto, seq = null) { this.problemas.push({ marca, seq, texto: `[${marca}] ${texto}` }); }
-  get resultado() { return this.problemas.length ? "problemas" : this.pendentes.length ? "pendente" : "ok"; }
+  get resultado() {
+    if (this.problemas.length) return "problemas";
+    if (this.pendentes.length) return "pendente";
+    return this.farois.naoVerificados.length ? "nao_verificado" : "ok";  // never "ok" with a signature unchecked
+  }
 }
 
 async function sementesValidas(exportacao, rel) {
@@ -245,6 +253,7 @@ async function confereRegistro(reg, exportacao, sementes, invalidas, contagens, 
   }
   if (modo === "sorteio") {
     if (candidatos.length) await confereSemente(reg, candidatos, sementes, invalidas, rel);
+    if (reg.farol !== undefined && reg.farol !== null) await confereFarol(reg, cadeiasDoFarol(exportacao), rel);
   } else if (modo === "sorteio_manual") {
     const manual = reg.manual || {};
     const testemunhas = new Set((manual.testemunhas || []).filter((t) => t && t.trim()).map((t) => t.trim()));

@@ -1,16 +1,21 @@
 """Queue, stream and schedule handlers of cooperacao-svc."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
-from chalicelib.cooperacao import schedules
 
 from courtlib.audit.actor import as_system
-from courtlib.calendar.api import calendar_event_handlers
-from courtlib.messaging.consumer import EventHandler
-from courtlib.messaging.contracts import Envelope, MonthlyCloseRequested, Payload, event_type_of
-from courtlib.messaging.outbox import UnitOfWork
-from courtlib.service import messaging_blueprint
+from courtlib.lazy import lazy_module
+from courtlib.messaging.blueprint import messaging_blueprint
+
+if TYPE_CHECKING:
+    from courtlib.messaging.consumer import EventHandler
+    from courtlib.messaging.contracts import Envelope, Payload
+    from courtlib.messaging.outbox import UnitOfWork
+
+schedules = lazy_module("chalicelib.cooperacao.schedules")  # the use cases: imported on the first run (cold start)
 
 # Daily at 03:15 UTC = 00:15 in America/Sao_Paulo: the handler closes the previous month only on the configured
 # day (cooperacao.fechamento_dia), so the day is tribunal configuration rather than a deploy-time cron.
@@ -19,7 +24,11 @@ CLOSE_CRON = "cron(15 3 * * ? *)"
 
 def event_handlers(deps: Any) -> dict[str, EventHandler]:
     """The events this service consumes, by type: the calendar's days (its replica of the owner's calendar) and
-    its own requests of a monthly close (``POST /fechamentos``, run here so the request answers at once)."""
+    its own requests of a monthly close (``POST /fechamentos``, run here so the request answers at once).
+    Called on the first event (``courtlib.messaging.blueprint``), so its imports are made then."""
+    from courtlib.calendar.api import calendar_event_handlers
+    from courtlib.messaging.contracts import MonthlyCloseRequested, event_type_of
+
     def run_close(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, MonthlyCloseRequested)
         deps.service.run_requested_close(payload, envelope.correlationid)
@@ -33,7 +42,7 @@ def blueprint(deps: Any) -> Blueprint:
     The app's middleware publishes each handler's metrics (``courtlib.observability.observed``); each consumed
     event's acts are the system's (``sistema:evento:<type>``, set by the consumer), the close's are
     ``sistema:agenda:fechamento-mensal``."""
-    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
+    bp = messaging_blueprint(deps.settings, handlers=lambda: event_handlers(deps))
 
     @bp.schedule(CLOSE_CRON)
     @as_system("agenda:fechamento-mensal")

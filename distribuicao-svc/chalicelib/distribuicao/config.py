@@ -30,7 +30,8 @@ class DistribuicaoConfig(FrozenModel):
     # DIST-11 / issue 16: the public beacon (drand quicknet and its relays by default); a request waits for its
     # round up to ``espera_maxima_s`` seconds, then answers 202 and the case waits in ``aguardando_farol``.
     farol: BeaconConfig = BeaconConfig(espera_maxima_s=8.0)
-    # the local stack's beacon (stage "local", no network): its own demo key, one round per this many seconds
+    # the in-process local beacon (AWS emulated and no relay configured: the tests that run the app in process);
+    # its own demo key, one round per this many seconds. The local stack serves its beacon and names it in `farol`.
     farol_local_periodo_s: PositiveInt = 1
 
 

@@ -3,11 +3,12 @@
 from typing import Any
 
 from chalice import Blueprint
-from chalicelib.distribuicao import schedules
 
 from courtlib.audit import as_system
-from courtlib.calendar.api import calendar_event_handlers
-from courtlib.service import messaging_blueprint
+from courtlib.lazy import lazy_module
+from courtlib.messaging.blueprint import messaging_blueprint
+
+schedules = lazy_module("chalicelib.distribuicao.schedules")  # the use cases: imported on the first run (cold start)
 
 # EventBridge crons are in UTC. 02:00 UTC is 23:00 in America/Sao_Paulo (UTC-3, no DST since 2019) of the
 # previous day: tomorrow's commitment is public an hour before its day starts.
@@ -21,7 +22,10 @@ PENDING_RATE = "rate(1 minute)"
 
 
 def event_handlers(deps: Any) -> dict[str, Any]:
-    """The event types this service consumes and their handlers: the calendar's replica (CAL-03)."""
+    """The event types this service consumes and their handlers: the calendar's replica (CAL-03). Called on the
+    first event (``courtlib.messaging.blueprint``), so its import is made then."""
+    from courtlib.calendar.api import calendar_event_handlers
+
     return calendar_event_handlers(deps.calendar)
 
 
@@ -30,7 +34,7 @@ def blueprint(deps: Any) -> Blueprint:
 
     The app's middleware publishes each handler's metrics (``courtlib.observability.observed``). Each schedule
     acts as the system (``agenda:<name>``) in the audit trail."""
-    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
+    bp = messaging_blueprint(deps.settings, handlers=lambda: event_handlers(deps))
 
     @bp.schedule(SEEDS_CRON)
     @as_system("agenda:publish_seed_commitments")

@@ -23,6 +23,7 @@ from chalicelib.distribuicao.precatorias import PrecatoriaService
 from chalicelib.distribuicao.queries import EditalQueries
 from chalicelib.distribuicao.service import DistribuicaoService
 
+from courtlib.beacon.config import DEFAULT_RELAYS
 from courtlib.beacon.local import LocalBeacon
 from courtlib.bootstrap import adapter
 from courtlib.clock import local_now
@@ -41,12 +42,14 @@ class DistribuicaoDeps(ServiceDeps):
 
     @property
     def round_source(self) -> RoundSource:
-        """The beacon the draws wait for: drand's relays (``distribuicao.farol``), or on the local stack (stage
-        ``local``, or AWS emulated at an endpoint of its own: no network) the local beacon in process, on the
-        stack's clock, marked by its own chain."""
+        """The beacon the draws wait for: the relays and chain of ``distribuicao.farol`` over HTTP (drand's
+        quicknet by default; the local stack names its served local beacon there). Only where AWS is emulated
+        (stage ``local`` or an endpoint of its own: no network) and no relay is configured — tests that run the
+        app in process — is it the local beacon in process, on this clock, marked by its own chain."""
         if self.beacon is None:
             config = distribuicao_config(self.config)
-            if self.settings.stage == "local" or self.settings.endpoint_url:
+            emulated = self.settings.stage == "local" or bool(self.settings.endpoint_url)
+            if emulated and tuple(config.farol.relays) == DEFAULT_RELAYS:
                 self.beacon = LocalBeacon(period=config.farol_local_periodo_s, now=lambda: self.clock())
             else:
                 self.beacon = config.farol.client()

@@ -11,32 +11,37 @@ The app's middleware publishes each handler's metrics (``courtlib.observability.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
-from chalicelib.pagamentos import schedules
 
 from courtlib.audit import as_system
-from courtlib.calendar.api import calendar_event_handlers
-from courtlib.messaging.contracts import (
-    CompensationUsed,
-    CooperationBonusAssessed,
-    DutyServed,
-    Envelope,
-    MagistrateAbsenceRegistered,
-    Payload,
-    PaymentRunRequested,
-    event_type_of,
-)
-from courtlib.messaging.outbox import UnitOfWork
-from courtlib.service import messaging_blueprint
+from courtlib.lazy import lazy_module
+from courtlib.messaging.blueprint import messaging_blueprint
+
+if TYPE_CHECKING:
+    from courtlib.messaging.contracts import Envelope, Payload
+    from courtlib.messaging.outbox import UnitOfWork
+
+schedules = lazy_module("chalicelib.pagamentos.schedules")  # the use cases: imported on the first run (cold start)
 
 # 09:00 UTC = 06:00 BRT every day; the run itself happens only on the configured day (PAG-01).
 MONTHLY_RUN_CRON = "cron(0 9 * * ? *)"
 
 
 def event_handlers(deps: Any) -> dict[str, Any]:
-    """Every event type this service consumes and its handler (the calendar's copy, and the payments' inputs)."""
+    """Every event type this service consumes and its handler (the calendar's copy, and the payments' inputs).
+    Called on the first event (``courtlib.messaging.blueprint``), so its imports are made then."""
+    from courtlib.calendar.api import calendar_event_handlers
+    from courtlib.messaging.contracts import (
+        CompensationUsed,
+        CooperationBonusAssessed,
+        DutyServed,
+        MagistrateAbsenceRegistered,
+        PaymentRunRequested,
+        event_type_of,
+    )
+
     def apply(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         deps.service.apply_event(payload, envelope, uow)
 
@@ -53,7 +58,7 @@ def event_handlers(deps: Any) -> dict[str, Any]:
 
 
 def blueprint(deps: Any) -> Blueprint:
-    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
+    bp = messaging_blueprint(deps.settings, handlers=lambda: event_handlers(deps))
 
     @bp.schedule(MONTHLY_RUN_CRON)
     @as_system("agenda:execucao-mensal")

@@ -15,7 +15,7 @@ from typing import Any
 from chalice import Blueprint
 
 from courtlib.audit import as_system
-from courtlib.service import messaging_blueprint
+from courtlib.messaging.blueprint import messaging_blueprint
 
 # EventBridge crons are UTC. 14:30 UTC = 11:30 BRT: the daytime shifts of yesterday and the night shift that
 # ended at 11h today are over.
@@ -30,7 +30,7 @@ def event_handlers(deps: Any) -> dict[str, Any]:
 
 
 def blueprint(deps: Any) -> Blueprint:
-    bp = messaging_blueprint(deps.settings, handlers=event_handlers(deps))
+    bp = messaging_blueprint(deps.settings, handlers=lambda: event_handlers(deps))
 
     @bp.schedule(SERVED_CRON)
     @as_system("agenda:register_served_duties")

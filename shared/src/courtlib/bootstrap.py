@@ -18,9 +18,11 @@ The deps stay plain attributes, so a test can still swap one (``deps.clock = …
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from courtlib.lazy import Deferred
 from courtlib.settings import ServiceSettings
 
 T = TypeVar("T")
@@ -63,3 +65,12 @@ def bootstrap(deps_class: type[D], settings: ServiceSettings, **overrides: Any) 
     if unknown:
         raise TypeError(f"{deps_class.__name__} has no dependency {', '.join(unknown)} (known: {sorted(known)})")
     return deps_class(settings=settings, **overrides)
+
+
+def bootstrap_later(deps_class: str, settings: ServiceSettings) -> Any:
+    """:func:`bootstrap` on first use (``app.py``: a cold start imports no adapter nor use case).
+
+    ``deps_class`` is ``"module:Class"``, imported then; the result reads and sets the deps' attributes, and
+    answers ``settings`` without building them (see :class:`courtlib.lazy.Deferred`)."""
+    module, name = deps_class.split(":")
+    return Deferred(lambda: bootstrap(getattr(importlib.import_module(module), name), settings), settings=settings)

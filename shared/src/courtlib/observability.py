@@ -3,7 +3,7 @@
 The service name comes from ``POWERTOOLS_SERVICE_NAME`` (each Lambda's configuration). Metrics are
 created on first use so importing this module stays cheap.
 
-:func:`observed` is registered once per app (``courtlib.service.http_blueprints``) for every kind of
+:func:`observed` is registered once per app (``courtlib.route_table.register_middleware``) for every kind of
 invocation: each log line carries the function's name and request id (and, for HTTP, the correlation
 id), and the metrics an invocation counted are published when it returns or fails. A consumer takes
 the correlation id of each event it applies from the event's envelope (``correlationid``), so logs

@@ -1,20 +1,20 @@
 """What every service declares alike: event plumbing handlers, operational routes, HTTP wiring.
 
-``messaging_blueprint`` declares the three Lambda handlers every app has — ``consume_events`` (its
-inbound queue), ``relay_outbox`` (its table's stream) and ``sweep_outbox`` (a schedule) — so their
-wiring lives in one place. ``http_blueprints`` turns a service's route sets, plus ``ops_routes``
-(``/health``, ``/openapi.json``, dead-letter queue administration, partner keys, the audit trail), into
-blueprints.
+``messaging_blueprint`` (from :mod:`courtlib.messaging.blueprint`) declares the three Lambda handlers every app
+has — ``consume_events`` (its inbound queue), ``relay_outbox`` (its table's stream) and ``sweep_outbox`` (a
+schedule) — so their wiring lives in one place. ``ops_routes`` are every service's operational routes
+(``/health``, ``/openapi.json``, dead-letter queue administration, partner keys, the audit trail), which
+``courtlib.route_table`` registers with the service's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from chalice.app import Authorizer, Blueprint, Response
+from chalice.app import Response
 from pydantic import Field
 
 from courtlib import aws
@@ -22,15 +22,12 @@ from courtlib.audit.api import add_audit_routes, add_history_route
 from courtlib.auth.partners import TablePartnerKeyStore
 from courtlib.bootstrap import Bootstrapped, adapter
 from courtlib.calendar.store import CalendarRepository
-from courtlib.http import ProblemError, RequestContext, RouteSet, http_idempotency_layer, openapi_document
-from courtlib.http.chalice_errors import chalice_refusals_as_problems
-from courtlib.http.dispatch import build_blueprint
+from courtlib.http import ProblemError, RequestContext, RouteSet
 from courtlib.http.idempotency import idempotency_key_from
-from courtlib.messaging.consumer import EventConsumer, EventHandler
+from courtlib.messaging.blueprint import lambda_handlers as lambda_handlers  # where they used to be
+from courtlib.messaging.blueprint import messaging_blueprint as messaging_blueprint
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.outbox import UnitOfWork
-from courtlib.messaging.relay import OutboxRelay
-from courtlib.observability import observed
 from courtlib.schema import Schema
 from courtlib.settings import ServiceSettings
 
@@ -50,51 +47,6 @@ class ServiceDeps(Bootstrapped):
         from courtlib.config import tribunal_config_from_env
 
         return tribunal_config_from_env()
-
-
-def http_blueprints(deps: ServiceDeps, route_sets: list[RouteSet], authorizer: Authorizer,
-                    title: str) -> list[Blueprint]:
-    """Blueprints for ``route_sets`` plus the operational routes, with the service's runtime pieces."""
-    settings = deps.settings
-    partner_keys = TablePartnerKeyStore(settings)
-    ops = ops_routes(settings, partner_keys, openapi=lambda: openapi_document(*route_sets, ops, title=title))
-    idempotency = cache(lambda: http_idempotency_layer(settings))  # built on first use, shared by all routes
-    blueprints = [build_blueprint(routes, authorizer=authorizer, deps=deps, settings=settings,
-                                  idempotency_store=idempotency, partner_keys=partner_keys)
-                  for routes in (*route_sets, ops)]
-    # Middleware is app-wide (the queue, stream and schedule handlers too): registered once, here.
-    blueprints[-1].register_middleware(observed, "all")
-    blueprints[-1].register_middleware(chalice_refusals_as_problems, "http")
-    return blueprints
-
-
-def lambda_handlers(app: Any) -> dict[str, Any]:
-    """The app's queue, stream and schedule handlers by name, for ``app.py`` to export.
-
-    ``chalice package`` points each such Lambda at ``<blueprint module>.<function name>``; the
-    handlers are declared on blueprints named ``app`` and exported as attributes of ``app.py``.
-    """
-    return {source.name: app.handler_map[source.name] for source in app.event_sources}
-
-
-def messaging_blueprint(settings: ServiceSettings, handlers: dict[str, EventHandler]) -> Blueprint:
-    blueprint = Blueprint("app")  # see lambda_handlers
-    consumer = EventConsumer(settings, handlers)
-    relay = OutboxRelay(settings)
-
-    @blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)
-    def consume_events(event: Any) -> dict[str, Any]:
-        return consumer.handle_sqs(event.to_dict(), event.context)
-
-    @blueprint.on_dynamodb_record(stream_arn=settings.stream_arn, batch_size=100)
-    def relay_outbox(event: Any) -> dict[str, Any]:
-        return relay.handle_stream(event.to_dict(), event.context)
-
-    @blueprint.schedule("rate(5 minutes)")
-    def sweep_outbox(event: Any) -> dict[str, int]:
-        return {"publicados": relay.sweep()}
-
-    return blueprint
 
 
 class HealthCheck(Schema):

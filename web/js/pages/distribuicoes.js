@@ -113,6 +113,7 @@ async function verifyLog() {
     showRecords(exportacao, $("#dia").value);
     showChart(exportacao);
     const relatorio = await verificar(exportacao);
+    showRecords(exportacao, $("#dia").value, relatorio);  // again, now with each beacon round's verdict
     showReport(out, exportacao, relatorio, $("#dia").value);
   } catch (problem) {
     out.hidden = true;
@@ -126,7 +127,17 @@ const TERMOS = { sorteio_manual: "sorteio manual", atribuicao: "atribuição", d
   redistribuicao_impedimento: "redistribuição por impedimento", redistribuicao_suspeicao: "redistribuição por suspeição" };
 const termo = (code) => TERMOS[code] || String(code ?? "—").replace(/_/g, " ");
 
-function showRecords(exportacao, day) {
+// A draw's beacon round as the page shows it: before verification, its number; after, the verdict of its signature.
+function farolDe(reg, relatorio) {
+  if (!reg.farol) return "—";
+  const checked = relatorio?.farois.porSeq[reg.seq];
+  if (!checked) return relatorio ? `rodada ${reg.farol.rodada}: não conferida` : `rodada ${reg.farol.rodada}`;
+  const verdict = { "válida": "assinatura verificada", "não verificada": "assinatura NÃO verificada" }[checked.situacao]
+    || `assinatura ${checked.situacao}`;
+  return el("span", { "data-farol": checked.situacao }, `rodada ${checked.rodada}: ${verdict}`);
+}
+
+function showRecords(exportacao, day, relatorio = null) {
   const section = $("#registros");
   const rows = exportacao.registros.filter((r) => !day || dayOf(r) === day);
   const seeds = new Set((exportacao.sementes || []).map((s) => s.dia));
@@ -143,6 +154,7 @@ function showRecords(exportacao, day) {
       ["Regra", (r) => termo(r.regra)],
       ["Relator", (r) => `${r.resultado?.relator_nome || r.resultado?.relator || "—"} (${r.resultado?.unidade || "—"})`],
       ["Semente do dia", (r) => r.modo !== "sorteio" ? "—" : seeds.has(r.dia_semente) ? "revelada" : "ainda não revelada"],
+      ["Farol", (r) => farolDe(r, relatorio)],
     ], rows, "Nenhum registro neste dia."));
   section.hidden = false;
 }
@@ -154,6 +166,10 @@ function showReport(out, exportacao, relatorio, day) {
     children.push(el("p", { class: "alerta sucesso", "data-resultado": "ok" },
       el("strong", {}, "OK: o log confere. "),
       `Todos os ${exportacao.registros.length} registros e ${relatorio.sorteiosVerificados} sorteio(s) foram refeitos neste navegador a partir das sementes reveladas.`));
+  } else if (relatorio.resultado === "nao_verificado") {
+    children.push(el("p", { class: "alerta aviso", "data-resultado": "nao_verificado" },
+      el("strong", {}, "NÃO VERIFICADO: "),
+      `nada de errado no que foi conferido, mas a assinatura do farol de ${relatorio.farois.naoVerificados.length} sorteio(s) não foi verificada: assinatura não verificada no navegador — use scripts/verify_draws.py.`));
   } else if (relatorio.resultado === "pendente") {
     children.push(el("p", { class: "alerta aviso", "data-resultado": "pendente" },
       el("strong", {}, "Pendente: "),
@@ -171,9 +187,27 @@ function showReport(out, exportacao, relatorio, day) {
       ? `Em ${dataBR(day)}: ${byDay.conferidos} de ${byDay.sorteios} sorteio(s) refeitos e conferidos.`
       : `Em ${dataBR(day)} não houve sorteio neste log.`));
   }
+  children.push(...farolSummary(relatorio));
   children.push(el("p", { class: "dica" }, `Sorteios conferidos: ${relatorio.sorteiosVerificados}; sorteios manuais: ${relatorio.manuais}; atribuições sem sorteio (prevenção, redistribuição…): ${relatorio.atribuicoes}. Sementes reveladas: ${(exportacao.sementes || []).length}.`));
   fill(out, ...children);
   out.hidden = false;
+}
+
+// The beacon rounds (issue 16): how many signatures were checked here, and any chain that is not quicknet's.
+function farolSummary(relatorio) {
+  const { verificados, naoVerificados, foraDaQuicknet } = relatorio.farois;
+  const lines = [];
+  if (verificados || naoVerificados.length) {
+    lines.push(el("p", { class: "farol-resumo", "data-verificadas": verificados, "data-nao-verificadas": naoVerificados.length },
+      `Rodadas do farol: ${verificados} com assinatura verificada neste navegador (BLS, @noble/curves)` +
+      (naoVerificados.length ? `; ${naoVerificados.length} com assinatura NÃO verificada (seq ${naoVerificados.slice(0, 10).join(", ")}).` : ".") +
+      " Cada rodada também foi conferida como a primeira publicada depois do registro."));
+  }
+  for (const [cadeia, nome] of [...foraDaQuicknet.entries()].sort()) {
+    lines.push(el("p", { class: "alerta aviso farol-local" },
+      `ATENÇÃO: sorteios decididos pelo farol ${nome || "?"} (cadeia ${cadeia}), que NÃO é a quicknet da League of Entropy: confira que essa cadeia é a que o tribunal publicou.`));
+  }
+  return lines;
 }
 
 // ---------------------------------------------------------------- cases per judge and class, with the spread

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from chalice.app import Blueprint, ChaliceViewError, CORSConfig, Response
+from chalice.app import Blueprint, ChaliceViewError, Response
 
 from courtlib.audit.actor import acting_as, actor_of
 from courtlib.auth.partners import HEADER_NONCE, SignatureError, verify
@@ -26,6 +26,7 @@ from courtlib.http import problems as p
 from courtlib.http.context import RequestContext
 from courtlib.http.correlation import HEADER as CORRELATION_HEADER
 from courtlib.http.correlation import correlation_id_from, current_correlation_id
+from courtlib.http.cors import cors_config
 from courtlib.http.csvbody import CsvError, is_csv
 from courtlib.http.idempotency import idempotency_key_from, run_idempotent
 from courtlib.http.problems import ProblemError
@@ -42,10 +43,6 @@ if TYPE_CHECKING:
     from courtlib.http.routing import RouteSet, RouteSpec
     from courtlib.settings import ServiceSettings
 
-CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "X-Correlation-Id",
-                      "X-Parceiro-Id", "X-Parceiro-Data", "X-Parceiro-Nonce", "X-Parceiro-Assinatura")
-CORS_EXPOSE_HEADERS = ("X-Correlation-Id", "Idempotent-Replayed", "Retry-After", "Location")
-CORS_MAX_AGE = 600
 _CHALICE_CODES = {400: "REQUISICAO_INVALIDA", 401: p.NOT_AUTHENTICATED, 403: p.FORBIDDEN, 404: p.NOT_FOUND,
                   409: p.CONFLICT, 422: p.VALIDATION}
 _BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="tribunal"'}
@@ -78,8 +75,7 @@ def build_blueprint(route_set: RouteSet, *, authorizer: Authorizer | None = None
     secret = pagination_secret or (settings.pagination_secret if settings is not None else None)
     if secret is None:
         raise ValueError("pass settings= or pagination_secret=")
-    cors = CORSConfig(allow_origin=origin, allow_headers=list(CORS_ALLOW_HEADERS),
-                      expose_headers=list(CORS_EXPOSE_HEADERS), max_age=CORS_MAX_AGE)
+    cors = cors_config(origin)
     blueprint = Blueprint(f"courtlib.http.{route_set.service}")
     for spec in routes:
         dispatcher = Dispatcher(spec, blueprint, service=route_set.service, deps=deps, cursor_secret=secret,

@@ -48,10 +48,13 @@ def idempotency_layer(settings: ServiceSettings, name: str) -> DynamoDBPersisten
 
 
 class EventConsumer:
-    def __init__(self, settings: ServiceSettings, handlers: dict[str, EventHandler],
+    def __init__(self, settings: ServiceSettings,
+                 handlers: dict[str, EventHandler] | Callable[[], dict[str, EventHandler]],
                  persistence: BasePersistenceLayer | None = None) -> None:
+        """``handlers`` may be a function giving them, called on the first event (a cold start imports no use case)."""
         self._settings = settings
-        self._handlers = handlers
+        self._handlers_of = handlers if callable(handlers) else (lambda: handlers)
+        self._handlers: dict[str, EventHandler] | None = None
         self._config = IdempotencyConfig(event_key_jmespath="id",
                                          expires_after_seconds=int(IDEMPOTENCY_TTL.total_seconds()))
         self._persistence = persistence
@@ -82,6 +85,8 @@ class EventConsumer:
 
     def _apply(self, envelope: dict[str, Any]) -> dict[str, str]:
         event = Envelope.model_validate(envelope)
+        if self._handlers is None:
+            self._handlers = self._handlers_of()
         handler = self._handlers.get(event.type)
         if handler is None:
             raise NoHandler(f"{self._settings.service} não trata eventos do tipo {event.type}")
