@@ -38,8 +38,9 @@ SEQUENTIAL = 300
 CLIENTS = 8  # (c) and the concurrent clients of bench/draws_dynamodb_local.py
 CONCURRENT_DRAWS = 300  # (c), all clients together
 PHASE_BUDGET_S = 60.0
-# two moments per draw (issue 16), each one Query and one TransactWriteItems
-GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 4.0, 100.0
+# issue 15: ≤2 round trips per draw — since issue 16 its two moments, each one TransactWriteItems staged on the
+# órgão as the warm container last wrote it (a Query only when another container wrote since)
+GOAL_RATE, GOAL_TRIPS, GOAL_CONCURRENT_RATE = 150.0, 2.0, 100.0
 GOAL_P50, GOAL_P99 = 4.0, 8.0  # issue 15: ratios to the bare GetItem p50, over HTTP on DynamoDB Local
 GOAL_CONCURRENT_P99 = 15.0
 BEACON_DRAWS, BEACON_PHASE_BUDGET_S = 40, 150.0  # (e): each draw waits for a round (≤3 s at quicknet's period)
@@ -137,12 +138,13 @@ def _store_phases(emit: Callable[[str], None], stack: Any, base: Summary, counte
         where = "no DynamoDB Local" if getattr(stack, "dynamodb", "moto") == "local" else "no moto"
         emit(f"   (a) 1 cliente, {seq.n} sorteios em sequência{budget}: {rate:.0f} sorteios/s por HTTP {where} "
              f"(a meta de vazão do caso de uso, ≥{GOAL_RATE:.0f}/s, está na seção do DynamoDB Local sem HTTP)")
-        emit("     " + figure("p50", seq.p50, base.p50, GOAL_P50, width=4))
-        emit("     " + figure("p99", seq.p99, base.p50, GOAL_P99, width=4))
+        emit("     " + figure("p50", seq.p50, base.p50, GOAL_P50, width=4, name="sorteio HTTP, p50 × GetItem"))
+        emit("     " + figure("p99", seq.p99, base.p50, GOAL_P99, width=4, name="sorteio HTTP, p99 × GetItem"))
         dynamo = Counter({k: v for k, v in calls.items() if k.startswith("DynamoDB")})
         trips = sum(dynamo.values()) / max(seq.n, 1)
-        emit(f"   (b) idas ao DynamoDB por sorteio: {trips:.2f}  meta ≤{GOAL_TRIPS:.0f}  "
-             f"{'OK' if trips <= GOAL_TRIPS else 'ACIMA DA META'}")
+        # the day's first read of each audit chain head and of the seed are a few calls per run, not per draw
+        verdict = goals.at_most("idas ao DynamoDB por sorteio (HTTP)", round(trips, 2), GOAL_TRIPS, unit="")
+        emit(f"   (b) idas ao DynamoDB por sorteio: {trips:.2f}  meta ≤{GOAL_TRIPS:.0f}  {verdict}")
         emit(f"     detalhe: {describe_calls(calls, per=max(seq.n, 1))}")
 
     concurrent_ok = concurrent(emit, url, token, base, rate)

@@ -8,6 +8,7 @@ draw never trusts either alone. Nothing unverified is returned; ``None`` means "
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from chalicelib.distribuicao.ports import RoundSource
 from courtlib.beacon import BeaconError, BeaconUnavailable, Round, verify
 
 LOG = logging.getLogger(__name__)
+VERIFIED_KEPT = 64  # verified rounds kept per container: a minute of quicknet's, each a pairing check saved
 POLL_S = 0.05  # between two asks once the round is due (the local beacon answers at once; relays have their own)
 
 
@@ -33,6 +35,10 @@ class RoundWaiter:
         self.chain = source.chain
         self._now = now
         self._sleep = sleep
+        # A round, once verified, never changes: the acts of an órgão on the same round, and the resolution that
+        # follows a registration, verify it once. Insertion order is round order (they only come out in order).
+        self._verified: dict[int, BeaconRound] = {}
+        self._lock = threading.Lock()
 
     @property
     def chain_hash(self) -> str:
@@ -62,6 +68,9 @@ class RoundWaiter:
             self._sleep(min(remaining, max(due, POLL_S)))
 
     def _fetch(self, number: int) -> BeaconRound | None:
+        known = self._verified.get(number)
+        if known is not None:
+            return known
         try:
             round_ = self.source.fetch(number)
         except (BeaconUnavailable, BeaconError, OSError) as error:
@@ -70,7 +79,12 @@ class RoundWaiter:
         if not self._valid(round_, number):
             LOG.warning("beacon round %s refused: wrong number, chain or signature", number)
             return None
-        return BeaconRound(round_.chain_hash.hex(), round_.number, round_.signature.hex(), round_.randomness.hex())
+        verified = BeaconRound(round_.chain_hash.hex(), round_.number, round_.signature.hex(), round_.randomness.hex())
+        with self._lock:  # the local stack's request threads share one waiter
+            self._verified[number] = verified
+            while len(self._verified) > VERIFIED_KEPT:
+                del self._verified[next(iter(self._verified))]
+        return verified
 
     def _valid(self, round_: Round, number: int) -> bool:
         if round_.number != number or round_.chain_hash != self.chain.hash:

@@ -6,9 +6,11 @@ once that round is out and verified, the acts are drawn and chained in queue ord
 day AND the round), each in its own transaction that removes it from the queue. The caller waits up to
 ``beacon_wait_s`` for its act; otherwise it gets :class:`Awaiting` (202).
 
-A resolution costs one consistent read of the órgão (one Query on DynamoDB) and one atomic write (one
-TransactWriteItems), plus a seed read the first time a container sees a day; a concurrent write makes it read
-and decide again (:class:`~chalicelib.distribuicao.core.CoreUseCases`). It depends only on the ports.
+Each moment is one atomic write (one TransactWriteItems), plus a seed read the first time a container sees a day.
+A warm container stages both on the órgão as it last wrote it (``known_orgao``: no read); a cold one, or one
+whose state another container made stale (its write refused), reads the órgão (one Query) and decides again at
+once; further concurrent writes retry with back-off (:class:`~chalicelib.distribuicao.core.CoreUseCases`). It
+depends only on the ports.
 """
 
 from __future__ import annotations
@@ -200,13 +202,22 @@ class DrawService(CoreUseCases):
             return max(0.0, min((deadline - self.clock()).total_seconds(), stop - time.monotonic()))
 
         conflicts = 0  # each one is another writer's progress; past the wait, only max_attempts more
+        # Each pass acts on the órgão as this container last wrote it (the registration just made, the resolution
+        # before), with no read: the resolution is conditioned on that state, so a stale one is refused (and
+        # forgotten) and the órgão read. Only a fresh read may say there is nothing (more) to resolve.
+        trust_known = True
         while conflicts < self.max_attempts or remaining() > 0:
-            stored = self.repository.load_orgao(orgao_id)
-            if stored is None or not stored.queue:
+            stored = self.repository.known_orgao(orgao_id) if trust_known else None
+            from_known = stored is not None
+            if stored is None:
+                stored = self.repository.load_orgao(orgao_id)
+            trust_known = True
+            if stored is None or not stored.queue or (until is not None and stored.queue[0].order > until.order):
+                if from_known:
+                    trust_known = False
+                    continue
                 break
             act = stored.queue[0]
-            if until is not None and act.order > until.order:
-                break
             round_ = None
             if needs_round(act):
                 round_ = rounds.get(act.round) or self.rounds.get(act.round)
@@ -236,7 +247,20 @@ class DrawService(CoreUseCases):
         command_json = {**command_json, "agente": acts.agent()}
 
         def attempt() -> Outcome | PendingAct:
-            stored = self.get_orgao(orgao_id) if new_case is None else self._stored_for(new_case)
+            # A warm container stages the registration on the órgão as it last wrote it, with no read: the write
+            # is conditioned on it. If that was stale (refused and forgotten), or the rules refuse on it, the
+            # órgão is read and the act judged again at once, before any back-off.
+            known = self.repository.known_orgao(orgao_id)
+            if known is not None:
+                try:
+                    return on(known)
+                except (WriteConflict, CourtError):
+                    pass
+            return on(self.get_orgao(orgao_id))
+
+        def on(stored: StoredOrgao) -> Outcome | PendingAct:
+            if new_case is not None:
+                _check_new_case(stored, new_case)
             now = self.now()
             dry_run(stored, now)  # a refusal by the rules comes now, before anything is written
             act = PendingAct(orgao_id, stored.queued + 1, number, kind, self.rounds.chain_hash,
@@ -406,14 +430,6 @@ class DrawService(CoreUseCases):
             if stored is not None and stored.queue:
                 raise Busy(AWAITING_DETAIL)
 
-    def _stored_for(self, command: DistributionCommand) -> StoredOrgao:
-        stored = self.get_orgao(command.orgao)
-        if stored.classes and command.case.classe not in stored.classes:
-            raise Invalid(f"classe {command.case.classe} não é distribuída no órgão {command.orgao} "
-                          f"(classes: {', '.join(stored.classes)})", field="classe")
-        _check_judges(stored, command.excluded)
-        return stored
-
     def _related(self, command: DistributionCommand) -> RelatedRef | None:
         """Completes the related case from its row (read once, before the attempts)."""
         ref = command.related
@@ -435,6 +451,13 @@ class DrawService(CoreUseCases):
         assert ref.relator is not None and ref.seat is not None
         return RelatedCase(ref.number, ref.kind, ref.relator, ref.seat,
                            pending=True if ref.pending is None else ref.pending, acordao_writer_id=ref.acordao_writer)
+
+def _check_new_case(stored: StoredOrgao, command: DistributionCommand) -> None:
+    if stored.classes and command.case.classe not in stored.classes:
+        raise Invalid(f"classe {command.case.classe} não é distribuída no órgão {command.orgao} "
+                      f"(classes: {', '.join(stored.classes)})", field="classe")
+    _check_judges(stored, command.excluded)
+
 
 def _check_judges(stored: StoredOrgao, judges: Mapping[str, str] | Sequence[str]) -> None:
     unknown = sorted(j for j in judges if not stored.state.orgao.has_judge(j))

@@ -251,6 +251,10 @@ class OrgaoRepository(Protocol):
     def load_orgao(self, orgao_id: str) -> StoredOrgao | None:
         """The whole órgão (reference data, counters, log head) as of one consistent read; None if unknown."""
 
+    def known_orgao(self, orgao_id: str) -> StoredOrgao | None:
+        """The órgão as this container last read or wrote it, without a read (None: not known). It may be stale:
+        a registration or resolution staged on it is refused (WriteConflict) if it is, and it is forgotten."""
+
     def orgao_exists(self, orgao_id: str) -> bool: ...
 
     def orgao_ids(self) -> list[str]: ...

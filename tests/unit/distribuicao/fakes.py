@@ -127,6 +127,9 @@ class FakeOrgaoRepository(_Concurrency):
                            frozenset(k for k, (_, d) in rows.judges.items() if d), frozenset(keys),
                            tuple(rows.queue[k] for k in sorted(rows.queue)), rows.queued)
 
+    def known_orgao(self, orgao_id: str) -> StoredOrgao | None:
+        return None  # a container that remembers nothing: every use case reads (the adapter's tests cover it)
+
     def orgao_exists(self, orgao_id: str) -> bool:
         return orgao_id in self.orgaos
 

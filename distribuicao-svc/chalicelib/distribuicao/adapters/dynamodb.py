@@ -22,12 +22,20 @@ Issue 16's registration is one TransactWriteItems too: the case's ``REGISTRO`` (
 case row (absent for a new case, unchanged for a redistribution), the ``PENDENTE#`` item and the head's
 ``queued`` and ``version`` (conditioned on the version read). The resolution is :meth:`commit_decision` with
 ``resolves``: the same write as a draw today plus the deletion of both items, conditioned on their presence.
+
+The hot path reads nothing it already knows: the repository keeps, per órgão, the state it last read or wrote
+(:meth:`DistribuicaoRepository.known_orgao`). A registration and a resolution can be staged on it with no Query
+before them, because every one of their writes is conditioned on the head's ``seq``, ``version`` and ``queued``
+as held: if another process wrote meanwhile, the transaction is refused as a whole and the state is forgotten, so
+the use case reads again. A warm container drawing in sequence thus makes two round trips per draw.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -201,6 +209,10 @@ class DistribuicaoRepository:
         self.case_model = bind(CaseItem, settings)
         self.numbering_model = bind(NumberingItem, settings)
         self.registration_model = bind(RegistrationItem, settings)
+        # the órgãos as this container last read or wrote them (see the module docstring); bounded by the
+        # number of órgãos of a court (dozens), so no eviction
+        self._known: dict[str, StoredOrgao] = {}
+        self._known_lock = threading.Lock()
 
     @property
     def models(self) -> tuple[type[TableItem], ...]:
@@ -208,8 +220,31 @@ class DistribuicaoRepository:
 
     # órgão -------------------------------------------------------------------------------------
 
+    def known_orgao(self, orgao_id: str) -> StoredOrgao | None:
+        """The órgão as this container last read or wrote it, with no round trip (None: not known). It may be
+        stale; a registration or resolution staged on it is refused (WriteConflict) if it is."""
+        return self._known.get(orgao_id)
+
+    def _remember(self, orgao_id: str, stored: StoredOrgao | None) -> None:
+        """Keeps ``stored`` as the órgão's known state (forgets it when None). Another thread of this container
+        may have written a later state just before: keeping an older one only costs a refused write, never a
+        wrong one (the conditions decide)."""
+        with self._known_lock:
+            if stored is None:
+                self._known.pop(orgao_id, None)
+            else:
+                self._known[orgao_id] = stored
+
+    def forget_orgao(self, orgao_id: str) -> None:
+        self._remember(orgao_id, None)
+
     def load_orgao(self, orgao_id: str) -> StoredOrgao | None:
         """The whole órgão partition in one consistent Query (None if the órgão is not registered)."""
+        stored = self._load_orgao(orgao_id)
+        self._remember(orgao_id, stored)
+        return stored
+
+    def _load_orgao(self, orgao_id: str) -> StoredOrgao | None:
         meta: dict[str, Any] | None = None
         head: OrgaoItem | None = None
         seats: list[Seat] = []
@@ -300,7 +335,7 @@ class DistribuicaoRepository:
                 uow.delete(model(pk=pk, sk=sk))
             self._bump_head(uow, pk, existing.version, now, queued=existing.queued)
         audit(uow, act)
-        self._commit(uow)
+        self._committing(orgao.id, uow, after=None)
 
     def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = (), *, act: Act) -> None:
         """Replaces one judge (e.g. with a new absence) and moves the órgão's version; events in the same
@@ -317,7 +352,7 @@ class DistribuicaoRepository:
         for event in events:
             uow.emit(event)
         audit(uow, act)
-        self._commit(uow)
+        self._committing(stored.id, uow, after=None)
 
     def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime, *, queued: int) -> None:
         """Moves the órgão's version, only if it and the queue of acts are still those read."""
@@ -326,9 +361,16 @@ class DistribuicaoRepository:
                    actions=[model.version.add(1), model.updated_at.set(now)],
                    condition=(model.version == version) & same_queue(model, queued))
 
-    @staticmethod
-    def _commit(uow: UnitOfWork) -> None:
-        commit(uow)
+    def _committing(self, orgao_id: str, uow: UnitOfWork, *, after: StoredOrgao | None,
+                    first_exists: type[Exception] | None = None) -> None:
+        """Commits ``uow`` (:func:`commit`); the órgão's known state becomes ``after`` (None: forgotten), and is
+        forgotten whatever the failure (a refusal says it is stale; an AWS failure leaves it unknown)."""
+        try:
+            commit(uow, first_exists=first_exists)
+        except BaseException:
+            self.forget_orgao(orgao_id)
+            raise
+        self._remember(orgao_id, after)
 
     # decisions -----------------------------------------------------------------------------------
 
@@ -353,16 +395,24 @@ class DistribuicaoRepository:
             uow.save(self._case_item(row), condition=self.case_model.pk.does_not_exist())
         else:
             uow.save(self._case_item(row), condition=self.case_model.current_seq == previous.current_seq)
+        # A resolution is not conditioned on the queue's end: acts registered since take later places, and the
+        # version (moved by every resolution and edit) with the act's own PENDENTE# item already say that this act
+        # is still the first. So registrations no longer refuse the resolutions in flight (8 clients, one órgão).
+        # A draw with nothing queued (resolves None) must still find the queue empty.
         stage_draw(uow, self.record_model, self.orgao_model, head_pk=orgao_pk(stored.id), kind="cabeca",
                    decision=decision, counters=stored.state.counters, read_seq=stored.state.head.seq,
-                   read_version=stored.version, now=now, read_queued=stored.queued)
+                   read_version=stored.version, now=now, read_queued=stored.queued if resolves is None else None)
         if resolves is not None:
             self._stage_unqueue(uow, resolves)
         for event in events:
             uow.emit(event)
         audit(uow, act)  # the record and its chain head: two more items of the same transaction
+        # what the head is once this commits: exactly, since every field written was conditioned on the one read
+        after = replace(stored, state=stored.state.apply(decision), version=stored.version + 1,
+                        queue=tuple(a for a in stored.queue if resolves is None or a.order != resolves.order))
         # resolving a queued act, the case row can only exist because another resolver drew it: read again
-        commit(uow, first_exists=CaseAlreadyDistributed if previous is None and resolves is None else None)
+        self._committing(stored.id, uow, after=after,
+                         first_exists=CaseAlreadyDistributed if previous is None and resolves is None else None)
         return row
 
     # acts awaiting their beacon round (issue 16) ---------------------------------------------------------
@@ -389,8 +439,9 @@ class DistribuicaoRepository:
                    actions=[model.queued.set(pending.order), model.updated_at.set(now)],
                    condition=(model.version == stored.version) & same_queue(model, stored.queued))
         audit(uow, act)
+        after = replace(stored, queue=(*stored.queue, pending), queued=pending.order)
         try:
-            commit(uow)
+            self._committing(stored.id, uow, after=after)
         except WriteConflict as error:
             index = getattr(error.__cause__, "index", None)
             if index == 0:
@@ -404,7 +455,7 @@ class DistribuicaoRepository:
         self._stage_unqueue(uow, pending)
         self._bump_head(uow, orgao_pk(stored.id), stored.version, clock.now(), queued=stored.queued)
         audit(uow, act)
-        commit(uow)
+        self._committing(stored.id, uow, after=None)
 
     def pending_act(self, number: CnjNumber) -> PendingAct | None:
         try:
