@@ -285,12 +285,14 @@ def concurrent(emit: Callable[[str], None], url: str, token: str, base: Summary,
     done = outcomes[201]
     rate = done / elapsed
     summary = Summary.of(samples) if samples else Summary(0, 0.0, 0.0)
-    met = rate >= one_client_rate
+    verdict = goals.check(f"{clients} clientes num órgão: vazão", f"{rate / max(one_client_rate, 1e-9):.2f}×", "≥1×",
+                          rate >= one_client_rate)
     emit(f"   (c) {clients} clientes no mesmo órgão, {sum(outcomes.values())} pedidos: {done} sorteios em "
          f"{elapsed:.1f} s = {rate:.0f}/s = {rate / max(one_client_rate, 1e-9):.2f}× a vazão de 1 cliente  "
-         f"meta ≥1,00×  {'OK' if met else 'ABAIXO DA META'}")
+         f"meta ≥1,00×  {verdict}")
     emit("     " + figure("p50", summary.p50, base.p50, GOAL_CONCURRENT_P99, width=4) + "   (meta só para o p99)")
-    emit("     " + figure("p99", summary.p99, base.p50, GOAL_CONCURRENT_P99, width=4))
+    emit("     " + figure("p99", summary.p99, base.p50, GOAL_CONCURRENT_P99, width=4,
+                             name=f"{clients} clientes num órgão: p99"))
     answers = ", ".join(f"HTTP {status or 'sem resposta'} ×{n}" for status, n in sorted(outcomes.items()))
     emit(f"     respostas: {answers}")
     violations = _violations(state)
@@ -323,16 +325,18 @@ def steady_rate(emit: Callable[[str], None], url: str, token: str, draws: int = 
             if response.status_code != 201:
                 emit(f"   ERRO: HTTP {response.status_code} {response.text[:300]}")
                 return False
+    steady = "sorteios em sequência: fim/início"
     if len(durations) < draws:
+        verdict = goals.check(steady, "orçamento esgotado", f"≤{1 + STEADY_TOLERANCE:.2f}×", False)
         emit(f"   (d) {draws} sorteios num órgão: orçamento de {STEADY_BUDGET_S:.0f} s esgotado após "
-             f"{len(durations)} — meta NÃO ATINGIDA")
+             f"{len(durations)} — meta {verdict}")
         return True
     first, last = sum(durations[:window]), sum(durations[-window:])
     ratio = last / first
-    met = ratio <= 1 + STEADY_TOLERANCE
+    verdict = goals.at_most(steady, ratio, 1 + STEADY_TOLERANCE)
     emit(f"   (d) {draws} sorteios em sequência num órgão, em {sum(durations):.1f} s "
          f"({draws / sum(durations):.0f}/s): os {window} primeiros em {first:.2f} s, os {window} últimos em "
-         f"{last:.2f} s = {ratio:.2f}×  meta ≤{1 + STEADY_TOLERANCE:.2f}×  {'ATINGIDA' if met else 'NÃO ATINGIDA'}")
+         f"{last:.2f} s = {ratio:.2f}×  meta ≤{1 + STEADY_TOLERANCE:.2f}×  {verdict}")
     return True
 
 

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bench import goals
 from bench.http_reads import HTTP_TIMEOUT_S, AwsCallCounter, stdout_handlers_to_devnull
 from bench.stats import Summary
 
@@ -215,11 +216,13 @@ def _ms(later: datetime, earlier: datetime) -> float:
 
 
 def _line(label: str, summary: Summary, goal_p50: float | None = None, goal_p99: float | None = None) -> str:
-    def mark(value: float, goal: float | None) -> str:
-        return "" if goal is None else f" (meta ≤{goal:.0f} ms {'OK' if value <= goal else 'ACIMA DA META'})"
+    def mark(value: float, goal: float | None, which: str) -> str:
+        if goal is None:
+            return ""
+        return f" (meta ≤{goal:.0f} ms {goals.at_most(f'{label.strip()}, {which}', value, goal, ' ms')})"
 
-    return (f"{label:<34} p50 {summary.p50:7.1f} ms{mark(summary.p50, goal_p50)}   "
-            f"p99 {summary.p99:7.1f} ms{mark(summary.p99, goal_p99)}")
+    return (f"{label:<34} p50 {summary.p50:7.1f} ms{mark(summary.p50, goal_p50, 'p50')}   "
+            f"p99 {summary.p99:7.1f} ms{mark(summary.p99, goal_p99, 'p99')}")
 
 
 def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter, events: int = EVENTS,

@@ -243,7 +243,7 @@ def run_doubling(emit: Callable[[str], None], endpoint: str, magistrates: int = 
              f"({describe_calls(Counter({k: v for k, v in thread_calls.items()}))})")
     ratio = figures[1][0] / figures[0][0] if figures[0][0] else float("inf")
     emit(f"   dobro das pessoas: {ratio:.2f}× o tempo, {figures[1][1] / max(figures[0][1], 1):.2f}× as chamadas  "
-         f"meta ≤{GOAL_RATIO}×  {'OK' if ratio <= GOAL_RATIO else 'ACIMA DA META'}")
+         f"meta ≤{GOAL_RATIO}×  {goals.at_most('execução mensal: crescimento ao dobrar', ratio, GOAL_RATIO)}")
     return True
 
 
