@@ -62,6 +62,17 @@ class MonthTotal:
 
 
 @dataclass(frozen=True)
+class TimeRecordReads:
+    """What a time record reads before deciding (COOP-06/08): the cooperation and the servant with their versions,
+    and the servant's month (total and records), each None when absent."""
+
+    cooperation: tuple[Cooperation, int] | None
+    servant: tuple[Servant, int] | None
+    month: MonthTotal | None
+    records: list[TimeRecord]
+
+
+@dataclass(frozen=True)
 class Audit:
     """An act's audit record, written by the adapter in the same transaction as the act (who acts and the
     correlation id come from :mod:`courtlib.audit.actor`, not from the use case)."""
@@ -198,6 +209,12 @@ class CooperacaoRepository(Protocol):
     # pontos and the monthly close ----------------------------------------------------------------
     def month(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
         """The servant's month total (None before the first record) and every record of the month."""
+
+    def month_by_key(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
+        """As :meth:`month`, by a key lookup of the month's total item, which keeps a copy of its records."""
+
+    def time_record_reads(self, coop_id: str, servant_id: str, month: str) -> TimeRecordReads:
+        """The cooperation, the servant and the servant's month, in one round trip (a time record's reads)."""
 
     def month_totals(self, month: str) -> Iterable[MonthTotal]:
         """Every servant's total of ``month`` (the close's input)."""

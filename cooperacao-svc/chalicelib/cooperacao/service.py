@@ -10,7 +10,7 @@ decides again (so a second record at the 40 h cap is refused by COOP-06, not los
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -430,22 +430,33 @@ class CooperacaoService:
     # --- COOP-06, COOP-08 ponto -------------------------------------------------------------------
 
     def record_time(self, actor: Actor, coop_id: str, start: datetime, end: datetime) -> tuple[TimeRecord, int, int]:
-        """Returns the record, the month's total and the minutes still available (COOP-06)."""
+        """Returns the record, the month's total and the minutes still available (COOP-06).
+
+        Three round trips when accepted: one batch read of the cooperation, the servant and the month (its total
+        item keeps a copy of its records), the unit (its municipality's calendar), and the transaction."""
         start, end = start.astimezone(TZ), end.astimezone(TZ)
-        coop, _ = self._cooperation(coop_id, "cooperacao")
+        record = TimeRecord(actor.username, coop_id, start, end)
+        reads = self.repository.time_record_reads(coop_id, actor.username, record.month)
+        if reads.cooperation is None:
+            raise NotFound("Cooperação não encontrada.", field="cooperacao")
+        coop = reads.cooperation[0]
         if coop.servant != actor.username:
             raise Forbidden("Você só pode registrar ponto nas suas próprias cooperações.")
-        found = self.repository.servant(coop.servant)
-        if found is None:
+        if reads.servant is None:
             raise NotFound(f"Servidor {coop.servant} não cadastrado.", field="servidor")
         unit = self.repository.unit(coop.unit)
         municipality = None if unit is None else unit.municipality
-        record = TimeRecord(coop.servant, coop.id, start, end)
-        return retrying(self._record)(record, coop, found[0], municipality)
+        first_read: list[tuple[MonthTotal | None, list[TimeRecord]]] = [(reads.month, reads.records)]
 
-    def _record(self, record: TimeRecord, coop: Cooperation, servant: Servant,
-                municipality: str | None) -> tuple[TimeRecord, int, int]:
-        month, records = self.repository.month(servant.id, record.month)
+        def month_read() -> tuple[MonthTotal | None, list[TimeRecord]]:
+            # the batch's month on the first attempt; after a lost condition, the month again by its key
+            return first_read.pop() if first_read else self.repository.month_by_key(actor.username, record.month)
+
+        return retrying(self._record)(record, coop, reads.servant[0], municipality, month_read)
+
+    def _record(self, record: TimeRecord, coop: Cooperation, servant: Servant, municipality: str | None,
+                month_read: Callable[[], tuple[MonthTotal | None, list[TimeRecord]]]) -> tuple[TimeRecord, int, int]:
+        month, records = month_read()
         total = 0 if month is None else month.minutes
         same_day = [r for r in records if r.day == record.day]
         left = validate_record(record, coop, servant, total, same_day,

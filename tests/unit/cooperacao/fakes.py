@@ -29,7 +29,7 @@ from chalicelib.cooperacao.domain.model import (
     UnitContext,
 )
 from chalicelib.cooperacao.domain.rules import Assessment
-from chalicelib.cooperacao.ports import Audit, MonthTotal
+from chalicelib.cooperacao.ports import Audit, MonthTotal, TimeRecordReads
 
 from courtlib.audit.record import plain
 from courtlib.errors import WriteConflict
@@ -342,6 +342,12 @@ class FakeCooperacaoRepository(_Concurrency):
     def month(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
         key = (servant_id, month)
         return self.month_totals_by_key.get(key), list(self.records.get(key, {}).values())
+
+    def month_by_key(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
+        return self.month(servant_id, month)
+
+    def time_record_reads(self, coop_id: str, servant_id: str, month: str) -> TimeRecordReads:
+        return TimeRecordReads(self.cooperation(coop_id), self.servant(servant_id), *self.month(servant_id, month))
 
     def month_totals(self, month: str) -> Iterator[MonthTotal]:
         for (_, m), total in sorted(self.month_totals_by_key.items()):
