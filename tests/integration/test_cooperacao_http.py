@@ -473,9 +473,16 @@ def test_coop_11_daily_schedule_closes_the_previous_month_only_on_the_configured
     assert _outbox(table, world.ana, "2026-03", 1) is None
     deps.clock = lambda: datetime(2026, 4, 1, 0, 15, tzinfo=TZ)
     summary = app.handler_map["monthly_close"](_scheduled_event(), None)
-    assert summary["fechado"] == "2026-03" and summary["publicados"] >= 1
+    assert summary["fechado"] == "2026-03" and summary["situacao"] == "pendente"  # asked; it runs on the queue
+    assert _outbox(table, world.ana, "2026-03", 1) is None
+    run_requested("cooperacao", {"competencia": "2026-03", "execucao": summary["execucao"]})
+    done = call(client, "GET", "/fechamentos/2026-03", headers=DIMAG).json_body
+    assert done["situacao"] == "concluida" and done["solicitado_por"] == "agendamento"
+    assert done["resumo"]["publicados"] >= 1 and done["resumo"]["partes_concluidas"] == done["resumo"]["partes"]
     assert _outbox(table, world.ana, "2026-03", 1) is not None
-    assert app.handler_map["monthly_close"](_scheduled_event(), None)["publicados"] == 0
+    again = app.handler_map["monthly_close"](_scheduled_event(), None)
+    run_requested("cooperacao", {"competencia": "2026-03", "execucao": again["execucao"]})
+    assert call(client, "GET", "/fechamentos/2026-03", headers=DIMAG).json_body["resumo"]["publicados"] == 0
 
 
 def test_demo_seed_steps_apply_and_twice_changes_nothing(client, deps):

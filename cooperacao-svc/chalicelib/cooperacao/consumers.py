@@ -8,7 +8,13 @@ from chalicelib.cooperacao import schedules
 from courtlib.audit.actor import as_system
 from courtlib.calendar.api import calendar_event_handlers
 from courtlib.messaging.consumer import EventHandler
-from courtlib.messaging.contracts import Envelope, MonthlyCloseRequested, Payload, event_type_of
+from courtlib.messaging.contracts import (
+    Envelope,
+    MonthlyClosePartRequested,
+    MonthlyCloseRequested,
+    Payload,
+    event_type_of,
+)
 from courtlib.messaging.outbox import UnitOfWork
 from courtlib.service import messaging_blueprint
 
@@ -19,12 +25,18 @@ CLOSE_CRON = "cron(15 3 * * ? *)"
 
 def event_handlers(deps: Any) -> dict[str, EventHandler]:
     """The events this service consumes, by type: the calendar's days (its replica of the owner's calendar) and
-    its own requests of a monthly close (``POST /fechamentos``, run here so the request answers at once)."""
+    its own requests of a monthly close (``POST /fechamentos`` or the schedule, run here so the request answers at
+    once): the request fans out into parts, each part closes a slice of the month's servants."""
     def run_close(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, MonthlyCloseRequested)
         deps.service.run_requested_close(payload, envelope.correlationid)
 
-    return {**calendar_event_handlers(deps.calendar), event_type_of(MonthlyCloseRequested): run_close}
+    def close_part(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
+        assert isinstance(payload, MonthlyClosePartRequested)
+        deps.service.close_part(payload, envelope.correlationid)
+
+    return {**calendar_event_handlers(deps.calendar), event_type_of(MonthlyCloseRequested): run_close,
+            event_type_of(MonthlyClosePartRequested): close_part}
 
 
 def blueprint(deps: Any) -> Blueprint:

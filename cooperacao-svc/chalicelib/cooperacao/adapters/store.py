@@ -317,9 +317,13 @@ class Store:
         item = self.get(f"SERVIDOR#{servant_id}", f"MES#{month}")
         return None if item is None else _month_total(item)
 
-    def month_totals(self, month: str) -> Iterator[MonthTotal]:
-        """Every servant's total of ``month``: a Query per shard of gsi1, page by page (no Scan)."""
-        for shard in range(MONTH_SHARDS):
+    def month_parts(self) -> int:
+        return MONTH_SHARDS
+
+    def month_totals(self, month: str, part: int | None = None) -> Iterator[MonthTotal]:
+        """Every servant's total of ``month``: a Query per shard of gsi1 (or of shard ``part`` alone), page by page
+        (no Scan)."""
+        for shard in range(MONTH_SHARDS) if part is None else (part,):
             for item in self.model.by_gsi1.query(f"MES#{month}#{shard:02d}", page_size=500):
                 yield _month_total(item)
 
@@ -329,6 +333,11 @@ class Store:
     def close_request(self, month: str) -> tuple[dict[str, Any], int] | None:
         item = self.get(f"FECHAMENTO#{month}", "SOLICITACAO")
         return None if item is None else (json.loads(item.data), int(item.version or 0))
+
+    def close_parts(self, month: str, run: int) -> dict[int, dict[str, Any]]:
+        """One Query of the close's partition: the parts of run ``run`` done (``PARTE#<run>#<part>``)."""
+        return {int(item.sk.rsplit("#", 1)[1]): json.loads(item.data)
+                for item in self.query(f"FECHAMENTO#{month}", f"PARTE#{run:06d}#")}
 
 
 class StoreTransaction:
@@ -373,6 +382,11 @@ class StoreTransaction:
         self._uow.save(self._store.item(f"FECHAMENTO#{month}", "SOLICITACAO", "solicitacao_fechamento",
                                         dict(request), version=read_version + 1),
                        condition=_version_condition(self._model, read_version))
+
+    def put_close_part(self, month: str, run: int, part: int, counts: Mapping[str, Any]) -> None:
+        self._uow.save(self._store.item(f"FECHAMENTO#{month}", f"PARTE#{run:06d}#{part:04d}", "parte_fechamento",
+                                        {**counts, "parte": part}),
+                       condition=self._model.pk.does_not_exist())
 
     def add_cooperation(self, coop: Cooperation) -> None:
         self._uow.save(self._store.coop_item(coop, 1), condition=self._model.pk.does_not_exist())
