@@ -596,7 +596,8 @@ class CooperacaoService:
     def _finish_run(self, month: str, run: int, parts: int, by: str, correlation_id: str) -> RunRequest | None:
         """When every part of run ``run`` is done: the request ``concluida`` with the parts' counts summed, and — if
         the run published anything, or the month was never closed — the close's marker and its ONE audit record,
-        all in one transaction conditioned on the request's version (two parts ending together: one finishes)."""
+        all in one transaction conditioned on the request's version (two parts ending together: one finishes).
+        Before that, nothing is written: the parts done are counted from their items when the status is read."""
         for _ in range(ATTEMPTS):
             found = self.repository.close_request(month)
             if found is None:
@@ -607,18 +608,14 @@ class CooperacaoService:
             done = self.repository.close_parts(month, run)
             counts = {k: sum(int(p.get(k, 0)) for p in done.values()) for k in _PART_COUNTS}
             if len(done) < parts:
-                running = replace(request, resumo={**(request.resumo or {}), "partes": parts,
-                                                   "partes_concluidas": len(done)})
-                tx = self.repository.transaction()
-                tx.put_close_request(month, running.to_dict(), version)
-            else:
-                ended = request.finished(self.now(), {"servidores": counts["servidores"],
-                                                      "publicados": counts["publicados"],
-                                                      "ajustes": counts["ajustes"], "lotes": counts["lotes"],
-                                                      "partes": parts, "partes_concluidas": len(done)})
-                tx = self.repository.transaction()
-                tx.put_close_request(month, ended.to_dict(), version)
-                self._stage_close_record(tx, month, by, counts)
+                return request  # not the last part: the status counts the parts' items (no write here to race on)
+            ended = request.finished(self.now(), {"servidores": counts["servidores"],
+                                                  "publicados": counts["publicados"], "ajustes": counts["ajustes"],
+                                                  "lotes": counts["lotes"], "partes": parts,
+                                                  "partes_concluidas": len(done)})
+            tx = self.repository.transaction()
+            tx.put_close_request(month, ended.to_dict(), version)
+            self._stage_close_record(tx, month, by, counts)
             try:
                 tx.commit()
             except WriteConflict:

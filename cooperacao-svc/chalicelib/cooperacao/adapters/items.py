@@ -46,7 +46,10 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from courtlib.persistence import TableItem
 
-MONTH_SHARDS = 16  # gsi1 partitions per month for the close (20,000 servants → ~1,250 per shard)
+# gsi1 partitions per month; the close fans out one part per shard (160,000 servants, the design size → ~2,500 per
+# part: docs/sizing.md). Was 16: an item keyed then (crc32 % 16) sits in shard crc32 % 16, which is one of these
+# 64 too, so every month total is still read exactly once by one part (the key is rewritten by its next record).
+MONTH_SHARDS = 64
 
 
 class CoopItem(TableItem):
