@@ -62,7 +62,7 @@ class CoopItem(TableItem):
     pub_valor = UnicodeAttribute(null=True)
     # the month total's own copy of the month's records (COOP-06/08), so a time record reads its month by key:
     # each entry is ``[inicio, fim, cooperacao]`` as JSON, appended in the transaction that writes the record
-    pontos = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[var-annotated]
+    pontos: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
 
 
 def dumps(value: Any) -> str:
