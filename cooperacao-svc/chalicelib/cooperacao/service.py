@@ -591,9 +591,9 @@ class CooperacaoService:
                 tx.commit()
             except WriteConflict:
                 pass  # the same part, delivered twice at once, recorded it first
-        return self._finish_run(month, run, payload.partes, payload.solicitado_por, correlation_id)
+        return self._finish_run(month, run, payload.partes, payload.solicitado_por)
 
-    def _finish_run(self, month: str, run: int, parts: int, by: str, correlation_id: str) -> RunRequest | None:
+    def _finish_run(self, month: str, run: int, parts: int, by: str) -> RunRequest | None:
         """When every part of run ``run`` is done: the request ``concluida`` with the parts' counts summed, and — if
         the run published anything, or the month was never closed — the close's marker and its ONE audit record,
         all in one transaction conditioned on the request's version (two parts ending together: one finishes).
@@ -620,7 +620,7 @@ class CooperacaoService:
                 tx.commit()
             except WriteConflict:
                 continue  # another part moved the request on: read again
-            return RunRequest.from_dict(self.repository.close_request(month)[0])  # type: ignore[index]
+            return ended
         raise WriteConflict("partes do fechamento concluindo juntas; a fila tentará de novo")
 
     def _mark_failed(self, month: str, run: int, reason: str) -> None:
