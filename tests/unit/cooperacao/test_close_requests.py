@@ -7,7 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from chalicelib.cooperacao.ports import MonthTotal
 from chalicelib.cooperacao.service import CloseResult
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courtlib.errors import NotFound, Refusal
 from courtlib.messaging.contracts import MonthlyClosePartRequested, MonthlyCloseRequested, event_type_of, parse_event
@@ -280,3 +283,29 @@ def test_coop_11_the_schedule_asks_for_the_close_and_it_runs_in_parts(world):
     assert (status["situacao"], status["solicitado_por"], status["resumo"]["publicados"]) == (
         "concluida", "agendamento", 1)
     assert schedules.monthly_close(world.service)["execucao"] == 2  # a repeated invocation: a new, silent run
+
+
+@settings(max_examples=40, deadline=None)
+@given(minutes=st.dictionaries(st.text("abcdefghij.", min_size=3, max_size=8), st.integers(1, 2400), min_size=1,
+                               max_size=12),
+       order=st.lists(st.integers(0, 3), min_size=0, max_size=12), lote=st.integers(1, 3))
+def test_coop_11_any_delivery_of_the_parts_publishes_what_one_whole_close_publishes(minutes, order, lote):
+    """Property: whatever the servants' minutes and however the parts arrive (any order, repeated), once every part
+    has arrived the gratificações are exactly one whole close's: each servant once, same minutes and value."""
+    whole, fanned = make_world(fechamento_lote=lote), make_world(fechamento_lote=lote)
+    for w in (whole, fanned):
+        w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
+        for servant, m in minutes.items():
+            w.repo.month_totals_by_key[(servant, "2026-03")] = MonthTotal(servant, servant, "2026-03", m, 1)
+    whole.service.close_month("2026-03", "c", "dimag")
+    fanned.service.request_close("2026-03", "c", "dimag")
+    [event] = _requested(fanned)
+    fanned.service.run_requested_close(parse_event(event), event.correlationid)
+    parts = _parts(fanned, event)
+    for index in [*order, 0, 1, 2, 3]:  # the queue's deliveries, then each part at least once
+        _run_part(fanned, parts[index])
+    assert _gratificacoes(fanned) == _gratificacoes(whole)
+    assert sorted(g[0] for g in _gratificacoes(fanned)) == sorted(minutes)
+    status = fanned.queries.close("2026-03")
+    assert status["situacao"] == "concluida" and status["resumo"]["publicados"] == len(minutes)
+    assert len([a for a in fanned.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]) == 1
