@@ -48,13 +48,15 @@ JOB_TIMEOUT_S = 600.0  # one process of one job
 JOBS: dict[str, tuple[float, tuple[tuple[str, str], ...]]] = {
     # Fractions that keep the section near its bound on 2 shared cores; ``--fracao 1`` measures at the largest
     # court itself. README's row of the close at 20,000 / 40,000 servants (×1.98) shows it linear that far.
-    "cooperacao.fechamento": (1 / 64, (("cooperacao", "monthly_close"), ("cooperacao", "consume_events"))),
+    # The close runs in parts on the queue (one per gsi1 shard of the month, 64): the job is ONE part, whose size
+    # is the court's servants / 64; at f = 2 and 2f = 4 the second measure IS the design size (2,500 servants).
+    "cooperacao.fechamento_parte": (2.0, (("cooperacao", "consume_events"),)),
     "pagamentos.apuracao": (1 / 64, (("pagamentos", "monthly_run"), ("pagamentos", "consume_events"))),
     "plantao.geracao": (1 / 16, (("plantao", "generate_monthly_scales"), ("plantao", "api_handler"))),
     "plantao.aprovacao": (1 / 16, (("plantao", "api_handler"),)),
 }
 HTTP_TRIGGER = {  # the manual trigger of the job: on api_handler (synchronous) or on consume_events (202, queued)
-    "cooperacao.fechamento": "POST /fechamentos, na fila",
+    "cooperacao.fechamento_parte": "POST /fechamentos ou o agendamento: uma parte, na fila",
     "pagamentos.apuracao": "POST /execucoes, na fila",
     "plantao.geracao": "POST /escalas (os 4 tipos)",
     "plantao.aprovacao": "POST /escalas/{id}/aprovacao (as 4)",

@@ -94,6 +94,53 @@ def cooperacao_run(fraction: float, endpoint: str, table: str) -> Callable[[], d
     return job
 
 
+def cooperacao_part_seed(fraction: float, endpoint: str, table: str) -> dict[str, Any]:
+    """One part of a requested close at a court ``fraction`` × the largest: its share of the servants (1 / the
+    month's shards) all in shard 0, a request fanned out (the run's request and its parts' events)."""
+    _service_path("cooperacao")
+    from chalicelib.cooperacao.adapters.items import MONTH_SHARDS
+
+    from bench.cooperacao import write_month_totals
+    from courtlib.audit.actor import as_system
+    from courtlib.messaging.contracts import MonthlyCloseRequested
+
+    in_part = round(SERVANTS * fraction / MONTH_SHARDS)
+    write_month_totals(client(endpoint), table, COOPERACAO_MONTH, in_part, "szp", shard=0)
+    service = _cooperacao_deps(endpoint, table).service
+
+    @as_system("bench:dimensionamento")
+    def fan_out() -> None:
+        request = service.request_close(COOPERACAO_MONTH, "bench-sizing", "bench")
+        service.run_requested_close(MonthlyCloseRequested(competencia=COOPERACAO_MONTH, execucao=request.execucao,
+                                                          solicitado_por="bench"), "bench-sizing")
+
+    fan_out()
+    return {"servidores": in_part * MONTH_SHARDS, "servidores_parte": in_part, "partes": MONTH_SHARDS}
+
+
+def cooperacao_part_run(fraction: float, endpoint: str, table: str) -> Callable[[], dict[str, Any]]:
+    """The consumer's work for part 0 (``close_part``): what one invocation of ``consume_events`` does."""
+    _service_path("cooperacao")
+    from chalicelib.cooperacao.adapters.items import MONTH_SHARDS
+
+    from courtlib.audit.actor import as_system
+    from courtlib.messaging.contracts import MonthlyClosePartRequested
+
+    service = _cooperacao_deps(endpoint, table).service
+
+    @as_system("bench:dimensionamento")
+    def job() -> dict[str, Any]:
+        found = service.repository.close_request(COOPERACAO_MONTH)
+        assert found is not None
+        payload = MonthlyClosePartRequested(competencia=COOPERACAO_MONTH, execucao=found[0]["execucao"], parte=0,
+                                            partes=MONTH_SHARDS, solicitado_por="bench")
+        service.close_part(payload, "bench-sizing")
+        [part] = service.repository.close_parts(COOPERACAO_MONTH, payload.execucao).values()
+        return {"eventos": part["publicados"], "transacoes": part["lotes"]}
+
+    return job
+
+
 # pagamentos: the monthly run (PAG-01) -----------------------------------------------------------------------
 
 
@@ -223,6 +270,7 @@ def plantao_approval_run(fraction: float, endpoint: str, table: str) -> Callable
 
 JOBS: dict[str, tuple[Callable[..., dict[str, Any]], Callable[..., Callable[[], dict[str, Any]]]]] = {
     "cooperacao.fechamento": (cooperacao_seed, cooperacao_run),
+    "cooperacao.fechamento_parte": (cooperacao_part_seed, cooperacao_part_run),
     "pagamentos.apuracao": (pagamentos_seed, pagamentos_run),
     "plantao.geracao": (plantao_seed, plantao_generation_run),
     "plantao.aprovacao": (plantao_approval_seed, plantao_approval_run),

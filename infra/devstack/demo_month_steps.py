@@ -333,7 +333,12 @@ def embargo_d_minus_5(demo: Demo) -> str:
 @step("fechamento de março pelo agendamento de 01/04: gratificação de cooperação apurada (COOP-11)")
 def month_closed(demo: Demo) -> str:
     demo.advance_to("2027-04-01T09:00:00-03:00")
-    closed = demo.json("cooperacao", "GET", f"/fechamentos/{MONTH}", "dimag.folha")
+
+    def ended() -> dict | None:  # the schedule asked; the close runs on the queue, in parts
+        status = demo.json("cooperacao", "GET", f"/fechamentos/{MONTH}", "dimag.folha")
+        return status if status.get("situacao") in ("concluida", "falhou") else None
+
+    closed = demo.eventually(ended, f"{MONTH} fechado pelo agendamento", timeout=120.0)
     expect(closed.get("situacao") == "concluida" and closed.get("solicitado_por") == "agendamento",
            f"{MONTH} fechado pelo agendamento", closed)
     return f"{MONTH} fechado em {str(closed.get('concluido_em') or '')[:10]} pelo agendamento"
@@ -404,7 +409,7 @@ def late_event_becomes_adjustment(demo: Demo) -> str:
     bruno = demo.facts["coops"]["servidor.bruno"]
     demo.call("cooperacao", "POST", f"/cooperacoes/{bruno}/pontos", "servidor.bruno",
               {"inicio": "2027-03-20T08:00:00", "fim": "2027-03-20T10:00:00"}, expected=(201,))
-    reclosed = requested_run(demo, "cooperacao", "/fechamentos", {"competencia": MONTH})
+    reclosed = requested_run(demo, "cooperacao", "/fechamentos", {"competencia": MONTH}, timeout=180.0)
     expect((reclosed.get("resumo") or {}).get("ajustes", 0) >= 1, "um ajuste publicado", reclosed)
     demo.advance_to("2027-05-05T09:00:00-03:00")  # April's close (01/05) and April's payments run (05/05)
     lines = demo.eventually(lambda: [line for line in _memo_lines(demo, NEXT_MONTH, "gratificacao_cooperacao")

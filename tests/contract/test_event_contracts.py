@@ -19,6 +19,7 @@ from courtlib.messaging.contracts import (
     CooperationBonusAssessed,
     DutyServed,
     MagistrateAbsenceRegistered,
+    MonthlyClosePartRequested,
     MonthlyCloseRequested,
     Payload,
     PaymentRunRequested,
@@ -47,6 +48,8 @@ EXAMPLES: dict[type[Payload], dict] = {
                                "revisao": 1, "minutos": 2400, "valor_hora": "45.00", "valor": "1800.00"},
     # a month never requested: the consumer finds no request and runs nothing (a stale or foreign event)
     MonthlyCloseRequested: {"competencia": "2019-02", "execucao": 1, "solicitado_por": "dimag.folha"},
+    MonthlyClosePartRequested: {"competencia": "2019-02", "execucao": 1, "parte": 3, "partes": 16,
+                                "solicitado_por": "dimag.folha"},
     PaymentRunRequested: {"competencia": "2019-02", "execucao": 1, "solicitado_por": "dimag.folha"},
 }
 

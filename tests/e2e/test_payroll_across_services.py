@@ -119,9 +119,9 @@ def test_coop_11_pag_08_one_gratificacao_per_servant_reaches_the_memo_even_when_
                         headers=_auth(stack, "servidor.ana"), timeout=TIMEOUT).status_code == 403
 
     # the monthly close, twice
-    closed = requested_run(base, "/fechamentos", {"competencia": month}, dimag)
+    closed = requested_run(base, "/fechamentos", {"competencia": month}, dimag, timeout=180.0)  # 64 parts
     assert closed["resumo"]["publicados"] == 2 and closed["resumo"]["ajustes"] == 0
-    again = requested_run(base, "/fechamentos", {}, dimag)
+    again = requested_run(base, "/fechamentos", {}, dimag, timeout=180.0)
     assert again["competencia"] == month and again["resumo"]["publicados"] == 0 and again["execucao"] == 2
 
     # at the source: one outbox item per servant (revision 1), relayed; no revision 2

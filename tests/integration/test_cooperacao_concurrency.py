@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time
@@ -210,3 +211,47 @@ def test_coop_11_two_racing_closes_publish_each_servant_once(service, atomic_mot
     pending = [i for i in outbox.by_gsi1.query("OUTBOX#PENDENTE")
                if json.loads(i.envelope)["data"]["competencia"] == "2026-01"]
     assert len(pending) == 60
+
+
+@as_system("teste:fechamento-em-partes")
+def test_coop_11_a_requested_close_fans_out_in_parts_each_servant_published_once(service, aws_calls):
+    """On the real table: the request's consumer leaves one event per part (gsi1 shard); the parts, delivered out
+    of order and one of them twice, publish each servant once (a month total keyed by the former 16 shards
+    included); the status counts the parts and concludes with the last; a whole close afterwards finds nothing."""
+    from chalicelib.cooperacao.adapters.items import MONTH_SHARDS
+    from chalicelib.cooperacao.queries import CooperacaoQueries
+
+    from courtlib.messaging.contracts import MonthlyClosePartRequested, MonthlyCloseRequested
+
+    month = "2025-11"
+    servants = [s for s in _month_totals(service, month, 90) if s.startswith("srv")]
+    legacy = "srv-legado-16"  # keyed as before the 64 shards: crc32 % 16
+    model = service.repository.model
+    model(pk=f"SERVIDOR#{legacy}", sk=f"MES#{month}", kind="mes", minutos=60, version=1,
+          data=dumps({"servidor": legacy, "nome": "Legado", "competencia": month}),
+          gsi1pk=f"MES#{month}#{zlib.crc32(legacy.encode()) % 16:02d}", gsi1sk=legacy).save()
+    queries = CooperacaoQueries(service.repository, service.config)
+    request = service.request_close(month, "corr-partes", "dimag.folha")
+    service.run_requested_close(MonthlyCloseRequested(competencia=month, execucao=request.execucao,
+                                                      solicitado_por="dimag.folha"), "corr-partes")
+    status = queries.close(month)
+    assert status["situacao"] == "em_andamento" and status["resumo"] == {"partes": MONTH_SHARDS,
+                                                                         "partes_concluidas": 0}
+    outbox = bind(OutboxItem, service.settings)
+    kind = "br.jus.tribunal.cooperacao.fechamento-parte-solicitada.v1"
+    parts = [json.loads(i.envelope) for i in outbox.by_gsi1.query("OUTBOX#PENDENTE")
+             if json.loads(i.envelope)["type"] == kind and json.loads(i.envelope)["data"]["competencia"] == month]
+    assert sorted(p["data"]["parte"] for p in parts) == list(range(MONTH_SHARDS))
+    payloads = [MonthlyClosePartRequested(**p["data"]) for p in sorted(parts, key=lambda p: -p["data"]["parte"])]
+    for n, payload in enumerate(payloads[:10] + payloads[:1] + payloads[10:]):  # the first one twice
+        service.close_part(payload, "corr-partes")
+        if n == 20:
+            assert queries.close(month)["resumo"]["partes_concluidas"] == 20
+    status = queries.close(month)
+    assert status["situacao"] == "concluida" and status["resumo"]["servidores"] == len(servants) + 1
+    assert status["resumo"]["publicados"] == len(servants) + 1
+    for servant in servants + [legacy]:
+        assert outbox.get(f"OUTBOX#{uuid.uuid5(EVENT_NAMESPACE, f'{servant}:{month}:r1')}", "EVENTO")
+        assert outbox.count(f"OUTBOX#{uuid.uuid5(EVENT_NAMESPACE, f'{servant}:{month}:r2')}") == 0
+    assert Counter(name for name, _ in aws_calls)["Scan"] == 0
+    assert service.close_month(month, "teste", "dimag.folha").published == 0

@@ -473,9 +473,16 @@ def test_coop_11_daily_schedule_closes_the_previous_month_only_on_the_configured
     assert _outbox(table, world.ana, "2026-03", 1) is None
     deps.clock = lambda: datetime(2026, 4, 1, 0, 15, tzinfo=TZ)
     summary = app.handler_map["monthly_close"](_scheduled_event(), None)
-    assert summary["fechado"] == "2026-03" and summary["publicados"] >= 1
+    assert summary["fechado"] == "2026-03" and summary["situacao"] == "pendente"  # asked; it runs on the queue
+    assert _outbox(table, world.ana, "2026-03", 1) is None
+    run_requested("cooperacao", {"competencia": "2026-03", "execucao": summary["execucao"]})
+    done = call(client, "GET", "/fechamentos/2026-03", headers=DIMAG).json_body
+    assert done["situacao"] == "concluida" and done["solicitado_por"] == "agendamento"
+    assert done["resumo"]["publicados"] >= 1 and done["resumo"]["partes_concluidas"] == done["resumo"]["partes"]
     assert _outbox(table, world.ana, "2026-03", 1) is not None
-    assert app.handler_map["monthly_close"](_scheduled_event(), None)["publicados"] == 0
+    again = app.handler_map["monthly_close"](_scheduled_event(), None)
+    run_requested("cooperacao", {"competencia": "2026-03", "execucao": again["execucao"]})
+    assert call(client, "GET", "/fechamentos/2026-03", headers=DIMAG).json_body["resumo"]["publicados"] == 0
 
 
 def test_demo_seed_steps_apply_and_twice_changes_nothing(client, deps):
@@ -523,3 +530,30 @@ def test_openapi_lists_every_cooperacao_route_with_its_access(client):
                  "/registro/atos", "/nucleo/pedidos/{origem}/{id}/deliberacao", "/importacao", "/portarias/{portaria}"):
         assert path in paths, path
     assert client.http.get("/health").status_code == 200
+
+
+def test_coop_06_08_a_time_record_is_three_round_trips_one_batch_read_no_query(client, world, deps, monkeypatch):
+    """COOP-06/08 keep their checks (cap, overlap) with the month read by key: the month's total item keeps a copy
+    of its records, read in one BatchGetItem with the cooperation and the servant."""
+    import botocore.client
+
+    cid = world.approved()
+    deps.clock = lambda: datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
+    assert world.ponto(world.ana, cid, "2026-03-07T08:00:00", "2026-03-07T10:00:00").status_code == 201
+    calls: list[str] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation, params):
+        if getattr(self.meta, "service_model", None) and self.meta.service_model.service_name == "dynamodb":
+            calls.append(operation)
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    accepted = world.ponto(world.ana, cid, "2026-03-08T08:00:00", "2026-03-08T09:00:00")
+    assert accepted.status_code == 201 and accepted.json_body["minutos_mes"] == 180
+    data_calls = [c for c in calls if c in ("BatchGetItem", "GetItem", "Query", "TransactWriteItems")]
+    assert data_calls == ["BatchGetItem", "GetItem", "TransactWriteItems"], calls
+    calls.clear()
+    overlap = world.ponto(world.ana, cid, "2026-03-08T08:30:00", "2026-03-08T09:30:00")
+    assert overlap.status_code == 409 and overlap.json_body["code"] == "COOP-08"  # the copy's record, not a Query
+    assert "Query" not in calls and "TransactWriteItems" not in calls, calls

@@ -24,16 +24,22 @@ CLOSE_CRON = "cron(15 3 * * ? *)"
 
 def event_handlers(deps: Any) -> dict[str, EventHandler]:
     """The events this service consumes, by type: the calendar's days (its replica of the owner's calendar) and
-    its own requests of a monthly close (``POST /fechamentos``, run here so the request answers at once).
+    its own requests of a monthly close (``POST /fechamentos`` or the schedule, run here so the request answers at
+    once): the request fans out into parts, each part closes a slice of the month's servants.
     Called on the first event (``courtlib.messaging.blueprint``), so its imports are made then."""
     from courtlib.calendar.api import calendar_event_handlers
-    from courtlib.messaging.contracts import MonthlyCloseRequested, event_type_of
+    from courtlib.messaging.contracts import MonthlyClosePartRequested, MonthlyCloseRequested, event_type_of
 
     def run_close(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, MonthlyCloseRequested)
         deps.service.run_requested_close(payload, envelope.correlationid)
 
-    return {**calendar_event_handlers(deps.calendar), event_type_of(MonthlyCloseRequested): run_close}
+    def close_part(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
+        assert isinstance(payload, MonthlyClosePartRequested)
+        deps.service.close_part(payload, envelope.correlationid)
+
+    return {**calendar_event_handlers(deps.calendar), event_type_of(MonthlyCloseRequested): run_close,
+            event_type_of(MonthlyClosePartRequested): close_part}
 
 
 def blueprint(deps: Any) -> Blueprint:

@@ -62,6 +62,17 @@ class MonthTotal:
 
 
 @dataclass(frozen=True)
+class TimeRecordReads:
+    """What a time record reads before deciding (COOP-06/08): the cooperation and the servant with their versions,
+    and the servant's month (total and records), each None when absent."""
+
+    cooperation: tuple[Cooperation, int] | None
+    servant: tuple[Servant, int] | None
+    month: MonthTotal | None
+    records: list[TimeRecord]
+
+
+@dataclass(frozen=True)
 class Audit:
     """An act's audit record, written by the adapter in the same transaction as the act (who acts and the
     correlation id come from :mod:`courtlib.audit.actor`, not from the use case)."""
@@ -99,6 +110,10 @@ class CooperacaoTransaction(Protocol):
     def put_close_request(self, month: str, request: Mapping[str, Any], read_version: int) -> None:
         """The run request of ``month``'s close (``courtlib.runs``), version ``read_version + 1``; a conflict if
         it is no longer ``read_version`` (0: none yet)."""
+
+    def put_close_part(self, month: str, run: int, part: int, counts: Mapping[str, Any]) -> None:
+        """Part ``part`` of run ``run`` of ``month``'s close is done, with its counts; a conflict if it was already
+        recorded (a redelivered part)."""
 
     def add_cooperation(self, coop: Cooperation) -> None:
         """A new cooperation (version 1); a conflict if the id exists."""
@@ -199,8 +214,17 @@ class CooperacaoRepository(Protocol):
     def month(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
         """The servant's month total (None before the first record) and every record of the month."""
 
-    def month_totals(self, month: str) -> Iterable[MonthTotal]:
-        """Every servant's total of ``month`` (the close's input)."""
+    def month_by_key(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
+        """As :meth:`month`, by a key lookup of the month's total item, which keeps a copy of its records."""
+
+    def time_record_reads(self, coop_id: str, servant_id: str, month: str) -> TimeRecordReads:
+        """The cooperation, the servant and the servant's month, in one round trip (a time record's reads)."""
+
+    def month_parts(self) -> int:
+        """How many parts the month's totals are read in (a requested close fans out one per part)."""
+
+    def month_totals(self, month: str, part: int | None = None) -> Iterable[MonthTotal]:
+        """Every servant's total of ``month`` (the close's input), or those of one ``part`` (0..month_parts-1)."""
 
     def month_total(self, servant_id: str, month: str) -> MonthTotal | None: ...
 
@@ -208,6 +232,9 @@ class CooperacaoRepository(Protocol):
 
     def close_request(self, month: str) -> tuple[dict[str, Any], int] | None:
         """The run request of ``month``'s close and its version (None: never requested)."""
+
+    def close_parts(self, month: str, run: int) -> dict[int, dict[str, Any]]:
+        """The parts of run ``run`` of ``month``'s close already done, by part, with their counts."""
 
 
 class JudicialRepository(Protocol):

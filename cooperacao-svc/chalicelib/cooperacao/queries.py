@@ -105,11 +105,17 @@ class CooperacaoQueries:
         return MonthSheet(servant_id, month, minutes, max(cap - minutes, 0), sorted(records, key=lambda r: r.start))
 
     def close(self, month: str) -> dict[str, Any]:
-        """The situation of ``month``'s close: its last request (``courtlib.runs``); a month closed only by the
+        """The situation of ``month``'s close: its last request (``courtlib.runs``), with the parts of its run done
+        (``resumo.partes_concluidas`` of ``resumo.partes``) while it runs; a month closed only by the
         schedule answers ``concluida`` with the close's counts; a month never closed nor requested, 404."""
         found = self.repository.close_request(month)
         if found is not None:
-            return RunRequest.from_dict(found[0]).status()
+            request = RunRequest.from_dict(found[0])
+            status = request.status()
+            if request.situacao != DONE and "partes" in (request.resumo or {}):  # fanned out: count the parts done
+                done = len(self.repository.close_parts(month, request.execucao))
+                status["resumo"] = {**(request.resumo or {}), "partes_concluidas": done}
+            return status
         marker = self.repository.close_marker(month)
         if marker is None:
             raise NotFound("Fechamento deste mês nunca solicitado.", field="competencia")

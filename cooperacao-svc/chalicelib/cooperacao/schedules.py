@@ -12,16 +12,16 @@ from courtlib.observability import logger
 
 
 def monthly_close(service: CooperacaoService) -> dict[str, Any]:
-    """On ``cooperacao.fechamento_dia`` (local date) closes the previous month; other days do nothing.
+    """On ``cooperacao.fechamento_dia`` (local date) asks for the close of the previous month; other days do nothing.
 
-    The close is idempotent (a second run publishes nothing new), so a retried or duplicated invocation is
-    harmless; the manual trigger (``POST /fechamentos``) closes any month at any time.
+    It asks as ``POST /fechamentos`` does (a request ``pendente`` by ``agendamento``, its record and the event), so
+    the close runs on the queue in parts, each within one invocation's limits, whatever the court's size. A
+    retried or duplicated invocation answers the request already made; the close is idempotent anyway.
     """
     today = service.today()
     if today.day != service.coop_config.fechamento_dia:
         return {"fechado": None, "motivo": f"o fechamento é no dia {service.coop_config.fechamento_dia}"}
     month = previous_month(today)
-    result = service.close_month(month, f"fechamento-{month}-{uuid.uuid4().hex[:8]}", "agendamento")
-    logger.info("fechamento mensal", extra={"competencia": month, "publicados": result.published})
-    return {"fechado": month, "servidores": result.servants, "publicados": result.published,
-            "ajustes": result.adjustments, "lotes": result.batches}
+    request = service.request_close(month, f"fechamento-{month}-{uuid.uuid4().hex[:8]}", "agendamento")
+    logger.info("fechamento mensal solicitado", extra={"competencia": month, "execucao": request.execucao})
+    return {"fechado": month, "situacao": request.situacao, "execucao": request.execucao}

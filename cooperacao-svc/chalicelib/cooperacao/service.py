@@ -10,7 +10,7 @@ decides again (so a second record at the 40 h cap is refused by COOP-06, not los
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -48,7 +48,13 @@ from chalicelib.cooperacao.ports import Audit, Clock, CooperacaoRepository, Mont
 from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import TribunalConfig
 from courtlib.errors import CourtError, Forbidden, NotFound, Refusal, WriteConflict
-from courtlib.messaging.contracts import CooperationBonusAssessed, Envelope, MonthlyCloseRequested, new_event
+from courtlib.messaging.contracts import (
+    CooperationBonusAssessed,
+    Envelope,
+    MonthlyClosePartRequested,
+    MonthlyCloseRequested,
+    new_event,
+)
 from courtlib.observability import logger
 from courtlib.retry import retry_on_conflict
 from courtlib.runs import DONE, RunRequest, new_request
@@ -60,6 +66,7 @@ ANNEXES = ("I", "IV", "V")
 
 retrying = retry_on_conflict(attempts=ATTEMPTS)
 _CLOSE_COUNTS = ("execucoes", "servidores", "publicados", "ajustes", "publicados_total")
+_PART_COUNTS = ("servidores", "publicados", "ajustes", "lotes", "lotes_refeitos")
 
 
 @dataclass(frozen=True)
@@ -430,22 +437,33 @@ class CooperacaoService:
     # --- COOP-06, COOP-08 ponto -------------------------------------------------------------------
 
     def record_time(self, actor: Actor, coop_id: str, start: datetime, end: datetime) -> tuple[TimeRecord, int, int]:
-        """Returns the record, the month's total and the minutes still available (COOP-06)."""
+        """Returns the record, the month's total and the minutes still available (COOP-06).
+
+        Three round trips when accepted: one batch read of the cooperation, the servant and the month (its total
+        item keeps a copy of its records), the unit (its municipality's calendar), and the transaction."""
         start, end = start.astimezone(TZ), end.astimezone(TZ)
-        coop, _ = self._cooperation(coop_id, "cooperacao")
+        record = TimeRecord(actor.username, coop_id, start, end)
+        reads = self.repository.time_record_reads(coop_id, actor.username, record.month)
+        if reads.cooperation is None:
+            raise NotFound("Cooperação não encontrada.", field="cooperacao")
+        coop = reads.cooperation[0]
         if coop.servant != actor.username:
             raise Forbidden("Você só pode registrar ponto nas suas próprias cooperações.")
-        found = self.repository.servant(coop.servant)
-        if found is None:
+        if reads.servant is None:
             raise NotFound(f"Servidor {coop.servant} não cadastrado.", field="servidor")
         unit = self.repository.unit(coop.unit)
         municipality = None if unit is None else unit.municipality
-        record = TimeRecord(coop.servant, coop.id, start, end)
-        return retrying(self._record)(record, coop, found[0], municipality)
+        first_read: list[tuple[MonthTotal | None, list[TimeRecord]]] = [(reads.month, reads.records)]
 
-    def _record(self, record: TimeRecord, coop: Cooperation, servant: Servant,
-                municipality: str | None) -> tuple[TimeRecord, int, int]:
-        month, records = self.repository.month(servant.id, record.month)
+        def month_read() -> tuple[MonthTotal | None, list[TimeRecord]]:
+            # the batch's month on the first attempt; after a lost condition, the month again by its key
+            return first_read.pop() if first_read else self.repository.month_by_key(actor.username, record.month)
+
+        return retrying(self._record)(record, coop, reads.servant[0], municipality, month_read)
+
+    def _record(self, record: TimeRecord, coop: Cooperation, servant: Servant, municipality: str | None,
+                month_read: Callable[[], tuple[MonthTotal | None, list[TimeRecord]]]) -> tuple[TimeRecord, int, int]:
+        month, records = month_read()
         total = 0 if month is None else month.minutes
         same_day = [r for r in records if r.day == record.day]
         left = validate_record(record, coop, servant, total, same_day,
@@ -510,36 +528,111 @@ class CooperacaoService:
         raise WriteConflict("pedidos de fechamento simultâneos; tente de novo")
 
     def run_requested_close(self, payload: MonthlyCloseRequested, correlation_id: str) -> RunRequest | None:
-        """The consumer's side of :meth:`request_close`: ``em_andamento``, the close (its own act and record, by
-        whoever acts now: the consumer's ``sistema:evento:<type>``), then ``concluida`` with its counts or
-        ``falhou`` with the refusal's reason. A request already concluded, or another run's event, is skipped
-        (a redelivery); a run cut off midway is run again by the queue's retry, and the close resumes
-        idempotently. An unexpected failure is recorded as ``falhou`` and raised, so the queue retries it."""
+        """The consumer's side of :meth:`request_close`: the run fans out. In one transaction the request becomes
+        ``em_andamento`` with how many parts it has (``resumo.partes``) and one event per part
+        (``cooperacao.fechamento-parte-solicitada.v1``) leaves for this service's own queue; each part is a slice
+        of the month's servants that fits one invocation (:meth:`close_part`). A request already concluded or
+        already fanned out, or another run's event, is skipped (a redelivery)."""
         month = payload.competencia
+        for _ in range(2):
+            found = self.repository.close_request(month)
+            if found is None:
+                return None
+            request, version = RunRequest.from_dict(found[0]), found[1]
+            if request.execucao != payload.execucao or request.situacao == DONE or "partes" in (request.resumo or {}):
+                return None
+            parts = self.repository.month_parts()
+            running = replace(request.started(self.now()), resumo={"partes": parts, "partes_concluidas": 0})
+            tx = self.repository.transaction()
+            tx.put_close_request(month, running.to_dict(), version)
+            for part in range(parts):
+                event = new_event(MonthlyClosePartRequested(competencia=month, execucao=request.execucao,
+                                                            parte=part, partes=parts,
+                                                            solicitado_por=payload.solicitado_por),
+                                  tribunal=self.config.tribunal_id, correlation_id=correlation_id,
+                                  subject=f"fechamento/{month}/{part}")
+                tx.emit(event.model_copy(update={"id": str(uuid.uuid5(
+                    EVENT_NAMESPACE, f"fechamento:{month}:{request.execucao}:parte:{part}"))}))
+            try:
+                tx.commit()
+            except WriteConflict:
+                continue  # a redelivery fanned it out meanwhile: read again (and skip)
+            return running
+        return None
+
+    def close_part(self, payload: MonthlyClosePartRequested, correlation_id: str) -> RunRequest | None:
+        """One part of a requested close: its servants' publications (as :meth:`close_month`, batch by batch,
+        idempotent: a servant already published with no change publishes nothing), then the part's counts in an
+        item of its own (written once: a redelivered part that is done applies nothing), then, when every part
+        is done, the run's end (:meth:`_finish_run`). A refusal marks the run ``falhou`` with its reason; an
+        unexpected failure marks it ``falhou`` and is raised, so the queue delivers the part again (it resumes;
+        the run becomes ``concluida`` when every part is done)."""
+        month, run = payload.competencia, payload.execucao
         found = self.repository.close_request(month)
         if found is None:
             return None
-        request, version = RunRequest.from_dict(found[0]), found[1]
-        if request.execucao != payload.execucao or request.situacao == DONE:
+        request = RunRequest.from_dict(found[0])
+        if request.execucao != run or request.situacao == DONE:
             return None
-        running = request.started(self.now())
-        version = self._save_close_request(running, version)
-        try:
-            result = self.close_month(month, correlation_id, payload.solicitado_por)
-        except CourtError as error:
-            ended = running.failed(self.now(), error.detail)
-        except Exception:
-            failed = running.failed(self.now(), "falha inesperada na execução; a fila tentará de novo")
+        if payload.parte not in self.repository.close_parts(month, run):
             try:
-                self._save_close_request(failed, version)
-            except Exception:  # the retry will record it; the original error is the one to raise
-                logger.exception("falha ao registrar a situação do fechamento", extra={"competencia": month})
-            raise
-        else:
-            ended = running.finished(self.now(), {"servidores": result.servants, "publicados": result.published,
-                                                  "ajustes": result.adjustments, "lotes": result.batches})
-        self._save_close_request(ended, version)
-        return ended
+                counts = self._close_servants(self.repository.month_totals(month, payload.parte), month,
+                                              correlation_id)
+            except CourtError as error:
+                self._mark_failed(month, run, error.detail)
+                return None
+            except Exception:
+                self._mark_failed(month, run, f"falha inesperada na parte {payload.parte + 1} de {payload.partes};"
+                                              " a fila tentará de novo")
+                raise
+            tx = self.repository.transaction()
+            tx.put_close_part(month, run, payload.parte, {**counts, "concluida_em": self.now().isoformat()})
+            try:
+                tx.commit()
+            except WriteConflict:
+                pass  # the same part, delivered twice at once, recorded it first
+        return self._finish_run(month, run, payload.partes, payload.solicitado_por)
+
+    def _finish_run(self, month: str, run: int, parts: int, by: str) -> RunRequest | None:
+        """When every part of run ``run`` is done: the request ``concluida`` with the parts' counts summed, and — if
+        the run published anything, or the month was never closed — the close's marker and its ONE audit record,
+        all in one transaction conditioned on the request's version (two parts ending together: one finishes).
+        Before that, nothing is written: the parts done are counted from their items when the status is read."""
+        for _ in range(ATTEMPTS):
+            found = self.repository.close_request(month)
+            if found is None:
+                return None
+            request, version = RunRequest.from_dict(found[0]), found[1]
+            if request.execucao != run or request.situacao == DONE:
+                return None
+            done = self.repository.close_parts(month, run)
+            counts = {k: sum(int(p.get(k, 0)) for p in done.values()) for k in _PART_COUNTS}
+            if len(done) < parts:
+                return request  # not the last part: the status counts the parts' items (no write here to race on)
+            ended = request.finished(self.now(), {"servidores": counts["servidores"],
+                                                  "publicados": counts["publicados"], "ajustes": counts["ajustes"],
+                                                  "lotes": counts["lotes"], "partes": parts,
+                                                  "partes_concluidas": len(done)})
+            tx = self.repository.transaction()
+            tx.put_close_request(month, ended.to_dict(), version)
+            self._stage_close_record(tx, month, by, counts)
+            try:
+                tx.commit()
+            except WriteConflict:
+                continue  # another part moved the request on: read again
+            return ended
+        raise WriteConflict("partes do fechamento concluindo juntas; a fila tentará de novo")
+
+    def _mark_failed(self, month: str, run: int, reason: str) -> None:
+        try:
+            found = self.repository.close_request(month)
+            if found is None:
+                return
+            request = RunRequest.from_dict(found[0])
+            if request.execucao == run and request.situacao != DONE:
+                self._save_close_request(request.failed(self.now(), reason), found[1])
+        except Exception:  # the retry will record it; the original error is the one to raise
+            logger.exception("falha ao registrar a situação do fechamento", extra={"competencia": month})
 
     def _save_close_request(self, request: RunRequest, read_version: int) -> int:
         tx = self.repository.transaction()
@@ -548,7 +641,9 @@ class CooperacaoService:
         return read_version + 1
 
     def close_month(self, month: str, correlation_id: str, by: str) -> CloseResult:
-        """Publishes, per servant with hours in ``month``, an apuração (first time) or an ajuste (a later change).
+        """The whole month's close in one call (every part in turn): the schedule's fallback, the tests' and the
+        bench's way. A requested close fans out instead (:meth:`run_requested_close`, :meth:`close_part`); both
+        publish the same, since each servant's publication is conditioned on the revision read.
 
         ``fechamento_lote`` servants per transaction (their month conditioned on the revision read + one outbox
         item each: ≤ 100 items). A servant already published with no change publishes nothing, so a second run is
@@ -556,27 +651,37 @@ class CooperacaoService:
         reads. The event id is derived from ``apuracao_id``, so even two racing closes cannot publish one
         revision twice.
         """
+        counts = self._close_servants(self.repository.month_totals(month), month, correlation_id)
+        result = CloseResult(month, counts["servidores"], counts["publicados"], counts["ajustes"], counts["lotes"],
+                             counts["lotes_refeitos"])
+        tx = self.repository.transaction()
+        if self._stage_close_record(tx, month, by, counts):
+            tx.commit()
+        return result
+
+    def _close_servants(self, totals: Iterable[MonthTotal], month: str, correlation_id: str) -> dict[str, int]:
+        """Publishes, per servant of ``totals``, an apuração (first time) or an ajuste (a later change), in
+        batches of ``fechamento_lote``; returns the counts (``_PART_COUNTS``)."""
         batch: list[tuple[MonthTotal, Assessment]] = []
-        servants = published = adjustments = batches = retried = 0
+        counts = dict.fromkeys(_PART_COUNTS, 0)
         size = self.coop_config.fechamento_lote
 
         def flush() -> None:
-            nonlocal published, adjustments, batches, retried
             if not batch:
                 return
-            batches += 1
+            counts["lotes"] += 1
             try:
                 self._publish(batch, correlation_id)
                 done = [a for _, a in batch]
             except WriteConflict:
-                retried += 1
+                counts["lotes_refeitos"] += 1
                 done = [a for total, _ in batch if (a := self._reassess_one(total.servant, month, correlation_id))]
-            published += len(done)
-            adjustments += sum(1 for a in done if a.nature == "ajuste")
+            counts["publicados"] += len(done)
+            counts["ajustes"] += sum(1 for a in done if a.nature == "ajuste")
             batch.clear()
 
-        for total in self.repository.month_totals(month):
-            servants += 1
+        for total in totals:
+            counts["servidores"] += 1
             assessment = self._assess(total, month)
             if assessment is None:
                 continue
@@ -584,25 +689,28 @@ class CooperacaoService:
             if len(batch) >= size:
                 flush()
         flush()
-        result = CloseResult(month, servants, published, adjustments, batches, retried)
+        return counts
+
+    def _stage_close_record(self, tx: Any, month: str, by: str, counts: Mapping[str, int]) -> bool:
+        """Stages the close's marker and its ONE audit record on ``tx``, unless the month was closed before and this
+        run published nothing (a repeated or retried run: no act, so no marker and no record)."""
         found = self.repository.close_marker(month)
-        if found is not None and published == 0:
-            return result  # a repeated (or retried) run that changed nothing: no act, so no marker and no record
+        if found is not None and counts["publicados"] == 0:
+            return False
         previous = found or {}
         marker = {
             "competencia": month, "primeiro_em": previous.get("primeiro_em", self.now().isoformat()),
             "ultimo_em": self.now().isoformat(), "por": by, "execucoes": int(previous.get("execucoes", 0)) + 1,
-            "servidores": servants, "publicados": published, "ajustes": adjustments,
-            "publicados_total": int(previous.get("publicados_total", 0)) + published,
+            "servidores": counts["servidores"], "publicados": counts["publicados"], "ajustes": counts["ajustes"],
+            "publicados_total": int(previous.get("publicados_total", 0)) + counts["publicados"],
         }
-        # The run committed its publications batch by batch; it is ONE act, recorded with the marker of its end.
-        tx = self.repository.transaction()
+        # The run committed its publications batch by batch (part by part); it is ONE act, recorded with its end.
         tx.put_close_marker(month, marker)
         tx.audit(acts.MONTHLY_CLOSE, ("fechamento", month), rules=acts.rules(acts.MONTHLY_CLOSE),
                  before=None if found is None else {k: found.get(k) for k in _CLOSE_COUNTS},
-                 after={**{k: marker[k] for k in _CLOSE_COUNTS}, "lotes": batches, "lotes_refeitos": retried})
-        tx.commit()
-        return result
+                 after={**{k: marker[k] for k in _CLOSE_COUNTS}, "lotes": counts["lotes"],
+                        "lotes_refeitos": counts["lotes_refeitos"]})
+        return True
 
     def _assess(self, total: MonthTotal, month: str) -> Assessment | None:
         return assess(total.servant, month, total.minutes, total.published_revision, total.published_minutes,

@@ -13,6 +13,7 @@ Audit records (``tx.audit(...)`` or an :class:`~chalicelib.cooperacao.ports.Audi
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -29,7 +30,7 @@ from chalicelib.cooperacao.domain.model import (
     UnitContext,
 )
 from chalicelib.cooperacao.domain.rules import Assessment
-from chalicelib.cooperacao.ports import Audit, MonthTotal
+from chalicelib.cooperacao.ports import Audit, MonthTotal, TimeRecordReads
 
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope
@@ -118,6 +119,10 @@ class FakeTransaction:
     def put_close_marker(self, month: str, marker: Mapping[str, Any]) -> None:
         copied = _copy(marker)
         self._stage(lambda: True, lambda: self._repo.close_markers.__setitem__(month, copied))
+
+    def put_close_part(self, month: str, run: int, part: int, counts: Mapping[str, Any]) -> None:
+        repo, copied, key = self._repo, _copy(counts), (month, run, part)
+        self._stage(lambda: key not in repo.close_part_items, lambda: repo.close_part_items.__setitem__(key, copied))
 
     def put_close_request(self, month: str, request: Mapping[str, Any], read_version: int) -> None:
         repo, copied = self._repo, _copy(request)
@@ -221,6 +226,8 @@ class FakeCooperacaoRepository(_Concurrency):
         self.records: dict[tuple[str, str], dict[str, TimeRecord]] = {}
         self.close_markers: dict[str, dict[str, Any]] = {}
         self.close_requests: dict[str, tuple[dict[str, Any], int]] = {}
+        self.close_part_items: dict[tuple[str, int, int], dict[str, Any]] = {}
+        self.parts = 4  # the month's totals in 4 parts (crc32 of the servant), as the adapter's gsi1 shards
         self.events: list[Envelope] = []
         self.audits: list[RecordedAct] = []
 
@@ -327,10 +334,22 @@ class FakeCooperacaoRepository(_Concurrency):
         key = (servant_id, month)
         return self.month_totals_by_key.get(key), list(self.records.get(key, {}).values())
 
-    def month_totals(self, month: str) -> Iterator[MonthTotal]:
-        for (_, m), total in sorted(self.month_totals_by_key.items()):
-            if m == month:
+    def month_by_key(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
+        return self.month(servant_id, month)
+
+    def time_record_reads(self, coop_id: str, servant_id: str, month: str) -> TimeRecordReads:
+        return TimeRecordReads(self.cooperation(coop_id), self.servant(servant_id), *self.month(servant_id, month))
+
+    def month_parts(self) -> int:
+        return self.parts
+
+    def month_totals(self, month: str, part: int | None = None) -> Iterator[MonthTotal]:
+        for (servant, m), total in sorted(self.month_totals_by_key.items()):
+            if m == month and (part is None or zlib.crc32(servant.encode()) % self.parts == part):
                 yield total
+
+    def close_parts(self, month: str, run: int) -> dict[int, dict[str, Any]]:
+        return {part: _copy(counts) for (m, r, part), counts in self.close_part_items.items() if (m, r) == (month, run)}
 
     def month_total(self, servant_id: str, month: str) -> MonthTotal | None:
         return self.month_totals_by_key.get((servant_id, month))

@@ -1,15 +1,19 @@
 """COOP-11 by hand, asynchronously: ``POST /fechamentos`` records a request (202) and the service's own consumer
-runs the close; the status says pendente → em_andamento → concluida (or falhou)."""
+runs the close, fanned out in parts (a slice of the month's servants each); the status says pendente →
+em_andamento (parts done/total) → concluida (or falhou)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 import pytest
+from chalicelib.cooperacao.ports import MonthTotal
 from chalicelib.cooperacao.service import CloseResult
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from courtlib.errors import NotFound, Refusal
-from courtlib.messaging.contracts import MonthlyCloseRequested, event_type_of, parse_event
+from courtlib.messaging.contracts import MonthlyClosePartRequested, MonthlyCloseRequested, event_type_of, parse_event
 from tests.unit.cooperacao.test_service import _with_hours
 from tests.unit.cooperacao.world import TZ, make_world
 
@@ -26,8 +30,23 @@ def _requested(world) -> list:
     return [e for e in world.repo.events if e.type == kind]
 
 
+def _parts(world, event) -> list:
+    """The parts' events the run of ``event`` (a request's) fanned out into, in part order."""
+    kind, run = event_type_of(MonthlyClosePartRequested), (event.data["competencia"], event.data["execucao"])
+    found = [e for e in world.repo.events if e.type == kind and (e.data["competencia"], e.data["execucao"]) == run]
+    return sorted(found, key=lambda e: e.data["parte"])
+
+
+def _run_part(world, part) -> object:
+    return world.service.close_part(parse_event(part), part.correlationid)
+
+
 def _run(world, event) -> object:
-    return world.service.run_requested_close(parse_event(event), event.correlationid)
+    """The queue's delivery of the request's event, then of each part's: the last status the consumer returned."""
+    last = world.service.run_requested_close(parse_event(event), event.correlationid)
+    for part in _parts(world, event):
+        last = _run_part(world, part) or last
+    return last
 
 
 def test_coop_11_a_request_records_pending_its_audit_and_one_event_and_runs_nothing_yet(world):
@@ -66,8 +85,9 @@ def test_coop_11_the_consumer_runs_the_close_and_marks_it_concluded_with_the_cou
     world.at(datetime(2026, 4, 1, 9, 5, tzinfo=TZ))
     done = _run(world, event)
     status = world.queries.close("2026-03")
-    assert status["situacao"] == "concluida" and status["resumo"] == {"servidores": 2, "publicados": 2,
-                                                                      "ajustes": 0, "lotes": 1}
+    assert status["situacao"] == "concluida"
+    assert {k: status["resumo"][k] for k in ("servidores", "publicados", "ajustes", "partes", "partes_concluidas")} \
+        == {"servidores": 2, "publicados": 2, "ajustes": 0, "partes": 4, "partes_concluidas": 4}
     assert status["iniciado_em"] and status["concluido_em"] and done is not None
     closes = [a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]
     assert len(closes) == 1  # the job's own record, as when it ran synchronously
@@ -95,19 +115,20 @@ def test_coop_11_a_run_cut_off_midway_is_retried_and_resumes(world, monkeypatch)
     world.service.request_close("2026-03", "c1", "dimag")
     [event] = _requested(world)
     service_type = type(world.service)
-    original = service_type.close_month
+    original = service_type._close_servants
 
     def crash(self, *args, **kwargs) -> CloseResult:
         raise TimeoutError("cortado")
 
-    monkeypatch.setattr(service_type, "close_month", crash)
+    monkeypatch.setattr(service_type, "_close_servants", crash)
     with pytest.raises(TimeoutError):
         _run(world, event)
     failed = world.queries.close("2026-03")
     assert failed["situacao"] == "falhou" and "tentará de novo" in failed["motivo"]
-    monkeypatch.setattr(service_type, "close_month", original)
+    monkeypatch.setattr(service_type, "_close_servants", original)
     world.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ) + timedelta(minutes=10))
-    _run(world, event)  # the queue's redelivery
+    for part in _parts(world, event):
+        _run_part(world, part)  # the queue's redelivery of the part (and the parts not yet delivered)
     status = world.queries.close("2026-03")
     assert status["situacao"] == "concluida" and status["resumo"]["publicados"] == 1 and "motivo" not in status
     assert status["iniciado_em"] == failed["iniciado_em"]
@@ -119,7 +140,7 @@ def test_coop_11_a_refusal_during_the_run_marks_it_failed_with_the_reason(world,
     def refuse(self, *args, **kwargs) -> CloseResult:
         raise Refusal("COOP-11", "Configuração do fechamento ausente.")
 
-    monkeypatch.setattr(type(world.service), "close_month", refuse)
+    monkeypatch.setattr(type(world.service), "_close_servants", refuse)
     _run(world, _requested(world)[0])
     status = world.queries.close("2026-03")
     assert status["situacao"] == "falhou" and status["motivo"] == "Configuração do fechamento ausente."
@@ -137,3 +158,154 @@ def test_coop_11_a_month_closed_only_by_the_schedule_reads_as_concluded(world):
     status = world.queries.close("2026-03")
     assert (status["situacao"], status["solicitado_por"], status["resumo"]["publicados"]) == (
         "concluida", "agendamento", 1)
+
+
+# --- the fan-out: a run in parts, each a slice of the month's servants (issue 15) ---------------------------------
+
+SERVANTS = {"ana": 60, "carla": 125, "davi": 300}
+
+
+def _gratificacoes(world) -> list[tuple[str, int, str, int, str]]:
+    return sorted((e.data["servidor"], e.data["revisao"], e.data["natureza"], e.data["minutos"], e.data["valor"])
+                  for e in world.repo.events if e.type.endswith("gratificacao-apurada.v1"))
+
+
+def test_coop_11_every_part_of_a_run_together_publish_what_one_whole_run_publishes():
+    whole, fanned = make_world(), make_world()
+    for w in (whole, fanned):
+        w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
+        _with_hours(w, SERVANTS)
+    result = whole.service.close_month("2026-03", "c", "dimag")
+    fanned.service.request_close("2026-03", "c", "dimag")
+    [event] = _requested(fanned)
+    started = fanned.service.run_requested_close(parse_event(event), event.correlationid)
+    assert started is not None and started.situacao == "em_andamento"
+    parts = _parts(fanned, event)
+    assert [p.data["parte"] for p in parts] == [0, 1, 2, 3] and {p.data["partes"] for p in parts} == {4}
+    assert len({p.id for p in parts}) == 4  # one event per part
+    for part in parts:
+        _run_part(fanned, part)
+    assert _gratificacoes(fanned) == _gratificacoes(whole) and len(_gratificacoes(fanned)) == len(SERVANTS)
+    status = fanned.queries.close("2026-03")
+    assert status["situacao"] == "concluida"
+    assert (status["resumo"]["servidores"], status["resumo"]["publicados"]) == (result.servants, result.published)
+    assert fanned.repo.close_markers["2026-03"]["publicados"] == whole.repo.close_markers["2026-03"]["publicados"]
+    # ONE audit record per run, written with the run's end (by the part that completed it)
+    [record] = [a for a in fanned.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]
+    assert record.after["publicados"] == len(SERVANTS) and record.target == ("fechamento", "2026-03")
+
+
+def test_coop_11_the_status_counts_the_parts_done_and_is_concluded_only_when_all_are(world):
+    _with_hours(world, SERVANTS)
+    world.service.request_close("2026-03", "c", "dimag")
+    [event] = _requested(world)
+    world.service.run_requested_close(parse_event(event), event.correlationid)
+    assert world.queries.close("2026-03")["resumo"] == {"partes": 4, "partes_concluidas": 0}
+    parts = _parts(world, event)
+    for done, part in enumerate(parts[:-1], start=1):
+        _run_part(world, part)
+        status = world.queries.close("2026-03")
+        assert status["situacao"] == "em_andamento" and status["resumo"] == {"partes": 4, "partes_concluidas": done}
+        assert not [a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]  # the run is not over
+    _run_part(world, parts[-1])
+    status = world.queries.close("2026-03")
+    assert status["situacao"] == "concluida" and status["resumo"]["partes_concluidas"] == 4
+
+
+def test_coop_11_a_redelivered_part_or_request_applies_nothing_twice(world):
+    _with_hours(world, SERVANTS)
+    world.service.request_close("2026-03", "c", "dimag")
+    [event] = _requested(world)
+    world.service.run_requested_close(parse_event(event), event.correlationid)
+    commits = world.repo.commits
+    assert world.service.run_requested_close(parse_event(event), event.correlationid) is None  # fanned out already
+    assert world.repo.commits == commits and len(_parts(world, event)) == 4
+    first, *rest = _parts(world, event)
+    _run_part(world, first)
+    published, commits = _gratificacoes(world), world.repo.commits
+    _run_part(world, first)  # a redelivery of a part done: no publication, no count twice
+    assert _gratificacoes(world) == published
+    assert world.queries.close("2026-03")["resumo"]["partes_concluidas"] == 1
+    for part in rest + rest:  # every other part delivered twice
+        _run_part(world, part)
+    assert len(_gratificacoes(world)) == len(SERVANTS)  # each servant's gratificação published once
+    assert len([a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]) == 1
+    commits = world.repo.commits
+    for part in _parts(world, event):
+        assert _run_part(world, part) is None  # the run is concluded: its parts run nothing
+    assert world.repo.commits == commits
+
+
+def test_coop_11_a_part_cut_off_after_some_batches_resumes_and_publishes_each_servant_once(monkeypatch):
+    world = make_world(fechamento_lote=1)  # one servant per batch: a part commits batch by batch
+    world.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
+    _with_hours(world, SERVANTS)
+    world.service.request_close("2026-03", "c", "dimag")
+    [event] = _requested(world)
+    world.service.run_requested_close(parse_event(event), event.correlationid)
+    service_type = type(world.service)
+    publish = service_type._publish
+    calls = {"n": 0}
+
+    def publish_then_crash(self, batch, correlation_id):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise TimeoutError("cortado no meio")
+        return publish(self, batch, correlation_id)
+
+    monkeypatch.setattr(service_type, "_publish", publish_then_crash)
+    with pytest.raises(TimeoutError):
+        for part in _parts(world, event):
+            _run_part(world, part)
+    failed = world.queries.close("2026-03")
+    assert failed["situacao"] == "falhou" and "tentará de novo" in failed["motivo"]
+    monkeypatch.setattr(service_type, "_publish", publish)
+    for part in _parts(world, event):  # the queue delivers the cut part again, and the others
+        _run_part(world, part)
+    servants = [g[0] for g in _gratificacoes(world)]
+    assert sorted(servants) == sorted(SERVANTS)  # once each
+    status = world.queries.close("2026-03")
+    assert status["situacao"] == "concluida" and "motivo" not in status
+
+
+def test_coop_11_the_schedule_asks_for_the_close_and_it_runs_in_parts(world):
+    from chalicelib.cooperacao import schedules
+
+    _with_hours(world, {"ana": 60})
+    world.at(datetime(2026, 4, 1, 0, 15, tzinfo=TZ))
+    answer = schedules.monthly_close(world.service)
+    assert answer == {"fechado": "2026-03", "situacao": "pendente", "execucao": 1}
+    [record] = [a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.SOLICITAR"]
+    assert record.after == {"situacao": "pendente", "execucao": 1}
+    assert not _gratificacoes(world)  # nothing published in the schedule's own invocation
+    _run(world, _requested(world)[0])
+    status = world.queries.close("2026-03")
+    assert (status["situacao"], status["solicitado_por"], status["resumo"]["publicados"]) == (
+        "concluida", "agendamento", 1)
+    assert schedules.monthly_close(world.service)["execucao"] == 2  # a repeated invocation: a new, silent run
+
+
+@settings(max_examples=40, deadline=None)
+@given(minutes=st.dictionaries(st.text("abcdefghij.", min_size=3, max_size=8), st.integers(1, 2400), min_size=1,
+                               max_size=12),
+       order=st.lists(st.integers(0, 3), min_size=0, max_size=12), lote=st.integers(1, 3))
+def test_coop_11_any_delivery_of_the_parts_publishes_what_one_whole_close_publishes(minutes, order, lote):
+    """Property: whatever the servants' minutes and however the parts arrive (any order, repeated), once every part
+    has arrived the gratificações are exactly one whole close's: each servant once, same minutes and value."""
+    whole, fanned = make_world(fechamento_lote=lote), make_world(fechamento_lote=lote)
+    for w in (whole, fanned):
+        w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
+        for servant, m in minutes.items():
+            w.repo.month_totals_by_key[(servant, "2026-03")] = MonthTotal(servant, servant, "2026-03", m, 1)
+    whole.service.close_month("2026-03", "c", "dimag")
+    fanned.service.request_close("2026-03", "c", "dimag")
+    [event] = _requested(fanned)
+    fanned.service.run_requested_close(parse_event(event), event.correlationid)
+    parts = _parts(fanned, event)
+    for index in [*order, 0, 1, 2, 3]:  # the queue's deliveries, then each part at least once
+        _run_part(fanned, parts[index])
+    assert _gratificacoes(fanned) == _gratificacoes(whole)
+    assert sorted(g[0] for g in _gratificacoes(fanned)) == sorted(minutes)
+    status = fanned.queries.close("2026-03")
+    assert status["situacao"] == "concluida" and status["resumo"]["publicados"] == len(minutes)
+    assert len([a for a in fanned.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]) == 1

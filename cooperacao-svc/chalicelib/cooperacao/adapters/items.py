@@ -11,7 +11,7 @@
 | norm's final date | ``NORMA`` | ``NORMA`` | — | — |
 | cooperation | ``COOP#<id>`` | ``COOP`` | ``SERVIDOR#<id>#COOPS`` / end#id | ``UNIDADE#<id>#COOPS`` / end#id |
 | decision | ``COOP#<id>`` | ``DECISAO#<at>`` | — | — |
-| month total | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>`` | ``MES#<yyyy-mm>#<shard>`` / servant | — |
+| month total (+ records copy) | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>`` | ``MES#<yyyy-mm>#<shard>`` / servant | — |
 | time record | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>#PONTO#<start>`` | — | — |
 | monthly close | ``FECHAMENTO#<yyyy-mm>`` | ``FECHAMENTO`` | — | — |
 | judicial req. | ``PEDIDOJ#<origem>#<id>`` | ``PEDIDO`` | ``ORIGEM#<origem>#PEDIDOS`` / at#id | ``PEDIDOSJ`` / at#id |
@@ -42,11 +42,14 @@ from chalicelib.cooperacao.domain.model import (
     UnitKind,
     WorkingHours,
 )
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from courtlib.persistence import TableItem
 
-MONTH_SHARDS = 16  # gsi1 partitions per month for the close (20,000 servants → ~1,250 per shard)
+# gsi1 partitions per month; the close fans out one part per shard (160,000 servants, the design size → ~2,500 per
+# part: docs/sizing.md). Was 16: an item keyed then (crc32 % 16) sits in shard crc32 % 16, which is one of these
+# 64 too, so every month total is still read exactly once by one part (the key is rewritten by its next record).
+MONTH_SHARDS = 64
 
 
 class CoopItem(TableItem):
@@ -57,6 +60,9 @@ class CoopItem(TableItem):
     pub_revisao = NumberAttribute(null=True)
     pub_minutos = NumberAttribute(null=True)
     pub_valor = UnicodeAttribute(null=True)
+    # the month total's own copy of the month's records (COOP-06/08), so a time record reads its month by key:
+    # each entry is ``[inicio, fim, cooperacao]`` as JSON, appended in the transaction that writes the record
+    pontos: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, null=True)  # type: ignore[arg-type]
 
 
 def dumps(value: Any) -> str:
@@ -113,6 +119,16 @@ def record_to(r: TimeRecord) -> dict[str, Any]:
 def record_from(d: dict[str, Any]) -> TimeRecord:
     return TimeRecord(d["servidor"], d["cooperacao"], datetime.fromisoformat(d["inicio"]),
                       datetime.fromisoformat(d["fim"]))
+
+
+def session_entry(r: TimeRecord) -> str:
+    """A record as kept in its month's total item (the servant and the month are the item's)."""
+    return dumps([r.start.isoformat(), r.end.isoformat(), r.cooperation])
+
+
+def session_from(servant: str, entry: str) -> TimeRecord:
+    start, end, cooperation = json.loads(entry)
+    return TimeRecord(servant, cooperation, datetime.fromisoformat(start), datetime.fromisoformat(end))
 
 
 def period_from(d: dict[str, Any]) -> Period:

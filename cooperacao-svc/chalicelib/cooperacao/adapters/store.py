@@ -26,6 +26,8 @@ from chalicelib.cooperacao.adapters.items import (
     record_to,
     servant_from,
     servant_to,
+    session_entry,
+    session_from,
     shard_of,
     unit_from,
     unit_to,
@@ -43,7 +45,7 @@ from chalicelib.cooperacao.domain.model import (
     UnitContext,
 )
 from chalicelib.cooperacao.domain.rules import Assessment
-from chalicelib.cooperacao.ports import Audit, Cursor, MonthTotal
+from chalicelib.cooperacao.ports import Audit, Cursor, MonthTotal, TimeRecordReads
 
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope
@@ -282,13 +284,46 @@ class Store:
                 records.append(record_from(json.loads(item.data)))
         return total, records
 
+    def _month_of_item(self, servant_id: str, month: str,
+                       item: CoopItem | None) -> tuple[MonthTotal | None, list[TimeRecord]]:
+        """The month from its total item alone when the item's copy of the records accounts for every minute of
+        the total (a month written before the copy existed does not: then the one Query of :meth:`month`)."""
+        if item is None:
+            return None, []
+        total = _month_total(item)
+        records = [session_from(servant_id, entry) for entry in item.pontos or ()]
+        if sum(r.minutes for r in records) != total.minutes:
+            return self.month(servant_id, month)
+        return total, records
+
+    def month_by_key(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
+        """As :meth:`month`, by one GetItem of the month's total (which keeps a copy of its records)."""
+        return self._month_of_item(servant_id, month, self.get(f"SERVIDOR#{servant_id}", f"MES#{month}"))
+
+    def time_record_reads(self, coop_id: str, servant_id: str, month: str) -> TimeRecordReads:
+        """What a time record needs, keys all known from the request: ONE BatchGetItem (consistent) of the
+        cooperation, the servant and the servant's month total."""
+        keys = [(f"COOP#{coop_id}", "COOP"), (f"SERVIDOR#{servant_id}", "PERFIL"),
+                (f"SERVIDOR#{servant_id}", f"MES#{month}")]
+        found = {(item.pk, item.sk): item for item in self.model.batch_get(keys, consistent_read=True)}
+        coop, servant = found.get(keys[0]), found.get(keys[1])
+        total, records = self._month_of_item(servant_id, month, found.get(keys[2]))
+        return TimeRecordReads(
+            None if coop is None else (coop_from(json.loads(coop.data)), int(coop.version or 0)),
+            None if servant is None else (servant_from(json.loads(servant.data)), int(servant.version or 0)),
+            total, records)
+
     def month_total(self, servant_id: str, month: str) -> MonthTotal | None:
         item = self.get(f"SERVIDOR#{servant_id}", f"MES#{month}")
         return None if item is None else _month_total(item)
 
-    def month_totals(self, month: str) -> Iterator[MonthTotal]:
-        """Every servant's total of ``month``: a Query per shard of gsi1, page by page (no Scan)."""
-        for shard in range(MONTH_SHARDS):
+    def month_parts(self) -> int:
+        return MONTH_SHARDS
+
+    def month_totals(self, month: str, part: int | None = None) -> Iterator[MonthTotal]:
+        """Every servant's total of ``month``: a Query per shard of gsi1 (or of shard ``part`` alone), page by page
+        (no Scan)."""
+        for shard in range(MONTH_SHARDS) if part is None else (part,):
             for item in self.model.by_gsi1.query(f"MES#{month}#{shard:02d}", page_size=500):
                 yield _month_total(item)
 
@@ -298,6 +333,11 @@ class Store:
     def close_request(self, month: str) -> tuple[dict[str, Any], int] | None:
         item = self.get(f"FECHAMENTO#{month}", "SOLICITACAO")
         return None if item is None else (json.loads(item.data), int(item.version or 0))
+
+    def close_parts(self, month: str, run: int) -> dict[int, dict[str, Any]]:
+        """One Query of the close's partition: the parts of run ``run`` done (``PARTE#<run>#<part>``)."""
+        return {int(item.sk.rsplit("#", 1)[1]): json.loads(item.data)
+                for item in self.query(f"FECHAMENTO#{month}", f"PARTE#{run:06d}#")}
 
 
 class StoreTransaction:
@@ -343,6 +383,11 @@ class StoreTransaction:
                                         dict(request), version=read_version + 1),
                        condition=_version_condition(self._model, read_version))
 
+    def put_close_part(self, month: str, run: int, part: int, counts: Mapping[str, Any]) -> None:
+        self._uow.save(self._store.item(f"FECHAMENTO#{month}", f"PARTE#{run:06d}#{part:04d}", "parte_fechamento",
+                                        {**counts, "parte": part}),
+                       condition=self._model.pk.does_not_exist())
+
     def add_cooperation(self, coop: Cooperation) -> None:
         self._uow.save(self._store.coop_item(coop, 1), condition=self._model.pk.does_not_exist())
 
@@ -379,7 +424,8 @@ class StoreTransaction:
                          actions=[model.minutos.add(minutes), model.version.add(1), model.kind.set("mes"),
                                   model.data.set(dumps(month_data)),
                                   model.gsi1pk.set(f"MES#{record.month}#{shard_of(servant.id):02d}"),
-                                  model.gsi1sk.set(servant.id)],
+                                  model.gsi1sk.set(servant.id),
+                                  model.pontos.set((model.pontos | []).append([session_entry(record)]))],
                          condition=condition)
         ponto_sk = f"MES#{record.month}#PONTO#{record.start.isoformat()}"
         self._uow.save(self._store.item(f"SERVIDOR#{servant.id}", ponto_sk, "ponto",

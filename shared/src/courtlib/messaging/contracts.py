@@ -143,6 +143,17 @@ class MonthlyCloseRequested(Payload):
     solicitado_por: str
 
 
+class MonthlyClosePartRequested(Payload):
+    """COOP-11: one part of a close run (``parte`` of ``partes``: a slice of the month's servants, sized to fit one
+    invocation); cooperacao-svc's own consumer closes it. Emitted by the consumer of ``fechamento-solicitado``."""
+
+    competencia: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    execucao: int = Field(ge=1)
+    parte: int = Field(ge=0)
+    partes: int = Field(ge=1)
+    solicitado_por: str
+
+
 class PaymentRunRequested(Payload):
     """PAG-01 by hand: ``POST /execucoes`` asked to run ``competencia``; pagamentos-svc's own consumer runs it."""
 
@@ -193,6 +204,10 @@ CATALOGUE: dict[str, EventSpec] = {
         _spec("cooperacao.fechamento-solicitado", MonthlyCloseRequested, "cooperacao", ("cooperacao",),
               lambda p: f"fechamento-{p.competencia}",
               "Fechamento mensal pedido à mão (COOP-11): o próprio serviço o executa na sua fila."),
+        _spec("cooperacao.fechamento-parte-solicitada", MonthlyClosePartRequested, "cooperacao", ("cooperacao",),
+              lambda p: f"fechamento-{p.competencia}-{p.parte:02d}",
+              "Uma parte de um fechamento mensal (COOP-11): cada parte cabe numa invocação; as partes correm em "
+              "paralelo."),
         _spec("pagamentos.execucao-solicitada", PaymentRunRequested, "pagamentos", ("pagamentos",),
               lambda p: f"execucao-{p.competencia}",
               "Execução mensal pedida à mão (PAG-01): o próprio serviço a executa na sua fila."),
