@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bench import goals
 from bench.http_reads import AwsCallCounter, describe_calls, requested_run, stdout_handlers_to_devnull
 from bench.stats import Summary, figure, format_ratio, ratio
 
@@ -208,7 +209,7 @@ def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCal
         emit(f"     de novo: {again['publicados']} eventos novos em {again_s:.1f} s")
     growth = ratio(results[1], results[0])
     emit(f"   crescimento 2N/N: {format_ratio(growth)} (meta ≤{format_ratio(CLOSE_GROWTH_GOAL)}) "
-         f"{'OK' if growth <= CLOSE_GROWTH_GOAL else 'ACIMA DA META'}")
+         f"{goals.at_most('fechamento (HTTP): crescimento 2N/N', growth, CLOSE_GROWTH_GOAL)}")
     if not on_local:
         emit(f"   N = {CLOSE_N}, não 20.000: no moto cada TransactWriteItems ainda copia a tabela inteira (rollback), "
              "então o custo cresce com o tamanho da tabela (quadrático); extrapolar 20.000 daqui não diz nada sobre "

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from bench import goals
 from bench.cooperacao import write_month_totals
 from bench.dynamodb_local import client, create_service_table
 from bench.http_reads import AwsCallCounter, describe_calls
@@ -48,8 +49,10 @@ def run(emit: Callable[[str], None], endpoint: str) -> bool:
             calls = counter.calls_since(0)
         seconds.append(elapsed)
         scans = sum(c for name, c in calls.items() if name.endswith(" Scan"))
-        met = "OK" if elapsed <= GOAL_SECONDS else "ACIMA DA META"
-        verdict = "" if n != N else f"  meta ≤{GOAL_SECONDS:.0f} s  {met}"
+        verdict = ""
+        if n == N:
+            met = goals.at_most(f"fechamento de {n} servidores", elapsed, GOAL_SECONDS, " s")
+            verdict = f"  meta ≤{GOAL_SECONDS:.0f} s  {met}"
         emit(f"   {n} servidores (totais gravados em {written:.1f} s): fechamento em {elapsed:.1f} s{verdict}; "
              f"{result.published} eventos em {result.batches} transações")
         emit(f"     chamadas: {describe_calls(calls)}" + ("" if not scans else f"  ERRO: {scans} Scan(s)"))
@@ -61,6 +64,6 @@ def run(emit: Callable[[str], None], endpoint: str) -> bool:
             return False
     growth = ratio(seconds[1], seconds[0])
     emit(f"   crescimento 2N/N: {format_ratio(growth)} (meta ≤{format_ratio(GOAL_GROWTH)}) "
-         f"{'OK' if growth <= GOAL_GROWTH else 'ACIMA DA META'}")
+         f"{goals.at_most('fechamento: crescimento 2N/N', growth, GOAL_GROWTH)}")
     client(endpoint).delete_table(TableName=table)
     return True

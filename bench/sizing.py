@@ -31,6 +31,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench import goals
+
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "bench" / "sizing.json"
 DESIGN = 4.0  # the design size: 4× the largest court (10,000 magistrates, 160,000 servants)
@@ -262,9 +264,11 @@ def report(figures: dict[str, Any], emit: Callable[[str], None]) -> bool:
         design, declared = f["projeto"], f["declarado"]
         need_s, need_mb = required(design["segundos"], design["rss_mb"], declared["memoria_mb"])
         met = f["cumpre_tempo"] and f["cumpre_memoria"]
+        verdict = goals.check(f"{name} cabe no porte de projeto", f"{need_s:.0f} s / {need_mb:.0f} MB",
+                              f"{declared['timeout_s']} s / {declared['memoria_mb']} MB", met)
         ok = ok and met
         emit(f"      {name:<38} precisa {need_s:7.0f} s / {need_mb:5.0f} MB; declarado {declared['timeout_s']:4d} s / "
-             f"{declared['memoria_mb']:5d} MB  {'OK' if met else 'NÃO CABE'}  ({f['trabalho']})")
+             f"{declared['memoria_mb']:5d} MB  {verdict}  ({f['trabalho']})")
     return ok
 
 
