@@ -7,7 +7,6 @@ same portaria again overwrites it with the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +14,6 @@ from chalicelib.plantao.domain.portaria import COLUMNS, Portaria, portaria_keys
 
 from courtlib import aws
 from courtlib.documents import DocumentsBucket, a4_pdf, to_latin1
-from courtlib.observability import logger
 from courtlib.settings import ServiceSettings
 
 
@@ -94,16 +92,9 @@ class Notifier:
     def _ses(self) -> Any:
         return self._client or aws.client("ses", self._settings)
 
-    def send(self, messages: Iterable[tuple[str, str, str]], subject: str) -> int:
-        """One e-mail per ``(address, name, body)``; answers how many were accepted (failures are logged)."""
-        sent = 0
-        for address, name, body in messages:
-            try:
-                self._ses.send_email(
-                    Source=self._settings.notice_sender, Destination={"ToAddresses": [address]},
-                    Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
-                             "Body": {"Text": {"Data": f"Prezado(a) {name},\n\n{body}", "Charset": "UTF-8"}}})
-                sent += 1
-            except Exception:
-                logger.exception("aviso de plantão não enviado", extra={"destinatario": address})
-        return sent
+    def send_one(self, address: str, name: str, body: str, subject: str) -> None:
+        """One e-mail; SES's refusal (or a network failure) is raised to the caller."""
+        self._ses.send_email(
+            Source=self._settings.notice_sender, Destination={"ToAddresses": [address]},
+            Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
+                     "Body": {"Text": {"Data": f"Prezado(a) {name},\n\n{body}", "Charset": "UTF-8"}}})
