@@ -210,6 +210,8 @@ class PlantaoQueries:
         record = self.repository.portaria(series, year, number)
         if record is None:
             raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
+        if document_state(record) != DOCUMENTO_PRONTO:
+            return record, ""  # produced after the approval: not yet
         body = self.documents.get(record["texto"])
         return record, (body or b"").decode("utf-8")
 
