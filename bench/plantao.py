@@ -167,8 +167,8 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
             if response.status_code != 200:
                 emit(f"   ERRO ao aprovar {kind}: HTTP {response.status_code} {response.text[:300]}")
                 return False
-        emit(f"   (b) aprovação dos 4 (portaria e evento; documento e avisos depois, na fila): {time.perf_counter() - began:.2f} s; "
-             f"{describe_calls(counter.request_calls_since(mark))}")
+        emit(f"   (b) aprovação dos 4 (portaria e evento; documento e avisos depois, na fila): "
+             f"{time.perf_counter() - began:.2f} s; {describe_calls(counter.request_calls_since(mark))}")
 
         path = f"{url}/publico/escalas/{MONTH}"
         size = len(public.get(path, timeout=HTTP_TIMEOUT_S).content)
