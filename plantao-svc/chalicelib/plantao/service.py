@@ -1,5 +1,6 @@
-"""Use cases of plantao-svc: read, let the pure domain decide, write in one transaction (outbox included),
-then the side effects of an approval (portaria documents, e-mail notices).
+"""Use cases of plantao-svc: read, let the pure domain decide, write in one transaction (outbox included). A
+portaria's side effects (its documents, the e-mail notices) come after, from its event on the service's own queue
+(:meth:`PlantaoService.publish_portaria`).
 
 The use cases depend only on the ports (:mod:`chalicelib.plantao.ports`); the reads that decide nothing are in
 :mod:`chalicelib.plantao.queries`. Every refusal raises before anything is written. A use case whose transaction
