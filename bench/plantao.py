@@ -4,7 +4,7 @@ A state like TJRJ's: 10 regions, 90 comarcas with 10 juízos each (900 judges), 
 órgãos julgadores (administration and school director excluded from the 2nd-degree scale), four night judges.
 (a) ``POST /escalas`` for estadual, municipal, noturno and 2º grau of one month: seconds and the DynamoDB calls
     made on the request threads (each kind: reads + one TransactWriteItems, nothing per day);
-(b) the four scales approved (portarias to S3, notices through SES);
+(b) the four scales approved (their portarias and notices follow on plantao's own queue);
 (c) ``GET /publico/escalas/{mes}`` (public, under the embargo) p50/p99 as ratios to the bare GetItem p50, with
     the per-container cache of approved scales (10 s) and (d) without it (one BatchGetItem per read).
 """
@@ -167,8 +167,8 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
             if response.status_code != 200:
                 emit(f"   ERRO ao aprovar {kind}: HTTP {response.status_code} {response.text[:300]}")
                 return False
-        emit(f"   (b) aprovação dos 4 (portarias no S3, avisos SES): {time.perf_counter() - began:.2f} s; "
-             f"{describe_calls(counter.request_calls_since(mark))}")
+        emit(f"   (b) aprovação dos 4 (portaria e evento; documento e avisos depois, na fila): "
+             f"{time.perf_counter() - began:.2f} s; {describe_calls(counter.request_calls_since(mark))}")
 
         path = f"{url}/publico/escalas/{MONTH}"
         size = len(public.get(path, timeout=HTTP_TIMEOUT_S).content)

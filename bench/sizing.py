@@ -56,12 +56,14 @@ JOBS: dict[str, tuple[float, tuple[tuple[str, str], ...]]] = {
     "pagamentos.apuracao": (1 / 64, (("pagamentos", "monthly_run"), ("pagamentos", "consume_events"))),
     "plantao.geracao": (1 / 16, (("plantao", "generate_monthly_scales"), ("plantao", "api_handler"))),
     "plantao.aprovacao": (1 / 16, (("plantao", "api_handler"),)),
+    "plantao.portaria": (1 / 16, (("plantao", "consume_events"),)),
 }
 HTTP_TRIGGER = {  # the manual trigger of the job: on api_handler (synchronous) or on consume_events (202, queued)
     "cooperacao.fechamento_parte": "POST /fechamentos ou o agendamento: uma parte, na fila",
     "pagamentos.apuracao": "POST /execucoes, na fila",
     "plantao.geracao": "POST /escalas (os 4 tipos)",
     "plantao.aprovacao": "POST /escalas/{id}/aprovacao (as 4)",
+    "plantao.portaria": "evento portaria-emitida das 4 aprovações, na fila própria",
 }
 
 

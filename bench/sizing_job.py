@@ -257,13 +257,52 @@ def plantao_approval_run(fraction: float, endpoint: str, table: str) -> Callable
     month = Month.parse(PLANTAO_MONTH)
 
     def job() -> dict[str, Any]:
-        slowest, notices = 0.0, 0
-        for kind in PLANTAO_KINDS:
+        slowest = 0.0
+        for kind in PLANTAO_KINDS:  # the request: the decision, its portaria's record and event (PLAN-04)
             began = time.perf_counter()
-            _, _, sent = service.approve(rules.scale_id(month, Kind(kind)), "bench")
+            service.approve(rules.scale_id(month, Kind(kind)), "bench")
             slowest = max(slowest, time.perf_counter() - began)
-            notices += sent
-        return {"avisos": notices, "maior_aprovacao_s": round(slowest, 3)}
+        return {"maior_aprovacao_s": round(slowest, 3)}
+
+    return job
+
+
+def plantao_portaria_seed(fraction: float, endpoint: str, table: str) -> dict[str, Any]:
+    """The state, the month's 4 scales generated and approved: their 4 portarias wait for the consumer."""
+    seeded = plantao_seed(fraction, endpoint, table, generated=True)  # puts plantao-svc on the path
+    from chalicelib.plantao.domain import scales as rules
+    from chalicelib.plantao.domain.scales import Kind, Month
+
+    mock = _plantao_moto(table)
+    try:
+        service = _plantao_deps(table).service
+        for kind in PLANTAO_KINDS:
+            service.approve(rules.scale_id(Month.parse(PLANTAO_MONTH), Kind(kind)), "bench")
+    finally:
+        mock.stop()
+    return seeded
+
+
+def plantao_portaria_run(fraction: float, endpoint: str, table: str) -> Callable[[], dict[str, Any]]:
+    """The consumer of ``plantao.portaria-emitida`` for the month's 4 portarias, one after the other as one
+    function's batch would: each rendered (text and PDF to S3) and its notices sent and recorded."""
+    deps = _plantao_deps(table)
+    service = deps.service
+
+    def job() -> dict[str, Any]:
+        from courtlib import clock
+
+        year_now = clock.now().year  # the portarias are numbered in the approval's year (the seed's clock)
+        slowest, notices, rows = 0.0, 0, 0
+        for series in sorted({"MI", "M"}):
+            number = 1
+            while (record := deps.repository.portaria(series, year_now, number)) is not None:
+                began = time.perf_counter()
+                notices += service.publish_portaria(series, year_now, number)["avisos_enviados"]
+                slowest = max(slowest, time.perf_counter() - began)
+                rows += len(record["conteudo"]["linhas"])
+                number += 1
+        return {"avisos": notices, "linhas": rows, "maior_portaria_s": round(slowest, 3)}
 
     return job
 
@@ -274,6 +313,7 @@ JOBS: dict[str, tuple[Callable[..., dict[str, Any]], Callable[..., Callable[[], 
     "pagamentos.apuracao": (pagamentos_seed, pagamentos_run),
     "plantao.geracao": (plantao_seed, plantao_generation_run),
     "plantao.aprovacao": (plantao_approval_seed, plantao_approval_run),
+    "plantao.portaria": (plantao_portaria_seed, plantao_portaria_run),
 }
 NEEDS_MOTO = ("plantao.",)
 

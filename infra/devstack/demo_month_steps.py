@@ -202,9 +202,16 @@ def scales_approved(demo: Demo) -> str:
         approved = demo.json("plantao", "POST", f"/escalas/{scale_id}/aprovacao", "presidente")
         expect(approved["status"] != "rascunho" and approved["portarias"], "escala aprovada com portaria",
                {k: approved.get(k) for k in ("status", "portarias")})
-        notices += approved.get("avisos_enviados") or 0
-        portarias += approved["portarias"]
         demo.facts["scales"][scale_id] = approved
+
+    def documents_ready() -> list[dict[str, Any]]:
+        """The portarias once plantao's own queue stored their documents (marked after their notices were sent)."""
+        scales = [demo.json("plantao", "GET", f"/escalas/{s}", "presidente") for s in demo.facts["scales"]]
+        ready = [p for s in scales for p in s["portarias"]]
+        return ready if ready and all(p["documento"] == "pronto" for p in ready) else []
+
+    portarias = demo.eventually(documents_ready, "documentos das portarias prontos")
+    notices = sum(len({p["magistrado"] for p in s["plantoes"]}) for s in demo.facts["scales"].values())
     expect(notices > 0, "avisos enviados", notices)
     first = portarias[0]
     demo.facts["portarias"] = portarias

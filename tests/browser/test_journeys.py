@@ -16,6 +16,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -242,11 +243,28 @@ def test_05_presidencia_approves_the_april_scales(api, new_page, facts):
     for _ in range(count):
         approve.first.click()
         expect(page.locator("#escalas .alerta.sucesso").first).to_contain_text("aprovada")
+        # PLAN-04: the answer comes before the portaria's document and notices, and says so
+        expect(page.locator("#escalas .alerta.sucesso").first).to_contain_text("sendo preparados")
         expect(page.locator("#escalas button[data-escala]")).to_have_count(count - 1)
         count -= 1
+    # the stack's consumer produces the documents; once it has, the list shows no portaria "em preparação"
+    _wait_for_documents(api, "2027-04")
+    scales.get_by_role("button", name="Ver escalas").click()
+    expect(page.locator("#escalas")).to_contain_text("Portaria")
+    expect(page.locator("#escalas")).not_to_contain_text("em preparação")
     screenshot(page, "console-presidencia")
     statuses = {s["status"] for s in api.call("plantao", "GET", "/escalas?mes=2027-04", "presidente")["itens"]}
     assert statuses and "rascunho" not in statuses
+
+
+def _wait_for_documents(api, month: str, attempts: int = 60) -> None:
+    """Until every portaria of ``month``'s scales is ``pronto`` (the stack delivers the events within seconds)."""
+    for _ in range(attempts):
+        scales = api.call("plantao", "GET", f"/escalas?mes={month}", "presidente")["itens"]
+        if all(p["documento"] == "pronto" for s in scales for p in s["portarias"]):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"portarias de {month} ainda pendentes")
 
 
 def _weekdays(first: str, count: int) -> list[str]:

@@ -270,6 +270,14 @@ def test_chaos_nothing_lost_nothing_doubled_every_answer_right_or_a_clean_503(st
             break
         time.sleep(0.5)
     memo_people = Counter(line["pessoa"] for line in lines)
+    if approved.status_code == 200:  # PLAN-04: the portaria's document and notices come from plantao's own queue
+        scale_url = f"{stack.urls['plantao']}/escalas/{approved.json()['id']}"
+        presidency = {"Authorization": f"Bearer {stack.tokens['presidente']}"}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(
+                p["documento"] != "pronto"
+                for p in http.get(scale_url, headers=presidency, timeout=TIMEOUT).json().get("portarias", [])):
+            time.sleep(0.5)
     # read before the clock moves on below (the tokens are the day's)
     close_status = http.get(f"{stack.urls['cooperacao']}/fechamentos/{month}", headers=dimag, timeout=TIMEOUT).json()
     sqs = _aws(stack, "sqs")

@@ -23,6 +23,7 @@ from courtlib.messaging.contracts import (
     MonthlyCloseRequested,
     Payload,
     PaymentRunRequested,
+    PortariaIssued,
     new_event,
 )
 from tests.integration.lambda_events import sqs_event
@@ -51,6 +52,8 @@ EXAMPLES: dict[type[Payload], dict] = {
     MonthlyClosePartRequested: {"competencia": "2019-02", "execucao": 1, "parte": 3, "partes": 16,
                                 "solicitado_por": "dimag.folha"},
     PaymentRunRequested: {"competencia": "2019-02", "execucao": 1, "solicitado_por": "dimag.folha"},
+    # a portaria never issued: the consumer finds no record and renders nothing
+    PortariaIssued: {"serie": "MI", "ano": 2019, "n": 1, "escala": "2019-02-estadual"},
 }
 
 

@@ -70,10 +70,17 @@ def test_plan_04_07_08_approval_portaria_notices_and_compensation_event_once(sta
     assert approved.status_code == 200, approved.text
     body = approved.json()
     designated = {p["magistrado"] for p in body["plantoes"]}
-    assert body["avisos_enviados"] == len(designated) >= 4
-    assert ses.get_send_quota()["SentLast24Hours"] - sent_before == len(designated)
     [portaria] = body["portarias"]
-    assert portaria["serie"] == "M"
+    # PLAN-04: the answer comes first; plantao's own queue then stores the document and sends the notices
+    assert (body["avisos_enviados"], portaria["documento"], portaria["serie"]) == (None, "pendente", "M")
+
+    def ready():
+        scale = requests.get(f"{base}/escalas/{scale_id}", headers=_auth(stack, "presidente"), timeout=TIMEOUT).json()
+        return scale["portarias"][0] if scale["portarias"][0]["documento"] == "pronto" else None
+
+    portaria = _eventually(ready)
+    assert portaria and portaria["link_pdf"], "the portaria's document was not produced"
+    assert ses.get_send_quota()["SentLast24Hours"] - sent_before == len(designated) >= 4
 
     from pypdf import PdfReader
 

@@ -1,6 +1,6 @@
 """The audit walk of plantao-svc (issue 17), on moto: every state-changing operation of its OpenAPI (the calendar's
-and the operational routes included), both schedules and every event type its consumer handles (none) write
-exactly one complete audit record.
+and the operational routes included), both schedules and every event type its consumer handles (its own portarias'
+event) write exactly one complete audit record.
 
 The operations come from the service's own ``GET /openapi.json``, the schedules from the app's event sources and
 the event types from :func:`chalicelib.plantao.consumers.event_handlers`, so a new route, schedule or consumed event
@@ -121,7 +121,7 @@ def post_regeneration(w: Walk) -> Expected:
 def post_approval(w: Walk) -> Expected:
     w.world.generate("2027-02", "estadual")
     w.ledger.mark()
-    w.world.approve("2027-02-estadual")
+    w.world.approve("2027-02-estadual", deliver=False)  # the portaria's document is the consumer's act (below)
     return Expected("PLAN.ESCALA.APROVAR", "usuario", "escala")
 
 
@@ -290,9 +290,18 @@ SCHEDULES: dict[str, Callable[[Walk], Expected]] = {
     "generate_monthly_scales": monthly_scales,
 }
 
-# plantao-svc consumes no event (it owns the calendar the others copy; their copy is tested in
+def portaria_issued(w: Walk) -> Expected:
+    """PLAN-04 after the approval: the consumer stores the document and sends the notices, one act of the system."""
+    w.world.generate("2027-02", "estadual")
+    w.world.approve("2027-02-estadual", deliver=False)
+    w.ledger.mark()
+    w.world.deliver()
+    return Expected("PLAN.PORTARIA.PUBLICAR", "sistema", "escala")
+
+
+# plantao-svc consumes only its own portarias' event (it owns the calendar the others copy; their copy is tested in
 # test_audit_calendar_replica.py).
-EVENTS: dict[str, Callable[[Walk], Expected]] = {}
+EVENTS: dict[str, Callable[[Walk], Expected]] = {"br.jus.tribunal.plantao.portaria-emitida.v1": portaria_issued}
 
 
 def _app() -> Any:
@@ -327,6 +336,15 @@ def test_each_schedule_run_writes_exactly_one_record_and_a_run_that_changes_noth
     assert record["quem"]["id"] == f"sistema:agenda:{name}"
     assert record["depois"] and all(isinstance(v, (int, str, list, dict)) for v in record["depois"].values())
     fire(name)  # the same run again: nothing left to do, nothing recorded
+    assert walk.ledger.new() == []
+
+
+@pytest.mark.parametrize("event_type", sorted(EVENTS))
+def test_each_consumed_event_writes_exactly_one_record_as_the_system_and_a_redelivery_none(walk, event_type):
+    record = _one_record(walk, EVENTS[event_type](walk))
+    assert record["quem"]["id"] == f"sistema:evento:{event_type}" and record["correlacao"]
+    assert record["depois"]["documento"] == "pronto" and record["depois"]["avisos_enviados"] == 7
+    assert walk.world.deps.service.publish_portaria("MI", 2027, 1)["avisos_enviados"] == 0  # redelivered
     assert walk.ledger.new() == []
 
 
@@ -365,7 +383,8 @@ def test_plan_06_an_impediment_keeps_the_impeded_judge_and_the_scales_history_sh
     assert record["depois"]["motivo"] == "impedimento legal" and record["depois"]["portaria"] == "Portaria MI nº 2/2027"
     assert record["depois"]["escala_seguinte_regerada"]["escala"] == "2027-03-estadual"
     history = _history(walk, "/escalas/2027-02-estadual/historico")
-    assert [r["ato"] for r in history] == ["PLAN.ESCALA.GERAR", "PLAN.ESCALA.APROVAR", "PLAN.IMPEDIMENTO"]
+    assert [r["ato"] for r in history] == ["PLAN.ESCALA.GERAR", "PLAN.ESCALA.APROVAR", "PLAN.PORTARIA.PUBLICAR",
+                                           "PLAN.IMPEDIMENTO"]
     assert history[-1] == record
     assert _audit(walk, ADMIN, alvo="escala:2027-02-estadual", ato="PLAN.IMPEDIMENTO") == [record]
 
@@ -406,7 +425,7 @@ def test_plan_03_the_scales_history_and_the_audit_keep_the_embargo_until_every_s
     by_person = _audit(walk, pessoa="presidente")
     assert all(r["alvo"]["tipo"] != "escala" for r in by_period + by_person)
     assert any(r["alvo"]["tipo"] == "escala" for r in _audit(walk, headers=ADMIN, de=today, ate=today))
-    assert len(_history(walk, path, headers=ADMIN)) == 3  # those who prepare and approve see it
+    assert len(_history(walk, path, headers=ADMIN)) == 4  # those who prepare and approve see it
     walk.world.clock.set(date(2027, 2, 23))  # D−5 of the last shift (28/02): every name is public
     assert [r["ato"] for r in _history(walk, path, headers=SERVANT)][-1] == "PLAN.IMPEDIMENTO"
     assert _audit(walk, alvo="escala:2027-02-estadual")[-1]["ato"] == "PLAN.IMPEDIMENTO"

@@ -76,6 +76,7 @@ class World:
 
     def __init__(self, client, clock: Clock, deps, table: str) -> None:
         self.client, self.clock, self.deps, self.table = client, clock, deps, table
+        self.delivered: set[str] = set()
 
     def _call(self, method: str, path: str, body: dict | None, headers: dict | None):
         kwargs = {"headers": {"Content-Type": "application/json", **(headers or {})}}
@@ -107,10 +108,28 @@ class World:
         assert response.status_code == expect, response.body
         return response.json_body
 
-    def approve(self, scale_id: str) -> dict:
+    def approve(self, scale_id: str, deliver: bool = True) -> dict:
+        """Approves; ``deliver``: then its portaria's event reaches the consumer (document and notices)."""
         response = self.post(f"/escalas/{scale_id}/aprovacao")
         assert response.status_code == 200, response.body
+        if deliver:
+            self.deliver()
         return response.json_body
+
+    def deliver(self, times: int = 1) -> None:
+        """Every ``portaria-emitida`` event not yet delivered goes to the app's ``consume_events`` ``times`` times,
+        as the relay and the queue do on the stack (PLAN-04: the document and the notices after the answer)."""
+        from tests.integration.lambda_events import sqs_event
+
+        module = sys.modules["plantao_app"]
+        for envelope in self.events("portaria-emitida.v1"):
+            if envelope["id"] in self.delivered:
+                continue
+            self.delivered.add(envelope["id"])
+            for _ in range(times):
+                answer = module.app.handler_map["consume_events"](
+                    sqs_event([json.dumps(envelope)], module.deps.settings.queue_url), None)
+                assert answer == {"batchItemFailures": []}, answer
 
 
 @pytest.fixture
@@ -230,7 +249,7 @@ def test_plan_04_only_the_presidency_approves_then_portaria_pdf_and_text_in_s3_a
     [portaria] = approved["portarias"]
     assert portaria["numero"] == "Portaria MI nº 1/2027"  # estadual: series MI, first of the year
     designated = {p["magistrado"] for p in approved["plantoes"]}
-    assert approved["avisos_enviados"] == len(designated) == 7
+    assert approved["avisos_enviados"] is None and len(designated) == 7  # the consumer sends them (delivered above)
     new = sent_messages()[before:]
     assert sorted(m.destinations["ToAddresses"][0] for m in new) == sorted(f"{m}@exemplo.jus.br" for m in designated)
     assert all(m.source == "plantao@tribunal.example.jus.br" and "Portaria MI nº 1/2027" in m.subject for m in new)
@@ -278,12 +297,13 @@ def test_plan_05_swap_request_and_presidency_approval_change_scale_and_portaria(
     assert world.post(f"/permutas/{swap_id}/aprovacao", headers=MANAGER).status_code == 403
     approved = world.post(f"/permutas/{swap_id}/aprovacao")
     assert approved.status_code == 200, approved.body
-    assert approved.json_body["portaria"] == "Portaria MI nº 2/2027" and approved.json_body["avisos_enviados"] == 2
+    assert approved.json_body["portaria"] == "Portaria MI nº 2/2027" and approved.json_body["avisos_enviados"] is None
     scale = world.get("/escalas/2027-02-estadual", PRESIDENCY).json_body  # before D−5: only who approves (PLAN-03)
     by_id = {p["id"]: p for p in scale["plantoes"]}
     assert (by_id[A]["magistrado"], by_id[B]["magistrado"]) == ("jz.alves", "jz.campos")
     assert by_id[A]["origem"] == "permuta" and len(scale["portarias"]) == 2
     assert world.post(f"/permutas/{swap_id}/aprovacao").status_code == 409
+    world.deliver()
     swap_text = world.get("/portarias/MI/2027/2").json_body["texto"]
     assert "Alterar a Portaria MI nº 1/2027" in swap_text and "Juiz André Alves" in swap_text
     assert swap_id not in swap_text and "#" not in swap_text and "jz." not in swap_text  # no internal ids
@@ -422,7 +442,7 @@ def test_cal_03_a_ponto_facultativo_decreed_after_approval_is_covered_by_anticip
     added = [(p["data"], p["rotacao"], p["magistrado"]) for p in response.json_body["acrescentados"]]
     # R1 ended February on jz.duarte, R2 on jz.farias: whoever opens March is anticipated to 16/02
     assert added == [("2027-02-16", "estadual:R1", "jz.alves"), ("2027-02-16", "estadual:R2", "jz.gomes")]
-    assert response.json_body["portaria"] == "Portaria MI nº 2/2027" and response.json_body["avisos_enviados"] == 2
+    assert response.json_body["portaria"] == "Portaria MI nº 2/2027" and response.json_body["avisos_enviados"] is None
     again = world.post("/escalas/2027-02-estadual/novos-dias").json_body
     assert again["acrescentados"] == [] and again["portaria"] is None
     march = world.generate("2027-03", "estadual")

@@ -44,3 +44,28 @@ def test_plan_04_portaria_pdf_and_text_are_served_to_staff_as_stored_and_never_p
     refused = world.get("/portarias/MI/2027/1/pdf", SERVANT)  # no Accept: application/pdf
     assert refused.status_code == 406 and refused.headers["Content-Type"] == "application/problem+json"
     assert '"field":"Accept"' in (refused.body.decode() if isinstance(refused.body, bytes) else refused.body)
+
+
+def test_plan_04_the_approval_answers_with_the_document_pending_and_the_consumer_makes_it_ready_once(world):
+    world.generate("2027-02", "estadual")
+    before = len(plantao_http.sent_messages())
+    approved = world.approve("2027-02-estadual", deliver=False)
+    [portaria] = approved["portarias"]
+    assert (portaria["documento"], portaria["link_pdf"], approved["avisos_enviados"]) == ("pendente", None, None)
+    assert len(plantao_http.sent_messages()) == before  # no notice inside the request
+    pending = world.get("/portarias/MI/2027/1", SERVANT).json_body
+    assert (pending["documento"], pending["texto"], pending["link_pdf"]) == ("pendente", "", None)
+    not_yet = world.get("/portarias/MI/2027/1/pdf", {**SERVANT, "Accept": "application/pdf"})
+    assert not_yet.status_code == 404 and "sendo gerado" in not_yet.json_body["detail"]
+
+    world.deliver(times=2)  # delivered, then redelivered
+    designated = {p["magistrado"] for p in approved["plantoes"]}
+    sent = plantao_http.sent_messages()[before:]
+    assert sorted(m.destinations["ToAddresses"][0] for m in sent) == sorted(f"{m}@exemplo.jus.br" for m in designated)
+    assert world.deps.service.publish_portaria("MI", 2027, 1)["avisos_enviados"] == 0  # the records hold on the table
+    assert len(plantao_http.sent_messages()) == before + len(designated)
+    ready = world.get("/escalas/2027-02-estadual", plantao_http.PRESIDENCY).json_body["portarias"][0]
+    assert (ready["documento"], ready["link_pdf"]) == ("pronto", "/portarias/MI/2027/1/pdf")
+    pdf = world.get(ready["link_pdf"], {**SERVANT, "Accept": "application/pdf"})
+    assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
+    assert "PORTARIA MI Nº 1/2027" in world.get("/portarias/MI/2027/1", SERVANT).json_body["texto"]

@@ -18,7 +18,15 @@ from typing import Any
 from chalice import Response
 from chalicelib.plantao.domain.compensation import CreditKind
 from chalicelib.plantao.domain.scales import Kind
-from chalicelib.plantao.queries import Viewer, plantao_view, scale_view, swap_view, use_view
+from chalicelib.plantao.queries import (
+    Viewer,
+    document_state,
+    plantao_view,
+    portaria_link,
+    scale_view,
+    swap_view,
+    use_view,
+)
 from chalicelib.plantao.schemas import (
     CandidaturaIn,
     CandidaturasOut,
@@ -249,7 +257,8 @@ def post_new_days(ctx: RequestContext, escala: str) -> NovosDiasOut:
 def get_portaria(ctx: RequestContext, serie: str, ano: str, numero: str) -> PortariaOut:
     record, text = ctx.deps.queries.portaria(serie, *parse_portaria_number(ano, numero))
     return PortariaOut(numero=record["numero"], escala=record["escala"], motivo=record["motivo"],
-                       emitida_em=record["emitida_em"], texto_s3=record["texto"], pdf_s3=record["pdf"], texto=text)
+                       emitida_em=record["emitida_em"], texto_s3=record["texto"], pdf_s3=record["pdf"], texto=text,
+                       documento=document_state(record), link_pdf=portaria_link(record))
 
 
 @routes.route("/portarias/{serie}/{ano}/{numero}/pdf", methods=["GET"], roles=STAFF, errors={406},

@@ -1,6 +1,8 @@
 """Queue, stream and schedule handlers of plantao-svc.
 
-plantao-svc owns the calendar (it produces its events) and consumes no event. Its schedules:
+plantao-svc owns the calendar (it produces its events) and consumes only its own ``plantao.portaria-emitida``
+(PLAN-04): a portaria committed by a request (approval, swap, impediment, new days) is rendered (text and PDF in
+the documents bucket) and its notices sent here, after the request answered. Its schedules:
 - ``register_served_duties`` daily: every shift of an approved scale that is over is registered once —
   compensation credit (PLAN-07) and the ``plantao.plantao-realizado`` event for pagamentos-svc;
 - ``generate_monthly_scales`` daily: on the configured day (``plantao.geracao_dia_do_mes``) the drafts of
@@ -10,12 +12,18 @@ Each run is one act of the system (``sistema:agenda:<handler>``), recorded once 
 The app's middleware publishes each handler's metrics (``courtlib.observability.observed``).
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from courtlib.audit import as_system
 from courtlib.messaging.blueprint import messaging_blueprint
+
+if TYPE_CHECKING:
+    from courtlib.messaging.contracts import Envelope, Payload
+    from courtlib.messaging.outbox import UnitOfWork
 
 # EventBridge crons are UTC. 14:30 UTC = 11:30 BRT: the daytime shifts of yesterday and the night shift that
 # ended at 11h today are over.
@@ -25,8 +33,16 @@ MONTHLY_CRON = "cron(0 9 * * ? *)"
 
 
 def event_handlers(deps: Any) -> dict[str, Any]:
-    """The event types this service consumes and their handlers: none (it owns the calendar it would copy)."""
-    return {}
+    """The event types this service consumes and their handlers: its own portarias' documents and notices (not the
+    calendar's events: it owns the calendar it would copy). Called on the first event
+    (``courtlib.messaging.blueprint``), so its imports are made then."""
+    from courtlib.messaging.contracts import PortariaIssued, event_type_of
+
+    def publish_portaria(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
+        assert isinstance(payload, PortariaIssued)
+        deps.service.publish_portaria(payload.serie, payload.ano, payload.n)  # its own transaction and record
+
+    return {event_type_of(PortariaIssued): publish_portaria}
 
 
 def blueprint(deps: Any) -> Blueprint:

@@ -40,6 +40,9 @@ class UnitOfWork(Protocol):
                        record: Mapping[str, Any]) -> None:
         """The portaria ``number`` and the series' counter, conditioned on the counter read (None: no counter)."""
 
+    def stage_portaria_document(self, series: str, year: int, number: int, record: Mapping[str, Any]) -> None:
+        """The portaria's record again (its document's state changed), conditioned on its existing."""
+
     def stage_swap_request(self, swap_id: str, data: Mapping[str, Any], status: str, *, expected: str | None) -> None:
         """A swap request; ``expected`` None: must not exist, else its current status."""
 
@@ -105,6 +108,13 @@ class Repository(Protocol):
 
     def portaria(self, series: str, year: int, number: int) -> dict[str, Any] | None: ...
 
+    def notices_sent(self, series: str, year: int, number: int) -> set[str]:
+        """The magistrates already notified of the portaria (consistent read)."""
+
+    def record_notice(self, series: str, year: int, number: int, magistrate: str) -> bool:
+        """Records that ``magistrate`` was notified of the portaria, only if not yet recorded (a conditional put,
+        outside any unit of work: each notice is recorded as soon as it is sent); False when it already was."""
+
     def swap_request(self, swap_id: str) -> tuple[dict[str, Any], str] | None:
         """The request's data and status."""
 
@@ -138,6 +148,6 @@ class PdfRenderer(Protocol):
 
 
 class Notifier(Protocol):
-    def send(self, messages: Iterable[tuple[str, str, str]], subject: str) -> int:
-        """One e-mail per ``(address, name, body)``; answers how many were accepted (a failure is not raised)."""
+    def send_one(self, address: str, name: str, body: str, subject: str) -> None:
+        """One e-mail to ``address``; raises when it was not accepted."""
 

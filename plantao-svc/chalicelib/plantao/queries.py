@@ -7,6 +7,7 @@ then, only on the calendar and the clock — never on who is designated.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from chalicelib.plantao.codec import REFERENCE_TYPES
 from chalicelib.plantao.config import plantao_config
 from chalicelib.plantao.domain.embargo import PREPARERS, disclosed, disclosure_day, fully_disclosed, sees_names
+from chalicelib.plantao.domain.portaria import DOCUMENTO_PRONTO, document_state
 from chalicelib.plantao.domain.records import APROVADA, StoredScale
 from chalicelib.plantao.domain.reference import Magistrate, ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao
@@ -87,6 +89,18 @@ def plantao_view(p: Plantao, served: frozenset[str], viewer: Viewer) -> PlantaoO
                       divulgado=disclosed(p.day, viewer.today, viewer.embargo_days))
 
 
+def portaria_link(record: Mapping[str, Any]) -> str | None:
+    """The PDF's route once the document is stored (PLAN-04: produced after the approval), else None."""
+    if document_state(record) != DOCUMENTO_PRONTO:
+        return None
+    return f"/portarias/{record['serie']}/{record['ano']}/{record['n']}/pdf"
+
+
+def portaria_ref(record: Mapping[str, Any]) -> PortariaRef:
+    fields = {k: record[k] for k in PortariaRef.model_fields if k in record}
+    return PortariaRef(**{**fields, "documento": document_state(record), "link_pdf": portaria_link(record)})
+
+
 def scale_view(stored: StoredScale, viewer: Viewer, sent: int | None = None) -> EscalaOut:
     """The scale as ``viewer`` may see it: before D−5 the names of a shift, the rotation's positions (which name
     magistrates) and the portarias (which list every day) only for those PLAN-03 allows."""
@@ -97,8 +111,7 @@ def scale_view(stored: StoredScale, viewer: Viewer, sent: int | None = None) -> 
                      inicio_rotacao={k: v if whole else None for k, v in s.start.items()},
                      fim_rotacao={k: v if whole else None for k, v in s.end.items()},
                      plantoes=[plantao_view(p, stored.served, viewer) for p in s.plantoes],
-                     portarias=[PortariaRef(**{k: p[k] for k in PortariaRef.model_fields}) for p in stored.portarias]
-                     if whole else [],
+                     portarias=[portaria_ref(p) for p in stored.portarias] if whole else [],
                      avisos_enviados=sent)
 
 
@@ -197,12 +210,17 @@ class PlantaoQueries:
         record = self.repository.portaria(series, year, number)
         if record is None:
             raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
+        if document_state(record) != DOCUMENTO_PRONTO:
+            return record, ""  # produced after the approval: not yet
         body = self.documents.get(record["texto"])
         return record, (body or b"").decode("utf-8")
 
     def portaria_document(self, series: str, year: int, number: int, kind: str) -> bytes:
-        """The portaria as stored at approval: ``kind`` ``pdf`` or ``texto`` (404 when either is missing)."""
+        """The portaria as stored after its approval: ``kind`` ``pdf`` or ``texto`` (404 when either is missing,
+        saying so when it is still being produced)."""
         record = self.repository.portaria(series, year, number)
+        if record is not None and document_state(record) != DOCUMENTO_PRONTO:
+            raise NotFound(f"O documento da {record['numero']} ainda está sendo gerado; tente em alguns instantes.")
         body = None if record is None else self.documents.get(record[kind])
         if body is None:
             raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")

@@ -175,6 +175,9 @@ class PortariaRef(Schema):
     texto: str
     pdf: str
     emitida_em: str
+    documento: Literal["pendente", "pronto"] = Field(
+        "pronto", description="pendente: o texto e o PDF ainda estão sendo gerados depois da aprovação (PLAN-04)")
+    link_pdf: str | None = Field(None, description="A rota do PDF, quando o documento está pronto")
 
 
 class EscalaOut(Schema):
@@ -237,14 +240,14 @@ class ImpedimentoOut(Schema):
     escala: str
     plantao: PlantaoOut
     portaria: str | None
-    avisos_enviados: int
+    avisos_enviados: int | None = Field(None, description="Os avisos seguem depois, com o documento da portaria")
 
 
 class NovosDiasOut(Schema):
     escala: str
     acrescentados: list[PlantaoOut]
     portaria: str | None
-    avisos_enviados: int
+    avisos_enviados: int | None = Field(None, description="Os avisos seguem depois, com o documento da portaria")
 
 
 class PortariaOut(Schema):
@@ -254,7 +257,9 @@ class PortariaOut(Schema):
     emitida_em: str
     texto_s3: str
     pdf_s3: str
-    texto: str
+    texto: str = Field(description="O texto para o DJe; vazio enquanto o documento está pendente")
+    documento: Literal["pendente", "pronto"] = "pronto"
+    link_pdf: str | None = None
 
 
 # --- compensation ---------------------------------------------------------------------------------

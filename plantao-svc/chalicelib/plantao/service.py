@@ -1,5 +1,6 @@
-"""Use cases of plantao-svc: read, let the pure domain decide, write in one transaction (outbox included),
-then the side effects of an approval (portaria documents, e-mail notices).
+"""Use cases of plantao-svc: read, let the pure domain decide, write in one transaction (outbox included). A
+portaria's side effects (its documents, the e-mail notices) come after, from its event on the service's own queue
+(:meth:`PlantaoService.publish_portaria`).
 
 The use cases depend only on the ports (:mod:`chalicelib.plantao.ports`); the reads that decide nothing are in
 :mod:`chalicelib.plantao.queries`. Every refusal raises before anything is written. A use case whose transaction
@@ -25,14 +26,23 @@ from chalicelib.plantao.domain import scales as rules
 from chalicelib.plantao.domain.compensation import CreditKind, LedgerEntry, check_use, credit_for_duty, credit_for_event
 from chalicelib.plantao.domain.errors import PlantaoError, StateConflict
 from chalicelib.plantao.domain.portaria import (
+    DOCUMENTO_PENDENTE,
+    DOCUMENTO_PRONTO,
     Portaria,
     Signatory,
     build_portaria,
     changed_portaria,
+    document_state,
     next_number,
+    notice_body,
+    notice_lines,
+    notice_subject,
+    portaria_from_dict,
     portaria_keys,
     portaria_text,
+    portaria_to_dict,
     series_for,
+    summary_of,
 )
 from chalicelib.plantao.domain.records import APROVADA, PENDENTE, RASCUNHO, RotationState, StoredScale
 from chalicelib.plantao.domain.reference import ReferenceData, in_registered_municipality, quadrimester_of
@@ -40,10 +50,11 @@ from chalicelib.plantao.domain.scales import Kind, Month, Plantao, Scale
 from chalicelib.plantao.ports import Calendars, Clock, Notifier, PdfRenderer, PortariaDocuments, Repository, UnitOfWork
 from chalicelib.plantao.queries import find_magistrate, find_scale
 
+from courtlib.audit.actor import current_or_none
 from courtlib.calendar import CourtCalendar
 from courtlib.config import TribunalConfig
 from courtlib.errors import Invalid, NotFound, WriteConflict
-from courtlib.messaging.contracts import CompensationUsed, DutyServed, new_event
+from courtlib.messaging.contracts import CompensationUsed, DutyServed, PortariaIssued, new_event
 from courtlib.observability import logger
 from courtlib.retry import retry_on_conflict
 
@@ -54,6 +65,16 @@ SERVED_RUN, MONTHLY_RUN = "plantoes-realizados", "geracao-mensal"  # the schedul
 retried = retry_on_conflict(attempts=ATTEMPTS,
                             busy_detail="A escala, a numeração de portarias ou o saldo mudou ao mesmo tempo em "
                                         "outras requisições; nada foi gravado. Repita.")
+
+
+class NoticesPending(RuntimeError):
+    """Some notices of a portaria were refused by SES: the event is delivered again (those recorded are skipped)."""
+
+
+def _correlation_id() -> str:
+    """The request's (or event's) correlation id, carried by the events it emits."""
+    acting = current_or_none()
+    return acting.correlation_id if acting else str(uuid.uuid4())
 
 
 def commit_or_refuse(uow: UnitOfWork, detail: str) -> None:
@@ -272,7 +293,10 @@ class PlantaoService:
     # approval and portarias (PLAN-04) ----------------------------------------------------------------
 
     @retried
-    def approve(self, scale_id: str, by: str) -> tuple[StoredScale, dict[str, Any], int]:
+    def approve(self, scale_id: str, by: str) -> tuple[StoredScale, dict[str, Any], None]:
+        """PLAN-04: the scale approved, its portaria numbered and its record and event committed together; the text,
+        the PDF and the notices follow from the event (:meth:`publish_portaria`), so the request answers at once
+        (the third value, the notices sent, is ``None``: none yet)."""
         stored = self._scale(scale_id)
         if stored.status != RASCUNHO:
             raise StateConflict("PLAN-04", f"A escala {scale_id} já está aprovada.")
@@ -281,19 +305,21 @@ class PlantaoService:
         now = self.now()
         stored.status, stored.approved_at, stored.approved_by = APROVADA, now.isoformat(timespec="seconds"), by
         uow = self.repository.unit_of_work()
-        record, document = self._stage_portaria(uow, stored, "aprovação da escala mensal", stored.scale.plantoes, by)
+        record = self._stage_portaria(uow, stored, "aprovação da escala mensal", stored.scale.plantoes, by,
+                                      recipients={p.magistrado for p in stored.scale.plantoes})
         uow.stage_scale(stored, previous_version=version)
         uow.audit(acts.ESCALA_APROVAR, (acts.ESCALA, stored.id),
                   rules=acts.rules_of(acts.ESCALA_APROVAR, stored.scale.kind),
                   before=before, after={**acts.scale_state(stored), "portaria": record["numero"]})
         uow.commit()
-        sent = self._publish(record, document, {p.magistrado for p in stored.scale.plantoes}, stored.scale)
-        return stored, record, sent
+        return stored, record, None
 
     def _stage_portaria(self, uow: UnitOfWork, stored: StoredScale, reason: str, plantoes: Sequence[Plantao],
-                        by: str, change: bool = False) -> tuple[dict[str, Any], Portaria]:
-        """Numbers and stages the portaria of ``plantoes``; ``change``: it changes the scale's earlier portaria
-        (swap, impediment, new days), which it cites by number."""
+                        by: str, recipients: Iterable[str], change: bool = False) -> dict[str, Any]:
+        """Numbers and stages the portaria of ``plantoes`` with its content and the notices it owes ``recipients``,
+        and emits ``PortariaIssued`` in the same transaction: the consumer renders it after the commit
+        (``documento: pendente`` until then). ``change``: it changes the scale's earlier portaria (swap,
+        impediment, new days), which it cites by number."""
         now = self.now()
         scale = stored.scale
         series = series_for(scale.kind, self.rules)
@@ -309,35 +335,89 @@ class PlantaoService:
         txt_key, pdf_key = portaria_keys(series, now.year, number.number)
         record = {"numero": number.label, "serie": series, "ano": now.year, "n": number.number, "escala": scale.id,
                   "motivo": reason, "texto": txt_key, "pdf": pdf_key, "emitida_em": now.isoformat(timespec="seconds"),
-                  "assinada_por": by, "plantoes": [p.id for p in plantoes]}
-        uow.stage_portaria(series, now.year, number.number, last, record)
-        stored.portarias.append(record)
-        return record, document
+                  "assinada_por": by, "plantoes": [p.id for p in plantoes], "documento": DOCUMENTO_PENDENTE}
+        content = {"conteudo": portaria_to_dict(document), "avisos": notice_lines(plantoes, recipients)}
+        uow.stage_portaria(series, now.year, number.number, last, {**record, **content})
+        uow.emit(new_event(PortariaIssued(serie=series, ano=now.year, n=number.number, escala=scale.id),
+                           tribunal=self.tribunal, correlation_id=_correlation_id(), subject=number.key))
+        stored.portarias.append(summary_of(record))
+        return record
 
-    def _publish(self, record: Mapping[str, Any], document: Portaria, magistrates: Iterable[str], scale: Scale) -> int:
-        """After the commit: the portaria's text and PDF in S3, then a notice to each designated magistrate."""
-        try:
-            pdf = self.render_pdf(document, issued_at=datetime.fromisoformat(record["emitida_em"]))
-            self.documents.put(record["serie"], record["ano"], record["n"], portaria_text(document), pdf)
-        except Exception:
-            logger.exception("portaria não armazenada", extra={"portaria": record["numero"]})
+    # the portaria's document and notices, after the commit (PLAN-04; the service's own consumer) -----------
+
+    def publish_portaria(self, series: str, year: int, number: int) -> dict[str, Any]:
+        """Renders the portaria's text and PDF into the documents bucket, then sends each notice it owes that is not
+        recorded as sent yet (each one recorded right after SES accepted it), then marks the document ``pronto`` in
+        the portaria's record and in its scale, with the act's one audit record. A redelivered event finds the
+        document ready and the notices recorded: it sends nothing again and records nothing. A notice that SES
+        refused raises :class:`NoticesPending` after the rest is committed, so the queue delivers the event again."""
+        record = self.repository.portaria(series, year, number)
+        if record is None or "conteudo" not in record:  # unknown, or stored at approval before the consumer existed
+            logger.warning("portaria sem conteúdo a publicar", extra={"portaria": f"{series}-{year}-{number}"})
+            return {"documento": None, "avisos_enviados": 0}
+        portaria = portaria_from_dict(record["conteudo"])
+        rendered = document_state(record) != DOCUMENTO_PRONTO
+        if rendered:
+            pdf = self.render_pdf(portaria, issued_at=datetime.fromisoformat(record["emitida_em"]))
+            self.documents.put(series, year, number, portaria_text(portaria), pdf)
+        sent, failed = self._send_notices(record, portaria)
+        if rendered or sent:
+            self._mark_published(record, rendered, sent, failed)
+        if failed:
+            raise NoticesPending(f"{len(failed)} aviso(s) da {record['numero']} não aceitos pelo SES; "
+                                 "o evento volta à fila.")
+        return {"documento": DOCUMENTO_PRONTO, "avisos_enviados": sent}
+
+    def _send_notices(self, record: Mapping[str, Any], portaria: Portaria) -> tuple[int, list[str]]:
+        """The notices not yet recorded as sent: (how many were sent now, who SES refused)."""
+        series, year, number = record["serie"], record["ano"], record["n"]
+        owed = record.get("avisos") or {}
+        done = self.repository.notices_sent(series, year, number)
+        pending = sorted(set(owed) - done)
+        if not pending:
+            return 0, []
         ref = self._reference()
-        messages = []
-        for magistrate_id in sorted(magistrates):
+        subject = notice_subject(record["numero"], portaria.kind, portaria.month)
+        sent, failed = 0, []
+        for magistrate_id in pending:
             magistrate = ref.magistrate(magistrate_id)
-            if magistrate is None:
+            if magistrate is None:  # left the reference data since: nobody to write to
                 continue
-            own = [p for p in scale.plantoes if p.magistrado == magistrate_id]
-            lines = "\n".join(f"- {p.day.strftime('%d/%m/%Y')} {p.unit}: {p.start:%d/%m %Hh} a {p.end:%d/%m %Hh}"
-                              + (f" ({p.juizo_nome})" if p.juizo_nome else "") for p in own)
-            body = (f"Foi publicada a {record['numero']} ({record['motivo']}).\n"
-                    + (f"Seus plantões:\n{lines}\n" if own else "Você deixou de estar designado nos plantões "
-                       "alterados por esta portaria.\n")
-                    + f"\nA escala só é divulgada ao público {self.rules.embargo_publicacao_dias} dias antes de "
-                      "cada plantão (CNJ, Res. 152/2012).")
-            messages.append((magistrate.email or f"{magistrate.id}@exemplo.jus.br", magistrate.name, body))
-        subject = f"{record['numero']} — plantão {scale.kind.value} {scale.month}"
-        return self.notifier.send(messages, subject)
+            body = notice_body(record["numero"], record["motivo"], owed[magistrate_id], portaria.embargo_days)
+            try:
+                self.notifier.send_one(magistrate.email or f"{magistrate.id}@exemplo.jus.br", magistrate.name, body,
+                                       subject)
+            except Exception:
+                logger.exception("aviso de plantão não enviado", extra={"portaria": record["numero"],
+                                                                        "destinatario": magistrate_id})
+                failed.append(magistrate_id)
+                continue
+            # At-least-once remains here: a crash between SES's answer and this record sends this one again.
+            self.repository.record_notice(series, year, number, magistrate_id)
+            sent += 1
+        return sent, failed
+
+    @retried
+    def _mark_published(self, record: Mapping[str, Any], rendered: bool, sent: int, failed: Sequence[str]) -> None:
+        """``documento: pronto`` in the portaria's record and in its scale's list (read and written again on a
+        concurrent change of the scale), with the act's one audit record."""
+        series, year, number = record["serie"], record["ano"], record["n"]
+        uow = self.repository.unit_of_work()
+        if rendered:
+            current = self.repository.portaria(series, year, number) or dict(record)
+            uow.stage_portaria_document(series, year, number, {**current, "documento": DOCUMENTO_PRONTO})
+            stored = self.repository.scale(Month.parse(record["conteudo"]["mes"]), Kind(record["conteudo"]["tipo"]))
+            if stored is not None and any(p.get("numero") == record["numero"] for p in stored.portarias):
+                version = stored.version
+                stored.portarias = [{**p, "documento": DOCUMENTO_PRONTO} if p.get("numero") == record["numero"]
+                                    else p for p in stored.portarias]
+                uow.stage_scale(stored, previous_version=version)
+        uow.audit(acts.PORTARIA_PUBLICAR, (acts.ESCALA, record["escala"]), rules=acts.rules_of(acts.PORTARIA_PUBLICAR),
+                  before={"portaria": record["numero"], "documento": DOCUMENTO_PRONTO if not rendered
+                          else DOCUMENTO_PENDENTE},
+                  after={"portaria": record["numero"], "documento": DOCUMENTO_PRONTO, "avisos_enviados": sent,
+                         "avisos_devidos": len(record.get("avisos") or {}), "avisos_recusados": len(failed)})
+        uow.commit()
 
     # swap (PLAN-05) --------------------------------------------------------------------------------
 
@@ -357,7 +437,7 @@ class PlantaoService:
         return {**data, "status": PENDENTE}
 
     @retried
-    def approve_swap(self, swap_id: str, by: str) -> tuple[dict[str, Any], StoredScale, dict[str, Any] | None, int]:
+    def approve_swap(self, swap_id: str, by: str) -> tuple[dict[str, Any], StoredScale, dict[str, Any] | None, None]:
         found = self.repository.swap_request(swap_id)
         if found is None:
             raise NotFound(f"Permuta {swap_id} não existe.", field="permuta")
@@ -370,11 +450,11 @@ class PlantaoService:
         stored.scale = rules.swap(stored.scale, data["plantao_a"], data["magistrado_a"], data["plantao_b"],
                                   data["magistrado_b"], self._reference(), self.now())
         uow = self.repository.unit_of_work()
-        record = document = None
+        record = None
         changed = [stored.scale.plantao(data["plantao_a"]), stored.scale.plantao(data["plantao_b"])]
         if stored.status == APROVADA:
-            record, document = self._stage_portaria(uow, stored, f"permuta ({data['motivo']})",
-                                                [p for p in changed if p], by, change=True)
+            record = self._stage_portaria(uow, stored, f"permuta ({data['motivo']})", [p for p in changed if p], by,
+                                          recipients={data["magistrado_a"], data["magistrado_b"]}, change=True)
         uow.stage_scale(stored, previous_version=version)
         approved = {**data, "aprovada_por": by, "aprovada_em": self.now().isoformat(timespec="seconds")}
         uow.stage_swap_request(swap_id, approved, "aprovada", expected=PENDENTE)
@@ -384,17 +464,13 @@ class PlantaoService:
                          "plantoes": [acts.shift_state(p) for p in changed if p],
                          "portaria": record["numero"] if record else None})
         uow.commit()
-        sent = 0
-        if record is not None and document is not None:
-            sent = self._publish(record, document, {data["magistrado_a"], data["magistrado_b"]},
-                                 replace(stored.scale, plantoes=tuple(p for p in changed if p)))
-        return {**approved, "status": "aprovada"}, stored, record, sent
+        return {**approved, "status": "aprovada"}, stored, record, None
 
     # impediment (PLAN-06) ----------------------------------------------------------------------------
 
     @retried
     def impediment(self, scale_id: str, plantao_id: str, reason: str, by: str) -> tuple[StoredScale, Plantao,
-                                                                                          dict[str, Any] | None, int]:
+                                                                                          dict[str, Any] | None, None]:
         stored = self._scale(scale_id)
         scale = stored.scale
         ref = self._reference()
@@ -405,10 +481,11 @@ class PlantaoService:
         following = self._stage_anticipation(uow, scale, new_scale, ref, calendar, "PLAN-06")
         version = stored.version
         stored.scale = new_scale
-        record = document = None
+        record = None
         if stored.status == APROVADA:
-            record, document = self._stage_portaria(uow, stored, f"impedimento de {old.nome if old else ''} ({reason})",
-                                                [new], by, change=True)
+            record = self._stage_portaria(uow, stored, f"impedimento de {old.nome if old else ''} ({reason})", [new],
+                                          by, recipients={new.magistrado, *([old.magistrado] if old else [])},
+                                          change=True)
         uow.stage_scale(stored, previous_version=version)
         # The impeded judge stays in the history: before = the shift as it was, after = the substitute.
         uow.audit(acts.IMPEDIMENTO, (acts.ESCALA, stored.id), rules=acts.rules_of(acts.IMPEDIMENTO, scale.kind),
@@ -416,11 +493,7 @@ class PlantaoService:
                   after={"plantao": acts.shift_state(new), "motivo": reason,
                          "portaria": record["numero"] if record else None, **following})
         uow.commit()
-        sent = 0
-        if record is not None and document is not None:
-            sent = self._publish(record, document, {new.magistrado, *([old.magistrado] if old else [])},
-                                 replace(stored.scale, plantoes=(new,)))
-        return stored, new, record, sent
+        return stored, new, record, None
 
     def _stage_anticipation(self, uow: UnitOfWork, scale: Scale, new_scale: Scale, ref: ReferenceData,
                             calendar: CourtCalendar, code: str) -> dict[str, Any]:
@@ -450,34 +523,31 @@ class PlantaoService:
     # days that became non-working after publication (CAL-03, 003 10.11.4) -----------------------------
 
     @retried
-    def cover_new_days(self, scale_id: str, by: str) -> tuple[StoredScale, list[Plantao], dict[str, Any] | None, int]:
+    def cover_new_days(self, scale_id: str, by: str) -> tuple[StoredScale, list[Plantao], dict[str, Any] | None, None]:
         stored = self._scale(scale_id)
         scale = stored.scale
         ref = self._reference()
         calendar = self.calendar([scale.month.first, scale.month.next().next().last])
         new_scale, added = rules.cover_new_days(scale, ref, calendar, self.rules, self.now())
         if not added:
-            return stored, [], None, 0
+            return stored, [], None, None
         uow = self.repository.unit_of_work()
         following = self._stage_anticipation(uow, scale, new_scale, ref, calendar, "CAL-03")
         version = stored.version
         stored.scale = new_scale
-        record = document = None
+        record = None
         if stored.status == APROVADA:
             days = ", ".join(sorted({p.day.strftime("%d/%m/%Y") for p in added}))
             reason = f"dias sem expediente decretados após a escala: {days}"
-            record, document = self._stage_portaria(uow, stored, reason, added, by, change=True)
+            record = self._stage_portaria(uow, stored, reason, added, by, recipients={p.magistrado for p in added},
+                                          change=True)
         uow.stage_scale(stored, previous_version=version)
         uow.audit(acts.NOVOS_DIAS, (acts.ESCALA, stored.id), rules=acts.rules_of(acts.NOVOS_DIAS, scale.kind),
                   before={"plantoes": len(scale.plantoes)},
                   after={"plantoes": len(new_scale.plantoes), "acrescentados": [acts.shift_state(p) for p in added],
                          "portaria": record["numero"] if record else None, **following})
         uow.commit()
-        sent = 0
-        if record is not None and document is not None:
-            sent = self._publish(record, document, {p.magistrado for p in added},
-                                 replace(new_scale, plantoes=tuple(added)))
-        return stored, added, record, sent
+        return stored, added, record, None
 
     # served duties (PLAN-07) → DutyServed ---------------------------------------------------------------
 

@@ -44,6 +44,16 @@ class FakeWorld:
     def queries(self) -> PlantaoQueries:
         return PlantaoQueries(self.repository, self.documents, self.config, self.clock)
 
+    def deliver(self, times: int = 1) -> int:
+        """Delivers every ``portaria-emitida`` event committed so far to the service's consumer use case ``times``
+        times (the second a redelivery), as the relay and the queue do; answers the notices sent."""
+        sent = 0
+        for event in self.repository.events("portaria-emitida.v1"):
+            for _ in range(times):
+                sent += self.service.publish_portaria(event.data["serie"], event.data["ano"],
+                                                      event.data["n"])["avisos_enviados"]
+        return sent
+
     def viewer(self, username: str | None, *groups: str) -> Viewer:
         return self.queries.viewer(username, frozenset(groups))
 
@@ -53,6 +63,7 @@ class FakeWorld:
 
         stored = self.service.generate(Month.parse(month), Kind(kind))
         self.service.approve(stored.id, "presidente")
+        self.deliver()
         return stored.id
 
 

@@ -53,6 +53,7 @@ class FakeRepository:
     outbox: list[Envelope] = field(default_factory=list)
     runs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     audits: list[RecordedAct] = field(default_factory=list)  # the acts committed, in order
+    notices: set[tuple[str, int, int, str]] = field(default_factory=set)  # (series, year, number, magistrate) sent
     commits: int = 0
     conflicts: int = 0
     _interleaved: list[Callable[[], None]] = field(default_factory=list)
@@ -104,6 +105,16 @@ class FakeRepository:
 
     def portaria(self, series: str, year: int, number: int) -> dict[str, Any] | None:
         return copy.deepcopy(self.portarias.get((series, year, number)))
+
+    def notices_sent(self, series: str, year: int, number: int) -> set[str]:
+        return {m for (s, y, n, m) in self.notices if (s, y, n) == (series, year, number)}
+
+    def record_notice(self, series: str, year: int, number: int, magistrate: str) -> bool:
+        key = (series, year, number, magistrate)
+        if key in self.notices:
+            return False
+        self.notices.add(key)
+        return True
 
     def swap_request(self, swap_id: str) -> tuple[dict[str, Any], str] | None:
         return copy.deepcopy(self.swaps.get(swap_id))
@@ -206,6 +217,11 @@ class FakeUnitOfWork:
                     lambda: (series, year, number) not in repository.portarias,
                     lambda: repository.portarias.__setitem__((series, year, number), copy.deepcopy(dict(record))))
 
+    def stage_portaria_document(self, series: str, year: int, number: int, record: Mapping[str, Any]) -> None:
+        portarias = self._repository.portarias
+        self._stage(("PORTARIA", series, str(year), str(number)), lambda: (series, year, number) in portarias,
+                    lambda: portarias.__setitem__((series, year, number), copy.deepcopy(dict(record))))
+
     def stage_swap_request(self, swap_id: str, data: Mapping[str, Any], status: str, *, expected: str | None) -> None:
         swaps = self._repository.swaps
         self._stage(("PERMUTA", swap_id), lambda: _status_is(swaps.get(swap_id), expected),
@@ -285,14 +301,17 @@ class FakeDocuments:
 
 @dataclass
 class FakeNotifier:
-    """The notices port: every e-mail accepted, kept as (address, name, body, subject)."""
+    """The notices port: every e-mail accepted, kept as (address, name, body, subject); an address in ``refuse`` is
+    refused (as SES refuses), once per listing."""
 
     sent: list[tuple[str, str, str, str]] = field(default_factory=list)
+    refuse: list[str] = field(default_factory=list)
 
-    def send(self, messages: Iterable[tuple[str, str, str]], subject: str) -> int:
-        batch = [(address, name, body, subject) for address, name, body in messages]
-        self.sent.extend(batch)
-        return len(batch)
+    def send_one(self, address: str, name: str, body: str, subject: str) -> None:
+        if address in self.refuse:
+            self.refuse.remove(address)
+            raise RuntimeError(f"SES recusou {address}")
+        self.sent.append((address, name, body, subject))
 
 
 def fake_pdf(portaria: Portaria, *, issued_at: datetime) -> bytes:

@@ -183,6 +183,8 @@ def test_plan_04_approval_numbers_the_portaria_keeps_its_documents_and_notifies_
     draft = world.service.generate(FEB, Kind.ESTADUAL)
     stored, record, sent = world.service.approve(draft.id, "presidente")
     assert (stored.status, stored.approved_by, record["numero"]) == (APROVADA, "presidente", "Portaria MI nº 1/2027")
+    assert sent is None and world.documents.stored == {} and world.notifier.sent == []  # after the answer
+    sent = world.deliver()
     text = world.documents.get(record["texto"]).decode()
     assert "Portaria MI nº 1/2027".upper() in text.upper() and "Juiz André Alves" in text
     assert world.documents.get(record["pdf"]).startswith(b"%PDF")
@@ -231,7 +233,8 @@ def test_plan_05_a_swap_requested_then_approved_changes_the_scale_with_a_portari
                                            "gestor.vara1")
     assert requested["status"] == "pendente" and world.repository.swap_request(requested["id"])[1] == "pendente"
     data, stored, record, sent = world.service.approve_swap(requested["id"], "presidente")
-    assert data["status"] == "aprovada" and record["numero"] == "Portaria MI nº 2/2027" and sent == 2
+    assert data["status"] == "aprovada" and record["numero"] == "Portaria MI nº 2/2027" and sent is None
+    assert world.deliver() == 2
     by_id = {p.id: p for p in stored.scale.plantoes}
     assert (by_id[A].magistrado, by_id[B].magistrado, by_id[A].origem) == ("jz.alves", "jz.campos", "permuta")
     assert "Alterar a Portaria MI nº 1/2027" in world.documents.get(record["texto"]).decode()
@@ -259,7 +262,7 @@ def test_plan_06_an_impediment_anticipates_the_first_of_next_month_whose_draft_i
     world.service.generate(MAR, Kind.ESTADUAL)  # draft: R1 opens March with jz.alves
     stored, new, record, sent = world.service.impediment(scale_id, A, "impedimento legal", "presidente")
     assert (new.id, new.magistrado) == (A, "jz.alves") and record["numero"] == "Portaria MI nº 2/2027"
-    assert sent == 2  # the one anticipated and the one impeded
+    assert sent is None and world.deliver() == 2  # the one anticipated and the one impeded
     assert by_rotation(world.repository.scale(MAR, Kind.ESTADUAL), "estadual:R1")[0][1] == "jz.barros"
     world.service.approve("2027-03-estadual", "presidente")
     with pytest.raises(StateConflict) as approved_next:
@@ -275,8 +278,8 @@ def test_cal_03_a_day_decreed_after_approval_is_covered_by_anticipation_with_a_p
     stored, added, record, sent = world.service.cover_new_days(scale_id, "presidente")
     assert [(p.day, p.rotation, p.magistrado) for p in added] == [(date(2027, 2, 16), "estadual:R1", "jz.alves"),
                                                                    (date(2027, 2, 16), "estadual:R2", "jz.gomes")]
-    assert record["numero"] == "Portaria MI nº 2/2027" and sent == 2
-    assert world.service.cover_new_days(scale_id, "presidente")[1:] == ([], None, 0)
+    assert record["numero"] == "Portaria MI nº 2/2027" and sent is None and world.deliver() == 2
+    assert world.service.cover_new_days(scale_id, "presidente")[1:] == ([], None, None)
     march = world.service.generate(MAR, Kind.ESTADUAL)
     assert by_rotation(march, "estadual:R1")[0][1] == "jz.barros"
 

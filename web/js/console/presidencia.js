@@ -12,13 +12,18 @@ export function screens(ctx) {
   const historicoEscala = historyPanel();
   const historicoMemo = historyPanel();
   let mesAtual = null;
+  // PLAN-04: the portaria's PDF is produced after the approval; until then the console says so (no link to a file
+  // that does not exist yet).
+  function portariaLabel(p) {
+    return p.documento === "pendente" ? `${p.numero} (documento em preparação)` : p.numero;
+  }
   async function showScales(mes) {
     mesAtual = mes;
     const answer = await call("plantao", "/escalas", { token: ctx.token(), query: { mes } });
     const itens = answer.itens || [];
     fill(escalas, table(`Escalas de ${mes}`, [
       ["Escala", (s) => s.id], ["Tipo", (s) => s.tipo], ["Situação", (s) => s.status], ["Plantões", (s) => (s.plantoes || []).length, { num: true }],
-      ["Portarias", (s) => (s.portarias || []).map((p) => p.numero).join(", ") || "—"],
+      ["Portarias", (s) => (s.portarias || []).map(portariaLabel).join(", ") || "—"],
       ["Ação", (s) => (s.status === "rascunho"
         ? el("button", { type: "button", "data-escala": s.id, onclick: (e) => approve(s.id, e.currentTarget) }, `Aprovar ${s.tipo}`)
         : "—")],
@@ -31,7 +36,10 @@ export function screens(ctx) {
     try {
       const out = await call("plantao", `/escalas/${encodeURIComponent(id)}/aprovacao`, { method: "POST", token: ctx.token() });
       await showScales(mesAtual);
-      escalas.prepend(success(`Escala ${out.id} aprovada: ${(out.portarias || []).map((p) => p.numero).join(", ")}; ${out.avisos_enviados ?? 0} aviso(s) enviados.`));
+      const pendente = (out.portarias || []).some((p) => p.documento === "pendente");
+      escalas.prepend(success(`Escala ${out.id} aprovada: ${(out.portarias || []).map((p) => p.numero).join(", ")}; ${pendente
+        ? "o documento da portaria e os avisos aos designados estão sendo preparados."
+        : `${out.avisos_enviados ?? 0} aviso(s) enviados.`}`));
     } catch (problem) {
       button.disabled = false;
       escalas.prepend(el("p", { class: "alerta erro", role: "alert" }, `${problem.detail}${problem.code ? ` (${problem.code})` : ""}`));

@@ -47,6 +47,7 @@ export const ATOS = {
   "PLAN.PERMUTA.SOLICITAR": "Pedido de permuta",
   "PLAN.PERMUTA.APROVAR": "Aprovação de permuta",
   "PLAN.IMPEDIMENTO": "Impedimento de plantonista",
+  "PLAN.PORTARIA.PUBLICAR": "Publicação da portaria (documento e avisos)",
   "PLAN.PLANTOES.REALIZADOS": "Registro dos plantões realizados",
   "PLAN.COMPENSACAO.CREDITAR": "Crédito de compensação",
   "PLAN.COMPENSACAO.USO.SOLICITAR": "Pedido de uso de compensação",

@@ -8,7 +8,8 @@
 | rotation positions of a kind | ``ROTACAO`` | ``<tipo>`` | ``data`` {mes, posicoes}; ``version`` (PLAN-02) |
 | scale of a month and kind | ``ESCALA#<aaaa-mm>`` | ``<tipo>`` | JSON, ``status``, ``version``; gsi1 ``ESCALAS`` |
 | portaria counter | ``PORTARIA#<serie>#<ano>`` | ``CONTADOR`` | ``last`` (PLAN-04) |
-| portaria | ``PORTARIA#<serie>#<ano>`` | ``<número, 5 dígitos>`` | scale, reason, S3 keys |
+| portaria | ``PORTARIA#<serie>#<ano>`` | ``<número, 5 dígitos>`` | scale, reason, S3 keys, ``documento``, content |
+| notice sent | ``AVISO#<serie>#<ano>#<nnnnn>`` | ``<magistrado>`` | written once, after SES accepted it |
 | swap request | ``PERMUTA#<id>`` | ``PERMUTA`` | ``status``; gsi1 ``ESCALA#<id>#PERMUTAS`` |
 | compensation balance | ``COMPENSACAO#<magistrado>`` | ``SALDO`` | ``saldo``, ``reservado``, ``version`` |
 | ledger entry | ``COMPENSACAO#<magistrado>`` | ``LANC#<data>#<id>`` | written only if absent |
@@ -37,7 +38,7 @@ from chalicelib.plantao.domain.records import APROVADA, PENDENTE, RASCUNHO, Ledg
 from chalicelib.plantao.domain.reference import ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError
 
 from courtlib import clock
 from courtlib.errors import WriteConflict
@@ -66,6 +67,10 @@ class PlantaoItem(TableItem):
     saldo = NumberAttribute(null=True)
     reservado = NumberAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+
+
+def _notices_pk(series: str, year: int, number: int) -> str:
+    return f"AVISO#{series}#{year}#{number:05d}"
 
 
 def _now() -> str:
@@ -180,10 +185,26 @@ class PlantaoRepository:
             return None
 
     def portaria(self, series: str, year: int, number: int) -> dict[str, Any] | None:
+        """Consistent: the consumer reads it right after the approval's commit."""
         try:
-            return json.loads(self.model.get(f"PORTARIA#{series}#{year}", f"{number:05d}").data or "{}")
+            return json.loads(self.model.get(f"PORTARIA#{series}#{year}", f"{number:05d}", consistent_read=True).data
+                              or "{}")
         except self.model.DoesNotExist:
             return None
+
+    def notices_sent(self, series: str, year: int, number: int) -> set[str]:
+        return {item.sk for item in self.model.query(_notices_pk(series, year, number), consistent_read=True)}
+
+    def record_notice(self, series: str, year: int, number: int, magistrate: str) -> bool:
+        model = self.model
+        try:
+            model(pk=_notices_pk(series, year, number), sk=magistrate, kind="aviso", updated_at=_now()).save(
+                condition=model.pk.does_not_exist())
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     # swaps (PLAN-05) -------------------------------------------------------------------------------
 
@@ -308,6 +329,11 @@ class DynamoUnitOfWork:
                        condition=condition)
         self._uow.save(model(pk=pk, sk=f"{number:05d}", kind="portaria", data=codec.dumps(dict(record)),
                              updated_at=_now()), condition=model.pk.does_not_exist())
+
+    def stage_portaria_document(self, series: str, year: int, number: int, record: Mapping[str, Any]) -> None:
+        model = self._model
+        self._uow.save(model(pk=f"PORTARIA#{series}#{year}", sk=f"{number:05d}", kind="portaria",
+                             data=codec.dumps(dict(record)), updated_at=_now()), condition=model.pk.exists())
 
     def stage_swap_request(self, swap_id: str, data: Mapping[str, Any], status: str, *, expected: str | None) -> None:
         model = self._model

@@ -35,6 +35,7 @@ USO_SOLICITAR = "PLAN.COMPENSACAO.USO.SOLICITAR"
 USO_APROVAR = "PLAN.COMPENSACAO.USO.APROVAR"
 REALIZADOS_REGISTRAR = "PLAN.PLANTOES.REALIZADOS"
 GERACAO_MENSAL = "PLAN.ESCALAS.GERACAO_MENSAL"
+PORTARIA_PUBLICAR = "PLAN.PORTARIA.PUBLICAR"
 
 RULES: dict[str, tuple[str, ...]] = {
     REFERENCIA_IMPORTAR: ("PLAN-01", "PLAN-09", "CAL-01"),
@@ -53,6 +54,7 @@ RULES: dict[str, tuple[str, ...]] = {
     USO_APROVAR: ("PLAN-08",),
     REALIZADOS_REGISTRAR: ("PLAN-07",),
     GERACAO_MENSAL: ("PLAN-01", "PLAN-02"),
+    PORTARIA_PUBLICAR: ("PLAN-04",),
 }
 
 # Target types (lower-case Portuguese): the history routes and ``GET /auditoria?alvo=<tipo>:<id>`` use them.

@@ -164,6 +164,68 @@ def changed_portaria(portarias: Sequence[Mapping[str, Any]], plantao_ids: Iterab
     return str(portarias[0]["numero"]) if portarias else None
 
 
+# The portaria's document (PLAN-04) is produced after the commit by the service's own consumer: its record says
+# whether the text and the PDF are stored yet.
+DOCUMENTO_PENDENTE, DOCUMENTO_PRONTO = "pendente", "pronto"
+# What the scale keeps of each of its portarias (the whole content stays in the portaria's own record).
+SUMMARY_KEYS = ("numero", "serie", "ano", "n", "escala", "motivo", "texto", "pdf", "emitida_em", "assinada_por",
+                "plantoes", "documento")
+
+
+def summary_of(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a portaria's record that its scale lists (no content, no recipients)."""
+    return {k: record[k] for k in SUMMARY_KEYS if k in record}
+
+
+def document_state(record: Mapping[str, Any]) -> str:
+    """``pendente`` until the consumer stored the text and PDF; a record from before the consumer existed was
+    stored at approval: ``pronto``."""
+    return str(record.get("documento") or DOCUMENTO_PRONTO)
+
+
+def portaria_to_dict(portaria: Portaria) -> dict[str, Any]:
+    """The portaria as JSON-able data, kept in its record at the commit so that the consumer renders exactly what
+    was decided, whatever changes the scale later."""
+    return {"serie": portaria.number.series, "ano": portaria.number.year, "n": portaria.number.number,
+            "tribunal": portaria.tribunal, "tipo": portaria.kind.value, "mes": str(portaria.month),
+            "motivo": portaria.motivo,
+            "linhas": [[r.data, r.horario, r.local, r.magistrado, r.juizo] for r in portaria.rows],
+            "assinatura": [portaria.signatory.nome, portaria.signatory.cargo], "local": portaria.place,
+            "emitida_em": portaria.issued_on.isoformat(), "altera": portaria.altera,
+            "embargo_dias": portaria.embargo_days}
+
+
+def portaria_from_dict(data: Mapping[str, Any]) -> Portaria:
+    return Portaria(PortariaNumber(data["serie"], int(data["ano"]), int(data["n"])), data["tribunal"],
+                    Kind(data["tipo"]), Month.parse(data["mes"]), data["motivo"],
+                    tuple(PortariaRow(*row) for row in data["linhas"]), Signatory(*data["assinatura"]),
+                    data["local"], date.fromisoformat(data["emitida_em"]), data.get("altera"),
+                    int(data["embargo_dias"]))
+
+
+def notice_lines(plantoes: Sequence[Plantao], magistrates: Iterable[str]) -> dict[str, list[str]]:
+    """Per magistrate to notify, the lines of their own shifts in this portaria (none: they left those shifts)."""
+    lines: dict[str, list[str]] = {m: [] for m in magistrates}
+    for p in sorted(plantoes, key=lambda x: (x.day, x.rotation)):
+        if p.magistrado in lines:
+            lines[p.magistrado].append(f"- {p.day.strftime('%d/%m/%Y')} {p.unit}: {p.start:%d/%m %Hh} a "
+                                       f"{p.end:%d/%m %Hh}" + (f" ({p.juizo_nome})" if p.juizo_nome else ""))
+    return lines
+
+
+def notice_body(numero: str, motivo: str, lines: Sequence[str], embargo_days: int) -> str:
+    """The e-mail to one designated magistrate (PLAN-04), with their shifts and the embargo (PLAN-03)."""
+    return (f"Foi publicada a {numero} ({motivo}).\n"
+            + ("Seus plantões:\n" + "\n".join(lines) + "\n" if lines else
+               "Você deixou de estar designado nos plantões alterados por esta portaria.\n")
+            + f"\nA escala só é divulgada ao público {embargo_days} dias antes de cada plantão "
+              "(CNJ, Res. 152/2012).")
+
+
+def notice_subject(numero: str, kind: Kind, month: Month) -> str:
+    return f"{numero} — plantão {kind.value} {month}"
+
+
 DOCUMENT_KEY_PREFIX = "plantao/portarias"
 
 

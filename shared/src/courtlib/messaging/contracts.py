@@ -162,6 +162,17 @@ class PaymentRunRequested(Payload):
     solicitado_por: str
 
 
+class PortariaIssued(Payload):
+    """PLAN-04: a portaria of plantão was numbered and committed; plantao-svc's own consumer renders its text and PDF
+    and sends its notices after the request answered. Carries the number only: who is designated stays in the
+    portaria's record (PLAN-03's embargo)."""
+
+    serie: str = Field(pattern=r"^[A-Z]{1,4}$")
+    ano: int = Field(ge=2000, le=2999)
+    n: int = Field(ge=1)
+    escala: str
+
+
 # --- catalogue ------------------------------------------------------------------------------
 
 
@@ -198,6 +209,9 @@ CATALOGUE: dict[str, EventSpec] = {
         _spec("plantao.compensacao-usada", CompensationUsed, "plantao", ("pagamentos",),
               lambda p: f"cumulacao-{p.substituto}",
               "Folga compensatória deferida (PLAN-08): o juiz titular substituto acumula os juízos (PAG-02)."),
+        _spec("plantao.portaria-emitida", PortariaIssued, "plantao", ("plantao",),
+              lambda p: f"portaria-{p.escala}",
+              "Portaria de plantão emitida (PLAN-04): o próprio serviço gera o texto e o PDF e envia os avisos."),
         _spec("cooperacao.gratificacao-apurada", CooperationBonusAssessed, "cooperacao", ("pagamentos",),
               lambda p: f"gratificacao-{p.servidor}",
               "Gratificação de cooperação do mês por servidor (COOP-11), ou ajuste posterior (PAG-08, PAG-10)."),
