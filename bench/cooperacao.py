@@ -189,9 +189,9 @@ def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCal
         ok_s, ko_s = Summary.of(accepted), Summary.of(refused)
         emit(f"   (a) POST /cooperacoes/{{id}}/pontos aceito (n={ok_s.n}, {SERVANTS_FOR_RECORDS} servidores)")
         emit("     " + figure("p50", ok_s.p50, base.p50, GOAL_P99, width=4) + "   (meta só para o p99)")
-        emit("     " + figure("p99", ok_s.p99, base.p50, GOAL_P99, width=4))
+        emit("     " + figure("p99", ok_s.p99, base.p50, GOAL_P99, width=4, name="registro de ponto aceito, p99"))
         emit(f"   (a') recusado por sobreposição, 409 COOP-08 (n={ko_s.n})")
-        emit("     " + figure("p99", ko_s.p99, base.p50, GOAL_P99, width=4))
+        emit("     " + figure("p99", ko_s.p99, base.p50, GOAL_P99, width=4, name="registro de ponto recusado, p99"))
         emit(f"     chamadas AWS por registro: {describe_calls(calls, per=ok_s.n + ko_s.n)}")
     results = []
     for n, month in ((CLOSE_N, "2026-08"), (2 * CLOSE_N, "2026-09")):
