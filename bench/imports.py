@@ -5,7 +5,8 @@ start is not counted: wall time (``time.perf_counter``) and CPU time (``time.pro
 judged on CPU time, which the other processes of a shared machine disturb far less than wall time; the wall
 figures are printed beside them. Children run interleaved (base, apps, base, apps…)
 so that a noisy moment weighs on every target alike; one discarded run per target first fills the
-bytecode caches.
+bytecode caches. Then, without goal, a cold start whose first request reaches DynamoDB (a stub on 127.0.0.1)
+and the floor of such a start (:data:`ACCEPTED_REQUESTS`).
 """
 
 from __future__ import annotations
