@@ -5,8 +5,8 @@ start is not counted: wall time (``time.perf_counter``) and CPU time (``time.pro
 judged on CPU time, which the other processes of a shared machine disturb far less than wall time; the wall
 figures are printed beside them. Children run interleaved (base, apps, base, apps…)
 so that a noisy moment weighs on every target alike; one discarded run per target first fills the
-bytecode caches. Then, without goal, a cold start whose first request reaches DynamoDB (a stub on 127.0.0.1)
-and the floor of such a start (:data:`ACCEPTED_REQUESTS`).
+bytecode caches. Then a cold start whose first request reaches DynamoDB (a stub on 127.0.0.1), held to the same
+cold-start goal, and the floor of such a start (:data:`ACCEPTED_REQUESTS`), printed without goal.
 """
 
 from __future__ import annotations
@@ -300,11 +300,18 @@ def _accepted(emit: Callable[[str], None], apps: list[Target], baseline: Target,
         for _ in range(ACCEPTED_RUNS):
             for target in targets_:
                 samples[target.name].append(run_child(target)[0].cpu_ms)
-    emit(f"   indicativo, CPU, mediana de {ACCEPTED_RUNS}: partida a frio cuja 1ª requisição chega ao DynamoDB (um "
-         "GET por id; DynamoDB de mentira em 127.0.0.1), e o piso dela (app + PynamoDB/botocore + cliente DynamoDB):")
+    emit(f"   CPU, mediana de {ACCEPTED_RUNS}: partida a frio cuja 1ª requisição chega ao DynamoDB (um GET por id; "
+         "DynamoDB de mentira em 127.0.0.1; meta ≤1,3×), e o piso dela (app + PynamoDB/botocore + cliente DynamoDB):")
     for target in targets_:
         value = median(samples[target.name])
-        emit(f"   {target.name:<52} {value:8.2f} ms  {format_ratio(ratio(value, base_cpu)):>7}")
+        if "aceita" in target.name:
+            # The whole cold start a clerk meets: the issue's goal holds for it too, so it goes to the closing
+            # table; the floor beside it (PynamoDB, botocore, one client) says how much of it no route can avoid.
+            service = target.name.split(" ")[0]
+            emit("   " + figure(target.name, value, base_cpu, COLD_START_GOAL, width=52,
+                                name=f"{service}-svc partida a frio, 1ª requisição aceita (CPU)"))
+        else:
+            emit(f"   {target.name:<52} {value:8.2f} ms  {format_ratio(ratio(value, base_cpu)):>7}")
 
 
 def _slowest_per_module(entries: Iterable[ImportEntry]) -> list[ImportEntry]:
