@@ -81,6 +81,13 @@ class EventConsumer:
             self._redelivery.soon([record for record in event.get("Records", []) if record.get("messageId") in failed])
         return dict(response)
 
+    def warm(self) -> None:
+        """Builds now what the first event would (the handlers, with the use cases they import, and the idempotency
+        layer's client): for a long-lived process, the local stack, not for a Lambda's cold start."""
+        if self._handlers is None:
+            self._handlers = self._handlers_of()
+        self._idempotent()
+
     def _record(self, record: SQSRecord) -> None:
         envelope = Envelope.model_validate_json(record.body)
         logger.append_keys(correlation_id=envelope.correlationid)
