@@ -108,3 +108,19 @@ def test_nothing_is_changed_when_every_record_succeeds():
     consumer._record = lambda record: None  # type: ignore[method-assign]
     assert consumer.handle_sqs({"Records": [record("ok", "g")]}) == {"batchItemFailures": []}
     assert sqs.changes == [] and sqs.attribute_reads == 0
+
+
+def test_warming_a_consumer_builds_its_handlers_once_without_an_event():
+    built: list[int] = []
+    consumer = EventConsumer(settings(), lambda: built.append(1) or {}, persistence=_NoPersistence(),
+                             redelivery=Redelivery(settings(), FakeSqs()))
+    consumer.warm()
+    consumer.warm()
+    assert built == [1]
+
+
+class _NoPersistence:
+    """Stands for Powertools' persistence layer: warming only wraps the apply function with it, calling nothing."""
+
+    def configure(self, *args: Any, **kwargs: Any) -> None:
+        return None
