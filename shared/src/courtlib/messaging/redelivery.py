@@ -38,7 +38,7 @@ BATCH = 10  # ChangeMessageVisibilityBatch's limit (a Lambda SQS batch here is â
 
 def delay_for(receive_count: int, queue_visibility_s: int) -> int:
     """Seconds a message received ``receive_count`` times stays invisible after its consumer failed it."""
-    step = FIRST_DELAY_S * GROWTH ** (max(receive_count, 1) - 1)
+    step: int = FIRST_DELAY_S * GROWTH ** (max(receive_count, 1) - 1)
     return max(0, min(step, queue_visibility_s, MAX_VISIBILITY_S))
 
 
