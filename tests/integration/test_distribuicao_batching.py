@@ -19,14 +19,6 @@ from tests.integration.test_distribuicao_concurrency import CLASSES, ELIGIBLE, S
 # the concurrency tests' table and service fixtures (a fresh table without a stream, one órgão PLENO)
 table_name = concurrency.table_name
 service = concurrency.service
-    CLASSES,
-    ELIGIBLE,
-    SERVANT,
-    case,
-    clients,
-    service,
-    table_name,
-)
 
 
 def _queue_without_resolving(svc, seqs: range) -> list[PendingAct]:

@@ -27,8 +27,9 @@ both items, conditioned on their presence; :meth:`commit_resolutions` writes sev
 The hot path reads nothing it already knows: the repository keeps, per órgão, the state it last read or wrote
 (:meth:`DistribuicaoRepository.known_orgao`). A registration and a resolution can be staged on it with no Query
 before them, because every one of their writes is conditioned on the head as held (``seq`` and ``version``
-for a resolution, ``queued`` and ``reference_version`` for a registration): if another process wrote meanwhile, the transaction is refused as a whole and the state is forgotten, so
-the use case reads again. A warm container drawing in sequence thus makes two round trips per draw.
+for a resolution, ``queued`` and ``reference_version`` for a registration): if another process wrote meanwhile,
+the transaction is refused as a whole and the state is forgotten, so the use case reads again. A warm container
+drawing in sequence thus makes two round trips per draw.
 """
 
 from __future__ import annotations
