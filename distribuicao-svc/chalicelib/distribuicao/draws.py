@@ -232,7 +232,7 @@ class DrawService(CoreUseCases):
                     continue
                 rounds[act.round] = round_
             resolver, correlation = resolving_actor()
-            batch = self._batch(stored, until, rounds)
+            batch = self._batch(stored, rounds)
             try:
                 with acting_as(resolver, correlation_id=correlation):
                     if len(batch) > 1:
@@ -320,12 +320,13 @@ class DrawService(CoreUseCases):
         current = self.repository.records(row.orgao, [row.current_seq])
         return Outcome(row, current[0][0] if current else None, False)
 
-    def _batch(self, stored: StoredOrgao, until: PendingAct | None, rounds: Mapping[int, BeaconRound],
+    def _batch(self, stored: StoredOrgao, rounds: Mapping[int, BeaconRound],
                ) -> list[tuple[PendingAct, BeaconRound]]:
         """The distributions at the head of the queue that one transaction can resolve together ("draw batching"):
-        consecutive, up to ``until``, each with its round already out, at most :data:`BATCH_MAX`. Under several
-        clients in one órgão, one resolver then draws every act waiting for the round instead of each client
-        contending for the head act by act (issue 15: 8 clients on one órgão). Other kinds go one by one."""
+        consecutive, each with its round already out, at most :data:`BATCH_MAX` — past ``until`` too, since those
+        acts' own requests are waiting for the same head. Under several clients in one órgão, the first resolver
+        to commit draws every act waiting instead of each client contending for the head act by act (issue 15:
+        8 clients on one órgão); the others find theirs drawn. Other kinds go one by one."""
         batch: list[tuple[PendingAct, BeaconRound]] = []
         for act in stored.queue[:BATCH_MAX]:
             if act.kind != KIND_DISTRIBUTION:
@@ -334,8 +335,6 @@ class DrawService(CoreUseCases):
             if round_ is None:
                 break
             batch.append((act, round_))
-            if until is not None and act.order >= until.order:
-                break
         return batch
 
     def _resolve_batch(self, stored: StoredOrgao, batch: Sequence[tuple[PendingAct, BeaconRound]],
