@@ -4,7 +4,6 @@ checks (DIST-11), the counters those of one draw at a time (DIST-02)."""
 
 from __future__ import annotations
 
-import pytest
 from chalicelib.distribuicao import acts
 from chalicelib.distribuicao.commands import KIND_DISTRIBUTION, DistributionCommand, distribution_to_json
 from chalicelib.distribuicao.domain.equality import class_spread
@@ -12,7 +11,6 @@ from chalicelib.distribuicao.domain.log import verify_chain
 from chalicelib.distribuicao.ports import PendingAct
 
 from courtlib.audit import acting_as
-from courtlib.errors import WriteConflict
 from tests.integration import test_distribuicao_concurrency as concurrency
 from tests.integration.test_distribuicao_concurrency import CLASSES, ELIGIBLE, SERVANT, case, clients
 
@@ -69,38 +67,3 @@ def test_dist_11_queued_distributions_are_drawn_in_one_transaction_on_dynamodb(s
     for classe in CLASSES:
         assert class_spread(counters, ELIGIBLE, classe) <= 1, classe
 
-
-def _act(svc, stored, seq: int) -> PendingAct:
-    command = DistributionCommand("PLENO", case(seq, "RE"))
-    now = svc.now()
-    return PendingAct("PLENO", stored.queued + 1, command.case.number, KIND_DISTRIBUTION, svc.draws.rounds.chain_hash,
-                      svc.draws.rounds.first_round_after(now), now, {**distribution_to_json(command), "agente": None})
-
-
-def test_dist_11_a_draw_committed_since_the_read_does_not_refuse_a_registration_an_edit_does(service):
-    """8 clients on one órgão: a registration is judged on the órgão's reference data only, so another container's
-    draw since the read no longer refuses it (its resolution decides on the órgão as it is then); an edit of the
-    judges or classes since the read still does (DIST-02: never registered on reference data not seen)."""
-    from chalicelib.distribuicao.domain.judges import Judge, Orgao, Role, Seat
-    from chalicelib.distribuicao.service import OrgaoSpec
-
-
-    other = concurrency.other_container(service)
-    with acting_as(SERVANT):
-        _queue_without_resolving(other, range(4101, 4102))
-        read = service.get_orgao("PLENO")
-        assert other.draws.resolve_pending("PLENO", wait_s=10).drawn  # another container's draw: the version moves
-        assert service.get_orgao("PLENO").version == read.version + 1
-        first = _act(service, read, 4102)
-        service.repository.register(read, first, act=acts.registered(first))
-        assert service.repository.pending_act(first.number) == first
-
-        judges = [Judge(f"J{n}", f"Juiz {n}", n, f"C{n}", Role.TITULAR, president=(n == 1)) for n in range(1, 8)]
-        other.draws.resolve_pending("PLENO", wait_s=10)  # the queue empties: an edit waits for it
-        read = service.get_orgao("PLENO")
-        other.put_orgao(OrgaoSpec(Orgao("PLENO", tuple(Seat(f"C{n}") for n in range(1, 8)), tuple(judges)),
-                                  "Pleno", CLASSES, frozenset()))
-        second = _act(service, read, 4103)
-        with pytest.raises(WriteConflict):
-            service.repository.register(read, second, act=acts.registered(second))
-    assert service.repository.pending_act(second.number) is None

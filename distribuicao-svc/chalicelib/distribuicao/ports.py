@@ -94,9 +94,7 @@ class PendingAct:
 @dataclass(frozen=True)
 class StoredOrgao:
     """The órgão partition as read: the domain state plus what only storage knows. ``queue``: the acts
-    registered and not yet resolved, in order; ``queued``: the last order given. ``version`` moves on every
-    change of the órgão (draws and edits); ``reference_version`` only on edits of its reference data (seats,
-    judges, classes), which is all a registration is judged on."""
+    registered and not yet resolved, in order; ``queued``: the last order given."""
 
     state: OrgaoState
     name: str
@@ -106,7 +104,6 @@ class StoredOrgao:
     sort_keys: frozenset[str]
     queue: tuple[PendingAct, ...] = ()
     queued: int = 0
-    reference_version: int = 0
 
     @property
     def id(self) -> str:
@@ -297,8 +294,7 @@ class OrgaoRepository(Protocol):
         """The first moment (issue 16): ``pending`` queued in the órgão and under its case number, the órgão's version
         moved, in one unit of work — only if the case has no other act pending (:class:`ActPending`), a new
         case only if not distributed (:class:`CaseAlreadyDistributed`), a redistribution only if the case row
-        is still ``previous``, and the órgão's reference data and queue as read (WriteConflict): a draw committed
-        since does not refuse it, its resolution decides on the órgão as it is then."""
+        is still ``previous``, and the órgão as read (WriteConflict)."""
 
     def drop_pending(self, stored: StoredOrgao, pending: PendingAct, *, act: Act) -> None:
         """Removes ``pending`` from the queue without a record (its resolution was refused by the rules): only if

@@ -64,7 +64,6 @@ class _OrgaoRows:
     version: int = 1
     queue: dict[int, PendingAct] = field(default_factory=dict)
     queued: int = 0
-    reference: int = 1  # moved by edits only
 
 
 @dataclass
@@ -126,7 +125,7 @@ class FakeOrgaoRepository(_Concurrency):
         keys = {"ORGAO", "CABECA", *(f"CADEIRA#{k}" for k in rows.seats), *(f"JUIZ#{k}" for k in rows.judges)}
         return StoredOrgao(OrgaoState(orgao, rows.counters, rows.head), rows.name, rows.classes, rows.version,
                            frozenset(k for k, (_, d) in rows.judges.items() if d), frozenset(keys),
-                           tuple(rows.queue[k] for k in sorted(rows.queue)), rows.queued, rows.reference)
+                           tuple(rows.queue[k] for k in sorted(rows.queue)), rows.queued)
 
     def known_orgao(self, orgao_id: str) -> StoredOrgao | None:
         return None  # a container that remembers nothing: every use case reads (the adapter's tests cover it)
@@ -174,7 +173,7 @@ class FakeOrgaoRepository(_Concurrency):
             self.orgaos[orgao.id] = _OrgaoRows(name, tuple(classes), seats, judges)
         else:
             self.orgaos[orgao.id] = replace(current, name=name, classes=tuple(classes), seats=seats, judges=judges,
-                                            version=current.version + 1, reference=current.reference + 1)
+                                            version=current.version + 1)
         self._audit(act)
 
     def save_judge(self, stored: StoredOrgao, judge: Judge, events: Iterable[Envelope] = (), *, act: Act) -> None:
@@ -183,8 +182,7 @@ class FakeOrgaoRepository(_Concurrency):
         if current is None or current.version != stored.version or current.queue:
             raise self._conflict()
         judges = {**current.judges, judge.id: (judge, judge.id in stored.desembargadores)}
-        self.orgaos[stored.id] = replace(current, judges=judges, version=current.version + 1,
-                                         reference=current.reference + 1)
+        self.orgaos[stored.id] = replace(current, judges=judges, version=current.version + 1)
         self.outbox.extend(events)
         self._audit(act)
 
@@ -256,8 +254,8 @@ class FakeOrgaoRepository(_Concurrency):
         if previous is not None and (row is None or row.current_seq != previous.current_seq):
             raise self._conflict()
         current = self.orgaos.get(stored.id)
-        if current is None or current.reference != stored.reference_version or current.queued != stored.queued:
-            raise self._conflict()  # edited, or another act queued, since read (a draw since does not refuse it)
+        if current is None or current.version != stored.version or current.queued != stored.queued:
+            raise self._conflict()
         # the version does not move: a registration does not invalidate a resolution in flight
         self.orgaos[stored.id] = replace(current, queue={**current.queue, pending.order: pending}, queued=pending.order)
         self.registrations[digits] = pending
@@ -298,12 +296,11 @@ class FakeOrgaoRepository(_Concurrency):
     # another writer ------------------------------------------------------------------------------------
 
     def touch(self, orgao_id: str) -> Callable[[], None]:
-        """An edit another request makes to the órgão (its version and its reference data's move), for
-        :meth:`concurrent_write`."""
+        """A change another request makes to the órgão (its version moves), for :meth:`concurrent_write`."""
 
         def change() -> None:
             rows = self.orgaos[orgao_id]
-            self.orgaos[orgao_id] = replace(rows, version=rows.version + 1, reference=rows.reference + 1)
+            self.orgaos[orgao_id] = replace(rows, version=rows.version + 1)
 
         return change
 

@@ -20,16 +20,15 @@ moves on every change of reference data, so a draw never commits on judges it di
 
 Issue 16's registration is one TransactWriteItems too: the case's ``REGISTRO`` (only if absent), a check of the
 case row (absent for a new case, unchanged for a redistribution), the ``PENDENTE#`` item and the head's
-``queued`` (conditioned on the ``queued`` and ``reference_version`` read: edits move the latter, draws do not).
-The resolution is :meth:`commit_decision` with ``resolves``: the same write as a draw today plus the deletion of
-both items, conditioned on their presence; :meth:`commit_resolutions` writes several such resolutions at once.
+``queued`` and ``version`` (conditioned on the version read). The resolution is :meth:`commit_decision` with
+``resolves``: the same write as a draw today plus the deletion of both items, conditioned on their presence;
+:meth:`commit_resolutions` writes several such resolutions in one transaction (draw batching).
 
 The hot path reads nothing it already knows: the repository keeps, per órgão, the state it last read or wrote
 (:meth:`DistribuicaoRepository.known_orgao`). A registration and a resolution can be staged on it with no Query
-before them, because every one of their writes is conditioned on the head as held (``seq`` and ``version``
-for a resolution, ``queued`` and ``reference_version`` for a registration): if another process wrote meanwhile,
-the transaction is refused as a whole and the state is forgotten, so the use case reads again. A warm container
-drawing in sequence thus makes two round trips per draw.
+before them, because every one of their writes is conditioned on the head's ``seq``, ``version`` and ``queued``
+as held: if another process wrote meanwhile, the transaction is refused as a whole and the state is forgotten, so
+the use case reads again. A warm container drawing in sequence thus makes two round trips per draw.
 """
 
 from __future__ import annotations
@@ -92,7 +91,6 @@ class OrgaoItem(TableItem):
     counters = UnicodeAttribute(null=True)
     version = NumberAttribute(null=True)
     queued = NumberAttribute(null=True)
-    reference_version = NumberAttribute(null=True)  # moved by edits only (StoredOrgao.reference_version)
     updated_at = UTCDateTimeAttribute(null=True)
 
 
@@ -282,7 +280,7 @@ class DistribuicaoRepository:
         return StoredOrgao(state=state, name=meta.get("nome", ""), classes=tuple(meta.get("classes", [])),
                            version=int(head.version or 0), desembargadores=frozenset(desembargadores),
                            sort_keys=frozenset(keys), queue=tuple(sorted(queue, key=lambda a: a.order)),
-                           queued=int(head.queued or 0), reference_version=int(head.reference_version or 0))
+                           queued=int(head.queued or 0))
 
     def orgaos_page(self, limit: int, start: dict[str, Any] | None) -> tuple[list[dict[str, Any]], Any]:
         """One page of the órgãos (``id``, ``nome``, ``classes``) in id order (gsi1 ``ORGAOS``) and its
@@ -332,11 +330,11 @@ class DistribuicaoRepository:
                            updated_at=now))
         if existing is None:
             uow.save(model(pk=pk, sk=SK_HEAD, kind="cabeca", seq=0, head_hash=GENESIS_HASH, counters="{}", version=1,
-                           reference_version=1, updated_at=now), condition=model.pk.does_not_exist())
+                           updated_at=now), condition=model.pk.does_not_exist())
         else:
             for sk in sorted(existing.sort_keys - wanted):
                 uow.delete(model(pk=pk, sk=sk))
-            self._bump_head(uow, pk, existing.version, now, queued=existing.queued, reference=True)
+            self._bump_head(uow, pk, existing.version, now, queued=existing.queued)
         audit(uow, act)
         self._committing(orgao.id, uow, after=None)
 
@@ -351,21 +349,17 @@ class DistribuicaoRepository:
         uow = UnitOfWork(self.settings)
         data = judge_to_dict(judge, judge.id in stored.desembargadores)
         uow.save(model(pk=pk, sk=f"{SK_JUDGE}{judge.id}", kind="juiz", data=_dumps(data), updated_at=now))
-        self._bump_head(uow, pk, stored.version, now, queued=stored.queued, reference=True)
+        self._bump_head(uow, pk, stored.version, now, queued=stored.queued)
         for event in events:
             uow.emit(event)
         audit(uow, act)
         self._committing(stored.id, uow, after=None)
 
-    def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime, *, queued: int,
-                   reference: bool = False) -> None:
-        """Moves the órgão's version (and its reference data's, for an edit), only if it and the queue of acts
-        are still those read."""
+    def _bump_head(self, uow: UnitOfWork, pk: str, version: int, now: datetime, *, queued: int) -> None:
+        """Moves the órgão's version, only if it and the queue of acts are still those read."""
         model = self.orgao_model
-        actions = [model.version.add(1), model.updated_at.set(now)]
-        if reference:
-            actions.append(model.reference_version.add(1))
-        uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"), actions=actions,
+        uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
+                   actions=[model.version.add(1), model.updated_at.set(now)],
                    condition=(model.version == version) & same_queue(model, queued))
 
     def _committing(self, orgao_id: str, uow: UnitOfWork, *, after: StoredOrgao | None,
@@ -469,13 +463,10 @@ class DistribuicaoRepository:
         uow.save(model(pk=pk, sk=f"{SK_PENDING}{seq_key(pending.order)}", kind="pendente", data=data, updated_at=now),
                  condition=model.pk.does_not_exist())
         # the version is not moved: a registration does not invalidate a resolution in flight (it takes the next
-        # place in the queue, conditioned on the last one given); edits and other writes check the queue too.
-        # Nor is it conditioned on the version: a draw committed since it was read changes only the log and the
-        # counters, which its resolution reads anew; an edit of the reference data it was judged on refuses it.
-        # (8 clients on one órgão: every resolution used to refuse every registration in flight.)
+        # place in the queue, conditioned on the last one given); edits and other writes check the queue too
         uow.update(model(pk=pk, sk=SK_HEAD, kind="cabeca"),
                    actions=[model.queued.set(pending.order), model.updated_at.set(now)],
-                   condition=same_reference(model, stored.reference_version) & same_queue(model, stored.queued))
+                   condition=(model.version == stored.version) & same_queue(model, stored.queued))
         audit(uow, act)
         after = replace(stored, queue=(*stored.queue, pending), queued=pending.order)
         try:
@@ -612,14 +603,6 @@ def same_queue(model: type[OrgaoItem], queued: int) -> Any:
     if queued:
         return model.queued == queued
     return model.queued.does_not_exist() | (model.queued == 0)
-
-
-def same_reference(model: type[OrgaoItem], reference_version: int) -> Any:
-    """The condition that the órgão's reference data are still those read (heads not edited since the attribute
-    exists have none)."""
-    if reference_version:
-        return model.reference_version == reference_version
-    return model.reference_version.does_not_exist()
 
 
 def stage_draw(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: type[OrgaoItem], *, head_pk: str,
