@@ -79,6 +79,16 @@ def _session(token: str) -> Any:
     return http
 
 
+def _new_orgao(http: Any, url: str, emit: Callable[[str], None]) -> str | None:
+    """A new órgão of its own for a phase (``PUT /orgaos/{id}``); None, the error said, if the service refused."""
+    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
+    made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
+    if made.status_code not in (200, 201):
+        emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+        return None
+    return orgao
+
+
 def _violations(state: dict[str, Any]) -> list[str]:
     drawable = [s for s in state["cadeiras"] if s.get("sorteavel")]
     out = []
@@ -95,11 +105,9 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
          "base = p50 do GetItem da seção 2)")
     url = stack.urls[SERVICE]
     token = stack.tokens[USER]
-    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
     with stdout_handlers_to_devnull(), _session(token) as http:
-        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
-        if made.status_code not in (200, 201):
-            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+        orgao = _new_orgao(http, url, emit)
+        if orgao is None:
             return False
         http.get(f"{url}/sorteios/compromissos", timeout=HTTP_TIMEOUT_S)  # creates today's seed
     with rounds_already_out():
@@ -162,14 +170,12 @@ def _beacon_wait(emit: Callable[[str], None], url: str, token: str) -> bool:
 
     Each request leaves after a pause drawn uniformly within one period (fixed seed): back-to-back requests would
     all arrive just after a round and wait nearly a whole period, while filings arrive at any moment of it."""
-    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
     samples: list[float] = []
     waits: list[float] = []
     arrivals = random.Random(16)
     with stdout_handlers_to_devnull(), _session(token) as http:
-        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
-        if made.status_code not in (200, 201):
-            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+        orgao = _new_orgao(http, url, emit)
+        if orgao is None:
             return False
         deadline = time.monotonic() + BEACON_PHASE_BUDGET_S
         for n in range(BEACON_DRAWS):
@@ -245,7 +251,6 @@ def concurrent(emit: Callable[[str], None], url: str, token: str, base: Summary,
     Goals: throughput ≥ one client's (``one_client_rate``, from (a)) and p99 ≤15× the base. A 503 (the órgão
     busy after the service's own retries) is the answer a client repeats: counted, and its time kept. False on
     another status or a broken invariant."""
-    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
     outcomes: Counter[int] = Counter()
     samples: list[float] = []
     lock = threading.Lock()
@@ -270,10 +275,10 @@ def concurrent(emit: Callable[[str], None], url: str, token: str, base: Summary,
                     outcomes[status] += 1
 
     with stdout_handlers_to_devnull(), _session(token) as http:
-        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
-        if made.status_code not in (200, 201):
-            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+        made = _new_orgao(http, url, emit)
+        if made is None:
             return False
+        orgao = made  # the clients' órgão (a str for the closure above)
         threads = [threading.Thread(target=client, name=f"bench-client-{i}") for i in range(clients)]
         began = time.perf_counter()
         for thread in threads:
@@ -308,12 +313,10 @@ def steady_rate(emit: Callable[[str], None], url: str, token: str, draws: int = 
     Before moto's TransactWriteItems was patched (infra/devstack/moto_patches.py) each draw copied the table,
     so draws slowed down as the órgão's log grew (1.7–2.4/s, 15–20 min for 2,000). False on an app error.
     """
-    orgao = f"BENCH-{uuid.uuid4().hex[:6]}"
     durations: list[float] = []
     with stdout_handlers_to_devnull(), _session(token) as http:
-        made = http.put(f"{url}/orgaos/{orgao}", json=_orgao_body(), timeout=HTTP_TIMEOUT_S)
-        if made.status_code not in (200, 201):
-            emit(f"   ERRO ao criar o órgão: HTTP {made.status_code} {made.text[:300]}")
+        orgao = _new_orgao(http, url, emit)
+        if orgao is None:
             return False
         deadline = time.monotonic() + STEADY_BUDGET_S
         for n in range(draws):

@@ -79,6 +79,9 @@ from courtlib.settings import ServiceSettings
 AWAITING_DETAIL = ("Há distribuições deste órgão aguardando a rodada do farol; elas vêm antes de qualquer alteração "
                    "do órgão. Tente de novo em instantes.")
 DEFAULT_BEACON_WAIT_S = 8.0
+# the most queued distributions one resolution commits together: 5 items each (case row, record, two unqueues,
+# audit record) + the head and the audit chain heads stay far under DynamoDB's 100 items and 4 MB per transaction
+BATCH_MAX = 8
 # the acts queued about a case already distributed (its status is the distribution it has until they resolve)
 MOVES_A_DISTRIBUTED_CASE = frozenset({KIND_REDISTRIBUTION, KIND_ABSENCE})
 # The resolution of a registered act is the system's computation once the round is out, whoever triggers it (the
@@ -229,13 +232,17 @@ class DrawService(CoreUseCases):
                     continue
                 rounds[act.round] = round_
             resolver, correlation = resolving_actor()
+            batch = self._batch(stored, rounds)
             try:
                 with acting_as(resolver, correlation_id=correlation):
-                    self._resolve_one(stored, act, round_, resolved)
+                    if len(batch) > 1:
+                        self._resolve_batch(stored, batch, resolved)
+                    else:
+                        self._resolve_one(stored, act, round_, resolved)
             except (WriteConflict, CaseAlreadyDistributed):  # another resolver (or a registration) went first
                 conflicts += 1
                 continue
-            if until is not None and act.order == until.order:
+            if until is not None and until.order in resolved.drawn.keys() | resolved.refused.keys():
                 break
         return resolved
 
@@ -312,6 +319,45 @@ class DrawService(CoreUseCases):
     def _existing(self, row: StoredCase) -> Outcome:
         current = self.repository.records(row.orgao, [row.current_seq])
         return Outcome(row, current[0][0] if current else None, False)
+
+    def _batch(self, stored: StoredOrgao, rounds: Mapping[int, BeaconRound],
+               ) -> list[tuple[PendingAct, BeaconRound]]:
+        """The distributions at the head of the queue that one transaction can resolve together ("draw batching"):
+        consecutive, each with its round already out, at most :data:`BATCH_MAX` — past ``until`` too, since those
+        acts' own requests are waiting for the same head. Under several clients in one órgão, the first resolver
+        to commit draws every act waiting instead of each client contending for the head act by act (issue 15:
+        8 clients on one órgão); the others find theirs drawn. Other kinds go one by one."""
+        batch: list[tuple[PendingAct, BeaconRound]] = []
+        for act in stored.queue[:BATCH_MAX]:
+            if act.kind != KIND_DISTRIBUTION:
+                break
+            round_ = rounds.get(act.round) or self.rounds.get(act.round)
+            if round_ is None:
+                break
+            batch.append((act, round_))
+        return batch
+
+    def _resolve_batch(self, stored: StoredOrgao, batch: Sequence[tuple[PendingAct, BeaconRound]],
+                       resolved: Resolved) -> None:
+        """Draws the acts of ``batch`` in queue order, each on the órgão as the ones before it leave it (the same
+        chain and counters as one by one), and commits them in ONE transaction. An act the rules refuse ends the
+        batch before it; it is taken out of the queue on the next pass, alone (:meth:`_resolve_one`)."""
+        state = stored
+        drawn: list[tuple[PendingAct, Decision, CaseData, Act]] = []
+        for pending, round_ in batch:
+            try:
+                decision, case, _, act = self._resolution(state, pending, round_)
+            except CourtError:
+                break
+            drawn.append((pending, decision, case, act))
+            state = replace(state, state=state.state.apply(decision))
+        if len(drawn) < 2:  # nothing to combine: the first act alone, its refusal included
+            pending, round_ = batch[0]
+            self._resolve_one(stored, pending, round_, resolved)
+            return
+        rows = self.repository.commit_resolutions(stored, [(d, c, p, a) for p, d, c, a in drawn])
+        for (pending, decision, _, _), row in zip(drawn, rows, strict=True):
+            resolved.drawn[pending.order] = Outcome(row, decision.record, True)
 
     def _resolve_one(self, stored: StoredOrgao, pending: PendingAct, round_: BeaconRound | None,
                      resolved: Resolved) -> None:

@@ -282,6 +282,13 @@ class OrgaoRepository(Protocol):
         resolves (removed in the same unit of work, only if still there); without it, refused (WriteConflict)
         while the órgão has acts awaiting their round, which come first."""
 
+    def commit_resolutions(self, stored: StoredOrgao,
+                           resolutions: Sequence[tuple[Decision, CaseData, PendingAct, Act]]) -> list[StoredCase]:
+        """Several queued distributions of new cases resolved in ONE unit of work, in queue order (each decision
+        taken on the state the ones before it leave): every case row only if absent, every record, the head and
+        counters after the last, every act removed from the queue (only if still there) with its audited act.
+        The head must still be the one read (WriteConflict otherwise; nothing written)."""
+
     def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
                  act: Act) -> None:
         """The first moment (issue 16): ``pending`` queued in the órgão and under its case number, the órgão's version

@@ -218,6 +218,30 @@ class FakeOrgaoRepository(_Concurrency):
         self._audit(act)
         return row
 
+    def commit_resolutions(self, stored: StoredOrgao,
+                           resolutions: Sequence[tuple[Decision, CaseData, PendingAct, Act]]) -> list[StoredCase]:
+        self._before_commit()
+        current = self.orgaos.get(stored.id)
+        if current is None or current.head != stored.state.head or current.version != stored.version:
+            raise self._conflict()
+        state = stored.state
+        rows = []
+        for decision, case, pending, _ in resolutions:
+            if current.queue.get(pending.order) != pending or case.number.digits in self.cases \
+                    or decision.record.seq in self.logs.get(decision.record.log, {}):
+                raise self._conflict()  # resolved by another, or the log moved: read again, nothing written
+            state = state.apply(decision)
+            rows.append(StoredCase.after(stored.id, decision, case, None))
+        # every condition held: apply everything
+        for (decision, _, pending, act), row in zip(resolutions, rows, strict=True):
+            self.cases[row.number.digits] = row
+            self.logs.setdefault(decision.record.log, {})[decision.record.seq] = (decision.record, decision.details)
+            self._unqueue(stored.id, pending)
+            self._audit(act)
+        self.orgaos[stored.id] = replace(self.orgaos[stored.id], head=state.head, counters=state.counters,
+                                         version=current.version + 1)
+        return rows
+
     def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
                  act: Act) -> None:
         self._before_commit()

@@ -21,7 +21,8 @@ moves on every change of reference data, so a draw never commits on judges it di
 Issue 16's registration is one TransactWriteItems too: the case's ``REGISTRO`` (only if absent), a check of the
 case row (absent for a new case, unchanged for a redistribution), the ``PENDENTE#`` item and the head's
 ``queued`` and ``version`` (conditioned on the version read). The resolution is :meth:`commit_decision` with
-``resolves``: the same write as a draw today plus the deletion of both items, conditioned on their presence.
+``resolves``: the same write as a draw today plus the deletion of both items, conditioned on their presence;
+:meth:`commit_resolutions` writes several such resolutions in one transaction (draw batching).
 
 The hot path reads nothing it already knows: the repository keeps, per órgão, the state it last read or wrote
 (:meth:`DistribuicaoRepository.known_orgao`). A registration and a resolution can be staged on it with no Query
@@ -415,6 +416,34 @@ class DistribuicaoRepository:
                          first_exists=CaseAlreadyDistributed if previous is None and resolves is None else None)
         return row
 
+    def commit_resolutions(self, stored: StoredOrgao,
+                           resolutions: Sequence[tuple[Decision, CaseData, PendingAct, Act]]) -> list[StoredCase]:
+        """Queued distributions resolved together in ONE TransactWriteItems ("draw batching", see the port):
+        per act its case row (only if absent), its record, the deletion of its two queue items and its audit
+        record; once, the head after the last decision, conditioned on the ``seq`` and ``version`` read."""
+        decisions = [decision for decision, _, _, _ in resolutions]
+        state = stored.state
+        for decision in decisions:
+            state = state.apply(decision)  # raises if the decisions do not chain from the head read
+        now = clock.now()
+        uow = UnitOfWork(self.settings)
+        rows = []
+        for decision, case, _, _ in resolutions:
+            row = StoredCase.after(stored.id, decision, case, None)
+            uow.save(self._case_item(row), condition=self.case_model.pk.does_not_exist())
+            rows.append(row)
+        stage_draws(uow, self.record_model, self.orgao_model, head_pk=orgao_pk(stored.id), kind="cabeca",
+                    decisions=decisions, counters=stored.state.counters, read_seq=stored.state.head.seq,
+                    read_version=stored.version, now=now)
+        done = {pending.order for _, _, pending, _ in resolutions}
+        for _, _, pending, act in resolutions:
+            self._stage_unqueue(uow, pending)
+            audit(uow, act)
+        after = replace(stored, state=state, version=stored.version + 1,
+                        queue=tuple(a for a in stored.queue if a.order not in done))
+        self._committing(stored.id, uow, after=after)  # a case row present: another resolver drew it, read again
+        return rows
+
     # acts awaiting their beacon round (issue 16) ---------------------------------------------------------
 
     def register(self, stored: StoredOrgao, pending: PendingAct, *, previous: StoredCase | None = None,
@@ -581,17 +610,27 @@ def stage_draw(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: 
                now: datetime, read_queued: int | None = None) -> None:
     """Adds a draw to ``uow``: its chained record (only if absent) and the log head with the counters after it
     (only if seq and version are still those read) — the write shared by órgãos and precatória zones."""
-    record = decision.record
-    uow.save(record_model(
-        pk=f"{LOG_PREFIX}{record.log}", sk=seq_key(record.seq), record=_dumps(record.to_dict()),
-        details=None if decision.details is None else _dumps(decision.details.to_dict()),
-        case_number=record.case_number, recorded_at=record.recorded_at,
-    ), condition=record_model.pk.does_not_exist())
-    head = decision.new_head
+    stage_draws(uow, record_model, head_model, head_pk=head_pk, kind=kind, decisions=[decision], counters=counters,
+                read_seq=read_seq, read_version=read_version, now=now, read_queued=read_queued)
+
+
+def stage_draws(uow: UnitOfWork, record_model: type[DrawRecordItem], head_model: type[OrgaoItem], *, head_pk: str,
+                kind: str, decisions: Sequence[Decision], counters: Counters, read_seq: int, read_version: int,
+                now: datetime, read_queued: int | None = None) -> None:
+    """:func:`stage_draw` of several chained decisions: each record, then the head once, after the last."""
+    for decision in decisions:
+        record = decision.record
+        uow.save(record_model(
+            pk=f"{LOG_PREFIX}{record.log}", sk=seq_key(record.seq), record=_dumps(record.to_dict()),
+            details=None if decision.details is None else _dumps(decision.details.to_dict()),
+            case_number=record.case_number, recorded_at=record.recorded_at,
+        ), condition=record_model.pk.does_not_exist())
+        counters = counters.apply(decision.deltas)
+    head = decisions[-1].new_head
     uow.update(
         head_model(pk=head_pk, sk=SK_HEAD, kind=kind),
         actions=[head_model.seq.set(head.seq), head_model.head_hash.set(head.hash),
-                 head_model.counters.set(_dumps(counters.apply(decision.deltas).as_dict())),
+                 head_model.counters.set(_dumps(counters.as_dict())),
                  head_model.version.add(1), head_model.updated_at.set(now)],
         condition=(head_model.seq == read_seq) & (head_model.version == read_version)
         & (same_queue(head_model, read_queued) if read_queued is not None else head_model.seq == read_seq),
