@@ -469,7 +469,7 @@ class CooperacaoService:
         left = validate_record(record, coop, servant, total, same_day,
                                lambda day: self.working_day(day, municipality), self.now(), self.coop_config)
         tx = self.repository.transaction()
-        tx.add_time_record(record, servant, month, self.coop_config.horas_mensais_max * 60, self.now())
+        tx.add_time_record(record, servant, month, self.coop_config.horas_mensais_max * 60)
         tx.audit(acts.TIME_RECORD, ("cooperacao", coop.id), rules=acts.rules(acts.TIME_RECORD),
                  before={"competencia": record.month, "minutos_mes": total},
                  after={"competencia": record.month, "minutos_mes": total + record.minutes,

@@ -154,8 +154,8 @@ class FakeTransaction:
         self._stage(lambda: True, lambda: repo.decision_log.setdefault(coop_id, {}).__setitem__(version,
                                                                                                   _copy(decision)))
 
-    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None, cap_minutes: int,
-                        recorded_at: datetime) -> None:
+    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None,
+                        cap_minutes: int) -> None:
         repo = self._repo
         key = (servant.id, record.month)
 
