@@ -161,6 +161,9 @@ class CooperacaoRepository(Protocol):
 
     def unit(self, unit_id: str) -> Unit | None: ...
 
+    def recent_unit(self, unit_id: str) -> Unit | None:
+        """The unit, possibly as this container read it up to a minute ago (for a time record's working days)."""
+
     def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
         """The unit and its version (what a replacing write conditions on)."""
 

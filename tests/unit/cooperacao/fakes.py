@@ -250,6 +250,9 @@ class FakeCooperacaoRepository(_Concurrency):
     def unit(self, unit_id: str) -> Unit | None:
         return self.units_by_id.get(unit_id)
 
+    def recent_unit(self, unit_id: str) -> Unit | None:
+        return self.unit(unit_id)
+
     def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
         found = self.units_by_id.get(unit_id)
         return None if found is None else (found, self.unit_versions.get(unit_id, 0))

@@ -9,6 +9,7 @@ the events it emits) whose conditions are the versions the use case read; a fail
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -60,6 +61,11 @@ def _version_condition(model: type[CoopItem], version: int) -> Any:
     return model.version.does_not_exist() if version == 0 else model.version == version
 
 
+# How long a container trusts a unit it read for a time record (its municipality's working days): the calendar's
+# own cache is as long (courtlib.calendar.store.DEFAULT_CACHE_TTL_SECONDS).
+UNIT_CACHE_TTL_SECONDS = 60.0
+
+
 def _month_total(item: CoopItem) -> MonthTotal:
     data = json.loads(item.data)
     return MonthTotal(data["servidor"], data.get("nome", data["servidor"]), data.get("competencia", ""),
@@ -74,6 +80,7 @@ class Store:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self.model = bind(CoopItem, settings)
+        self._recent_units: dict[str, tuple[float, Unit | None]] = {}
 
     def transaction(self) -> StoreTransaction:
         return StoreTransaction(self)
@@ -133,11 +140,24 @@ class Store:
         data = self.data(f"UNIDADE#{unit_id}", "UNIDADE")
         return None if data is None else unit_from(data)
 
+    def recent_unit(self, unit_id: str) -> Unit | None:
+        """The unit as read at most :data:`UNIT_CACHE_TTL_SECONDS` ago by this container (the time record's read
+        of its municipality: a round trip saved on most records). Writes through this store drop the entry at
+        once; a write by another container shows after the TTL, as the calendar's own entries do."""
+        now = time.monotonic()
+        cached = self._recent_units.get(unit_id)
+        if cached is not None and now - cached[0] < UNIT_CACHE_TTL_SECONDS:
+            return cached[1]
+        unit = self.unit(unit_id)
+        self._recent_units[unit_id] = (now, unit)
+        return unit
+
     def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
         item = self.get(f"UNIDADE#{unit_id}", "UNIDADE")
         return None if item is None else (unit_from(json.loads(item.data)), int(item.version or 0))
 
     def unit_item(self, unit: Unit, version: int) -> CoopItem:
+        self._recent_units.pop(unit.id, None)
         extra = {"gsi2pk": f"GESTOR#{unit.manager}", "gsi2sk": unit.id} if unit.manager else {}
         return self.item(f"UNIDADE#{unit.id}", "UNIDADE", "unidade", unit_to(unit), version=version,
                          gsi1pk="UNIDADES", gsi1sk=unit.id, **extra)
