@@ -196,6 +196,9 @@ def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCal
         emit(f"   (a) POST /cooperacoes/{{id}}/pontos aceito (n={ok_s.n}, {SERVANTS_FOR_RECORDS} servidores)")
         emit("     " + figure("p50", ok_s.p50, base.p50, GOAL_P99, width=4) + "   (meta só para o p99)")
         emit("     " + figure("p99", ok_s.p99, base.p50, GOAL_P99, width=4, name="registro de ponto aceito, p99"))
+        load = format_ratio(ratio(base.p99, base.p50))
+        emit(f"     (o p99 do próprio GetItem nesta execução: {base.p99:.2f} ms = {load} o seu p50 — o que a carga da "
+             "máquina põe em qualquer p99)")
         emit(f"   (a') recusado por sobreposição, 409 COOP-08 (n={ko_s.n})")
         emit("     " + figure("p99", ko_s.p99, base.p50, GOAL_P99, width=4, name="registro de ponto recusado, p99"))
         emit(f"     chamadas AWS por registro: {describe_calls(calls, per=ok_s.n + ko_s.n)}")
