@@ -1,6 +1,7 @@
 """Where a write request's time goes, on the server side: cProfile of the service's own gateway, in this process.
 
-``python -m bench.profile_http draws [N]`` (POST /distribuicoes) or ``ponto [N]`` (POST /cooperacoes/{id}/pontos)
+``python -m bench.profile_http draws [N]`` (POST /distribuicoes) or ``ponto [N] [chave]`` (POST
+/cooperacoes/{id}/pontos; with ``chave``, each request carries a fresh ``Idempotency-Key`` as the web console's)
 starts the local stack (DynamoDB Local when Java is there), warms up, then runs N requests through the same
 local API Gateway emulation the HTTP server uses (tokens verified; no socket) under cProfile, and prints
 (1) the time by package — own time of every function, summed by its top-level module (botocore, pynamodb,
@@ -37,12 +38,15 @@ def _gateway(stack: Any, service: str) -> Any:
     return VerifyingGateway(stack.apps[service], chalice_config(service_dir(service), stack.stage), stack.verifier)
 
 
-def _caller(stack: Any, service: str, token: str) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
+def _caller(stack: Any, service: str, token: str,
+            keyed: bool = False) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
+    """``keyed``: each POST carries a fresh ``Idempotency-Key``, as the web console sends it."""
     gateway = _gateway(stack, service)
     headers = {"host": "127.0.0.1", "authorization": f"Bearer {token}", "content-type": "application/json"}
 
     def call(method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response: dict[str, Any] = gateway.handle_request(method, path, headers, json.dumps(body).encode())
+        sent = {**headers, "idempotency-key": uuid.uuid4().hex} if keyed and method == "POST" else headers
+        response: dict[str, Any] = gateway.handle_request(method, path, sent, json.dumps(body).encode())
         return response
 
     return call
@@ -65,13 +69,14 @@ def _draws(stack: Any) -> tuple[Callable[[int], None], str]:
     return one, "POST /distribuicoes"
 
 
-def _ponto(stack: Any) -> tuple[Callable[[int], None], str]:
+def _ponto(stack: Any, keyed: bool = False) -> tuple[Callable[[int], None], str]:
     from datetime import datetime, timedelta
 
     from bench.cooperacao import TZ, _prepare_records, _servant_token_cached
 
     pairs = _prepare_records(stack, stack.urls["cooperacao"], uuid.uuid4().hex[:6])
-    callers = [(_caller(stack, "cooperacao", _servant_token_cached(stack, servant)), cid) for servant, cid in pairs]
+    callers = [(_caller(stack, "cooperacao", _servant_token_cached(stack, servant), keyed), cid)
+               for servant, cid in pairs]
     today = datetime.now(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
 
     def one(n: int) -> None:
@@ -82,7 +87,7 @@ def _ponto(stack: Any) -> tuple[Callable[[int], None], str]:
         if response["statusCode"] != 201:
             raise RuntimeError(f"ponto: {response['statusCode']} {response['body'][:300]!r}")
 
-    return one, "POST /cooperacoes/{id}/pontos"
+    return one, "POST /cooperacoes/{id}/pontos" + (" com Idempotency-Key" if keyed else "")
 
 
 class CallTimer:
@@ -167,7 +172,8 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     which = argv[0] if argv else "draws"
     count = int(argv[1]) if len(argv) > 1 else 200
-    prepare = {"draws": _draws, "ponto": _ponto}[which]
+    keyed = argv[2:3] == ["chave"]
+    prepare = {"draws": _draws, "ponto": lambda stack: _ponto(stack, keyed)}[which]
     from bench.http_reads import stdout_handlers_to_devnull
 
     with bench_stack() as (stack, why), stdout_handlers_to_devnull():
