@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.local_stack import base_getitem, bench_stack, describe_backend, emit
+from bench.stats import Summary
 
 TOP = 25
 
@@ -96,6 +97,7 @@ class CallTimer:
     def __init__(self) -> None:
         self.ms: dict[str, float] = defaultdict(float)
         self.count: dict[str, int] = defaultdict(int)
+        self.paused = False
 
     def __enter__(self) -> CallTimer:
         from botocore.endpoint import Endpoint
@@ -108,7 +110,7 @@ class CallTimer:
             try:
                 return original(endpoint, operation_model, request_dict)
             finally:
-                if threading.get_ident() == thread:
+                if threading.get_ident() == thread and not timer.paused:
                     name = f"{operation_model.service_model.service_id} {operation_model.name}"
                     timer.ms[name] += (time.perf_counter() - began) * 1000.0
                     timer.count[name] += 1
@@ -182,11 +184,25 @@ def main(argv: list[str]) -> int:
         one, label = prepare(stack)
         for n in range(20):
             one(n)
+        # Each request is timed next to one bare GetItem (taken just before it, outside the timer): under a load
+        # that changes during the run, the ratio to these GetItems' p50 compares like with like.
+        from bench.local_stack import BASE_KEY, BASE_TABLE_OUTPUT, dynamodb_client
+
+        dynamodb, table = dynamodb_client(stack), stack.outputs[BASE_TABLE_OUTPUT]
+        requests: list[float] = []
+        beside: list[float] = []
         with CallTimer() as timer:
-            began = time.perf_counter()
             for n in range(20, 20 + count):
+                timer.paused = True  # the base's GetItem is not the request's
+                began = time.perf_counter()
+                dynamodb.get_item(TableName=table, Key=BASE_KEY)
+                beside.append((time.perf_counter() - began) * 1000.0)
+                timer.paused = False
+                began = time.perf_counter()
                 one(n)
-            plain = (time.perf_counter() - began) / count * 1000.0
+                requests.append((time.perf_counter() - began) * 1000.0)
+        plain = sum(requests) / count
+        paired, timed = Summary.of(beside), Summary.of(requests)
         emit(f"{label}: {count} requisições pelo gateway local (sem TCP, sem profiler): {plain:.2f} ms cada "
              f"= {plain / base.p50:.2f}× o GetItem (p50 {base.p50:.2f} ms); chamadas AWS (ida e volta, ms por "
              "requisição):")
@@ -197,6 +213,9 @@ def main(argv: list[str]) -> int:
             emit(f"   {name:<36} ×{timer.count[name] / count:.2f}  {per:7.2f} ms  {per / base.p50:5.2f}×")
         emit(f"   fora das chamadas AWS (Python do serviço, do botocore e do gateway): {plain - in_calls:.2f} ms "
              f"= {(plain - in_calls) / base.p50:.2f}×")
+        emit(f"   contra um GetItem tomado logo antes de cada requisição (p50 {paired.p50:.2f} ms, p99 "
+             f"{paired.p99:.2f} ms): requisição p50 {timed.p50:.2f} ms = {timed.p50 / paired.p50:.2f}×, p99 "
+             f"{timed.p99:.2f} ms = {timed.p99 / paired.p50:.2f}× (o p99 do GetItem = {paired.p99 / paired.p50:.2f}×)")
         profile = cProfile.Profile()
         began = time.perf_counter()
         profile.enable()
