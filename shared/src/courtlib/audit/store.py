@@ -220,7 +220,7 @@ class AuditChains:
         """
         service = self._settings.service
         if length is None:
-            length = self.lengths(day).get(shard, 0)
+            length = self._head(service, day, shard)[0]
         if length == 0:
             return [], 0
         records = [item.to_json() for item in self.records.query(
