@@ -5,7 +5,8 @@ section 2 (goal: p99 ≤6×). (b) The monthly close (``POST /fechamentos``) for 
 totals are written straight into the table (as the ponto writes them): time, growth ratio (goal ≤2.2×), AWS
 calls made by the request (goal: Query only — no Scan). 20,000 servants take far too long on moto (its
 TransactWriteItems copies the table), so N is smaller here and the figure says so. The tables are on DynamoDB
-Local when Java is there (bench.local_stack). Alone: ``python -m bench.cooperacao``.
+Local when Java is there (bench.local_stack). Alone: ``python -m bench.cooperacao``; (a) alone:
+``python -m bench.cooperacao ponto``.
 """
 
 from __future__ import annotations
@@ -168,9 +169,14 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     return _run(emit, stack, base, counter)
 
 
-def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
-    emit(f"Cooperação ({SERVICE}-svc): ponto (COOP-06/08) e fechamento mensal (COOP-11); base = p50 do GetItem "
-         "da seção 2")
+def run_time_records(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
+    """(a) alone: ``python -m bench.cooperacao ponto``."""
+    return _run(emit, stack, base, counter, close=False)
+
+
+def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter, close: bool = True) -> bool:
+    emit(f"Cooperação ({SERVICE}-svc): ponto (COOP-06/08)" + (" e fechamento mensal (COOP-11)" if close else "") +
+         "; base = p50 do GetItem da seção 2")
     on_local = getattr(stack, "dynamodb", "moto") == "local"
     emit("   (tabelas no DynamoDB Local)" if on_local else
          "   (moto com TransactWriteItems corrigido: infra/devstack/moto_patches.py)")
@@ -190,9 +196,14 @@ def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCal
         emit(f"   (a) POST /cooperacoes/{{id}}/pontos aceito (n={ok_s.n}, {SERVANTS_FOR_RECORDS} servidores)")
         emit("     " + figure("p50", ok_s.p50, base.p50, GOAL_P99, width=4) + "   (meta só para o p99)")
         emit("     " + figure("p99", ok_s.p99, base.p50, GOAL_P99, width=4, name="registro de ponto aceito, p99"))
+        load = format_ratio(ratio(base.p99, base.p50))
+        emit(f"     (o p99 do próprio GetItem nesta execução: {base.p99:.2f} ms = {load} o seu p50 — o que a carga da "
+             "máquina põe em qualquer p99)")
         emit(f"   (a') recusado por sobreposição, 409 COOP-08 (n={ko_s.n})")
         emit("     " + figure("p99", ko_s.p99, base.p50, GOAL_P99, width=4, name="registro de ponto recusado, p99"))
         emit(f"     chamadas AWS por registro: {describe_calls(calls, per=ok_s.n + ko_s.n)}")
+    if not close:
+        return True
     results = []
     for n, month in ((CLOSE_N, "2026-08"), (2 * CLOSE_N, "2026-09")):
         _write_month_totals(stack, month, n, tag)
@@ -224,4 +235,5 @@ if __name__ == "__main__":
 
     from bench.local_stack import standalone
 
-    sys.exit(standalone(run))
+    # ``python -m bench.cooperacao``: the whole section; ``python -m bench.cooperacao ponto``: (a) alone
+    sys.exit(standalone(run_time_records if sys.argv[1:] == ["ponto"] else run))

@@ -1,6 +1,7 @@
 """Where a write request's time goes, on the server side: cProfile of the service's own gateway, in this process.
 
-``python -m bench.profile_http draws [N]`` (POST /distribuicoes) or ``ponto [N]`` (POST /cooperacoes/{id}/pontos)
+``python -m bench.profile_http draws [N]`` (POST /distribuicoes) or ``ponto [N] [chave]`` (POST
+/cooperacoes/{id}/pontos; with ``chave``, each request carries a fresh ``Idempotency-Key`` as the web console's)
 starts the local stack (DynamoDB Local when Java is there), warms up, then runs N requests through the same
 local API Gateway emulation the HTTP server uses (tokens verified; no socket) under cProfile, and prints
 (1) the time by package — own time of every function, summed by its top-level module (botocore, pynamodb,
@@ -26,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.local_stack import base_getitem, bench_stack, describe_backend, emit
+from bench.stats import Summary
 
 TOP = 25
 
@@ -37,12 +39,15 @@ def _gateway(stack: Any, service: str) -> Any:
     return VerifyingGateway(stack.apps[service], chalice_config(service_dir(service), stack.stage), stack.verifier)
 
 
-def _caller(stack: Any, service: str, token: str) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
+def _caller(stack: Any, service: str, token: str,
+            keyed: bool = False) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
+    """``keyed``: each POST carries a fresh ``Idempotency-Key``, as the web console sends it."""
     gateway = _gateway(stack, service)
     headers = {"host": "127.0.0.1", "authorization": f"Bearer {token}", "content-type": "application/json"}
 
     def call(method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        response: dict[str, Any] = gateway.handle_request(method, path, headers, json.dumps(body).encode())
+        sent = {**headers, "idempotency-key": uuid.uuid4().hex} if keyed and method == "POST" else headers
+        response: dict[str, Any] = gateway.handle_request(method, path, sent, json.dumps(body).encode())
         return response
 
     return call
@@ -65,13 +70,14 @@ def _draws(stack: Any) -> tuple[Callable[[int], None], str]:
     return one, "POST /distribuicoes"
 
 
-def _ponto(stack: Any) -> tuple[Callable[[int], None], str]:
+def _ponto(stack: Any, keyed: bool = False) -> tuple[Callable[[int], None], str]:
     from datetime import datetime, timedelta
 
     from bench.cooperacao import TZ, _prepare_records, _servant_token_cached
 
     pairs = _prepare_records(stack, stack.urls["cooperacao"], uuid.uuid4().hex[:6])
-    callers = [(_caller(stack, "cooperacao", _servant_token_cached(stack, servant)), cid) for servant, cid in pairs]
+    callers = [(_caller(stack, "cooperacao", _servant_token_cached(stack, servant), keyed), cid)
+               for servant, cid in pairs]
     today = datetime.now(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
 
     def one(n: int) -> None:
@@ -82,7 +88,7 @@ def _ponto(stack: Any) -> tuple[Callable[[int], None], str]:
         if response["statusCode"] != 201:
             raise RuntimeError(f"ponto: {response['statusCode']} {response['body'][:300]!r}")
 
-    return one, "POST /cooperacoes/{id}/pontos"
+    return one, "POST /cooperacoes/{id}/pontos" + (" com Idempotency-Key" if keyed else "")
 
 
 class CallTimer:
@@ -91,6 +97,7 @@ class CallTimer:
     def __init__(self) -> None:
         self.ms: dict[str, float] = defaultdict(float)
         self.count: dict[str, int] = defaultdict(int)
+        self.paused = False
 
     def __enter__(self) -> CallTimer:
         from botocore.endpoint import Endpoint
@@ -103,7 +110,7 @@ class CallTimer:
             try:
                 return original(endpoint, operation_model, request_dict)
             finally:
-                if threading.get_ident() == thread:
+                if threading.get_ident() == thread and not timer.paused:
                     name = f"{operation_model.service_model.service_id} {operation_model.name}"
                     timer.ms[name] += (time.perf_counter() - began) * 1000.0
                     timer.count[name] += 1
@@ -167,7 +174,8 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     which = argv[0] if argv else "draws"
     count = int(argv[1]) if len(argv) > 1 else 200
-    prepare = {"draws": _draws, "ponto": _ponto}[which]
+    keyed = argv[2:3] == ["chave"]
+    prepare = {"draws": _draws, "ponto": lambda stack: _ponto(stack, keyed)}[which]
     from bench.http_reads import stdout_handlers_to_devnull
 
     with bench_stack() as (stack, why), stdout_handlers_to_devnull():
@@ -176,11 +184,25 @@ def main(argv: list[str]) -> int:
         one, label = prepare(stack)
         for n in range(20):
             one(n)
+        # Each request is timed next to one bare GetItem (taken just before it, outside the timer): under a load
+        # that changes during the run, the ratio to these GetItems' p50 compares like with like.
+        from bench.local_stack import BASE_KEY, BASE_TABLE_OUTPUT, dynamodb_client
+
+        dynamodb, table = dynamodb_client(stack), stack.outputs[BASE_TABLE_OUTPUT]
+        requests: list[float] = []
+        beside: list[float] = []
         with CallTimer() as timer:
-            began = time.perf_counter()
             for n in range(20, 20 + count):
+                timer.paused = True  # the base's GetItem is not the request's
+                began = time.perf_counter()
+                dynamodb.get_item(TableName=table, Key=BASE_KEY)
+                beside.append((time.perf_counter() - began) * 1000.0)
+                timer.paused = False
+                began = time.perf_counter()
                 one(n)
-            plain = (time.perf_counter() - began) / count * 1000.0
+                requests.append((time.perf_counter() - began) * 1000.0)
+        plain = sum(requests) / count
+        paired, timed = Summary.of(beside), Summary.of(requests)
         emit(f"{label}: {count} requisições pelo gateway local (sem TCP, sem profiler): {plain:.2f} ms cada "
              f"= {plain / base.p50:.2f}× o GetItem (p50 {base.p50:.2f} ms); chamadas AWS (ida e volta, ms por "
              "requisição):")
@@ -191,6 +213,9 @@ def main(argv: list[str]) -> int:
             emit(f"   {name:<36} ×{timer.count[name] / count:.2f}  {per:7.2f} ms  {per / base.p50:5.2f}×")
         emit(f"   fora das chamadas AWS (Python do serviço, do botocore e do gateway): {plain - in_calls:.2f} ms "
              f"= {(plain - in_calls) / base.p50:.2f}×")
+        emit(f"   contra um GetItem tomado logo antes de cada requisição (p50 {paired.p50:.2f} ms, p99 "
+             f"{paired.p99:.2f} ms): requisição p50 {timed.p50:.2f} ms = {timed.p50 / paired.p50:.2f}×, p99 "
+             f"{timed.p99:.2f} ms = {timed.p99 / paired.p50:.2f}× (o p99 do GetItem = {paired.p99 / paired.p50:.2f}×)")
         profile = cProfile.Profile()
         began = time.perf_counter()
         profile.enable()

@@ -40,4 +40,4 @@ def test_a_consumed_event_is_audited_once_as_the_system_with_the_events_correlat
     assert record["quem"] == {"tipo": "sistema", "id": f"sistema:evento:{EVENT}", "nome": f"evento:{EVENT}",
                               "papeis": []}
     assert (record["correlacao"], record["ato"], record["regras"]) == ("c-evento-7", "CAL.DIA.COPIAR", ["CAL-03"])
-    assert record["cadeia"] == shard_of(Target("dia", "2027-03-03")) and record["dia"] == today().isoformat()
+    assert record["cadeia"] == shard_of(Target("dia", "2027-03-03"), today()) and record["dia"] == today().isoformat()

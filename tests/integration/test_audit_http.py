@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import boto3
 import pytest
 
+from courtlib.audit.record import shards_on
 from courtlib.clock import today
 from courtlib.http.testing import bearer
 
@@ -124,13 +125,16 @@ def test_the_day_check_refuses_a_day_that_is_not_one(api):
         assert answer.status_code in (400, 422) and answer.headers["Content-Type"] == "application/problem+json"
 
 
-def test_the_day_check_answers_for_every_chain(api):
+def test_the_day_check_answers_for_every_chain_written(api):
     _register(api, _partner_id())
     answer = api.http.get(f"/auditoria/verificacao?dia={today().isoformat()}", headers=CORREGEDORIA)
     assert answer.status_code == 200, answer.body
     body = answer.json_body
     assert body["integra"] is True and body["servico"] == SERVICE
-    assert len(body["cadeias"]) == 4 and sum(c["registros"] for c in body["cadeias"]) >= 1
+    assert body["cadeias_do_dia"] == shards_on(today())
+    assert body["cadeias"] and all(c["registros"] >= 1 for c in body["cadeias"])
+    assert len({c["cadeia"] for c in body["cadeias"]}) == len(body["cadeias"])
+    assert all(0 <= c["cadeia"] < shards_on(today()) for c in body["cadeias"])
 
 
 def test_a_cursor_of_one_listing_is_refused_by_another(api):

@@ -255,3 +255,49 @@ def test_coop_11_a_requested_close_fans_out_in_parts_each_servant_published_once
         assert outbox.count(f"OUTBOX#{uuid.uuid5(EVENT_NAMESPACE, f'{servant}:{month}:r2')}") == 0
     assert Counter(name for name, _ in aws_calls)["Scan"] == 0
     assert service.close_month(month, "teste", "dimag.folha").published == 0
+
+
+def _time_record_transactions(aws_calls) -> list[list[dict]]:
+    return [params["TransactItems"] for name, params in aws_calls if name == "TransactWriteItems"]
+
+
+def test_coop_08_a_time_record_writes_the_month_and_its_audit_only_and_rewrites_nothing_unchanged(service, aws_calls):
+    """COOP-06/08's write: ONE item of the service (the month's total, guarded by the cap and the version read, with
+    the record in its copy), plus the audit record and its chain head. No separate PONTO item, and from the
+    month's second record on, the kind, the index keys and the name are not written again."""
+    aws_calls.clear()
+    service.record_time(ANA, service.coop_id, at(7, 9), at(7, 10))
+    service.record_time(ANA, service.coop_id, at(7, 11), at(7, 12))
+    first, second = _time_record_transactions(aws_calls)
+    for items in (first, second):
+        keys = sorted(next(iter(item.values()))["Key" if "Update" in item else "Item"]["pk"]["S"] for item in items)
+        assert len(keys) == 3 and keys[0].startswith("AUDIT#") and keys[1].startswith("AUDITHEAD#"), keys
+        assert keys[2] == "SERVIDOR#ana" and not any("#PONTO#" in json.dumps(item) for item in items)
+    [update] = [item["Update"] for item in second if "Update" in item]
+    written = set(update["ExpressionAttributeNames"].values())
+    assert written == {"minutos", "version", "pontos"}, written
+    [created] = [item["Update"] for item in first if "Update" in item]
+    assert {"gsi1pk", "gsi1sk", "kind", "data"} <= set(created["ExpressionAttributeNames"].values())
+    total, records = service.month_records("ana", "2026-03")
+    assert total == 120 and [(r.start, r.end) for r in records] == [(at(7, 9), at(7, 10)), (at(7, 11), at(7, 12))]
+
+
+def test_coop_08_a_month_written_with_separate_record_items_keeps_its_records_and_refuses_an_overlap(service):
+    """A month written before the records moved into its total item (a PONTO item per record, no copy): its records
+    are still listed and still checked (COOP-08), merged with the ones written since."""
+    model = service.repository.model
+    model(pk="SERVIDOR#ana", sk="MES#2026-03", kind="mes", minutos=60, version=1,
+          data=dumps({"servidor": "ana", "nome": "Ana", "competencia": "2026-03"}),
+          gsi1pk=f"MES#2026-03#{shard_of('ana'):02d}", gsi1sk="ana").save()
+    model(pk="SERVIDOR#ana", sk=f"MES#2026-03#PONTO#{at(7, 9).isoformat()}", kind="ponto",
+          data=dumps({"servidor": "ana", "cooperacao": service.coop_id, "inicio": at(7, 9).isoformat(),
+                      "fim": at(7, 10).isoformat(), "minutos": 60})).save()
+    with pytest.raises(RuleError) as refused:
+        service.record_time(ANA, service.coop_id, at(7, 9, 30), at(7, 10, 30))
+    assert refused.value.code == "COOP-08"
+    service.record_time(ANA, service.coop_id, at(7, 11), at(7, 12))
+    total, records = service.month_records("ana", "2026-03")
+    assert total == 120 and [r.start for r in records] == [at(7, 9), at(7, 11)]
+    with pytest.raises(RuleError) as again:
+        service.record_time(ANA, service.coop_id, at(7, 9, 15), at(7, 9, 45))
+    assert again.value.code == "COOP-08"

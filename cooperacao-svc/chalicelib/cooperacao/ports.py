@@ -130,8 +130,8 @@ class CooperacaoTransaction(Protocol):
     def record_decision(self, coop_id: str, version: int, decision: Mapping[str, Any]) -> None:
         """Who decided what, when and by which rule, keyed by the cooperation's version it produced."""
 
-    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None, cap_minutes: int,
-                        recorded_at: datetime) -> None:
+    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None,
+                        cap_minutes: int) -> None:
         """A ponto and its month's total (COOP-06/08): a conflict if the month changed since ``month`` was read or
         the total would pass ``cap_minutes``, or if a record with the same start exists."""
 
@@ -160,6 +160,9 @@ class CooperacaoRepository(Protocol):
     def servants(self, limit: int, start: Cursor | None) -> tuple[list[Servant], Cursor | None]: ...
 
     def unit(self, unit_id: str) -> Unit | None: ...
+
+    def recent_unit(self, unit_id: str) -> Unit | None:
+        """The unit, possibly as this container read it up to a minute ago (for a time record's working days)."""
 
     def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
         """The unit and its version (what a replacing write conditions on)."""

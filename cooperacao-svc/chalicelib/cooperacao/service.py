@@ -439,8 +439,9 @@ class CooperacaoService:
     def record_time(self, actor: Actor, coop_id: str, start: datetime, end: datetime) -> tuple[TimeRecord, int, int]:
         """Returns the record, the month's total and the minutes still available (COOP-06).
 
-        Three round trips when accepted: one batch read of the cooperation, the servant and the month (its total
-        item keeps a copy of its records), the unit (its municipality's calendar), and the transaction."""
+        Two round trips when accepted in a warm container: one batch read of the cooperation, the servant and the
+        month (its total item keeps a copy of its records), then the transaction; the unit (its municipality's
+        calendar) is read once a minute per container (``recent_unit``), as the calendar itself is."""
         start, end = start.astimezone(TZ), end.astimezone(TZ)
         record = TimeRecord(actor.username, coop_id, start, end)
         reads = self.repository.time_record_reads(coop_id, actor.username, record.month)
@@ -451,7 +452,7 @@ class CooperacaoService:
             raise Forbidden("Você só pode registrar ponto nas suas próprias cooperações.")
         if reads.servant is None:
             raise NotFound(f"Servidor {coop.servant} não cadastrado.", field="servidor")
-        unit = self.repository.unit(coop.unit)
+        unit = self.repository.recent_unit(coop.unit)
         municipality = None if unit is None else unit.municipality
         first_read: list[tuple[MonthTotal | None, list[TimeRecord]]] = [(reads.month, reads.records)]
 
@@ -469,7 +470,7 @@ class CooperacaoService:
         left = validate_record(record, coop, servant, total, same_day,
                                lambda day: self.working_day(day, municipality), self.now(), self.coop_config)
         tx = self.repository.transaction()
-        tx.add_time_record(record, servant, month, self.coop_config.horas_mensais_max * 60, self.now())
+        tx.add_time_record(record, servant, month, self.coop_config.horas_mensais_max * 60)
         tx.audit(acts.TIME_RECORD, ("cooperacao", coop.id), rules=acts.rules(acts.TIME_RECORD),
                  before={"competencia": record.month, "minutos_mes": total},
                  after={"competencia": record.month, "minutos_mes": total + record.minutes,

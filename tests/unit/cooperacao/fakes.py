@@ -154,8 +154,8 @@ class FakeTransaction:
         self._stage(lambda: True, lambda: repo.decision_log.setdefault(coop_id, {}).__setitem__(version,
                                                                                                   _copy(decision)))
 
-    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None, cap_minutes: int,
-                        recorded_at: datetime) -> None:
+    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None,
+                        cap_minutes: int) -> None:
         repo = self._repo
         key = (servant.id, record.month)
 
@@ -249,6 +249,9 @@ class FakeCooperacaoRepository(_Concurrency):
 
     def unit(self, unit_id: str) -> Unit | None:
         return self.units_by_id.get(unit_id)
+
+    def recent_unit(self, unit_id: str) -> Unit | None:
+        return self.unit(unit_id)
 
     def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
         found = self.units_by_id.get(unit_id)

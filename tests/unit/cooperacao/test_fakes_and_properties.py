@@ -37,7 +37,7 @@ def test_a_fake_transaction_whose_versions_hold_writes_everything():
     tx.add_cooperation(COOP)
     tx.guard_servant("ana", read_version=0)
     record = TimeRecord("ana", "c1", datetime(2026, 3, 7, 8, tzinfo=TZ), datetime(2026, 3, 7, 9, tzinfo=TZ))
-    tx.add_time_record(record, ANA, None, 2400, datetime(2026, 3, 7, 10, tzinfo=TZ))
+    tx.add_time_record(record, ANA, None, 2400)
     tx.commit()
     assert repo.cooperation("c1") == (COOP, 1) and repo.servant_versions["ana"] == 1
     assert repo.month("ana", "2026-03") == (MonthTotal("ana", "Ana Servidora", "2026-03", 60, 1), [record])
@@ -51,12 +51,12 @@ def test_a_fake_month_refuses_a_write_over_the_cap_even_with_the_version_read():
     repo = FakeCooperacaoRepository()
     start = datetime(2026, 3, 7, 8, tzinfo=TZ)
     first = repo.transaction()
-    first.add_time_record(TimeRecord("ana", "c1", start, start + timedelta(hours=39)), ANA, None, 2400, start)
+    first.add_time_record(TimeRecord("ana", "c1", start, start + timedelta(hours=39)), ANA, None, 2400)
     first.commit()
     month, _ = repo.month("ana", "2026-03")
     late = start + timedelta(days=1)
     over = repo.transaction()
-    over.add_time_record(TimeRecord("ana", "c1", late, late + timedelta(hours=2)), ANA, month, 2400, late)
+    over.add_time_record(TimeRecord("ana", "c1", late, late + timedelta(hours=2)), ANA, month, 2400)
     with pytest.raises(WriteConflict):
         over.commit()
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from courtlib.audit.record import (
     GENESIS,
-    SHARDS,
+    SHARD_PLAN,
     Actor,
     AuditRecord,
     Target,
@@ -20,6 +20,7 @@ from courtlib.audit.record import (
     changed_fields,
     hash_of,
     shard_of,
+    shards_on,
     verify_chain,
 )
 
@@ -108,15 +109,32 @@ def test_any_single_edit_of_any_field_is_detected(position, field, value):
 
 
 @settings(deadline=None)
-@given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=80))
-def test_a_target_always_falls_on_the_same_shard_within_range(kind, ident):
+@given(st.text(min_size=1, max_size=40), st.text(min_size=1, max_size=80), st.dates())
+def test_a_target_always_falls_on_the_same_shard_of_a_day_within_its_range(kind, ident, day):
     target = Target(kind, ident)
-    assert shard_of(target) == shard_of(Target(kind, ident))
-    assert 0 <= shard_of(target) < SHARDS
+    assert shard_of(target, day) == shard_of(Target(kind, ident), day)
+    assert 0 <= shard_of(target, day) < shards_on(day)
 
 
-def test_targets_spread_over_the_shards():
-    assert {shard_of(Target("processo", str(n))) for n in range(200)} == set(range(SHARDS))
+def test_days_before_the_change_keep_their_4_chains_and_later_days_have_64():
+    assert shards_on(date(2026, 12, 4)) == 4 and shards_on(date(2020, 1, 1)) == 4
+    assert shards_on(date(2026, 12, 5)) == 64 and shards_on(date(2030, 1, 1)) == 64
+    # a 4-chain day's shards are what they always were: the records already written keep their chain
+    assert shard_of(Target("processo", "42"), date(2026, 12, 4)) == int(
+        __import__("hashlib").sha256(b"processo:42").hexdigest()[:8], 16) % 4
+
+
+def test_the_shard_plan_is_in_date_order_and_never_shrinks():
+    """A day written partly under an earlier count (a deployment during the day) has every chain within the later
+    count's range, which the verifier reads."""
+    firsts = [first for first, _ in SHARD_PLAN]
+    counts = [count for _, count in SHARD_PLAN]
+    assert firsts == sorted(firsts) and counts == sorted(counts)
+
+
+@pytest.mark.parametrize("day", [date(2026, 12, 4), date(2027, 3, 1)])
+def test_targets_spread_over_the_shards(day):
+    assert {shard_of(Target("processo", str(n)), day) for n in range(2000)} == set(range(shards_on(day)))
 
 
 def test_canonical_json_is_sorted_compact_and_refuses_floats():

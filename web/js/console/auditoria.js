@@ -99,7 +99,7 @@ function verificacao(ctx) {
   const resultado = el("div", { class: "verificacao-resultado", "aria-live": "polite" });
   const verificar = form({
     id: "auditoria-verificacao", title: "Verificar dia", submit: "Verificar dia",
-    intro: "Recalcula o hash, a sequência e o encadeamento de cada cadeia do dia e confere com a cabeça da cadeia.",
+    intro: "Recalcula o hash, a sequência e o encadeamento de cada cadeia do dia que tem registros e confere com a cabeça da cadeia.",
     fields: [
       { name: "servico", label: "Serviço", options: [["todos", "Todos os serviços"], ...SERVICOS] },
       { name: "dia", label: "Dia", type: "date", required: true, value: hoje() },

@@ -11,8 +11,8 @@
 | norm's final date | ``NORMA`` | ``NORMA`` | — | — |
 | cooperation | ``COOP#<id>`` | ``COOP`` | ``SERVIDOR#<id>#COOPS`` / end#id | ``UNIDADE#<id>#COOPS`` / end#id |
 | decision | ``COOP#<id>`` | ``DECISAO#<at>`` | — | — |
-| month total (+ records copy) | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>`` | ``MES#<yyyy-mm>#<shard>`` / servant | — |
-| time record | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>#PONTO#<start>`` | — | — |
+| month total (+ its records) | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>`` | ``MES#<yyyy-mm>#<shard>`` / servant | — |
+| time record (months before 2026-12-05 only) | ``SERVIDOR#<id>`` | ``MES#<yyyy-mm>#PONTO#<start>`` | — | — |
 | monthly close | ``FECHAMENTO#<yyyy-mm>`` | ``FECHAMENTO`` | — | — |
 | judicial req. | ``PEDIDOJ#<origem>#<id>`` | ``PEDIDO`` | ``ORIGEM#<origem>#PEDIDOS`` / at#id | ``PEDIDOSJ`` / at#id |
 | register act (public) | ``ATO#<id>`` | ``ATO`` | ``REGISTRO`` / date#id | — |

@@ -9,8 +9,9 @@ the events it emits) whose conditions are the versions the use case read; a fail
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,6 @@ from chalicelib.cooperacao.adapters.items import (
     dumps,
     period_from,
     record_from,
-    record_to,
     servant_from,
     servant_to,
     session_entry,
@@ -61,6 +61,11 @@ def _version_condition(model: type[CoopItem], version: int) -> Any:
     return model.version.does_not_exist() if version == 0 else model.version == version
 
 
+# How long a container trusts a unit it read for a time record (its municipality's working days): the calendar's
+# own cache is as long (courtlib.calendar.store.DEFAULT_CACHE_TTL_SECONDS).
+UNIT_CACHE_TTL_SECONDS = 60.0
+
+
 def _month_total(item: CoopItem) -> MonthTotal:
     data = json.loads(item.data)
     return MonthTotal(data["servidor"], data.get("nome", data["servidor"]), data.get("competencia", ""),
@@ -75,6 +80,7 @@ class Store:
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self.model = bind(CoopItem, settings)
+        self._recent_units: dict[str, tuple[float, Unit | None]] = {}
 
     def transaction(self) -> StoreTransaction:
         return StoreTransaction(self)
@@ -134,11 +140,24 @@ class Store:
         data = self.data(f"UNIDADE#{unit_id}", "UNIDADE")
         return None if data is None else unit_from(data)
 
+    def recent_unit(self, unit_id: str) -> Unit | None:
+        """The unit as read at most :data:`UNIT_CACHE_TTL_SECONDS` ago by this container (the time record's read
+        of its municipality: a round trip saved on most records). Writes through this store drop the entry at
+        once; a write by another container shows after the TTL, as the calendar's own entries do."""
+        now = time.monotonic()
+        cached = self._recent_units.get(unit_id)
+        if cached is not None and now - cached[0] < UNIT_CACHE_TTL_SECONDS:
+            return cached[1]
+        unit = self.unit(unit_id)
+        self._recent_units[unit_id] = (now, unit)
+        return unit
+
     def unit_versioned(self, unit_id: str) -> tuple[Unit, int] | None:
         item = self.get(f"UNIDADE#{unit_id}", "UNIDADE")
         return None if item is None else (unit_from(json.loads(item.data)), int(item.version or 0))
 
     def unit_item(self, unit: Unit, version: int) -> CoopItem:
+        self._recent_units.pop(unit.id, None)
         extra = {"gsi2pk": f"GESTOR#{unit.manager}", "gsi2sk": unit.id} if unit.manager else {}
         return self.item(f"UNIDADE#{unit.id}", "UNIDADE", "unidade", unit_to(unit), version=version,
                          gsi1pk="UNIDADES", gsi1sk=unit.id, **extra)
@@ -275,14 +294,18 @@ class Store:
     # time records and the monthly close ----------------------------------------------------------
 
     def month(self, servant_id: str, month: str) -> tuple[MonthTotal | None, list[TimeRecord]]:
-        """One Query: the month's total item and every record of the month (a month holds ≤ 40 h of sessions)."""
-        total, records = None, []
+        """One Query: the month's total item and every record of the month (a month holds ≤ 40 h of sessions), in
+        time order. A record is in the total item's copy (``pontos``) or, if written before the copy existed, in
+        its own PONTO item; records written since 2026-12 are in the copy only. Both are merged."""
+        total, records = None, {}
         for item in self.query(f"SERVIDOR#{servant_id}", f"MES#{month}"):
             if item.sk == f"MES#{month}":
                 total = _month_total(item)
+                found = [session_from(servant_id, entry) for entry in item.pontos or ()]
             else:
-                records.append(record_from(json.loads(item.data)))
-        return total, records
+                found = [record_from(json.loads(item.data))]
+            records.update({(r.start, r.cooperation): r for r in found})
+        return total, sorted(records.values(), key=lambda r: r.start)
 
     def _month_of_item(self, servant_id: str, month: str,
                        item: CoopItem | None) -> tuple[MonthTotal | None, list[TimeRecord]]:
@@ -410,8 +433,8 @@ class StoreTransaction:
         are ordered and never overwritten."""
         self._uow.save(self._store.item(f"COOP#{coop_id}", f"DECISAO#{version:06d}", "decisao", dict(decision)))
 
-    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None, cap_minutes: int,
-                        recorded_at: datetime) -> None:
+    def add_time_record(self, record: TimeRecord, servant: Servant, month: MonthTotal | None,
+                        cap_minutes: int) -> None:
         model = self._model
         minutes = record.minutes
         # The cap as a conditional write on the month's total (COOP-06) plus the version read (COOP-08 overlaps).
@@ -419,19 +442,20 @@ class StoreTransaction:
             condition = model.pk.does_not_exist()
         else:
             condition = (model.minutos <= cap_minutes - minutes) & (model.version == month.version)
-        month_data = {"servidor": servant.id, "nome": servant.name, "competencia": record.month}
-        self._uow.update(model(pk=f"SERVIDOR#{servant.id}", sk=f"MES#{record.month}"),
-                         actions=[model.minutos.add(minutes), model.version.add(1), model.kind.set("mes"),
-                                  model.data.set(dumps(month_data)),
-                                  model.gsi1pk.set(f"MES#{record.month}#{shard_of(servant.id):02d}"),
-                                  model.gsi1sk.set(servant.id),
-                                  model.pontos.set((model.pontos | []).append([session_entry(record)]))],
+        # One item: the record lives in the month's copy (``pontos``), which the overlap check and the listings
+        # read; it is no longer a separate PONTO item (months before kept both: :meth:`Store.month` merges them).
+        # What does not change after the month's first record is not rewritten: the kind, the index keys (a write
+        # of gsi1's keys rewrites its index entry) and the servant's name unless it changed.
+        actions = [model.minutos.add(minutes), model.version.add(1),
+                   model.pontos.set((model.pontos | []).append([session_entry(record)]))]
+        if month is None or month.name != servant.name:
+            month_data = {"servidor": servant.id, "nome": servant.name, "competencia": record.month}
+            actions.append(model.data.set(dumps(month_data)))
+        if month is None:
+            actions += [model.kind.set("mes"), model.gsi1pk.set(f"MES#{record.month}#{shard_of(servant.id):02d}"),
+                        model.gsi1sk.set(servant.id)]
+        self._uow.update(model(pk=f"SERVIDOR#{servant.id}", sk=f"MES#{record.month}"), actions=actions,
                          condition=condition)
-        ponto_sk = f"MES#{record.month}#PONTO#{record.start.isoformat()}"
-        self._uow.save(self._store.item(f"SERVIDOR#{servant.id}", ponto_sk, "ponto",
-                                        {**record_to(record), "minutos": minutes,
-                                         "registrado_em": recorded_at.isoformat()}),
-                       condition=model.pk.does_not_exist())
 
     def publish_assessment(self, assessment: Assessment) -> None:
         model = self._model

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from courtlib import clock
-from courtlib.audit.record import SHARDS
+from courtlib.audit.record import shards_on
 from courtlib.audit.store import AuditChains, day_bounds, days_between
 from courtlib.errors import CourtError, Invalid, NotFound
 from courtlib.http import Page, PageQuery, ProblemError, RequestContext, RouteSet
@@ -42,7 +42,8 @@ class Alvo(Schema):
 class RegistroAuditoria(Schema):
     servico: str
     dia: date
-    cadeia: int = Field(description="Cadeia do dia (0..3), escolhida pelo hash do alvo")
+    cadeia: int = Field(description="Cadeia do dia, escolhida pelo hash do alvo: 0..3 até 04/12/2026, 0..63 "
+                                    "a partir de 05/12/2026")
     sequencia: int
     quando: str = Field(description="Instante do ato, ISO 8601 em UTC")
     quem: Quem
@@ -88,6 +89,8 @@ class Verificacao(Schema):
     servico: str
     dia: date
     integra: bool
+    cadeias_do_dia: int = Field(description="Quantas cadeias o dia tem (4 até 04/12/2026, 64 depois); a "
+                                            "verificação lista as que têm registros")
     cadeias: list[Cadeia]
 
 
@@ -155,7 +158,7 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
             days = list(days_between(first, last_day))
             position = _resumed(cursor, "periodo", f"{first}/{last_day}")
             if position and (position.get("dia") not in {d.isoformat() for d in days}
-                             or position.get("cadeia") not in range(SHARDS)):
+                             or position.get("cadeia") not in range(shards_on(date.fromisoformat(position["dia"])))):
                 raise _bad_cursor()
             items, following = chains.by_days(days, act=query.ato, person=None, limit=query.limite,
                                               cursor=position or None)
@@ -181,7 +184,7 @@ def add_audit_routes(routes: RouteSet, settings: ServiceSettings) -> None:
                                  sequencia=broken.sequence if broken else None,
                                  detalhe=broken.detail if broken else None))
         return Verificacao(servico=settings.service, dia=query.dia, integra=all(c.integra for c in report),
-                           cadeias=report)
+                           cadeias_do_dia=shards_on(query.dia), cadeias=report)
 
 
 def _resumed(cursor: dict[str, Any] | None, via: str, of: str) -> dict[str, Any]:

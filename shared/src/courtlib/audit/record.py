@@ -9,16 +9,20 @@ names the API answers with, so an inspector recomputes it from ``GET /auditoria`
 Chains
 ------
 One chain per service, tribunal-local day and *shard*. The shard is
-``SHA-256(target) mod SHARDS`` with a small fixed ``SHARDS``:
+``SHA-256(target) mod shards_on(day)``:
 
 - a chain head is one item that every record of its chain advances with a condition; with one chain per
   day every audited write of a service would queue on that item, so unrelated writes (two cases, two
-  scales) fall on different heads and only ``1/SHARDS`` of them can collide;
-- the same target always falls on the same shard, so a target's history within a day is in one chain, in
-  the order it happened;
-- the number stays small (an inspector checks ``SHARDS`` chains per day) and fixed: changing it would
-  move targets between chains, so it is part of every record's chain id (``<service>#<day>#<shard>``)
-  and a new value would only apply from a new day on.
+  scales) fall on different heads and only ``1/shards`` of them can collide;
+- the same target always falls on the same shard of a day, so a target's history within a day is in one
+  chain, in the order it happened;
+- the number of shards of a day is fixed by :data:`SHARD_PLAN`, versioned by date: days before 2026-12-05
+  have 4 chains, later days 64 (4 shards made every writer of a service queue on 4 heads: with 8 clients
+  on 8 órgãos, 1,117 head re-reads against 81 órgão re-reads). The shard is part of every record's chain
+  id (``<service>#<day>#<shard>``) and its ``cadeia``, so records already written keep naming their chain.
+  A count only grows, so a day written partly under the earlier count (a deployment during the day) has
+  all its chains within the later count's range, and the verifier, which reads every chain of the day's
+  range, still finds them all.
 
 Canonical JSON: keys sorted, no spaces, UTF-8, no floats (amounts travel as strings, dates as ISO
 strings) — for such values this is RFC 8785's form, without taking a dependency for the cases we exclude.
@@ -35,7 +39,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal
 
-SHARDS = 4
+# (first day, shards per day from that day on), in date order; a later count is never smaller (see above).
+SHARD_PLAN: tuple[tuple[date, int], ...] = ((date.min, 4), (date(2026, 12, 5), 64))
+MAX_SHARDS = max(count for _, count in SHARD_PLAN)
 GENESIS = "0" * 64
 ActorKind = Literal["usuario", "parceiro", "sistema"]
 
@@ -139,8 +145,18 @@ def chain_id(service: str, day: date, shard: int) -> str:
     return f"{service}#{day.isoformat()}#{shard}"
 
 
-def shard_of(target: Target, shards: int = SHARDS) -> int:
-    return int(hashlib.sha256(target.key.encode("utf-8")).hexdigest()[:8], 16) % shards
+def shards_on(day: date) -> int:
+    """How many chains ``day`` has in every service (:data:`SHARD_PLAN`)."""
+    count = SHARD_PLAN[0][1]
+    for first, shards in SHARD_PLAN:
+        if day >= first:
+            count = shards
+    return count
+
+
+def shard_of(target: Target, day: date) -> int:
+    """The chain of ``day`` that records acts on ``target``."""
+    return int(hashlib.sha256(target.key.encode("utf-8")).hexdigest()[:8], 16) % shards_on(day)
 
 
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -12,9 +12,10 @@ chain head                  ``AUDITHEAD#<svc>#<day>#<shard>`` /  —
                             ``CABECA`` (length, last hash)
 ==========================  ===================================  =============================================
 
-A period is read chain by chain (``SHARDS`` partitions per day); the act is a filter on any of the three
-reads. The record itself is stored as its canonical JSON (``registro``), exactly what the API shows
-and what the hash covers.
+A day has ``shards_on(day)`` chains (4, then 64 from 2026-12-05: :data:`courtlib.audit.record.SHARD_PLAN`).
+Its heads are read in one BatchGetItem, then only the chains that have records are queried: a period is
+read chain by chain, skipping empty ones; the act is a filter on any of the three reads. The record itself
+is stored as its canonical JSON (``registro``), exactly what the API shows and what the hash covers.
 
 Records are written only by :meth:`courtlib.messaging.outbox.UnitOfWork.audit`, in the same
 TransactWriteItems as the act: a put conditioned on the record not existing, plus the head advanced on
@@ -43,7 +44,6 @@ from courtlib import clock
 from courtlib.audit import actor as acting
 from courtlib.audit.record import (
     GENESIS,
-    SHARDS,
     Actor,
     AuditRecord,
     ChainBreak,
@@ -51,6 +51,7 @@ from courtlib.audit.record import (
     chain_id,
     plain,
     shard_of,
+    shards_on,
     verify_chain,
 )
 from courtlib.persistence import TableItem, bind
@@ -145,9 +146,9 @@ class AuditChains:
         ops: list[tuple[str, Any, Any]] = []
         heads: dict[int, tuple[int, int, str]] = {}  # shard -> (length read, length now, last hash)
         for pending in acts:
-            shard = shard_of(pending.target)
+            shard = shard_of(pending.target, day)
             if shard not in heads:
-                known = None if fresh else self._known.get((self._settings.table_name, chain_id(service, day, shard)))
+                known = None if fresh else self._known_head(service, day, shard)
                 read, read_hash = known or self._head(service, day, shard)
                 heads[shard] = (read, read, read_hash)
             first, length, last_hash = heads[shard]
@@ -180,6 +181,27 @@ class AuditChains:
         """The transaction of the last :meth:`operations` was written: remember its heads."""
         AuditChains._known.update(self._written)
 
+    def _known_head(self, service: str, day: date, shard: int) -> tuple[int, str]:
+        """The head as this process last knew it; the first time a day's chain is needed, every head of the day
+        is read in ONE BatchGetItem (a chain with no head yet is known as empty), so a warm process pays one
+        round trip per day for its heads, whatever the number of shards."""
+        table = self._settings.table_name
+        known = self._known.get((table, chain_id(service, day, shard)))
+        if known is not None:
+            return known
+        found = self._day_heads(day)
+        for each in range(shards_on(day)):
+            AuditChains._known.setdefault((table, chain_id(service, day, each)), found.get(each, (0, GENESIS)))
+        return AuditChains._known[(table, chain_id(service, day, shard))]
+
+    def _day_heads(self, day: date) -> dict[int, tuple[int, str]]:
+        """``{shard: (length, last hash)}`` of the chains of ``day`` that have a head: ONE strongly consistent
+        BatchGetItem of the day's ``shards_on(day)`` heads (at most 100 keys; PynamoDB pages beyond)."""
+        service = self._settings.service
+        keys = [(f"{HEAD_PREFIX}{chain_id(service, day, shard)}", HEAD_SK) for shard in range(shards_on(day))]
+        return {int(head.pk.rsplit("#", 1)[1]): (int(head.length), head.last_hash)
+                for head in self.heads.batch_get(keys, consistent_read=True)}
+
     def _head(self, service: str, day: date, shard: int) -> tuple[int, str]:
         try:
             head = self.heads.get(f"{HEAD_PREFIX}{chain_id(service, day, shard)}", HEAD_SK, consistent_read=True)
@@ -190,27 +212,31 @@ class AuditChains:
 
     # ------------------------------------------------------------------ reading
 
-    def chain(self, day: date, shard: int) -> tuple[list[dict[str, Any]], int]:
-        """One chain's records in stored order, and the length its head says it has.
+    def chain(self, day: date, shard: int, length: int | None = None) -> tuple[list[dict[str, Any]], int]:
+        """One chain's records in stored order, and the length its head says it has (``length``: already read).
 
         The head is read first and records appended after it are left out, so an act committed during the
         check does not look like a record missing at the end.
         """
         service = self._settings.service
-        try:
-            length = int(self.heads.get(f"{HEAD_PREFIX}{chain_id(service, day, shard)}", HEAD_SK,
-                                        consistent_read=True).length)
-        except self.heads.DoesNotExist:
-            length = 0
+        if length is None:
+            length = self._head(service, day, shard)[0]
+        if length == 0:
+            return [], 0
         records = [item.to_json() for item in self.records.query(
             record_key(service, day, shard), self.records.sk <= f"{length:010d}", consistent_read=True)]
         return records, length
 
+    def lengths(self, day: date) -> dict[int, int]:
+        """``{shard: length}`` of the chains of ``day`` that have a head (one BatchGetItem)."""
+        return {shard: length for shard, (length, _) in self._day_heads(day).items()}
+
     def verify_day(self, day: date) -> list[tuple[int, int, ChainBreak | None]]:
-        """``(shard, records, first break or None)`` for each chain of ``day``."""
+        """``(shard, records, first break or None)`` for each chain of ``day`` that has a head (an empty chain
+        has nothing to verify)."""
         report = []
-        for shard in range(SHARDS):
-            records, length = self.chain(day, shard)
+        for shard, length in sorted(self.lengths(day).items()):
+            records, length = self.chain(day, shard, length)
             report.append((shard, len(records), verify_chain(records, expected_length=length)))
         return report
 
@@ -233,13 +259,18 @@ class AuditChains:
         """Records of a period, chain after chain (day, then shard), each chain in its order."""
         items: list[dict[str, Any]] = []
         filters = _filters(self.records, act, person)
-        chains = [(day, shard) for day in days for shard in range(SHARDS)]
+        chains = [(day, shard) for day in days for shard in range(shards_on(day))]
+        written: dict[date, dict[int, int]] = {}  # the day's chains that have a head, read when first needed
         position = 0
         start_key = None
         if cursor is not None:
             position = chains.index((date.fromisoformat(cursor["dia"]), int(cursor["cadeia"])))
             start_key = cursor.get("chave") or None
         for day, shard in chains[position:]:
+            if day not in written:
+                written[day] = self.lengths(day)
+            if shard not in written[day]:
+                continue  # no head: no record on this chain
             result = self.records.query(record_key(self._settings.service, day, shard), filter_condition=filters,
                                         limit=limit - len(items), last_evaluated_key=start_key)
             items.extend(item.to_json() for item in result)
