@@ -245,7 +245,7 @@ def report(figures: dict[str, Any], emit: Callable[[str], None]) -> bool:
         one, two = job_figures["medicoes"]
         traced = job_figures["tracemalloc"]
         projected = project(job_figures, base_ms)
-        size = ", ".join(f"{k} {v}" for k, v in one.items() if k in ("magistrados", "servidores", "fatos"))
+        size = ", ".join(f"{k} {v}" for k, v in one.items() if k in ("magistrados", "servidores", "fatos", "partes"))
         emit(f"   {job} (f = {one['fracao']:g} do maior tribunal: {size})")
         for label, run in (("f", one), ("2f", two)):
             reference = run.get("getitem_p50_ms", base_ms)

@@ -69,11 +69,15 @@ def _rss_mb() -> float:
 
 
 def _cooperacao_deps(endpoint: str, table: str) -> Any:
+    """cooperação as production runs it: the close in 64 parts (``fechamento_partes``, whatever this process's
+    COOPERACAO_FECHAMENTO_PARTES says: the local stack and the tests run 4), so one part is 1/64 of the court."""
     _service_path("cooperacao")
+    from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
     from chalicelib.cooperacao.deps import CooperacaoDeps
     from chalicelib.cooperacao.settings import CooperacaoSettings
 
-    return CooperacaoDeps(CooperacaoSettings(table_name=table, endpoint_url=endpoint, pagination_secret="bench"))
+    return CooperacaoDeps(CooperacaoSettings(table_name=table, endpoint_url=endpoint, pagination_secret="bench",
+                                             fechamento_partes=MONTH_SHARDS))
 
 
 def cooperacao_seed(fraction: float, endpoint: str, table: str) -> dict[str, Any]:
@@ -95,10 +99,11 @@ def cooperacao_run(fraction: float, endpoint: str, table: str) -> Callable[[], d
 
 
 def cooperacao_part_seed(fraction: float, endpoint: str, table: str) -> dict[str, Any]:
-    """One part of a requested close at a court ``fraction`` × the largest: its share of the servants (1 / the
-    month's shards) all in shard 0, a request fanned out (the run's request and its parts' events)."""
+    """One part of a requested close at a court ``fraction`` × the largest, in production's part count (64, one
+    shard each): its share of the servants (1/64) all in shard 0 (part 0's only shard), a request fanned out (the
+    run's request and its 64 parts' events)."""
     _service_path("cooperacao")
-    from chalicelib.cooperacao.adapters.items import MONTH_SHARDS
+    from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
 
     from bench.cooperacao import write_month_totals
     from courtlib.audit.actor import as_system
@@ -119,9 +124,9 @@ def cooperacao_part_seed(fraction: float, endpoint: str, table: str) -> dict[str
 
 
 def cooperacao_part_run(fraction: float, endpoint: str, table: str) -> Callable[[], dict[str, Any]]:
-    """The consumer's work for part 0 (``close_part``): what one invocation of ``consume_events`` does."""
+    """The consumer's work for part 0 of 64 (``close_part``): what one invocation of ``consume_events`` does."""
     _service_path("cooperacao")
-    from chalicelib.cooperacao.adapters.items import MONTH_SHARDS
+    from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
 
     from courtlib.audit.actor import as_system
     from courtlib.messaging.contracts import MonthlyClosePartRequested

@@ -119,8 +119,10 @@ def test_coop_11_pag_08_one_gratificacao_per_servant_reaches_the_memo_even_when_
                         headers=_auth(stack, "servidor.ana"), timeout=TIMEOUT).status_code == 403
 
     # the monthly close, twice
-    closed = requested_run(base, "/fechamentos", {"competencia": month}, dimag, timeout=180.0)  # 64 parts
+    # in the local stage's parts (COOPERACAO_FECHAMENTO_PARTES: 4; production 64), run one after another here
+    closed = requested_run(base, "/fechamentos", {"competencia": month}, dimag, timeout=180.0)
     assert closed["resumo"]["publicados"] == 2 and closed["resumo"]["ajustes"] == 0
+    assert closed["resumo"]["partes"] == closed["resumo"]["partes_concluidas"] == 4  # the local stage's count
     again = requested_run(base, "/fechamentos", {}, dimag, timeout=180.0)
     assert again["competencia"] == month and again["resumo"]["publicados"] == 0 and again["execucao"] == 2
 

@@ -4,6 +4,7 @@ and the queue do on the stack; a close fans out, so the parts' events its consum
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -22,13 +23,16 @@ PARTS = {"cooperacao": event_type_of(MonthlyClosePartRequested)}
 
 
 def _pending(service: str, kind: str, status: dict[str, Any]) -> list[str]:
+    """The pending outbox items of ``kind`` for ``status``'s run, as JSON in part order. The session's outbox keeps
+    every test's pending events (no relay runs in process), so only that type is read back from the index (a
+    filter) and only its envelopes are parsed: reading and validating them all grew with the session."""
     settings = sys.modules[f"{service}_app"].deps.settings
+    model = bind(OutboxItem, settings)
     found = []
-    for item in bind(OutboxItem, settings).by_gsi1.query(PENDING):
-        envelope = item.to_envelope()
-        if envelope.type == kind and (envelope.data["competencia"], envelope.data["execucao"]) == (
-                status["competencia"], status["execucao"]):
-            found.append((envelope.data.get("parte", 0), envelope.model_dump_json()))
+    for item in model.by_gsi1.query(PENDING, filter_condition=model.event_type == kind):
+        data = json.loads(item.envelope)["data"]
+        if (data["competencia"], data["execucao"]) == (status["competencia"], status["execucao"]):
+            found.append((data.get("parte", 0), item.to_envelope().model_dump_json()))
     return [body for _, body in sorted(found)]
 
 

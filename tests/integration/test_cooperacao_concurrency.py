@@ -215,10 +215,11 @@ def test_coop_11_two_racing_closes_publish_each_servant_once(service, atomic_mot
 
 @as_system("teste:fechamento-em-partes")
 def test_coop_11_a_requested_close_fans_out_in_parts_each_servant_published_once(service, aws_calls):
-    """On the real table: the request's consumer leaves one event per part (gsi1 shard); the parts, delivered out
-    of order and one of them twice, publish each servant once (a month total keyed by the former 16 shards
-    included); the status counts the parts and concludes with the last; a whole close afterwards finds nothing."""
-    from chalicelib.cooperacao.adapters.items import MONTH_SHARDS
+    """On the real table, in production's part count (settings built here, without the tests' 4: one part per gsi1
+    shard): the request's consumer leaves one event per part; the parts, delivered out of order and one of them
+    twice, publish each servant once (a month total keyed by the former 16 shards included); the status counts the
+    parts and concludes with the last; a whole close afterwards finds nothing."""
+    from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
     from chalicelib.cooperacao.queries import CooperacaoQueries
 
     from courtlib.messaging.contracts import MonthlyClosePartRequested, MonthlyCloseRequested
@@ -231,6 +232,7 @@ def test_coop_11_a_requested_close_fans_out_in_parts_each_servant_published_once
           data=dumps({"servidor": legacy, "nome": "Legado", "competencia": month}),
           gsi1pk=f"MES#{month}#{zlib.crc32(legacy.encode()) % 16:02d}", gsi1sk=legacy).save()
     queries = CooperacaoQueries(service.repository, service.config)
+    assert service.repository.month_parts() == MONTH_SHARDS == 64
     request = service.request_close(month, "corr-partes", "dimag.folha")
     service.run_requested_close(MonthlyCloseRequested(competencia=month, execucao=request.execucao,
                                                       solicitado_por="dimag.folha"), "corr-partes")

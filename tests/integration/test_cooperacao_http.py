@@ -8,6 +8,7 @@ app's clock is fixed at Monday 2026-03-02 20:00 (America/Sao_Paulo); the norm's 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import uuid
 from datetime import datetime
@@ -496,6 +497,7 @@ def test_coop_11_daily_schedule_closes_the_previous_month_only_on_the_configured
     done = call(client, "GET", "/fechamentos/2026-03", headers=DIMAG).json_body
     assert done["situacao"] == "concluida" and done["solicitado_por"] == "agendamento"
     assert done["resumo"]["publicados"] >= 1 and done["resumo"]["partes_concluidas"] == done["resumo"]["partes"]
+    assert done["resumo"]["partes"] == int(os.environ["COOPERACAO_FECHAMENTO_PARTES"])  # the setting, not 64
     assert _outbox(table, world.ana, "2026-03", 1) is not None
     again = app.handler_map["monthly_close"](_scheduled_event(), None)
     run_requested("cooperacao", {"competencia": "2026-03", "execucao": again["execucao"]})

@@ -224,10 +224,12 @@ class CooperacaoRepository(Protocol):
         """The cooperation, the servant and the servant's month, in one round trip (a time record's reads)."""
 
     def month_parts(self) -> int:
-        """How many parts the month's totals are read in (a requested close fans out one per part)."""
+        """How many parts a new close run reads the month's totals in (it fans out one per part; the setting
+        ``fechamento_partes``). The run remembers that count (``resumo.partes``) for its parts."""
 
-    def month_totals(self, month: str, part: int | None = None) -> Iterable[MonthTotal]:
-        """Every servant's total of ``month`` (the close's input), or those of one ``part`` (0..month_parts-1)."""
+    def month_totals(self, month: str, part: int | None = None, parts: int | None = None) -> Iterable[MonthTotal]:
+        """Every servant's total of ``month`` (the close's input), or those of one ``part`` (0..parts-1) of a run
+        in ``parts`` parts: for any count, the parts together read every total exactly once."""
 
     def month_total(self, servant_id: str, month: str) -> MonthTotal | None: ...
 

@@ -575,15 +575,18 @@ class CooperacaoService:
         request = RunRequest.from_dict(found[0])
         if request.execucao != run or request.situacao == DONE:
             return None
+        # the part count the run was fanned out in (remembered on its request), not today's setting: a part
+        # redelivered after the setting changed reads the same shards
+        parts = int((request.resumo or {}).get("partes", payload.partes))
         if payload.parte not in self.repository.close_parts(month, run):
             try:
-                counts = self._close_servants(self.repository.month_totals(month, payload.parte), month,
+                counts = self._close_servants(self.repository.month_totals(month, payload.parte, parts), month,
                                               correlation_id)
             except CourtError as error:
                 self._mark_failed(month, run, error.detail)
                 return None
             except Exception:
-                self._mark_failed(month, run, f"falha inesperada na parte {payload.parte + 1} de {payload.partes};"
+                self._mark_failed(month, run, f"falha inesperada na parte {payload.parte + 1} de {parts};"
                                               " a fila tentará de novo")
                 raise
             tx = self.repository.transaction()
@@ -592,7 +595,7 @@ class CooperacaoService:
                 tx.commit()
             except WriteConflict:
                 pass  # the same part, delivered twice at once, recorded it first
-        return self._finish_run(month, run, payload.partes, payload.solicitado_por)
+        return self._finish_run(month, run, parts, payload.solicitado_por)
 
     def _finish_run(self, month: str, run: int, parts: int, by: str) -> RunRequest | None:
         """When every part of run ``run`` is done: the request ``concluida`` with the parts' counts summed, and — if

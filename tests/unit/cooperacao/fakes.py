@@ -13,12 +13,12 @@ Audit records (``tx.audit(...)`` or an :class:`~chalicelib.cooperacao.ports.Audi
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS, part_shards, shard_of
 from chalicelib.cooperacao.domain.model import (
     Cooperation,
     Designation,
@@ -227,7 +227,7 @@ class FakeCooperacaoRepository(_Concurrency):
         self.close_markers: dict[str, dict[str, Any]] = {}
         self.close_requests: dict[str, tuple[dict[str, Any], int]] = {}
         self.close_part_items: dict[tuple[str, int, int], dict[str, Any]] = {}
-        self.parts = 4  # the month's totals in 4 parts (crc32 of the servant), as the adapter's gsi1 shards
+        self.parts = 4  # a new close run fans out in 4 parts (the setting fechamento_partes; production: 64)
         self.events: list[Envelope] = []
         self.audits: list[RecordedAct] = []
 
@@ -346,9 +346,12 @@ class FakeCooperacaoRepository(_Concurrency):
     def month_parts(self) -> int:
         return self.parts
 
-    def month_totals(self, month: str, part: int | None = None) -> Iterator[MonthTotal]:
+    def month_totals(self, month: str, part: int | None = None, parts: int | None = None) -> Iterator[MonthTotal]:
+        if part is not None and parts is None:
+            raise ValueError("a part of the month needs the run's part count")
+        shards = range(MONTH_SHARDS) if part is None or parts is None else part_shards(part, parts)
         for (servant, m), total in sorted(self.month_totals_by_key.items()):
-            if m == month and (part is None or zlib.crc32(servant.encode()) % self.parts == part):
+            if m == month and shard_of(servant) in shards:  # the adapter's shards and part → shards rule
                 yield total
 
     def close_parts(self, month: str, run: int) -> dict[int, dict[str, Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS, PART_COUNTS
 from chalicelib.cooperacao.ports import MonthTotal
 from chalicelib.cooperacao.service import CloseResult
 from hypothesis import given, settings
@@ -288,24 +289,54 @@ def test_coop_11_the_schedule_asks_for_the_close_and_it_runs_in_parts(world):
 @settings(max_examples=40, deadline=None)
 @given(minutes=st.dictionaries(st.text("abcdefghij.", min_size=3, max_size=8), st.integers(1, 2400), min_size=1,
                                max_size=12),
-       order=st.lists(st.integers(0, 3), min_size=0, max_size=12), lote=st.integers(1, 3))
-def test_coop_11_any_delivery_of_the_parts_publishes_what_one_whole_close_publishes(minutes, order, lote):
-    """Property: whatever the servants' minutes and however the parts arrive (any order, repeated), once every part
-    has arrived the gratificações are exactly one whole close's: each servant once, same minutes and value."""
+       parts=st.sampled_from(PART_COUNTS), later_parts=st.sampled_from(PART_COUNTS),
+       order=st.lists(st.integers(0, MONTH_SHARDS - 1), min_size=0, max_size=12), lote=st.integers(1, 3))
+def test_coop_11_any_delivery_of_the_parts_publishes_what_one_whole_close_publishes(minutes, parts, later_parts,
+                                                                                     order, lote):
+    """Property: whatever the servants' minutes, the part count the run was fanned out in (any divisor of the 64
+    shards) and however the parts arrive (any order, repeated, and after the setting changed to another count),
+    once every part has arrived the gratificações are exactly one whole close's: each servant once, same minutes
+    and value."""
     whole, fanned = make_world(fechamento_lote=lote), make_world(fechamento_lote=lote)
     for w in (whole, fanned):
         w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
         for servant, m in minutes.items():
             w.repo.month_totals_by_key[(servant, "2026-03")] = MonthTotal(servant, servant, "2026-03", m, 1)
     whole.service.close_month("2026-03", "c", "dimag")
+    fanned.repo.parts = parts
     fanned.service.request_close("2026-03", "c", "dimag")
     [event] = _requested(fanned)
     fanned.service.run_requested_close(parse_event(event), event.correlationid)
-    parts = _parts(fanned, event)
-    for index in [*order, 0, 1, 2, 3]:  # the queue's deliveries, then each part at least once
-        _run_part(fanned, parts[index])
+    fanned.repo.parts = later_parts  # the setting changed while the run's parts were on the queue
+    parts_events = _parts(fanned, event)
+    assert len(parts_events) == parts
+    for index in [*(i % parts for i in order), *range(parts)]:  # the queue's deliveries, then each part at least once
+        _run_part(fanned, parts_events[index])
     assert _gratificacoes(fanned) == _gratificacoes(whole)
     assert sorted(g[0] for g in _gratificacoes(fanned)) == sorted(minutes)
     status = fanned.queries.close("2026-03")
     assert status["situacao"] == "concluida" and status["resumo"]["publicados"] == len(minutes)
+    assert (status["resumo"]["partes"], status["resumo"]["partes_concluidas"]) == (parts, parts)
     assert len([a for a in fanned.repo.audits if a.act == "COOP.FECHAMENTO.APURAR"]) == 1
+
+
+def test_coop_11_a_run_keeps_the_part_count_it_was_fanned_out_in_when_the_setting_changes(world):
+    """A part delivered after the setting changed (4 → 16 parts) still reads its run's shards: part 1 of 4 is shards
+    1, 5, 9…, not shard 1 of 16's 1, 17, 33…; the run still ends after its 4 parts, each servant published once."""
+    _with_hours(world, SERVANTS)
+    world.service.request_close("2026-03", "c", "dimag")
+    [event] = _requested(world)
+    world.service.run_requested_close(parse_event(event), event.correlationid)
+    world.repo.parts = 16
+    parts = _parts(world, event)
+    assert len(parts) == 4
+    for part in parts[:-1]:
+        _run_part(world, part)
+    assert world.queries.close("2026-03")["resumo"] == {"partes": 4, "partes_concluidas": 3}
+    _run_part(world, parts[-1])
+    status = world.queries.close("2026-03")
+    assert status["situacao"] == "concluida" and status["resumo"]["partes_concluidas"] == 4
+    assert sorted(g[0] for g in _gratificacoes(world)) == sorted(SERVANTS)
+    world.service.request_close("2026-03", "c2", "dimag")  # the next run fans out in the new count
+    _run(world, _requested(world)[-1])
+    assert world.queries.close("2026-03")["resumo"]["partes"] == 16

@@ -25,7 +25,6 @@ the 40 h cap is a conditional write.
 from __future__ import annotations
 
 import json
-import zlib
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -46,11 +45,6 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 
 from courtlib.persistence import TableItem
 
-# gsi1 partitions per month; the close fans out one part per shard (160,000 servants, the design size → ~2,500 per
-# part: docs/sizing.md). Was 16: an item keyed then (crc32 % 16) sits in shard crc32 % 16, which is one of these
-# 64 too, so every month total is still read exactly once by one part (the key is rewritten by its next record).
-MONTH_SHARDS = 64
-
 
 class CoopItem(TableItem):
     kind = UnicodeAttribute(null=True)
@@ -67,10 +61,6 @@ class CoopItem(TableItem):
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
-
-
-def shard_of(servant: str) -> int:
-    return zlib.crc32(servant.encode()) % MONTH_SHARDS
 
 
 # --- (de)serialisation -------------------------------------------------------------------------

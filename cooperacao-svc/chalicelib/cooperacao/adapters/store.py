@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.cooperacao.adapters.items import (
-    MONTH_SHARDS,
     CoopItem,
     coop_from,
     coop_to,
@@ -28,10 +27,10 @@ from chalicelib.cooperacao.adapters.items import (
     servant_to,
     session_entry,
     session_from,
-    shard_of,
     unit_from,
     unit_to,
 )
+from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS, part_shards, shard_of
 from chalicelib.cooperacao.domain.model import (
     Cooperation,
     Designation,
@@ -341,12 +340,20 @@ class Store:
         return None if item is None else _month_total(item)
 
     def month_parts(self) -> int:
-        return MONTH_SHARDS
+        """The part count a new close run fans out in: the setting ``fechamento_partes`` (checked at start-up to
+        divide :data:`MONTH_SHARDS`); a run remembers its own count."""
+        return int(getattr(self.settings, "fechamento_partes", MONTH_SHARDS))
 
-    def month_totals(self, month: str, part: int | None = None) -> Iterator[MonthTotal]:
-        """Every servant's total of ``month``: a Query per shard of gsi1 (or of shard ``part`` alone), page by page
-        (no Scan)."""
-        for shard in range(MONTH_SHARDS) if part is None else (part,):
+    def month_totals(self, month: str, part: int | None = None, parts: int | None = None) -> Iterator[MonthTotal]:
+        """Every servant's total of ``month``: a Query per shard of gsi1 (or of part ``part`` of ``parts``'s shards
+        alone, :func:`part_shards`), page by page (no Scan)."""
+        if part is None:
+            shards = range(MONTH_SHARDS)
+        elif parts is None:
+            raise ValueError("uma parte do mês precisa do número de partes da execução")
+        else:
+            shards = part_shards(part, parts)
+        for shard in shards:
             for item in self.model.by_gsi1.query(f"MES#{month}#{shard:02d}", page_size=500):
                 yield _month_total(item)
 
