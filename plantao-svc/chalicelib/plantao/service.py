@@ -53,7 +53,7 @@ from chalicelib.plantao.queries import find_magistrate, find_scale
 from courtlib.audit.actor import current_or_none
 from courtlib.calendar import CourtCalendar
 from courtlib.config import TribunalConfig
-from courtlib.errors import CourtError, Invalid, NotFound, WriteConflict
+from courtlib.errors import Busy, CourtError, Invalid, NotFound, WriteConflict
 from courtlib.messaging.contracts import (
     CompensationUsed,
     DutyServed,
@@ -289,8 +289,8 @@ class PlantaoService:
             except WriteConflict:
                 continue  # a concurrent request recorded first: answer it
             return request
-        raise StateConflict(CONCURRENT_WRITE, f"Geração da escala {scale_id} pedida ao mesmo tempo em outra "
-                                              "requisição; consulte a situação.")
+        raise Busy(f"Geração da escala {scale_id} pedida ao mesmo tempo em outras requisições; nada foi gravado. "
+                   "Repita.")
 
     def run_requested_generation(self, payload: ScaleGenerationRequested) -> RunRequest | None:
         """The consumer's side of :meth:`request_generation`: ``em_andamento``, then the draft, written in ONE

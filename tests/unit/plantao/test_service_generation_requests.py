@@ -122,3 +122,11 @@ def test_plan_02_any_interleaving_of_requests_and_deliveries_makes_one_draft_and
         status = world.queries.generation(f"{month}-estadual")
         made = world.repository.scale(Month.parse(month), Kind.ESTADUAL) is not None
         assert (status.situacao == "concluida") == made
+
+
+def test_plan_02_two_requests_at_once_record_one_and_both_answer_it(world):
+    world.repository.before_next_commit(
+        lambda: world.service.request_generation(FEB, Kind.ESTADUAL, "c-outra", "admin.presidencia"))
+    mine = world.service.request_generation(FEB, Kind.ESTADUAL, "c-minha", "presidente")
+    assert mine.solicitado_por == "admin.presidencia" and mine.execucao == 1  # the one that committed first
+    assert len(_events(world)) == 1 and _acts(world) == ["PLAN.ESCALA.GERACAO.SOLICITAR"]
