@@ -31,6 +31,12 @@ from bench.stats import Summary
 
 EVENTS = 100
 PACE_S = 0.3
+# Events sent, and consumed, before the timed ones: the first event a consumer's poller thread handles builds that
+# thread's DynamoDB clients (PynamoDB keeps a botocore session per thread and model: ≈1.7 s on a loaded machine),
+# once in the process's life, like a Lambda container's first event; the goals are for a warm stack, and that first
+# call is printed on its own.
+WARMUP_EVENTS = 3
+WARMUP_FIRST_DAY = date(2030, 1, 7)
 SETTLE_TIMEOUT_S = 60.0
 GOAL_P50_MS, GOAL_P99_MS = 300.0, 1000.0
 PRODUCER, EVENT_TYPE = "plantao", "calendario.dia-registrado"
@@ -38,10 +44,10 @@ CONSUMERS = ("cooperacao", "distribuicao", "pagamentos")
 FIRST_DAY = date(2031, 1, 6)
 
 
-def _days(n: int) -> list[date]:
-    """``n`` weekdays from FIRST_DAY (a future year, away from the demo's and the other sections' days)."""
+def _days(n: int, first: date = FIRST_DAY) -> list[date]:
+    """``n`` weekdays from ``first`` (a future year, away from the demo's and the other sections' days)."""
     out: list[date] = []
-    day = FIRST_DAY
+    day = first
     while len(out) < n:
         if day.weekday() < 5:
             out.append(day)
@@ -166,24 +172,40 @@ class EagerSends:
 
 
 class Deliveries:
-    """How many copies of each event each consumer's queue poller handed to its handler, while active."""
+    """How many copies of each event each consumer's queue poller handed to its handler, when it first received each
+    (``received``: the poll's answer, before the handler) and how long each handler call took, while active."""
 
     def __init__(self, stack: Any) -> None:
         self.copies: dict[tuple[str, str], int] = {}
+        self.received: dict[tuple[str, str], datetime] = {}
+        self.batch_sizes: list[int] = []
+        self.handler_ms: list[float] = []
+        self.first_call_ms: dict[str, float] = {}  # each consumer's first handler call (it imports its use cases)
         self._pollers = [p for p in (stack._sources.pollers if stack._sources else [])
                          if p.name.startswith("sqs:") and p.name.split(":")[1] in CONSUMERS]
 
     def __enter__(self) -> Deliveries:
         import json
 
+        from courtlib import clock
+
         for poller in self._pollers:
             original, service = poller.deliver, poller.name.split(":")[1]
 
             def deliver(messages: list[dict[str, Any]], original: Any = original, service: str = service) -> Any:
+                now = clock.now()
                 for message in messages:
                     event_id = json.loads(message["Body"]).get("id", "")
                     self.copies[(service, event_id)] = self.copies.get((service, event_id), 0) + 1
-                return original(messages)
+                    self.received.setdefault((service, event_id), now)
+                self.batch_sizes.append(len(messages))
+                began = time.perf_counter()
+                try:
+                    return original(messages)
+                finally:
+                    elapsed = (time.perf_counter() - began) * 1000.0
+                    self.handler_ms.append(elapsed)
+                    self.first_call_ms.setdefault(service, elapsed)
 
             poller.deliver = deliver
         return self
@@ -237,6 +259,18 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
          f"{pace_s * 1000:.0f} ms; do commit ao consumidor aplicar, pelos carimbos created_at → applied_at)")
     url = stack.urls[PRODUCER]
     dynamodb = dynamodb_client(stack)
+    with stdout_handlers_to_devnull(), requests.Session() as warmup, Deliveries(stack) as first_calls:
+        warmup.trust_env = False
+        warmup.headers.update({"Authorization": f"Bearer {stack.tokens['admin.ti']}"})
+        for day in _days(WARMUP_EVENTS, WARMUP_FIRST_DAY):
+            warmup.post(f"{url}/calendario/dias", json={"data": day.isoformat(), "tipo": "ponto_facultativo",
+                                                         "descricao": "Bench de eventos (aquecimento)",
+                                                         "decretado_em": clock.now().date().isoformat()},
+                        timeout=HTTP_TIMEOUT_S)
+        stack.wait_for_idle(SETTLE_TIMEOUT_S)
+    emit(f"   aquecimento: {WARMUP_EVENTS} eventos antes dos medidos; a primeira chamada de cada consumidor (cria os "
+         "clientes do DynamoDB da sua thread): " + ", ".join(f"{service} {ms:.0f} ms" for service, ms in
+                                                             sorted(first_calls.first_call_ms.items())))
     since = clock.now()
     with (stdout_handlers_to_devnull(), requests.Session() as http, StreamReads(stack, PRODUCER) as reads,
           EagerSends() as sends, Deliveries(stack) as deliveries):
@@ -255,6 +289,7 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     ids = _event_ids(dynamodb, _table(stack, PRODUCER), since)
     outbox = _outbox(dynamodb, _table(stack, PRODUCER), ids)
     total, to_relay, after_relay, to_read, read_to_relay, to_sent = [], [], [], [], [], []
+    queued, handled = [], []  # first send (eager or relay) → the consumer's poll received it → its transaction
     missing = before_relay = 0
     for event_id, (created, relayed) in outbox.items():
         if relayed is not None:
@@ -273,6 +308,12 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
                 missing += 1
                 continue
             total.append(_ms(applied, created))
+            published = min((t for t in (sent, relayed) if t is not None), default=None)
+            received = deliveries.received.get((consumer, event_id))
+            if received is not None:
+                handled.append(_ms(applied, received))
+                if published is not None:
+                    queued.append(_ms(received, published))
             if relayed is not None:
                 after_relay.append(_ms(applied, relayed))
                 before_relay += applied < relayed
@@ -292,6 +333,15 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
         emit("   " + _line("    lido → publicado (handler do relay)", Summary.of(read_to_relay)))
     if after_relay:
         emit("   " + _line("  publicado → aplicado (fila SQS)", Summary.of(after_relay)))
+    if queued:
+        emit("   " + _line("  enviado → recebido pelo consumidor", Summary.of(queued)))
+    if handled:
+        emit("   " + _line("  recebido → aplicado (handler)", Summary.of(handled)))
+    if deliveries.handler_ms:
+        sizes = deliveries.batch_sizes
+        emit(f"   lotes entregues aos consumidores: {len(sizes)}, {sum(sizes) / len(sizes):.1f} mensagens em média "
+             f"(máx. {max(sizes)}); chamada do handler p50 {Summary.of(deliveries.handler_ms).p50:.1f} ms, "
+             f"p99 {Summary.of(deliveries.handler_ms).p99:.1f} ms")
     copies = list(deliveries.copies.values())
     emit(f"   aplicadas antes de o relay publicar: {before_relay} de {len(total)}; cópias entregues por (evento, "
          f"consumidor): {sum(copies)} em {len(copies)} pares (máx. {max(copies, default=0)})")

@@ -14,7 +14,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from courtlib.settings import ServiceSettings, env_from_outputs
+from courtlib.settings import SERVICES, ServiceSettings, env_from_outputs
 from devstack import moto_patches
 
 moto_patches.apply()  # moto's TransactWriteItems without table copies (see infra/devstack/moto_patches.py)
@@ -28,8 +28,8 @@ def deploy_template(stage: str = "local") -> dict[str, str]:
         StackName=f"tribunal-{stage}",
         TemplateBody=(ROOT / "infra" / "template.yaml").read_text(),
         Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage},
-                    {"ParameterKey": "QueueVisibilityTimeout", "ParameterValue": "0"},
-                    {"ParameterKey": "JobQueueVisibilityTimeout", "ParameterValue": "0"}],
+                    *({"ParameterKey": f"{service.capitalize()}QueueVisibilityTimeout", "ParameterValue": "0"}
+                      for service in SERVICES)],
     )
     stack = cloudformation.describe_stacks(StackName=f"tribunal-{stage}")["Stacks"][0]
     return {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import secrets
 import threading
 import time
@@ -49,6 +50,21 @@ DEFAULT_PORTS: dict[str, int] = {"cooperacao": 8001, "plantao": 8002, "distribui
 EPHEMERAL: dict[str, int] = {service: 0 for service in (*SERVICES, BEACON)}
 DEFAULT_PARAMETERS = {"Stage": "local", "QueueVisibilityTimeout": "5"}
 DYNAMODB_BACKENDS = ("moto", "local")  # --dynamodb: moto (default, tests) or AWS's DynamoDB Local (Java)
+
+
+def local_queue_visibilities(template_text: str, parameters: Mapping[str, str]) -> dict[str, str]:
+    """``parameters`` with each ``<Service>QueueVisibilityTimeout`` the template declares set to the local stack's
+    one ``QueueVisibilityTimeout`` (5 s by default; tests pass 1), unless given.
+
+    Not production's values (6 × each consumer's timeout: 3 to 90 minutes): here the consumers run in this process,
+    one poller thread per queue that never receives a message while it is still handling it, so a short visibility
+    cannot deliver a message twice at once; it only makes a failed message come back, and reach its DLQ, within
+    seconds, which the tests and the demo rely on."""
+    out = dict(parameters)
+    for name in re.findall(r"^  (\w+QueueVisibilityTimeout):", template_text, flags=re.MULTILINE):
+        if name != "QueueVisibilityTimeout" and "QueueVisibilityTimeout" in out:
+            out.setdefault(name, out["QueueVisibilityTimeout"])
+    return out
 
 
 class LocalStack:
@@ -85,8 +101,7 @@ class LocalStack:
         self.template = template or ROOT / "infra" / "template.yaml"
         self.identity = identity or ROOT / "infra" / "identity.yaml"
         self.parameters = {**DEFAULT_PARAMETERS, **(parameters or {})}
-        if "JobQueueVisibilityTimeout:" in self.template.read_text():  # the job queues retry as quickly here
-            self.parameters.setdefault("JobQueueVisibilityTimeout", self.parameters["QueueVisibilityTimeout"])
+        self.parameters = local_queue_visibilities(self.template.read_text(), self.parameters)
         self.stage = self.parameters["Stage"]
         self.stack_name = stack_name or f"tribunal-{self.stage}"
         self.users = tuple(users)

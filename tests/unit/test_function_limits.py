@@ -18,6 +18,7 @@ import pytest
 from cfnlint.decode import cfn_yaml
 
 from bench import sizing
+from courtlib.messaging.redelivery import retry_schedule
 from courtlib.settings import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,21 +47,31 @@ def functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def infra_template() -> dict[str, Any]:
+    return cfn_yaml.loads((ROOT / "infra" / "template.yaml").read_text())
+
+
+def infra_queues(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Queue name at stage prod → its properties, in infra/template.yaml."""
+    return {resource["Properties"]["QueueName"]["Fn::Sub"].replace("${Stage}", "prod"): resource["Properties"]
+            for resource in template["Resources"].values() if resource["Type"] == "AWS::SQS::Queue"}
+
+
+def default_of(template: dict[str, Any], value: Any) -> int:
+    """A property's value at stage prod: the parameter's default when it is a Ref."""
+    if isinstance(value, dict):
+        value = template["Parameters"][value["Ref"]]["Default"]
+    return int(value)
+
+
 def infra_queue_visibility(queue_name: str) -> int:
     """The VisibilityTimeout infra/template.yaml gives the queue named ``queue_name`` at stage prod (a parameter's
     default when it is a Ref)."""
-    template = cfn_yaml.loads((ROOT / "infra" / "template.yaml").read_text())
-    for resource in template["Resources"].values():
-        properties = resource.get("Properties", {})
-        if resource["Type"] != "AWS::SQS::Queue":
-            continue
-        name = properties["QueueName"]["Fn::Sub"].replace("${Stage}", "prod")
-        if name == queue_name:
-            visibility = properties["VisibilityTimeout"]
-            if isinstance(visibility, dict):
-                visibility = template["Parameters"][visibility["Ref"]]["Default"]
-            return int(visibility)
-    raise AssertionError(f"infra/template.yaml has no queue {queue_name}")
+    template = infra_template()
+    queues = infra_queues(template)
+    if queue_name not in queues:
+        raise AssertionError(f"infra/template.yaml has no queue {queue_name}")
+    return default_of(template, queues[queue_name]["VisibilityTimeout"])
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -88,14 +99,65 @@ def test_timeouts_respect_lambda_and_api_gateway(packaged, service):
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_each_queue_stays_invisible_six_times_its_consumers_timeout(packaged, service):
+def test_each_queue_stays_invisible_six_times_its_own_consumers_timeout(packaged, service):
+    """Derived, not just enough: each queue's visibility is its own parameter, whose default is exactly 6 × the
+    timeout of the one function reading it (a longer one would only delay a crashed invocation's retry)."""
     sources = [(name, event["Properties"]) for name, properties in functions(packaged[service]).items()
                for event in properties.get("Events", {}).values() if event["Type"] == "SQS"]
-    assert sources, f"{service}: no SQS event source"
+    assert [name for name, _ in sources] == ["consume_events"], f"{service}: one SQS consumer, its own queue"
+    template = infra_template()
     for name, source in sources:
         queue = re.sub(r"^.*:", "", source["Queue"]["Fn::Sub"])
+        assert queue == f"tribunal-prod-{service}-eventos.fifo"
         timeout = functions(packaged[service])[name]["Timeout"]
-        assert infra_queue_visibility(queue) >= VISIBILITY_FACTOR * timeout, f"{service}.{name} reads {queue}"
+        assert infra_queue_visibility(queue) == VISIBILITY_FACTOR * timeout, \
+            f"{service}.{name} ({timeout} s) reads {queue}: its visibility parameter → {VISIBILITY_FACTOR * timeout}"
+        reference = infra_queues(template)[queue]["VisibilityTimeout"]
+        assert reference == {"Ref": f"{service.capitalize()}QueueVisibilityTimeout"}, "a parameter of its own"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_queue_dead_letters_to_its_own_dlq_after_retries_that_make_sense(service):
+    """The redrive: the queue's own FIFO DLQ, which accepts only it and keeps messages as long; maxReceiveCount ≥ 5
+    (AWS's advice for Lambda's SQS event sources); the consumer's backoff retries a failure within a minute, waits
+    longer each time, and the retries before the DLQ fit well inside the retention."""
+    template = infra_template()
+    queues = infra_queues(template)
+    name = f"tribunal-prod-{service}-eventos.fifo"
+    queue, dlq = queues[name], queues[f"tribunal-prod-{service}-eventos-dlq.fifo"]
+    dlq_logical = next(key for key, resource in template["Resources"].items()
+                       if resource["Type"] == "AWS::SQS::Queue" and resource["Properties"] is dlq)
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": [dlq_logical, "Arn"]}
+    assert queue["FifoQueue"] and dlq["FifoQueue"] and "RedrivePolicy" not in dlq
+    allowed = [arn["Fn::Sub"] for arn in dlq["RedriveAllowPolicy"]["sourceQueueArns"]]
+    assert [arn.rsplit(":", 1)[-1].replace("${Stage}", "prod") for arn in allowed] == [name]
+    assert int(dlq["MessageRetentionPeriod"]) >= int(queue["MessageRetentionPeriod"])
+    receives = default_of(template, queue["RedrivePolicy"]["maxReceiveCount"])
+    assert receives >= 5
+    visibility = default_of(template, queue["VisibilityTimeout"])
+    waits = retry_schedule(receives, visibility)
+    assert waits[0] <= 60, "a failed record is retried within a minute, not after the queue's visibility"
+    assert waits == sorted(waits) and all(wait <= visibility for wait in waits)
+    assert sum(waits) + receives * visibility < int(queue["MessageRetentionPeriod"])
+
+
+def test_the_local_stack_gives_every_queue_its_one_short_visibility():
+    """The devstack sets each queue's visibility parameter to its own few seconds, and says why (its consumers run
+    one poller thread per queue in process, so a message is never handled twice at once)."""
+    from devstack.stack import DEFAULT_PARAMETERS, local_queue_visibilities
+
+    template = infra_template()
+    declared = {name for name in template["Parameters"] if name.endswith("QueueVisibilityTimeout")}
+    referenced = {properties["VisibilityTimeout"]["Ref"] for properties in infra_queues(template).values()
+                  if isinstance(properties.get("VisibilityTimeout"), dict)}
+    assert referenced == declared == {f"{service.capitalize()}QueueVisibilityTimeout" for service in SERVICES}
+    local = local_queue_visibilities((ROOT / "infra" / "template.yaml").read_text(), DEFAULT_PARAMETERS)
+    short = DEFAULT_PARAMETERS["QueueVisibilityTimeout"]
+    assert {name: local[name] for name in declared} == dict.fromkeys(declared, short)
+    tests = local_queue_visibilities((ROOT / "infra" / "template.yaml").read_text(),
+                                     {**DEFAULT_PARAMETERS, "QueueVisibilityTimeout": "1",
+                                      "PagamentosQueueVisibilityTimeout": "30"})
+    assert (tests["PlantaoQueueVisibilityTimeout"], tests["PagamentosQueueVisibilityTimeout"]) == ("1", "30")
 
 
 def test_declared_limits_hold_the_measured_figures_with_headroom(packaged):

@@ -7,6 +7,8 @@ When a route is added or changed: ``python scripts/route_tables.py --write``."""
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
 from functools import cache
 from pathlib import Path
@@ -53,3 +55,33 @@ def test_openapi_json_is_the_same_document_as_before_the_table(service):
     result = inspected(service)
     assert result["openapi_lazy"]["paths"]
     assert result["openapi_lazy"] == result["openapi_eager"]
+
+
+_FIRST_REFUSED = """
+import json, sys
+sys.path.insert(0, {directory!r})
+import app
+{request}
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in {{"pynamodb", "botocore", "boto3", "chalicelib"}})
+sys.stdout.write(chr(10) + json.dumps(loaded))
+"""
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_first_request_refused_for_its_body_imports_neither_the_route_module_nor_pynamodb(service):
+    """The bench's cold start (``bench/imports.py``): ``import app`` and a POST its route refuses with 422. The
+    answer comes from the route's table entry and body model; its use cases and the AWS clients stay unimported."""
+    from bench.imports import _FIRST_REQUEST, FIRST_REQUESTS
+
+    route, group = FIRST_REQUESTS[service]
+    directory = ROOT / f"{service}-svc"
+    code = _FIRST_REFUSED.format(directory=str(directory), request=_FIRST_REQUEST.format(route=route, group=group))
+    done = subprocess.run([sys.executable, "-c", code], cwd=directory, env=route_tables.environment(service),
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    # botocore's package itself is imported with Powertools (for its version); its client, session… are not
+    assert not [name for name in loaded if name.startswith(("pynamodb", "boto3", "botocore."))]
+    assert f"chalicelib.{service}.schemas" in loaded
+    route_modules = tuple(f"chalicelib.{service}.{name}" for name in ("api", "adapters", "deps"))
+    assert not [name for name in loaded if name.startswith(route_modules)]

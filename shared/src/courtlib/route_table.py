@@ -13,6 +13,14 @@ each imported on the first request that needs it.
 The table carries a fingerprint of the source files that declare the routes. If a route file changed since
 the table was written, :func:`register_routes` registers the route sets eagerly instead (same behaviour,
 slower start), and ``tests/unit/test_route_tables.py`` fails until the table is written again.
+
+A route whose body and query models can be found by name (``module:qualname``) is a *stand-in* route: the table
+also carries what the request pipeline checks before the handler (access, roles, owner, path arguments, status,
+idempotency, the models' names). Its first request is served by a :class:`~courtlib.http.dispatch.Dispatcher`
+built from those entries, which imports only the body's and query's model modules; the route's own module (its
+use cases, domain and adapters, and with them PynamoDB and botocore) is imported when a request passes those
+checks and reaches the handler. So a request refused for its caller or its body (401, 403, 422) never imports
+them, and one that is accepted imports them once, as before.
 """
 
 from __future__ import annotations
@@ -38,13 +46,14 @@ if TYPE_CHECKING:
     from chalice.app import Authorizer, Chalice
 
     from courtlib.http.dispatch import Dispatcher
-    from courtlib.http.routing import RouteSet
+    from courtlib.http.routing import RouteSet, RouteSpec
     from courtlib.settings import ServiceSettings
 
 TABLE_FILE = "route_table.json"
 SERVICE, OPS = "service", "ops"
 # The modules that declare every service's operational routes (ops_routes and the helpers it calls).
-SHARED_ROUTE_MODULES = ("courtlib.service", "courtlib.audit.api", "courtlib.http.routing", "courtlib.route_table")
+SHARED_ROUTE_MODULES = ("courtlib.service", "courtlib.audit.api", "courtlib.http.routing", "courtlib.route_table",
+                        "courtlib.auth.principal")
 
 
 class ServiceRoutes:
@@ -100,16 +109,55 @@ def _idempotency_layer(settings: ServiceSettings) -> Any:
 
 
 def describe(routes: ServiceRoutes) -> list[dict[str, Any]]:
-    """What Chalice needs of each declared route, in declaration order, with the group it belongs to."""
-    return [{"path": spec.path, "methods": list(spec.methods), "name": spec.name, "access": spec.access,
-             "csv": spec.csv is not None, "group": group}
-            for group in (SERVICE, OPS) for route_set in routes.group(group) for spec in route_set.routes]
+    """What Chalice needs of each declared route, in declaration order, with the group it belongs to; and for a
+    stand-in route what the request pipeline checks before the handler (see the module's docstring)."""
+    entries = []
+    for group in (SERVICE, OPS):
+        for route_set in routes.group(group):
+            for spec in route_set.routes:
+                entry = {"path": spec.path, "methods": list(spec.methods), "name": spec.name, "access": spec.access,
+                         "csv": spec.csv is not None, "group": group}
+                stand_in = _stand_in_entry(route_set.service, spec)
+                entries.append({**entry, "stand_in": stand_in} if stand_in is not None else entry)
+    return entries
+
+
+def _stand_in_entry(service: str, spec: RouteSpec) -> dict[str, Any] | None:
+    """What :func:`_stand_in_spec` needs to rebuild ``spec`` but its handler, or None when a model cannot be found
+    again by its name (a model made at run time) or the route reads CSV (its converter is the route module's)."""
+    models = {"body": _name_of(spec.body), "query": _name_of(spec.query)}
+    if spec.csv is not None or any(name == "" for name in models.values()):
+        return None
+    return {"service": service, "roles": sorted(spec.roles), "public": spec.public, "partner": spec.partner,
+            "owner": spec.owner, "owner_unless": sorted(spec.owner_unless), "path_params": list(spec.path_params),
+            "path_args": list(spec.path_args), "status": spec.status, "idempotent": spec.idempotent, **models}
+
+
+def _name_of(model: type | None) -> str | None:
+    """``module:qualname`` of a model class, None for no model, "" when that name does not lead back to it."""
+    if model is None:
+        return None
+    name = f"{model.__module__}:{model.__qualname__}"
+    try:
+        return name if _named(name) is model else ""
+    except (ImportError, AttributeError):
+        return ""
+
+
+def _named(name: str) -> Any:
+    module, qualname = name.split(":")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
 
 
 def source_modules(route_sets: Iterable[RouteSet]) -> list[str]:
-    """The modules whose text decides the table: those defining a handler, plus the shared ones."""
-    return sorted({spec.handler.__module__ for route_set in route_sets for spec in route_set.routes}
-                  | set(SHARED_ROUTE_MODULES))
+    """The modules whose text decides the table: those defining a handler or a stand-in route's model, plus the
+    shared ones."""
+    specs = [spec for route_set in route_sets for spec in route_set.routes]
+    models = {model.__module__ for spec in specs for model in (spec.body, spec.query) if model is not None}
+    return sorted({spec.handler.__module__ for spec in specs} | models | set(SHARED_ROUTE_MODULES))
 
 
 def fingerprint(modules: Sequence[str]) -> str:
@@ -154,7 +202,7 @@ def register_routes(app: Chalice, *, table: Path, routes: ServiceRoutes, deps: A
     cors = cors_config(settings.cors_origin)
     dispatchers = _Dispatchers(blueprint, routes, deps)
     for entry in entries:
-        view = _LazyView(dispatchers, entry["group"], entry["path"], entry["methods"][0], entry["name"])
+        view = _LazyView(dispatchers, entry)
         content_types = ["application/json", "text/csv"] if entry["csv"] else ["application/json"]
         blueprint.route(entry["path"], methods=list(entry["methods"]),
                         authorizer=authorizer if entry["access"] == "roles" else None, cors=cors,
@@ -206,6 +254,21 @@ class _Dispatchers:
                     built = self._built[group] = self._build(group)
         return built[(path, method)]
 
+    def stand_in(self, entry: dict[str, Any]) -> Dispatcher:
+        """The dispatcher of a stand-in route: its checks from the table, its handler the declared one, found on the
+        first request that reaches it."""
+        from courtlib.http.dispatch import Dispatcher
+
+        group, path, method = entry["group"], entry["path"], entry["methods"][0]
+
+        def handler(ctx: Any, **kwargs: Any) -> Any:
+            return self.get(group, path, method).spec.handler(ctx, **kwargs)
+
+        routes = self._routes
+        return Dispatcher(_stand_in_spec(entry, handler), self._blueprint, service=entry["stand_in"]["service"],
+                          deps=self._deps, cursor_secret=routes.settings.pagination_secret,
+                          idempotency_store=routes.idempotency, partner_keys=routes.partner_keys, token_verifier=None)
+
     def _build(self, group: str) -> dict[tuple[str, str], Dispatcher]:
         from courtlib.http.dispatch import Dispatcher
 
@@ -222,16 +285,43 @@ class _Dispatchers:
         return built
 
 
-class _LazyView:
-    """The Chalice view of one route until the first request: it then finds the route's real dispatcher."""
+def _stand_in_spec(entry: dict[str, Any], handler: Callable[..., Any]) -> RouteSpec:
+    """The route's declaration as the request pipeline reads it, rebuilt from its table entry (its models imported
+    now); what only the OpenAPI document reads (summary, response, errors…) is left out."""
+    from courtlib.http.routing import RouteSpec
 
-    def __init__(self, dispatchers: _Dispatchers, group: str, path: str, method: str, name: str) -> None:
+    known = entry["stand_in"]
+    return RouteSpec(
+        path=entry["path"], methods=tuple(entry["methods"]), handler=handler, name=entry["name"],
+        roles=frozenset(known["roles"]), public=known["public"], partner=known["partner"],
+        body=_named(known["body"]) if known["body"] else None, query=_named(known["query"]) if known["query"] else None,
+        response=None, status=known["status"], idempotent=known["idempotent"], summary=None, description=None,
+        tags=(), path_params=tuple(known["path_params"]), path_args=tuple(known["path_args"]), owner=known["owner"],
+        owner_unless=frozenset(known["owner_unless"]))
+
+
+class _LazyView:
+    """The Chalice view of one route until the first request: it then builds the route's stand-in dispatcher, or
+    finds the real one of its group."""
+
+    def __init__(self, dispatchers: _Dispatchers, entry: dict[str, Any]) -> None:
         self._dispatchers = dispatchers
-        self._key = (group, path, method)
-        self.__name__ = name
+        self._entry = entry
+        self._dispatcher: Dispatcher | None = None
+        self._lock = threading.Lock()
+        self.__name__ = entry["name"]
 
     def __call__(self, **path_params: str) -> Any:
-        return self._dispatchers.get(*self._key)(**path_params)
+        return self._resolve()(**path_params)
+
+    def _resolve(self) -> Dispatcher:
+        if self._dispatcher is None:
+            with self._lock:
+                if self._dispatcher is None:
+                    entry = self._entry
+                    self._dispatcher = (self._dispatchers.stand_in(entry) if "stand_in" in entry else
+                                        self._dispatchers.get(entry["group"], entry["path"], entry["methods"][0]))
+        return self._dispatcher
 
 
 def _module_file(module: str) -> Path:

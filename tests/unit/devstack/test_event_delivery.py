@@ -226,3 +226,19 @@ def test_a_refused_stream_iterator_is_replaced_by_a_fresh_one_and_no_record_is_l
     poller.run()
     assert streams.iterator_requests == [("TRIM_HORIZON", None), ("TRIM_HORIZON", None)]
     assert seen == ["100", "101", "102"]
+
+
+def test_a_queue_poller_warms_its_consumer_once_before_its_first_poll_and_a_plain_handler_is_left_alone():
+    """courtlib's consume_events carries ``warm``: the stack, one long-lived process, builds the consumer before the
+    first event instead of delaying that event behind the imports; a handler without it is not touched."""
+    warmed: list[str] = []
+
+    def consume(event: Any) -> None:
+        return None
+
+    consume.warm = lambda: warmed.append("consumidor")  # type: ignore[attr-defined]
+    poller, _ = sqs_poller(consume)
+    poller.target.warm()
+    assert warmed == ["consumidor"]
+    plain, _ = sqs_poller(lambda event: None)
+    plain.target.warm()  # nothing to warm: no error

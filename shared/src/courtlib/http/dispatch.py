@@ -33,7 +33,6 @@ from courtlib.http.problems import ProblemError
 from courtlib.http.responses import problem_response, to_response
 from courtlib.http.validation import body_text, parse_json_object, validate_body, validate_query
 from courtlib.observability import logger
-from courtlib.persistence import write_scope
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import BasePersistenceLayer
@@ -177,6 +176,8 @@ class Dispatcher:
             return produce()
         if callable(self._idempotency_store):  # a factory: the store (and its boto3 client) is built on first use
             self._idempotency_store = self._idempotency_store()
+        from courtlib.persistence import write_scope  # PynamoDB: imported by the first request that writes
+
         scope = f"{self._service}#{request.method}#{path}#{principal.id}"
         with write_scope(f"{scope}#{key}"):
             return run_idempotent(

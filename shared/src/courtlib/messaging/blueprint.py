@@ -36,9 +36,14 @@ def messaging_blueprint(settings: ServiceSettings,
 
         return OutboxRelay(settings)
 
-    @blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)
     def consume_events(event: Any) -> dict[str, Any]:
         return consumer().handle_sqs(event.to_dict(), event.context)
+
+    # The local stack, one long-lived process, warms its consumers once it is up (devstack.events), so that the
+    # first event of each is not the one that pays for the imports. Lambda never calls it. (Set on the function
+    # itself: chalice's handler map keeps it as the handler's ``func``.)
+    consume_events.warm = lambda: consumer().warm()  # type: ignore[attr-defined]
+    blueprint.on_sqs_message(queue=settings.queue_name, batch_size=10)(consume_events)
 
     @blueprint.on_dynamodb_record(stream_arn=settings.stream_arn, batch_size=100)
     def relay_outbox(event: Any) -> dict[str, Any]:

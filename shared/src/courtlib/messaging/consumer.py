@@ -4,7 +4,9 @@ Each SQS record is parsed into an :class:`Envelope` and its typed payload, and a
 handler registered for its type inside a :class:`UnitOfWork` that also records the event as
 applied — so a redelivered message changes nothing even if Powertools' idempotency record was lost.
 Powertools idempotency short-cuts redeliveries; Powertools batch processing reports partial
-failures (FIFO: the failed record and the rest of its group are retried, then go to the DLQ).
+failures (FIFO: the failed record and the rest of its group are retried, then go to the DLQ), and each
+failed record is given a short visibility of its own (:mod:`courtlib.messaging.redelivery`), so it comes
+back in seconds or minutes, not after the queue's whole visibility timeout.
 A message that cannot be parsed or has no handler fails too: it is never dropped silently.
 """
 
@@ -27,6 +29,7 @@ from courtlib.audit.actor import acting_as
 from courtlib.audit.record import Actor
 from courtlib.messaging.contracts import Envelope, Payload, parse_event
 from courtlib.messaging.outbox import AlreadyApplied, UnitOfWork
+from courtlib.messaging.redelivery import Redelivery
 from courtlib.observability import count, logger
 from courtlib.settings import ServiceSettings
 
@@ -50,7 +53,7 @@ def idempotency_layer(settings: ServiceSettings, name: str) -> DynamoDBPersisten
 class EventConsumer:
     def __init__(self, settings: ServiceSettings,
                  handlers: dict[str, EventHandler] | Callable[[], dict[str, EventHandler]],
-                 persistence: BasePersistenceLayer | None = None) -> None:
+                 persistence: BasePersistenceLayer | None = None, redelivery: Redelivery | None = None) -> None:
         """``handlers`` may be a function giving them, called on the first event (a cold start imports no use case)."""
         self._settings = settings
         self._handlers_of = handlers if callable(handlers) else (lambda: handlers)
@@ -59,17 +62,31 @@ class EventConsumer:
                                          expires_after_seconds=int(IDEMPOTENCY_TTL.total_seconds()))
         self._persistence = persistence
         self._apply_once: Callable[..., Any] | None = None
+        self._redelivery = redelivery or Redelivery(settings)
 
     def handle_sqs(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         """Lambda handler body for the inbound queue: returns the partial batch failures."""
         if context is not None:
             self._config.register_lambda_context(context)
         processor = SqsFifoPartialProcessor(skip_group_on_error=True)
+        # A batch whose every record failed is reported like a partial one (not raised), so that its records are
+        # rescheduled below too: a batch of one failed event is the common case.
+        processor.raise_on_entire_batch_failure = False
         response = process_partial_response(event=event, record_handler=self._record,
                                             processor=processor, context=context)
-        if response["batchItemFailures"]:
-            count("EventosComFalha", len(response["batchItemFailures"]))
+        failures = response["batchItemFailures"]
+        if failures:
+            count("EventosComFalha", len(failures))
+            failed = {item["itemIdentifier"] for item in failures}
+            self._redelivery.soon([record for record in event.get("Records", []) if record.get("messageId") in failed])
         return dict(response)
+
+    def warm(self) -> None:
+        """Builds now what the first event would (the handlers, with the use cases they import, and the idempotency
+        layer's client): for a long-lived process, the local stack, not for a Lambda's cold start."""
+        if self._handlers is None:
+            self._handlers = self._handlers_of()
+        self._idempotent()
 
     def _record(self, record: SQSRecord) -> None:
         envelope = Envelope.model_validate_json(record.body)
