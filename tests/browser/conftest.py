@@ -133,6 +133,20 @@ class Api:
         assert answer.status_code in expected, f"{method} {path} → {answer.status_code}: {answer.text[:400]}"
         return answer.json() if answer.content and "json" in answer.headers.get("Content-Type", "") else answer
 
+    def generate_scale(self, month: str, kind: str, user: str = "presidente") -> str:
+        """``POST /escalas`` (202: the draft is made on plantão's queue), then its status until it ends (bounded);
+        answers the scale's id."""
+        import time
+
+        status = self.call("plantao", "POST", "/escalas", user, {"mes": month, "tipo": kind}, expected=(202,))
+        for _ in range(240):
+            if status["situacao"] in ("concluida", "falhou"):
+                break
+            time.sleep(0.5)
+            status = self.call("plantao", "GET", f"/geracoes/{status['escala']}", user)
+        assert status["situacao"] == "concluida", status
+        return str(status["escala"])
+
     def advance_to(self, moment: str) -> dict[str, Any]:
         """Advances (never sets) the clock to ``moment``: every schedule in between fires, as on AWS."""
         from datetime import datetime

@@ -224,7 +224,7 @@ def test_04_each_screen_asks_its_resource_history_at_the_agreed_path(api, new_pa
     body = {"unidade_lotacao": "1VC-CBA", "unidade_cooperada": "1VC-CBA", "modalidade": "M4",
             "inicio": "2027-03-02", "fim": "2027-05-31"}
     cooperation = api.call("cooperacao", "POST", "/cooperacoes", "servidor.ana", body)["id"]
-    scale = api.call("plantao", "POST", "/escalas", "presidente", {"mes": "2027-04", "tipo": "estadual"})["id"]
+    scale = api.generate_scale("2027-04", "estadual")
     asked: list[tuple[str, str]] = []
 
     def not_yet(route):

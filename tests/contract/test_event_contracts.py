@@ -24,6 +24,7 @@ from courtlib.messaging.contracts import (
     Payload,
     PaymentRunRequested,
     PortariaIssued,
+    ScaleGenerationRequested,
     new_event,
 )
 from tests.integration.lambda_events import sqs_event
@@ -54,6 +55,8 @@ EXAMPLES: dict[type[Payload], dict] = {
     PaymentRunRequested: {"competencia": "2019-02", "execucao": 1, "solicitado_por": "dimag.folha"},
     # a portaria never issued: the consumer finds no record and renders nothing
     PortariaIssued: {"serie": "MI", "ano": 2019, "n": 1, "escala": "2019-02-estadual"},
+    # a generation never requested: the consumer finds no request and generates nothing
+    ScaleGenerationRequested: {"mes": "2019-02", "tipo": "estadual", "execucao": 1, "solicitado_por": "presidente"},
 }
 
 

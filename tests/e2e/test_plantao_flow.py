@@ -59,8 +59,16 @@ def test_plan_04_07_08_approval_portaria_notices_and_compensation_event_once(sta
     month = (today.replace(day=1) + timedelta(days=32)).strftime("%Y-%m")
     generated = requests.post(f"{base}/escalas", json={"mes": month, "tipo": "segundo_grau"},
                               headers=_auth(stack, "presidente"), timeout=TIMEOUT)
-    assert generated.status_code == 201, generated.text
-    scale_id = generated.json()["id"]
+    assert generated.status_code == 202, generated.text  # the draft is made on plantao's own queue
+    scale_id = generated.json()["escala"]
+    assert generated.headers["Location"] == f"/geracoes/{scale_id}"
+
+    def generated_draft():
+        status = requests.get(f"{base}/geracoes/{scale_id}", headers=_auth(stack, "presidente"), timeout=TIMEOUT).json()
+        return status if status["situacao"] in ("concluida", "falhou") else None
+
+    done = _eventually(generated_draft)
+    assert done and done["situacao"] == "concluida" and done["link"] == f"/escalas/{scale_id}", done
     assert requests.post(f"{base}/escalas/{scale_id}/aprovacao", headers=_auth(stack, "admin.ti"),
                          timeout=TIMEOUT).status_code == 403
     ses = _aws(stack, "ses")

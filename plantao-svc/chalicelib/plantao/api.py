@@ -17,10 +17,12 @@ from typing import Any
 
 from chalice import Response
 from chalicelib.plantao.domain.compensation import CreditKind
+from chalicelib.plantao.domain.embargo import PREPARERS
 from chalicelib.plantao.domain.scales import Kind
 from chalicelib.plantao.queries import (
     Viewer,
     document_state,
+    generation_view,
     plantao_view,
     portaria_link,
     scale_view,
@@ -37,6 +39,7 @@ from chalicelib.plantao.schemas import (
     EscalaPublicaOut,
     EscalasOut,
     ExtratoOut,
+    GeracaoOut,
     ImpedimentoIn,
     ImpedimentoOut,
     ImportacaoOut,
@@ -76,6 +79,7 @@ ROUTE_SETS: list[RouteSet] = [routes, public_routes, calendar_admin_routes, cale
 STAFF = set(ROLES)
 PRESIDENCY = {"presidencia"}
 REQUESTERS = {"gestor", "presidencia", "admin"}
+GENERATION_RETRY_AFTER = 5  # seconds: a draft takes seconds to half a minute (docs/sizing.md)
 
 
 def _viewer(ctx: RequestContext) -> Viewer:
@@ -165,13 +169,23 @@ def put_rotation(ctx: RequestContext, body: RotacaoIn, tipo: str) -> RotacaoOut:
 # --- scales ----------------------------------------------------------------------------------------------
 
 
-@routes.route("/escalas", methods=["POST"], roles=PRESIDENCY, body=EscalaIn, response=EscalaOut, status=201,
+@routes.route("/escalas", methods=["POST"], roles=PRESIDENCY, body=EscalaIn, response=GeracaoOut, status=202,
               idempotent=True,
-              summary="Gera o rascunho da escala de um mês e tipo, continuando a rotação (PLAN-01/02/09)")
+              summary="Pede o rascunho da escala de um mês e tipo, continuando a rotação (PLAN-01/02/09), gerado em "
+                      "seguida pela fila; repetir enquanto corre responde o mesmo pedido. Acompanhe em Location.")
 def post_scale(ctx: RequestContext, body: EscalaIn) -> Response:
-    stored = ctx.deps.service.generate(parse_month(body.mes), Kind(body.tipo))
-    return Response(body=scale_view(stored, _viewer(ctx)).model_dump(mode="json"), status_code=201,
-                    headers={"Location": f"/escalas/{stored.id}"})
+    kind = Kind(body.tipo)
+    request = ctx.deps.service.request_generation(parse_month(body.mes), kind, ctx.correlation_id, _by(ctx))
+    status = generation_view(request, kind)
+    return Response(body=status.model_dump(mode="json"), status_code=202,
+                    headers={"Location": f"/geracoes/{status.escala}", "Retry-After": str(GENERATION_RETRY_AFTER)})
+
+
+@routes.route("/geracoes/{escala}", methods=["GET"], roles=PREPARERS, response=GeracaoOut,
+              summary="Situação da geração pedida de uma escala: pendente, em_andamento, concluida (com o link da "
+                      "escala) ou falhou (com o motivo)")
+def get_generation(ctx: RequestContext, escala: str) -> GeracaoOut:
+    return ctx.deps.queries.generation(escala)
 
 
 @routes.route("/escalas", methods=["GET"], roles=STAFF, query=MesQuery, response=EscalasOut,

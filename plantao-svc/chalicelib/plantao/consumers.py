@@ -1,8 +1,13 @@
 """Queue, stream and schedule handlers of plantao-svc.
 
-plantao-svc owns the calendar (it produces its events) and consumes only its own ``plantao.portaria-emitida``
-(PLAN-04): a portaria committed by a request (approval, swap, impediment, new days) is rendered (text and PDF in
-the documents bucket) and its notices sent here, after the request answered. Its schedules:
+plantao-svc owns the calendar (it produces its events) and consumes only its own events, each the second half of
+a request that answered at once:
+- ``plantao.portaria-emitida`` (PLAN-04): a portaria committed by a request (approval, swap, impediment, new days)
+  is rendered (text and PDF in the documents bucket) and its notices sent here;
+- ``plantao.geracao-solicitada`` (PLAN-01/02): the draft a ``POST /escalas`` asked for is generated here (it takes
+  longer than an HTTP request may at the tribunal's size); its status is ``GET /geracoes/{escala}``.
+
+Its schedules:
 - ``register_served_duties`` daily: every shift of an approved scale that is over is registered once —
   compensation credit (PLAN-07) and the ``plantao.plantao-realizado`` event for pagamentos-svc;
 - ``generate_monthly_scales`` daily: on the configured day (``plantao.geracao_dia_do_mes``) the drafts of
@@ -33,16 +38,21 @@ MONTHLY_CRON = "cron(0 9 * * ? *)"
 
 
 def event_handlers(deps: Any) -> dict[str, Any]:
-    """The event types this service consumes and their handlers: its own portarias' documents and notices (not the
-    calendar's events: it owns the calendar it would copy). Called on the first event
+    """The event types this service consumes and their handlers: its own portarias' documents and notices and its
+    own requested generations (not the calendar's events: it owns the calendar it would copy). Called on the first event
     (``courtlib.messaging.blueprint``), so its imports are made then."""
-    from courtlib.messaging.contracts import PortariaIssued, event_type_of
+    from courtlib.messaging.contracts import PortariaIssued, ScaleGenerationRequested, event_type_of
 
     def publish_portaria(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, PortariaIssued)
         deps.service.publish_portaria(payload.serie, payload.ano, payload.n)  # its own transaction and record
 
-    return {event_type_of(PortariaIssued): publish_portaria}
+    def generate_requested(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
+        assert isinstance(payload, ScaleGenerationRequested)
+        deps.service.run_requested_generation(payload)  # its own transactions and record
+
+    return {event_type_of(PortariaIssued): publish_portaria,
+            event_type_of(ScaleGenerationRequested): generate_requested}
 
 
 def blueprint(deps: Any) -> Blueprint:

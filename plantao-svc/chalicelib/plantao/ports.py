@@ -69,6 +69,10 @@ class UnitOfWork(Protocol):
         """Marks a schedule's run ``name`` for ``key`` (a day, a month) done, with its counts (a later run of the
         same key that changed something replaces the mark; its audit record is a new one)."""
 
+    def stage_generation_request(self, month: Month, kind: Kind, data: Mapping[str, Any], read_version: int) -> None:
+        """The generation asked by hand of ``month`` and ``kind`` (``courtlib.runs.RunRequest.to_dict``),
+        conditioned on the version read (0: none yet)."""
+
     def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
         """Records the act in this transaction (``courtlib.messaging.outbox.UnitOfWork.audit``): who acts comes
@@ -94,6 +98,9 @@ class Repository(Protocol):
     def rotation(self, kind: Kind) -> RotationState: ...
 
     def scale(self, month: Month, kind: Kind) -> StoredScale | None: ...
+
+    def generation_request(self, month: Month, kind: Kind) -> tuple[dict[str, Any], int] | None:
+        """The last generation asked by hand of ``month`` and ``kind`` and its version (consistent read)."""
 
     def month_scales(self, month: Month, consistent: bool = False) -> list[StoredScale]:
         """Every scale of a month (all kinds), by kind."""

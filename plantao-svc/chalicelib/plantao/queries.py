@@ -19,12 +19,14 @@ from chalicelib.plantao.domain.portaria import DOCUMENTO_PRONTO, document_state
 from chalicelib.plantao.domain.records import APROVADA, StoredScale
 from chalicelib.plantao.domain.reference import Magistrate, ReferenceData
 from chalicelib.plantao.domain.scales import Kind, Month, Plantao
+from chalicelib.plantao.domain.scales import scale_id as scale_id_of
 from chalicelib.plantao.ports import Clock, PortariaDocuments, Repository
 from chalicelib.plantao.schemas import (
     DiaPublicoOut,
     EscalaOut,
     EscalaPublicaOut,
     ExtratoOut,
+    GeracaoOut,
     LancamentoOut,
     PermutaOut,
     PlantaoOut,
@@ -35,6 +37,7 @@ from chalicelib.plantao.schemas import (
 
 from courtlib.config import TribunalConfig
 from courtlib.errors import Forbidden, NotFound
+from courtlib.runs import DONE, RunRequest
 
 REFERENCE_PARTS = {"regioes": "REGIAO", "comarcas": "COMARCA", "juizos": "JUIZO", "magistrados": "MAGISTRADO",
                    "zonas": "ZONA", "periodos_eleitorais": "PERIODO", "noturno": "NOTURNO"}
@@ -113,6 +116,12 @@ def scale_view(stored: StoredScale, viewer: Viewer, sent: int | None = None) -> 
                      plantoes=[plantao_view(p, stored.served, viewer) for p in s.plantoes],
                      portarias=[portaria_ref(p) for p in stored.portarias] if whole else [],
                      avisos_enviados=sent)
+
+
+def generation_view(request: RunRequest, kind: Kind) -> GeracaoOut:
+    scale_id = scale_id_of(Month.parse(request.competencia), kind)
+    return GeracaoOut(**request.status(), escala=scale_id, tipo=kind.value,
+                      link=f"/escalas/{scale_id}" if request.situacao == DONE else None)
 
 
 def swap_view(data: dict[str, Any], **changes: Any) -> PermutaOut:
@@ -195,6 +204,14 @@ class PlantaoQueries:
             raise Forbidden("O histórico da escala nomeia os plantonistas: só é aberto depois que todos os seus "
                             f"plantões são divulgados ({self.embargo_days} dias antes de cada um).", code="PLAN-03",
                             field="escala")
+
+    def generation(self, scale_id: str) -> GeracaoOut:
+        """The status of the last generation asked by hand of a scale (404 when none was asked)."""
+        month, kind = parse_scale_id(scale_id)
+        found = self.repository.generation_request(month, kind)
+        if found is None:
+            raise NotFound(f"Nenhuma geração da escala {scale_id} foi pedida.", field="escala")
+        return generation_view(RunRequest.from_dict(found[0]), kind)
 
     def month_scales(self, month: Month) -> list[StoredScale]:
         return self.repository.month_scales(month, consistent=True)

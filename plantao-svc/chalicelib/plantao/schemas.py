@@ -12,6 +12,7 @@ from chalicelib.plantao.domain.scales import Kind, Month
 from pydantic import BaseModel, Field
 
 from courtlib.errors import Invalid, NotFound
+from courtlib.http.run_status import SituacaoExecucaoOut
 from courtlib.http.validation import MONTH_PATTERN
 from courtlib.schema import Schema
 
@@ -178,6 +179,16 @@ class PortariaRef(Schema):
     documento: Literal["pendente", "pronto"] = Field(
         "pronto", description="pendente: o texto e o PDF ainda estão sendo gerados depois da aprovação (PLAN-04)")
     link_pdf: str | None = Field(None, description="A rota do PDF, quando o documento está pronto")
+
+
+class GeracaoOut(SituacaoExecucaoOut):
+    """A generation asked by ``POST /escalas`` (202) and read at ``GET /geracoes/{escala}``: ``competencia`` is the
+    month; ``concluida`` carries in ``resumo`` the scale's id and its number of shifts, ``falhou`` the reason in
+    ``motivo`` and the rule in ``resumo.codigo``. No one's name: the scale is read at ``link`` under PLAN-03."""
+
+    escala: str
+    tipo: str
+    link: str | None = None
 
 
 class EscalaOut(Schema):

@@ -53,14 +53,24 @@ from chalicelib.plantao.queries import find_magistrate, find_scale
 from courtlib.audit.actor import current_or_none
 from courtlib.calendar import CourtCalendar
 from courtlib.config import TribunalConfig
-from courtlib.errors import Invalid, NotFound, WriteConflict
-from courtlib.messaging.contracts import CompensationUsed, DutyServed, PortariaIssued, new_event
+from courtlib.errors import Busy, CourtError, Invalid, NotFound, WriteConflict
+from courtlib.messaging.contracts import (
+    CompensationUsed,
+    DutyServed,
+    PortariaIssued,
+    ScaleGenerationRequested,
+    new_event,
+)
 from courtlib.observability import logger
 from courtlib.retry import retry_on_conflict
+from courtlib.runs import DONE, RunRequest, new_request
 
 ATTEMPTS = 3  # a use case that met a concurrent write is read and decided again, then Busy (503)
 SERVED_CHUNK = 25  # plantões per transaction when registering served duties: ≤ 1 + 25 + 25 + 25 items
 CONCURRENT_WRITE = "CONFLITO"
+# The id of a requested generation's event is derived from (scale, run, request): the same commit resent is not a
+# new event.
+GENERATION_EVENTS = uuid.UUID("7b0c1f5e-3a4d-5e8f-9b21-6c0d4e2a8f13")
 SERVED_RUN, MONTHLY_RUN = "plantoes-realizados", "geracao-mensal"  # the schedules' runs (EXECUCAO# marks)
 retried = retry_on_conflict(attempts=ATTEMPTS,
                             busy_detail="A escala, a numeração de portarias ou o saldo mudou ao mesmo tempo em "
@@ -244,13 +254,92 @@ class PlantaoService:
         commit_or_refuse(uow, f"Escala {kind.value} de {month} gerada por outra requisição ao mesmo tempo.")
         return stored
 
-    def _stage_draft(self, uow: UnitOfWork, stored: StoredScale, rotation: RotationState) -> None:
-        uow.stage_scale(stored, previous_version=None)
-        uow.stage_rotation(rotation, stored.scale.month, stored.scale.end)
+    # generation asked by hand (issue 15: 202 at once, the draft made by this service's own consumer) ----------
 
-    def _draft(self, month: Month, kind: Kind) -> tuple[StoredScale, RotationState]:
-        """The month's draft of ``kind`` continuing its rotation (PLAN-02), not written; refuses a month that
-        exists, that the rotation already passed or that skips one."""
+    def request_generation(self, month: Month, kind: Kind, correlation_id: str, by: str) -> RunRequest:
+        """PLAN-01/02 by hand, asynchronously. What can be decided from the stored state is decided now (a month
+        that exists, that the rotation passed or that skips one: the same refusals as :meth:`generate`, nothing
+        written); then the request (``pendente``), its audit record and the event that makes this service's
+        consumer generate the draft (:meth:`run_requested_generation`), in one transaction. While a request of the
+        month and kind is pending or running, that one is answered and nothing is recorded; after one failed, a
+        new request is a new run."""
+        self._check_generation(month, kind)
+        scale_id = rules.scale_id(month, kind)
+        for _ in range(2):
+            found = self.repository.generation_request(month, kind)
+            previous = None if found is None else RunRequest.from_dict(found[0])
+            request = new_request(str(month), by, self.now(), correlation_id, previous)
+            if request is None:
+                assert previous is not None
+                return previous
+            uow = self.repository.unit_of_work()
+            uow.stage_generation_request(month, kind, request.to_dict(), 0 if found is None else found[1])
+            uow.audit(acts.GERACAO_SOLICITAR, (acts.ESCALA, scale_id),
+                      rules=acts.rules_of(acts.GERACAO_SOLICITAR, kind),
+                      before=None if previous is None else {"situacao": previous.situacao,
+                                                            "execucao": previous.execucao},
+                      after={"situacao": request.situacao, "execucao": request.execucao})
+            event = new_event(ScaleGenerationRequested(mes=str(month), tipo=kind.value, execucao=request.execucao,
+                                                       solicitado_por=by),
+                              tribunal=self.tribunal, correlation_id=correlation_id, subject=f"geracao/{scale_id}")
+            uow.emit(event.model_copy(update={"id": str(uuid.uuid5(GENERATION_EVENTS,
+                                                                   f"{scale_id}:{request.execucao}:{correlation_id}"))}))
+            try:
+                uow.commit()
+            except WriteConflict:
+                continue  # a concurrent request recorded first: answer it
+            return request
+        raise Busy(f"Geração da escala {scale_id} pedida ao mesmo tempo em outras requisições; nada foi gravado. "
+                   "Repita.")
+
+    def run_requested_generation(self, payload: ScaleGenerationRequested) -> RunRequest | None:
+        """The consumer's side of :meth:`request_generation`: ``em_andamento``, then the draft, written in ONE
+        transaction with the rotation, the request ``concluida`` (the scale's id and its number of shifts) and the
+        generation's one audit record (``PLAN.ESCALA.GERAR``, as :meth:`generate`). A request already concluded, or
+        another run's event, is skipped (a redelivery: the same scale, written once). A rule's refusal marks it
+        ``falhou`` with its reason (nothing else written); an unexpected failure, or a concurrent write, is marked
+        and raised, so the queue delivers the event again."""
+        month, kind = Month.parse(payload.mes), Kind(payload.tipo)
+        found = self.repository.generation_request(month, kind)
+        if found is None:
+            return None
+        request, version = RunRequest.from_dict(found[0]), found[1]
+        if request.execucao != payload.execucao or request.situacao == DONE:
+            return None
+        running = request.started(self.now())
+        version = self._save_generation(month, kind, running, version)
+        try:
+            stored, rotation = self._draft(month, kind)
+        except CourtError as error:
+            failed = replace(running.failed(self.now(), error.detail),
+                             resumo={"codigo": error.code, **({"campo": error.field} if error.field else {}),
+                                     **error.extra})
+            self._save_generation(month, kind, failed, version)
+            return failed
+        except Exception:
+            try:
+                self._save_generation(month, kind, running.failed(self.now(), "falha inesperada na geração; a fila "
+                                                                              "tentará de novo"), version)
+            except Exception:  # the retry will record it; the original error is the one to raise
+                logger.exception("falha ao registrar a situação da geração", extra={"escala": payload.mes})
+            raise
+        ended = running.finished(self.now(), {"escala": stored.id, "plantoes": len(stored.scale.plantoes)})
+        uow = self.repository.unit_of_work()
+        self._stage_draft(uow, stored, rotation)
+        uow.stage_generation_request(month, kind, ended.to_dict(), version)
+        uow.audit(acts.ESCALA_GERAR, (acts.ESCALA, stored.id), rules=acts.rules_of(acts.ESCALA_GERAR, kind),
+                  after=acts.scale_state(stored))
+        uow.commit()  # a concurrent delivery or generation: WriteConflict, the queue delivers again (then skipped)
+        return ended
+
+    def _save_generation(self, month: Month, kind: Kind, request: RunRequest, version: int) -> int:
+        uow = self.repository.unit_of_work()
+        uow.stage_generation_request(month, kind, request.to_dict(), version)
+        uow.commit()
+        return version + 1
+
+    def _check_generation(self, month: Month, kind: Kind) -> RotationState:
+        """The refusals of :meth:`_draft` that the stored state decides (no generation); answers the rotation read."""
         if self.repository.scale(month, kind) is not None:
             raise StateConflict("PLAN-02", f"Já existe escala {kind.value} de {month}.")
         rotation = self.repository.rotation(kind)
@@ -262,6 +351,16 @@ class PlantaoService:
             if last != month.previous():
                 raise PlantaoError("PLAN-02", f"Gere antes a escala {kind.value} de {month.previous()}: a rotação "
                                    f"continua de {last}.", field="mes")
+        return rotation
+
+    def _stage_draft(self, uow: UnitOfWork, stored: StoredScale, rotation: RotationState) -> None:
+        uow.stage_scale(stored, previous_version=None)
+        uow.stage_rotation(rotation, stored.scale.month, stored.scale.end)
+
+    def _draft(self, month: Month, kind: Kind) -> tuple[StoredScale, RotationState]:
+        """The month's draft of ``kind`` continuing its rotation (PLAN-02), not written; refuses a month that
+        exists, that the rotation already passed or that skips one."""
+        rotation = self._check_generation(month, kind)
         scale = rules.generate(kind, month, self._reference(), self._month_calendar(month), self.rules,
                                rotation.positions)
         return StoredScale(scale, RASCUNHO, 0, generated_at=self.now().isoformat(timespec="seconds")), rotation

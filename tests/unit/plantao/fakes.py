@@ -52,6 +52,7 @@ class FakeRepository:
     uses: dict[tuple[str, str], tuple[dict[str, Any], str]] = field(default_factory=dict)
     outbox: list[Envelope] = field(default_factory=list)
     runs: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    generations: dict[tuple[str, Kind], tuple[dict[str, Any], int]] = field(default_factory=dict)
     audits: list[RecordedAct] = field(default_factory=list)  # the acts committed, in order
     notices: set[tuple[str, int, int, str]] = field(default_factory=set)  # (series, year, number, magistrate) sent
     commits: int = 0
@@ -83,6 +84,10 @@ class FakeRepository:
 
     def rotation(self, kind: Kind) -> RotationState:
         return copy.deepcopy(self.rotations.get(kind) or RotationState(kind, None, {}, 0))
+
+    def generation_request(self, month: Month, kind: Kind) -> tuple[dict[str, Any], int] | None:
+        found = self.generations.get((str(month), kind))
+        return None if found is None else (copy.deepcopy(found[0]), found[1])
 
     def scale(self, month: Month, kind: Kind) -> StoredScale | None:
         return copy.deepcopy(self.scales.get((str(month), kind)))
@@ -180,6 +185,13 @@ class FakeUnitOfWork:
         runs = self._repository.runs
         self._stage(("EXECUCAO", name, key), lambda: True,
                     lambda: runs.__setitem__((name, key), copy.deepcopy(dict(data))))
+
+    def stage_generation_request(self, month: Month, kind: Kind, data: Mapping[str, Any], read_version: int) -> None:
+        generations = self._repository.generations
+        key = (str(month), kind)
+        self._stage(("GERACAO", str(month), kind.value),
+                    lambda: generations.get(key, ({}, 0))[1] == read_version,
+                    lambda: generations.__setitem__(key, (copy.deepcopy(dict(data)), read_version + 1)))
 
     def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:

@@ -50,13 +50,41 @@ export function screens(ctx) {
     fields: [{ name: "mes", label: "Mês", type: "month", required: true, value: proximoMes() }],
     handler: async (v) => { await showScales(v.mes); return null; },
   });
+  // POST /escalas answers 202 at once (the draft is made on plantão's queue): the status is polled, bounded, until
+  // it ends; then the month's scales are shown.
+  const POLL_MS = 1000, POLL_MAX = 300;
+  async function followGeneration(out, mes, status) {
+    for (let i = 0; i < POLL_MAX; i++) {
+      if (out.situacao === "concluida") {
+        await showScales(mes);
+        status.replaceWith(success(`Rascunho ${out.escala} gerado com ${(out.resumo && out.resumo.plantoes) ?? 0} plantões.`));
+        return;
+      }
+      if (out.situacao === "falhou") {
+        status.replaceWith(el("p", { class: "alerta erro", role: "alert" },
+          `Geração da escala ${out.escala} falhou: ${out.motivo || "motivo não informado"}${out.resumo?.codigo ? ` (${out.resumo.codigo})` : ""}.`));
+        return;
+      }
+      status.textContent = `Geração da escala ${out.escala} solicitada: ${out.situacao === "em_andamento" ? "em andamento" : "pendente"}.`;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      try {
+        out = await call("plantao", `/geracoes/${encodeURIComponent(out.escala)}`, { token: ctx.token() });
+      } catch (problem) {
+        status.replaceWith(el("p", { class: "alerta erro", role: "alert" }, problem.detail));
+        return;
+      }
+    }
+    status.textContent = `Geração da escala ${out.escala} ainda não terminou; consulte de novo mais tarde.`;
+  }
   const gerar = form({
     id: "gerar-escala", title: "Gerar escala", submit: "Gerar rascunho",
+    intro: "O rascunho é gerado em segundo plano; a situação aparece aqui até a escala ficar pronta.",
     fields: [{ name: "mes", label: "Mês", type: "month", required: true, value: proximoMes() }, { name: "tipo", label: "Tipo", options: TIPOS }],
     handler: async (v, _f, key) => {
       const out = await call("plantao", "/escalas", { method: "POST", body: { mes: v.mes, tipo: v.tipo }, token: ctx.token(), idempotencyKey: key });
-      await showScales(v.mes);
-      return success(`Rascunho ${out.id} gerado com ${(out.plantoes || []).length} plantões.`);
+      const status = el("p", { class: "alerta", "data-geracao": out.escala }, `Geração da escala ${out.escala} solicitada: pendente.`);
+      followGeneration(out, v.mes, status);
+      return status;
     },
   });
   const permuta = form({

@@ -40,6 +40,7 @@ export const ATOS = {
   "COOP.REFERENCIA.IMPORTAR": "Importação de dados de referência",
   // plantao-svc
   "PLAN.ESCALA.GERAR": "Geração da escala",
+  "PLAN.ESCALA.GERACAO.SOLICITAR": "Pedido de geração da escala",
   "PLAN.ESCALAS.GERACAO_MENSAL": "Geração mensal das escalas",
   "PLAN.ESCALA.REGERAR": "Nova geração da escala",
   "PLAN.ESCALA.APROVAR": "Aprovação da escala",

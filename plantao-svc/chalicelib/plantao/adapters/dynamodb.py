@@ -15,6 +15,7 @@
 | ledger entry | ``COMPENSACAO#<magistrado>`` | ``LANC#<data>#<id>`` | written only if absent |
 | compensation use | ``COMPENSACAO#<magistrado>`` | ``USO#<id>`` | ``status`` pendente/aprovado |
 | a schedule's run done | ``EXECUCAO#<agenda>`` | ``<dia or mês>`` | counts; written with the run's one audit record |
+| a generation asked by hand | ``GERACAO#<aaaa-mm>`` | ``<tipo>`` | ``courtlib.runs.RunRequest`` as JSON, ``version`` |
 
 Every write goes through :class:`DynamoUnitOfWork`, whose transaction also carries the act's audit record
 (``courtlib.audit``).
@@ -56,6 +57,7 @@ REF_MAX_BYTES = 3_500_000  # a transaction holds ≤ 4 MB
 ROTATION_PK = "ROTACAO"
 SCALES_INDEX = "ESCALAS"
 RUN_PREFIX = "EXECUCAO#"
+GENERATION_PREFIX = "GERACAO#"
 
 
 class PlantaoItem(TableItem):
@@ -162,6 +164,13 @@ class PlantaoRepository:
         condition = self.model.gsi1sk.between(f"{first}#", f"{last}#~")
         keys = [(i.pk, i.sk) for i in self.model.by_gsi1.query(SCALES_INDEX, condition)]
         return [s for s in (self._get(pk, sk) for pk, sk in keys) if s is not None]
+
+    def generation_request(self, month: Month, kind: Kind) -> tuple[dict[str, Any], int] | None:
+        try:
+            item = self.model.get(f"{GENERATION_PREFIX}{month}", kind.value, consistent_read=True)
+        except self.model.DoesNotExist:
+            return None
+        return json.loads(item.data or "{}"), int(item.version or 0)
 
     def _get(self, pk: str, sk: str) -> StoredScale | None:
         try:
@@ -296,6 +305,13 @@ class DynamoUnitOfWork:
         model = self._model
         self._uow.save(model(pk=f"{RUN_PREFIX}{name}", sk=key, kind="execucao", data=codec.dumps(dict(data)),
                              updated_at=_now()))
+
+    def stage_generation_request(self, month: Month, kind: Kind, data: Mapping[str, Any], read_version: int) -> None:
+        model = self._model
+        condition = model.pk.does_not_exist() if read_version == 0 else model.version == read_version
+        self._uow.save(model(pk=f"{GENERATION_PREFIX}{month}", sk=kind.value, kind="geracao", status=data["situacao"],
+                             data=codec.dumps(dict(data)), version=read_version + 1, updated_at=_now()),
+                       condition=condition)
 
     def audit(self, act: str, target: tuple[str, str], *, rules: Sequence[str],
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:

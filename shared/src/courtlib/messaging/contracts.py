@@ -173,6 +173,16 @@ class PortariaIssued(Payload):
     escala: str
 
 
+class ScaleGenerationRequested(Payload):
+    """PLAN-01/02 by hand: ``POST /escalas`` asked for the draft of ``mes`` and ``tipo``; plantao-svc's own consumer
+    generates it (the generation outlasts an HTTP request at the tribunal's size)."""
+
+    mes: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    tipo: str = Field(pattern=r"^[a-z_]{1,40}$")
+    execucao: int = Field(ge=1)
+    solicitado_por: str
+
+
 # --- catalogue ------------------------------------------------------------------------------
 
 
@@ -212,6 +222,9 @@ CATALOGUE: dict[str, EventSpec] = {
         _spec("plantao.portaria-emitida", PortariaIssued, "plantao", ("plantao",),
               lambda p: f"portaria-{p.escala}",
               "Portaria de plantão emitida (PLAN-04): o próprio serviço gera o texto e o PDF e envia os avisos."),
+        _spec("plantao.geracao-solicitada", ScaleGenerationRequested, "plantao", ("plantao",),
+              lambda p: f"geracao-{p.mes}-{p.tipo}",
+              "Geração de escala pedida à mão (PLAN-01/02): o próprio serviço a gera na sua fila."),
         _spec("cooperacao.gratificacao-apurada", CooperationBonusAssessed, "cooperacao", ("pagamentos",),
               lambda p: f"gratificacao-{p.servidor}",
               "Gratificação de cooperação do mês por servidor (COOP-11), ou ajuste posterior (PAG-08, PAG-10)."),
