@@ -1,0 +1,102 @@
+"""How the pages show what the APIs answer, without a stack: Chromium loads ``web/`` from a test origin and every
+API call is answered here with a fixed body (the shapes the services give; their contract tests hold them).
+
+Found by using the pages as the court's users do: a 24-hour or overnight plantão read "11:00 às 11:00" (PLAN-03's
+public scale), and the admin's reference data listed its kinds by their JSON keys ("juizos", "periodos_eleitorais").
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+PORTAL = "http://portal.test"
+SERVICES = ("cooperacao", "plantao", "distribuicao", "pagamentos")
+CONFIG = {"ambiente": "local", "apis": {s: f"http://{s}.test" for s in SERVICES},
+          "login": {"tipo": "local", "url": "login"}}
+
+
+def fake_token(user: str, groups: list[str]) -> str:
+    """An unsigned ID token: the page only reads its claims for display; nothing here verifies it."""
+    def part(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+    claims = {"cognito:username": user, "cognito:groups": groups, "name": user, "exp": 4_102_444_800}
+    return f"{part({'alg': 'none'})}.{part(claims)}.x"
+
+
+def open_portal(new_page, answers: dict[tuple[str, str], Any], token: str | None = None) -> Any:
+    """A page whose ``web/`` comes from disk and whose API calls get ``answers[(service, path)]`` (else ``{}``)."""
+    page = new_page(bypass_csp=True)
+
+    def serve(route: Any) -> None:
+        url = urlparse(route.request.url)
+        host = url.hostname or ""
+        if host == "portal.test":
+            if url.path == "/config.json":
+                route.fulfill(status=200, content_type="application/json", body=json.dumps(CONFIG))
+                return
+            file = WEB / (url.path.lstrip("/") or "index.html")
+            if not file.is_file():
+                route.fulfill(status=404, body="")
+                return
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            route.fulfill(status=200, content_type="text/javascript" if file.suffix == ".js" else kind,
+                          body=file.read_bytes())
+            return
+        service = host.removesuffix(".test")
+        body = answers.get((service, url.path), {})
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body),
+                      headers={"Access-Control-Allow-Origin": "*"})
+
+    page.route("**/*", serve)
+    if token:
+        page.add_init_script(f"sessionStorage.setItem('tribunal.id_token', {json.dumps(token)});")
+    return page
+
+
+def shift(data: str, kind: str, start: str, end: str, unit: str) -> dict[str, Any]:
+    return {"data": data, "tipo": kind, "unidade": unit, "inicio": start, "fim": end, "divulgado": True,
+            "divulgacao_em": data, "magistrado": "Juiz André Alves", "juizo": "1ª Vara Cível de Cuiabá"}
+
+
+def test_plan_03_the_public_scale_says_when_a_shift_ends_on_the_next_day(new_page):
+    """PLAN-03's public scale: a shift that ends on the next day says so (the 2º grau's 24 h, the night's 18:00 to
+    11:00); one within the day reads as before."""
+    scale = {"mes": "2027-04", "plantoes": [
+        shift("2027-04-03", "estadual", "2027-04-03T11:00:00-03:00", "2027-04-03T18:00:00-03:00", "1ª Região (Capital)"),
+        shift("2027-04-03", "segundo_grau", "2027-04-03T11:00:00-03:00", "2027-04-04T11:00:00-03:00", "2º grau"),
+        shift("2027-04-03", "noturno", "2027-04-03T18:00:00-03:00", "2027-04-04T11:00:00-03:00", "1º grau (noturno)"),
+    ], "portarias": []}
+    page = open_portal(new_page, {("plantao", "/publico/escalas/2027-04"): scale})
+    page.goto(f"{PORTAL}/plantao.html?mes=2027-04")
+    rows = page.locator("#escala table tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("11:00 às 18:00")
+    expect(rows.nth(0)).not_to_contain_text("dia seguinte")
+    expect(rows.nth(1)).to_contain_text("11:00 às 11:00 do dia seguinte")
+    expect(rows.nth(2)).to_contain_text("18:00 às 11:00 do dia seguinte")
+    screenshot(page, "plantao-horario-dia-seguinte")
+    assert not page.errors
+
+
+def test_the_admin_sees_the_reference_data_kinds_in_portuguese(new_page):
+    reference = {"regioes": [{}, {}], "comarcas": [{}], "juizos": [{}], "magistrados": [{}], "zonas": [{}],
+                 "periodos_eleitorais": [{}], "noturno": [{}], "versao": 3}
+    page = open_portal(new_page, {("plantao", "/referencia"): reference}, token=fake_token("admin.ti", ["admin"]))
+    page.goto(f"{PORTAL}/console.html")
+    table = page.locator("#referencia-secao table")
+    expect(table).to_be_visible()
+    kinds = [cell.strip() for cell in table.locator("tbody tr td:first-child").all_inner_texts()]
+    assert kinds == ["Regiões", "Comarcas", "Juízos", "Magistrados", "Zonas", "Períodos eleitorais",
+                     "Plantão noturno (quadrimestres)"]
+    expect(table.locator("tbody tr").first).to_contain_text("2")
