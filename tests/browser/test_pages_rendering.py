@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
@@ -73,7 +72,7 @@ def test_plan_03_the_public_scale_says_when_a_shift_ends_on_the_next_day(new_pag
     """PLAN-03's public scale: a shift that ends on the next day says so (the 2º grau's 24 h, the night's 18:00 to
     11:00); one within the day reads as before."""
     scale = {"mes": "2027-04", "plantoes": [
-        shift("2027-04-03", "estadual", "2027-04-03T11:00:00-03:00", "2027-04-03T18:00:00-03:00", "1ª Região (Capital)"),
+        shift("2027-04-03", "estadual", "2027-04-03T11:00:00-03:00", "2027-04-03T18:00:00-03:00", "1ª Região"),
         shift("2027-04-03", "segundo_grau", "2027-04-03T11:00:00-03:00", "2027-04-04T11:00:00-03:00", "2º grau"),
         shift("2027-04-03", "noturno", "2027-04-03T18:00:00-03:00", "2027-04-04T11:00:00-03:00", "1º grau (noturno)"),
     ], "portarias": []}
