@@ -99,3 +99,20 @@ def test_the_admin_sees_the_reference_data_kinds_in_portuguese(new_page):
     assert kinds == ["Regiões", "Comarcas", "Juízos", "Magistrados", "Zonas", "Períodos eleitorais",
                      "Plantão noturno (quadrimestres)"]
     expect(table.locator("tbody tr").first).to_contain_text("2")
+
+
+def test_dist_11_a_case_shows_its_rule_in_words_and_its_instant_as_dd_mm_aaaa_hh_mm(new_page):
+    """The public case (DIST-11's transparency): the rule by its name, as the log's table already shows it, and the
+    instant as the court writes it ("02/03/2027 09:00", no comma)."""
+    numero = "0000010-87.2027.6.11.0000"
+    case = {"numero_processo": numero, "orgao": "PLENO", "classe": "RE", "relator": {"nome": "Juíza Marina Duarte"},
+            "revisor": None, "regra": "redistribuicao_impedimento", "distribuido_em": "2027-03-02T09:00:00-03:00",
+            "segredo_justica": False, "partes": ["Parte 0000010"], "advogados": [], "assuntos": [],
+            "sorteios": ["PLENO#10", "PLENO#14"]}
+    page = open_portal(new_page, {("distribuicao", f"/distribuicoes/{numero}"): case})
+    page.goto(f"{PORTAL}/distribuicoes.html?numero={numero}")
+    ficha = page.locator("#processo dl")
+    expect(ficha).to_contain_text("redistribuição por impedimento")
+    expect(ficha).not_to_contain_text("redistribuicao_impedimento")
+    expect(ficha).to_contain_text("02/03/2027 09:00")
+    assert not page.errors

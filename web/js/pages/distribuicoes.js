@@ -51,7 +51,7 @@ function showCase(out, caso) {
       el("dt", {}, "Classe"), el("dd", {}, caso.classe),
       el("dt", {}, "Relator"), el("dd", {}, caso.relator ? caso.relator.nome : "—"),
       el("dt", {}, "Revisor"), el("dd", {}, caso.revisor ? caso.revisor.nome : "—"),
-      el("dt", {}, "Regra"), el("dd", {}, caso.regra),
+      el("dt", {}, "Regra"), el("dd", {}, termo(caso.regra)),
       el("dt", {}, "Distribuído em"), el("dd", {}, dataBR(caso.distribuido_em)),
       el("dt", {}, "Segredo de justiça"), el("dd", {}, caso.segredo_justica ? "Sim" : "Não"),
       el("dt", {}, "Partes"), el("dd", { class: "partes" }, lista(caso.partes)),
