@@ -116,3 +116,17 @@ def test_dist_11_a_case_shows_its_rule_in_words_and_its_instant_as_dd_mm_aaaa_hh
     expect(ficha).not_to_contain_text("redistribuicao_impedimento")
     expect(ficha).to_contain_text("02/03/2027 09:00")
     assert not page.errors
+
+
+def test_pag_10_the_memos_of_a_month_are_captioned_with_the_month_in_words(new_page):
+    memos = {"competencia": "2027-05", "total_geral": "427.50", "memorandos": [
+        {"id": "2027-05-gratificacao_cooperacao", "categoria": "gratificacao_cooperacao", "regra": "PAG-08",
+         "titulo": "Gratificação de cooperação", "status": "rascunho", "numero": None, "linhas": 2, "total": "427.50"}]}
+    for user, group, screen in (("dimag.folha", "dimag", "#memos-dimag"), ("presidente", "presidencia",
+                                                                          "#memos-presidencia")):
+        page = open_portal(new_page, {("pagamentos", "/memorandos"): memos}, token=fake_token(user, [group]))
+        page.goto(f"{PORTAL}/console.html")
+        page.locator(f"{screen} [name=competencia]").fill("2027-05")
+        page.locator(f"{screen} button[type=submit]").click()
+        expect(page.locator("caption", has_text="Memorandos de")).to_have_text("Memorandos de maio de 2027")
+        expect(page.locator("table", has_text="Gratificação de cooperação")).to_contain_text("R$ 427,50")

@@ -1,6 +1,6 @@
 // Presidência: generate and approve the plantão scales (PLAN-04), swaps (PLAN-05), impediments (PLAN-06); sign memos (PAG-10).
 import { call } from "../api.js";
-import { dataBR, dinheiro, el, hoje, table, fill } from "../ui.js";
+import { dataBR, dinheiro, el, hoje, mesBR, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 import { historyButton, historyPanel } from "./historico.js";
 
@@ -94,7 +94,7 @@ export function screens(ctx) {
   async function showMemos(competencia) {
     competenciaAtual = competencia;
     const answer = await call("pagamentos", "/memorandos", { token: ctx.token(), query: { competencia } });
-    fill(memos, table(`Memorandos de ${competencia}`, [
+    fill(memos, table(`Memorandos de ${mesBR(competencia)}`, [
       ["Memorando", (m) => m.titulo], ["Regra", (m) => m.regra], ["Situação", (m) => m.status],
       ["Linhas", (m) => m.linhas, { num: true }], ["Total", (m) => dinheiro(m.total), { num: true }],
       ["Ação", (m) => (m.status === "rascunho" && m.linhas > 0
