@@ -130,3 +130,20 @@ def test_pag_10_the_memos_of_a_month_are_captioned_with_the_month_in_words(new_p
         page.locator(f"{screen} button[type=submit]").click()
         expect(page.locator("caption", has_text="Memorandos de")).to_have_text("Memorandos de maio de 2027")
         expect(page.locator("table", has_text="Gratificação de cooperação")).to_contain_text("R$ 427,50")
+
+
+def test_plan_04_the_presidencia_sees_the_scales_by_their_kind_in_words(new_page):
+    scales = {"itens": [
+        {"id": "2027-06-segundo_grau", "tipo": "segundo_grau", "status": "rascunho", "plantoes": [{}, {}],
+         "portarias": []},
+        {"id": "2027-06-estadual", "tipo": "estadual", "status": "aprovada", "plantoes": [{}],
+         "portarias": [{"numero": "Portaria E nº 3/2027"}]}]}
+    page = open_portal(new_page, {("plantao", "/escalas"): scales}, token=fake_token("presidente", ["presidencia"]))
+    page.goto(f"{PORTAL}/console.html")
+    page.locator("#escalas-mes [name=mes]").fill("2027-06")
+    page.locator("#escalas-mes button[type=submit]").click()
+    expect(page.locator("caption", has_text="Escalas de")).to_have_text("Escalas de junho de 2027")
+    rows = page.locator("#escalas table tbody tr")
+    expect(rows.nth(0).locator("td").nth(1)).to_have_text("2º grau")
+    expect(rows.nth(0).get_by_role("button", name="Aprovar 2º grau")).to_be_visible()
+    expect(rows.nth(1).locator("td").nth(1)).to_have_text("Estadual")
