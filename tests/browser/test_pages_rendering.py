@@ -118,6 +118,20 @@ def test_dist_11_a_case_shows_its_rule_in_words_and_its_instant_as_dd_mm_aaaa_hh
     assert not page.errors
 
 
+def test_dist_11_every_rule_of_the_edital_reads_the_same_on_the_public_case():
+    """The page's words for a record's rule cover every rule the edital names (same wording), so that none shows
+    as its code with the accents missing ("redistribuicao ausencia")."""
+    import re
+
+    from chalicelib.distribuicao.edital_document import RULE_LABELS
+
+    source = (WEB / "js" / "pages" / "distribuicoes.js").read_text(encoding="utf-8")
+    terms = dict(re.findall(r'(\w+): "([^"]+)"', source.split("const TERMOS = {", 1)[1].split("};", 1)[0]))
+    for code, label in RULE_LABELS.items():
+        if label:
+            assert terms.get(code) == label, code
+
+
 def test_pag_10_the_memos_of_a_month_are_captioned_with_the_month_in_words(new_page):
     memos = {"competencia": "2027-05", "total_geral": "427.50", "memorandos": [
         {"id": "2027-05-gratificacao_cooperacao", "categoria": "gratificacao_cooperacao", "regra": "PAG-08",
