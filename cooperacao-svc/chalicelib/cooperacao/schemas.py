@@ -23,7 +23,7 @@ from chalicelib.cooperacao.domain.model import (
     WorkingHours,
 )
 from chalicelib.cooperacao.service import TZ, ApprovedImport, ReferenceImport, RequestCommand
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from courtlib.http.validation import MONTH_PATTERN, LocalTime
 from courtlib.schema import Schema
@@ -96,11 +96,14 @@ class PeriodoIn(Schema):
     inicio: date
     fim: date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> PeriodoIn:
-        if self.fim < self.inicio:
-            raise ValueError("fim anterior ao início")
-        return self
+    @field_validator("fim")
+    @classmethod
+    def _ordered(cls, fim: date, info: ValidationInfo) -> date:
+        """Refused on ``fim`` (a model validator would name no field)."""
+        inicio = info.data.get("inicio")
+        if inicio is not None and fim < inicio:
+            raise ValueError("deve ser igual ou posterior ao início")
+        return fim
 
     def period(self) -> Period:
         return Period(self.inicio, self.fim)

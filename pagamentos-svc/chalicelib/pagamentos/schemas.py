@@ -20,7 +20,7 @@ from chalicelib.pagamentos.domain.model import (
     Session,
     Vacation,
 )
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from courtlib.errors import Invalid
 from courtlib.http.validation import MONTH_PATTERN
@@ -65,11 +65,14 @@ class PeriodoIn(Schema):
     inicio: date
     fim: date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> PeriodoIn:
-        if self.fim < self.inicio:
-            raise ValueError("período impossível: fim anterior ao início")
-        return self
+    @field_validator("fim")
+    @classmethod
+    def _ordered(cls, fim: date, info: ValidationInfo) -> date:
+        """Refused on ``fim`` (a model validator would name no field)."""
+        inicio = info.data.get("inicio")
+        if inicio is not None and fim < inicio:
+            raise ValueError("deve ser igual ou posterior ao início")
+        return fim
 
 
 class DesignacaoIn(PeriodoIn):
