@@ -21,6 +21,7 @@ from chalicelib.distribuicao.queries import EditalLinks, OrgaoSituation
 from chalicelib.distribuicao.service import ORGAO_ID, OrgaoSpec
 from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
+from courtlib.http.validation import FieldError
 from courtlib.schema import Schema
 
 UNIT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
@@ -346,7 +347,7 @@ class CompromissosQuery(Schema):
     @model_validator(mode="after")
     def _bounded(self) -> CompromissosQuery:
         if self.inicio and self.fim and (self.fim < self.inicio or (self.fim - self.inicio).days > 400):
-            raise ValueError("período inválido (fim antes do início ou mais de 400 dias)")
+            raise FieldError("fim", "período inválido (fim antes do início ou mais de 400 dias)")
         return self
 
 

@@ -23,7 +23,7 @@ from chalicelib.pagamentos.domain.model import (
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from courtlib.errors import Invalid
-from courtlib.http.validation import MONTH_PATTERN
+from courtlib.http.validation import MONTH_PATTERN, FieldError
 from courtlib.schema import Schema
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -45,9 +45,9 @@ class PessoaIn(Schema):
     @model_validator(mode="after")
     def _coherent(self) -> PessoaIn:
         if (self.tipo == "servidor") != (self.cargo == "servidor"):
-            raise ValueError("servidor tem cargo 'servidor'; magistrado, um cargo da magistratura")
+            raise FieldError("cargo", "servidor tem cargo 'servidor'; magistrado, um cargo da magistratura")
         if self.cargo == "juiz" and self.entrancia is None:
-            raise ValueError("juiz titular precisa da entrância")
+            raise FieldError("entrancia", "juiz titular precisa da entrância")
         return self
 
     def domain(self, person_id: str) -> Person:

@@ -20,6 +20,7 @@ from courtlib.auth.principal import ROLES
 from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
 from courtlib.calendar.store import CalendarEntryItem, CalendarRepository, calendar_keys, to_entry, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.validation import FieldError
 from courtlib.messaging.contracts import (
     CalendarDayRegistered,
     CalendarDayRemoved,
@@ -56,7 +57,7 @@ class DiaIn(Schema):
     @model_validator(mode="after")
     def _municipal_needs_place(self) -> DiaIn:
         if self.tipo == "feriado_municipal" and not self.municipio:
-            raise ValueError("feriado municipal exige o município")
+            raise FieldError("municipio", "feriado municipal exige o município")
         return self
 
 
