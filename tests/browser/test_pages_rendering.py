@@ -161,3 +161,14 @@ def test_plan_04_the_presidencia_sees_the_scales_by_their_kind_in_words(new_page
     expect(rows.nth(0).locator("td").nth(1)).to_have_text("2º grau")
     expect(rows.nth(0).get_by_role("button", name="Aprovar 2º grau")).to_be_visible()
     expect(rows.nth(1).locator("td").nth(1)).to_have_text("Estadual")
+
+
+def test_cal_01_the_month_heading_of_the_public_calendar_starts_with_a_capital(new_page):
+    days = {("plantao", f"/calendario/situacao/2027-06-{d:02d}"): {"data": f"2027-06-{d:02d}", "dia_util": True}
+            for d in range(1, 31)}
+    days[("plantao", "/calendario/situacao/2027-06-24")] = {"data": "2027-06-24", "dia_util": False,
+                                                             "motivo": "feriado municipal: São João"}
+    page = open_portal(new_page, days)
+    page.goto(f"{PORTAL}/calendario.html?mes=2027-06")
+    expect(page.locator("#dias h2")).to_have_text("Junho de 2027 — Cuiabá")
+    expect(page.locator("#dias table")).to_contain_text("24/06/2027 (qui.)")
