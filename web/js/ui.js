@@ -29,7 +29,7 @@ export function dataBR(value) {
   if (m) return `${m[3]}/${m[2]}/${m[1]}`;
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) return text;
-  return date.toLocaleString("pt-BR", { timeZone: TZ, day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  return dataHoraBR(text);  // toLocaleString would give "01/03/2027, 09:00"
 }
 
 /** An instant → "01/03/2027 09:00" in Brasília's time (exactly dd/mm/aaaa hh:mm, whatever the browser's locale data). */

@@ -23,9 +23,9 @@ from chalicelib.cooperacao.domain.model import (
     WorkingHours,
 )
 from chalicelib.cooperacao.service import TZ, ApprovedImport, ReferenceImport, RequestCommand
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from courtlib.http.validation import MONTH_PATTERN, LocalTime
+from courtlib.http.validation import MONTH_PATTERN, FieldError, LocalTime
 from courtlib.schema import Schema
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
@@ -53,9 +53,9 @@ class ServidorIn(Schema):
     @model_validator(mode="after")
     def _hours(self) -> ServidorIn:
         if self.jornada_fim <= self.jornada_inicio:
-            raise ValueError("jornada_fim deve ser depois de jornada_inicio")
+            raise FieldError("jornada_fim", "deve ser depois de jornada_inicio")
         if not self.efetivo and self.cargo_comissao is None:
-            raise ValueError("servidor não efetivo ocupa um cargo em comissão (informe cargo_comissao)")
+            raise FieldError("cargo_comissao", "servidor não efetivo ocupa um cargo em comissão: informe-o")
         return self
 
     def domain(self, servant_id: str) -> Servant:
@@ -88,7 +88,7 @@ class AnexoIn(Schema):
     @model_validator(mode="after")
     def _positive(self) -> AnexoIn:
         if any(q < 1 or q > 100 for q in self.unidades.values()):
-            raise ValueError("cotas entre 1 e 100")
+            raise FieldError("unidades", "cotas entre 1 e 100")
         return self
 
 
@@ -96,11 +96,14 @@ class PeriodoIn(Schema):
     inicio: date
     fim: date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> PeriodoIn:
-        if self.fim < self.inicio:
-            raise ValueError("fim anterior ao início")
-        return self
+    @field_validator("fim")
+    @classmethod
+    def _ordered(cls, fim: date, info: ValidationInfo) -> date:
+        """Refused on ``fim`` (a model validator would name no field)."""
+        inicio = info.data.get("inicio")
+        if inicio is not None and fim < inicio:
+            raise ValueError("deve ser igual ou posterior ao início")
+        return fim
 
     def period(self) -> Period:
         return Period(self.inicio, self.fim)

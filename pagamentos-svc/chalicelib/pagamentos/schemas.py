@@ -20,10 +20,10 @@ from chalicelib.pagamentos.domain.model import (
     Session,
     Vacation,
 )
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from courtlib.errors import Invalid
-from courtlib.http.validation import MONTH_PATTERN
+from courtlib.http.validation import MONTH_PATTERN, FieldError
 from courtlib.schema import Schema
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -45,9 +45,9 @@ class PessoaIn(Schema):
     @model_validator(mode="after")
     def _coherent(self) -> PessoaIn:
         if (self.tipo == "servidor") != (self.cargo == "servidor"):
-            raise ValueError("servidor tem cargo 'servidor'; magistrado, um cargo da magistratura")
+            raise FieldError("cargo", "servidor tem cargo 'servidor'; magistrado, um cargo da magistratura")
         if self.cargo == "juiz" and self.entrancia is None:
-            raise ValueError("juiz titular precisa da entrância")
+            raise FieldError("entrancia", "juiz titular precisa da entrância")
         return self
 
     def domain(self, person_id: str) -> Person:
@@ -65,11 +65,14 @@ class PeriodoIn(Schema):
     inicio: date
     fim: date
 
-    @model_validator(mode="after")
-    def _ordered(self) -> PeriodoIn:
-        if self.fim < self.inicio:
-            raise ValueError("período impossível: fim anterior ao início")
-        return self
+    @field_validator("fim")
+    @classmethod
+    def _ordered(cls, fim: date, info: ValidationInfo) -> date:
+        """Refused on ``fim`` (a model validator would name no field)."""
+        inicio = info.data.get("inicio")
+        if inicio is not None and fim < inicio:
+            raise ValueError("deve ser igual ou posterior ao início")
+        return fim
 
 
 class DesignacaoIn(PeriodoIn):

@@ -237,3 +237,20 @@ def test_custom_validator_message_is_kept():
     error = {"type": "value_error", "ctx": {"error": ValueError("período invertido")}}
     assert translate(error) == "período invertido"
     assert translate({"type": "some_new_pydantic_error"}) == "valor inválido"
+
+
+def test_a_pdf_asked_without_its_accept_is_a_406_with_a_portuguese_title():
+    """GET …/pdf without ``Accept: application/pdf`` answered the title "Erro": every status the platform
+    raises has its own Portuguese title (RFC 9457's short summary of the problem type)."""
+    from courtlib.http.responses import require_accept
+
+    with pytest.raises(ProblemError) as raised:
+        require_accept({"Accept": "application/json"}, "application/pdf")
+    body = raised.value.body("/memorandos/x/pdf", "c1")
+    assert (body["status"], body["code"], body["field"]) == (406, "FORMATO_NAO_ACEITO", "Accept")
+    assert body["title"] == "Formato não aceito"
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 422, 429, 500, 503])
+def test_every_status_the_platform_answers_has_a_portuguese_title(status):
+    assert ProblemError(status, "X", "detalhe").title not in ("", "Erro")

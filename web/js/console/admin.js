@@ -5,6 +5,12 @@ import { dataBR, el, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 import { historyPanel } from "./historico.js";
 
+// The kinds of PUT /referencia (plantao-svc) by their Portuguese names; a new kind shows its key.
+const REFERENCIA = {
+  regioes: "Regiões", comarcas: "Comarcas", juizos: "Juízos", magistrados: "Magistrados", zonas: "Zonas",
+  periodos_eleitorais: "Períodos eleitorais", noturno: "Plantão noturno (quadrimestres)",
+};
+
 const SERVICOS = [["cooperacao", "Cooperação"], ["plantao", "Plantão"], ["distribuicao", "Distribuição"], ["pagamentos", "Pagamentos"]];
 
 export function screens(ctx) {
@@ -71,7 +77,7 @@ export function screens(ctx) {
   async function showReference() {
     const ref = await call("plantao", "/referencia", { token: ctx.token() });
     const kinds = Object.entries(ref).filter(([, v]) => Array.isArray(v));
-    fill(referencia, table("Dados de referência do plantão", [["Tipo", ([k]) => k], ["Registros", ([, v]) => v.length, { num: true }]], kinds));
+    fill(referencia, table("Dados de referência do plantão", [["Tipo", ([k]) => REFERENCIA[k] || k], ["Registros", ([, v]) => v.length, { num: true }]], kinds));
   }
   showReference().catch((p) => fill(referencia, el("p", { class: "alerta erro" }, p.detail)));
   const importar = form({

@@ -1,6 +1,6 @@
 // DIMAG: run the month (PAG-01), see the memos, download JSON/CSV/PDF (PAG-11), send them (PAG-10), the parked events.
 import { call } from "../api.js";
-import { dataBR, dinheiro, el, saveBlob, table, fill } from "../ui.js";
+import { dataBR, dinheiro, el, mesBR, saveBlob, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 import { historyPanel } from "./historico.js";
 import { memoHistory } from "./presidencia.js";
@@ -38,7 +38,7 @@ export function screens(ctx) {
     const answer = await call("pagamentos", "/memorandos", { token: ctx.token(), query: { competencia } });
     const itens = answer.memorandos || answer.itens || [];
     fill(memos, 
-      table(`Memorandos de ${competencia}`, [
+      table(`Memorandos de ${mesBR(competencia)}`, [
         ["Memorando", (m) => m.titulo], ["Regra", (m) => m.regra], ["Situação", (m) => m.status],
         ["Linhas", (m) => m.linhas, { num: true }], ["Total", (m) => dinheiro(m.total), { num: true }],
         ["Baixar", (m) => el("span", { class: "acoes" }, ["pdf", "csv", "json"].map((f) =>

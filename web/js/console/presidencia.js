@@ -1,10 +1,11 @@
 // Presidência: generate and approve the plantão scales (PLAN-04), swaps (PLAN-05), impediments (PLAN-06); sign memos (PAG-10).
 import { call } from "../api.js";
-import { dataBR, dinheiro, el, hoje, table, fill } from "../ui.js";
+import { dataBR, dinheiro, el, hoje, mesBR, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 import { historyButton, historyPanel } from "./historico.js";
 
 const TIPOS = [["estadual", "Estadual"], ["municipal", "Municipal"], ["noturno", "Noturno"], ["segundo_grau", "2º grau"], ["eleitoral", "Eleitoral"]];
+const TIPO = Object.fromEntries(TIPOS);
 const proximoMes = () => { const [y, m] = hoje().split("-").map(Number); return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`; };
 
 export function screens(ctx) {
@@ -21,11 +22,11 @@ export function screens(ctx) {
     mesAtual = mes;
     const answer = await call("plantao", "/escalas", { token: ctx.token(), query: { mes } });
     const itens = answer.itens || [];
-    fill(escalas, table(`Escalas de ${mes}`, [
-      ["Escala", (s) => s.id], ["Tipo", (s) => s.tipo], ["Situação", (s) => s.status], ["Plantões", (s) => (s.plantoes || []).length, { num: true }],
+    fill(escalas, table(`Escalas de ${mesBR(mes)}`, [
+      ["Escala", (s) => s.id], ["Tipo", (s) => TIPO[s.tipo] || s.tipo], ["Situação", (s) => s.status], ["Plantões", (s) => (s.plantoes || []).length, { num: true }],
       ["Portarias", (s) => (s.portarias || []).map(portariaLabel).join(", ") || "—"],
       ["Ação", (s) => (s.status === "rascunho"
-        ? el("button", { type: "button", "data-escala": s.id, onclick: (e) => approve(s.id, e.currentTarget) }, `Aprovar ${s.tipo}`)
+        ? el("button", { type: "button", "data-escala": s.id, onclick: (e) => approve(s.id, e.currentTarget) }, `Aprovar ${TIPO[s.tipo] || s.tipo}`)
         : "—")],
       ["Histórico", (s) => historyButton(historicoEscala, { service: "plantao", path: `/escalas/${encodeURIComponent(s.id)}/historico`,
         title: `escala ${s.id}`, token: ctx.token })],
@@ -122,7 +123,7 @@ export function screens(ctx) {
   async function showMemos(competencia) {
     competenciaAtual = competencia;
     const answer = await call("pagamentos", "/memorandos", { token: ctx.token(), query: { competencia } });
-    fill(memos, table(`Memorandos de ${competencia}`, [
+    fill(memos, table(`Memorandos de ${mesBR(competencia)}`, [
       ["Memorando", (m) => m.titulo], ["Regra", (m) => m.regra], ["Situação", (m) => m.status],
       ["Linhas", (m) => m.linhas, { num: true }], ["Total", (m) => dinheiro(m.total), { num: true }],
       ["Ação", (m) => (m.status === "rascunho" && m.linhas > 0

@@ -2,6 +2,7 @@ import { call } from "../api.js";
 import { $, clearProblems, dataBR, diaSemana, el, hoje, mesBR, showProblem, table, fill } from "../ui.js";
 
 const form = $("#filtro");
+const inicial = (text) => text.charAt(0).toUpperCase() + text.slice(1);  // a heading starts with a capital
 
 function daysOf(mes) {
   const [y, m] = mes.split("-").map(Number);
@@ -24,7 +25,7 @@ form.addEventListener("submit", async (event) => {
     const semExpediente = [first, ...rest].filter((s) => !s.dia_util && s.motivo && !/^(sábado|domingo)$/.test(s.motivo));
     const fimDeSemana = [first, ...rest].filter((s) => !s.dia_util && (!s.motivo || /^(sábado|domingo)$/.test(s.motivo))).length;
     fill(out, 
-      el("h2", {}, `${mesBR(mes)}${municipio ? ` — ${municipio}` : " — todo o tribunal"}`),
+      el("h2", {}, `${inicial(mesBR(mes))}${municipio ? ` — ${municipio}` : " — todo o tribunal"}`),
       table(`Dias sem expediente em ${mesBR(mes)} (além de ${fimDeSemana} dias de fim de semana)`, [
         ["Dia", (s) => `${dataBR(s.data)} (${diaSemana(s.data)})`],
         ["Motivo", (s) => s.motivo],

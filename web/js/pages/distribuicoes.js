@@ -51,7 +51,7 @@ function showCase(out, caso) {
       el("dt", {}, "Classe"), el("dd", {}, caso.classe),
       el("dt", {}, "Relator"), el("dd", {}, caso.relator ? caso.relator.nome : "—"),
       el("dt", {}, "Revisor"), el("dd", {}, caso.revisor ? caso.revisor.nome : "—"),
-      el("dt", {}, "Regra"), el("dd", {}, caso.regra),
+      el("dt", {}, "Regra"), el("dd", {}, termo(caso.regra)),
       el("dt", {}, "Distribuído em"), el("dd", {}, dataBR(caso.distribuido_em)),
       el("dt", {}, "Segredo de justiça"), el("dd", {}, caso.segredo_justica ? "Sim" : "Não"),
       el("dt", {}, "Partes"), el("dd", { class: "partes" }, lista(caso.partes)),
@@ -123,8 +123,12 @@ async function verifyLog() {
 
 // The log's codes as the court writes them; an unknown code is shown with its underscores as spaces.
 const TERMOS = { sorteio_manual: "sorteio manual", atribuicao: "atribuição", distribuicao: "distribuição", prevencao: "prevenção",
-  prevencao_sem_compensacao: "prevenção sem compensação", redistribuicao_erro: "redistribuição por erro",
-  redistribuicao_impedimento: "redistribuição por impedimento", redistribuicao_suspeicao: "redistribuição por suspeição" };
+  prevencao_sem_compensacao: "prevenção, sem compensação", redistribuicao_erro: "redistribuição por erro",
+  redistribuicao_impedimento: "redistribuição por impedimento", redistribuicao_suspeicao: "redistribuição por suspeição",
+  redistribuicao_revisor_visto: "redistribuição, revisor com visto", redistribuicao_ausencia: "redistribuição por ausência",
+  urgencia_ausencia: "urgência na ausência do relator", retorno: "retorno do relator", sucessao: "sucessão",
+  substituicao_revisor: "substituição do revisor", carta_precatoria: "carta precatória",
+  domicilio_eleitor: "domicílio do eleitor" };
 const termo = (code) => TERMOS[code] || String(code ?? "—").replace(/_/g, " ");
 
 // A draw's beacon round as the page shows it: before verification, its number; after, the verdict of its signature.

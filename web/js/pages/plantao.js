@@ -8,6 +8,20 @@ function hora(iso) {
   return new Date(iso).toLocaleTimeString("pt-BR", { timeZone: "America/Sao_Paulo", hour: "2-digit", minute: "2-digit" });
 }
 
+function dia(iso) {
+  return new Date(iso).toLocaleDateString("sv-SE", { timeZone: "America/Sao_Paulo" });
+}
+
+/** "11:00 às 18:00"; a shift that ends on another day says so ("18:00 às 11:00 do dia seguinte"). */
+function horario(p) {
+  const inicio = dia(p.inicio), fim = dia(p.fim);
+  if (fim === inicio) return `${hora(p.inicio)} às ${hora(p.fim)}`;
+  const seguinte = new Date(`${inicio}T12:00:00Z`);
+  seguinte.setUTCDate(seguinte.getUTCDate() + 1);
+  const quando = fim === seguinte.toISOString().slice(0, 10) ? "do dia seguinte" : `de ${dataBR(fim)}`;
+  return `${hora(p.inicio)} às ${hora(p.fim)} ${quando}`;
+}
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearProblems(form);
@@ -25,7 +39,7 @@ form.addEventListener("submit", async (event) => {
         ["Dia", (p) => `${dataBR(p.data)} (${diaSemana(p.data)})`],
         ["Tipo", (p) => TIPOS[p.tipo] || p.tipo],
         ["Unidade", (p) => p.unidade],
-        ["Horário", (p) => `${hora(p.inicio)} às ${hora(p.fim)}`],
+        ["Horário", horario],
         ["Magistrado(a)", (p) => (p.divulgado && p.magistrado ? p.magistrado : el("span", { class: "selo" }, `divulgado em ${dataBR(p.divulgacao_em)}`))],
         ["Juízo", (p) => (p.divulgado && p.juizo ? p.juizo : "—")],
       ], plantoes, "Não há escala aprovada para este mês e tipo."),

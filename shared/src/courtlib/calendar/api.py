@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from courtlib import clock
 from courtlib.audit.api import add_history_route
@@ -20,6 +20,7 @@ from courtlib.auth.principal import ROLES
 from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
 from courtlib.calendar.store import CalendarEntryItem, CalendarRepository, calendar_keys, to_entry, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
+from courtlib.http.validation import FieldError
 from courtlib.messaging.contracts import (
     CalendarDayRegistered,
     CalendarDayRemoved,
@@ -56,7 +57,7 @@ class DiaIn(Schema):
     @model_validator(mode="after")
     def _municipal_needs_place(self) -> DiaIn:
         if self.tipo == "feriado_municipal" and not self.municipio:
-            raise ValueError("feriado municipal exige o município")
+            raise FieldError("municipio", "feriado municipal exige o município")
         return self
 
 
@@ -83,13 +84,16 @@ class PeriodoQuery(Schema):
     fim: date
     municipio: str | None = None
 
-    @model_validator(mode="after")
-    def _bounded(self) -> PeriodoQuery:
-        if self.fim < self.inicio:
-            raise ValueError("fim anterior ao início")
-        if (self.fim - self.inicio).days >= MAX_RANGE_DAYS:
-            raise ValueError(f"período maior que {MAX_RANGE_DAYS} dias")
-        return self
+    @field_validator("fim")
+    @classmethod
+    def _bounded(cls, fim: date, info: ValidationInfo) -> date:
+        """Refused on ``fim`` (a model validator would name no field)."""
+        inicio = info.data.get("inicio")
+        if inicio is not None and fim < inicio:
+            raise ValueError("deve ser igual ou posterior ao início")
+        if inicio is not None and (fim - inicio).days >= MAX_RANGE_DAYS:
+            raise ValueError(f"no máximo {MAX_RANGE_DAYS} dias depois do início")
+        return fim
 
 
 class MunicipioQuery(Schema):

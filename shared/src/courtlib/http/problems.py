@@ -22,6 +22,7 @@ TITLES: dict[int, str] = {
     403: "Acesso negado",
     404: "Não encontrado",
     405: "Método não permitido",
+    406: "Formato não aceito",
     409: "Conflito",
     412: "Pré-condição falhou",
     413: "Corpo grande demais",

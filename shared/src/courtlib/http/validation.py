@@ -24,6 +24,21 @@ MAX_REPORTED_ERRORS = 50
 MONTH_PATTERN = r"^(000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])$"
 
 
+class FieldError(ValueError):
+    """Raised by a model validator (a rule across fields) to name the field the refusal belongs to: pydantic gives
+    such an error no location, and the problem would name no field (the console shows a refusal next to its field).
+    ``field`` is relative to the model that raised it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _loc(item: Mapping[str, Any]) -> tuple[Any, ...]:
+    error = (item.get("ctx") or {}).get("error")
+    return (*item["loc"], error.field) if isinstance(error, FieldError) else tuple(item["loc"])
+
+
 def _naive(value: time) -> time:
     if value.tzinfo is not None:
         raise ValueError(f"informe o horário local ({TRIBUNAL_TZ.key}), sem fuso")
@@ -116,7 +131,7 @@ def location(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_problem(error: ValidationError, *, prefix: tuple[str, ...] = ()) -> ProblemError:
-    errors: list[dict[str, str | None]] = [{"field": location((*prefix, *item["loc"])), "detail": translate(item)}
+    errors: list[dict[str, str | None]] = [{"field": location((*prefix, *_loc(item))), "detail": translate(item)}
               for item in error.errors(include_url=False)[:MAX_REPORTED_ERRORS]]
     first: dict[str, str | None] = errors[0] if errors else {"field": None, "detail": "valor inválido"}
     detail = f"{first['field']}: {first['detail']}" if first["field"] else str(first["detail"])
