@@ -280,7 +280,7 @@ def test_plan_04_only_the_presidency_approves_then_portaria_pdf_and_text_in_s3_a
     plain = s3.get_object(Bucket=bucket, Key=portaria["texto"])["Body"].read().decode()
     assert "06/02/2027 | 11h às 18h | 1ª Região (Capital) | Juiz André Alves | 1ª Vara Cível de Cuiabá" in plain
     assert "Desembargador Carlos Almeida\nPresidente do Tribunal Regional Eleitoral de Mato Grosso" in plain
-    read = world.get("/portarias/MI/2027/1").json_body
+    read = world.get("/portarias/MI/2027/1", PRESIDENCY).json_body
     assert read["texto"] == plain and read["escala"] == "2027-02-estadual"
 
     again = world.post("/escalas/2027-02-estadual/aprovacao")
@@ -317,7 +317,7 @@ def test_plan_05_swap_request_and_presidency_approval_change_scale_and_portaria(
     assert by_id[A]["origem"] == "permuta" and len(scale["portarias"]) == 2
     assert world.post(f"/permutas/{swap_id}/aprovacao").status_code == 409
     world.deliver()
-    swap_text = world.get("/portarias/MI/2027/2").json_body["texto"]
+    swap_text = world.get("/portarias/MI/2027/2", PRESIDENCY).json_body["texto"]
     assert "Alterar a Portaria MI nº 1/2027" in swap_text and "Juiz André Alves" in swap_text
     assert swap_id not in swap_text and "#" not in swap_text and "jz." not in swap_text  # no internal ids
 

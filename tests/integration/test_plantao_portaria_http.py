@@ -1,6 +1,7 @@
 """PLAN-04: the portaria (PDF and text stored in S3 at approval) served over HTTP as bytes to staff.
 
-Not public: a portaria names the plantão's judges weeks before D−5 (PLAN-03's embargo).
+Not public: a portaria names the plantão's judges weeks before D−5 (PLAN-03's embargo). Among staff, those who
+prepare and approve the scale read it at once; anyone else once every shift of its month is disclosed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from tests.integration import test_plantao_http as plantao_http
 ses, world = plantao_http.ses, plantao_http.world  # the fixtures, shared with test_plantao_http
 
 SERVANT = bearer("servidor.ana", "servidor")
+READER = bearer("presidente", "presidencia")  # prepares and approves: reads before D−5 (PLAN-03)
 
 
 def test_plan_04_portaria_pdf_and_text_are_served_to_staff_as_stored_and_never_publicly(world):
@@ -24,12 +26,12 @@ def test_plan_04_portaria_pdf_and_text_are_served_to_staff_as_stored_and_never_p
     bucket = world.deps.settings.documents_bucket
     s3 = boto3.client("s3", region_name="sa-east-1")
 
-    pdf = world.get("/portarias/MI/2027/1/pdf", {**SERVANT, "Accept": "application/pdf"})
+    pdf = world.get("/portarias/MI/2027/1/pdf", {**READER, "Accept": "application/pdf"})
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     assert pdf.body == s3.get_object(Bucket=bucket, Key=portaria["pdf"])["Body"].read()
     assert "Portaria MI nº 1/2027" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.body)).pages)
 
-    text = world.get("/portarias/MI/2027/1/texto", SERVANT)
+    text = world.get("/portarias/MI/2027/1/texto", READER)
     assert text.status_code == 200 and text.headers["Content-Type"].startswith("text/plain")
     body = text.body.decode("utf-8") if isinstance(text.body, bytes) else text.body
     assert body == s3.get_object(Bucket=bucket, Key=portaria["texto"])["Body"].read().decode("utf-8")
@@ -38,10 +40,14 @@ def test_plan_04_portaria_pdf_and_text_are_served_to_staff_as_stored_and_never_p
     for path in ("/portarias/MI/2027/1/pdf", "/portarias/MI/2027/1/texto"):
         assert world.get(path, {}).status_code == 401, "no public route: PLAN-03's embargo"
         assert world.get(path, bearer("visitante")).status_code == 403
-    assert world.get("/portarias/MI/2027/9/texto", SERVANT).status_code == 404
-    assert world.get("/portarias/MI/abc/1/pdf", {**SERVANT, "Accept": "application/pdf"}).status_code == 404
+    for path, accept in (("/portarias/MI/2027/1", {}), ("/portarias/MI/2027/1/texto", {}),
+                         ("/portarias/MI/2027/1/pdf", {"Accept": "application/pdf"})):
+        early = world.get(path, {**SERVANT, **accept})  # before D−5 of the month's days: not a servant's to read
+        assert early.status_code == 403 and early.json_body["code"] == "PLAN-03", path
+    assert world.get("/portarias/MI/2027/9/texto", READER).status_code == 404
+    assert world.get("/portarias/MI/abc/1/pdf", {**READER, "Accept": "application/pdf"}).status_code == 404
 
-    refused = world.get("/portarias/MI/2027/1/pdf", SERVANT)  # no Accept: application/pdf
+    refused = world.get("/portarias/MI/2027/1/pdf", READER)  # no Accept: application/pdf
     assert refused.status_code == 406 and refused.headers["Content-Type"] == "application/problem+json"
     assert '"field":"Accept"' in (refused.body.decode() if isinstance(refused.body, bytes) else refused.body)
 
@@ -53,9 +59,9 @@ def test_plan_04_the_approval_answers_with_the_document_pending_and_the_consumer
     [portaria] = approved["portarias"]
     assert (portaria["documento"], portaria["link_pdf"], approved["avisos_enviados"]) == ("pendente", None, None)
     assert len(plantao_http.sent_messages()) == before  # no notice inside the request
-    pending = world.get("/portarias/MI/2027/1", SERVANT).json_body
+    pending = world.get("/portarias/MI/2027/1", READER).json_body
     assert (pending["documento"], pending["texto"], pending["link_pdf"]) == ("pendente", "", None)
-    not_yet = world.get("/portarias/MI/2027/1/pdf", {**SERVANT, "Accept": "application/pdf"})
+    not_yet = world.get("/portarias/MI/2027/1/pdf", {**READER, "Accept": "application/pdf"})
     assert not_yet.status_code == 404 and "sendo gerado" in not_yet.json_body["detail"]
 
     world.deliver(times=2)  # delivered, then redelivered
@@ -66,6 +72,6 @@ def test_plan_04_the_approval_answers_with_the_document_pending_and_the_consumer
     assert len(plantao_http.sent_messages()) == before + len(designated)
     ready = world.get("/escalas/2027-02-estadual", plantao_http.PRESIDENCY).json_body["portarias"][0]
     assert (ready["documento"], ready["link_pdf"]) == ("pronto", "/portarias/MI/2027/1/pdf")
-    pdf = world.get(ready["link_pdf"], {**SERVANT, "Accept": "application/pdf"})
+    pdf = world.get(ready["link_pdf"], {**READER, "Accept": "application/pdf"})
     assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
-    assert "PORTARIA MI Nº 1/2027" in world.get("/portarias/MI/2027/1", SERVANT).json_body["texto"]
+    assert "PORTARIA MI Nº 1/2027" in world.get("/portarias/MI/2027/1", READER).json_body["texto"]

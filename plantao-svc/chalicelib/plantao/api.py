@@ -269,7 +269,7 @@ def post_new_days(ctx: RequestContext, escala: str) -> NovosDiasOut:
 @routes.route("/portarias/{serie}/{ano}/{numero}", methods=["GET"], roles=STAFF, response=PortariaOut,
               summary="Uma portaria de plantão: texto para o DJe e chaves no S3")
 def get_portaria(ctx: RequestContext, serie: str, ano: str, numero: str) -> PortariaOut:
-    record, text = ctx.deps.queries.portaria(serie, *parse_portaria_number(ano, numero))
+    record, text = ctx.deps.queries.portaria(serie, *parse_portaria_number(ano, numero), _viewer(ctx))
     return PortariaOut(numero=record["numero"], escala=record["escala"], motivo=record["motivo"],
                        emitida_em=record["emitida_em"], texto_s3=record["texto"], pdf_s3=record["pdf"], texto=text,
                        documento=document_state(record), link_pdf=portaria_link(record))
@@ -279,7 +279,7 @@ def get_portaria(ctx: RequestContext, serie: str, ano: str, numero: str) -> Port
               summary="O PDF da portaria, como guardado na aprovação (envie Accept: application/pdf)")
 def get_portaria_pdf(ctx: RequestContext, serie: str, ano: str, numero: str) -> Response:
     require_accept(ctx.headers, "application/pdf")
-    data = ctx.deps.queries.portaria_document(serie, *parse_portaria_number(ano, numero), "pdf")
+    data = ctx.deps.queries.portaria_document(serie, *parse_portaria_number(ano, numero), "pdf", _viewer(ctx))
     return Response(body=data, status_code=200, headers={
         "Content-Type": "application/pdf",
         "Content-Disposition": f'inline; filename="portaria-{serie}-{numero}-{ano}.pdf"'})
@@ -288,7 +288,8 @@ def get_portaria_pdf(ctx: RequestContext, serie: str, ano: str, numero: str) -> 
 @routes.route("/portarias/{serie}/{ano}/{numero}/texto", methods=["GET"], roles=STAFF,
               summary="O texto da portaria para o DJe, como guardado na aprovação")
 def get_portaria_text(ctx: RequestContext, serie: str, ano: str, numero: str) -> Response:
-    data = ctx.deps.queries.portaria_document(serie, *parse_portaria_number(ano, numero), "texto")
+    data = ctx.deps.queries.portaria_document(serie, *parse_portaria_number(ano, numero), "texto",
+                                              _viewer(ctx))
     return Response(body=data.decode("utf-8"), status_code=200,
                     headers={"Content-Type": "text/plain; charset=utf-8"})
 

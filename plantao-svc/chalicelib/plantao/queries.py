@@ -223,19 +223,32 @@ class PlantaoQueries:
 
     # portarias (PLAN-04) ---------------------------------------------------------------------------------
 
-    def portaria(self, series: str, year: int, number: int) -> tuple[dict[str, Any], str]:
+    def _may_read_portaria(self, record: Mapping[str, Any], viewer: Viewer) -> None:
+        """PLAN-03 for a portaria: it lists its scale's whole month, so by number it is read as the scale's own
+        list of portarias is shown (``scale_view``): by those who prepare and approve the scale at any time, by
+        anyone else once every shift of the scale is disclosed. Before that, 403 — the same answer whoever serves."""
+        stored = find_scale(self.repository, record["escala"])
+        if not viewer.sees_all(stored.scale.plantoes):
+            raise Forbidden(f"A {record['numero']} nomeia os plantonistas da escala: só é aberta depois que todos os "
+                            f"seus plantões são divulgados ({self.embargo_days} dias antes de cada um).",
+                            code="PLAN-03", field="numero")
+
+    def portaria(self, series: str, year: int, number: int, viewer: Viewer) -> tuple[dict[str, Any], str]:
         record = self.repository.portaria(series, year, number)
         if record is None:
             raise NotFound(f"Portaria {series} nº {number}/{year} não existe.")
+        self._may_read_portaria(record, viewer)
         if document_state(record) != DOCUMENTO_PRONTO:
             return record, ""  # produced after the approval: not yet
         body = self.documents.get(record["texto"])
         return record, (body or b"").decode("utf-8")
 
-    def portaria_document(self, series: str, year: int, number: int, kind: str) -> bytes:
+    def portaria_document(self, series: str, year: int, number: int, kind: str, viewer: Viewer) -> bytes:
         """The portaria as stored after its approval: ``kind`` ``pdf`` or ``texto`` (404 when either is missing,
-        saying so when it is still being produced)."""
+        saying so when it is still being produced; 403 under the embargo, as :meth:`portaria`)."""
         record = self.repository.portaria(series, year, number)
+        if record is not None:
+            self._may_read_portaria(record, viewer)
         if record is not None and document_state(record) != DOCUMENTO_PRONTO:
             raise NotFound(f"O documento da {record['numero']} ainda está sendo gerado; tente em alguns instantes.")
         body = None if record is None else self.documents.get(record[kind])

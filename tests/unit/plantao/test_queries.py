@@ -9,7 +9,7 @@ import pytest
 from chalicelib.plantao.domain.scales import Kind, Month
 from chalicelib.plantao.queries import scale_view
 
-from courtlib.errors import NotFound
+from courtlib.errors import Forbidden, NotFound
 
 FEB = Month(2027, 2)
 CAMPOS_13, DUARTE_14 = "2027-02-13#estadual:R1", "2027-02-14#estadual:R1"
@@ -51,14 +51,33 @@ def test_plan_03_public_reads_show_only_approved_scales_and_each_name_from_d5(wo
 
 def test_plan_04_a_portaria_is_read_as_stored_and_a_missing_one_is_404(world):
     world.approved("2027-02", "estadual")
-    record, text = world.queries.portaria("MI", 2027, 1)
+    presidency = world.viewer("presidente", "presidencia")
+    record, text = world.queries.portaria("MI", 2027, 1, presidency)
     assert record["escala"] == "2027-02-estadual" and "Juiz André Alves" in text
-    assert world.queries.portaria_document("MI", 2027, 1, "pdf").startswith(b"%PDF")
+    assert world.queries.portaria_document("MI", 2027, 1, "pdf", presidency).startswith(b"%PDF")
     with pytest.raises(NotFound):
-        world.queries.portaria("MI", 2027, 2)
+        world.queries.portaria("MI", 2027, 2, presidency)
     world.documents.stored.clear()  # the record without its document: still 404, never a 500
     with pytest.raises(NotFound):
-        world.queries.portaria_document("MI", 2027, 1, "texto")
+        world.queries.portaria_document("MI", 2027, 1, "texto", presidency)
+
+
+def test_plan_03_a_portaria_by_number_keeps_the_embargo_until_its_whole_month_is_disclosed(world):
+    """A portaria lists its scale's whole month: read by number, it must not show a servant (or anyone who does not
+    prepare the scale) the names the public scale still withholds."""
+    world.approved("2027-02", "estadual")
+    servant = world.viewer("servidor.a", "servidor")
+    for read in (lambda: world.queries.portaria("MI", 2027, 1, servant),
+                 lambda: world.queries.portaria_document("MI", 2027, 1, "pdf", servant),
+                 lambda: world.queries.portaria_document("MI", 2027, 1, "texto", servant)):
+        with pytest.raises(Forbidden) as refused:
+            read()
+        assert refused.value.code == "PLAN-03"
+    world.clock.set(date(2027, 2, 23))  # D−5 of the month's last day: the whole month is public
+    servant = world.viewer("servidor.a", "servidor")
+    record, text = world.queries.portaria("MI", 2027, 1, servant)
+    assert "Juiz André Alves" in text
+    assert world.queries.portaria_document("MI", 2027, 1, "pdf", servant).startswith(b"%PDF")
 
 
 def test_reference_pages_follow_the_id_order_and_say_where_to_continue(world):

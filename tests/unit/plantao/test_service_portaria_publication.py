@@ -30,12 +30,12 @@ def test_plan_04_the_approval_answers_before_the_document_which_the_consumer_the
     [ref] = scale_view(world.queries.scale(stored.id), presidency).portarias
     assert (ref.documento, ref.link_pdf) == ("pendente", None)
     with pytest.raises(NotFound, match="sendo gerado"):
-        world.queries.portaria_document("MI", 2027, 1, "pdf")
+        world.queries.portaria_document("MI", 2027, 1, "pdf", presidency)
     [event] = world.repository.events("portaria-emitida.v1")
     assert event.data == {"serie": "MI", "ano": 2027, "n": 1, "escala": "2027-02-estadual"}  # no name (PLAN-03)
 
     assert world.deliver() == len({p.magistrado for p in stored.scale.plantoes}) == 7
-    assert world.queries.portaria_document("MI", 2027, 1, "pdf").startswith(b"%PDF")
+    assert world.queries.portaria_document("MI", 2027, 1, "pdf", presidency).startswith(b"%PDF")
     assert world.repository.portaria("MI", 2027, 1)["documento"] == "pronto"
     [ready] = world.repository.scale(FEB, Kind.ESTADUAL).portarias
     assert ready["documento"] == "pronto" and "conteudo" not in ready  # the scale lists it, without its content
