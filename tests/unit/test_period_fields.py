@@ -12,6 +12,7 @@ from chalicelib.pagamentos.schemas import FeriasIn, PessoaIn
 from chalicelib.pagamentos.schemas import PeriodoIn as PagamentosPeriodo
 from pydantic import ValidationError
 
+from courtlib.audit.api import AuditoriaQuery
 from courtlib.calendar.api import DiaIn, PeriodoQuery
 from courtlib.http.validation import validation_problem
 
@@ -52,6 +53,7 @@ PERSON = {"nome": "Juiz André", "tipo": "magistrado", "cargo": "juiz", "entranc
     (PessoaIn, {**PERSON, "entrancia": None}, "entrancia"),
     (CompromissosQuery, BACKWARDS, "fim"),
     (DiaIn, {"data": "2027-06-24", "tipo": "feriado_municipal", "descricao": "São João"}, "municipio"),
+    (AuditoriaQuery, {"de": "2027-06-10", "ate": "2027-06-01"}, "ate"),
 ])
 def test_a_rule_across_fields_names_its_field(model, body, field):
     with pytest.raises(ValidationError) as raised:

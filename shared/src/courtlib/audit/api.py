@@ -19,6 +19,7 @@ from courtlib.audit.store import AuditChains, day_bounds, days_between
 from courtlib.errors import CourtError, Invalid, NotFound
 from courtlib.http import Page, PageQuery, ProblemError, RequestContext, RouteSet
 from courtlib.http.problems import INVALID_CURSOR
+from courtlib.http.validation import FieldError
 from courtlib.schema import Schema
 from courtlib.settings import ServiceSettings
 
@@ -68,7 +69,7 @@ class AuditoriaQuery(PageQuery):
     @model_validator(mode="after")
     def _ordered(self) -> AuditoriaQuery:
         if self.de and self.ate and self.ate < self.de:
-            raise ValueError("'ate' não pode ser anterior a 'de'")
+            raise FieldError("ate", "deve ser igual ou posterior a 'de'")
         return self
 
 
