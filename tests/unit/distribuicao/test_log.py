@@ -8,7 +8,13 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
-from chalicelib.distribuicao.domain.draw import DistributionRequest, OrgaoState, distribute
+from chalicelib.distribuicao.domain.draw import (
+    DistributionRequest,
+    OrgaoState,
+    RedistributionReason,
+    distribute,
+    redistribute,
+)
 from chalicelib.distribuicao.domain.errors import SeedError
 from chalicelib.distribuicao.domain.log import (
     GENESIS_HASH,
@@ -112,6 +118,23 @@ def test_dist_08_secret_cases_are_masked_in_export_and_edital_but_not_in_the_dra
     assert rows[0].parties == SEGREDO and rows[0].lawyers == SEGREDO
     assert rows[1].parties == open_case.parties and rows[1].relator is not None
     assert edital_rows([d1.record], details, date(2026, 3, 16), date(2026, 3, 31)) == []
+
+
+def test_dist_08_a_redistribution_row_names_the_case_s_parties_and_lawyers():
+    """RI art. 36: every row of the edital names the parties and lawyers; a redistribution's record stores no details
+    of its own, so they are the case's, from its distribution."""
+    state = OrgaoState(pleno())
+    open_case = case(2, parties=("Fulano de Tal",), lawyers=("Dra. Beltrana",))
+    d1 = distribute(state, DistributionRequest(open_case), seed=seed_for(DAY), now=NOW)
+    state = state.apply(d1)
+    d2 = redistribute(state, d1.assigned(open_case), RedistributionReason.IMPEDIMENTO, seed=seed_for(DAY),
+                      now=NOW + timedelta(minutes=1))
+    details = {d1.record.seq: d1.details}
+    _, moved = edital_rows([d1.record, d2.record], details, *edital_period(DAY))
+    assert moved.rule == "redistribuicao_impedimento"
+    assert moved.parties == ("Fulano de Tal",) and moved.lawyers == ("Dra. Beltrana",)
+    later = edital_rows([d1.record, d2.record], details, DAY + timedelta(days=30), DAY + timedelta(days=45))
+    assert later == []
 
 
 def test_dist_08_edital_periods():

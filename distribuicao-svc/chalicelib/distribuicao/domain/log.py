@@ -399,13 +399,21 @@ def edital_period(day: date, periodicity: str = "quinzenal") -> tuple[date, date
 def edital_rows(
     records: Iterable[DrawRecord], details: Mapping[int, CaseDetails], start: date, end: date
 ) -> list[EditalRow]:
-    """Rows of the edital (RI art. 36): number, class, relator, revisor, parties and lawyers — masked under secrecy."""
+    """Rows of the edital (RI art. 36): number, class, relator, revisor, parties and lawyers — masked under secrecy.
+
+    A redistribution's record carries no details of its own: its parties and lawyers are the case's, from the
+    case's latest earlier record in the log that has them (art. 36 asks for them on every row)."""
     rows = []
+    by_case: dict[str, CaseDetails] = {}
     for record in sorted(records, key=lambda r: r.seq):
+        info = details.get(record.seq)
+        if info is not None and record.case_number:
+            by_case[record.case_number] = info
+        elif record.case_number:
+            info = by_case.get(record.case_number)
         day = record.recorded_at[:10]
         if not start.isoformat() <= day <= end.isoformat():
             continue
-        info = details.get(record.seq)
         if record.secret:
             parties: tuple[str, ...] | str = SEGREDO
             lawyers: tuple[str, ...] | str = SEGREDO
