@@ -30,10 +30,15 @@ class CounterRead(Protocol):
 
 
 class RunMark(Protocol):
-    """PAG-01: what the last recorded run of a month left (``state``: the digest of its memos; None before any)."""
+    """PAG-01: what the last recorded run of a month left (``state``: the digest of its memos; None before any;
+    ``outcome``: when it finished and its summary, as the status resource shows them; None for a mark written
+    before it was kept)."""
 
     @property
     def state(self) -> str | None: ...
+
+    @property
+    def outcome(self) -> dict[str, Any] | None: ...
 
 
 class UnitOfWork(Protocol):
@@ -48,8 +53,9 @@ class UnitOfWork(Protocol):
               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
         """Records ``act`` on ``target`` (type, id) in this transaction, by whoever acts now (courtlib.audit)."""
 
-    def mark_run(self, month: Month | str, read: RunMark, state: str) -> None:
-        """PAG-01: the run of ``month`` is done with memos in ``state``, conditional on the mark as ``read``."""
+    def mark_run(self, month: Month | str, read: RunMark, state: str, outcome: dict[str, Any]) -> None:
+        """PAG-01: the run of ``month`` is done with memos in ``state`` (``outcome``: when, and its summary),
+        conditional on the mark as ``read``."""
 
     def put_run_request(self, month: Month | str, request: Mapping[str, Any],
                         read: Mapping[str, Any] | None) -> None:

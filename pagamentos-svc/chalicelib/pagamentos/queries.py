@@ -128,10 +128,13 @@ class PagamentosQueries:
         found = self.repository.run_request(month)
         if found is not None:
             return RunRequest.from_dict(found).status()
-        if self.repository.run_mark(month).state is None:
+        mark = self.repository.run_mark(month)
+        if mark.state is None:
             raise NotFound("Execução deste mês nunca solicitada.", field="competencia")
+        outcome = mark.outcome or {}  # a mark written before the outcome was kept says only that it ran
         return {"competencia": str(month), "situacao": DONE, "solicitado_por": "agendamento", "solicitado_em": None,
-                "iniciado_em": None, "concluido_em": None, "resumo": None, "execucao": None}
+                "iniciado_em": None, "concluido_em": outcome.get("concluido_em"), "resumo": outcome.get("resumo"),
+                "execucao": None}
 
     def summary(self, month_text: str) -> dict[str, Any]:
         """The nine memos of a month (``AAAA-MM``) with status, lines and total, and the grand total."""

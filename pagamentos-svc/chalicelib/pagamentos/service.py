@@ -472,7 +472,9 @@ class PagamentosService:
             return
         after = {"memorandos": {c: _run_view(h) for c, h in sorted(headers.items())}, **counts}
         uow = self.repository.unit_of_work()
-        uow.mark_run(month, mark, state)
+        summary = {"memorandos": after["memorandos"], "competencias_revistas": counts["competencias_revistas"]}
+        uow.mark_run(month, mark, state, {"concluido_em": self.clock().isoformat(),
+                                          "resumo": json.loads(json.dumps(summary, default=str))})
         uow.audit("PAG.EXECUCAO.MENSAL", ("competencia", str(month)), rules=RUN_RULES,
                   before={"memorandos": before} if before else None, after=after)
         uow.commit()

@@ -40,6 +40,7 @@ class Counter:
 @dataclass(frozen=True)
 class RunMark:
     state: str | None
+    outcome: dict[str, Any] | None = None
 
 
 @dataclass
@@ -66,6 +67,7 @@ class FakeRepository:
     generations: dict[str, dict[int, list[Line]]] = field(default_factory=dict)
     counters: dict[tuple[str, int], int] = field(default_factory=dict)
     run_marks: dict[str, str] = field(default_factory=dict)
+    run_outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
     run_requests: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[Any] = field(default_factory=list)  # emitted envelopes, committed
     imports: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -224,7 +226,7 @@ class FakeRepository:
         return None if found is None else json.loads(json.dumps(found))
 
     def run_mark(self, month: Month | str) -> RunMark:
-        return RunMark(self.run_marks.get(str(month)))
+        return RunMark(self.run_marks.get(str(month)), self.run_outcomes.get(str(month)))
 
     def acts(self) -> list[str]:
         return [record.act for record in self.audits]
@@ -260,9 +262,10 @@ class FakeUnitOfWork:
 
         self._add(write, unchanged)
 
-    def mark_run(self, month: Month | str, read: Any, state: str) -> None:
+    def mark_run(self, month: Month | str, read: Any, state: str, outcome: dict[str, Any]) -> None:
         def write() -> None:
             self._repo.run_marks[str(month)] = state
+            self._repo.run_outcomes[str(month)] = outcome
             self._repo.writes.append(f"execucao {month}")
 
         self._add(write, lambda: self._repo.run_marks.get(str(month)) == read.state)

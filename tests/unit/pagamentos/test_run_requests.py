@@ -101,3 +101,16 @@ def test_pag_01_a_refusal_during_the_run_marks_it_failed_with_the_reason(world, 
 def test_pag_01_never_requested_nor_run_is_not_found(world):
     with pytest.raises(NotFound):
         world.queries.run_status("2027-02")
+
+
+def test_pag_01_a_month_run_by_the_schedule_says_when_it_finished_and_what_it_left(world):
+    """DIMAG follows a scheduled run at the same status resource: it was asked by nobody, yet it says when it ended
+    and each memo it left (status and total), as a requested run's summary does."""
+    world.service.run(MARCH)
+    status = world.queries.run_status("2027-03")
+    assert (status["situacao"], status["solicitado_por"], status["solicitado_em"]) == ("concluida", "agendamento",
+                                                                                         None)
+    assert status["concluido_em"] == world.now.isoformat()
+    memos = status["resumo"]["memorandos"]
+    assert memos and all({"status", "linhas", "total"} <= set(m) for m in memos.values())
+    assert status["resumo"]["competencias_revistas"] == []

@@ -103,9 +103,17 @@ class LineChunkItem(TableItem):
 
 
 class RunMarkRead(NamedTuple):
-    """PAG-01: the last recorded run of a month as read (``state`` None before any)."""
+    """PAG-01: the last recorded run of a month as read (``state`` None before any; ``data`` the mark as stored,
+    which the next mark's condition compares whole)."""
 
     state: str | None
+    data: dict[str, Any] | None = None
+
+    @property
+    def outcome(self) -> dict[str, Any] | None:
+        if not self.data or "concluido_em" not in self.data:
+            return None
+        return {"concluido_em": self.data["concluido_em"], "resumo": self.data.get("resumo")}
 
 
 class MemoCounter(NamedTuple):
@@ -194,7 +202,8 @@ class PagamentosRepository:
             item = self.records.get(f"EXECUCAO#{month}", "EXECUCAO", consistent_read=True)
         except DoesNotExist:
             return RunMarkRead(None)
-        return RunMarkRead(item.data["estado"])
+        data = item.data
+        return RunMarkRead(data["estado"], data)
 
     def memo_counter_item(self, division: str, year: int, last: int) -> RecordItem:
         return self.record(f"NUMERACAO#MEMORANDO#{division}", str(year), "NUMERACAO", {"ultimo": last})
@@ -482,12 +491,12 @@ class DynamoUnitOfWork:
         self._save(self._repo.person_item(person),
                    model.pk.does_not_exist() if read is None else model.dados == _json(read))
 
-    def mark_run(self, month: Month | str, read: RunMark, state: str) -> None:
+    def mark_run(self, month: Month | str, read: RunMark, state: str, outcome: dict[str, Any]) -> None:
         model = self._repo.records
         item = self._repo.record(f"EXECUCAO#{month}", "EXECUCAO", "EXECUCAO",
-                                 {"competencia": str(month), "estado": state})
-        condition = (model.pk.does_not_exist() if read.state is None
-                     else model.dados == _json({"competencia": str(month), "estado": read.state}))
+                                 {"competencia": str(month), "estado": state, **outcome})
+        stored = getattr(read, "data", None) or {"competencia": str(month), "estado": read.state}
+        condition = model.pk.does_not_exist() if read.state is None else model.dados == _json(stored)
         self._save(item, condition)
 
     def put_run_request(self, month: Month | str, request: Mapping[str, Any],
