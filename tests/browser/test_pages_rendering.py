@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -164,11 +165,14 @@ def test_plan_04_the_presidencia_sees_the_scales_by_their_kind_in_words(new_page
 
 
 def test_cal_01_the_month_heading_of_the_public_calendar_starts_with_a_capital(new_page):
-    days = {("plantao", f"/calendario/situacao/2027-06-{d:02d}"): {"data": f"2027-06-{d:02d}", "dia_util": True}
-            for d in range(1, 31)}
-    days[("plantao", "/calendario/situacao/2027-06-24")] = {"data": "2027-06-24", "dia_util": False,
-                                                             "motivo": "feriado municipal: São João"}
-    page = open_portal(new_page, days)
+    weekend = [d for d in range(1, 31) if date(2027, 6, d).weekday() >= 5]
+    closed = [{"data": f"2027-06-{d:02d}", "motivo": "sábado" if date(2027, 6, d).weekday() == 5 else "domingo"}
+              for d in weekend] + [{"data": "2027-06-24", "motivo": "feriado municipal: São João"}]
+    month = {"inicio": "2027-06-01", "fim": "2027-06-30", "municipio": "Cuiabá", "dias_uteis": 21,
+             "dias_sem_expediente": sorted(closed, key=lambda d: d["data"])}
+    page = open_portal(new_page, {("plantao", "/calendario/dias-uteis"): month})  # one request for the month
     page.goto(f"{PORTAL}/calendario.html?mes=2027-06")
     expect(page.locator("#dias h2")).to_have_text("Junho de 2027 — Cuiabá")
+    expect(page.locator("#dias caption")).to_have_text(
+        f"Dias sem expediente em junho de 2027 (além de {len(weekend)} dias de fim de semana)")
     expect(page.locator("#dias table")).to_contain_text("24/06/2027 (qui.)")

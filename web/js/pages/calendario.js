@@ -18,12 +18,14 @@ form.addEventListener("submit", async (event) => {
   const out = $("#dias");
   if (!/^\d{4}-\d{2}$/.test(mes)) { showProblem(form, { field: "mes", detail: "Informe o mês (mês e ano).", code: "VALIDACAO" }); return; }
   try {
-    // The first answer also checks the municipality (422 naming "municipio" if it is not the tribunal's).
+    // One request for the month (CAL-01/02): its days without expediente, each with its reason; the answer also
+    // checks the municipality (422 naming "municipio" if it is not the tribunal's).
     const days = daysOf(mes);
-    const first = await call("plantao", `/calendario/situacao/${days[0]}`, { query: { municipio } });
-    const rest = await Promise.all(days.slice(1).map((d) => call("plantao", `/calendario/situacao/${d}`, { query: { municipio } })));
-    const semExpediente = [first, ...rest].filter((s) => !s.dia_util && s.motivo && !/^(sábado|domingo)$/.test(s.motivo));
-    const fimDeSemana = [first, ...rest].filter((s) => !s.dia_util && (!s.motivo || /^(sábado|domingo)$/.test(s.motivo))).length;
+    const answer = await call("plantao", "/calendario/dias-uteis", { query: { inicio: days[0], fim: days[days.length - 1], municipio } });
+    const fechados = answer.dias_sem_expediente || [];
+    const fimDeSemanaSo = (s) => !s.motivo || /^(sábado|domingo)$/.test(s.motivo);
+    const semExpediente = fechados.filter((s) => !fimDeSemanaSo(s));
+    const fimDeSemana = fechados.filter(fimDeSemanaSo).length;
     fill(out, 
       el("h2", {}, `${inicial(mesBR(mes))}${municipio ? ` — ${municipio}` : " — todo o tribunal"}`),
       table(`Dias sem expediente em ${mesBR(mes)} (além de ${fimDeSemana} dias de fim de semana)`, [
