@@ -49,7 +49,7 @@ def test_plan_02_the_presidency_asks_for_a_draft_sees_it_in_progress_then_the_sc
     expect(shown).to_contain_text("Rascunho 2027-04-segundo_grau gerado com", timeout=60_000)
     row = page.locator("#escalas tbody tr", has_text="2027-04-segundo_grau")
     expect(row).to_contain_text("rascunho")
-    expect(row.get_by_role("button", name="Aprovar segundo_grau")).to_be_visible()
+    expect(row.get_by_role("button", name="Aprovar 2º grau")).to_be_visible()
     assert len(polled) >= 2 and all(u.endswith("/geracoes/2027-04-segundo_grau") for u in polled)
     stored = api.call("plantao", "GET", "/escalas/2027-04-segundo_grau", "presidente")
     assert stored["status"] == "rascunho" and stored["plantoes"]
