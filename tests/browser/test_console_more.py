@@ -167,7 +167,7 @@ def test_05_presidencia_signs_the_memo_and_dimag_sends_it(api, new_page, facts):
     run = dimag.locator("#execucao")
     run.locator("[name=competencia]").fill("2027-03")
     run.get_by_role("button", name="Executar").click()
-    expect(run.locator(".resultado")).to_contain_text("Execução de 2027-03 concluída", timeout=60_000)
+    expect(run.locator(".resultado")).to_contain_text("Execução de março de 2027 concluída", timeout=60_000)
 
     page = new_page()
     login(page, api.web, "presidente")

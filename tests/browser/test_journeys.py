@@ -345,7 +345,7 @@ def test_08_dimag_runs_march_and_downloads_the_pdf(api, new_page):
     run = page.locator("#execucao")
     run.locator("[name=competencia]").fill("2027-03")
     run.get_by_role("button", name="Executar").click()
-    expect(run.locator(".resultado")).to_contain_text("Execução de 2027-03 concluída", timeout=60_000)
+    expect(run.locator(".resultado")).to_contain_text("Execução de março de 2027 concluída", timeout=60_000)
     memo = page.locator("#execucao-mes tbody tr", has_text="Gratificação de cooperação")
     expect(memo.first).to_be_visible()
     with page.expect_download() as download:

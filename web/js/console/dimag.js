@@ -22,12 +22,12 @@ export function screens(ctx) {
       button.disabled = false;
     }
   }
-  async function send(id, button) {
+  async function send(id, titulo, button) {
     button.disabled = true;
     try {
       await call("pagamentos", `/memorandos/${id}/envio`, { method: "POST", token: ctx.token() });
       await showMemos(competenciaAtual);
-      memos.prepend(success(`Memorando ${id} enviado à folha.`));
+      memos.prepend(success(`Memorando “${titulo || id}” (${mesBR(competenciaAtual)}) enviado à folha.`));
     } catch (problem) {
       button.disabled = false;
       memos.prepend(el("p", { class: "alerta erro", role: "alert" }, `${problem.detail}${problem.code ? ` (${problem.code})` : ""}`));
@@ -44,7 +44,7 @@ export function screens(ctx) {
         ["Baixar", (m) => el("span", { class: "acoes" }, ["pdf", "csv", "json"].map((f) =>
           el("button", { type: "button", class: "secundario", "aria-label": `Baixar ${m.titulo} em ${f.toUpperCase()}`, "data-memo": m.id, "data-formato": f,
             onclick: (e) => download(m.id, f, e.currentTarget) }, f.toUpperCase())))],
-        ["Envio", (m) => (m.status === "assinado" ? el("button", { type: "button", onclick: (e) => send(m.id, e.currentTarget) }, "Enviar à folha") : "—")],
+        ["Envio", (m) => (m.status === "assinado" ? el("button", { type: "button", onclick: (e) => send(m.id, m.titulo, e.currentTarget) }, "Enviar à folha") : "—")],
         ["Histórico", (m) => memoHistory(historico, ctx, m)],
       ], itens, "Nenhum memorando nesta competência: execute o mês."),
       answer.total_geral !== undefined ? el("p", {}, el("strong", {}, `Total geral: ${dinheiro(answer.total_geral)}`)) : null);
@@ -64,16 +64,16 @@ export function screens(ctx) {
       if (out.situacao === "concluida") {
         await showMemos(competencia);
         const quantos = Object.keys((out.resumo && out.resumo.memorandos) || {}).length;
-        status.replaceWith(success(`Execução de ${competencia} concluída${quantos ? `: ${quantos} memorandos` : ""}.`));
+        status.replaceWith(success(`Execução de ${mesBR(competencia)} concluída${quantos ? `: ${quantos} memorandos` : ""}.`));
         return;
       }
       if (out.situacao === "falhou") {
-        status.replaceWith(el("p", { class: "alerta erro", role: "alert" }, `Execução de ${competencia} falhou: ${out.motivo || "motivo não informado"}.`));
+        status.replaceWith(el("p", { class: "alerta erro", role: "alert" }, `Execução de ${mesBR(competencia)} falhou: ${out.motivo || "motivo não informado"}.`));
         return;
       }
       status.textContent = `Solicitado; acompanhe a situação: ${out.situacao === "em_andamento" ? "em andamento" : "pendente"}.`;
     }
-    status.textContent = `Execução de ${competencia} ainda não terminou; consulte de novo mais tarde.`;
+    status.textContent = `Execução de ${mesBR(competencia)} ainda não terminou; consulte de novo mais tarde.`;
   }
   const executar = form({
     id: "execucao", title: "Executar o mês", submit: "Executar",
