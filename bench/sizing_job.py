@@ -72,9 +72,9 @@ def _cooperacao_deps(endpoint: str, table: str) -> Any:
     """cooperação as production runs it: the close in 64 parts (``fechamento_partes``, whatever this process's
     COOPERACAO_FECHAMENTO_PARTES says: the local stack and the tests run 4), so one part is 1/64 of the court."""
     _service_path("cooperacao")
-    from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
     from chalicelib.cooperacao.deps import CooperacaoDeps
     from chalicelib.cooperacao.settings import CooperacaoSettings
+    from chalicelib.cooperacao.shards import MONTH_SHARDS
 
     return CooperacaoDeps(CooperacaoSettings(table_name=table, endpoint_url=endpoint, pagination_secret="bench",
                                              fechamento_partes=MONTH_SHARDS))
@@ -103,7 +103,7 @@ def cooperacao_part_seed(fraction: float, endpoint: str, table: str) -> dict[str
     shard each): its share of the servants (1/64) all in shard 0 (part 0's only shard), a request fanned out (the
     run's request and its 64 parts' events)."""
     _service_path("cooperacao")
-    from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
+    from chalicelib.cooperacao.shards import MONTH_SHARDS
 
     from bench.cooperacao import write_month_totals
     from courtlib.audit.actor import as_system
@@ -126,7 +126,7 @@ def cooperacao_part_seed(fraction: float, endpoint: str, table: str) -> dict[str
 def cooperacao_part_run(fraction: float, endpoint: str, table: str) -> Callable[[], dict[str, Any]]:
     """The consumer's work for part 0 of 64 (``close_part``): what one invocation of ``consume_events`` does."""
     _service_path("cooperacao")
-    from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
+    from chalicelib.cooperacao.shards import MONTH_SHARDS
 
     from courtlib.audit.actor import as_system
     from courtlib.messaging.contracts import MonthlyClosePartRequested

@@ -219,8 +219,8 @@ def test_coop_11_a_requested_close_fans_out_in_parts_each_servant_published_once
     shard): the request's consumer leaves one event per part; the parts, delivered out of order and one of them
     twice, publish each servant once (a month total keyed by the former 16 shards included); the status counts the
     parts and concludes with the last; a whole close afterwards finds nothing."""
-    from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
     from chalicelib.cooperacao.queries import CooperacaoQueries
+    from chalicelib.cooperacao.shards import MONTH_SHARDS
 
     from courtlib.messaging.contracts import MonthlyClosePartRequested, MonthlyCloseRequested
 

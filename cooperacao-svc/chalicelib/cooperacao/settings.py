@@ -3,7 +3,7 @@
 from functools import cache
 from typing import ClassVar
 
-from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS, PART_COUNTS
+from chalicelib.cooperacao.shards import MONTH_SHARDS, PART_COUNTS
 from pydantic import field_validator
 
 from courtlib.settings import ServiceSettings

@@ -1,6 +1,6 @@
 """The bench writes month totals into the shards the close reads (COOP-11): its own copy of the shard count."""
 
-from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS
+from chalicelib.cooperacao.shards import MONTH_SHARDS
 
 from bench import cooperacao
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS, part_shards, shard_of
 from chalicelib.cooperacao.domain.model import (
     Cooperation,
     Designation,
@@ -31,6 +30,7 @@ from chalicelib.cooperacao.domain.model import (
 )
 from chalicelib.cooperacao.domain.rules import Assessment
 from chalicelib.cooperacao.ports import Audit, MonthTotal, TimeRecordReads
+from chalicelib.cooperacao.shards import MONTH_SHARDS, part_shards, shard_of
 
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS, PART_COUNTS, part_shards
 from chalicelib.cooperacao.settings import CooperacaoSettings
+from chalicelib.cooperacao.shards import MONTH_SHARDS, PART_COUNTS, part_shards
 from pydantic import ValidationError
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS, PART_COUNTS
 from chalicelib.cooperacao.ports import MonthTotal
 from chalicelib.cooperacao.service import CloseResult
+from chalicelib.cooperacao.shards import MONTH_SHARDS, PART_COUNTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

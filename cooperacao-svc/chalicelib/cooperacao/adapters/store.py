@@ -30,7 +30,6 @@ from chalicelib.cooperacao.adapters.items import (
     unit_from,
     unit_to,
 )
-from chalicelib.cooperacao.adapters.shards import MONTH_SHARDS, part_shards, shard_of
 from chalicelib.cooperacao.domain.model import (
     Cooperation,
     Designation,
@@ -45,6 +44,7 @@ from chalicelib.cooperacao.domain.model import (
 )
 from chalicelib.cooperacao.domain.rules import Assessment
 from chalicelib.cooperacao.ports import Audit, Cursor, MonthTotal, TimeRecordReads
+from chalicelib.cooperacao.shards import MONTH_SHARDS, part_shards, shard_of
 
 from courtlib.errors import WriteConflict
 from courtlib.messaging.contracts import Envelope
