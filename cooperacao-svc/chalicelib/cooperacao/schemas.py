@@ -23,9 +23,9 @@ from chalicelib.cooperacao.domain.model import (
     WorkingHours,
 )
 from chalicelib.cooperacao.service import TZ, ApprovedImport, ReferenceImport, RequestCommand
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from courtlib.http.validation import MONTH_PATTERN, FieldError, LocalTime
+from courtlib.http.validation import MONTH_PATTERN, FieldError, LocalTime, end_not_before_start
 from courtlib.schema import Schema
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
@@ -96,14 +96,7 @@ class PeriodoIn(Schema):
     inicio: date
     fim: date
 
-    @field_validator("fim")
-    @classmethod
-    def _ordered(cls, fim: date, info: ValidationInfo) -> date:
-        """Refused on ``fim`` (a model validator would name no field)."""
-        inicio = info.data.get("inicio")
-        if inicio is not None and fim < inicio:
-            raise ValueError("deve ser igual ou posterior ao início")
-        return fim
+    _ordered = field_validator("fim")(end_not_before_start)
 
     def period(self) -> Period:
         return Period(self.inicio, self.fim)

@@ -19,9 +19,9 @@ from chalicelib.distribuicao.ports import StoredCarta, StoredCase, StoredZones
 from chalicelib.distribuicao.precatorias import ID_ORIGEM, MUNICIPIO, CartaAwaiting
 from chalicelib.distribuicao.queries import EditalLinks, OrgaoSituation
 from chalicelib.distribuicao.service import ORGAO_ID, OrgaoSpec
-from pydantic import AwareDatetime, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from courtlib.http.validation import FieldError
+from courtlib.http.validation import FieldError, end_not_before_start
 from courtlib.schema import Schema
 
 UNIT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
@@ -36,14 +36,7 @@ class AusenciaIn(Schema):
     fim: date | None = Field(None, description="Último dia (inclusive); vazio = até novo aviso")
     motivo: str = Field("afastamento", min_length=3, max_length=120, description="férias, licença, ...")
 
-    @field_validator("fim")
-    @classmethod
-    def _ordered(cls, fim: date | None, info: ValidationInfo) -> date | None:
-        """Refused on ``fim`` (a model validator would name no field)."""
-        inicio = info.data.get("inicio")
-        if fim is not None and inicio is not None and fim < inicio:
-            raise ValueError("deve ser igual ou posterior ao início")
-        return fim
+    _ordered = field_validator("fim")(end_not_before_start)
 
     def domain(self) -> Absence:
         return Absence(self.inicio, self.fim, self.motivo)

@@ -20,7 +20,7 @@ from courtlib.auth.principal import ROLES
 from courtlib.calendar import CalendarEntry, EntryKind, UnknownMunicipalityError, municipality_key, resolve_municipality
 from courtlib.calendar.store import CalendarEntryItem, CalendarRepository, calendar_keys, to_entry, to_item
 from courtlib.http import ProblemError, RequestContext, RouteSet
-from courtlib.http.validation import FieldError
+from courtlib.http.validation import FieldError, end_not_before_start
 from courtlib.messaging.contracts import (
     CalendarDayRegistered,
     CalendarDayRemoved,
@@ -88,9 +88,8 @@ class PeriodoQuery(Schema):
     @classmethod
     def _bounded(cls, fim: date, info: ValidationInfo) -> date:
         """Refused on ``fim`` (a model validator would name no field)."""
+        end_not_before_start(fim, info)
         inicio = info.data.get("inicio")
-        if inicio is not None and fim < inicio:
-            raise ValueError("deve ser igual ou posterior ao início")
         if inicio is not None and (fim - inicio).days >= MAX_RANGE_DAYS:
             raise ValueError(f"no máximo {MAX_RANGE_DAYS} dias depois do início")
         return fim

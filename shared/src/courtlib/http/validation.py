@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, time
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError, ValidationInfo
 
 from courtlib.clock import TRIBUNAL_TZ
 from courtlib.http.problems import INVALID_BODY, VALIDATION, ProblemError
@@ -22,6 +22,16 @@ MAX_REPORTED_ERRORS = 50
 # A competência (AAAA-MM) whose year exists in a calendar: year 0000 matched ``\d{4}`` and crashed ``date()``.
 # (pydantic's regex engine has no look-ahead, hence the spelled-out years.)
 MONTH_PATTERN = r"^(000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})-(0[1-9]|1[0-2])$"
+
+
+def end_not_before_start(fim: date | None, info: ValidationInfo) -> date | None:
+    """A period's end (``fim``) checked against its start (``inicio``), for every period model:
+    ``_ordered = field_validator("fim")(end_not_before_start)``. A field validator, so the refusal names ``fim``
+    (a model validator would name no field)."""
+    inicio = info.data.get("inicio")
+    if inicio is not None and fim is not None and fim < inicio:
+        raise ValueError("deve ser igual ou posterior ao início")
+    return fim
 
 
 class FieldError(ValueError):
