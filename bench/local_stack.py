@@ -74,6 +74,9 @@ def bench_stack(dynamodb: str | None = None) -> Iterator[tuple[Any, str]]:
     from devstack.stack import EPHEMERAL, LocalStack
 
     chosen, why = (dynamodb, "") if dynamodb else backend()
+    # Stage bench has no section in .chalice/config.json: the close runs in the local stage's parts (its one
+    # in-process consumer runs them in turn; one part of production's 64 is measured in bench.sizing)
+    os.environ.setdefault("COOPERACAO_FECHAMENTO_PARTES", "4")
     # the stack's local beacon at quicknet's period (3 s): bench.draws phase (e) measures the wait for a round
     with LocalStack(ports=EPHEMERAL, moto_port=0, control_port=0, parameters={"Stage": "bench"}, seed=False,
                     dynamodb=chosen, beacon_period_s=BEACON_PERIOD_S) as stack:
