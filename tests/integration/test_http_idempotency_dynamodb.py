@@ -84,3 +84,30 @@ def test_another_key_runs_again(harness):
     post("2026-12-08", key="a")
     post("2026-12-08", key="b")
     assert len(calls) == 2
+
+
+def test_the_first_requests_arriving_together_are_each_run_once(harness):
+    """A threaded server (the local stack) gives the layer's first requests to several threads at once: each is run
+    once and answered, none fails on a half-configured layer (it was a 500: Powertools configured the layer on its
+    first use, marking it configured before it compiled the key's path)."""
+    import threading
+
+    post, calls, _, _ = harness
+    start = threading.Barrier(8)
+    answers: list[int] = []
+
+    def first(n: int) -> None:
+        start.wait()
+        answers.append(post(f"2027-10-{n + 10}", key=f"primeira-{n}").status_code)
+
+    threads = [threading.Thread(target=first, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [201] * 8 and len(calls) == 8
+
+
+def test_the_layer_is_configured_before_any_request(scratch_table):
+    layer = http_idempotency_layer(scratch_table)
+    assert layer.configured and layer.event_key_jmespath == "chave" and layer.payload_validation_enabled

@@ -40,6 +40,7 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 _REPLAYED_HEADERS = ("Content-Type", "Location")
 SETTLE_ATTEMPTS = 3
 DEFAULT_REQUEST_BUDGET_S = 30  # API Gateway's integration timeout
+KEY_PREFIX = "http"  # the records' key prefix (Powertools: ``<prefix>#<hash>``)
 
 
 def http_idempotency_layer(settings: ServiceSettings) -> DynamoDBPersistenceLayer:
@@ -49,8 +50,23 @@ def http_idempotency_layer(settings: ServiceSettings) -> DynamoDBPersistenceLaye
     from courtlib.idempotency_store import idempotency_client
 
     client = idempotency_client(settings.region, settings.dynamodb_endpoint)
-    return DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
-                                    static_pk_value=STATIC_PK, expiry_attr="expiration", boto3_client=client)
+    layer = DynamoDBPersistenceLayer(table_name=settings.table_name, key_attr="pk", sort_key_attr="sk",
+                                     static_pk_value=STATIC_PK, expiry_attr="expiration", boto3_client=client)
+    # Configured here, once, before any request can reach it. Powertools configures a layer on its first use,
+    # marking it configured before it compiles the key's path: a second request arriving in that instant (a
+    # threaded server, as the local stack's) found it configured without a key path and failed with a 500.
+    # Later calls find it configured and return at once.
+    layer.configure(_config(), key_prefix=KEY_PREFIX)
+    return layer
+
+
+def _config() -> Any:
+    """The one configuration of the HTTP idempotency records (the request's context is registered per call)."""
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    return IdempotencyConfig(event_key_jmespath="chave", payload_validation_jmespath="corpo",
+                             raise_on_no_idempotency_key=True, hash_function="sha256",
+                             expires_after_seconds=int(TTL.total_seconds()))
 
 
 def idempotency_key_from(headers: Any) -> str | None:
@@ -80,16 +96,14 @@ def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerp
     runs it, stores what it returns and hands a stored result back to a retry. Whether this call ran
     ``produce`` is known from ``outcome``: a replay never enters ``call``.
     """
-    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyPersistenceLayerError,
         IdempotencyValidationError,
     )
 
-    config = IdempotencyConfig(event_key_jmespath="chave", payload_validation_jmespath="corpo",
-                               raise_on_no_idempotency_key=True, hash_function="sha256",
-                               expires_after_seconds=int(TTL.total_seconds()))
+    config = _config()
     if lambda_context is None or not hasattr(lambda_context, "get_remaining_time_in_millis"):
         lambda_context = _Deadline(DEFAULT_REQUEST_BUDGET_S)
     config.register_lambda_context(lambda_context)  # an in-progress record then expires with the invocation
@@ -110,7 +124,7 @@ def run_idempotent(store: BasePersistenceLayer, *, scope: str, key: str, fingerp
         return dict(outcome["stored"])
 
     once = idempotent_function(call, data_keyword_argument="request", persistence_store=store, config=config,
-                               key_prefix="http")
+                               key_prefix=KEY_PREFIX)
     try:
         try:
             result = once(request=payload)
