@@ -40,6 +40,10 @@ class RunMark(Protocol):
     @property
     def outcome(self) -> dict[str, Any] | None: ...
 
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The mark as stored (None before any): the next mark is written on condition that it is unchanged."""
+
 
 class UnitOfWork(Protocol):
     """The writes of one use case, applied all or nothing by :meth:`commit` (:class:`WriteConflict` when a

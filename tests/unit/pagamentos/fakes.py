@@ -41,6 +41,7 @@ class Counter:
 class RunMark:
     state: str | None
     outcome: dict[str, Any] | None = None
+    data: dict[str, Any] | None = None
 
 
 @dataclass

@@ -495,8 +495,7 @@ class DynamoUnitOfWork:
         model = self._repo.records
         item = self._repo.record(f"EXECUCAO#{month}", "EXECUCAO", "EXECUCAO",
                                  {"competencia": str(month), "estado": state, **outcome})
-        stored = getattr(read, "data", None) or {"competencia": str(month), "estado": read.state}
-        condition = model.pk.does_not_exist() if read.state is None else model.dados == _json(stored)
+        condition = model.pk.does_not_exist() if read.data is None else model.dados == _json(read.data)
         self._save(item, condition)
 
     def put_run_request(self, month: Month | str, request: Mapping[str, Any],
