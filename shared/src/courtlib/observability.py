@@ -38,8 +38,14 @@ def metrics() -> Metrics:
 
 
 def count(name: str, value: int = 1) -> None:
-    """Adds to a CloudWatch metric (EMF), published when the invocation ends (:func:`observed`)."""
+    """Adds to a CloudWatch metric (EMF), published when the invocation ends (:func:`observed`). Nothing when
+    metrics are disabled (the local stack, the bench): Powertools prints a metric's 100th value at once whatever
+    ``POWERTOOLS_METRICS_DISABLED`` says, which put EMF lines among the bench's figures."""
     from aws_lambda_powertools.metrics import MetricUnit
+    from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+
+    if is_metrics_disabled():
+        return
 
     metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
 

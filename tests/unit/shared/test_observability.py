@@ -19,3 +19,14 @@ def test_flush_without_metrics_prints_nothing(capsys):
     observability.metrics().clear_metrics()
     observability.flush()
     assert capsys.readouterr().out == ""
+
+
+def test_disabled_metrics_print_nothing_even_at_a_metrics_hundredth_value(capsys, monkeypatch):
+    """Powertools prints a metric's 100th value at once, disabled or not: the local stack and the bench (whose
+    figures are stdout) disable metrics, so nothing is counted there."""
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    observability.metrics().clear_metrics()
+    for _ in range(150):
+        observability.count("EventosAplicados")
+    observability.flush()
+    assert capsys.readouterr().out == ""
