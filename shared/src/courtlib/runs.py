@@ -122,8 +122,9 @@ def record_request(month: str, by: str, now: datetime, correlation_id: str, *,
     ``read()`` gives the stored request (None: never requested) and what the write is conditioned on (a version,
     the stored data); ``stage(request, that)`` opens the service's transaction with the request written on that
     condition; :func:`record_request` adds the act's audit record and ``event(request)`` with the deterministic id
-    ``uuid5(event_namespace, event_name(request))`` (a retried commit emits the same event), and commits. A lost
-    write is read and decided again (:func:`courtlib.retry.retry_on_conflict`); when every attempt lost,
+    ``uuid5(event_namespace, event_name(request))`` (one run, one event id, however often it is staged), and
+    commits. A lost write is read and decided again after the team's jittered pause
+    (:func:`courtlib.retry.retry_on_conflict`, ``REQUEST_ATTEMPTS`` attempts); when every attempt lost,
     :class:`courtlib.errors.Busy` (503 with Retry-After) says "``asked`` pedida ao mesmo tempo…" (``asked``: a
     feminine noun phrase, "Geração da escala 2027-02-estadual")."""
 
