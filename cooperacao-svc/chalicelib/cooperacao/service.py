@@ -43,7 +43,14 @@ from chalicelib.cooperacao.domain.rules import (
     validate_record,
     validate_request,
 )
-from chalicelib.cooperacao.ports import Audit, Clock, CooperacaoRepository, MonthTotal, WorkingDays
+from chalicelib.cooperacao.ports import (
+    Audit,
+    Clock,
+    CooperacaoRepository,
+    CooperacaoTransaction,
+    MonthTotal,
+    WorkingDays,
+)
 
 from courtlib.clock import TRIBUNAL_TZ
 from courtlib.config import TribunalConfig
@@ -57,7 +64,7 @@ from courtlib.messaging.contracts import (
 )
 from courtlib.observability import logger
 from courtlib.retry import retry_on_conflict
-from courtlib.runs import DONE, RunRequest, new_request
+from courtlib.runs import DONE, RunAct, RunRequest, record_request
 
 TZ = TRIBUNAL_TZ  # the tribunal's time zone (config ``timezone``)
 ATTEMPTS = 8  # the first try and 7 retries (what this service always had)
@@ -503,30 +510,21 @@ class CooperacaoService:
         that makes this service's consumer run it, in one transaction. While a request of the month is pending or
         running, that one is answered and nothing is recorded; after it ended, a new request is a new run."""
         month = self.ended_month(month)
-        for _ in range(2):
-            found = self.repository.close_request(month)
-            previous = None if found is None else RunRequest.from_dict(found[0])
-            request = new_request(month, by, self.now(), correlation_id, previous)
-            if request is None:
-                assert previous is not None
-                return previous
+
+        def stage(request: RunRequest, version: int) -> CooperacaoTransaction:
             tx = self.repository.transaction()
-            tx.put_close_request(month, request.to_dict(), 0 if found is None else found[1])
-            tx.audit(acts.CLOSE_REQUEST, ("fechamento", month), rules=acts.rules(acts.CLOSE_REQUEST),
-                     before=None if previous is None else {"situacao": previous.situacao,
-                                                           "execucao": previous.execucao},
-                     after={"situacao": request.situacao, "execucao": request.execucao})
-            payload = MonthlyCloseRequested(competencia=month, execucao=request.execucao, solicitado_por=by)
-            event = new_event(payload, tribunal=self.config.tribunal_id, correlation_id=correlation_id,
-                              subject=f"fechamento/{month}")
-            tx.emit(event.model_copy(update={"id": str(uuid.uuid5(EVENT_NAMESPACE, f"fechamento:{month}:"
-                                                                                    f"{request.execucao}"))}))
-            try:
-                tx.commit()
-            except WriteConflict:
-                continue  # a concurrent request recorded first: answer it
-            return request
-        raise WriteConflict("pedidos de fechamento simultâneos; tente de novo")
+            tx.put_close_request(month, request.to_dict(), version)
+            return tx
+
+        return record_request(
+            month, by, self.now(), correlation_id,
+            read=lambda: self.repository.close_request(month) or (None, 0), stage=stage,
+            act=RunAct(acts.CLOSE_REQUEST, ("fechamento", month), acts.rules(acts.CLOSE_REQUEST)),
+            event=lambda request: new_event(
+                MonthlyCloseRequested(competencia=month, execucao=request.execucao, solicitado_por=by),
+                tribunal=self.config.tribunal_id, correlation_id=correlation_id, subject=f"fechamento/{month}"),
+            event_namespace=EVENT_NAMESPACE, event_name=lambda request: f"fechamento:{month}:{request.execucao}",
+            asked=f"Execução do fechamento de {month}")
 
     def run_requested_close(self, payload: MonthlyCloseRequested, correlation_id: str) -> RunRequest | None:
         """The consumer's side of :meth:`request_close`: the run fans out. In one transaction the request becomes

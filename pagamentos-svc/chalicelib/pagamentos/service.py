@@ -65,7 +65,7 @@ from courtlib.messaging.contracts import (
 )
 from courtlib.observability import logger
 from courtlib.retry import retry_on_conflict
-from courtlib.runs import DONE, RunRequest, new_request
+from courtlib.runs import DONE, RunAct, RunRequest, record_request
 
 MAX_NUMBER_ATTEMPTS = 8  # PAG-11: concurrent signatures racing for the next memo number
 MAX_VACATION_MONTHS = 3
@@ -365,30 +365,24 @@ class PagamentosService:
         """PAG-01 by hand, asynchronously: the run request (``pendente``), its audit record and the event that makes
         this service's consumer run it, in one transaction. While a request of the month is pending or running,
         that one is answered and nothing is recorded; after it ended, a new request is a new run."""
-        for _ in range(2):
+
+        def read() -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
             found = self.repository.run_request(month)
-            previous = None if found is None else RunRequest.from_dict(found)
-            request = new_request(str(month), by, self.clock(), correlation_id, previous)
-            if request is None:
-                assert previous is not None
-                return previous
+            return found, found  # the write is conditioned on the stored request as read
+
+        def stage(request: RunRequest, found: dict[str, Any] | None) -> UnitOfWork:
             uow = self.repository.unit_of_work()
             uow.put_run_request(month, request.to_dict(), found)
-            uow.audit("PAG.EXECUCAO.SOLICITAR", ("competencia", str(month)), rules=RUN_RULES,
-                      before=None if previous is None else {"situacao": previous.situacao,
-                                                            "execucao": previous.execucao},
-                      after={"situacao": request.situacao, "execucao": request.execucao})
-            payload = PaymentRunRequested(competencia=str(month), execucao=request.execucao, solicitado_por=by)
-            event = new_event(payload, tribunal=self.config.tribunal_id, correlation_id=correlation_id,
-                              subject=f"execucao/{month}")
-            the_id = str(uuid.uuid5(RUN_REQUEST_NAMESPACE, f"{month}:{request.execucao}"))
-            uow.emit(event.model_copy(update={"id": the_id}))
-            try:
-                uow.commit()
-            except WriteConflict:
-                continue  # a concurrent request recorded first: answer it
-            return request
-        raise WriteConflict("pedidos de execução simultâneos; tente de novo")
+            return uow
+
+        return record_request(
+            str(month), by, self.clock(), correlation_id, read=read, stage=stage,
+            act=RunAct("PAG.EXECUCAO.SOLICITAR", ("competencia", str(month)), RUN_RULES),
+            event=lambda request: new_event(
+                PaymentRunRequested(competencia=str(month), execucao=request.execucao, solicitado_por=by),
+                tribunal=self.config.tribunal_id, correlation_id=correlation_id, subject=f"execucao/{month}"),
+            event_namespace=RUN_REQUEST_NAMESPACE, event_name=lambda request: f"{month}:{request.execucao}",
+            asked=f"Execução de {month}")
 
     def run_requested(self, payload: PaymentRunRequested) -> RunRequest | None:
         """The consumer's side of :meth:`request_run`: ``em_andamento``, the run (its own act and record, by whoever

@@ -53,7 +53,7 @@ from chalicelib.plantao.queries import find_magistrate, find_scale
 from courtlib.audit.actor import current_or_none
 from courtlib.calendar import CourtCalendar
 from courtlib.config import TribunalConfig
-from courtlib.errors import Busy, CourtError, Invalid, NotFound, WriteConflict
+from courtlib.errors import CourtError, Invalid, NotFound, WriteConflict
 from courtlib.messaging.contracts import (
     CompensationUsed,
     DutyServed,
@@ -63,7 +63,7 @@ from courtlib.messaging.contracts import (
 )
 from courtlib.observability import logger
 from courtlib.retry import retry_on_conflict
-from courtlib.runs import DONE, RunRequest, new_request
+from courtlib.runs import DONE, RunAct, RunRequest, record_request
 
 ATTEMPTS = 3  # a use case that met a concurrent write is read and decided again, then Busy (503)
 SERVED_CHUNK = 25  # plantões per transaction when registering served duties: ≤ 1 + 25 + 25 + 25 items
@@ -265,32 +265,22 @@ class PlantaoService:
         new request is a new run."""
         self._check_generation(month, kind)
         scale_id = rules.scale_id(month, kind)
-        for _ in range(2):
-            found = self.repository.generation_request(month, kind)
-            previous = None if found is None else RunRequest.from_dict(found[0])
-            request = new_request(str(month), by, self.now(), correlation_id, previous)
-            if request is None:
-                assert previous is not None
-                return previous
+
+        def stage(request: RunRequest, version: int) -> UnitOfWork:
             uow = self.repository.unit_of_work()
-            uow.stage_generation_request(month, kind, request.to_dict(), 0 if found is None else found[1])
-            uow.audit(acts.GERACAO_SOLICITAR, (acts.ESCALA, scale_id),
-                      rules=acts.rules_of(acts.GERACAO_SOLICITAR, kind),
-                      before=None if previous is None else {"situacao": previous.situacao,
-                                                            "execucao": previous.execucao},
-                      after={"situacao": request.situacao, "execucao": request.execucao})
-            event = new_event(ScaleGenerationRequested(mes=str(month), tipo=kind.value, execucao=request.execucao,
-                                                       solicitado_por=by),
-                              tribunal=self.tribunal, correlation_id=correlation_id, subject=f"geracao/{scale_id}")
-            uow.emit(event.model_copy(update={"id": str(uuid.uuid5(GENERATION_EVENTS,
-                                                                   f"{scale_id}:{request.execucao}:{correlation_id}"))}))
-            try:
-                uow.commit()
-            except WriteConflict:
-                continue  # a concurrent request recorded first: answer it
-            return request
-        raise Busy(f"Geração da escala {scale_id} pedida ao mesmo tempo em outras requisições; nada foi gravado. "
-                   "Repita.")
+            uow.stage_generation_request(month, kind, request.to_dict(), version)
+            return uow
+
+        return record_request(
+            str(month), by, self.now(), correlation_id,
+            read=lambda: self.repository.generation_request(month, kind) or (None, 0), stage=stage,
+            act=RunAct(acts.GERACAO_SOLICITAR, (acts.ESCALA, scale_id), acts.rules_of(acts.GERACAO_SOLICITAR, kind)),
+            event=lambda request: new_event(
+                ScaleGenerationRequested(mes=str(month), tipo=kind.value, execucao=request.execucao, solicitado_por=by),
+                tribunal=self.tribunal, correlation_id=correlation_id, subject=f"geracao/{scale_id}"),
+            event_namespace=GENERATION_EVENTS,
+            event_name=lambda request: f"{scale_id}:{request.execucao}:{correlation_id}",
+            asked=f"Geração da escala {scale_id}")
 
     def run_requested_generation(self, payload: ScaleGenerationRequested) -> RunRequest | None:
         """The consumer's side of :meth:`request_generation`: ``em_andamento``, then the draft, written in ONE

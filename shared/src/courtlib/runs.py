@@ -4,14 +4,23 @@ A request is one record per month (``competencia``): ``pendente`` when asked, ``
 consumer starts the job, then ``concluida`` (with the job's counts in ``resumo``) or ``falhou`` (with a Portuguese
 ``motivo``). A request while one is ``pendente``/``em_andamento`` answers that one and records nothing; after it
 ended, a new request starts a new run. The record is stored by each service (its own table) with a version the
-writes are conditioned on; this module only decides (no I/O).
+writes are conditioned on; this module decides (:func:`new_request`) and owns the recording of a request
+(:func:`record_request`: the request, its audit record and its event in one transaction, read and decided again
+on a concurrent write, one end when every attempt lost); the reads and writes are the service's, passed in.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from courtlib.retry import retry_on_conflict
+
+if TYPE_CHECKING:
+    from courtlib.messaging.contracts import Envelope
 
 PENDING, RUNNING, DONE, FAILED = "pendente", "em_andamento", "concluida", "falhou"
 SITUATIONS = (PENDING, RUNNING, DONE, FAILED)
@@ -69,3 +78,72 @@ def new_request(month: str, by: str, now: datetime, correlation_id: str,
         return None
     return RunRequest(competencia=month, situacao=PENDING, solicitado_por=by, solicitado_em=now.isoformat(),
                       correlacao=correlation_id, execucao=1 if previous is None else previous.execucao + 1)
+
+
+REQUEST_ATTEMPTS = 2  # a lost write means another request recorded first: the second read answers it
+
+
+class RunTransaction(Protocol):
+    """What :func:`record_request` needs of a service's transaction (its unit of work), the request already staged
+    in it: the audit record, the event (outbox), the commit (:class:`courtlib.errors.WriteConflict` when a
+    condition failed, nothing written)."""
+
+    def audit(self, act: str, target: tuple[str, str], /, *, rules: Sequence[str],
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None: ...
+
+    def emit(self, event: Envelope, /) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunAct:
+    """The audit record of a request: the act, its target and the rules (``before``/``after`` are the runs':
+    ``situacao`` and ``execucao``)."""
+
+    act: str
+    target: tuple[str, str]
+    rules: Sequence[str]
+
+
+Read = TypeVar("Read")
+
+
+def record_request(month: str, by: str, now: datetime, correlation_id: str, *,
+                   read: Callable[[], tuple[Mapping[str, Any] | None, Read]],
+                   stage: Callable[[RunRequest, Read], RunTransaction],
+                   act: RunAct,
+                   event: Callable[[RunRequest], Envelope],
+                   event_namespace: uuid.UUID,
+                   event_name: Callable[[RunRequest], str],
+                   asked: str) -> RunRequest:
+    """Records a request of ``month``'s run, or answers the one pending or running (nothing written).
+
+    ``read()`` gives the stored request (None: never requested) and what the write is conditioned on (a version,
+    the stored data); ``stage(request, that)`` opens the service's transaction with the request written on that
+    condition; :func:`record_request` adds the act's audit record and ``event(request)`` with the deterministic id
+    ``uuid5(event_namespace, event_name(request))`` (one run, one event id, however often it is staged), and
+    commits. A lost write is read and decided again after the team's jittered pause
+    (:func:`courtlib.retry.retry_on_conflict`, ``REQUEST_ATTEMPTS`` attempts); when every attempt lost,
+    :class:`courtlib.errors.Busy` (503 with Retry-After) says "``asked`` pedida ao mesmo tempo…" (``asked``: a
+    feminine noun phrase, "Geração da escala 2027-02-estadual")."""
+
+    @retry_on_conflict(attempts=REQUEST_ATTEMPTS,
+                       busy_detail=f"{asked} pedida ao mesmo tempo em outras requisições; nada foi gravado. Repita.")
+    def attempt() -> RunRequest:
+        found, condition = read()
+        previous = None if found is None else RunRequest.from_dict(dict(found))
+        request = new_request(month, by, now, correlation_id, previous)
+        if request is None:
+            assert previous is not None
+            return previous
+        tx = stage(request, condition)
+        tx.audit(act.act, act.target, rules=act.rules,
+                 before=None if previous is None else {"situacao": previous.situacao, "execucao": previous.execucao},
+                 after={"situacao": request.situacao, "execucao": request.execucao})
+        envelope = event(request)
+        tx.emit(envelope.model_copy(update={"id": str(uuid.uuid5(event_namespace, event_name(request)))}))
+        tx.commit()
+        return request
+
+    return attempt()

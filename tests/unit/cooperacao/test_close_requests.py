@@ -13,7 +13,7 @@ from chalicelib.cooperacao.shards import MONTH_SHARDS, PART_COUNTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courtlib.errors import NotFound, Refusal
+from courtlib.errors import Busy, NotFound, Refusal
 from courtlib.messaging.contracts import MonthlyClosePartRequested, MonthlyCloseRequested, event_type_of, parse_event
 from tests.unit.cooperacao.test_service import _with_hours
 from tests.unit.cooperacao.world import TZ, make_world
@@ -340,3 +340,30 @@ def test_coop_11_a_run_keeps_the_part_count_it_was_fanned_out_in_when_the_settin
     world.service.request_close("2026-03", "c2", "dimag")  # the next run fans out in the new count
     _run(world, _requested(world)[-1])
     assert world.queries.close("2026-03")["resumo"]["partes"] == 16
+
+
+def _ended_by_another(world, month: str, situacao: str) -> None:
+    """Another writer ends the month's run (a new version), between this request's read and its commit."""
+    data, version = world.repo.close_requests.get(month, ({"competencia": month, "situacao": "pendente",
+                                                            "solicitado_por": "outro", "solicitado_em": "x",
+                                                            "correlacao": "c-outro", "execucao": 1}, 0))
+    world.repo.close_requests[month] = ({**data, "situacao": situacao}, version + 1)
+
+
+def test_coop_11_two_requests_at_once_record_one_and_both_answer_it(world):
+    world.repo.concurrently(lambda: world.service.request_close("2026-03", "c-outra", "admin.ti"))
+    mine = world.service.request_close("2026-03", "c-minha", "dimag")
+    assert (mine.solicitado_por, mine.execucao) == ("admin.ti", 1)  # the one that committed first
+    assert len(_requested(world)) == 1
+    assert [a.act for a in world.repo.audits if a.act == "COOP.FECHAMENTO.SOLICITAR"] == ["COOP.FECHAMENTO.SOLICITAR"]
+
+
+def test_coop_11_requests_that_lose_every_write_end_in_busy_503_and_write_nothing(world):
+    world.repo.concurrently(lambda: _ended_by_another(world, "2026-03", "concluida"))
+    world.repo.concurrently(lambda: _ended_by_another(world, "2026-03", "falhou"))
+    with pytest.raises(Busy) as busy:
+        world.service.request_close("2026-03", "c", "dimag")
+    assert (busy.value.status, busy.value.retry_after, busy.value.code) == (503, 1, "CONCORRENCIA")
+    assert busy.value.detail.startswith("Execução do fechamento de 2026-03 pedida ao mesmo tempo")
+    assert _requested(world) == [] and [a for a in world.repo.audits if a.act == "COOP.FECHAMENTO.SOLICITAR"] == []
+    assert world.repo.close_requests["2026-03"][0]["solicitado_por"] == "outro"  # only the other writer's

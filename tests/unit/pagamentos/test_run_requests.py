@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from chalicelib.pagamentos.domain.model import Month
 
-from courtlib.errors import NotFound, Refusal
+from courtlib.errors import Busy, NotFound, Refusal
 from courtlib.messaging.contracts import PaymentRunRequested, event_type_of, parse_event
 from tests.unit.pagamentos.test_service import World
 
@@ -114,3 +114,31 @@ def test_pag_01_a_month_run_by_the_schedule_says_when_it_finished_and_what_it_le
     memos = status["resumo"]["memorandos"]
     assert memos and all({"status", "linhas", "total"} <= set(m) for m in memos.values())
     assert status["resumo"]["competencias_revistas"] == []
+
+
+def _ended_by_another(world: World, month: Month, situacao: str, then=None) -> None:
+    """Another writer ends the month's run between this request's read and its commit (``then``: once more)."""
+    stored = world.repo.run_requests.get(str(month)) or {"competencia": str(month), "situacao": "pendente",
+                                                         "solicitado_por": "outro", "solicitado_em": "x",
+                                                         "correlacao": "c-outro", "execucao": 1}
+    world.repo.run_requests[str(month)] = {**stored, "situacao": situacao}
+    if then is not None:
+        world.repo.before_commit.append(then)
+
+
+def test_pag_01_two_requests_at_once_record_one_and_both_answer_it(world):
+    world.repo.before_commit.append(lambda: world.service.request_run(MARCH, "c-outra", "admin.ti"))
+    mine = world.service.request_run(MARCH, "c-minha", "dimag")
+    assert (mine.solicitado_por, mine.execucao) == ("admin.ti", 1)  # the one that committed first
+    assert len(_requested(world)) == 1 and world.repo.acts() == ["PAG.EXECUCAO.SOLICITAR"]
+
+
+def test_pag_01_requests_that_lose_every_write_end_in_busy_503_and_write_nothing(world):
+    world.repo.before_commit.append(lambda: _ended_by_another(
+        world, MARCH, "concluida", then=lambda: _ended_by_another(world, MARCH, "falhou")))
+    with pytest.raises(Busy) as busy:
+        world.service.request_run(MARCH, "c", "dimag")
+    assert (busy.value.status, busy.value.retry_after, busy.value.code) == (503, 1, "CONCORRENCIA")
+    assert busy.value.detail.startswith("Execução de 2027-03 pedida ao mesmo tempo")
+    assert _requested(world) == [] and world.repo.audits == [] and "solicitacao 2027-03" not in world.repo.writes
+    assert world.repo.run_requests["2027-03"]["solicitado_por"] == "outro"  # only the other writer's

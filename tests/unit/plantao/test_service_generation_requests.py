@@ -10,7 +10,7 @@ from chalicelib.plantao.domain.scales import Kind, Month
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courtlib.errors import WriteConflict
+from courtlib.errors import Busy, WriteConflict
 from courtlib.messaging.contracts import ScaleGenerationRequested, parse_event
 from tests.unit.plantao.conftest import FakeWorld
 from tests.unit.plantao.fakes import FakeRepository
@@ -130,3 +130,21 @@ def test_plan_02_two_requests_at_once_record_one_and_both_answer_it(world):
     mine = world.service.request_generation(FEB, Kind.ESTADUAL, "c-minha", "presidente")
     assert mine.solicitado_por == "admin.presidencia" and mine.execucao == 1  # the one that committed first
     assert len(_events(world)) == 1 and _acts(world) == ["PLAN.ESCALA.GERACAO.SOLICITAR"]
+
+
+def test_plan_02_requests_that_lose_every_write_end_in_busy_503_and_write_nothing(world):
+    def ended_by_another(situacao: str) -> None:  # between this request's read and its commit
+        data, version = world.repository.generations.get(("2027-02", Kind.ESTADUAL), (
+            {"competencia": "2027-02", "situacao": "pendente", "solicitado_por": "outro", "solicitado_em": "x",
+             "correlacao": "c-outro", "execucao": 1}, 0))
+        world.repository.generations[("2027-02", Kind.ESTADUAL)] = ({**data, "situacao": situacao}, version + 1)
+
+    world.repository.before_next_commit(lambda: ended_by_another("falhou"))
+    world.repository.before_next_commit(lambda: ended_by_another("concluida"))
+    with pytest.raises(Busy) as busy:
+        world.service.request_generation(FEB, Kind.ESTADUAL, "c", "presidente")
+    assert (busy.value.status, busy.value.retry_after, busy.value.code) == (503, 1, "CONCORRENCIA")
+    assert busy.value.detail == ("Geração da escala 2027-02-estadual pedida ao mesmo tempo em outras requisições; "
+                                 "nada foi gravado. Repita.")
+    assert _events(world) == [] and _acts(world) == []
+    assert world.repository.generations[("2027-02", Kind.ESTADUAL)][0]["solicitado_por"] == "outro"
