@@ -473,16 +473,26 @@ def fire(name: str) -> dict:
     return sys.modules["plantao_app"].app.handler_map[name](event, None)
 
 
-def test_plan_02_monthly_schedule_generates_next_months_drafts_on_the_configured_day_only(world):
+def test_plan_02_monthly_schedule_asks_for_next_months_drafts_on_the_configured_day_and_the_consumer_makes_them(world):
     world.clock.set(date(2027, 1, 19))
-    quiet = fire("generate_monthly_scales")
-    assert quiet["geradas"] == []
+    assert fire("generate_monthly_scales")["solicitadas"] == []
     world.clock.set(date(2027, 1, 20))  # plantao.geracao_dia_do_mes = 20
     done = fire("generate_monthly_scales")
-    assert sorted(done["geradas"]) == ["2027-02-estadual", "2027-02-municipal", "2027-02-segundo_grau"]
-    assert list(done["falhas"]) == ["2027-02-noturno"]  # no night judges designated for the quadrimester
+    made = ["2027-02-estadual", "2027-02-municipal", "2027-02-segundo_grau"]
+    assert sorted(done["solicitadas"]) == sorted([*made, "2027-02-noturno"]) and done["recusadas"] == {}
+    assert world.get("/escalas/2027-02-estadual", PRESIDENCY).status_code == 404  # asked only
+    asked = world.events("geracao-solicitada.v1")
+    assert {e["data"]["solicitado_por"] for e in asked} == {"sistema:agenda:generate_monthly_scales"}
+    world.deliver(1, "geracao-solicitada.v1")  # one event per kind: each generated in its own invocation
+    for scale_id in made:
+        assert world.get(f"/escalas/{scale_id}", PRESIDENCY).json_body["status"] == "rascunho"
+        assert world.get(f"/geracoes/{scale_id}", PRESIDENCY).json_body["situacao"] == "concluida"
+    night = world.get("/geracoes/2027-02-noturno", PRESIDENCY).json_body  # no night judges for the quadrimester
+    assert night["situacao"] == "falhou" and night["resumo"]["codigo"] == "PLAN-01"
     again = fire("generate_monthly_scales")
-    assert again["geradas"] == [] and len(again["existentes"]) == 3
+    assert again["solicitadas"] == [] and sorted(again["existentes"]) == made
+    assert again["ja_solicitadas"] == {"2027-02-noturno": "falhou"}  # not asked again the same day
+    assert len(world.events("geracao-solicitada.v1")) == len(asked)
 
 
 def test_plan_07_served_duties_schedule_handler_registers_each_shift_once(world):
