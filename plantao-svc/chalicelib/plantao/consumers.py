@@ -12,7 +12,7 @@ Its schedules:
   compensation credit (PLAN-07) and the ``plantao.plantao-realizado`` event for pagamentos-svc;
 - ``generate_monthly_scales`` daily: on the configured day (``plantao.geracao_dia_do_mes``) it asks for next
   month's draft of each kind as ``POST /escalas`` does (one request, record and ``plantao.geracao-solicitada`` per
-  kind); the consumer above generates each kind in its own invocation (issue 15). A kind that exists is skipped, a
+  kind); the consumer above generates each kind from its own event (issue 15). A kind that exists is skipped, a
   request pending is answered: a second run of the day records nothing.
 
 Their acts are the system's (``sistema:agenda:<handler>``): the served duties' run is one act, recorded once with

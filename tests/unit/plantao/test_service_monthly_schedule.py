@@ -1,6 +1,6 @@
 """The monthly schedule of plantao-svc (PLAN-01, PLAN-02; issue 15) on the fakes of its ports: on the configured day
 ``generate_next_month`` asks for next month's draft of every kind, as ``POST /escalas`` does, and this service's
-consumer (``run_requested_generation``) generates each kind in its own invocation. The run records one request per
+consumer (``run_requested_generation``) generates each kind from its own event. The run records one request per
 kind and nothing else; a second run of the day records nothing.
 
 The demo tribunal of support.py; ``plantao.geracao_dia_do_mes`` = 20, ``tipos_gerados`` = the four kinds.
@@ -28,7 +28,7 @@ FEB_IDS = sorted(f"2027-02-{k.value}" for k in KINDS)
 
 def deliver(world: FakeWorld) -> int:
     """Every generation event committed so far reaches the consumer's use case, as the relay and the queue do
-    (one invocation each; an event already run is skipped there); answers how many ran."""
+    (an event already run is skipped there); answers how many ran."""
     ran = 0
     for event in world.repository.events("geracao-solicitada.v1"):
         payload = parse_event(event)
@@ -52,7 +52,7 @@ def test_plan_02_the_schedule_asks_for_next_months_drafts_on_the_configured_day_
     assert all(world.repository.scale(FEB, k) is None for k in KINDS)  # asked only: the consumer generates
     requests = [world.queries.generation(i) for i in FEB_IDS]
     assert {(r.situacao, r.solicitado_por) for r in requests} == {("pendente", SCHEDULE)}
-    assert deliver(world) == 4  # one event, one invocation, per kind
+    assert deliver(world) == 4  # one event per kind
     assert all(world.repository.scale(FEB, k) is not None for k in KINDS)
     assert {world.queries.generation(i).situacao for i in FEB_IDS} == {"concluida"}
     assert sorted(a.target[1] for a in world.repository.audited(acts.ESCALA_GERAR)) == FEB_IDS
