@@ -186,9 +186,19 @@ def fortnight_edital(demo: Demo) -> str:
 def scales_generated(demo: Demo) -> str:
     answer = demo.advance_to("2027-03-20T09:00:00-03:00")
     fired = [r for r in answer.get("disparados", []) if r["handler"] == "generate_monthly_scales"
-             and r.get("resultado", {}).get("geradas")]
-    scales = demo.json("plantao", "GET", "/escalas", "presidente", params={"mes": NEXT_MONTH})["itens"]
-    expect(scales, f"escalas de {NEXT_MONTH} geradas", {"escalas": scales, "disparados": fired})
+             and r.get("resultado", {}).get("solicitadas")]
+    asked = [s for r in fired for s in r["resultado"]["solicitadas"]]
+
+    def generated() -> list[dict[str, Any]]:
+        """The month's drafts once plantao's own queue has run every generation the schedule asked for (one kind
+        per event)."""
+        statuses = [demo.json("plantao", "GET", f"/geracoes/{s}", "presidente") for s in asked]
+        if any(status["situacao"] not in ("concluida", "falhou") for status in statuses):
+            return []
+        return list(demo.json("plantao", "GET", "/escalas", "presidente", params={"mes": NEXT_MONTH})["itens"])
+
+    scales = demo.eventually(generated, f"escalas de {NEXT_MONTH} geradas pela fila (pedidas: {asked})",
+                             timeout=120.0)
     demo.facts["scales"] = {s["id"]: s for s in scales}
     kinds = Counter(s["tipo"] for s in scales)
     shifts = sum(len(s["plantoes"]) for s in scales)

@@ -21,19 +21,30 @@ DAILY = {("distribuicao", "publish_seed_commitments"), ("distribuicao", "apply_a
 
 
 @pytest.fixture(scope="module")
-def control(tmp_path_factory):
+def stack(tmp_path_factory):
     with running_stack(tmp_path_factory.mktemp("relogio"), parameters={"QueueVisibilityTimeout": "1"},
                        now=START) as ready:
-        yield ready["control_url"]
+        yield ready
 
 
 def _acted(run: dict) -> bool:
     """Whether a daily run of a monthly job did its month's work (other days it answers why not)."""
     result = run["resultado"]
-    return bool(result.get("fechado") or result.get("executado") or result.get("geradas"))
+    return bool(result.get("fechado") or result.get("executado") or result.get("solicitadas"))
 
 
-def test_advancing_a_month_runs_each_monthly_job_exactly_once_and_never_again(control):
+def _plantao(stack: dict, control: str, path: str, **params: str) -> dict:
+    """A GET on plantao as the presidency, with a token fresh for the clock's new day."""
+    fresh = requests.get(f"{control}/tokens", timeout=10).json()
+    token = fresh.get("tokens", fresh)["presidente"]
+    answer = requests.get(stack["urls"]["plantao"] + path, params=params, timeout=30,
+                          headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def test_advancing_a_month_runs_each_monthly_job_exactly_once_and_never_again(stack):
+    control = stack["control_url"]
     assert requests.get(f"{control}/relogio", timeout=10).json()["hoje"] == "2027-03-10"
     answer = requests.post(f"{control}/relogio", json={"avancar": "P1M"}, timeout=600)
     assert answer.status_code == 200, answer.text
@@ -57,7 +68,10 @@ def test_advancing_a_month_runs_each_monthly_job_exactly_once_and_never_again(co
         ("pagamentos", "monthly_run", "2027-04-05"),  # PAG: the payments run on the 5th
     ]
     assert acted[("cooperacao", "monthly_close")]["resultado"]["fechado"] == "2027-03"
-    assert acted[("plantao", "generate_monthly_scales")]["resultado"]["geradas"]
+    asked = acted[("plantao", "generate_monthly_scales")]["resultado"]["solicitadas"]  # PLAN-02: one per kind
+    made = {i for i in asked if _plantao(stack, control, f"/geracoes/{i}")["situacao"] == "concluida"}
+    scales = _plantao(stack, control, "/escalas", mes="2027-04")["itens"]
+    assert made and {s["id"] for s in scales} == made, "the schedule asked, plantao's queue made April's drafts"
     sweeps = [r for r in runs if r.get("agrupado")]
     assert sorted((r["servico"], r["handler"]) for r in sweeps) == [
         ("cooperacao", "sweep_outbox"), ("distribuicao", "resolve_pending_acts"), ("distribuicao", "sweep_outbox"),

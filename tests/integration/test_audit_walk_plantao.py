@@ -281,10 +281,15 @@ def served_duties(w: Walk) -> Expected:
 
 
 def monthly_scales(w: Walk) -> Expected:
+    """The run asks for each kind missing as ``POST /escalas`` does: each request is one act and one record (the run
+    itself writes none). Three kinds were asked by hand, so this run asks one: exactly one record."""
     w.world.clock.set(date(2027, 1, 20))  # plantao.geracao_dia_do_mes
+    for kind in ("estadual", "municipal", "segundo_grau"):
+        w.world.generate("2027-02", kind)
     w.ledger.mark()
-    assert len(fire("generate_monthly_scales")["geradas"]) == 3
-    return Expected("PLAN.ESCALAS.GERACAO_MENSAL", "sistema", "execucao")
+    answer = fire("generate_monthly_scales")
+    assert answer["solicitadas"] == ["2027-02-noturno"] and len(answer["existentes"]) == 3, answer
+    return Expected("PLAN.ESCALA.GERACAO.SOLICITAR", "sistema", "escala")
 
 
 SCHEDULES: dict[str, Callable[[Walk], Expected]] = {

@@ -10,10 +10,13 @@ a request that answered at once:
 Its schedules:
 - ``register_served_duties`` daily: every shift of an approved scale that is over is registered once —
   compensation credit (PLAN-07) and the ``plantao.plantao-realizado`` event for pagamentos-svc;
-- ``generate_monthly_scales`` daily: on the configured day (``plantao.geracao_dia_do_mes``) the drafts of
-  next month (PLAN-02), a day that already has them changes nothing.
+- ``generate_monthly_scales`` daily: on the configured day (``plantao.geracao_dia_do_mes``) it asks for next
+  month's draft of each kind as ``POST /escalas`` does (one request, record and ``plantao.geracao-solicitada`` per
+  kind); the consumer above generates each kind from its own event (issue 15). A kind that exists is skipped, a
+  request pending is answered: a second run of the day records nothing.
 
-Each run is one act of the system (``sistema:agenda:<handler>``), recorded once with its counts (issue 17).
+Their acts are the system's (``sistema:agenda:<handler>``): the served duties' run is one act, recorded once with
+its counts; the monthly run's acts are its requests, one record each (issue 17).
 The app's middleware publishes each handler's metrics (``courtlib.observability.observed``).
 """
 

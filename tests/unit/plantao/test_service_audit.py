@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from courtlib.calendar import CalendarEntry, EntryKind
-from tests.unit.plantao.support import reference
 
 FEB, MAR = Month(2027, 2), Month(2027, 3)
 A, B = "2027-02-13#estadual:R1", "2027-02-20#estadual:R1"  # campos, alves
@@ -167,20 +166,6 @@ def test_plan_07_a_served_duties_run_is_one_act_and_a_run_with_nothing_to_do_rec
                             "escalas_com_conflito": []}
     world.service.register_served()
     assert len(world.repository.audited(acts.REALIZADOS_REGISTRAR)) == 1
-
-
-def test_plan_02_the_monthly_run_writes_every_draft_and_its_one_record_in_one_transaction(world):
-    world.repository.reference = reference(night_groups=())
-    world.clock.set(date(2027, 1, 20))
-    commits = world.repository.commits
-    world.service.generate_next_month()
-    assert world.repository.commits == commits + 1
-    record = only(world, acts.GERACAO_MENSAL)
-    assert record.target == ("execucao", "geracao-mensal:2027-02") and record.after["falhas"] == ["2027-02-noturno"]
-    assert sorted(record.after["geradas"]) == sorted(record.after["plantoes"])
-    assert world.repository.audited(acts.ESCALA_GERAR) == []  # the run is the act
-    world.service.generate_next_month()
-    assert len(world.repository.audited(acts.GERACAO_MENSAL)) == 1 and world.repository.commits == commits + 1
 
 
 @given(st.lists(st.text(min_size=1, max_size=8), max_size=300))

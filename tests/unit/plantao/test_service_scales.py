@@ -1,5 +1,5 @@
 """The use cases of plantao-svc on the fakes of its ports: reference data, the night edital, generation,
-approval and portarias, swaps, impediments, days decreed after approval and the monthly schedule (PLAN-01..06,
+approval and portarias, swaps, impediments, days decreed after approval (PLAN-01..06,
 PLAN-09, CAL-01, CAL-03). Each refusal writes nothing; a concurrent write is read again (or refused, for the
 creations), never lost.
 
@@ -282,18 +282,3 @@ def test_cal_03_a_day_decreed_after_approval_is_covered_by_anticipation_with_a_p
     assert world.service.cover_new_days(scale_id, "presidente")[1:] == ([], None, None)
     march = world.service.generate(MAR, Kind.ESTADUAL)
     assert by_rotation(march, "estadual:R1")[0][1] == "jz.barros"
-
-
-# --- the monthly schedule (PLAN-02) ------------------------------------------------------------------------------
-
-
-def test_plan_02_the_monthly_schedule_generates_next_months_drafts_on_the_configured_day_only(world):
-    world.repository.reference = reference(night_groups=())
-    world.clock.set(date(2027, 1, 19))
-    assert world.service.generate_next_month()["geradas"] == []
-    world.clock.set(date(2027, 1, 20))  # plantao.geracao_dia_do_mes = 20
-    done = world.service.generate_next_month()
-    assert sorted(done["geradas"]) == ["2027-02-estadual", "2027-02-municipal", "2027-02-segundo_grau"]
-    assert list(done["falhas"]) == ["2027-02-noturno"]  # no night judges for the quadrimester
-    again = world.service.generate_next_month()
-    assert again["geradas"] == [] and sorted(again["existentes"]) == sorted(done["geradas"])

@@ -14,7 +14,7 @@
 | compensation balance | ``COMPENSACAO#<magistrado>`` | ``SALDO`` | ``saldo``, ``reservado``, ``version`` |
 | ledger entry | ``COMPENSACAO#<magistrado>`` | ``LANC#<data>#<id>`` | written only if absent |
 | compensation use | ``COMPENSACAO#<magistrado>`` | ``USO#<id>`` | ``status`` pendente/aprovado |
-| a schedule's run done | ``EXECUCAO#<agenda>`` | ``<dia or mês>`` | counts; written with the run's one audit record |
+| a schedule's run done | ``EXECUCAO#<agenda>`` | ``<dia>`` | counts; written with the run's one audit record |
 | a generation asked by hand | ``GERACAO#<aaaa-mm>`` | ``<tipo>`` | ``courtlib.runs.RunRequest`` as JSON, ``version`` |
 
 Every write goes through :class:`DynamoUnitOfWork`, whose transaction also carries the act's audit record
