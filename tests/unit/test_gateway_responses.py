@@ -58,6 +58,7 @@ def test_each_is_problem_json_with_the_request_id_as_correlation_id(kind):
     body = render(template)
     assert {"type", "title", "code", "detail", "correlation_id"} <= set(body)  # status: the gateway's own on defaults
     assert "$context.requestId" in template and body["detail"]
+    assert '"instance": "$context.path"' in template  # as the app's problems; API Gateway's path has the stage
     if REQUIRED.get(kind):
         assert body["status"] == int(REQUIRED[kind])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from chalice import Chalice
+from chalice import Chalice, CognitoUserPoolAuthorizer
 from chalice.config import Config
 from chalice.local import LocalGatewayException
 
@@ -20,6 +20,10 @@ def gateway() -> VerifyingGateway:
 
     @app.route("/coisas", methods=["POST"])
     def create() -> dict:
+        return {"ok": True}
+
+    @app.route("/protegido/{id}", authorizer=CognitoUserPoolAuthorizer("usuarios", provider_arns=["arn:x"]))
+    def protected(id: str) -> dict:
         return {"ok": True}
 
     return VerifyingGateway(app, Config(), verifier=None)  # type: ignore[arg-type]
@@ -54,3 +58,16 @@ def test_a_content_type_the_route_does_not_take_is_a_415_problem():
     status, out, body = answer("POST", "/coisas", {"Content-Type": "text/xml"}, b"<a/>")
     assert status == 415 and out["Content-Type"] == "application/problem+json"
     assert json.loads(body)["code"] == "TIPO_NAO_SUPORTADO"
+
+
+def test_a_401_of_the_gateway_names_the_requests_path_as_instance_without_its_query():
+    """As every problem the apps answer: ``instance`` is the path asked for (the query may carry anything)."""
+    status, out, body = answer("GET", "/protegido/42?senha=segredo", {})
+    problem = json.loads(body)
+    assert (status, problem["status"], problem["code"]) == (401, 401, "NAO_AUTENTICADO")
+    assert problem["instance"] == "/protegido/42" and "segredo" not in body.decode()
+
+
+def test_every_gateway_answer_names_its_instance():
+    assert json.loads(answer("GET", "/nao-existe/7", {})[2])["instance"] == "/nao-existe/7"
+    assert json.loads(answer("DELETE", "/coisas", {})[2])["instance"] == "/coisas"
