@@ -35,7 +35,8 @@ from chalice.local import (
     LocalGatewayException,
 )
 
-from devstack.auth import TokenVerifier, VerifyingAuthorizer
+from courtlib.http.problems import TOKEN_EXPIRED, TOKEN_EXPIRED_DETAIL
+from devstack.auth import SessionExpired, TokenVerifier, VerifyingAuthorizer
 from devstack.logs import access, acting_as
 
 log = logging.getLogger("devstack")
@@ -65,11 +66,16 @@ _GATEWAY_PROBLEMS: dict[int, tuple[str, str, str]] = {
 }
 
 
-def gateway_problem(status: int, instance: str | None = None) -> tuple[dict[str, str], bytes]:
+_SESSION_EXPIRED = (TOKEN_EXPIRED, "Não autenticado", TOKEN_EXPIRED_DETAIL)
+
+
+def gateway_problem(status: int, instance: str | None = None, *,
+                    expired: bool = False) -> tuple[dict[str, str], bytes]:
     """Headers and body of a gateway answer: problem+json, the request's path as ``instance`` (as the app's own
-    problems and the template's ``$context.path``), a correlation id, nothing else of the request echoed."""
-    code, title, detail = _GATEWAY_PROBLEMS.get(status, ("REQUISICAO_RECUSADA", "Requisição recusada",
-                                                          "A requisição foi recusada pelo gateway."))
+    problems and the template's ``$context.path``), a correlation id, nothing else of the request echoed.
+    ``expired``: the 401 of a genuine token past its exp ("Sessão expirada"), not the generic one."""
+    code, title, detail = _SESSION_EXPIRED if expired else _GATEWAY_PROBLEMS.get(
+        status, ("REQUISICAO_RECUSADA", "Requisição recusada", "A requisição foi recusada pelo gateway."))
     correlation = str(uuid.uuid4())
     body: dict[str, Any] = {"type": f"https://tribunal.example/problemas/{code}", "title": title, "status": status,
                             "code": code, "detail": detail}
@@ -109,7 +115,8 @@ class VerifyingGateway(LocalGateway):
             # chalice's answer for a path no route matches (its body quotes the Authorization header, if any)
             unknown_route = isinstance(error, ForbiddenError) and (error.body or b"").startswith(_NO_ROUTE)
             status = 404 if unknown_route else error.CODE
-            raise GatewayAnswer(status, *gateway_problem(status, _path_only(path))) from None
+            expired = isinstance(error, SessionExpired)
+            raise GatewayAnswer(status, *gateway_problem(status, _path_only(path), expired=expired)) from None
         status = int(response.get("statusCode", 200))
         if status >= 400 and not _content_type(response.get("headers", {})).startswith("application/problem+json"):
             kept = {k: v for k, v in response.get("headers", {}).items() if k.lower() in ("allow", "retry-after")}

@@ -70,3 +70,10 @@ def test_no_answer_echoes_a_credential_or_the_gateways_own_message(kind):
     for forbidden in ("$context.error.message", "$input", "method.request.header", "$context.authorizer",
                       "$context.identity"):
         assert forbidden not in text, (kind, forbidden)
+
+
+def test_an_expired_token_reads_sessao_expirada_and_the_others_keep_the_generic_refusal():
+    expired = render(responses()["EXPIRED_TOKEN"]["ResponseTemplates"]["application/json"])
+    assert (expired["code"], expired["detail"]) == ("TOKEN_EXPIRADO", "Sessão expirada: entre novamente.")
+    for kind in ("UNAUTHORIZED", "INVALID_SIGNATURE"):
+        assert render(responses()[kind]["ResponseTemplates"]["application/json"])["code"] == "NAO_AUTENTICADO"

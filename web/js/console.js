@@ -85,7 +85,9 @@ $("#login").addEventListener("submit", async (event) => {
 
 $("#sair").addEventListener("click", () => showSignedOut("Você saiu da área restrita.", "sucesso"));
 
-onUnauthorized(() => showSignedOut("A sua sessão expirou ou não é mais válida. Entre novamente para continuar.", "aviso"));
+// A session past its time says so (TOKEN_EXPIRADO: the API's detail); any other refused token, the generic text.
+onUnauthorized((problem) => showSignedOut(problem && problem.code === "TOKEN_EXPIRADO" ? problem.detail
+  : "A sua sessão expirou ou não é mais válida. Entre novamente para continuar.", "aviso"));
 
 // Moving between "Minhas telas" and "Auditoria" (menu, back/forward, a typed address) redraws the screens.
 window.addEventListener("hashchange", () => {
