@@ -67,6 +67,19 @@ export function horas(minutes) {
   return m ? `${h} h ${String(m).padStart(2, "0")} min` : `${h} h`;
 }
 
+/** A datetime-local value ("2027-03-01T08:00") with the browser's UTC offset at that moment
+ * ("2027-03-01T08:00:00-05:00" in Rio Branco): the time is the user's, where they are (Brazil has four zones), and
+ * the API refuses a ponto without an offset (COOP-08) rather than guess Brasília's. Anything else is sent as typed. */
+export function comFuso(local) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(String(local || ""));
+  if (!m) return local;
+  const [, y, mo, d, h, mi, s = "00"] = m;
+  const offset = -new Date(+y, +mo - 1, +d, +h, +mi, +s).getTimezoneOffset();
+  const two = (n) => String(n).padStart(2, "0");
+  const abs = Math.abs(offset);
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}${offset < 0 ? "-" : "+"}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}
+
 /** Today in the tribunal's time zone, "YYYY-MM-DD" (the browser's own clock). */
 export function hoje() {
   return new Date().toLocaleDateString("sv-SE", { timeZone: TZ });
