@@ -204,3 +204,29 @@ def test_coop_08_the_console_sends_a_ponto_with_the_offset_of_where_the_servant_
                     if (method, service, path) == ("POST", "cooperacao", "/cooperacoes/c-1/pontos")]
         assert posted == {"inicio": f"2027-03-03T07:00:00{offset}", "fim": f"2027-03-03T11:00:00{offset}"}, zone
         assert not page.errors
+
+
+COURT_TODAY = {"data": "2027-07-15", "agora": "2027-07-15T09:00:00-03:00", "fuso": "America/Sao_Paulo"}
+
+
+def test_the_date_fields_start_at_the_courts_today_not_the_browsers(new_page):
+    """On a local stack playing a month the court's today (plantão's GET /calendario/hoje) is months from the
+    browser's: the console's and the public pages' date fields start at the court's."""
+    answers = {("plantao", "/calendario/hoje"): COURT_TODAY}
+    page = open_portal(new_page, answers, token=fake_token("servidor.ana", ["servidor"]))
+    page.goto(f"{PORTAL}/console.html")
+    expect(page.locator("#meu-ponto [name=competencia]")).to_have_value("2027-07")
+    auditor = open_portal(new_page, answers, token=fake_token("corregedor", ["corregedoria"]))
+    auditor.goto(f"{PORTAL}/console.html#auditoria")
+    expect(auditor.locator("[name=dia]")).to_have_value("2027-07-15")
+    public = open_portal(new_page, answers)
+    public.goto(f"{PORTAL}/plantao.html")
+    expect(public.locator("#mes")).to_have_value("2027-07")
+    assert not (page.errors or auditor.errors or public.errors)
+
+
+def test_without_the_courts_today_the_fields_start_at_the_browsers_date(new_page):
+    page = open_portal(new_page, {}, token=fake_token("servidor.ana", ["servidor"]))  # /calendario/hoje answers {}
+    page.goto(f"{PORTAL}/console.html")
+    browsers = page.evaluate("() => new Date().toLocaleDateString('sv-SE', {timeZone: 'America/Sao_Paulo'})")
+    expect(page.locator("#meu-ponto [name=competencia]")).to_have_value(browsers[:7])

@@ -80,9 +80,17 @@ export function comFuso(local) {
   return `${y}-${mo}-${d}T${h}:${mi}:${s}${offset < 0 ? "-" : "+"}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
 }
 
-/** Today in the tribunal's time zone, "YYYY-MM-DD" (the browser's own clock). */
+let diaDoTribunal = null;
+
+/** Sets the court's today ("YYYY-MM-DD", from GET /calendario/hoje: see api.js's sincronizarHoje). */
+export function definirHoje(dia) {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(String(dia || ""))) diaDoTribunal = dia;
+}
+
+/** Today, "YYYY-MM-DD": the court's (its clock, which a local stack playing a month moves months ahead) once read,
+ * else the browser's own clock in the tribunal's time zone. */
 export function hoje() {
-  return new Date().toLocaleDateString("sv-SE", { timeZone: TZ });
+  return diaDoTribunal || new Date().toLocaleDateString("sv-SE", { timeZone: TZ });
 }
 
 // ------------------------------------------------------------------ problems next to their field
