@@ -31,6 +31,7 @@ from chalice.local import LambdaContext, LocalGatewayAuthorizer, NotAuthorizedEr
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from courtlib import clock
+from courtlib.auth.tokens import TokenExpired
 from devstack.demo import DEMO_PASSWORD, DemoUser
 
 log = logging.getLogger("devstack")
@@ -43,6 +44,14 @@ UNAUTHORIZED_BODY = json.dumps({
 
 class InvalidToken(Exception):
     pass
+
+
+class ExpiredToken(InvalidToken, TokenExpired):
+    """Signed by the stack's key, for this pool and client, but past ``exp`` by the stack's clock."""
+
+
+class SessionExpired(NotAuthorizedError):
+    """The authorizer's refusal of an :class:`ExpiredToken` (the gateway answers ``TOKEN_EXPIRADO``)."""
 
 
 TOKEN_VALIDITY = timedelta(hours=1)
@@ -96,19 +105,20 @@ class TokenVerifier:
                                                               "verify_nbf": False})
         except (jwt.PyJWTError, ValueError) as error:
             raise InvalidToken(str(error)) from error
-        now = clock.now().timestamp()
-        if not isinstance(claims["exp"], int) or claims["exp"] <= now:
-            raise InvalidToken("expired (by the stack's clock)")
         if claims.get("token_use") != "id":
             raise InvalidToken("not an ID token")
+        if not isinstance(claims["exp"], int):
+            raise InvalidToken("exp is not a number")
+        if claims["exp"] <= clock.now().timestamp():  # only a genuine token learns that it expired
+            raise ExpiredToken("expired (by the stack's clock)")
         return claims
 
 
-def unauthorized(context: LambdaContext | None = None) -> NotAuthorizedError:
+def unauthorized(context: LambdaContext | None = None, *, expired: bool = False) -> NotAuthorizedError:
     headers = {"Content-Type": "application/problem+json", "x-amzn-ErrorType": "UnauthorizedException"}
     if context is not None:
         headers["x-amzn-RequestId"] = context.aws_request_id
-    return NotAuthorizedError(headers, UNAUTHORIZED_BODY)
+    return (SessionExpired if expired else NotAuthorizedError)(headers, UNAUTHORIZED_BODY)
 
 
 class VerifyingAuthorizer(LocalGatewayAuthorizer):
@@ -132,7 +142,7 @@ class VerifyingAuthorizer(LocalGatewayAuthorizer):
             claims = self._decode_jwt_payload(token)
         except InvalidToken as error:
             log.debug("token recusado: %s", error)
-            raise unauthorized(lambda_context) from None
+            raise unauthorized(lambda_context, expired=isinstance(error, ExpiredToken)) from None
         lambda_event = self._update_lambda_event(
             lambda_event, {"context": {"claims": claims}, "principalId": claims["cognito:username"]})
         return lambda_event, lambda_context

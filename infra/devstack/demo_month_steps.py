@@ -274,14 +274,15 @@ def ponto_to_the_cap(demo: Demo) -> str:
     days = _weekdays("2027-03-02", "2027-03-19", {HOLIDAY})[:10]
     for day in days:  # 10 sessions of 4 h before her 12:00–19:00 jornada
         demo.call("cooperacao", "POST", f"/cooperacoes/{coop}/pontos", "servidor.ana",
-                  {"inicio": f"{day}T07:00:00", "fim": f"{day}T11:00:00"}, expected=(201,))
+                  {"inicio": f"{day}T07:00:00-03:00", "fim": f"{day}T11:00:00-03:00"}, expected=(201,))
     refused = demo.call("cooperacao", "POST", f"/cooperacoes/{coop}/pontos", "servidor.ana",
-                        {"inicio": "2027-03-19T19:30:00", "fim": "2027-03-19T20:30:00"}, expected=(409, 422))
+                        {"inicio": "2027-03-19T19:30:00-03:00", "fim": "2027-03-19T20:30:00-03:00"},
+                        expected=(409, 422))
     body = refused.json()
     expect("COOP-0" in body.get("code", ""), "recusa nomeando COOP-06/COOP-08", body)
     bruno = demo.facts["coops"]["servidor.bruno"]
     demo.call("cooperacao", "POST", f"/cooperacoes/{bruno}/pontos", "servidor.bruno",
-              {"inicio": "2027-03-13T08:00:00", "fim": "2027-03-13T11:00:00"}, expected=(201,))
+              {"inicio": "2027-03-13T08:00:00-03:00", "fim": "2027-03-13T11:00:00-03:00"}, expected=(201,))
     demo.facts["hours"] = {"servidor.ana": 40 * 60, "servidor.bruno": 3 * 60}
     return f"Ana 10 × 4 h = 40 h; 41ª hora → {refused.status_code} {body.get('code')}; Bruno 3 h"
 
@@ -425,7 +426,7 @@ def memo_signed_and_sent(demo: Demo) -> str:
 def late_event_becomes_adjustment(demo: Demo) -> str:
     bruno = demo.facts["coops"]["servidor.bruno"]
     demo.call("cooperacao", "POST", f"/cooperacoes/{bruno}/pontos", "servidor.bruno",
-              {"inicio": "2027-03-20T08:00:00", "fim": "2027-03-20T10:00:00"}, expected=(201,))
+              {"inicio": "2027-03-20T08:00:00-03:00", "fim": "2027-03-20T10:00:00-03:00"}, expected=(201,))
     reclosed = requested_run(demo, "cooperacao", "/fechamentos", {"competencia": MONTH}, timeout=180.0)
     expect((reclosed.get("resumo") or {}).get("ajustes", 0) >= 1, "um ajuste publicado", reclosed)
     demo.advance_to("2027-05-05T09:00:00-03:00")  # April's close (01/05) and April's payments run (05/05)

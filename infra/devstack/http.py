@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalice.app import Chalice
 from chalice.config import Config
@@ -34,7 +35,8 @@ from chalice.local import (
     LocalGatewayException,
 )
 
-from devstack.auth import TokenVerifier, VerifyingAuthorizer
+from courtlib.http.problems import TOKEN_EXPIRED, TOKEN_EXPIRED_DETAIL
+from devstack.auth import SessionExpired, TokenVerifier, VerifyingAuthorizer
 from devstack.logs import access, acting_as
 
 log = logging.getLogger("devstack")
@@ -64,13 +66,22 @@ _GATEWAY_PROBLEMS: dict[int, tuple[str, str, str]] = {
 }
 
 
-def gateway_problem(status: int) -> tuple[dict[str, str], bytes]:
-    """Headers and body of a gateway answer: problem+json, a correlation id, nothing of the request echoed."""
-    code, title, detail = _GATEWAY_PROBLEMS.get(status, ("REQUISICAO_RECUSADA", "Requisição recusada",
-                                                          "A requisição foi recusada pelo gateway."))
+_SESSION_EXPIRED = (TOKEN_EXPIRED, "Não autenticado", TOKEN_EXPIRED_DETAIL)
+
+
+def gateway_problem(status: int, instance: str | None = None, *,
+                    expired: bool = False) -> tuple[dict[str, str], bytes]:
+    """Headers and body of a gateway answer: problem+json, the request's path as ``instance`` (as the app's own
+    problems and the template's ``$context.path``), a correlation id, nothing else of the request echoed.
+    ``expired``: the 401 of a genuine token past its exp ("Sessão expirada"), not the generic one."""
+    code, title, detail = _SESSION_EXPIRED if expired else _GATEWAY_PROBLEMS.get(
+        status, ("REQUISICAO_RECUSADA", "Requisição recusada", "A requisição foi recusada pelo gateway."))
     correlation = str(uuid.uuid4())
-    body = {"type": f"https://tribunal.example/problemas/{code}", "title": title, "status": status, "code": code,
-            "detail": detail, "correlation_id": correlation}
+    body: dict[str, Any] = {"type": f"https://tribunal.example/problemas/{code}", "title": title, "status": status,
+                            "code": code, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body["correlation_id"] = correlation
     headers = {"Content-Type": "application/problem+json", "X-Correlation-Id": correlation,
                # as the template's GatewayResponses: a browser on the web origin must be able to read the refusal
                "Access-Control-Allow-Origin": os.environ.get("CORS_ALLOW_ORIGIN") or "*",
@@ -78,6 +89,11 @@ def gateway_problem(status: int) -> tuple[dict[str, str], bytes]:
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return headers, json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def _path_only(path: str) -> str:
+    """The request's path without its query string (which may carry anything the caller typed)."""
+    return urlsplit(path or "").path
 
 
 def _content_type(headers: dict[str, Any]) -> str:
@@ -99,11 +115,12 @@ class VerifyingGateway(LocalGateway):
             # chalice's answer for a path no route matches (its body quotes the Authorization header, if any)
             unknown_route = isinstance(error, ForbiddenError) and (error.body or b"").startswith(_NO_ROUTE)
             status = 404 if unknown_route else error.CODE
-            raise GatewayAnswer(status, *gateway_problem(status)) from None
+            expired = isinstance(error, SessionExpired)
+            raise GatewayAnswer(status, *gateway_problem(status, _path_only(path), expired=expired)) from None
         status = int(response.get("statusCode", 200))
         if status >= 400 and not _content_type(response.get("headers", {})).startswith("application/problem+json"):
             kept = {k: v for k, v in response.get("headers", {}).items() if k.lower() in ("allow", "retry-after")}
-            problem_headers, problem_body = gateway_problem(status)
+            problem_headers, problem_body = gateway_problem(status, _path_only(path))
             return {**response, "headers": {**kept, **problem_headers}, "multiValueHeaders": {},
                     "body": problem_body.decode("utf-8"), "isBase64Encoded": False}
         return response

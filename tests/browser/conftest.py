@@ -59,12 +59,14 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def new_page(chromium):
-    """``new_page(width=1280, bypass_csp=False)``: a page in a fresh context (pt-BR, Brasília time)."""
+    """``new_page(width=1280, bypass_csp=False, timezone="America/Sao_Paulo")``: a page in a fresh context (pt-BR,
+    Brasília time unless ``timezone`` says where the browser is)."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900, bypass_csp: bool = False) -> Any:
+    def make(width: int = 1280, height: int = 900, bypass_csp: bool = False,
+             timezone: str = "America/Sao_Paulo") -> Any:
         context = chromium.new_context(viewport={"width": width, "height": height}, locale="pt-BR",
-                                       timezone_id="America/Sao_Paulo", bypass_csp=bypass_csp, accept_downloads=True)
+                                       timezone_id=timezone, bypass_csp=bypass_csp, accept_downloads=True)
         context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()

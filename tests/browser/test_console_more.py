@@ -160,7 +160,7 @@ def test_05_presidencia_signs_the_memo_and_dimag_sends_it(api, new_page, facts):
     api.advance_to("2027-03-20T09:00:00-03:00")  # the ponto records sessions already done (COOP-08)
     for day in ("2027-03-03", "2027-03-04", "2027-03-05"):
         api.call("cooperacao", "POST", f"/cooperacoes/{facts['ana']}/pontos", "servidor.ana",
-                 {"inicio": f"{day}T07:00", "fim": f"{day}T11:00"})
+                 {"inicio": f"{day}T07:00-03:00", "fim": f"{day}T11:00-03:00"})
     api.advance_to("2027-04-02T09:00:00-03:00")  # March closed by the schedule on 01/04 (COOP-11)
     dimag = new_page()
     login(dimag, api.web, "dimag.folha")

@@ -369,7 +369,7 @@ def test_09_expired_token_brings_the_login_back_and_logout_works(api, new_page):
     view.locator("[name=competencia]").fill("2027-03")
     view.get_by_role("button", name="Ver memorandos").click()
     expect(page.locator("#entrar")).to_be_visible()
-    expect(page.locator("#aviso")).to_contain_text("sessão expirou")
+    expect(page.locator("#aviso")).to_contain_text("Sessão expirada: entre novamente.")  # TOKEN_EXPIRADO's detail
     screenshot(page, "console-sessao-expirada")
     login(page, api.web, "dimag.folha")
     page.get_by_role("button", name="Sair").click()

@@ -34,9 +34,11 @@ def fake_token(user: str, groups: list[str]) -> str:
     return f"{part({'alg': 'none'})}.{part(claims)}.x"
 
 
-def open_portal(new_page, answers: dict[tuple[str, str], Any], token: str | None = None) -> Any:
-    """A page whose ``web/`` comes from disk and whose API calls get ``answers[(service, path)]`` (else ``{}``)."""
-    page = new_page(bypass_csp=True)
+def open_portal(new_page, answers: dict[tuple[str, str], Any], token: str | None = None, **page_options: Any) -> Any:
+    """A page whose ``web/`` comes from disk and whose API calls get ``answers[(service, path)]`` (else ``{}``);
+    ``page.sent`` lists each API call's (method, service, path, JSON body)."""
+    page = new_page(bypass_csp=True, **page_options)
+    page.sent = []
 
     def serve(route: Any) -> None:
         url = urlparse(route.request.url)
@@ -54,6 +56,9 @@ def open_portal(new_page, answers: dict[tuple[str, str], Any], token: str | None
                           body=file.read_bytes())
             return
         service = host.removesuffix(".test")
+        if route.request.method != "OPTIONS":
+            posted = route.request.post_data
+            page.sent.append((route.request.method, service, url.path, json.loads(posted) if posted else None))
         body = answers.get((service, url.path), {})
         route.fulfill(status=200, content_type="application/json", body=json.dumps(body),
                       headers={"Access-Control-Allow-Origin": "*"})
@@ -176,3 +181,52 @@ def test_cal_01_the_month_heading_of_the_public_calendar_starts_with_a_capital(n
     expect(page.locator("#dias caption")).to_have_text(
         f"Dias sem expediente em junho de 2027 (além de {len(weekend)} dias de fim de semana)")
     expect(page.locator("#dias table")).to_contain_text("24/06/2027 (qui.)")
+
+
+def test_coop_08_the_console_sends_a_ponto_with_the_offset_of_where_the_servant_is(new_page):
+    """Brazil has four zones and the API refuses a ponto without an offset: the servant types the session's hours as
+    their clock reads them, and the console adds their browser's offset (Rio Branco −05:00, Brasília −03:00)."""
+    answer = {"registro": {"servidor": "servidor.ana", "cooperacao": "c-1", "inicio": "2027-03-03T09:00:00-03:00",
+                           "fim": "2027-03-03T13:00:00-03:00", "minutos": 240},
+              "competencia": "2027-03", "minutos_mes": 240, "disponiveis_minutos": 2160, "disponiveis": "36h"}
+    for zone, offset in (("America/Rio_Branco", "-05:00"), ("America/Manaus", "-04:00"),
+                         ("America/Sao_Paulo", "-03:00")):
+        page = open_portal(new_page, {("cooperacao", "/cooperacoes/c-1/pontos"): answer},
+                           token=fake_token("servidor.ana", ["servidor"]), timezone=zone)
+        page.goto(f"{PORTAL}/console.html")
+        form = page.locator("#ponto")
+        form.locator("[name=cooperacao]").fill("c-1")
+        form.locator("[name=inicio]").fill("2027-03-03T07:00")
+        form.locator("[name=fim]").fill("2027-03-03T11:00")
+        form.get_by_role("button", name="Registrar sessão").click()
+        expect(form.locator(".resultado")).to_contain_text("Sessão registrada")
+        [posted] = [body for method, service, path, body in page.sent
+                    if (method, service, path) == ("POST", "cooperacao", "/cooperacoes/c-1/pontos")]
+        assert posted == {"inicio": f"2027-03-03T07:00:00{offset}", "fim": f"2027-03-03T11:00:00{offset}"}, zone
+        assert not page.errors
+
+
+COURT_TODAY = {"data": "2027-07-15", "agora": "2027-07-15T09:00:00-03:00", "fuso": "America/Sao_Paulo"}
+
+
+def test_the_date_fields_start_at_the_courts_today_not_the_browsers(new_page):
+    """On a local stack playing a month the court's today (plantão's GET /calendario/hoje) is months from the
+    browser's: the console's and the public pages' date fields start at the court's."""
+    answers = {("plantao", "/calendario/hoje"): COURT_TODAY}
+    page = open_portal(new_page, answers, token=fake_token("servidor.ana", ["servidor"]))
+    page.goto(f"{PORTAL}/console.html")
+    expect(page.locator("#meu-ponto [name=competencia]")).to_have_value("2027-07")
+    auditor = open_portal(new_page, answers, token=fake_token("corregedor", ["corregedoria"]))
+    auditor.goto(f"{PORTAL}/console.html#auditoria")
+    expect(auditor.locator("[name=dia]")).to_have_value("2027-07-15")
+    public = open_portal(new_page, answers)
+    public.goto(f"{PORTAL}/plantao.html")
+    expect(public.locator("#mes")).to_have_value("2027-07")
+    assert not (page.errors or auditor.errors or public.errors)
+
+
+def test_without_the_courts_today_the_fields_start_at_the_browsers_date(new_page):
+    page = open_portal(new_page, {}, token=fake_token("servidor.ana", ["servidor"]))  # /calendario/hoje answers {}
+    page.goto(f"{PORTAL}/console.html")
+    browsers = page.evaluate("() => new Date().toLocaleDateString('sv-SE', {timeZone: 'America/Sao_Paulo'})")
+    expect(page.locator("#meu-ponto [name=competencia]")).to_have_value(browsers[:7])

@@ -134,7 +134,7 @@ def _weekend_slots(first: date, last: date, count: int) -> list[tuple[str, str]]
     slots = []
     for day in days:
         for n in range(per_day):
-            start = datetime(day.year, day.month, day.day, 8, 0) + timedelta(minutes=10 * n)
+            start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=TZ) + timedelta(minutes=10 * n)  # COOP-08
             slots.append((start.isoformat(), (start + timedelta(minutes=10)).isoformat()))
     return slots[:count]
 

@@ -113,7 +113,7 @@ def test_coop_11_pag_08_one_gratificacao_per_servant_reaches_the_memo_even_when_
     for servant, items in sessions.items():
         for day, h1, h2 in items:
             _ok(requests.post(f"{base}/cooperacoes/{coops[servant]}/pontos", json={
-                "inicio": f"{day.isoformat()}T{h1:02d}:00:00", "fim": f"{day.isoformat()}T{h2:02d}:00:00"},
+                "inicio": f"{day.isoformat()}T{h1:02d}:00:00-03:00", "fim": f"{day.isoformat()}T{h2:02d}:00:00-03:00"},
                 headers=_auth(stack, servant), timeout=TIMEOUT), 201)
     assert requests.get(f"{base}/servidores/servidor.bruno/pontos", params={"competencia": month},
                         headers=_auth(stack, "servidor.ana"), timeout=TIMEOUT).status_code == 403

@@ -216,7 +216,7 @@ def _time_record(w: Walk) -> Expect:
     cid = w.world.approved()
     w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
     w.ledger.mark()
-    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-07T08:00:00", "2026-03-07T10:00:00"))
+    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-07T08:00:00-03:00", "2026-03-07T10:00:00-03:00"))
     return Expect("COOP.PONTO.REGISTRAR", target_type="cooperacao")
 
 
@@ -224,7 +224,7 @@ def _time_record(w: Walk) -> Expect:
 def _close(w: Walk) -> Expect:
     cid = w.world.approved()
     w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
-    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-14T08:00:00", "2026-03-14T09:00:00"))
+    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-14T08:00:00-03:00", "2026-03-14T09:00:00-03:00"))
     w.ledger.mark()
     w.ok(call(w.client, "POST", "/fechamentos", {"competencia": "2026-03"}, DIMAG))
     return Expect("COOP.FECHAMENTO.SOLICITAR", target_type="fechamento")
@@ -315,7 +315,7 @@ def _redrive(w: Walk) -> Expect:
 def _monthly_close(w: Walk) -> Expect:
     cid = w.world.approved()
     w.at(datetime(2026, 3, 31, 23, 0, tzinfo=TZ))
-    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-21T08:00:00", "2026-03-21T09:00:00"))
+    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-21T08:00:00-03:00", "2026-03-21T09:00:00-03:00"))
     w.at(datetime(2026, 4, 1, 0, 15, tzinfo=TZ))
     status = call(w.client, "GET", "/fechamentos/2026-03", headers=DIMAG)
     if status.status_code == 200 and status.json_body["situacao"] in ("pendente", "em_andamento"):
@@ -337,7 +337,7 @@ def _close_requested(w: Walk) -> Expect:
     """The close a ``POST /fechamentos`` asked for, run by the consumer: the close's own record, by the system."""
     cid = w.world.approved()
     w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
-    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-15T08:00:00", "2026-03-15T09:00:00"))
+    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-15T08:00:00-03:00", "2026-03-15T09:00:00-03:00"))
     status = w.ok(call(w.client, "POST", "/fechamentos", {"competencia": "2026-03"}, DIMAG)).json_body
     w.ledger.mark()
     run_requested(SERVICE, status)  # the request fans out; its run's one record comes with the last part
@@ -350,7 +350,7 @@ def _close_part(w: Walk) -> Expect:
     """The part that completes a run writes the run's one record (the others write none: one record per run)."""
     cid = w.world.approved()
     w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
-    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-16T08:00:00", "2026-03-16T09:00:00"))
+    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-16T08:00:00-03:00", "2026-03-16T09:00:00-03:00"))
     status = w.ok(call(w.client, "POST", "/fechamentos", {"competencia": "2026-03"}, DIMAG)).json_body
     deliver(SERVICE, requested_event(SERVICE, status))
     *first, last = part_events(SERVICE, status)
@@ -473,7 +473,7 @@ def test_a_cooperations_history_keeps_the_end_date_before_and_after_and_each_pon
     w.ok(call(w.client, "POST", f"/cooperacoes/{cid}/prorrogacao", {"fim": "2026-04-30", "motivo": "acervo"},
               gestor_h(w.world.manager)))
     w.at(datetime(2026, 4, 1, 9, 0, tzinfo=TZ))
-    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-07T08:00:00", "2026-03-07T10:00:00"))
+    w.ok(w.world.ponto(w.world.ana, cid, "2026-03-07T08:00:00-03:00", "2026-03-07T10:00:00-03:00"))
     history = w.ok(_history(w, cid, servant_h(w.world.ana))).json_body["itens"]
     assert [r["ato"] for r in history] == ["COOP.COOPERACAO.REQUERER", "COOP.COOPERACAO.DECIDIR",
                                            "COOP.COOPERACAO.PRORROGAR", "COOP.PONTO.REGISTRAR"]

@@ -214,3 +214,23 @@ def test_cal_01_an_unregistered_municipality_is_a_422_naming_municipio_and_write
 def test_cal_01_an_empty_municipio_query_asks_for_the_tribunal_as_a_whole(client_of):
     status = client_of("pagamentos").http.get("/calendario/situacao/2026-12-22?municipio=")
     assert status.status_code == 200 and status.json_body["municipio"] is None
+
+
+def test_the_courts_today_is_a_public_read_of_plantao_by_the_courts_clock_and_zone(client_of):
+    """Pages start their date fields at the court's today: on a local stack playing a month it is months ahead of the
+    browser's. 23:30 in Brasília is already tomorrow in UTC: the answer is the court's day."""
+    from datetime import UTC, datetime
+
+    from courtlib import clock
+
+    plantao = client_of("plantao")
+    with clock.using(clock.SettableClock(datetime(2027, 3, 20, 2, 30, 15, 123456, tzinfo=UTC), frozen=True)):
+        answer = plantao.http.get("/calendario/hoje")
+    assert answer.status_code == 200, answer.body
+    assert answer.json_body == {"data": "2027-03-19", "agora": "2027-03-19T23:30:15-03:00",
+                                "fuso": "America/Sao_Paulo"}
+    described = plantao.http.get("/openapi.json").json_body["paths"]["/calendario/hoje"]["get"]
+    assert "security" not in described or described["security"] == []  # public, as the pages read it signed out
+    schema = described["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("/HojeDoTribunal")
+    assert "/calendario/hoje" not in client_of("pagamentos").http.get("/openapi.json").json_body["paths"]

@@ -278,32 +278,48 @@ def test_coop_07_third_overlapping_unit_refused_third_after_one_ends_accepted(cl
 # --- ponto -----------------------------------------------------------------------------------------------
 
 
+def test_coop_08_a_session_without_offset_is_refused_and_one_from_acre_counts_at_its_own_hour(client, world, deps):
+    """Brazil has four zones: 08:00 without an offset is not guessed as Brasília's (422 COOP-08 naming the field,
+    nothing written); 08:00-05:00 (Rio Branco) is 10:00 in the court's zone."""
+    cid = world.approved()
+    deps.clock = lambda: datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
+    naive = world.ponto(world.ana, cid, "2026-03-07T08:00:00", "2026-03-07T10:00:00-03:00")
+    assert (naive.status_code, naive.json_body["code"], naive.json_body["field"]) == (422, "COOP-08", "inicio")
+    assert "informe o fuso, ex.: 2027-03-01T08:00:00-03:00" in naive.json_body["detail"]
+    listed = call(client, "GET", f"/servidores/{world.ana}/pontos?competencia=2026-03", headers=servant_h(world.ana))
+    assert listed.json_body["minutos_mes"] == 0 and listed.json_body["itens"] == []
+    acre = world.ponto(world.ana, cid, "2026-03-07T08:00:00-05:00", "2026-03-07T09:00:00-05:00")
+    assert acre.status_code == 201, acre.body
+    assert acre.json_body["registro"]["inicio"].startswith("2026-03-07T10:00:00")
+    assert acre.json_body["minutos_mes"] == 60
+
+
 def test_coop_06_08_records_exactly_40h_accepted_one_minute_more_refused(client, world, table, deps):
     cid = world.approved()
     deps.clock = lambda: datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
     # 8 Saturdays/Sundays of March × 5 h = 40 h: weekends have no expediente
     days = ["2026-03-07", "2026-03-08", "2026-03-14", "2026-03-15", "2026-03-21", "2026-03-22", "2026-03-28"]
     for day in days:
-        r = world.ponto(world.ana, cid, f"{day}T08:00:00", f"{day}T13:00:00")
+        r = world.ponto(world.ana, cid, f"{day}T08:00:00-03:00", f"{day}T13:00:00-03:00")
         assert r.status_code == 201, r.body
     assert r.json_body["disponiveis_minutos"] == 300 and r.json_body["disponiveis"] == "5h"
-    over = world.ponto(world.ana, cid, "2026-03-29T08:00:00", "2026-03-29T13:01:00")
+    over = world.ponto(world.ana, cid, "2026-03-29T08:00:00-03:00", "2026-03-29T13:01:00-03:00")
     assert over.status_code == 422 and over.json_body["code"] == "COOP-06"
     assert over.json_body["disponiveis_minutos"] == 300 and "disponíveis 5h" in over.json_body["detail"]
-    exact = world.ponto(world.ana, cid, "2026-03-29T08:00:00", "2026-03-29T13:00:00")
+    exact = world.ponto(world.ana, cid, "2026-03-29T08:00:00-03:00", "2026-03-29T13:00:00-03:00")
     assert exact.status_code == 201 and exact.json_body["minutos_mes"] == 2400
     assert exact.json_body["disponiveis_minutos"] == 0
-    one_more = world.ponto(world.ana, cid, "2026-03-29T20:00:00", "2026-03-29T20:01:00")
+    one_more = world.ponto(world.ana, cid, "2026-03-29T20:00:00-03:00", "2026-03-29T20:01:00-03:00")
     assert one_more.status_code == 422 and one_more.json_body["disponiveis_minutos"] == 0
     # inside the expediente (Monday 12h–19h), overlapping, outside the period
-    inside = world.ponto(world.ana, cid, "2026-03-02T18:00:00", "2026-03-02T20:00:00")
+    inside = world.ponto(world.ana, cid, "2026-03-02T18:00:00-03:00", "2026-03-02T20:00:00-03:00")
     assert inside.status_code == 422 and inside.json_body["code"] == "COOP-06"
-    overlap = world.ponto(world.ana, cid, "2026-03-07T12:00:00", "2026-03-07T14:00:00")
+    overlap = world.ponto(world.ana, cid, "2026-03-07T12:00:00-03:00", "2026-03-07T14:00:00-03:00")
     assert overlap.status_code == 409 and overlap.json_body["code"] == "COOP-08"
-    outside = world.ponto(world.ana, cid, "2026-04-01T06:00:00", "2026-04-01T07:00:00")
+    outside = world.ponto(world.ana, cid, "2026-04-01T06:00:00-03:00", "2026-04-01T07:00:00-03:00")
     assert outside.status_code == 422 and outside.json_body["code"] == "COOP-08"
     # a servant never records on, nor reads, another's
-    other = world.ponto(world.bruno, cid, "2026-03-31T20:00:00", "2026-03-31T21:00:00")
+    other = world.ponto(world.bruno, cid, "2026-03-31T20:00:00-03:00", "2026-03-31T21:00:00-03:00")
     assert other.status_code == 403
     mine = call(client, "GET", f"/servidores/{world.ana}/pontos?competencia=2026-03", headers=servant_h(world.ana))
     assert mine.status_code == 200 and mine.json_body["minutos_mes"] == 2400 and len(mine.json_body["itens"]) == 8
@@ -343,8 +359,8 @@ def test_coop_11_close_publishes_once_per_servant_and_a_late_record_becomes_an_a
     call(client, "PUT", "/anexos/I", {"unidades": {world.gab2: 2}}, ADMIN)
     bruno = world.approved(servant=world.bruno, unit=world.gab2, modality="M1")
     deps.clock = lambda: datetime(2026, 3, 31, 23, 0, tzinfo=TZ)
-    assert world.ponto(world.ana, ana, "2026-03-07T08:00:00", "2026-03-07T10:30:00").status_code == 201
-    assert world.ponto(world.bruno, bruno, "2026-03-08T08:00:00", "2026-03-08T09:00:00").status_code == 201
+    assert world.ponto(world.ana, ana, "2026-03-07T08:00:00-03:00", "2026-03-07T10:30:00-03:00").status_code == 201
+    assert world.ponto(world.bruno, bruno, "2026-03-08T08:00:00-03:00", "2026-03-08T09:00:00-03:00").status_code == 201
     deps.clock = lambda: datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
     assert call(client, "POST", "/fechamentos", {}, servant_h(world.ana)).status_code == 403
     future = call(client, "POST", "/fechamentos", {"competencia": "2026-04"}, DIMAG)
@@ -362,7 +378,7 @@ def test_coop_11_close_publishes_once_per_servant_and_a_late_record_becomes_an_a
     second = close(client, {"competencia": "2026-03"}, bearer("admin.ti", "admin"))
     assert second["resumo"]["publicados"] == 0 and second["execucao"] == first["execucao"] + 1
     # a late record (made in April for March) becomes an ajuste with the difference
-    late = world.ponto(world.ana, ana, "2026-03-14T08:00:00", "2026-03-14T09:00:00")
+    late = world.ponto(world.ana, ana, "2026-03-14T08:00:00-03:00", "2026-03-14T09:00:00-03:00")
     assert late.status_code == 201, late.body
     third = close(client, {"competencia": "2026-03"}, DIMAG)
     assert third["resumo"]["publicados"] == 1 and third["resumo"]["ajustes"] == 1
@@ -485,7 +501,7 @@ def test_coop_11_daily_schedule_closes_the_previous_month_only_on_the_configured
     finish_others_runs(client, "2026-03")
     cid = world.approved()
     deps.clock = lambda: datetime(2026, 3, 31, 23, 0, tzinfo=TZ)
-    assert world.ponto(world.ana, cid, "2026-03-21T08:00:00", "2026-03-21T09:00:00").status_code == 201
+    assert world.ponto(world.ana, cid, "2026-03-21T08:00:00-03:00", "2026-03-21T09:00:00-03:00").status_code == 201
     deps.clock = lambda: datetime(2026, 4, 2, 0, 15, tzinfo=TZ)  # day 2: not the close day (1)
     assert app.handler_map["monthly_close"](_scheduled_event(), None)["fechado"] is None
     assert _outbox(table, world.ana, "2026-03", 1) is None
@@ -537,7 +553,8 @@ def test_coop_10_import_of_cooperations_deferred_before_keeps_the_rules(client, 
     refused = call(client, "POST", "/cooperacoes/importacao", {"cooperacoes": full}, ADMIN)
     assert refused.status_code == 422 and refused.json_body["code"] == "COOP-02"
     assert refused.json_body["field"] == "cooperacoes.1.unidade" and len(refused.json_body["importadas"]) == 1
-    assert world.ponto(world.ana, coop["id"], "2026-03-07T08:00:00", "2026-03-07T10:00:00").status_code == 201
+    assert world.ponto(world.ana, coop["id"], "2026-03-07T08:00:00-03:00",
+                       "2026-03-07T10:00:00-03:00").status_code == 201
     detail = call(client, "GET", f"/cooperacoes/{coop['id']}", headers=ADMIN).json_body
     assert detail["decisoes"][0]["acao"] == "importacao" and detail["decisoes"][0]["por"] == "admin.ti"
 
@@ -561,7 +578,7 @@ def test_coop_06_08_a_time_record_is_two_round_trips_in_a_warm_container_one_bat
 
     cid = world.approved()
     deps.clock = lambda: datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
-    assert world.ponto(world.ana, cid, "2026-03-07T08:00:00", "2026-03-07T10:00:00").status_code == 201
+    assert world.ponto(world.ana, cid, "2026-03-07T08:00:00-03:00", "2026-03-07T10:00:00-03:00").status_code == 201
     calls: list[str] = []
     original = botocore.client.BaseClient._make_api_call
 
@@ -571,18 +588,18 @@ def test_coop_06_08_a_time_record_is_two_round_trips_in_a_warm_container_one_bat
         return original(self, operation, params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
-    accepted = world.ponto(world.ana, cid, "2026-03-08T08:00:00", "2026-03-08T09:00:00")
+    accepted = world.ponto(world.ana, cid, "2026-03-08T08:00:00-03:00", "2026-03-08T09:00:00-03:00")
     assert accepted.status_code == 201 and accepted.json_body["minutos_mes"] == 180
     data_calls = [c for c in calls if c in ("BatchGetItem", "GetItem", "Query", "TransactWriteItems")]
     assert data_calls == ["BatchGetItem", "TransactWriteItems"], calls
     calls.clear()
-    overlap = world.ponto(world.ana, cid, "2026-03-08T08:30:00", "2026-03-08T09:30:00")
+    overlap = world.ponto(world.ana, cid, "2026-03-08T08:30:00-03:00", "2026-03-08T09:30:00-03:00")
     assert overlap.status_code == 409 and overlap.json_body["code"] == "COOP-08"  # the copy's record, not a Query
     assert "Query" not in calls and "TransactWriteItems" not in calls, calls
     assert call(client, "PUT", f"/unidades/{world.cart}", {"nome": "Cartório renomeado", "tipo": "cartorio",
                                                            "predio": "FORUM", "gestor": world.manager},
                 ADMIN).status_code == 200
     calls.clear()
-    assert world.ponto(world.ana, cid, "2026-03-08T10:00:00", "2026-03-08T11:00:00").status_code == 201
+    assert world.ponto(world.ana, cid, "2026-03-08T10:00:00-03:00", "2026-03-08T11:00:00-03:00").status_code == 201
     assert [c for c in calls if c in ("BatchGetItem", "GetItem", "Query", "TransactWriteItems")] == \
         ["BatchGetItem", "GetItem", "TransactWriteItems"], calls

@@ -243,6 +243,13 @@ def test_forged_unsigned_or_expired_tokens_get_401_and_a_demo_token_passes(stack
         assert status == 401, case
         assert headers["Content-Type"] == "application/problem+json", case
         assert body["code"] == "NAO_AUTENTICADO" and body["status"] == 401, case
+        assert body["instance"] == "/protegido", case
+
+    # the stack's own token, only past its exp: the session expired, and the answer says so
+    genuine = jwt.encode(_forged(stack, iat=now - 7200, exp=now - 3600), stack.signer._key, algorithm="RS256",
+                         headers={"kid": stack.signer.kid})
+    status, _, body = _http("GET", url, {"Authorization": f"Bearer {genuine}"})
+    assert (status, body["code"], body["detail"]) == (401, "TOKEN_EXPIRADO", "Sessão expirada: entre novamente.")
 
     for header in (stack.tokens["admin.ti"], f"Bearer {stack.tokens['admin.ti']}"):
         status, _, body = _http("GET", url, {"Authorization": header})

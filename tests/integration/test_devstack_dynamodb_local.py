@@ -87,7 +87,7 @@ def test_the_stack_on_dynamodb_local_draws_records_time_and_relays_events(tmp_pa
                         {"deferir": True, "meta": "teste"})
         assert decided.status_code == 200, decided.text
         record = _call(ready, "cooperacao", "POST", f"/cooperacoes/{coop}/pontos", "servidor.ana",
-                       {"inicio": "2027-03-15T07:00:00", "fim": "2027-03-15T09:00:00"})
+                       {"inicio": "2027-03-15T07:00:00-03:00", "fim": "2027-03-15T09:00:00-03:00"})
         assert record.status_code == 201, record.text
 
         # An event crossing services: plantao's calendar day, applied by pagamentos from its queue

@@ -36,7 +36,7 @@ def test_coop_08_a_ponto_record_whose_response_was_lost_answers_201_once(client,
     cid = world.approved()
     deps.clock = lambda: datetime(2026, 4, 1, 9, 0, tzinfo=TZ)
     key = {"Idempotency-Key": f"ponto-{uuid.uuid4()}"}
-    body = {"inicio": "2026-03-07T08:00:00", "fim": "2026-03-07T10:00:00"}
+    body = {"inicio": "2026-03-07T08:00:00-03:00", "fim": "2026-03-07T10:00:00-03:00"}
     faults.force("TransactWriteItems", "lost")
     first = call(client, "POST", f"/cooperacoes/{cid}/pontos", body, {**servant_h(world.ana), **key})
     assert faults.injected[("lost", "dynamodb")] == 1

@@ -58,6 +58,7 @@ def test_each_is_problem_json_with_the_request_id_as_correlation_id(kind):
     body = render(template)
     assert {"type", "title", "code", "detail", "correlation_id"} <= set(body)  # status: the gateway's own on defaults
     assert "$context.requestId" in template and body["detail"]
+    assert '"instance": "$context.path"' in template  # as the app's problems; API Gateway's path has the stage
     if REQUIRED.get(kind):
         assert body["status"] == int(REQUIRED[kind])
 
@@ -69,3 +70,10 @@ def test_no_answer_echoes_a_credential_or_the_gateways_own_message(kind):
     for forbidden in ("$context.error.message", "$input", "method.request.header", "$context.authorizer",
                       "$context.identity"):
         assert forbidden not in text, (kind, forbidden)
+
+
+def test_an_expired_token_reads_sessao_expirada_and_the_others_keep_the_generic_refusal():
+    expired = render(responses()["EXPIRED_TOKEN"]["ResponseTemplates"]["application/json"])
+    assert (expired["code"], expired["detail"]) == ("TOKEN_EXPIRADO", "Sessão expirada: entre novamente.")
+    for kind in ("UNAUTHORIZED", "INVALID_SIGNATURE"):
+        assert render(responses()[kind]["ResponseTemplates"]["application/json"])["code"] == "NAO_AUTENTICADO"

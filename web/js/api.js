@@ -1,6 +1,8 @@
 // Calls to the four services' public HTTP APIs, as any third-party frontend would.
 // The API origins come from config.json (written at deploy time; served by the local stack locally).
 
+import { definirHoje, hoje } from "./ui.js";
+
 let configPromise = null;
 
 export function loadConfig() {
@@ -50,6 +52,17 @@ async function problemFrom(response) {
   }
   body.status = body.status ?? response.status;
   return new Problem(body);
+}
+
+/** Reads the court's today (plantão's public GET /calendario/hoje) for hoje() and answers it; if the API cannot be
+ * reached, hoje() stays the browser's date. Pages call it before filling their date fields. */
+export async function sincronizarHoje() {
+  try {
+    definirHoje((await call("plantao", "/calendario/hoje")).data);
+  } catch {
+    // the browser's date: a page still opens without the calendar's service
+  }
+  return hoje();
 }
 
 /** Listeners told when an authenticated call answers 401 (expired or refused token). */

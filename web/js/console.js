@@ -1,6 +1,6 @@
 // The staff console: sign-in, then the screens of each of the user's roles (groups of the ID token);
 // "#auditoria" is the Auditoria screen (corregedoria, admin), in the menu only for them.
-import { onUnauthorized } from "./api.js";
+import { onUnauthorized, sincronizarHoje } from "./api.js";
 import { currentToken, groups, login, logout, username } from "./auth.js";
 import { $, clearProblems, el, fill, showMessage, showProblem } from "./ui.js";
 import * as admin from "./console/admin.js";
@@ -21,8 +21,10 @@ const ROLES = Object.fromEntries(Object.entries(SCREENS).map(([role, module]) =>
 const aviso = $("#aviso");
 let shownAudit = null;  // which of the two views showSignedIn drew last
 
-function showSignedIn() {
+async function showSignedIn() {
+  await sincronizarHoje();  // the screens' date fields start at the court's today, not the browser's
   const token = currentToken();
+  if (!token) return;  // signed out while the date was read
   const roles = groups(token);
   $("#entrar").hidden = true;
   $("#sessao").hidden = false;
@@ -85,7 +87,9 @@ $("#login").addEventListener("submit", async (event) => {
 
 $("#sair").addEventListener("click", () => showSignedOut("Você saiu da área restrita.", "sucesso"));
 
-onUnauthorized(() => showSignedOut("A sua sessão expirou ou não é mais válida. Entre novamente para continuar.", "aviso"));
+// A session past its time says so (TOKEN_EXPIRADO: the API's detail); any other refused token, the generic text.
+onUnauthorized((problem) => showSignedOut(problem && problem.code === "TOKEN_EXPIRADO" ? problem.detail
+  : "A sua sessão expirou ou não é mais válida. Entre novamente para continuar.", "aviso"));
 
 // Moving between "Minhas telas" and "Auditoria" (menu, back/forward, a typed address) redraws the screens.
 window.addEventListener("hashchange", () => {

@@ -67,9 +67,30 @@ export function horas(minutes) {
   return m ? `${h} h ${String(m).padStart(2, "0")} min` : `${h} h`;
 }
 
-/** Today in the tribunal's time zone, "YYYY-MM-DD" (the browser's own clock). */
+/** A datetime-local value ("2027-03-01T08:00") with the browser's UTC offset at that moment
+ * ("2027-03-01T08:00:00-05:00" in Rio Branco): the time is the user's, where they are (Brazil has four zones), and
+ * the API refuses a ponto without an offset (COOP-08) rather than guess Brasília's. Anything else is sent as typed. */
+export function comFuso(local) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(String(local || ""));
+  if (!m) return local;
+  const [, y, mo, d, h, mi, s = "00"] = m;
+  const offset = -new Date(+y, +mo - 1, +d, +h, +mi, +s).getTimezoneOffset();
+  const two = (n) => String(n).padStart(2, "0");
+  const abs = Math.abs(offset);
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}${offset < 0 ? "-" : "+"}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}
+
+let diaDoTribunal = null;
+
+/** Sets the court's today ("YYYY-MM-DD", from GET /calendario/hoje: see api.js's sincronizarHoje). */
+export function definirHoje(dia) {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(String(dia || ""))) diaDoTribunal = dia;
+}
+
+/** Today, "YYYY-MM-DD": the court's (its clock, which a local stack playing a month moves months ahead) once read,
+ * else the browser's own clock in the tribunal's time zone. */
 export function hoje() {
-  return new Date().toLocaleDateString("sv-SE", { timeZone: TZ });
+  return diaDoTribunal || new Date().toLocaleDateString("sv-SE", { timeZone: TZ });
 }
 
 // ------------------------------------------------------------------ problems next to their field

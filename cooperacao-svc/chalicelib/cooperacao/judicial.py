@@ -42,7 +42,7 @@ class JudicialService:
     def receive(self, origin: str, origin_id: str, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         """A request from ``origin`` (partner id or INTERNO); the same ``id_origem`` again returns the first one
         (200), unless its content differs (409 COOP-12)."""
-        now = self.clock().isoformat()
+        now = self.clock().isoformat(timespec="seconds")
         body = {**data, "origem": origin, "id": origin_id, "situacao": "recebido", "recebido_em": now,
                 "deliberacoes": []}
         audit = Audit(acts.JUDICIAL_RECEIVE, acts.judicial_target(origin, origin_id),
@@ -82,7 +82,7 @@ class JudicialService:
             raise RuleConflict("COOP-12", "decisao", f"O pedido já está {data['situacao']}.")
         if act is not None and decision == "indeferido":
             raise RuleError("COOP-12", "ato", "Pedido indeferido não gera ato de cooperação no registro.")
-        now = self.clock().isoformat()
+        now = self.clock().isoformat(timespec="seconds")
         before = {"situacao": data["situacao"]}
         data["situacao"] = decision
         data["deliberacoes"] = [*data.get("deliberacoes", []), {"por": by, "membro": member, "decisao": decision,
@@ -104,7 +104,7 @@ class JudicialService:
 
     def _act(self, act: dict[str, Any], by: str) -> dict[str, Any]:
         return {**act, "id": act.get("id") or uuid.uuid4().hex[:12], "publicado_por": by,
-                "publicado_em": self.clock().isoformat()}
+                "publicado_em": self.clock().isoformat(timespec="seconds")}
 
     def publish(self, act: dict[str, Any], by: str) -> dict[str, Any]:
         published = self._act(act, by)

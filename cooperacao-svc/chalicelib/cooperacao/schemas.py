@@ -25,16 +25,11 @@ from chalicelib.cooperacao.domain.model import (
 from chalicelib.cooperacao.service import TZ, ApprovedImport, ReferenceImport, RequestCommand
 from pydantic import Field, field_validator, model_validator
 
-from courtlib.http.validation import MONTH_PATTERN, FieldError, LocalTime, end_not_before_start
+from courtlib.http.validation import MONTH_PATTERN, FieldError, LocalTime, RuleRefusal, end_not_before_start
 from courtlib.schema import Schema
 
 ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 MONTH = MONTH_PATTERN
-
-
-def local(value: datetime) -> datetime:
-    """A moment without zone is the court's."""
-    return value.replace(tzinfo=TZ) if value.tzinfo is None else value
 
 
 # --- reference data --------------------------------------------------------------------------------
@@ -264,16 +259,23 @@ class FimIn(Schema):
     motivo: str | None = Field(None, max_length=2000)
 
 
+PONTO_EXAMPLE = "2027-03-01T08:00:00-03:00"
+
+
 class PontoIn(Schema):
-    inicio: datetime = Field(description="Início da sessão (sem fuso = America/Sao_Paulo)")
-    fim: datetime
+    inicio: datetime = Field(description=f"Início da sessão, com o fuso de quem a registra (ex.: {PONTO_EXAMPLE})")
+    fim: datetime = Field(description="Fim da sessão, com fuso")
 
     @field_validator("inicio", "fim")
     @classmethod
     def _in_court_zone(cls, value: datetime) -> datetime:
-        """The moment in the court's zone; one that has none there (0001-01-01T00:00Z) is refused, not a 500."""
+        """The moment in the court's zone. Without an offset it is refused (COOP-08), not read as Brasília's:
+        Brazil has four zones (Acre −05, Amazonas −04), and a session in Rio Branco would shift by two hours. One
+        that has no moment in the court's zone (0001-01-01T00:00Z) is refused too, not a 500."""
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise RuleRefusal("COOP-08", f"informe o fuso, ex.: {PONTO_EXAMPLE}")
         try:
-            return local(value).astimezone(TZ)
+            return value.astimezone(TZ)
         except OverflowError:
             raise ValueError("data e hora fora do intervalo aceito") from None
 

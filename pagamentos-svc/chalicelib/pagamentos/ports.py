@@ -187,4 +187,5 @@ class PdfRenderer(Protocol):
     def __call__(self, *, tribunal: str, memo_id: str, month: str, category: str, status: str,
                  lines: Sequence[Line], generated_at: datetime, signed_by: str | None = None,
                  signed_at: datetime | None = None, number: str | None = None,
-                 signatory: tuple[str, str] | None = None, place: str | None = None) -> bytes: ...
+                 signatory: tuple[str, str] | None = None, place: str | None = None,
+                 note: str | None = None) -> bytes: ...

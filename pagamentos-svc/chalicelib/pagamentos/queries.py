@@ -61,7 +61,7 @@ def memo_pdf(stored: StoredMemo, config: TribunalConfig, render: PdfRenderer, cl
     return render(tribunal=config.nome, memo_id=h.id, month=h.month, category=h.category, status=h.status,
                   lines=stored.lines, generated_at=h.generated_at or clock(), signed_by=h.signed_by,
                   signed_at=h.signed_at, number=h.label, signatory=(presidencia.nome, presidencia.cargo),
-                  place=config.capital.nome)
+                  place=config.capital.nome, note=h.note)
 
 
 class PagamentosQueries:

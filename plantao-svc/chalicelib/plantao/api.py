@@ -66,7 +66,7 @@ from chalicelib.plantao.schemas import (
 
 from courtlib.audit.api import add_history_route, guard_audit_reads
 from courtlib.auth.principal import ROLES
-from courtlib.calendar.api import calendar_admin_routes, calendar_read_routes
+from courtlib.calendar.api import calendar_admin_routes, calendar_clock_routes, calendar_read_routes
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.pagination import Page, PageQuery
 from courtlib.http.responses import require_accept
@@ -74,7 +74,8 @@ from courtlib.http.responses import require_accept
 TITLE = "plantao-svc — Plantão judiciário e calendário do tribunal"
 routes = RouteSet(service="plantao", title="Plantão judiciário", tag="Plantão")
 public_routes = RouteSet(service="plantao", title="Plantão judiciário (consulta pública)", tag="Plantão (público)")
-ROUTE_SETS: list[RouteSet] = [routes, public_routes, calendar_admin_routes, calendar_read_routes]
+ROUTE_SETS: list[RouteSet] = [routes, public_routes, calendar_admin_routes, calendar_read_routes,
+                              calendar_clock_routes]
 
 STAFF = set(ROLES)
 PRESIDENCY = {"presidencia"}

@@ -117,3 +117,14 @@ def test_coop_12_the_register_is_newest_first_and_limited(judicial):
     assert [a["data"] for a in service.search(None, None, None, 10)] == ["2026-03-01", "2026-01-10", "2025-12-01"]
     assert [a["titulo"] for a in service.search("acordo", None, None, 1)] == ["Acordo número 1"]
     assert [a["data"] for a in service.search(None, None, 2026, 10)] == ["2026-03-01", "2026-01-10"]
+
+
+def test_coop_12_the_times_a_request_shows_are_to_the_second_as_every_other_timestamp(judicial):
+    """recebido_em, a deliberation's em and an act's publicado_em drop the clock's microseconds."""
+    service, _, clock = judicial
+    clock.now = NOW.replace(microsecond=654321)
+    received, _ = service.receive("TJSC", "p-9", {**BODY, "id_origem": "p-9"})
+    deliberated, act = service.deliberate("TJSC", "p-9", "nucleo.ana", "coordenador", "deferido", "Cabível.", ACT)
+    stamps = (received["recebido_em"], deliberated["deliberacoes"][-1]["em"], act["publicado_em"])
+    assert stamps == (NOW.replace(microsecond=0).isoformat(),) * 3
+    assert all(datetime.fromisoformat(s).microsecond == 0 and "." not in s for s in stamps)

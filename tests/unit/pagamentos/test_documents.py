@@ -83,3 +83,28 @@ def test_pag_11_many_lines_continue_on_more_pages_and_render_the_same_twice():
 def test_pag_11_brl_format():
     assert (brl(Decimal("1234567.8")), brl(Decimal("-90")), brl(Decimal("0.05"))) == \
         ("R$ 1.234.567,80", "-R$ 90,00", "R$ 0,05")
+
+
+def test_pag_11_the_memos_observacao_is_printed_under_its_own_heading():
+    """A note typed by DIMAG (accents and all) prints under "Observação"; a memo without one has no heading."""
+    lines = [_line("jz.alves", "Juiz André Alves", "3000.00")]
+    kwargs = dict(tribunal="TRE-MT", memo_id="2027-03-cumulacao_juizes", month="2027-03", category="cumulacao_juizes",
+                  status="rascunho", lines=lines, generated_at=datetime(2027, 4, 5, 9, tzinfo=TZ))
+    noted = _text(render_memo_pdf(**kwargs, note="Conferido pela DIMAG; ajuste de março incluído."))
+    assert "Observação" in noted and "Conferido pela DIMAG; ajuste de março incluído." in noted
+    assert noted.index("Total do memorando") < noted.index("Observação")
+    for note in (None, "", "   "):
+        assert "Observação" not in _text(render_memo_pdf(**kwargs, note=note))
+
+
+def test_pag_11_the_pdf_served_for_a_memo_carries_the_note_it_was_edited_with():
+    """The query that serves the memo's PDF hands the stored observação to the renderer."""
+    from chalicelib.pagamentos.queries import PagamentosQueries
+
+    from tests.unit.pagamentos.test_service import World, draft
+
+    world = World()
+    draft(world)
+    world.service.edit("2027-03-ferias", "dimag.folha", "Conferido: férias de março.")
+    queries = PagamentosQueries(world.repo, world.service.config, render_memo_pdf, lambda: world.now)
+    assert "Conferido: férias de março." in _text(queries.pdf("2027-03-ferias"))

@@ -9,7 +9,7 @@ from chalice import Chalice, CognitoUserPoolAuthorizer
 from chalice.test import Client
 from pydantic import BaseModel
 
-from courtlib.auth import Principal, parse_groups
+from courtlib.auth import Principal, TokenExpired, parse_groups
 from courtlib.http import RequestContext, RouteSet
 from courtlib.http.dispatch import build_blueprint
 from courtlib.http.openapi import openapi_document
@@ -138,6 +138,27 @@ def test_token_verifier_replaces_the_gateways_unverified_claims():
     forged = bearer("ana", "admin")  # chalice local would accept this unsigned token's claims
     assert client.get("/gestao", headers=forged).status_code == 401
     assert client.get("/gestao").status_code == 401
+
+
+def test_a_verifier_that_finds_a_genuine_token_expired_gets_sessao_expirada_and_others_the_generic_401():
+    old = unsigned_jwt({"cognito:username": "ana", "jti": "velho"})  # chalice local reads any JWT's claims
+
+    def verifier(token: str) -> dict:
+        if token == old:
+            raise TokenExpired("exp passou")
+        raise ValueError("assinatura inválida")
+
+    app = Chalice(app_name="teste")
+    app.register_blueprint(build_blueprint(build_routes(), authorizer=AUTHORIZER, token_verifier=verifier,
+                                           pagination_secret="s"))
+    client = Client(app).http
+    expired = json.loads(client.get("/gestao", headers={"Authorization": f"Bearer {old}"}).body)
+    assert (expired["status"], expired["code"], expired["detail"], expired["instance"]) == (
+        401, "TOKEN_EXPIRADO", "Sessão expirada: entre novamente.", "/gestao")
+    garbage = json.loads(client.get("/gestao", headers=bearer("ana", "admin")).body)
+    assert (garbage["code"], garbage["detail"]) == (
+        "NAO_AUTENTICADO", "Autenticação necessária: envie um token válido no cabeçalho Authorization.")
+    assert "exp passou" not in json.dumps(expired) and "assinatura" not in json.dumps(garbage)
 
 
 def test_principal_ids():

@@ -1,6 +1,6 @@
 // Servidor: my cooperations, a new request, my ponto and the hours left of the 40 h of the month (COOP-06).
 import { call } from "../api.js";
-import { dataBR, el, hoje, horas, table, fill } from "../ui.js";
+import { comFuso, dataBR, el, hoje, horas, table, fill } from "../ui.js";
 import { form, section, success } from "./forms.js";
 import { historyButton, historyPanel } from "./historico.js";
 
@@ -58,12 +58,12 @@ export function screens(ctx) {
     id: "ponto", title: "Registrar ponto", submit: "Registrar sessão",
     fields: [
       { name: "cooperacao", label: "Cooperação (código)", required: true, hint: "O código da cooperação aprovada (veja a lista acima)." },
-      { name: "inicio", label: "Início da sessão", type: "datetime-local", required: true },
+      { name: "inicio", label: "Início da sessão", type: "datetime-local", required: true, hint: "No horário de onde você está (o fuso do seu computador)." },
       { name: "fim", label: "Fim da sessão", type: "datetime-local", required: true },
     ],
     handler: async (v, _form, key) => {
       const out = await call("cooperacao", `/cooperacoes/${encodeURIComponent(v.cooperacao || "")}/pontos`, {
-        method: "POST", body: { inicio: v.inicio, fim: v.fim }, token: ctx.token(), idempotencyKey: key });
+        method: "POST", body: { inicio: comFuso(v.inicio), fim: comFuso(v.fim) }, token: ctx.token(), idempotencyKey: key });
       await showMonth((v.inicio || hoje()).slice(0, 7));
       const restam = out.disponiveis_minutos ?? out.disponiveis;
       return success(`Sessão registrada. ${restam !== undefined ? `Restam ${typeof restam === "number" ? horas(restam) : restam} no mês.` : ""}`);

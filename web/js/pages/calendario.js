@@ -1,5 +1,5 @@
-import { call } from "../api.js";
-import { $, clearProblems, dataBR, diaSemana, el, hoje, mesBR, showProblem, table, fill } from "../ui.js";
+import { call, sincronizarHoje } from "../api.js";
+import { $, clearProblems, dataBR, diaSemana, el, mesBR, showProblem, table, fill } from "../ui.js";
 
 const form = $("#filtro");
 const inicial = (text) => text.charAt(0).toUpperCase() + text.slice(1);  // a heading starts with a capital
@@ -38,5 +38,5 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
-$("#mes").value = new URLSearchParams(location.search).get("mes") || hoje().slice(0, 7);
+$("#mes").value = new URLSearchParams(location.search).get("mes") || (await sincronizarHoje()).slice(0, 7);
 form.requestSubmit();

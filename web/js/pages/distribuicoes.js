@@ -1,7 +1,7 @@
-import { call } from "../api.js";
+import { call, sincronizarHoje } from "../api.js";
 import { checkCnj, maskCnj } from "../cnj.js";
 import { verificar } from "../verify.js";
-import { $, clearProblems, dataBR, el, hoje, showMessage, showProblem, table, fill } from "../ui.js";
+import { $, clearProblems, dataBR, el, showMessage, showProblem, table, fill } from "../ui.js";
 
 // ---------------------------------------------------------------- consultation of a case (DIST-08)
 
@@ -277,6 +277,6 @@ arquivo.addEventListener("submit", async (event) => {
   }
 });
 
-$("#dia").value = hoje();
+$("#dia").value = await sincronizarHoje();
 const params = new URLSearchParams(location.search);
 if (params.get("numero")) { numero.value = params.get("numero"); numero.dispatchEvent(new Event("input")); consulta.requestSubmit(); }

@@ -1,5 +1,5 @@
-import { call } from "../api.js";
-import { $, clearProblems, dataBR, el, hoje, showProblem, table, fill } from "../ui.js";
+import { call, sincronizarHoje } from "../api.js";
+import { $, clearProblems, dataBR, el, showProblem, table, fill } from "../ui.js";
 
 const form = $("#filtro");
 
@@ -23,5 +23,5 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
-$("#ano").value = new URLSearchParams(location.search).get("ano") || hoje().slice(0, 4);
+$("#ano").value = new URLSearchParams(location.search).get("ano") || (await sincronizarHoje()).slice(0, 4);
 form.requestSubmit();

@@ -1,5 +1,5 @@
-import { call } from "../api.js";
-import { $, clearProblems, dataBR, diaSemana, el, hoje, mesBR, showProblem, table, fill } from "../ui.js";
+import { call, sincronizarHoje } from "../api.js";
+import { $, clearProblems, dataBR, diaSemana, el, mesBR, showProblem, table, fill } from "../ui.js";
 
 const TIPOS = { estadual: "Estadual", municipal: "Municipal", noturno: "Noturno", segundo_grau: "2º grau", eleitoral: "Eleitoral" };
 const form = $("#filtro");
@@ -51,6 +51,6 @@ form.addEventListener("submit", async (event) => {
 });
 
 const params = new URLSearchParams(location.search);
-$("#mes").value = params.get("mes") || hoje().slice(0, 7);
+$("#mes").value = params.get("mes") || (await sincronizarHoje()).slice(0, 7);
 if (params.get("tipo")) $("#tipo").value = params.get("tipo");
 form.requestSubmit();

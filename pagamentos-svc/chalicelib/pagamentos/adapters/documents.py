@@ -37,10 +37,11 @@ def brl(value: Decimal) -> str:
 def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, status: str, lines: Sequence[Line],
                     generated_at: datetime, signed_by: str | None = None, signed_at: datetime | None = None,
                     number: str | None = None, signatory: tuple[str, str] | None = None,
-                    place: str | None = None) -> bytes:
+                    place: str | None = None, note: str | None = None) -> bytes:
     """A4 portrait: heading with the memo's number (a draft has none yet), place and date, addressee (DIMAG),
-    the table (matrícula, name, basis in prose, rule, amount), total, and the despacho signed by the President
-    (``signatory``: name and title as printed; ``signed_by`` is the login, kept for the audit, not printed)."""
+    the table (matrícula, name, basis in prose, rule, amount), total, the memo's ``note`` (its observação, under
+    its own heading, when there is one), and the despacho signed by the President (``signatory``: name and title
+    as printed; ``signed_by`` is the login, kept for the audit, not printed)."""
     pdf = a4_pdf(footer=f"{number or 'Minuta de memorando'} - gerado em "
                         f"{generated_at.astimezone(TZ).strftime('%d/%m/%Y %H:%M')} - página {{page}} de {{nb}}",
                  title=number or f"Minuta de memorando {memo_id}", creator="pagamentos-svc", created_at=generated_at)
@@ -82,6 +83,12 @@ def render_memo_pdf(*, tribunal: str, memo_id: str, month: str, category: str, s
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(0, 6, to_latin1(f"Total do memorando: {brl(total(rows))} ({len(rows)} linha(s))"),
              new_x="LMARGIN", new_y="NEXT")
+    if note and note.strip():
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 6, to_latin1("Observação"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(0, 5.5, to_latin1(note.strip()), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_font("Helvetica", "", 10)
     name, title = signatory or ("", "Presidente")

@@ -43,6 +43,9 @@ DAY_REGISTERED, DAY_REMOVED = "CAL.DIA.REGISTRAR", "CAL.DIA.REMOVER"
 DAY_COPIED, DAY_COPY_REMOVED = "CAL.DIA.COPIAR", "CAL.DIA.REMOVER_COPIA"
 
 calendar_read_routes = RouteSet(service="calendario", title="Calendário", tag="Calendário")
+# The court's date (mounted by the calendar's owner, plantao-svc): pages start their date fields at the court's
+# today, which on a local stack playing a month is not the browser's.
+calendar_clock_routes = RouteSet(service="calendario", title="Calendário (data do tribunal)", tag="Calendário")
 calendar_admin_routes = RouteSet(service="calendario", title="Calendário (administração)", tag="Calendário")
 
 
@@ -112,6 +115,12 @@ class DiasUteis(Schema):
     dias_sem_expediente: list[DiaSemExpediente]
 
 
+class HojeDoTribunal(Schema):
+    data: date = Field(description="A data de hoje no fuso do tribunal")
+    agora: str = Field(description="O instante, ao segundo, no fuso do tribunal (ISO 8601 com fuso)")
+    fuso: str = Field(description="O fuso do tribunal (IANA)")
+
+
 class SituacaoDoDia(Schema):
     data: date
     municipio: str | None
@@ -169,6 +178,14 @@ def day_status(ctx: RequestContext, query: MunicipioQuery, data: str) -> Situaca
     calendar = ctx.deps.calendar.calendar_for(ctx.deps.config, [day.year])
     reason = calendar.reason_not_dia_util(day, municipio)
     return SituacaoDoDia(data=day, municipio=municipio, dia_util=reason is None, motivo=reason)
+
+
+@calendar_clock_routes.route("/calendario/hoje", methods=["GET"], public=True, response=HojeDoTribunal,
+                             summary="A data e a hora do tribunal (o relógio que as regras usam)")
+def court_today(ctx: RequestContext) -> HojeDoTribunal:
+    zone = ctx.deps.config.tz
+    moment = clock.now().astimezone(zone)
+    return HojeDoTribunal(data=moment.date(), agora=moment.isoformat(timespec="seconds"), fuso=str(zone))
 
 
 @calendar_admin_routes.route("/calendario/dias", methods=["POST"], roles={"admin"}, body=DiaIn, response=DiaOut,

@@ -20,6 +20,7 @@ from chalice.app import Blueprint, ChaliceViewError, Response
 from courtlib.audit.actor import acting_as, actor_of
 from courtlib.auth.partners import HEADER_NONCE, SignatureError, verify
 from courtlib.auth.principal import ANONYMOUS, Principal
+from courtlib.auth.tokens import TokenExpired
 from courtlib.aws_failures import RETRY_AFTER_SECONDS, is_aws_failure
 from courtlib.errors import as_court_error
 from courtlib.http import problems as p
@@ -213,6 +214,8 @@ class Dispatcher:
             return None
         try:
             return self._token_verifier(token)
+        except TokenExpired:  # genuine but old: say so (a forged token never gets here, see courtlib.auth.tokens)
+            raise ProblemError(401, p.TOKEN_EXPIRED, p.TOKEN_EXPIRED_DETAIL, headers=_BEARER_CHALLENGE) from None
         except Exception as error:
             logger.info("token recusado", extra={"motivo": type(error).__name__})
             return None

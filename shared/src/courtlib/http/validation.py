@@ -44,6 +44,20 @@ class FieldError(ValueError):
         self.field = field
 
 
+class RuleRefusal(ValueError):
+    """Raised by a field validator when the refusal is a domain rule's, not a bad format: the 422 problem's code
+    is ``rule`` (``COOP-08``…) instead of ``VALIDACAO``, so the caller reads which rule refused it."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+def _rule(item: Mapping[str, Any]) -> str | None:
+    error = (item.get("ctx") or {}).get("error")
+    return error.rule if isinstance(error, RuleRefusal) else None
+
+
 def _loc(item: Mapping[str, Any]) -> tuple[Any, ...]:
     error = (item.get("ctx") or {}).get("error")
     return (*item["loc"], error.field) if isinstance(error, FieldError) else tuple(item["loc"])
@@ -141,11 +155,15 @@ def location(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def validation_problem(error: ValidationError, *, prefix: tuple[str, ...] = ()) -> ProblemError:
+    """422: the first error's field and detail (and its rule as the code, if a :class:`RuleRefusal`), all in
+    ``errors``."""
+    items = error.errors(include_url=False)[:MAX_REPORTED_ERRORS]
     errors: list[dict[str, str | None]] = [{"field": location((*prefix, *_loc(item))), "detail": translate(item)}
-              for item in error.errors(include_url=False)[:MAX_REPORTED_ERRORS]]
+                                           for item in items]
     first: dict[str, str | None] = errors[0] if errors else {"field": None, "detail": "valor inválido"}
     detail = f"{first['field']}: {first['detail']}" if first["field"] else str(first["detail"])
-    return ProblemError(422, VALIDATION, detail, field=first["field"], errors=errors)
+    code = (_rule(items[0]) if items else None) or VALIDATION
+    return ProblemError(422, code, detail, field=first["field"], errors=errors)
 
 
 def body_text(raw: bytes | str | None) -> str:
