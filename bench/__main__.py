@@ -97,6 +97,10 @@ def dynamodb_local_sections() -> bool:
                 ok = section(emit, endpoint) and ok
         except Unavailable as missing:
             emit(f"DynamoDB Local: seção pulada ({missing})")
+        except Exception as failure:  # one section's failure is reported, and the next sections still measure
+            logging.exception("seção falhou")
+            emit(f"   SEÇÃO FALHOU: {type(failure).__name__}: {failure} (rastreio na saída de erros)")
+            ok = False
     return ok
 
 
