@@ -21,7 +21,14 @@ from pynamodb.attributes import NumberAttribute
 from bench.http_reads import AwsCallCounter
 from courtlib.http.testing import InMemoryIdempotencyStore
 from courtlib.messaging import consumer as consumer_module
-from courtlib.messaging.consumer import EventConsumer, ExclusiveHandler, exclusive_delivery
+from courtlib.messaging.consumer import (
+    DeclaredHandler,
+    EventConsumer,
+    ExclusiveHandler,
+    SelfCommittingHandler,
+    commits_itself,
+    exclusive_delivery,
+)
 from courtlib.messaging.contracts import CalendarDayRegistered, new_event
 from courtlib.persistence import TableItem, bind
 from tests.integration.lambda_events import sqs_event
@@ -87,13 +94,17 @@ def test_a_redelivered_event_changes_nothing_and_is_counted_as_repeated(scratch_
     assert counted.metrics == Counter({"EventosAplicados": 1, "EventosRepetidos": 1})
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(deliveries=st.integers(min_value=1, max_value=5), exclusive=st.booleans())
-def test_any_number_of_deliveries_of_one_event_applies_it_once(scratch_table, monkeypatch, deliveries, exclusive):
+DECLARATIONS = {"none": lambda handler: handler, "exclusive_delivery": exclusive_delivery,
+                "commits_itself": commits_itself}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(deliveries=st.integers(min_value=1, max_value=5), declared=st.sampled_from(sorted(DECLARATIONS)))
+def test_any_number_of_deliveries_of_one_event_applies_it_once(scratch_table, monkeypatch, deliveries, declared):
     counted = Counted(monkeypatch)
     key = f"TALLY#{uuid.uuid4().hex}"
     handler, total = _tallying(scratch_table, key, [])
-    consumer = EventConsumer(scratch_table, {EVENT: exclusive_delivery(handler) if exclusive else handler},
+    consumer = EventConsumer(scratch_table, {EVENT: DECLARATIONS[declared](handler)},
                              persistence=InMemoryIdempotencyStore())
     event = _event()
     for _ in range(deliveries):
@@ -122,10 +133,31 @@ def test_an_event_of_a_dynamodb_only_handler_costs_two_dynamodb_calls_fewer_than
     assert guarded_calls - plain_calls == POWERTOOLS_RECORD and plain_calls - guarded_calls == Counter()
 
 
-def test_only_plantaos_portaria_handler_is_exclusive():
-    """The classification of every consumed event's handler (courtlib.messaging.consumer's docstring): all but
-    PLAN-04's publication write only DynamoDB, conditionally; the portaria sends e-mails."""
-    import sys
+def test_a_handler_that_commits_itself_is_not_called_again_for_an_event_applied_before(scratch_table, monkeypatch):
+    """Its commits come before the consumer's transaction: the inbox marker is read first (one GetItem more)."""
+    counted = Counted(monkeypatch)
+    calls: list[str] = []
+    handler, total = _tallying(scratch_table, "TALLY#commits-itself", calls)
+    consumer = EventConsumer(scratch_table, {EVENT: commits_itself(handler)})
+    _deliver(consumer, _event())  # warm
+    event = _event()
+    with AwsCallCounter() as counter:
+        mark = counter.mark()
+        assert _deliver(consumer, event) == {"batchItemFailures": []}
+        first = counter.calls_since(mark)
+        mark = counter.mark()
+        assert _deliver(consumer, event) == {"batchItemFailures": []}
+        again = counter.calls_since(mark)
+    assert first == Counter({"DynamoDB GetItem": 2, "DynamoDB TransactWriteItems": 1})  # the marker, the tally
+    assert again == Counter({"DynamoDB GetItem": 1})  # the marker only: the handler is not called
+    assert calls.count(event.id) == 1 and total() == 2
+    assert counted.metrics == Counter({"EventosAplicados": 2, "EventosRepetidos": 1})
+
+
+def test_every_consumed_events_handler_is_classified():
+    """courtlib.messaging.consumer's docstring: the calendar's copies and pagamentos' inputs stage their writes on the
+    consumer's unit of work (no declaration); the requested runs commit their own conditional transactions
+    (``commits_itself``); only PLAN-04's publication acts outside DynamoDB (e-mails: ``exclusive_delivery``)."""
     from types import SimpleNamespace
 
     from chalicelib.cooperacao.consumers import event_handlers as cooperacao
@@ -133,8 +165,17 @@ def test_only_plantaos_portaria_handler_is_exclusive():
     from chalicelib.pagamentos.consumers import event_handlers as pagamentos
     from chalicelib.plantao.consumers import event_handlers as plantao
 
-    assert "chalicelib.plantao.consumers" in sys.modules
     deps = SimpleNamespace(calendar=SimpleNamespace(model=None), service=None)
-    exclusive = {event for handlers in (cooperacao(deps), distribuicao(deps), pagamentos(deps), plantao(deps))
-                 for event, handler in handlers.items() if isinstance(handler, ExclusiveHandler)}
-    assert exclusive == {"br.jus.tribunal.plantao.portaria-emitida.v1"}
+    declared: dict[str, set[str]] = {}
+    for handlers in (cooperacao(deps), distribuicao(deps), pagamentos(deps), plantao(deps)):
+        for event, handler in handlers.items():
+            declared.setdefault(type(handler).__name__ if isinstance(handler, DeclaredHandler) else "", set()).add(
+                event.removeprefix("br.jus.tribunal.").removesuffix(".v1"))
+    assert declared.pop(ExclusiveHandler.__name__) == {"plantao.portaria-emitida"}
+    assert declared.pop(SelfCommittingHandler.__name__) == {
+        "cooperacao.fechamento-solicitado", "cooperacao.fechamento-parte-solicitada",
+        "pagamentos.execucao-solicitada", "plantao.geracao-solicitada"}
+    assert declared.pop("") == {"calendario.dia-registrado", "calendario.dia-removido",  # a new event: classify it
+                                "distribuicao.ausencia-registrada", "plantao.plantao-realizado",
+                                "plantao.compensacao-usada", "cooperacao.gratificacao-apurada"}
+    assert declared == {}

@@ -5,12 +5,18 @@ handler registered for its type inside a :class:`UnitOfWork` that also records t
 applied (the inbox marker ``INBOX#<event id>``, written only if absent): a redelivered event is refused by
 that condition (:class:`AlreadyApplied`), changes nothing and is counted ``EventosRepetidos``.
 
-**One guarantee, one mechanism per handler.** For a handler whose every effect is a DynamoDB write — staged on
-the consumer's unit of work, or its own transactions conditioned on what it read (a request's version, an item
-written only if absent) — the inbox marker and those conditions are the whole guarantee, also for two deliveries
-of one event at the same time: one commits, the other's condition fails. Such a handler has no other record: a
-Powertools idempotency record there cost a PutItem ("in progress") and an UpdateItem ("completed") per message
-for a guarantee the transaction already gave.
+**One guarantee, one mechanism per handler.** For a handler whose every effect is a DynamoDB write staged on the
+consumer's unit of work (the calendar's copies, pagamentos' inputs), the inbox marker in the same transaction is
+the whole guarantee, also for two deliveries of one event at the same time: one commits, the other is refused.
+Such a handler has no other record: a Powertools idempotency record there cost a PutItem ("in progress") and an
+UpdateItem ("completed") per message for a guarantee the transaction already gave.
+
+A handler that commits its own transactions, conditioned on what it read (a requested run: a close, a payments
+run, a scale's generation, each on its request's version), is declared :func:`commits_itself`: its commits come
+before the consumer's transaction, so the consumer reads the same inbox marker first (one consistent GetItem) and
+skips an event applied before. Without that read a late copy of a request that ended refused would run it again
+once the refusal's cause is gone. Two copies at the same time both pass the read; the handler's own conditions let
+one of them act.
 
 A handler that acts outside DynamoDB where two deliveries running at once could both act — plantão's portaria:
 both read "notice not sent", both send an e-mail, SES has no idempotency token — is declared
@@ -20,6 +26,10 @@ table (``IDEMPOTENCIA#eventos``): the first delivery writes the "in progress" re
 concurrent copy finds it and fails (the queue delivers it again, soon), a later copy gets the stored answer. A
 failed application deletes the record, so its redelivery runs again. A lease item of our own would have been a
 second implementation of exactly that record (conditional put, expiry tied to the Lambda's remaining time).
+Outside Lambda (no context) an "in progress" record left by a process that died lasts until its TTL.
+
+Every consumed event's handler is classified so (``tests/integration/test_consumer_once.py`` lists them: a new
+consumed event fails it until it is classified).
 
 Powertools batch processing reports partial failures (FIFO: the failed record and the rest of its group are
 retried, then go to the DLQ), and each failed record is given a short visibility of its own
@@ -40,9 +50,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from courtlib.audit.actor import acting_as
 from courtlib.audit.record import Actor
 from courtlib.messaging.contracts import Envelope, Payload, parse_event
-from courtlib.messaging.outbox import AlreadyApplied, UnitOfWork
+from courtlib.messaging.outbox import AlreadyApplied, InboxItem, UnitOfWork
 from courtlib.messaging.redelivery import Redelivery
 from courtlib.observability import count, logger
+from courtlib.persistence import bind
 from courtlib.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -59,13 +70,28 @@ class NoHandler(LookupError):
 
 
 @dataclass(frozen=True)
-class ExclusiveHandler:
-    """A handler declared with :func:`exclusive_delivery`: called as the handler it wraps."""
+class DeclaredHandler:
+    """A handler with a declaration for the consumer: called as the handler it wraps."""
 
     handler: EventHandler
 
     def __call__(self, payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         self.handler(payload, envelope, uow)
+
+
+class ExclusiveHandler(DeclaredHandler):
+    """Declared with :func:`exclusive_delivery`."""
+
+
+class SelfCommittingHandler(DeclaredHandler):
+    """Declared with :func:`commits_itself`."""
+
+
+def commits_itself(handler: EventHandler) -> EventHandler:
+    """Declares that ``handler`` commits its own conditional transactions instead of staging its writes on the
+    consumer's unit of work: the consumer reads the event's inbox marker before calling it (see the module's
+    docstring)."""
+    return SelfCommittingHandler(handler)
 
 
 def exclusive_delivery(handler: EventHandler) -> EventHandler:
@@ -138,8 +164,18 @@ class EventConsumer:
             raise NoHandler(f"{self._settings.service} não trata eventos do tipo {envelope.type}")
         if isinstance(handler, ExclusiveHandler):
             self._exclusive()(envelope=envelope.model_dump(mode="json"))
+        elif isinstance(handler, SelfCommittingHandler) and self._applied_before(envelope):
+            _repeat(envelope)
         else:
             self._apply(envelope, handler)
+
+    def _applied_before(self, event: Envelope) -> bool:
+        inbox = bind(InboxItem, self._settings)
+        try:
+            inbox.get(f"INBOX#{event.id}", "APLICADO", consistent_read=True, attributes_to_get=["pk"])
+        except inbox.DoesNotExist:
+            return False
+        return True
 
     def _exclusive(self) -> Callable[..., Any]:
         """The application wrapped in Powertools' idempotency (built on the first exclusive event)."""
@@ -170,12 +206,16 @@ class EventConsumer:
         try:
             uow.commit()
         except AlreadyApplied:
-            logger.info("evento já aplicado", extra={"event_id": event.id, "event_type": event.type})
-            count("EventosRepetidos")
+            _repeat(event)
             return {"resultado": "ja_aplicado"}
         logger.info("evento aplicado", extra={"event_id": event.id, "event_type": event.type})
         count("EventosAplicados")
         return {"resultado": "aplicado"}
+
+
+def _repeat(event: Envelope) -> None:
+    logger.info("evento já aplicado", extra={"event_id": event.id, "event_type": event.type})
+    count("EventosRepetidos")
 
 
 def _repeated(response: Any, idempotent_data: DataRecord) -> Any:
