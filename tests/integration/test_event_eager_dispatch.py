@@ -48,12 +48,13 @@ def _event_id(settings: Any, correlation: str) -> str:
 
 
 def _take(settings: Any, event_id: str) -> list[str]:
-    """Receives the whole queue, deletes it (other tests' leftovers too), returns the bodies of ``event_id``."""
+    """Receives the whole queue, deletes it (other tests' leftovers too, events or not: the cooperação walk's
+    redriven dead letter stays when the queue held more than it reads back), returns the bodies of ``event_id``."""
     sqs = boto3.client("sqs", region_name=settings.region)
     bodies: list[str] = []
     while messages := sqs.receive_message(QueueUrl=settings.queue_url, MaxNumberOfMessages=10).get("Messages", []):
         for message in messages:
-            if Envelope.model_validate_json(message["Body"]).id == event_id:
+            if json.loads(message["Body"]).get("id") == event_id:
                 bodies.append(message["Body"])
             sqs.delete_message(QueueUrl=settings.queue_url, ReceiptHandle=message["ReceiptHandle"])
     return bodies

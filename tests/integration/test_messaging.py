@@ -8,7 +8,7 @@ import boto3
 import pytest
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from courtlib.messaging.consumer import EventConsumer
+from courtlib.messaging.consumer import EventConsumer, exclusive_delivery
 from courtlib.messaging.contracts import CalendarDayRegistered, Envelope, new_event
 from courtlib.messaging.dlq import DeadLetters
 from courtlib.messaging.outbox import AlreadyApplied, ConditionFailed, OutboxItem, UnitOfWork
@@ -142,18 +142,19 @@ def test_a_redelivered_event_is_applied_once(settings_of):
     again = consumer.handle_sqs(sqs_event([event.model_dump_json()], pagamentos.queue_url))
     assert first == again == {"batchItemFailures": []}
     assert model.get("CONTADOR", "x").total == 1
-    assert calls == [event.id]
+    assert calls == [event.id, event.id]  # no idempotency record short-cuts it: the inbox marker refuses the second
 
 
 def test_the_inbox_marker_holds_even_without_the_idempotency_record(settings_of):
-    """Powertools' record lost or expired: the transaction's inbox condition still refuses a second apply."""
+    """An exclusive handler's Powertools record lost or expired: the transaction's inbox condition still refuses a
+    second apply."""
     pagamentos = settings_of("pagamentos")
     calls: list[str] = []
     handler, model = _counting_handler(pagamentos, calls)
     event = new_event(_payload(12), tribunal="TRE-MT", correlation_id="c-inbox")
     before = model.get("CONTADOR", "x").total if model.count("CONTADOR") else 0
     for _ in range(2):
-        fresh = EventConsumer(pagamentos, {"br.jus.tribunal.calendario.dia-registrado.v1": handler},
+        fresh = EventConsumer(pagamentos, {"br.jus.tribunal.calendario.dia-registrado.v1": exclusive_delivery(handler)},
                               persistence=_ForgetfulPersistence())
         assert fresh.handle_sqs(sqs_event([event.model_dump_json()], pagamentos.queue_url)) == {"batchItemFailures": []}
     assert len(calls) == 2  # the handler ran twice…

@@ -28,12 +28,17 @@ def event_handlers(deps: Any) -> dict[str, EventHandler]:
     once): the request fans out into parts, each part closes a slice of the month's servants.
     Called on the first event (``courtlib.messaging.blueprint``), so its imports are made then."""
     from courtlib.calendar.api import calendar_event_handlers
+    from courtlib.messaging.consumer import commits_itself
     from courtlib.messaging.contracts import MonthlyClosePartRequested, MonthlyCloseRequested, event_type_of
 
+    # The close's steps commit their own transactions (each on the request's version or written once): the consumer
+    # reads the event's inbox marker first, so a late copy of a run that ended (refused too) runs nothing.
+    @commits_itself
     def run_close(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, MonthlyCloseRequested)
         deps.service.run_requested_close(payload, envelope.correlationid)
 
+    @commits_itself
     def close_part(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, MonthlyClosePartRequested)
         deps.service.close_part(payload, envelope.correlationid)

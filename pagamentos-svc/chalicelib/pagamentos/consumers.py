@@ -33,6 +33,7 @@ def event_handlers(deps: Any) -> dict[str, Any]:
     """Every event type this service consumes and its handler (the calendar's copy, and the payments' inputs).
     Called on the first event (``courtlib.messaging.blueprint``), so its imports are made then."""
     from courtlib.calendar.api import calendar_event_handlers
+    from courtlib.messaging.consumer import commits_itself
     from courtlib.messaging.contracts import (
         CompensationUsed,
         CooperationBonusAssessed,
@@ -45,6 +46,9 @@ def event_handlers(deps: Any) -> dict[str, Any]:
     def apply(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         deps.service.apply_event(payload, envelope, uow)
 
+    # The run commits its own transactions (the request on its version): the consumer reads the event's inbox marker
+    # first, so a late copy of a run that ended (refused too) runs nothing. The inputs stage on the consumer's uow.
+    @commits_itself
     def run_requested(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, PaymentRunRequested)
         deps.service.run_requested(payload)

@@ -44,12 +44,19 @@ def event_handlers(deps: Any) -> dict[str, Any]:
     """The event types this service consumes and their handlers: its own portarias' documents and notices and its
     own requested generations (not the calendar's events: it owns the calendar it would copy). Called on the first event
     (``courtlib.messaging.blueprint``), so its imports are made then."""
+    from courtlib.messaging.consumer import commits_itself, exclusive_delivery
     from courtlib.messaging.contracts import PortariaIssued, ScaleGenerationRequested, event_type_of
 
+    # PLAN-04: the notices are e-mails (SES has no idempotency token): two deliveries of one portaria's event at the
+    # same time would both read "not sent" and both send, so only one runs at a time. The generation commits its own
+    # transactions on the request's version: the consumer reads the inbox marker first (a late copy of a refused
+    # request runs nothing) and two copies at once are settled by that version.
+    @exclusive_delivery
     def publish_portaria(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, PortariaIssued)
         deps.service.publish_portaria(payload.serie, payload.ano, payload.n)  # its own transaction and record
 
+    @commits_itself
     def generate_requested(payload: Payload, envelope: Envelope, uow: UnitOfWork) -> None:
         assert isinstance(payload, ScaleGenerationRequested)
         deps.service.run_requested_generation(payload)  # its own transactions and record

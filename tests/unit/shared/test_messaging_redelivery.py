@@ -120,7 +120,7 @@ def test_warming_a_consumer_builds_its_handlers_once_without_an_event():
 
 
 class _NoPersistence:
-    """Stands for Powertools' persistence layer: warming only wraps the apply function with it, calling nothing."""
+    """Stands for Powertools' persistence layer: with no exclusive handler, warming does not even wrap with it."""
 
     def configure(self, *args: Any, **kwargs: Any) -> None:
         return None
