@@ -33,6 +33,7 @@ from bench import (
 )
 from bench.dynamodb_local import ROOT, Unavailable, dynamodb_local
 from bench.http_reads import AwsCallCounter
+from bench.local_stack import after_prior_work
 from bench.stats import Summary
 
 # the closing table's name of each section (bench.goals)
@@ -125,6 +126,7 @@ def main() -> int:
         for number, section in enumerate(sections):
             if number:
                 emit("")
+                after_prior_work(stack, emit)
             results.append(section(emit, stack, base, counter))
         return all(results)
 

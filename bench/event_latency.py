@@ -37,7 +37,6 @@ PACE_S = 0.3
 # call is printed on its own.
 WARMUP_EVENTS = 3
 WARMUP_FIRST_DAY = date(2030, 1, 7)
-PRIOR_WORK_TIMEOUT_S = 600.0  # a whole make bench's backlog, bounded
 SETTLE_TIMEOUT_S = 60.0
 GOAL_P50_MS, GOAL_P99_MS = 300.0, 1000.0
 PRODUCER, EVENT_TYPE = "plantao", "calendario.dia-registrado"
@@ -253,19 +252,14 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     """Prints the section; False on a harness or app error (a missed goal is printed, not failed)."""
     import requests
 
-    from bench.local_stack import dynamodb_client
+    from bench.local_stack import after_prior_work, dynamodb_client
     from courtlib import clock
 
     emit(f"Latência de eventos ({EVENT_TYPE}: {PRODUCER} → {', '.join(CONSUMERS)}; {events} eventos, um a cada "
          f"{pace_s * 1000:.0f} ms; do commit ao consumidor aplicar, pelos carimbos created_at → applied_at)")
     url = stack.urls[PRODUCER]
     dynamodb = dynamodb_client(stack)
-    # The sections before this one leave work on the stack (the payments run's memos and events): measured on top
-    # of it, the latency was that backlog's (p50 43 s in one make bench), not an event's.
-    began = time.monotonic()
-    idle = stack.wait_for_idle(PRIOR_WORK_TIMEOUT_S)
-    emit(f"   a pilha terminou o trabalho das seções anteriores em {time.monotonic() - began:.1f} s"
-         + ("" if idle else f" (ainda ocupada após {PRIOR_WORK_TIMEOUT_S:.0f} s: as latências a incluem)"))
+    after_prior_work(stack, emit)
     with stdout_handlers_to_devnull(), requests.Session() as warmup, Deliveries(stack) as first_calls:
         warmup.trust_env = False
         warmup.headers.update({"Authorization": f"Bearer {stack.tokens['admin.ti']}"})

@@ -67,6 +67,22 @@ def base_getitem(stack: Any, samples: int = BASE_SAMPLES, warmup: int = 20) -> S
 BEACON_PERIOD_S = 3  # quicknet's
 
 
+PRIOR_WORK_TIMEOUT_S = 600.0  # a whole make bench's backlog, bounded
+
+
+def after_prior_work(stack: Any, emit: Callable[[str], None]) -> None:
+    """Waits (bounded) until the stack finished what the sections before left on it, and says so: the
+    portarias' PDFs and e-mails, the payments run's memos and events ran on the stack's consumers in this process
+    while the next section measured (a time record p50 150× a GetItem, an event p50 43 s), so each section's
+    figures were partly the previous section's work."""
+    began = time.monotonic()
+    idle = stack.wait_for_idle(PRIOR_WORK_TIMEOUT_S)
+    waited = time.monotonic() - began
+    if waited >= 1.0 or not idle:
+        emit(f"   (a pilha terminou o trabalho das seções anteriores em {waited:.1f} s"
+             + (")" if idle else f"; ainda ocupada após {PRIOR_WORK_TIMEOUT_S:.0f} s: as medidas o incluem)"))
+
+
 @contextlib.contextmanager
 def bench_stack(dynamodb: str | None = None) -> Iterator[tuple[Any, str]]:
     """A local stack on ephemeral ports (Stage bench, no demo data), and why it is not on DynamoDB Local
