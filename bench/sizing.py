@@ -160,11 +160,11 @@ def _getitem_p50_ms(endpoint: str) -> float:
 
 
 def _bare_rss_mb(endpoint: str) -> float:
-    code = ("import boto3, resource, sys; boto3.client('dynamodb', endpoint_url=sys.argv[1], region_name='sa-east-1', "
+    code = ("import boto3, sys; boto3.client('dynamodb', endpoint_url=sys.argv[1], region_name='sa-east-1', "
             "aws_access_key_id='t', aws_secret_access_key='t').list_tables(); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    done = subprocess.run([sys.executable, "-c", code, endpoint], capture_output=True, text=True, check=True,
-                          timeout=60)
+            "from bench.memory import peak_rss_mb; print(peak_rss_mb())")
+    done = subprocess.run([sys.executable, "-c", code, endpoint], cwd=ROOT, capture_output=True, text=True,
+                          check=True, timeout=60)
     return float(done.stdout.strip())
 
 

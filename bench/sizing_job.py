@@ -3,7 +3,7 @@
     python -m bench.sizing_job <job> seed|run <fraction> <endpoint> <table> [--trace] [--profile]
 
 ``fraction`` is the size as a fraction of the largest court (2,500 magistrates, 40,000 servants). ``seed`` and
-``run`` are separate processes so that the run's peak RSS (``resource.getrusage``) is the job's own and not the
+``run`` are separate processes so that the run's peak RSS (``bench.memory.peak_rss_mb``) is the job's own and not the
 data builder's. ``run`` prints one JSON line: seconds, a GetItem p50 timed just before (the reference of its
 ratio), peak RSS before and after the job, and with ``--trace``
 the tracemalloc peak (tracing slows allocation, so the timed run and the traced run are different processes).
@@ -16,7 +16,6 @@ import cProfile
 import json
 import os
 import pstats
-import resource
 import sys
 import time
 import tracemalloc
@@ -24,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.dynamodb_local import ROOT, client
+from bench.memory import peak_rss_mb
 
 MAGISTRATES, SERVANTS = 2_500, 40_000  # the largest Brazilian court
 COOPERACAO_MONTH = "2026-08"
@@ -62,7 +62,7 @@ def getitem_p50_ms(endpoint: str, table: str, samples: int = 60) -> float:
 
 
 def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return peak_rss_mb()
 
 
 # cooperação: the monthly close (COOP-11) ----------------------------------------------------------------------

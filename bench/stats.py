@@ -69,3 +69,4 @@ def figure(label: str, value_ms: float, base_ms: float, goal: float, width: int 
         goals.at_most(name, r, goal)
     return (f"{label:<{width}} {value_ms:8.2f} ms  {format_ratio(r):>8}  "
             f"meta ≤{format_ratio(goal):<7} {verdict(r, goal)}")
+
