@@ -32,7 +32,9 @@ from bench import (
     sizing,
 )
 from bench.dynamodb_local import ROOT, Unavailable, dynamodb_local
-from bench.local_stack import on_own_stack
+from bench.http_reads import AwsCallCounter
+from bench.local_stack import after_prior_work
+from bench.stats import Summary
 
 # the closing table's name of each section (bench.goals)
 TITLES = {
@@ -116,12 +118,19 @@ def main() -> int:
     emit("")
     ready_ok = titled(readiness.run)(emit)
     emit("")
-    # the draws run on the stack of section 2, against its bare-GetItem base; each other service's section on a
-    # stack of its own (bench.local_stack.on_own_stack says why)
-    reads_ok = http_reads.run(emit, then=lambda stack, base, counter: titled(draws.run)(emit, stack, base, counter))
-    for section in (plantao.run, cooperacao.run, pagamentos.run, event_latency.run):
-        emit("")
-        reads_ok = on_own_stack(titled(section), emit) and reads_ok
+    # each service's section runs on the stack of section 2, against its bare-GetItem base
+    sections = tuple(titled(s) for s in (draws.run, plantao.run, cooperacao.run, pagamentos.run, event_latency.run))
+
+    def on_the_stack(stack: Any, base: Summary, counter: AwsCallCounter) -> bool:
+        results = []
+        for number, section in enumerate(sections):
+            if number:
+                emit("")
+                after_prior_work(stack, emit)
+            results.append(section(emit, stack, base, counter))
+        return all(results)
+
+    reads_ok = http_reads.run(emit, then=on_the_stack)
     emit("")
     local_ok = dynamodb_local_sections()
     emit("")

@@ -176,7 +176,7 @@ def run_time_records(emit: Callable[[str], None], stack: Any, base: Summary, cou
 
 def _run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCallCounter, close: bool = True) -> bool:
     emit(f"Cooperação ({SERVICE}-svc): ponto (COOP-06/08)" + (" e fechamento mensal (COOP-11)" if close else "") +
-         "; base = p50 do GetItem da sua pilha")
+         "; base = p50 do GetItem da seção 2")
     on_local = getattr(stack, "dynamodb", "moto") == "local"
     emit("   (tabelas no DynamoDB Local)" if on_local else
          "   (moto com TransactWriteItems corrigido: infra/devstack/moto_patches.py)")

@@ -67,6 +67,22 @@ def base_getitem(stack: Any, samples: int = BASE_SAMPLES, warmup: int = 20) -> S
 BEACON_PERIOD_S = 3  # quicknet's
 
 
+PRIOR_WORK_TIMEOUT_S = 600.0  # a whole make bench's backlog, bounded
+
+
+def after_prior_work(stack: Any, emit: Callable[[str], None]) -> None:
+    """Waits (bounded) until the stack finished what the sections before left on it, and says so: the
+    portarias' PDFs and e-mails, the payments run's memos and events ran on the stack's consumers in this process
+    while the next section measured (a time record p50 150× a GetItem, an event p50 43 s), so each section's
+    figures were partly the previous section's work."""
+    began = time.monotonic()
+    idle = stack.wait_for_idle(PRIOR_WORK_TIMEOUT_S)
+    waited = time.monotonic() - began
+    if waited >= 1.0 or not idle:
+        emit(f"   (a pilha terminou o trabalho das seções anteriores em {waited:.1f} s"
+             + (")" if idle else f"; ainda ocupada após {PRIOR_WORK_TIMEOUT_S:.0f} s: as medidas o incluem)"))
+
+
 @contextlib.contextmanager
 def bench_stack(dynamodb: str | None = None) -> Iterator[tuple[Any, str]]:
     """A local stack on ephemeral ports (Stage bench, no demo data), and why it is not on DynamoDB Local
@@ -88,30 +104,20 @@ def emit(line: str = "") -> None:
     sys.stdout.flush()
 
 
-def on_own_stack(section: Section, emit: Callable[[str], None]) -> bool:
-    """Runs one HTTP section on a stack of its own (a fresh DynamoDB Local too), with its own base; False on a
-    harness or app error (a missed goal is printed, not failed). ``make bench`` runs each service's section so:
-    on the stack the sections before had used, DynamoDB Local had grown by their writes and streams, and every
-    call of the next section was slower for it (a GetItem 41 ms against 2 ms, an event p50 966 ms against 47 ms
-    on a stack of its own)."""
+def standalone(section: Section) -> int:
+    """Runs one HTTP section on its own stack, with its own base: exit 0 when it measured (goals met or not)."""
     from bench.http_reads import AwsCallCounter, stdout_handlers_to_devnull
 
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("PAGINATION_SECRET", secrets.token_urlsafe(32))
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     began = time.monotonic()
     with AwsCallCounter() as counter, bench_stack() as (stack, why):
-        emit(f"pilha local própria pronta em {time.monotonic() - began:.1f} s; "
-             f"DynamoDB: {describe_backend(stack, why)}")
+        emit(f"pilha local pronta em {time.monotonic() - began:.1f} s; DynamoDB: {describe_backend(stack, why)}")
         with stdout_handlers_to_devnull():
             base = base_getitem(stack)
         emit(f"   {'base: GetItem (boto3 direto) no mesmo DynamoDB':<44} p50 {base.p50:6.2f} ms   "
              f"p99 {base.p99:6.2f} ms   (n={base.n}; = 1.00×)")
         emit("")
-        return section(emit, stack, base, counter)
-
-
-def standalone(section: Section) -> int:
-    """Runs one HTTP section alone (``python -m bench.<section>``): exit 0 when it measured (goals met or not)."""
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("PAGINATION_SECRET", secrets.token_urlsafe(32))
-    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
-    return 0 if on_own_stack(section, emit) else 1
+        return 0 if section(emit, stack, base, counter) else 1
