@@ -169,7 +169,7 @@ def test_declared_limits_hold_the_measured_figures_with_headroom(packaged):
         service, function = name.split(".")
         properties = functions(packaged[service])[function]
         design = figure["projeto"]
-        need_s, need_mb = sizing.required(design["segundos"], design["rss_mb"], properties["MemorySize"])
+        need_s, need_mb = sizing.required(sizing.seconds_to_fit(design), design["rss_mb"], properties["MemorySize"])
         bound = sizing.API_TIMEOUT_S if function == "api_handler" else sizing.MAX_TIMEOUT_S
         if need_s > properties["Timeout"]:
             assert properties["Timeout"] == bound and not figure["cumpre_tempo"], \
