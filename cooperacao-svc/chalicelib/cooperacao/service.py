@@ -355,7 +355,7 @@ class CooperacaoService:
 
     def _decision(self, data: dict[str, Any]) -> dict[str, Any]:
         """The record of who decided what, when and by which rule."""
-        return {**data, "em": self.now().isoformat()}
+        return {**data, "em": self.now().isoformat(timespec="seconds")}
 
     def _cooperation(self, coop_id: str, field_name: str = "id") -> tuple[Cooperation, int]:
         found = self.repository.cooperation(coop_id)
@@ -588,7 +588,7 @@ class CooperacaoService:
                                               " a fila tentará de novo")
                 raise
             tx = self.repository.transaction()
-            tx.put_close_part(month, run, payload.parte, {**counts, "concluida_em": self.now().isoformat()})
+            tx.put_close_part(month, run, payload.parte, {**counts, "concluida_em": self.now().isoformat(timespec="seconds")})
             try:
                 tx.commit()
             except WriteConflict:
@@ -701,8 +701,8 @@ class CooperacaoService:
             return False
         previous = found or {}
         marker = {
-            "competencia": month, "primeiro_em": previous.get("primeiro_em", self.now().isoformat()),
-            "ultimo_em": self.now().isoformat(), "por": by, "execucoes": int(previous.get("execucoes", 0)) + 1,
+            "competencia": month, "primeiro_em": previous.get("primeiro_em", self.now().isoformat(timespec="seconds")),
+            "ultimo_em": self.now().isoformat(timespec="seconds"), "por": by, "execucoes": int(previous.get("execucoes", 0)) + 1,
             "servidores": counts["servidores"], "publicados": counts["publicados"], "ajustes": counts["ajustes"],
             "publicados_total": int(previous.get("publicados_total", 0)) + counts["publicados"],
         }
