@@ -588,7 +588,8 @@ class CooperacaoService:
                                               " a fila tentará de novo")
                 raise
             tx = self.repository.transaction()
-            tx.put_close_part(month, run, payload.parte, {**counts, "concluida_em": self.now().isoformat(timespec="seconds")})
+            done_at = self.now().isoformat(timespec="seconds")
+            tx.put_close_part(month, run, payload.parte, {**counts, "concluida_em": done_at})
             try:
                 tx.commit()
             except WriteConflict:
@@ -700,9 +701,10 @@ class CooperacaoService:
         if found is not None and counts["publicados"] == 0:
             return False
         previous = found or {}
+        now = self.now().isoformat(timespec="seconds")
         marker = {
-            "competencia": month, "primeiro_em": previous.get("primeiro_em", self.now().isoformat(timespec="seconds")),
-            "ultimo_em": self.now().isoformat(timespec="seconds"), "por": by, "execucoes": int(previous.get("execucoes", 0)) + 1,
+            "competencia": month, "primeiro_em": previous.get("primeiro_em", now),
+            "ultimo_em": now, "por": by, "execucoes": int(previous.get("execucoes", 0)) + 1,
             "servidores": counts["servidores"], "publicados": counts["publicados"], "ajustes": counts["ajustes"],
             "publicados_total": int(previous.get("publicados_total", 0)) + counts["publicados"],
         }
