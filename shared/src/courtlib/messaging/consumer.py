@@ -50,10 +50,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from courtlib.audit.actor import acting_as
 from courtlib.audit.record import Actor
 from courtlib.messaging.contracts import Envelope, Payload, parse_event
-from courtlib.messaging.outbox import AlreadyApplied, InboxItem, UnitOfWork
+from courtlib.messaging.outbox import AlreadyApplied, UnitOfWork, applied_before
 from courtlib.messaging.redelivery import Redelivery
 from courtlib.observability import count, logger
-from courtlib.persistence import bind
 from courtlib.settings import ServiceSettings
 
 if TYPE_CHECKING:
@@ -164,18 +163,10 @@ class EventConsumer:
             raise NoHandler(f"{self._settings.service} não trata eventos do tipo {envelope.type}")
         if isinstance(handler, ExclusiveHandler):
             self._exclusive()(envelope=envelope.model_dump(mode="json"))
-        elif isinstance(handler, SelfCommittingHandler) and self._applied_before(envelope):
+        elif isinstance(handler, SelfCommittingHandler) and applied_before(self._settings, envelope.id):
             _repeat(envelope)
         else:
             self._apply(envelope, handler)
-
-    def _applied_before(self, event: Envelope) -> bool:
-        inbox = bind(InboxItem, self._settings)
-        try:
-            inbox.get(f"INBOX#{event.id}", "APLICADO", consistent_read=True, attributes_to_get=["pk"])
-        except inbox.DoesNotExist:
-            return False
-        return True
 
     def _exclusive(self) -> Callable[..., Any]:
         """The application wrapped in Powertools' idempotency (built on the first exclusive event)."""

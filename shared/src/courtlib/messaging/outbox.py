@@ -76,6 +76,21 @@ class InboxItem(TableItem):
     applied_at = UTCDateTimeAttribute()
 
 
+def inbox_key(event_id: str) -> tuple[str, str]:
+    """The (pk, sk) of the marker that says this service applied the event ``event_id``."""
+    return f"INBOX#{event_id}", "APLICADO"
+
+
+def applied_before(settings: ServiceSettings, event_id: str) -> bool:
+    """Whether this service's table holds the event's inbox marker (one consistent GetItem)."""
+    inbox = bind(InboxItem, settings)
+    try:
+        inbox.get(*inbox_key(event_id), consistent_read=True, attributes_to_get=["pk"])
+    except inbox.DoesNotExist:
+        return False
+    return True
+
+
 class AlreadyApplied(Exception):
     """The event was applied before: nothing was written."""
 
@@ -154,8 +169,9 @@ class UnitOfWork:
     def applies(self, envelope: Envelope) -> None:
         """This transaction applies ``envelope``: it fails with :class:`AlreadyApplied` if it was applied before."""
         now = clock.now()
+        pk, sk = inbox_key(envelope.id)
         marker = self._inbox(
-            pk=f"INBOX#{envelope.id}", sk="APLICADO", event_type=envelope.type, applied_at=now,
+            pk=pk, sk=sk, event_type=envelope.type, applied_at=now,
             expiration=int((now + INBOX_RETENTION).timestamp()),
         )
         self._inbox_index = len(self._ops)
