@@ -252,14 +252,13 @@ def run(emit: Callable[[str], None], stack: Any, base: Summary, counter: AwsCall
     """Prints the section; False on a harness or app error (a missed goal is printed, not failed)."""
     import requests
 
-    from bench.local_stack import after_prior_work, dynamodb_client
+    from bench.local_stack import dynamodb_client
     from courtlib import clock
 
     emit(f"Latência de eventos ({EVENT_TYPE}: {PRODUCER} → {', '.join(CONSUMERS)}; {events} eventos, um a cada "
          f"{pace_s * 1000:.0f} ms; do commit ao consumidor aplicar, pelos carimbos created_at → applied_at)")
     url = stack.urls[PRODUCER]
     dynamodb = dynamodb_client(stack)
-    after_prior_work(stack, emit)
     with stdout_handlers_to_devnull(), requests.Session() as warmup, Deliveries(stack) as first_calls:
         warmup.trust_env = False
         warmup.headers.update({"Authorization": f"Bearer {stack.tokens['admin.ti']}"})
