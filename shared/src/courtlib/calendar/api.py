@@ -184,7 +184,7 @@ def day_status(ctx: RequestContext, query: MunicipioQuery, data: str) -> Situaca
                              summary="A data e a hora do tribunal (o relógio que as regras usam)")
 def court_today(ctx: RequestContext) -> HojeDoTribunal:
     zone = ctx.deps.config.tz
-    moment = clock.now().astimezone(zone)
+    moment = ctx.deps.clock().astimezone(zone)  # the service's clock, which its rules use (a test sets it)
     return HojeDoTribunal(data=moment.date(), agora=moment.isoformat(timespec="seconds"), fuso=str(zone))
 
 
